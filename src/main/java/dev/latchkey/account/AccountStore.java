@@ -1,0 +1,105 @@
+package dev.latchkey.account;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.latchkey.json.Json;
+import java.util.List;
+import java.util.Optional;
+import org.jdbi.v3.core.Handle;
+import org.jdbi.v3.core.mapper.RowMapper;
+
+/** Accounts and their unique login identifiers. Every method takes the caller's Handle so use cases own the transaction. */
+public final class AccountStore {
+    static final RowMapper<Account> ROW = (rs, ctx) -> new Account(
+            rs.getString("uid"), rs.getLong("tenant_id"), (ObjectNode) Json.parse(rs.getString("profile")),
+            rs.getString("password_hash"), rs.getBoolean("is_active"), rs.getBoolean("email_verified"),
+            rs.getInt("no_of_logins"), (Long) rs.getObject("last_login_at", Long.class),
+            (Long) rs.getObject("password_changed_at", Long.class), rs.getInt("password_failures"),
+            rs.getInt("second_factor_failures"), (Long) rs.getObject("locked_until", Long.class),
+            rs.getLong("created_at"), rs.getLong("modified_at"));
+
+    public Optional<Account> byUid(Handle h, long tenantId, String uid) {
+        return h.createQuery("SELECT * FROM accounts WHERE uid = :uid AND tenant_id = :t")
+                .bind("uid", uid).bind("t", tenantId).map(ROW).findOne();
+    }
+
+    public Optional<Account> byIdentifier(Handle h, long tenantId, String kind, String value) {
+        return h.createQuery("""
+                        SELECT a.* FROM account_identifiers i JOIN accounts a ON a.uid = i.uid
+                        WHERE i.tenant_id = :t AND i.kind = :k AND i.ident = :v""")
+                .bind("t", tenantId).bind("k", kind).bind("v", value).map(ROW).findOne();
+    }
+
+    /** The kind of the first identifier in {@code ids} that another account of the tenant already holds, if any. */
+    public Optional<String> takenIdentifier(Handle h, long tenantId, String exceptUid, List<String[]> ids) {
+        for (String[] id : ids) {
+            Optional<String> owner = h.createQuery("SELECT uid FROM account_identifiers WHERE tenant_id = :t AND kind = :k AND ident = :v")
+                    .bind("t", tenantId).bind("k", id[0]).bind("v", id[1]).mapTo(String.class).findOne();
+            if (owner.isPresent() && !owner.get().equals(exceptUid)) {
+                return Optional.of(id[0]);
+            }
+        }
+        return Optional.empty();
+    }
+
+    public void insert(Handle h, Account a, List<String[]> ids) {
+        h.createUpdate("""
+                        INSERT INTO accounts (uid, tenant_id, profile, password_hash, is_active, email_verified, password_changed_at,
+                                              created_at, modified_at)
+                        VALUES (:uid, :t, :p, :ph, :active, :ev, :pc, :c, :c)""")
+                .bind("uid", a.uid()).bind("t", a.tenantId()).bind("p", Json.write(a.profile()))
+                .bind("ph", a.passwordHash()).bind("active", a.active()).bind("ev", a.emailVerified())
+                .bind("pc", a.passwordChangedAt()).bind("c", a.createdAt()).execute();
+        insertIdentifiers(h, a.tenantId(), a.uid(), ids);
+    }
+
+    private void insertIdentifiers(Handle h, long tenantId, String uid, List<String[]> ids) {
+        for (String[] id : ids) {
+            h.createUpdate("INSERT INTO account_identifiers (tenant_id, kind, ident, uid) VALUES (:t, :k, :v, :uid)")
+                    .bind("t", tenantId).bind("k", id[0]).bind("v", id[1]).bind("uid", uid).execute();
+        }
+    }
+
+    public void updateProfile(Handle h, Account a, List<String[]> ids, long now) {
+        h.createUpdate("""
+                        UPDATE accounts SET profile = :p, password_hash = :ph, is_active = :active, email_verified = :ev,
+                               password_changed_at = :pc, modified_at = :now WHERE uid = :uid""")
+                .bind("p", Json.write(a.profile())).bind("ph", a.passwordHash()).bind("active", a.active())
+                .bind("ev", a.emailVerified()).bind("pc", a.passwordChangedAt()).bind("now", now).bind("uid", a.uid()).execute();
+        h.createUpdate("DELETE FROM account_identifiers WHERE uid = :uid").bind("uid", a.uid()).execute();
+        insertIdentifiers(h, a.tenantId(), a.uid(), ids);
+    }
+
+    public boolean delete(Handle h, long tenantId, String uid) {
+        return h.createUpdate("DELETE FROM accounts WHERE uid = :uid AND tenant_id = :t").bind("uid", uid).bind("t", tenantId).execute() == 1;
+    }
+
+    /** A successful login: counters and failure counts reset, NoOfLogins and LastLoginDate kept true. */
+    public void recordLogin(Handle h, String uid, long now) {
+        h.createUpdate("""
+                        UPDATE accounts SET no_of_logins = no_of_logins + 1, last_login_at = :now,
+                               password_failures = 0, second_factor_failures = 0, locked_until = NULL WHERE uid = :uid""")
+                .bind("now", now).bind("uid", uid).execute();
+    }
+
+    public void rehashPassword(Handle h, String uid, String hash) {
+        h.createUpdate("UPDATE accounts SET password_hash = :ph WHERE uid = :uid").bind("ph", hash).bind("uid", uid).execute();
+    }
+
+    public void resetPasswordFailures(Handle h, String uid) {
+        h.createUpdate("UPDATE accounts SET password_failures = 0 WHERE uid = :uid AND password_failures <> 0").bind("uid", uid).execute();
+    }
+
+    /** Counts a failure of the given kind and returns the new count (atomic increment, safe across nodes). */
+    public int countFailure(Handle h, String uid, String column) {
+        if (!column.equals("password_failures") && !column.equals("second_factor_failures")) {
+            throw new IllegalArgumentException(column);
+        }
+        h.createUpdate("UPDATE accounts SET " + column + " = " + column + " + 1 WHERE uid = :uid").bind("uid", uid).execute();
+        return h.createQuery("SELECT " + column + " FROM accounts WHERE uid = :uid").bind("uid", uid).mapTo(Integer.class).findOne().orElse(0);
+    }
+
+    public void lock(Handle h, String uid, long until) {
+        h.createUpdate("UPDATE accounts SET locked_until = :u, password_failures = 0, second_factor_failures = 0 WHERE uid = :uid")
+                .bind("u", until).bind("uid", uid).execute();
+    }
+}

@@ -1,0 +1,137 @@
+package dev.latchkey.account;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.latchkey.crypto.PasswordHasher;
+import dev.latchkey.crypto.Secrets;
+import dev.latchkey.http.ApiException;
+import dev.latchkey.http.LrError;
+import dev.latchkey.json.Json;
+import dev.latchkey.tenant.Tenant;
+import java.time.Clock;
+import java.util.List;
+import java.util.Optional;
+import org.jdbi.v3.core.Jdbi;
+import org.jdbi.v3.core.statement.UnableToExecuteStatementException;
+
+/** Account management use cases (the Management API): create, read, update (including block via IsActive), delete. */
+public final class Accounts {
+    private final Jdbi jdbi;
+    private final AccountStore store;
+    private final PasswordHasher hasher;
+    private final Clock clock;
+
+    public Accounts(Jdbi jdbi, AccountStore store, PasswordHasher hasher, Clock clock) {
+        this.jdbi = jdbi;
+        this.store = store;
+        this.hasher = hasher;
+        this.clock = clock;
+    }
+
+    public Account create(Tenant tenant, JsonNode body) {
+        ObjectNode profile = Json.object();
+        ProfileSchema.merge(profile, body);
+        List<String[]> ids = ProfileSchema.identifiers(profile);
+        if (ids.isEmpty()) {
+            throw ApiException.validation("Email", "An Email, UserName or PhoneId is required.");
+        }
+        String password = password(body);
+        long now = clock.millis();
+        Account account = new Account(Secrets.guid(), tenant.id(), profile,
+                password == null ? null : hasher.hash(password),
+                bool(body, "IsActive", true), bool(body, "EmailVerified", false),
+                0, null, password == null ? null : now, 0, 0, null, now, now);
+        try {
+            jdbi.useTransaction(h -> {
+                rejectTaken(store.takenIdentifier(h, tenant.id(), null, ids));
+                store.insert(h, account, ids);
+            });
+        } catch (UnableToExecuteStatementException e) {
+            // Another node inserted the same identifier between our check and our insert.
+            throw raced(tenant, null, ids, e);
+        }
+        return account;
+    }
+
+    public Account get(Tenant tenant, String uid) {
+        return jdbi.withHandle(h -> store.byUid(h, tenant.id(), uid)).orElseThrow(LrError.USER_NOT_FOUND::error);
+    }
+
+    public Account update(Tenant tenant, String uid, JsonNode body) {
+        long now = clock.millis();
+        try {
+            return jdbi.inTransaction(h -> {
+                Account current = store.byUid(h, tenant.id(), uid).orElseThrow(LrError.USER_NOT_FOUND::error);
+                ObjectNode profile = current.profile().deepCopy();
+                ProfileSchema.merge(profile, body);
+                List<String[]> ids = ProfileSchema.identifiers(profile);
+                if (ids.isEmpty()) {
+                    throw ApiException.validation("Email", "An Email, UserName or PhoneId is required.");
+                }
+                rejectTaken(store.takenIdentifier(h, tenant.id(), uid, ids));
+                String password = password(body);
+                Account next = new Account(uid, tenant.id(), profile,
+                        password == null ? current.passwordHash() : hasher.hash(password),
+                        bool(body, "IsActive", current.active()), bool(body, "EmailVerified", current.emailVerified()),
+                        current.noOfLogins(), current.lastLoginAt(), password == null ? current.passwordChangedAt() : now,
+                        current.passwordFailures(), current.secondFactorFailures(), current.lockedUntil(), current.createdAt(), now);
+                store.updateProfile(h, next, ids, now);
+                return next;
+            });
+        } catch (UnableToExecuteStatementException e) {
+            throw raced(tenant, uid, List.of(), e);
+        }
+    }
+
+    public void delete(Tenant tenant, String uid) {
+        if (!jdbi.withHandle(h -> store.delete(h, tenant.id(), uid))) {
+            throw LrError.USER_NOT_FOUND.error();
+        }
+    }
+
+    private static void rejectTaken(Optional<String> kind) {
+        kind.ifPresent(k -> {
+            throw switch (k) {
+                case "email" -> LrError.EMAIL_EXISTS.error();
+                case "username" -> LrError.USERNAME_EXISTS.error();
+                default -> LrError.PHONE_EXISTS.error();
+            };
+        });
+    }
+
+    private RuntimeException raced(Tenant tenant, String uid, List<String[]> ids, UnableToExecuteStatementException e) {
+        if (!ids.isEmpty()) {
+            Optional<String> kind = jdbi.withHandle(h -> store.takenIdentifier(h, tenant.id(), uid, ids));
+            if (kind.isPresent()) {
+                rejectTaken(kind);
+            }
+        }
+        return e;
+    }
+
+    private static boolean bool(JsonNode body, String key, boolean dflt) {
+        JsonNode v = Json.field(body, key);
+        if (v == null || v.isNull()) {
+            return dflt;
+        }
+        if (!v.isBoolean()) {
+            throw ApiException.validation(key, "The " + key + " field must be a boolean.");
+        }
+        return v.asBoolean();
+    }
+
+    private static String password(JsonNode body) {
+        JsonNode v = Json.field(body, "Password");
+        if (v == null || v.isNull()) {
+            return null;
+        }
+        if (!v.isTextual()) {
+            throw ApiException.validation("Password", "The Password field must be a string.");
+        }
+        String p = v.asText();
+        if (p.length() < 6 || p.length() > 128) {
+            throw ApiException.validation("Password", "The Password must be 6 to 128 characters long.");
+        }
+        return p;
+    }
+}

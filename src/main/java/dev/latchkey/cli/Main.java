@@ -1,0 +1,25 @@
+package dev.latchkey.cli;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** {@code latchkey}: the server and the operators' commands. */
+@Command(name = "latchkey", mixinStandardHelpOptions = true, version = "Latchkey 0.1.0",
+        description = "Self-hosted identity server speaking the LoginRadius Identity API v2, MFA first.",
+        subcommands = {ServeCommand.class, TenantCommand.class, CommandLine.HelpCommand.class})
+public final class Main implements Runnable {
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public void run() {
+        spec.commandLine().usage(System.out);
+    }
+
+    public static void main(String[] args) {
+        int code = new CommandLine(new Main()).execute(args);
+        if (code != 0 || args.length == 0 || !args[0].equals("serve")) {
+            System.exit(code);
+        }
+    }
+}

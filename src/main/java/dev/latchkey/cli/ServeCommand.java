@@ -1,0 +1,71 @@
+package dev.latchkey.cli;
+
+import dev.latchkey.crypto.PasswordHasher;
+import dev.latchkey.server.Bootstrap;
+import dev.latchkey.server.LatchkeyServer;
+import dev.latchkey.server.ServerConfig;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+@Command(name = "serve", mixinStandardHelpOptions = true,
+        description = {"Starts a Latchkey node. Every option can also be given as the LATCHKEY_* environment variable shown.",
+                "Without --db-url the store is an embedded H2 database in --data-dir."})
+final class ServeCommand implements Callable<Integer> {
+    @Option(names = "--host", defaultValue = "${env:LATCHKEY_HOST:-0.0.0.0}", description = "Address to listen on (LATCHKEY_HOST). Default: ${DEFAULT-VALUE}.")
+    String host;
+
+    @Option(names = "--port", defaultValue = "${env:LATCHKEY_PORT:-8080}", description = "Port to listen on, 0 for any free port (LATCHKEY_PORT). Default: ${DEFAULT-VALUE}.")
+    int port;
+
+    @Option(names = "--data-dir", defaultValue = "${env:LATCHKEY_DATA_DIR:-latchkey-data}", description = "Directory for the H2 database and the generated secret key (LATCHKEY_DATA_DIR). Default: ${DEFAULT-VALUE}.")
+    Path dataDir;
+
+    @Option(names = "--db-url", defaultValue = "${env:LATCHKEY_DB_URL}", description = "JDBC URL of a PostgreSQL database, e.g. jdbc:postgresql://127.0.0.1:5432/latchkey (LATCHKEY_DB_URL). Default: embedded H2.")
+    String dbUrl;
+
+    @Option(names = "--db-user", defaultValue = "${env:LATCHKEY_DB_USER}", description = "Database user (LATCHKEY_DB_USER).")
+    String dbUser;
+
+    @Option(names = "--db-password", defaultValue = "${env:LATCHKEY_DB_PASSWORD}", description = "Database password (LATCHKEY_DB_PASSWORD).")
+    String dbPassword;
+
+    @Option(names = "--db-pool-size", defaultValue = "${env:LATCHKEY_DB_POOL_SIZE:-16}", description = "Database connections per node (LATCHKEY_DB_POOL_SIZE). Default: ${DEFAULT-VALUE}.")
+    int dbPoolSize;
+
+    @Option(names = "--admin-key", defaultValue = "${env:LATCHKEY_ADMIN_KEY}", description = "Admin API key (LATCHKEY_ADMIN_KEY). Default: one generated and printed on the first start, kept as a hash.")
+    String adminKey;
+
+    @Option(names = "--secret-key", defaultValue = "${env:LATCHKEY_SECRET_KEY}", description = {"Server secret key, at least 16 characters (LATCHKEY_SECRET_KEY): keys the hashes of tokens and codes.",
+            "Every node of a cluster needs the same one. Default: read from, or created in, DATA_DIR/secret.key."})
+    String secretKey;
+
+    @Override
+    public Integer call() {
+        String secret = secretKey != null ? secretKey : LatchkeyServer.secretKeyFromDataDir(dataDir);
+        ServerConfig cfg = new ServerConfig(host, port, dataDir, blankToNull(dbUrl), blankToNull(dbUser), blankToNull(dbPassword),
+                blankToNull(adminKey), secret, dbPoolSize, PasswordHasher.DEFAULT);
+        LatchkeyServer server = LatchkeyServer.start(cfg);
+        Runtime.getRuntime().addShutdownHook(new Thread(server::close, "latchkey-shutdown"));
+        Bootstrap.Result boot = server.bootstrap();
+        if (boot.newAdminKey() != null || boot.demoApiKey() != null) {
+            StringBuilder b = new StringBuilder("\nLatchkey first start. Shown once; keep them safe:\n");
+            if (boot.newAdminKey() != null) {
+                b.append("  export LATCHKEY_ADMIN_KEY=").append(boot.newAdminKey()).append('\n');
+            }
+            if (boot.demoApiKey() != null) {
+                b.append("  # demo tenant (MFA enabled, optional)\n");
+                b.append("  export LR_APIKEY=").append(boot.demoApiKey()).append('\n');
+                b.append("  export LR_APISECRET=").append(boot.demoApiSecret()).append('\n');
+            }
+            System.out.println(b);
+        }
+        System.out.println("Latchkey ready on http://" + (host.equals("0.0.0.0") ? "localhost" : host) + ":" + server.port());
+        return 0;
+    }
+
+    private static String blankToNull(String s) {
+        return s == null || s.isBlank() ? null : s;
+    }
+}

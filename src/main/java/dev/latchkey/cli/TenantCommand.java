@@ -1,0 +1,118 @@
+package dev.latchkey.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.latchkey.json.Json;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.ArgGroup;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** {@code latchkey tenant create|show|update}: the admin API from a terminal. Prints the tenant as JSON. */
+@Command(name = "tenant", mixinStandardHelpOptions = true, description = "Manage tenants through a running node's admin API.",
+        subcommands = {TenantCommand.Create.class, TenantCommand.Show.class, TenantCommand.Update.class})
+final class TenantCommand implements Runnable {
+    @Override
+    public void run() {
+        new picocli.CommandLine(this).usage(System.out);
+    }
+
+    static class Connection {
+        @Option(names = "--server", defaultValue = "${env:LATCHKEY_SERVER:-http://localhost:8080}", description = "Base URL of a node (LATCHKEY_SERVER). Default: ${DEFAULT-VALUE}.")
+        String server;
+
+        @Option(names = "--admin-key", defaultValue = "${env:LATCHKEY_ADMIN_KEY}", required = true, description = "Admin key (LATCHKEY_ADMIN_KEY).")
+        String adminKey;
+
+        int send(String method, String path, JsonNode body) throws Exception {
+            HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(server.replaceAll("/+$", "") + path))
+                    .header("Authorization", "Bearer " + adminKey).header("Content-Type", "application/json");
+            b.method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(Json.write(body)));
+            HttpResponse<String> r = HttpClient.newHttpClient().send(b.build(), HttpResponse.BodyHandlers.ofString());
+            System.out.println(Json.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(Json.parse(r.body())));
+            return r.statusCode() == 200 ? 0 : 1;
+        }
+    }
+
+    /** The settings a command line can set; --json takes any other field of the admin API body. */
+    static class Fields {
+        @Option(names = "--name", description = "Tenant name.")
+        String name;
+        @Option(names = "--mfa", arity = "1", description = "TwoFactorAuthentication.IsEnabled (true|false).")
+        Boolean mfa;
+        @Option(names = "--mfa-required", arity = "1", description = "TwoFactorAuthentication.IsRequired (true|false).")
+        Boolean mfaRequired;
+        @Option(names = "--plan-name", description = "Plan.Name.")
+        String planName;
+        @Option(names = "--plan-expires-at", description = "Plan.ExpiresAt, ISO-8601 UTC (e.g. 2027-01-01T00:00:00Z).")
+        String planExpiresAt;
+        @Option(names = "--json", description = "A JSON body as the admin API takes it, merged under the flags above.")
+        String json;
+
+        ObjectNode body() {
+            ObjectNode b = json == null ? Json.object() : (ObjectNode) Json.parse(json);
+            if (name != null) {
+                b.put("Name", name);
+            }
+            if (mfa != null) {
+                b.with("TwoFactorAuthentication").put("IsEnabled", mfa);
+            }
+            if (mfaRequired != null) {
+                b.with("TwoFactorAuthentication").put("IsRequired", mfaRequired);
+            }
+            if (planName != null) {
+                b.with("Plan").put("Name", planName);
+            }
+            if (planExpiresAt != null) {
+                b.with("Plan").put("ExpiresAt", planExpiresAt);
+            }
+            return b;
+        }
+    }
+
+    @Command(name = "create", mixinStandardHelpOptions = true, description = "Create a tenant; prints it with its ApiKey and ApiSecret.")
+    static final class Create implements Callable<Integer> {
+        @ArgGroup(exclusive = false, multiplicity = "1")
+        Connection connection = new Connection();
+        @ArgGroup(exclusive = false)
+        Fields fields = new Fields();
+
+        @Override
+        public Integer call() throws Exception {
+            return connection.send("POST", "/admin/v1/tenants", fields.body());
+        }
+    }
+
+    @Command(name = "show", mixinStandardHelpOptions = true, description = "Show a tenant.")
+    static final class Show implements Callable<Integer> {
+        @ArgGroup(exclusive = false, multiplicity = "1")
+        Connection connection = new Connection();
+        @Parameters(index = "0", description = "The tenant's ApiKey.")
+        String apiKey;
+
+        @Override
+        public Integer call() throws Exception {
+            return connection.send("GET", "/admin/v1/tenants/" + apiKey, null);
+        }
+    }
+
+    @Command(name = "update", mixinStandardHelpOptions = true, description = "Change some of a tenant's settings.")
+    static final class Update implements Callable<Integer> {
+        @ArgGroup(exclusive = false, multiplicity = "1")
+        Connection connection = new Connection();
+        @ArgGroup(exclusive = false)
+        Fields fields = new Fields();
+        @Parameters(index = "0", description = "The tenant's ApiKey.")
+        String apiKey;
+
+        @Override
+        public Integer call() throws Exception {
+            return connection.send("PATCH", "/admin/v1/tenants/" + apiKey, fields.body());
+        }
+    }
+}

@@ -1,0 +1,120 @@
+package dev.latchkey.crypto;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.util.Base64;
+import java.util.concurrent.Semaphore;
+import org.bouncycastle.crypto.generators.Argon2BytesGenerator;
+import org.bouncycastle.crypto.params.Argon2Parameters;
+
+/**
+ * Argon2id password hashing in the PHC string format ({@code $argon2id$v=19$m=..,t=..,p=..$salt$hash}).
+ * Hashing is bounded by a semaphore sized to the cores: a burst of logins queues here instead of
+ * oversubscribing the CPU (and memory) that every other request needs.
+ */
+public final class PasswordHasher {
+    /** OWASP's first recommended Argon2id configuration: m=19 MiB, t=2, p=1. */
+    public static final Params DEFAULT = new Params(19 * 1024, 2, 1);
+
+    public record Params(int memoryKiB, int iterations, int parallelism) {
+        @Override
+        public String toString() {
+            return "m=" + memoryKiB + ",t=" + iterations + ",p=" + parallelism;
+        }
+    }
+
+    private static final Base64.Encoder B64 = Base64.getEncoder().withoutPadding();
+    private static final Base64.Decoder B64D = Base64.getDecoder();
+
+    private final Params params;
+    private final Semaphore slots;
+    private final String dummyHash;
+
+    public PasswordHasher(Params params) {
+        this.params = params;
+        this.slots = new Semaphore(Math.max(1, Runtime.getRuntime().availableProcessors()), true);
+        this.dummyHash = hash("latchkey-dummy-password");
+    }
+
+    public Params params() {
+        return params;
+    }
+
+    public String hash(String password) {
+        byte[] salt = new byte[16];
+        Secrets.RANDOM.nextBytes(salt);
+        byte[] out = derive(password, salt, params, 32);
+        return "$argon2id$v=19$m=" + params.memoryKiB + ",t=" + params.iterations + ",p=" + params.parallelism
+                + "$" + B64.encodeToString(salt) + "$" + B64.encodeToString(out);
+    }
+
+    /** Verifies against a stored PHC string; false for anything malformed. */
+    public boolean verify(String password, String phc) {
+        if (phc == null) {
+            return false;
+        }
+        String[] parts = phc.split("\\$");
+        // "", "argon2id", "v=19", "m=..,t=..,p=..", salt, hash
+        if (parts.length != 6 || !parts[1].equals("argon2id")) {
+            return false;
+        }
+        try {
+            Params p = parseParams(parts[3]);
+            byte[] salt = B64D.decode(parts[4]);
+            byte[] expected = B64D.decode(parts[5]);
+            byte[] actual = derive(password, salt, p, expected.length);
+            return MessageDigest.isEqual(expected, actual);
+        } catch (RuntimeException e) {
+            return false;
+        }
+    }
+
+    /** Spends the same time as a real verification, for logins naming no account (no user enumeration by timing). */
+    public void verifyDummy(String password) {
+        verify(password, dummyHash);
+    }
+
+    /** True when the stored hash was made with other parameters than today's: rehash it at the next successful login. */
+    public boolean needsRehash(String phc) {
+        String[] parts = phc == null ? new String[0] : phc.split("\\$");
+        return parts.length != 6 || !parts[3].equals(params.toString());
+    }
+
+    private static Params parseParams(String s) {
+        int m = 0, t = 0, p = 0;
+        for (String kv : s.split(",")) {
+            String[] pair = kv.split("=");
+            int v = Integer.parseInt(pair[1]);
+            switch (pair[0]) {
+                case "m" -> m = v;
+                case "t" -> t = v;
+                case "p" -> p = v;
+                default -> throw new IllegalArgumentException(kv);
+            }
+        }
+        if (m < 8 || m > 1024 * 1024 || t < 1 || t > 100 || p < 1 || p > 16) {
+            throw new IllegalArgumentException(s);
+        }
+        return new Params(m, t, p);
+    }
+
+    private byte[] derive(String password, byte[] salt, Params p, int length) {
+        Argon2Parameters spec = new Argon2Parameters.Builder(Argon2Parameters.ARGON2_id)
+                .withVersion(Argon2Parameters.ARGON2_VERSION_13)
+                .withMemoryAsKB(p.memoryKiB)
+                .withIterations(p.iterations)
+                .withParallelism(p.parallelism)
+                .withSalt(salt)
+                .build();
+        Argon2BytesGenerator gen = new Argon2BytesGenerator();
+        gen.init(spec);
+        byte[] out = new byte[length];
+        slots.acquireUninterruptibly();
+        try {
+            gen.generateBytes(password.getBytes(StandardCharsets.UTF_8), out);
+        } finally {
+            slots.release();
+        }
+        return out;
+    }
+}

@@ -1,0 +1,106 @@
+package dev.latchkey.crypto;
+
+import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
+import java.security.MessageDigest;
+import java.security.SecureRandom;
+import java.util.HexFormat;
+import java.util.UUID;
+import java.util.regex.Pattern;
+import javax.crypto.Cipher;
+import javax.crypto.Mac;
+import javax.crypto.spec.GCMParameterSpec;
+import javax.crypto.spec.SecretKeySpec;
+
+/**
+ * The server secret key and what is derived from it: keyed hashes of tokens and one-time codes (so a stolen database
+ * alone cannot test guesses), and authenticated encryption of tenant API secrets (they sign webhooks, so they must be
+ * recoverable). Every node of a cluster must be given the same key.
+ */
+public final class Secrets {
+    public static final SecureRandom RANDOM = new SecureRandom();
+    private static final Pattern GUID = Pattern.compile("[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}");
+    private static final HexFormat HEX = HexFormat.of();
+
+    private final SecretKeySpec hashKey;
+    private final SecretKeySpec encryptionKey;
+    private final ThreadLocal<Mac> macs;
+
+    public Secrets(String secretKey) {
+        if (secretKey == null || secretKey.length() < 16) {
+            throw new IllegalArgumentException("the secret key must be at least 16 characters");
+        }
+        byte[] master = secretKey.getBytes(StandardCharsets.UTF_8);
+        this.hashKey = new SecretKeySpec(hmac(master, "latchkey/hash/v1"), "HmacSHA256");
+        this.encryptionKey = new SecretKeySpec(hmac(master, "latchkey/encrypt/v1"), "AES");
+        this.macs = ThreadLocal.withInitial(() -> {
+            try {
+                Mac mac = Mac.getInstance("HmacSHA256");
+                mac.init(hashKey);
+                return mac;
+            } catch (GeneralSecurityException e) {
+                throw new IllegalStateException(e);
+            }
+        });
+    }
+
+    /** A new random secret key, for a first start without one. */
+    public static String newSecretKey() {
+        byte[] b = new byte[32];
+        RANDOM.nextBytes(b);
+        return HEX.formatHex(b);
+    }
+
+    /** A random GUID: every token LoginRadius's SDKs parse is a java.util.UUID. */
+    public static String guid() {
+        return UUID.randomUUID().toString();
+    }
+
+    public static boolean isGuid(String s) {
+        return s != null && GUID.matcher(s).matches();
+    }
+
+    /** HMAC-SHA256 of {@code value} under the server's hash key, as hex: the only form in which tokens and codes are stored. */
+    public String hash(String value) {
+        Mac mac = macs.get();
+        return HEX.formatHex(mac.doFinal(value.getBytes(StandardCharsets.UTF_8)));
+    }
+
+    public static boolean constantTimeEquals(String a, String b) {
+        return MessageDigest.isEqual(a.getBytes(StandardCharsets.UTF_8), b.getBytes(StandardCharsets.UTF_8));
+    }
+
+    public String encrypt(String plain) {
+        try {
+            byte[] iv = new byte[12];
+            RANDOM.nextBytes(iv);
+            Cipher c = Cipher.getInstance("AES/GCM/NoPadding");
+            c.init(Cipher.ENCRYPT_MODE, encryptionKey, new GCMParameterSpec(128, iv));
+            byte[] sealed = c.doFinal(plain.getBytes(StandardCharsets.UTF_8));
+            return HEX.formatHex(iv) + ":" + HEX.formatHex(sealed);
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    public String decrypt(String sealed) {
+        try {
+            int colon = sealed.indexOf(':');
+            Cipher c = Cipher.getInstance("AES/GCM/NoPadding");
+            c.init(Cipher.DECRYPT_MODE, encryptionKey, new GCMParameterSpec(128, HEX.parseHex(sealed.substring(0, colon))));
+            return new String(c.doFinal(HEX.parseHex(sealed.substring(colon + 1))), StandardCharsets.UTF_8);
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("cannot decrypt: was the server started with another --secret-key?", e);
+        }
+    }
+
+    private static byte[] hmac(byte[] key, String label) {
+        try {
+            Mac mac = Mac.getInstance("HmacSHA256");
+            mac.init(new SecretKeySpec(key, "HmacSHA256"));
+            return mac.doFinal(label.getBytes(StandardCharsets.UTF_8));
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

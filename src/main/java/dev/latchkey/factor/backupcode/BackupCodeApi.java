@@ -1,0 +1,93 @@
+package dev.latchkey.factor.backupcode;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.latchkey.account.Account;
+import dev.latchkey.account.Accounts;
+import dev.latchkey.http.LrError;
+import dev.latchkey.http.LrRequest;
+import dev.latchkey.http.Responses;
+import dev.latchkey.http.TenantGate;
+import dev.latchkey.login.LoginContext;
+import dev.latchkey.login.LoginFlow;
+import dev.latchkey.tenant.Tenant;
+import dev.latchkey.token.Tokens;
+
+/** The backup-code endpoints: verify during login (three documented variants), generate and reset (user and admin). */
+public final class BackupCodeApi {
+    private final TenantGate gate;
+    private final LoginFlow flow;
+    private final BackupCodes codes;
+    private final Tokens tokens;
+    private final Accounts accounts;
+
+    public BackupCodeApi(TenantGate gate, LoginFlow flow, BackupCodes codes, Tokens tokens, Accounts accounts) {
+        this.gate = gate;
+        this.flow = flow;
+        this.codes = codes;
+        this.tokens = tokens;
+        this.accounts = accounts;
+    }
+
+    /** {@code PUT /login/2fa/backupcode} (the seed) and {@code PUT /login/2fa/verification/backupcode} (the SDKs). */
+    public JsonNode verifyFromBody(LrRequest req) {
+        Tenant tenant = gate.tenant(req);
+        return verify(req, tenant, req.bodyString("backupcode"));
+    }
+
+    /** The legacy {@code GET /login/2fa/backupcode?backupcode=} of the older SDKs. */
+    public JsonNode verifyFromQuery(LrRequest req) {
+        Tenant tenant = gate.tenant(req);
+        return verify(req, tenant, req.query("backupcode"));
+    }
+
+    private JsonNode verify(LrRequest req, Tenant tenant, String code) {
+        String token = req.secondFactorToken();
+        req.fields();
+        LoginContext ctx = req.loginContext();
+        if (token == null) {
+            throw LrError.required("secondfactorauthenticationtoken");
+        }
+        if (code == null || code.isBlank()) {
+            throw LrError.required("backupcode");
+        }
+        if (code.length() > 64) {
+            throw LrError.BACKUP_CODE_INVALID.error();
+        }
+        return Responses.login(req, flow.completeSecondFactor(tenant, token,
+                (h, account) -> codes.redeem(h, account, code), LrError.BACKUP_CODE_INVALID));
+    }
+
+    public JsonNode generateForUser(LrRequest req) {
+        return forUser(req, false);
+    }
+
+    public JsonNode resetForUser(LrRequest req) {
+        return forUser(req, true);
+    }
+
+    private JsonNode forUser(LrRequest req, boolean reset) {
+        Tenant tenant = gate.tenant(req);
+        Tokens.Session s = tokens.validate(tenant, req.accessToken());
+        return issue(tenant, accounts.get(tenant, s.uid()), reset);
+    }
+
+    public JsonNode generateByUid(LrRequest req) {
+        return byUid(req, false);
+    }
+
+    public JsonNode resetByUid(LrRequest req) {
+        return byUid(req, true);
+    }
+
+    private JsonNode byUid(LrRequest req, boolean reset) {
+        Tenant tenant = gate.tenantWithSecret(req);
+        return issue(tenant, accounts.get(tenant, req.requiredQuery("uid")), reset);
+    }
+
+    private JsonNode issue(Tenant tenant, Account account, boolean reset) {
+        if (!tenant.mfaEnabled()) {
+            throw LrError.MFA_NOT_ENABLED.error();
+        }
+        return Responses.backupCodes(codes.generate(account, reset));
+    }
+}

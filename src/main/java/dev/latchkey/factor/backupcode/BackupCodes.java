@@ -1,0 +1,93 @@
+package dev.latchkey.factor.backupcode;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.latchkey.account.Account;
+import dev.latchkey.crypto.Secrets;
+import dev.latchkey.factor.SecondFactor;
+import dev.latchkey.http.LrError;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import org.jdbi.v3.core.Handle;
+import org.jdbi.v3.core.Jdbi;
+
+/**
+ * Backup codes (reference §3.2): ten single-use codes shaped like LoginRadius's ({@code xxxxx-xxxxx}, lower-case
+ * alphanumerics, 51.7 bits each), shown once, stored only as keyed hashes, redeemed by one UPDATE.
+ */
+public final class BackupCodes implements SecondFactor {
+    public static final int COUNT = 10;
+    private static final char[] ALPHABET = "abcdefghijklmnopqrstuvwxyz0123456789".toCharArray();
+
+    private final Jdbi jdbi;
+    private final Secrets secrets;
+    private final Clock clock;
+
+    public BackupCodes(Jdbi jdbi, Secrets secrets, Clock clock) {
+        this.jdbi = jdbi;
+        this.secrets = secrets;
+        this.clock = clock;
+    }
+
+    @Override
+    public boolean isConfigured(Handle h, Account account) {
+        return h.createQuery("SELECT COUNT(*) FROM backup_codes WHERE uid = :uid AND used_at IS NULL")
+                .bind("uid", account.uid()).mapTo(Integer.class).one() > 0;
+    }
+
+    @Override
+    public void describe(Handle h, Account account, ObjectNode secondFactorAuthentication) {
+        // LoginRadius documents no flag for backup codes in step 1; they are always offered once generated.
+    }
+
+    /** A new set of ten codes. {@code replace}=false refuses (1127) while unused codes exist; reset replaces them. */
+    public List<String> generate(Account account, boolean replace) {
+        List<String> codes = new ArrayList<>(COUNT);
+        for (int i = 0; i < COUNT; i++) {
+            codes.add(newCode());
+        }
+        long now = clock.millis();
+        jdbi.useTransaction(h -> {
+            // Serialise concurrent generations for one account on its row (works on H2 and PostgreSQL).
+            h.createQuery("SELECT uid FROM accounts WHERE uid = :uid FOR UPDATE").bind("uid", account.uid()).mapTo(String.class).findOne();
+            if (!replace && isConfigured(h, account)) {
+                throw LrError.BACKUP_CODES_EXIST.error();
+            }
+            h.createUpdate("DELETE FROM backup_codes WHERE uid = :uid").bind("uid", account.uid()).execute();
+            for (String c : codes) {
+                h.createUpdate("INSERT INTO backup_codes (uid, code_hash, created_at) VALUES (:uid, :h, :now)")
+                        .bind("uid", account.uid()).bind("h", hash(account.uid(), c)).bind("now", now).execute();
+            }
+        });
+        return codes;
+    }
+
+    /** Consumes the code inside the caller's transaction: true exactly once per code, whatever the concurrency. */
+    public boolean redeem(Handle h, Account account, String code) {
+        String normalized = normalize(code);
+        if (normalized.length() != 10) {
+            return false;
+        }
+        return h.createUpdate("UPDATE backup_codes SET used_at = :now WHERE uid = :uid AND code_hash = :h AND used_at IS NULL")
+                .bind("now", clock.millis()).bind("uid", account.uid()).bind("h", hash(account.uid(), normalized))
+                .execute() == 1;
+    }
+
+    private String hash(String uid, String code) {
+        return secrets.hash("backupcode:" + uid + ":" + normalize(code));
+    }
+
+    /** Codes are accepted case-insensitively and with or without their hyphen (or spaces). */
+    static String normalize(String code) {
+        return code.toLowerCase(Locale.ROOT).replaceAll("[\\s-]", "");
+    }
+
+    private static String newCode() {
+        char[] c = new char[11];
+        for (int i = 0; i < 11; i++) {
+            c[i] = i == 5 ? '-' : ALPHABET[Secrets.RANDOM.nextInt(ALPHABET.length)];
+        }
+        return new String(c);
+    }
+}

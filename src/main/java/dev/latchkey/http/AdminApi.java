@@ -1,0 +1,59 @@
+package dev.latchkey.http;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.latchkey.crypto.Secrets;
+import dev.latchkey.tenant.Tenant;
+import dev.latchkey.tenant.TenantSettings;
+import dev.latchkey.tenant.Tenants;
+import java.util.function.Supplier;
+
+/** The operators' API, {@code Authorization: Bearer <admin key>}: tenants. Errors keep LoginRadius's shape. */
+public final class AdminApi {
+    private final Tenants tenants;
+    private final Secrets secrets;
+    private final String adminKeyHash;
+
+    public AdminApi(Tenants tenants, Secrets secrets, String adminKeyHash) {
+        this.tenants = tenants;
+        this.secrets = secrets;
+        this.adminKeyHash = adminKeyHash;
+    }
+
+    private void authorize(LrRequest req) {
+        String auth = req.header("Authorization");
+        String key = auth != null && auth.regionMatches(true, 0, "Bearer ", 0, 7) ? auth.substring(7).trim() : null;
+        if (key == null || key.isEmpty() || !Secrets.constantTimeEquals(secrets.hash("admin:" + key), adminKeyHash)) {
+            throw LrError.ACCESS_UNAUTHORIZED.error();
+        }
+    }
+
+    private static <T> T validated(Supplier<T> action) {
+        try {
+            return action.get();
+        } catch (TenantSettings.InvalidField e) {
+            throw ApiException.validation(e.field, e.getMessage()).withStatus(400);
+        }
+    }
+
+    public JsonNode createTenant(LrRequest req) {
+        authorize(req);
+        JsonNode body = req.body();
+        return tenants.view(validated(() -> tenants.create(body)));
+    }
+
+    public JsonNode getTenant(LrRequest req) {
+        authorize(req);
+        return tenants.view(find(req));
+    }
+
+    public JsonNode patchTenant(LrRequest req) {
+        authorize(req);
+        Tenant t = find(req);
+        JsonNode body = req.body();
+        return tenants.view(validated(() -> tenants.patch(t, body)));
+    }
+
+    private Tenant find(LrRequest req) {
+        return tenants.get(req.pathParam("apikey")).orElseThrow(() -> LrError.API_KEY_UNAUTHORIZED.error().withStatus(404));
+    }
+}

@@ -1,0 +1,9 @@
+package dev.latchkey.http;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
+/** A route's handler: reads the request, answers the JSON body of a 200 (or throws {@link ApiException}). */
+@FunctionalInterface
+public interface Endpoint {
+    JsonNode handle(LrRequest request) throws Exception;
+}

@@ -1,0 +1,78 @@
+package dev.latchkey.http;
+
+import dev.latchkey.json.Json;
+import io.javalin.Javalin;
+import io.javalin.http.Context;
+import io.javalin.http.Handler;
+import java.util.List;
+import java.util.UUID;
+import org.eclipse.jetty.util.thread.QueuedThreadPool;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** Javalin set up for LoginRadius's wire: the route table, JSON answers, and every failure in LoginRadius's error shape. */
+public final class HttpServer {
+    private static final Logger LOG = LoggerFactory.getLogger(HttpServer.class);
+    private static final String JSON = "application/json; charset=utf-8";
+    private static final String ANSWERED = "latchkey.answered";
+
+    private final Javalin app;
+
+    public HttpServer(String host, int port, List<Routes.Route> routes) {
+        this.app = Javalin.create(config -> {
+            config.jetty.host = host;
+            config.jetty.port = port;
+            QueuedThreadPool pool = new QueuedThreadPool(200, 8, 60_000);
+            pool.setName("latchkey-http");
+            config.jetty.threadPool = pool;
+            config.router.caseInsensitiveRoutes = true;
+            config.router.ignoreTrailingSlashes = true;
+            config.http.prefer405over404 = true;
+            config.startup.showJavalinBanner = false;
+            for (Routes.Route r : routes) {
+                Handler h = ctx -> answer(ctx, 200, Json.bytes(r.endpoint().handle(new LrRequest(ctx))));
+                switch (r.method()) {
+                    case GET -> config.routes.get(r.path(), h);
+                    case POST -> config.routes.post(r.path(), h);
+                    case PUT -> config.routes.put(r.path(), h);
+                    case PATCH -> config.routes.patch(r.path(), h);
+                    case DELETE -> config.routes.delete(r.path(), h);
+                }
+            }
+            config.routes.exception(ApiException.class, (e, ctx) -> answer(ctx, e.status, Json.bytes(e.body())));
+            config.routes.exception(Exception.class, (e, ctx) -> {
+                String correlationId = UUID.randomUUID().toString();
+                LOG.error("unexpected failure on {} {} [correlation id {}]", ctx.method(), ctx.path(), correlationId, e);
+                ctx.header("X-Correlation-Id", correlationId);
+                ApiException internal = LrError.INTERNAL.error();
+                answer(ctx, internal.status, Json.bytes(internal.body()));
+            });
+            config.routes.error(404, "*", ctx -> unanswered(ctx, LrError.NOT_FOUND));
+            config.routes.error(405, "*", ctx -> unanswered(ctx, LrError.METHOD_NOT_ALLOWED));
+        });
+    }
+
+    private static void answer(Context ctx, int status, byte[] body) {
+        ctx.attribute(ANSWERED, Boolean.TRUE);
+        ctx.status(status).contentType(JSON).result(body);
+    }
+
+    private static void unanswered(Context ctx, LrError error) {
+        if (ctx.attribute(ANSWERED) == null) {
+            answer(ctx, error.status, Json.bytes(error.error().body()));
+        }
+    }
+
+    public HttpServer start() {
+        app.start();
+        return this;
+    }
+
+    public int port() {
+        return app.port();
+    }
+
+    public void stop() {
+        app.stop();
+    }
+}

@@ -1,0 +1,99 @@
+package dev.latchkey.http;
+
+/**
+ * The catalog of every error Latchkey answers: LoginRadius code, Message, Description and HTTP status,
+ * copied from LoginRadius's response-code table (see shared reference §5). One place, so the wire stays consistent.
+ */
+public enum LrError {
+    API_KEY_UNAUTHORIZED(901, "The API key is unauthorized",
+            "The provided LoginRadius API key is invalid or is not authorized, please use a valid or authorized LoginRadius API key or check the API key for your LoginRadius account.", 403),
+    API_SECRET_UNAUTHORIZED(902, "The API secret is unauthorized",
+            "The provided LoginRadius API secret is invalid or is not authorized, please use a valid or authorized LoginRadius API secret or check the API secret for your LoginRadius account.", 401),
+    ACCESS_TOKEN_INVALID(905, "Access token is invalid",
+            "The LoginRadius access token is invalid, please use the correct or valid access token in order to process this request.", 403),
+    ACCESS_TOKEN_EXPIRED(906, "Access token has expired",
+            "The LoginRadius access token has expired, please request a new token from LoginRadius API.", 403),
+    PARAMETER_FORMAT(908, "A parameter is not formatted correctly",
+            "A parameter is not formatted correctly in the request, please check all the parameters in the API call.", 403),
+    API_SECRET_MISSING(923, "API secret is missing",
+            "The request is missing the API secret, please use the valid API key parameter in order to process this request.", 400),
+    EMAIL_INVALID(990, "This email is invalid", "This is not a valid email address, please use a valid email address.", 403),
+    USERNAME_EXISTS(1017, "This username is already registered with this website",
+            "The username you have selected is already in use, please choose a different username.", 403),
+    PHONE_EXISTS(1058, "Phone number is already registered with your LoginRadius site",
+            "The phone number has to be unique for your LoginRadius site, please use a different phone number.", 403),
+    PASSWORD_MISSING(1089, "Password is missing",
+            "The password is missing, please use the valid password parameter in order to process this request.", 400),
+    LOGIN_ID_REQUIRED(1141, "Email address or username is required",
+            "Email address or username is required, please use a valid email address or username in order to process this request.", 400),
+    EMAIL_EXISTS(936, "Email address is already registered with your LoginRadius site",
+            "The email address has to be unique for your LoginRadius site, please use a different email address.", 403),
+    USER_NOT_FOUND(938, "User does not exist",
+            "The user's account does not exist, please use a valid user or create the user before processing this request.", 403),
+    POST_BODY_INVALID(965, "The post body is invalid",
+            "Please use a valid post body and make sure that it is in a valid JSON format.", 400),
+    INVALID_CREDENTIALS(966, "Invalid user ID and/or password", "Please use a valid user ID and password combination.", 401),
+    ACCOUNT_BLOCKED(991, "Your account is blocked",
+            "Your account has been blocked by the system admin, please contact the admin for more information.", 403),
+    ACCESS_TOKEN_MISSING(1060, "Access token is missing",
+            "This request is missing the access token, please use the valid access token parameter in order to process this request.", 400),
+    PUT_BODY_INVALID(1079, "Put body is invalid", "Please use a valid put body and make sure that it is in a valid JSON format.", 400),
+    DELETE_BODY_INVALID(1084, "Delete body is invalid", "Please use a valid delete body and make sure that it is in a valid JSON format.", 400),
+    PAYLOAD_INVALID(1090, "Invalid request body or payload",
+            "An error has occurred while parsing the API payload, Please review the request and try again.", 400),
+    MFA_NOT_ENABLED(1097, "Two factor authentication is not enabled",
+            "Two factor authentication is not enabled, please enable two factor authentication for login.", 403),
+    MFA_NOT_CONFIGURED_FOR_PROFILE(1101, "Two factor authentication is not configured for this profile",
+            "Two factor authentication is not configured, please configured or enable two factor authentication on your profile for login.", 403),
+    MFA_TOKEN_INVALID(1103, "Two factor authentication token is invalid",
+            "The LoginRadius two factor authentication token is invalid, please use the correct or valid token in order to process this request.", 403),
+    MFA_TOKEN_EXPIRED(1104, "Two factor authentication token has expired",
+            "The LoginRadius two factor authentication token has expired, please request a new token from LoginRadius API.", 403),
+    BACKUP_CODES_EXIST(1127, "Two factor authentication backup code is already generated",
+            "The two factor authentication backup code is already generated, please reset your two factor authentication backup code.", 403),
+    /*
+     * LoginRadius's table swaps the Message of 1128 and 1129 (reference §5). A wrong backup code answers 1129, the code
+     * whose Description means "not valid or already used"; its Message is taken from 1128's, which says the same thing.
+     */
+    BACKUP_CODE_INVALID(1129, "Two factor authentication backup code is not valid or has already been used",
+            "The two factor authentication backup code is not valid or has already been used, please use a valid two factor authentication backup code for login.", 403),
+    VALIDATION_FAILED(1134, "Validation failed for one or more fields",
+            "Validation failed for one or more fields, please check the errors field for more information.", 403),
+    MFA_ENABLED_USE_MFA_LOGIN(1176, "Two factor authentication is enabled",
+            "Two factor authentication is enabled, please use two factor authentication api for login.", 403),
+    ACCOUNT_LOCKED(1198, "Your account has been locked", "Your account has been locked, please try again after sometime.", 403),
+    REFRESH_TOKEN_INVALID(1217, "Refresh token invalid", "LoginRadius refresh token is invalid.", 403),
+    ACCESS_UNAUTHORIZED(6002, "Access Unauthorized", "Access Unauthorized, please use valid authorization to access this endpoint.", 401),
+    PLAN_EXPIRED(6003, "Trial plan expired",
+            "The trial plan has expired. To continue using the service, please contact support.", 403),
+    INTERNAL(7909, "Operation failed due to an internal error.",
+            "An unknown internal error occurred, please try again in a few minutes or contact your system administrator.", 500),
+    // Not a LoginRadius code: LoginRadius answers an unknown path with its web server's 404 page. Latchkey keeps the JSON shape.
+    NOT_FOUND(404, "Not Found", "No API exists at this path for this HTTP method; check the path and the method.", 404),
+    METHOD_NOT_ALLOWED(405, "Method not allowed", "This API does not accept this HTTP method; check the documented method.", 405);
+
+    public final int code;
+    public final String message;
+    public final String description;
+    public final int status;
+
+    LrError(int code, String message, String description, int status) {
+        this.code = code;
+        this.message = message;
+        this.description = description;
+        this.status = status;
+    }
+
+    public ApiException error() {
+        return new ApiException(this, description, status);
+    }
+
+    public ApiException withDescription(String description) {
+        return new ApiException(this, description, status);
+    }
+
+    /** 908 naming the parameter, in LoginRadius's own wording: "The apikey is a required parameter." */
+    public static ApiException required(String parameter) {
+        return PARAMETER_FORMAT.withDescription("The " + parameter + " is a required parameter.");
+    }
+}

@@ -1,0 +1,222 @@
+package dev.latchkey.http;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.latchkey.json.Json;
+import dev.latchkey.login.LoginContext;
+import io.javalin.http.Context;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * One request as LoginRadius's clients send it (reference §1): query names matched case-insensitively and parsed
+ * tolerantly (the Java SDK does not URL-encode values), credentials from the query or their headers, JSON bodies
+ * on any method (DELETE too) with case-insensitive keys.
+ */
+public final class LrRequest {
+    /** Largest body accepted; a larger one answers the method's body-invalid code. */
+    public static final int MAX_BODY_BYTES = 128 * 1024;
+
+    /** The seeds' twelve RBA template parameters, lower-cased. */
+    public static final String[] RBA_TEMPLATE_PARAMETERS = {
+        "rbabrowseremailtemplate", "rbaoneclickemailtemplate", "rbacityemailtemplate", "rbacountryemailtemplate",
+        "rbaipemailtemplate", "rbadeviceemailtemplate", "rbaotpsmstemplate", "rbabrowsersmstemplate",
+        "rbacitysmstemplate", "rbacountrysmstemplate", "rbaipsmstemplate", "rbadevicesmstemplate"};
+
+    private final Context ctx;
+    private final Map<String, String> query;
+    private JsonNode body;
+    private FieldsProjection fields;
+    private boolean fieldsParsed;
+
+    public LrRequest(Context ctx) {
+        this.ctx = ctx;
+        this.query = parseQuery(ctx.queryString());
+    }
+
+    public Context ctx() {
+        return ctx;
+    }
+
+    static Map<String, String> parseQuery(String raw) {
+        Map<String, String> out = new HashMap<>();
+        if (raw == null || raw.isEmpty()) {
+            return out;
+        }
+        for (String pair : raw.split("&")) {
+            if (pair.isEmpty()) {
+                continue;
+            }
+            int eq = pair.indexOf('=');
+            String k = decode(eq < 0 ? pair : pair.substring(0, eq)).toLowerCase(Locale.ROOT).trim();
+            String v = eq < 0 ? "" : decode(pair.substring(eq + 1));
+            out.putIfAbsent(k, v);
+        }
+        return out;
+    }
+
+    private static String decode(String s) {
+        try {
+            return URLDecoder.decode(s, StandardCharsets.UTF_8);
+        } catch (IllegalArgumentException e) {
+            return s; // a raw '%' from a client that did not encode: keep the text as sent
+        }
+    }
+
+    /** The query parameter, its name matched case-insensitively; null when absent or blank. */
+    public String query(String name) {
+        String v = query.get(name.toLowerCase(Locale.ROOT));
+        return v == null || v.isBlank() ? null : v.trim();
+    }
+
+    public String header(String name) {
+        String v = ctx.header(name);
+        return v == null || v.isBlank() ? null : v.trim();
+    }
+
+    public String pathParam(String name) {
+        return ctx.pathParam(name);
+    }
+
+    public String requiredQuery(String name) {
+        String v = query(name);
+        if (v == null) {
+            throw LrError.required(name);
+        }
+        return v;
+    }
+
+    public String apiKey() {
+        String v = query("apikey");
+        return v != null ? v : header("X-LoginRadius-ApiKey");
+    }
+
+    public String apiSecret() {
+        String v = query("apisecret");
+        return v != null ? v : header("X-LoginRadius-ApiSecret");
+    }
+
+    /** The access token: {@code Authorization: Bearer} (Java SDK) or the {@code access_token} query (docs); Node sends both. */
+    public String accessToken() {
+        String auth = header("Authorization");
+        if (auth != null && auth.regionMatches(true, 0, "Bearer ", 0, 7)) {
+            String t = auth.substring(7).trim();
+            if (!t.isEmpty()) {
+                return t;
+            }
+        }
+        return query("access_token");
+    }
+
+    public String secondFactorToken() {
+        return query("secondfactorauthenticationtoken");
+    }
+
+    /** The body as a JSON object; an absent body is an empty object. */
+    public JsonNode body() {
+        if (body == null) {
+            body = readBody();
+        }
+        return body;
+    }
+
+    private ApiException bodyInvalid() {
+        return switch (ctx.method().name()) {
+            case "PUT", "PATCH" -> LrError.PUT_BODY_INVALID.error();
+            case "DELETE" -> LrError.DELETE_BODY_INVALID.error();
+            default -> LrError.POST_BODY_INVALID.error();
+        };
+    }
+
+    private JsonNode readBody() {
+        long declared = ctx.req().getContentLengthLong();
+        if (declared > MAX_BODY_BYTES) {
+            throw bodyInvalid();
+        }
+        byte[] bytes;
+        try (InputStream in = ctx.req().getInputStream()) {
+            bytes = in.readNBytes(MAX_BODY_BYTES + 1);
+        } catch (IOException e) {
+            throw bodyInvalid();
+        }
+        if (bytes.length > MAX_BODY_BYTES) {
+            throw bodyInvalid();
+        }
+        if (new String(bytes, StandardCharsets.UTF_8).isBlank()) {
+            return Json.object();
+        }
+        try {
+            JsonNode node = Json.parse(bytes);
+            if (node == null || !node.isObject()) {
+                throw bodyInvalid();
+            }
+            return node;
+        } catch (IOException e) {
+            throw bodyInvalid();
+        }
+    }
+
+    /** A string field of the body (case-insensitive key); null when absent; 1134 naming the field when not a string. */
+    public String bodyString(String field) {
+        JsonNode v = Json.field(body(), field);
+        if (v == null || v.isNull()) {
+            return null;
+        }
+        if (!v.isTextual()) {
+            throw ApiException.validation(field, "The " + field + " field must be a string.");
+        }
+        return v.asText();
+    }
+
+    /**
+     * Webhook suppression (reference §6): header {@code X-PreventWebhook} or query {@code prevent_webhook}, the header
+     * winning when both are given. Anything but true/false is refused, never silently ignored.
+     */
+    public boolean preventWebhook() {
+        String header = header("X-PreventWebhook");
+        if (header != null) {
+            return strictBoolean("X-PreventWebhook", header);
+        }
+        String q = query("prevent_webhook");
+        return q != null && strictBoolean("prevent_webhook", q);
+    }
+
+    private static boolean strictBoolean(String name, String v) {
+        if (v.equalsIgnoreCase("true")) {
+            return true;
+        }
+        if (v.equalsIgnoreCase("false")) {
+            return false;
+        }
+        throw LrError.PARAMETER_FORMAT.withDescription("The " + name + " parameter must be true or false.");
+    }
+
+    /** The parsed {@code fields} projection (null: everything); 908 when malformed. */
+    public FieldsProjection fields() {
+        if (!fieldsParsed) {
+            fields = FieldsProjection.parse(query("fields"));
+            fieldsParsed = true;
+        }
+        return fields;
+    }
+
+    /** What the login step records about this request for the webhook and risk features. */
+    public LoginContext loginContext() {
+        Map<String, String> templates = new LinkedHashMap<>();
+        for (String p : RBA_TEMPLATE_PARAMETERS) {
+            String v = query(p);
+            if (v != null) {
+                if (v.length() > 200) {
+                    throw LrError.PARAMETER_FORMAT.withDescription("The " + p + " parameter is too long.");
+                }
+                templates.put(p, v);
+            }
+        }
+        return new LoginContext(preventWebhook(), Map.copyOf(templates), ctx.ip(), header("User-Agent"));
+    }
+}

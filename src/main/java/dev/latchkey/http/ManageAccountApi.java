@@ -1,0 +1,44 @@
+package dev.latchkey.http;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.latchkey.account.Accounts;
+import dev.latchkey.account.ProfileSchema;
+import dev.latchkey.tenant.Tenant;
+import java.time.Clock;
+
+/** The Management API's accounts (apikey + apisecret): create, read, update (IsActive blocks), delete. */
+public final class ManageAccountApi {
+    private final TenantGate gate;
+    private final Accounts accounts;
+    private final Clock clock;
+
+    public ManageAccountApi(TenantGate gate, Accounts accounts, Clock clock) {
+        this.gate = gate;
+        this.accounts = accounts;
+        this.clock = clock;
+    }
+
+    public JsonNode create(LrRequest req) {
+        Tenant tenant = gate.tenantWithSecret(req);
+        req.fields();
+        return Responses.profile(req, ProfileSchema.render(accounts.create(tenant, req.body()), clock.millis()));
+    }
+
+    public JsonNode get(LrRequest req) {
+        Tenant tenant = gate.tenantWithSecret(req);
+        req.fields();
+        return Responses.profile(req, ProfileSchema.render(accounts.get(tenant, req.pathParam("uid")), clock.millis()));
+    }
+
+    public JsonNode update(LrRequest req) {
+        Tenant tenant = gate.tenantWithSecret(req);
+        req.fields();
+        return Responses.profile(req, ProfileSchema.render(accounts.update(tenant, req.pathParam("uid"), req.body()), clock.millis()));
+    }
+
+    public JsonNode delete(LrRequest req) {
+        Tenant tenant = gate.tenantWithSecret(req);
+        accounts.delete(tenant, req.pathParam("uid"));
+        return Responses.deleted();
+    }
+}

@@ -1,0 +1,67 @@
+package dev.latchkey.http;
+
+import dev.latchkey.factor.backupcode.BackupCodeApi;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The map of the API: every endpoint Latchkey serves, LoginRadius path → handler, grouped by area.
+ * Paths are matched case-insensitively (the docs and SDKs disagree on case, reference §1.2).
+ */
+public final class Routes {
+    public enum Method { GET, POST, PUT, PATCH, DELETE }
+
+    public record Route(Method method, String path, Endpoint endpoint) {}
+
+    private final List<Route> routes = new ArrayList<>();
+
+    private void add(Method m, String path, Endpoint e) {
+        routes.add(new Route(m, path, e));
+    }
+
+    public static List<Route> table(LoginApi login, BackupCodeApi backupCodes, AccountApi account, TokenApi tokens,
+                                    ManageAccountApi manage, AdminApi admin, Endpoint ready) {
+        Routes r = new Routes();
+        final String auth = "/identity/v2/auth";
+        final String mng = "/identity/v2/manage";
+
+        // ── Login: step 1 (first factor) ─────────────────────────────────────────────────────────────────────
+        r.add(Method.POST, auth + "/login/2fa", login::mfaLogin);
+        r.add(Method.POST, auth + "/login", login::plainLogin);
+
+        // ── Login: step 2 with a backup code (seed 003, the SDKs' path, the legacy GET) ──────────────────────
+        r.add(Method.PUT, auth + "/login/2fa/backupcode", backupCodes::verifyFromBody);
+        r.add(Method.PUT, auth + "/login/2fa/verification/backupcode", backupCodes::verifyFromBody);
+        r.add(Method.GET, auth + "/login/2fa/backupcode", backupCodes::verifyFromQuery);
+
+        // ── Account (access token) ───────────────────────────────────────────────────────────────────────────
+        r.add(Method.GET, auth + "/account", account::profile);
+        r.add(Method.GET, auth + "/account/2fa", account::mfaSettings);
+        r.add(Method.GET, auth + "/account/2fa/backupcode", backupCodes::generateForUser);
+        r.add(Method.GET, auth + "/account/2fa/backupcode/reset", backupCodes::resetForUser);
+
+        // ── Tokens ───────────────────────────────────────────────────────────────────────────────────────────
+        r.add(Method.GET, auth + "/access_token/validate", tokens::validate);
+        r.add(Method.GET, auth + "/access_token/invalidate", tokens::invalidate);
+        r.add(Method.GET, mng + "/account/access_token/refresh", tokens::refresh);
+        r.add(Method.GET, mng + "/account/access_token/refresh/revoke", tokens::revoke);
+        r.add(Method.DELETE, mng + "/account/{uid}/access_token/refresh/revoke", tokens::revokeAll);
+
+        // ── Management API (apikey + apisecret) ──────────────────────────────────────────────────────────────
+        r.add(Method.POST, mng + "/account", manage::create);
+        r.add(Method.GET, mng + "/account/2fa/backupcode", backupCodes::generateByUid);
+        r.add(Method.GET, mng + "/account/2fa/backupcode/reset", backupCodes::resetByUid);
+        r.add(Method.GET, mng + "/account/{uid}", manage::get);
+        r.add(Method.PUT, mng + "/account/{uid}", manage::update);
+        r.add(Method.DELETE, mng + "/account/{uid}", manage::delete);
+
+        // ── Admin API (operators, admin key) ─────────────────────────────────────────────────────────────────
+        r.add(Method.POST, "/admin/v1/tenants", admin::createTenant);
+        r.add(Method.GET, "/admin/v1/tenants/{apikey}", admin::getTenant);
+        r.add(Method.PATCH, "/admin/v1/tenants/{apikey}", admin::patchTenant);
+
+        // ── Health ───────────────────────────────────────────────────────────────────────────────────────────
+        r.add(Method.GET, "/health/ready", ready);
+        return List.copyOf(r.routes);
+    }
+}

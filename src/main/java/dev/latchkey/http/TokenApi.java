@@ -1,0 +1,55 @@
+package dev.latchkey.http;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.latchkey.json.Json;
+import dev.latchkey.tenant.Tenant;
+import dev.latchkey.token.Tokens;
+
+/** Token endpoints (reference §4): validate, invalidate, refresh, revoke one, revoke all of an account. */
+public final class TokenApi {
+    private final TenantGate gate;
+    private final Tokens tokens;
+
+    public TokenApi(TenantGate gate, Tokens tokens) {
+        this.gate = gate;
+        this.tokens = tokens;
+    }
+
+    public JsonNode validate(LrRequest req) {
+        Tenant tenant = gate.tenant(req);
+        String token = req.accessToken();
+        Tokens.Session s = tokens.validate(tenant, token);
+        ObjectNode o = Json.object();
+        o.put("access_token", token.toLowerCase());
+        // Refresh tokens are stored only as hashes, so the pair's refresh token cannot be shown again.
+        o.putNull("refresh_token");
+        o.put("expires_in", Tokens.iso(s.expiresAt()));
+        return o;
+    }
+
+    public JsonNode invalidate(LrRequest req) {
+        Tenant tenant = gate.tenant(req);
+        String preventRefresh = req.query("preventRefresh");
+        boolean prevent = preventRefresh != null && preventRefresh.equalsIgnoreCase("true");
+        tokens.invalidate(tenant, req.accessToken(), prevent);
+        return Responses.posted();
+    }
+
+    public JsonNode refresh(LrRequest req) {
+        Tenant tenant = gate.tenantWithSecret(req);
+        return Tokens.body(tokens.refresh(tenant, req.query("refresh_token")));
+    }
+
+    public JsonNode revoke(LrRequest req) {
+        Tenant tenant = gate.tenantWithSecret(req);
+        tokens.revoke(tenant, req.query("refresh_token"));
+        return Responses.deleted();
+    }
+
+    public JsonNode revokeAll(LrRequest req) {
+        Tenant tenant = gate.tenantWithSecret(req);
+        tokens.revokeAll(tenant, req.pathParam("uid"));
+        return Responses.deleted();
+    }
+}

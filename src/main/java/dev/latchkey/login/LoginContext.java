@@ -1,0 +1,13 @@
+package dev.latchkey.login;
+
+import java.util.Map;
+
+/**
+ * What a login request says beyond its credentials: webhook suppression and the RBA template names (both seeds),
+ * and where it came from. Carried through the login so the webhook and risk features act on the same request.
+ */
+public record LoginContext(boolean preventWebhook, Map<String, String> rbaTemplates, String ip, String userAgent) {
+    public static LoginContext none() {
+        return new LoginContext(false, Map.of(), null, null);
+    }
+}

@@ -1,0 +1,251 @@
+package dev.latchkey.login;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.latchkey.account.Account;
+import dev.latchkey.account.AccountStore;
+import dev.latchkey.account.ProfileSchema;
+import dev.latchkey.crypto.PasswordHasher;
+import dev.latchkey.crypto.Secrets;
+import dev.latchkey.factor.SecondFactor;
+import dev.latchkey.http.LrError;
+import dev.latchkey.json.Json;
+import dev.latchkey.tenant.Tenant;
+import dev.latchkey.token.IssuedTokens;
+import dev.latchkey.token.Tokens;
+import java.time.Clock;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import org.jdbi.v3.core.Handle;
+import org.jdbi.v3.core.Jdbi;
+
+/**
+ * The login as a small state machine, in one place:
+ * <pre>
+ *   password verified ──(MFA needed)──▶ SecondFactorAuthenticationToken issued ──(factor verified)──▶ tokens issued
+ *          └────────────(no MFA)──────────────────────────────────────────────────────────────────▶ tokens issued
+ * </pre>
+ * Every transition's state is in the database. Failures count toward lockout: wrong passwords on the account,
+ * wrong second-factor answers on the token (which dies after the tenant's limit) and on the account.
+ */
+public final class LoginFlow {
+    /** The first factor, as the login endpoints take it. */
+    public record Credentials(String email, String username, String phone, String password) {}
+
+    /** A factor's check of its answer, run inside the transaction that consumes the 2FA token and issues tokens. */
+    @FunctionalInterface
+    public interface Verification {
+        boolean verify(Handle h, Account account);
+    }
+
+    private static final String ZERO_GUID = "00000000-0000-0000-0000-000000000000";
+
+    private final Jdbi jdbi;
+    private final AccountStore accounts;
+    private final SecondFactorChallenges challenges;
+    private final Tokens tokens;
+    private final PasswordHasher hasher;
+    private final List<SecondFactor> factors;
+    private final Clock clock;
+
+    public LoginFlow(Jdbi jdbi, AccountStore accounts, SecondFactorChallenges challenges, Tokens tokens,
+                     PasswordHasher hasher, List<SecondFactor> factors, Clock clock) {
+        this.jdbi = jdbi;
+        this.accounts = accounts;
+        this.challenges = challenges;
+        this.tokens = tokens;
+        this.hasher = hasher;
+        this.factors = List.copyOf(factors);
+        this.clock = clock;
+    }
+
+    /**
+     * Step 1. {@code mfaEndpoint} is true for {@code /login/2fa}; the plain {@code /login} refuses accounts that need
+     * a second factor with 1176. Wrong identifier and wrong password answer the same 966 in the same time.
+     */
+    public ObjectNode passwordLogin(Tenant tenant, Credentials c, boolean mfaEndpoint, LoginContext ctx) {
+        if (c.password() == null) {
+            throw LrError.PASSWORD_MISSING.error();
+        }
+        Optional<Account> found = jdbi.withHandle(h -> lookup(h, tenant, c));
+        if (found.isEmpty() || found.get().passwordHash() == null) {
+            hasher.verifyDummy(c.password());
+            throw LrError.INVALID_CREDENTIALS.error();
+        }
+        Account account = found.get();
+        long now = clock.millis();
+        if (!hasher.verify(c.password(), account.passwordHash())) {
+            jdbi.useTransaction(h -> {
+                int failures = accounts.countFailure(h, account.uid(), "password_failures");
+                if (failures >= tenant.maxPasswordAttempts()) {
+                    lock(h, tenant, account.uid(), now);
+                }
+            });
+            throw LrError.INVALID_CREDENTIALS.error();
+        }
+        // Only a caller who knows the password learns that the account is locked or blocked.
+        if (account.lockedAt(now)) {
+            throw LrError.ACCOUNT_LOCKED.error();
+        }
+        if (!account.active()) {
+            throw LrError.ACCOUNT_BLOCKED.error();
+        }
+        String rehash = hasher.needsRehash(account.passwordHash()) ? hasher.hash(c.password()) : null;
+        return jdbi.inTransaction(h -> {
+            if (rehash != null) {
+                accounts.rehashPassword(h, account.uid(), rehash);
+            }
+            if (needsSecondFactor(h, tenant, account)) {
+                if (!mfaEndpoint) {
+                    throw LrError.MFA_ENABLED_USE_MFA_LOGIN.error();
+                }
+                accounts.resetPasswordFailures(h, account.uid());
+                long expires = now + tenant.secondFactorTokenMillis();
+                String token = challenges.open(h, tenant.id(), account.uid(), now, expires);
+                return secondFactorResponse(h, account, token, expires);
+            }
+            return complete(h, tenant, account.uid(), now);
+        });
+    }
+
+    private Optional<Account> lookup(Handle h, Tenant tenant, Credentials c) {
+        if (c.email() != null) {
+            return accounts.byIdentifier(h, tenant.id(), "email", c.email().trim().toLowerCase(Locale.ROOT));
+        }
+        if (c.username() != null) {
+            return accounts.byIdentifier(h, tenant.id(), "username", c.username().trim().toLowerCase(Locale.ROOT));
+        }
+        if (c.phone() != null) {
+            return accounts.byIdentifier(h, tenant.id(), "phone", ProfileSchema.normalizePhone(c.phone().trim()));
+        }
+        throw LrError.LOGIN_ID_REQUIRED.error();
+    }
+
+    private boolean needsSecondFactor(Handle h, Tenant tenant, Account account) {
+        if (!tenant.mfaEnabled()) {
+            return false;
+        }
+        return tenant.mfaRequired() || factors.stream().anyMatch(f -> f.isConfigured(h, account));
+    }
+
+    /** {@code GET /auth/account/2fa}: the account's MFA settings, the same flags step 1 shows. */
+    public ObjectNode mfaSettings(Account account) {
+        return jdbi.withHandle(h -> factorFlags(h, account));
+    }
+
+    /** The documented flags of every factor, each false/null until a factor sets its own. */
+    public ObjectNode factorFlags(Handle h, Account account) {
+        ObjectNode sfa = Json.object();
+        sfa.putNull("QRCode");
+        sfa.putNull("ManualEntryCode");
+        sfa.put("IsGoogleAuthenticatorVerified", false);
+        sfa.put("IsAuthenticatorVerified", false);
+        sfa.put("IsEmailOtpAuthenticatorVerified", false);
+        sfa.put("IsOTPAuthenticatorVerified", false);
+        sfa.putNull("OTPPhoneNo");
+        sfa.putNull("OTPStatus");
+        sfa.putNull("Email");
+        sfa.putNull("EmailOTPStatus");
+        sfa.put("IsSecurityQuestionAuthenticatorVerified", false);
+        sfa.putNull("SecurityQuestions");
+        sfa.put("IsPasskeyAuthenticatorVerified", false);
+        for (SecondFactor f : factors) {
+            f.describe(h, account, sfa);
+        }
+        return sfa;
+    }
+
+    private ObjectNode secondFactorResponse(Handle h, Account account, String token, long expires) {
+        ObjectNode sfa = Json.object();
+        sfa.put("SecondFactorAuthenticationToken", token);
+        sfa.put("ExpireIn", Tokens.iso(expires));
+        sfa.setAll(factorFlags(h, account));
+        ObjectNode out = Json.object();
+        out.set("SecondFactorAuthentication", sfa);
+        out.putNull("Profile");
+        out.put("access_token", ZERO_GUID);
+        out.put("expires_in", "0001-01-01T00:00:00");
+        return out;
+    }
+
+    /**
+     * Step 2, shared by every factor. Consumes the 2FA token and runs the factor's check in one transaction that also
+     * issues the tokens: a code or token replayed, in sequence or in parallel, succeeds at most once. A failed check
+     * rolls all that back, then counts the failure in its own transaction.
+     */
+    public ObjectNode completeSecondFactor(Tenant tenant, String token, Verification verification, LrError onWrongAnswer) {
+        if (token == null) {
+            throw LrError.required("secondfactorauthenticationtoken");
+        }
+        if (!Secrets.isGuid(token)) {
+            throw LrError.MFA_TOKEN_INVALID.error();
+        }
+        long now = clock.millis();
+        SecondFactorChallenges.Challenge ch = jdbi.withHandle(h -> challenges.find(h, tenant.id(), token))
+                .orElseThrow(LrError.MFA_TOKEN_INVALID::error);
+        if (ch.usedAt() != null || ch.failures() >= tenant.maxSecondFactorAttemptsPerToken()) {
+            throw LrError.MFA_TOKEN_INVALID.error();
+        }
+        if (ch.expiresAt() <= now) {
+            throw LrError.MFA_TOKEN_EXPIRED.error();
+        }
+        Account account = jdbi.withHandle(h -> accounts.byUid(h, tenant.id(), ch.uid())).orElseThrow(LrError.MFA_TOKEN_INVALID::error);
+        if (account.lockedAt(now)) {
+            throw LrError.ACCOUNT_LOCKED.error();
+        }
+        if (!account.active()) {
+            throw LrError.ACCOUNT_BLOCKED.error();
+        }
+        try {
+            return jdbi.inTransaction(h -> {
+                if (!challenges.consume(h, ch.tokenHash(), now, tenant.maxSecondFactorAttemptsPerToken())) {
+                    throw LrError.MFA_TOKEN_INVALID.error();
+                }
+                if (!verification.verify(h, account)) {
+                    throw new WrongAnswer();
+                }
+                return complete(h, tenant, account.uid(), now);
+            });
+        } catch (WrongAnswer e) {
+            jdbi.useTransaction(h -> {
+                challenges.countFailure(h, ch.tokenHash());
+                int failures = accounts.countFailure(h, account.uid(), "second_factor_failures");
+                if (failures >= tenant.maxSecondFactorAttempts()) {
+                    lock(h, tenant, account.uid(), now);
+                }
+            });
+            throw onWrongAnswer.error();
+        }
+    }
+
+    /** Signals a wrong second-factor answer out of the transaction, so it rolls back before the failure is counted. */
+    private static final class WrongAnswer extends RuntimeException {
+        WrongAnswer() {
+            super(null, null, false, false);
+        }
+    }
+
+    private void lock(Handle h, Tenant tenant, String uid, long now) {
+        accounts.lock(h, uid, now + tenant.lockoutMillis());
+        challenges.closeAll(h, uid, now);
+    }
+
+    /** The last state: tokens issued and the login recorded, in the caller's transaction. */
+    private ObjectNode complete(Handle h, Tenant tenant, String uid, long now) {
+        accounts.recordLogin(h, uid, now);
+        IssuedTokens issued = tokens.issue(h, tenant, uid, now);
+        Account account = accounts.byUid(h, tenant.id(), uid).orElseThrow();
+        return loginResponse(ProfileSchema.render(account, now), issued);
+    }
+
+    /** LoginRadius's login response: {@code {"Profile", "access_token", "refresh_token", "expires_in"}}. */
+    public static ObjectNode loginResponse(JsonNode profile, IssuedTokens issued) {
+        ObjectNode out = Json.object();
+        out.set("Profile", profile);
+        out.put("access_token", issued.accessToken());
+        out.put("refresh_token", issued.refreshToken());
+        out.put("expires_in", Tokens.iso(issued.accessExpiresAt()));
+        return out;
+    }
+}

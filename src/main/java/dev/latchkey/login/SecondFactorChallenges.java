@@ -1,0 +1,63 @@
+package dev.latchkey.login;
+
+import dev.latchkey.crypto.Secrets;
+import java.util.Optional;
+import org.jdbi.v3.core.Handle;
+
+/**
+ * Pending SecondFactorAuthenticationTokens: the state between login step 1 and step 2, in the database so that any
+ * node can take either step. Stored as keyed hashes; consumed by one conditional UPDATE.
+ */
+public final class SecondFactorChallenges {
+    /** A pending challenge as stored. */
+    public record Challenge(String tokenHash, long tenantId, String uid, long expiresAt, Long usedAt, int failures) {}
+
+    private final Secrets secrets;
+
+    public SecondFactorChallenges(Secrets secrets) {
+        this.secrets = secrets;
+    }
+
+    public String hash(String token) {
+        return secrets.hash("2fa:" + token.toLowerCase());
+    }
+
+    /** Opens a challenge for the account; returns the token in plain text. */
+    public String open(Handle h, long tenantId, String uid, long now, long expiresAt) {
+        String token = Secrets.guid();
+        h.createUpdate("""
+                        INSERT INTO second_factor_tokens (token_hash, tenant_id, uid, created_at, expires_at)
+                        VALUES (:h, :t, :uid, :now, :exp)""")
+                .bind("h", hash(token)).bind("t", tenantId).bind("uid", uid).bind("now", now).bind("exp", expiresAt).execute();
+        return token;
+    }
+
+    public Optional<Challenge> find(Handle h, long tenantId, String token) {
+        return h.createQuery("SELECT * FROM second_factor_tokens WHERE token_hash = :h AND tenant_id = :t")
+                .bind("h", hash(token)).bind("t", tenantId)
+                .map((rs, c) -> new Challenge(rs.getString("token_hash"), rs.getLong("tenant_id"), rs.getString("uid"),
+                        rs.getLong("expires_at"), (Long) rs.getObject("used_at", Long.class), rs.getInt("failures")))
+                .findOne();
+    }
+
+    /** Consumes the challenge: true for exactly one caller, and only while unexpired and under the failure limit. */
+    public boolean consume(Handle h, String tokenHash, long now, int maxFailures) {
+        return h.createUpdate("""
+                        UPDATE second_factor_tokens SET used_at = :now
+                        WHERE token_hash = :h AND used_at IS NULL AND expires_at > :now AND failures < :max""")
+                .bind("now", now).bind("h", tokenHash).bind("max", maxFailures).execute() == 1;
+    }
+
+    /** Counts a wrong answer on this challenge; returns the new count. */
+    public int countFailure(Handle h, String tokenHash) {
+        h.createUpdate("UPDATE second_factor_tokens SET failures = failures + 1 WHERE token_hash = :h").bind("h", tokenHash).execute();
+        return h.createQuery("SELECT failures FROM second_factor_tokens WHERE token_hash = :h").bind("h", tokenHash)
+                .mapTo(Integer.class).findOne().orElse(0);
+    }
+
+    /** Ends every pending challenge of the account (lockout). */
+    public void closeAll(Handle h, String uid, long now) {
+        h.createUpdate("UPDATE second_factor_tokens SET used_at = :now WHERE uid = :uid AND used_at IS NULL")
+                .bind("now", now).bind("uid", uid).execute();
+    }
+}

@@ -1,0 +1,130 @@
+package dev.latchkey.server;
+
+import dev.latchkey.account.AccountStore;
+import dev.latchkey.account.Accounts;
+import dev.latchkey.crypto.PasswordHasher;
+import dev.latchkey.crypto.Secrets;
+import dev.latchkey.factor.backupcode.BackupCodeApi;
+import dev.latchkey.factor.backupcode.BackupCodes;
+import dev.latchkey.http.AccountApi;
+import dev.latchkey.http.AdminApi;
+import dev.latchkey.http.HttpServer;
+import dev.latchkey.http.LoginApi;
+import dev.latchkey.http.ManageAccountApi;
+import dev.latchkey.http.Routes;
+import dev.latchkey.http.TenantGate;
+import dev.latchkey.http.TokenApi;
+import dev.latchkey.json.Json;
+import dev.latchkey.login.LoginFlow;
+import dev.latchkey.login.SecondFactorChallenges;
+import dev.latchkey.store.Database;
+import dev.latchkey.tenant.TenantStore;
+import dev.latchkey.tenant.Tenants;
+import dev.latchkey.token.Tokens;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** One Latchkey node: wires the stores, use cases and HTTP layer, and owns their life cycle. */
+public final class LatchkeyServer implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(LatchkeyServer.class);
+
+    private final Database db;
+    private final HttpServer http;
+    private final Bootstrap.Result bootstrap;
+
+    private LatchkeyServer(Database db, HttpServer http, Bootstrap.Result bootstrap) {
+        this.db = db;
+        this.http = http;
+        this.bootstrap = bootstrap;
+    }
+
+    public static LatchkeyServer start(ServerConfig cfg) {
+        Clock clock = Clock.systemUTC();
+        String dbUrl = cfg.dbUrl();
+        if (dbUrl == null) {
+            try {
+                Files.createDirectories(cfg.dataDir());
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+            dbUrl = Database.h2Url(cfg.dataDir());
+        }
+        Database db = new Database(dbUrl, cfg.dbUser(), cfg.dbPassword(), cfg.dbPoolSize());
+        try {
+            Secrets secrets = new Secrets(cfg.secretKey());
+            PasswordHasher hasher = new PasswordHasher(cfg.passwordParams());
+            TenantStore tenantStore = new TenantStore(db.jdbi());
+            Tenants tenants = new Tenants(tenantStore, secrets, clock);
+            Bootstrap.Result boot = Bootstrap.run(db.jdbi(), secrets, tenants, cfg.adminKey());
+
+            AccountStore accountStore = new AccountStore();
+            Accounts accounts = new Accounts(db.jdbi(), accountStore, hasher, clock);
+            Tokens tokens = new Tokens(db.jdbi(), secrets, clock);
+            BackupCodes backupCodes = new BackupCodes(db.jdbi(), secrets, clock);
+            LoginFlow flow = new LoginFlow(db.jdbi(), accountStore, new SecondFactorChallenges(secrets), tokens, hasher,
+                    List.of(backupCodes), clock);
+            TenantGate gate = new TenantGate(tenantStore, secrets, clock);
+
+            List<Routes.Route> routes = Routes.table(
+                    new LoginApi(gate, flow),
+                    new BackupCodeApi(gate, flow, backupCodes, tokens, accounts),
+                    new AccountApi(gate, tokens, accounts, flow, clock),
+                    new TokenApi(gate, tokens),
+                    new ManageAccountApi(gate, accounts, clock),
+                    new AdminApi(tenants, secrets, boot.adminKeyHash()),
+                    req -> {
+                        db.jdbi().useHandle(h -> h.execute("SELECT 1"));
+                        return Json.object().put("Status", "ready");
+                    });
+            HttpServer http = new HttpServer(cfg.host(), cfg.port(), routes).start();
+            LOG.info("Latchkey serving on http://{}:{} ({} store, Argon2id {})", cfg.host(), http.port(),
+                    db.isH2() ? "H2 " + cfg.dataDir().toAbsolutePath() : "PostgreSQL", hasher.params());
+            return new LatchkeyServer(db, http, boot);
+        } catch (RuntimeException e) {
+            db.close();
+            throw e;
+        }
+    }
+
+    public int port() {
+        return http.port();
+    }
+
+    /** What the first start created (admin key, demo tenant), to print once; empty on later starts. */
+    public Bootstrap.Result bootstrap() {
+        return bootstrap;
+    }
+
+    /** Reads the secret key from the data directory, creating it (readable by the owner only) on a first start. */
+    public static String secretKeyFromDataDir(Path dataDir) {
+        Path file = dataDir.resolve("secret.key");
+        try {
+            if (Files.exists(file)) {
+                return Files.readString(file).trim();
+            }
+            Files.createDirectories(dataDir);
+            String key = Secrets.newSecretKey();
+            Files.writeString(file, key + "\n");
+            try {
+                Files.setPosixFilePermissions(file, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
+            } catch (UnsupportedOperationException ignored) {
+                // not a POSIX file system
+            }
+            return key;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    @Override
+    public void close() {
+        http.stop();
+        db.close();
+    }
+}

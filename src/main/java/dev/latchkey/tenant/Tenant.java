@@ -1,0 +1,61 @@
+package dev.latchkey.tenant;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.time.Instant;
+
+/** A tenant (a LoginRadius "site"/app): its keys and its settings document (see {@link TenantSettings}). */
+public record Tenant(long id, String apiKey, String apiSecretHash, String apiSecretSealed, String name,
+                     ObjectNode settings, long createdAt, long modifiedAt) {
+
+    private JsonNode section(String name) {
+        JsonNode s = settings.get(name);
+        return s == null ? TenantSettings.defaults().get(name) : s;
+    }
+
+    private long number(String section, String field) {
+        JsonNode v = section(section).get(field);
+        return v == null || !v.isNumber() ? TenantSettings.defaults().get(section).get(field).asLong() : v.asLong();
+    }
+
+    public boolean mfaEnabled() {
+        return section("TwoFactorAuthentication").path("IsEnabled").asBoolean(false);
+    }
+
+    public boolean mfaRequired() {
+        return mfaEnabled() && section("TwoFactorAuthentication").path("IsRequired").asBoolean(false);
+    }
+
+    public boolean planExpired(long nowMillis) {
+        JsonNode at = section("Plan").get("ExpiresAt");
+        return at != null && at.isTextual() && Instant.parse(at.asText()).toEpochMilli() <= nowMillis;
+    }
+
+    public int maxPasswordAttempts() {
+        return (int) number("Security", "MaxPasswordAttempts");
+    }
+
+    public int maxSecondFactorAttemptsPerToken() {
+        return (int) number("Security", "MaxSecondFactorAttemptsPerToken");
+    }
+
+    public int maxSecondFactorAttempts() {
+        return (int) number("Security", "MaxSecondFactorAttempts");
+    }
+
+    public long lockoutMillis() {
+        return number("Security", "LockoutSeconds") * 1000;
+    }
+
+    public long accessTokenMillis() {
+        return number("Tokens", "AccessTokenLifetimeSeconds") * 1000;
+    }
+
+    public long refreshTokenMillis() {
+        return number("Tokens", "RefreshTokenLifetimeSeconds") * 1000;
+    }
+
+    public long secondFactorTokenMillis() {
+        return number("Tokens", "SecondFactorTokenLifetimeSeconds") * 1000;
+    }
+}

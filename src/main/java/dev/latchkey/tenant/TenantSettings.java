@@ -1,0 +1,206 @@
+package dev.latchkey.tenant;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.latchkey.json.Json;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * A tenant's settings document: its schema (every field optional, with a default), the validation of an admin's
+ * create or patch body against it, and a deep merge. Keys are matched case-insensitively and stored in canonical case.
+ */
+public final class TenantSettings {
+
+    sealed interface Spec permits Bool, Int, Str, Strs, Timestamp, Choice, Section {}
+
+    record Bool(boolean dflt) implements Spec {}
+
+    record Int(long min, long max, long dflt) implements Spec {}
+
+    record Str(int maxLength) implements Spec {}
+
+    record Strs(int maxItems) implements Spec {}
+
+    record Timestamp() implements Spec {}
+
+    record Choice(String dflt, String... values) implements Spec {}
+
+    record Section(Map<String, Spec> fields) implements Spec {}
+
+    private static Map<String, Spec> fields(Object... pairs) {
+        Map<String, Spec> m = new LinkedHashMap<>();
+        for (int i = 0; i < pairs.length; i += 2) {
+            m.put((String) pairs[i], (Spec) pairs[i + 1]);
+        }
+        return m;
+    }
+
+    /** The settings document's schema: the sections below Name, in the order the admin API shows them. */
+    static final Section SCHEMA = new Section(fields(
+            "TwoFactorAuthentication", new Section(fields(
+                    "IsEnabled", new Bool(false),
+                    "IsRequired", new Bool(false))),
+            "PassKeysConfig", new Section(fields(
+                    "IsEnabled", new Bool(false),
+                    "RPID", new Str(253),
+                    "RPDisplayName", new Str(200),
+                    "RPOrigins", new Strs(32),
+                    "UserVerification", new Choice("preferred", "required", "preferred", "discouraged"))),
+            "Plan", new Section(fields(
+                    "Name", new Str(100),
+                    "ExpiresAt", new Timestamp())),
+            "Security", new Section(fields(
+                    "MaxPasswordAttempts", new Int(1, 1000, 5),
+                    "MaxSecondFactorAttemptsPerToken", new Int(1, 100, 5),
+                    "MaxSecondFactorAttempts", new Int(1, 1000, 10),
+                    "LockoutSeconds", new Int(1, 31_536_000, 900))),
+            "Tokens", new Section(fields(
+                    "AccessTokenLifetimeSeconds", new Int(60, 31_536_000, 3600),
+                    "RefreshTokenLifetimeSeconds", new Int(60, 31_536_000, 60L * 24 * 3600),
+                    "SecondFactorTokenLifetimeSeconds", new Int(30, 86_400, 600)))));
+
+    private TenantSettings() {}
+
+    /** The settings of a new tenant: every default. */
+    public static ObjectNode defaults() {
+        return (ObjectNode) defaultsOf(SCHEMA);
+    }
+
+    private static JsonNode defaultsOf(Spec spec) {
+        if (spec instanceof Bool b) {
+            return Json.MAPPER.getNodeFactory().booleanNode(b.dflt());
+        }
+        if (spec instanceof Int i) {
+            return Json.MAPPER.getNodeFactory().numberNode(i.dflt());
+        }
+        if (spec instanceof Strs) {
+            return Json.MAPPER.createArrayNode();
+        }
+        if (spec instanceof Choice c) {
+            return Json.MAPPER.getNodeFactory().textNode(c.dflt());
+        }
+        if (spec instanceof Section sec) {
+            ObjectNode o = Json.object();
+            sec.fields().forEach((k, v) -> o.set(k, defaultsOf(v)));
+            return o;
+        }
+        return Json.MAPPER.getNodeFactory().nullNode(); // Str, Timestamp
+    }
+
+    /** Thrown for a field that is unknown or of the wrong type; names the field by its dotted path. */
+    public static final class InvalidField extends RuntimeException {
+        public final String field;
+
+        InvalidField(String field, String message) {
+            super(message, null, false, false);
+            this.field = field;
+        }
+    }
+
+    /**
+     * Merges {@code patch} (an admin's body, minus Name) into {@code target}, validating every key and value.
+     * Absent fields keep their value; JSON null resets a field to its default.
+     */
+    public static void merge(ObjectNode target, JsonNode patch) {
+        mergeSection(target, patch, SCHEMA, "");
+    }
+
+    private static void mergeSection(ObjectNode target, JsonNode patch, Section section, String path) {
+        Iterator<Map.Entry<String, JsonNode>> it = patch.fields();
+        while (it.hasNext()) {
+            Map.Entry<String, JsonNode> e = it.next();
+            String canonical = canonicalKey(section, e.getKey());
+            String where = path + (canonical == null ? e.getKey() : canonical);
+            if (canonical == null) {
+                throw new InvalidField(where, "Unknown field '" + where + "'.");
+            }
+            Spec spec = section.fields().get(canonical);
+            JsonNode value = e.getValue();
+            if (value.isNull()) {
+                target.set(canonical, defaultsOf(spec));
+                continue;
+            }
+            target.set(canonical, validated(spec, value, where, target.get(canonical)));
+        }
+    }
+
+    private static JsonNode validated(Spec spec, JsonNode value, String where, JsonNode current) {
+        if (spec instanceof Section inner) {
+            if (!value.isObject()) {
+                throw new InvalidField(where, "'" + where + "' must be an object.");
+            }
+            ObjectNode sub = current instanceof ObjectNode o ? o : (ObjectNode) defaultsOf(inner);
+            mergeSection(sub, value, inner, where + ".");
+            return sub;
+        }
+        if (spec instanceof Bool) {
+            if (!value.isBoolean()) {
+                throw new InvalidField(where, "'" + where + "' must be true or false.");
+            }
+            return value;
+        }
+        if (spec instanceof Int i) {
+            if (!value.isIntegralNumber() || !value.canConvertToLong() || value.asLong() < i.min() || value.asLong() > i.max()) {
+                throw new InvalidField(where, "'" + where + "' must be a whole number from " + i.min() + " to " + i.max() + ".");
+            }
+            return Json.MAPPER.getNodeFactory().numberNode(value.asLong());
+        }
+        if (spec instanceof Str s) {
+            if (!value.isTextual() || value.asText().length() > s.maxLength()) {
+                throw new InvalidField(where, "'" + where + "' must be a string of at most " + s.maxLength() + " characters.");
+            }
+            return value;
+        }
+        if (spec instanceof Strs s) {
+            if (!value.isArray() || value.size() > s.maxItems()) {
+                throw new InvalidField(where, "'" + where + "' must be an array of at most " + s.maxItems() + " strings.");
+            }
+            ArrayNode out = Json.MAPPER.createArrayNode();
+            for (JsonNode item : value) {
+                if (!item.isTextual() || item.asText().length() > 2048) {
+                    throw new InvalidField(where, "'" + where + "' must be an array of strings.");
+                }
+                out.add(item);
+            }
+            return out;
+        }
+        if (spec instanceof Timestamp) {
+            try {
+                if (value.isTextual()) {
+                    return Json.MAPPER.getNodeFactory().textNode(Instant.parse(value.asText()).toString());
+                }
+            } catch (DateTimeParseException ex) {
+                // falls through to the error below
+            }
+            throw new InvalidField(where, "'" + where + "' must be an ISO-8601 UTC timestamp such as 2026-01-01T00:00:00Z.");
+        }
+        Choice c = (Choice) spec;
+        if (value.isTextual()) {
+            for (String v : c.values()) {
+                if (v.equalsIgnoreCase(value.asText())) {
+                    return Json.MAPPER.getNodeFactory().textNode(v);
+                }
+            }
+        }
+        throw new InvalidField(where, "'" + where + "' must be one of " + String.join(", ", c.values()) + ".");
+    }
+
+    /** Top-level key of the settings schema matching {@code key} case-insensitively, or null. */
+    public static String topLevelKey(String key) {
+        return canonicalKey(SCHEMA, key);
+    }
+
+    private static String canonicalKey(Section section, String key) {
+        for (String k : section.fields().keySet()) {
+            if (k.equalsIgnoreCase(key)) {
+                return k;
+            }
+        }
+        return null;
+    }
+}

@@ -1,0 +1,44 @@
+package dev.latchkey.tenant;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.latchkey.json.Json;
+import java.util.Optional;
+import org.jdbi.v3.core.Jdbi;
+import org.jdbi.v3.core.mapper.RowMapper;
+
+/** Tenants in the database. */
+public final class TenantStore {
+    private static final RowMapper<Tenant> ROW = (rs, ctx) -> new Tenant(
+            rs.getLong("id"), rs.getString("api_key"), rs.getString("api_secret_hash"), rs.getString("api_secret_enc"),
+            rs.getString("name"), (ObjectNode) Json.parse(rs.getString("settings")), rs.getLong("created_at"), rs.getLong("modified_at"));
+
+    private final Jdbi jdbi;
+
+    public TenantStore(Jdbi jdbi) {
+        this.jdbi = jdbi;
+    }
+
+    public Optional<Tenant> byApiKey(String apiKey) {
+        return jdbi.withHandle(h -> h.createQuery("SELECT * FROM tenants WHERE api_key = :k")
+                .bind("k", apiKey.toLowerCase()).map(ROW).findOne());
+    }
+
+    public Tenant insert(String apiKey, String secretHash, String secretSealed, String name, ObjectNode settings, long now) {
+        long id = jdbi.withHandle(h -> h.createUpdate("""
+                        INSERT INTO tenants (api_key, api_secret_hash, api_secret_enc, name, settings, created_at, modified_at)
+                        VALUES (:k, :sh, :se, :n, :s, :now, :now)""")
+                .bind("k", apiKey).bind("sh", secretHash).bind("se", secretSealed).bind("n", name)
+                .bind("s", Json.write(settings)).bind("now", now)
+                .executeAndReturnGeneratedKeys("id").mapTo(Long.class).one());
+        return new Tenant(id, apiKey, secretHash, secretSealed, name, settings, now, now);
+    }
+
+    public void update(Tenant t, String name, ObjectNode settings, long now) {
+        jdbi.useHandle(h -> h.createUpdate("UPDATE tenants SET name = :n, settings = :s, modified_at = :now WHERE id = :id")
+                .bind("n", name).bind("s", Json.write(settings)).bind("now", now).bind("id", t.id()).execute());
+    }
+
+    public long count() {
+        return jdbi.withHandle(h -> h.createQuery("SELECT COUNT(*) FROM tenants").mapTo(Long.class).one());
+    }
+}

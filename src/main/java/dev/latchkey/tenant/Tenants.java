@@ -1,0 +1,90 @@
+package dev.latchkey.tenant;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.latchkey.crypto.Secrets;
+import dev.latchkey.json.Json;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.Iterator;
+import java.util.Map;
+import java.util.Optional;
+
+/** Tenant use cases for operators (admin API and CLI): create, read, patch, and the tenant's JSON view. */
+public final class Tenants {
+    private final TenantStore store;
+    private final Secrets secrets;
+    private final Clock clock;
+
+    public Tenants(TenantStore store, Secrets secrets, Clock clock) {
+        this.store = store;
+        this.secrets = secrets;
+        this.clock = clock;
+    }
+
+    public String secretHash(String apiSecret) {
+        return secrets.hash("apisecret:" + apiSecret.toLowerCase());
+    }
+
+    /** Creates a tenant from an admin body; every field optional. Throws {@link TenantSettings.InvalidField}. */
+    public Tenant create(JsonNode body) {
+        ObjectNode settings = TenantSettings.defaults();
+        String name = apply(settings, body, "Tenant");
+        String apiKey = Secrets.guid();
+        String apiSecret = Secrets.guid();
+        return store.insert(apiKey, secretHash(apiSecret), secrets.encrypt(apiSecret), name, settings, clock.millis());
+    }
+
+    public Optional<Tenant> get(String apiKey) {
+        return Secrets.isGuid(apiKey) ? store.byApiKey(apiKey) : Optional.empty();
+    }
+
+    public Tenant patch(Tenant tenant, JsonNode body) {
+        ObjectNode settings = tenant.settings().deepCopy();
+        String name = apply(settings, body, tenant.name());
+        long now = clock.millis();
+        store.update(tenant, name, settings, now);
+        return new Tenant(tenant.id(), tenant.apiKey(), tenant.apiSecretHash(), tenant.apiSecretSealed(), name, settings,
+                tenant.createdAt(), now);
+    }
+
+    /** Validates the whole body before changing anything; returns the (possibly new) name. */
+    private static String apply(ObjectNode settings, JsonNode body, String name) {
+        ObjectNode rest = Json.object();
+        Iterator<Map.Entry<String, JsonNode>> it = body.fields();
+        while (it.hasNext()) {
+            Map.Entry<String, JsonNode> e = it.next();
+            if (e.getKey().equalsIgnoreCase("Name")) {
+                JsonNode v = e.getValue();
+                if (!v.isTextual() || v.asText().isBlank() || v.asText().length() > 200) {
+                    throw new TenantSettings.InvalidField("Name", "'Name' must be a non-empty string of at most 200 characters.");
+                }
+                name = v.asText();
+            } else {
+                rest.set(e.getKey(), e.getValue());
+            }
+        }
+        TenantSettings.merge(settings, rest);
+        return name;
+    }
+
+    /** The admin view of a tenant, secret included (operators need it to configure SDKs). */
+    public ObjectNode view(Tenant t) {
+        ObjectNode o = Json.object();
+        o.put("Name", t.name());
+        o.put("ApiKey", t.apiKey());
+        o.put("ApiSecret", secrets.decrypt(t.apiSecretSealed()));
+        ObjectNode defaults = TenantSettings.defaults();
+        defaults.fieldNames().forEachRemaining(section -> {
+            JsonNode stored = t.settings().get(section);
+            ObjectNode merged = ((ObjectNode) defaults.get(section)).deepCopy();
+            if (stored instanceof ObjectNode s) {
+                merged.setAll(s);
+            }
+            o.set(section, merged);
+        });
+        o.put("CreatedDate", Instant.ofEpochMilli(t.createdAt()).toString());
+        o.put("ModifiedDate", Instant.ofEpochMilli(t.modifiedAt()).toString());
+        return o;
+    }
+}
