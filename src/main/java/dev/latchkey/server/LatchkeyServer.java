@@ -45,7 +45,11 @@ public final class LatchkeyServer implements AutoCloseable {
     }
 
     public static LatchkeyServer start(ServerConfig cfg) {
-        Clock clock = Clock.systemUTC();
+        return start(cfg, Clock.systemUTC());
+    }
+
+    /** Starts with the given clock (tests move time forward to expire tokens). */
+    public static LatchkeyServer start(ServerConfig cfg, Clock clock) {
         String dbUrl = cfg.dbUrl();
         if (dbUrl == null) {
             try {
@@ -94,6 +98,11 @@ public final class LatchkeyServer implements AutoCloseable {
 
     public int port() {
         return http.port();
+    }
+
+    /** The node's database, for operational tools and tests. */
+    public org.jdbi.v3.core.Jdbi jdbi() {
+        return db.jdbi();
     }
 
     /** What the first start created (admin key, demo tenant), to print once; empty on later starts. */

@@ -1,0 +1,10 @@
+package dev.latchkey.login;
+
+import dev.latchkey.support.Backend;
+
+class MfaLoginFlowH2Test extends MfaLoginFlowContract {
+    @Override
+    Backend backend() {
+        return Backend.H2;
+    }
+}
