@@ -1,0 +1,10 @@
+package dev.latchkey.login;
+
+import dev.latchkey.support.Backend;
+
+class BruteForceAndRaceH2Test extends BruteForceAndRaceContract {
+    @Override
+    Backend backend() {
+        return Backend.H2;
+    }
+}

@@ -1,0 +1,10 @@
+package dev.latchkey.login;
+
+import dev.latchkey.support.Backend;
+
+class BruteForceAndRacePostgresTest extends BruteForceAndRaceContract {
+    @Override
+    Backend backend() {
+        return Backend.POSTGRES;
+    }
+}
