@@ -38,6 +38,7 @@ public final class ManageAccountApi {
 
     public JsonNode delete(LrRequest req) {
         Tenant tenant = gate.tenantWithSecret(req);
+        req.body(); // LoginRadius clients send a body on DELETE; it must at least be JSON
         accounts.delete(tenant, req.pathParam("uid"));
         return Responses.deleted();
     }

@@ -42,7 +42,7 @@ public final class TenantGate {
         if (secret == null) {
             throw LrError.API_SECRET_MISSING.error();
         }
-        if (!Secrets.constantTimeEquals(secrets.hash("apisecret:" + secret.toLowerCase()), t.apiSecretHash())) {
+        if (!Secrets.constantTimeEquals(secrets.hash("apisecret:" + secret.toLowerCase(java.util.Locale.ROOT)), t.apiSecretHash())) {
             throw LrError.API_SECRET_UNAUTHORIZED.error();
         }
         return t;

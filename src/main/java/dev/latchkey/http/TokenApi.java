@@ -21,7 +21,7 @@ public final class TokenApi {
         String token = req.accessToken();
         Tokens.Session s = tokens.validate(tenant, token);
         ObjectNode o = Json.object();
-        o.put("access_token", token.toLowerCase());
+        o.put("access_token", token.toLowerCase(java.util.Locale.ROOT));
         // Refresh tokens are stored only as hashes, so the pair's refresh token cannot be shown again.
         o.putNull("refresh_token");
         o.put("expires_in", Tokens.iso(s.expiresAt()));
@@ -49,6 +49,7 @@ public final class TokenApi {
 
     public JsonNode revokeAll(LrRequest req) {
         Tenant tenant = gate.tenantWithSecret(req);
+        req.body(); // LoginRadius clients send a body on DELETE; it must at least be JSON
         tokens.revokeAll(tenant, req.pathParam("uid"));
         return Responses.deleted();
     }

@@ -19,7 +19,7 @@ public final class SecondFactorChallenges {
     }
 
     public String hash(String token) {
-        return secrets.hash("2fa:" + token.toLowerCase());
+        return secrets.hash("2fa:" + token.toLowerCase(java.util.Locale.ROOT));
     }
 
     /** Opens a challenge for the account; returns the token in plain text. */

@@ -20,7 +20,7 @@ public final class TenantStore {
 
     public Optional<Tenant> byApiKey(String apiKey) {
         return jdbi.withHandle(h -> h.createQuery("SELECT * FROM tenants WHERE api_key = :k")
-                .bind("k", apiKey.toLowerCase()).map(ROW).findOne());
+                .bind("k", apiKey.toLowerCase(java.util.Locale.ROOT)).map(ROW).findOne());
     }
 
     public Tenant insert(String apiKey, String secretHash, String secretSealed, String name, ObjectNode settings, long now) {

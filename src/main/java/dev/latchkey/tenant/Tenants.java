@@ -23,7 +23,7 @@ public final class Tenants {
     }
 
     public String secretHash(String apiSecret) {
-        return secrets.hash("apisecret:" + apiSecret.toLowerCase());
+        return secrets.hash("apisecret:" + apiSecret.toLowerCase(java.util.Locale.ROOT));
     }
 
     /** Creates a tenant from an admin body; every field optional. Throws {@link TenantSettings.InvalidField}. */

@@ -1,0 +1,314 @@
+package dev.latchkey.http;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.latchkey.json.Json;
+import dev.latchkey.support.Backend;
+import dev.latchkey.support.TestServer;
+import dev.latchkey.support.TestServer.Reply;
+import dev.latchkey.support.TestServer.TestTenant;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import java.util.function.Function;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.DynamicTest;
+import org.junit.jupiter.api.TestFactory;
+import org.junit.jupiter.api.TestInstance;
+
+/**
+ * Every endpoint against every bad input that applies to it: the exact LoginRadius ErrorCode and HTTP status,
+ * a JSON error body of the documented shape, and never a 5xx.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+abstract class BadInputContract {
+    TestServer s;
+    TestTenant t;
+    TestTenant other;
+    TestTenant expired;
+    String uid;
+    String otherUid;
+    List<String> codes;
+    List<String> otherCodes;
+    String access;
+
+    abstract Backend backend();
+
+    @BeforeAll
+    void start() {
+        s = new TestServer(backend());
+        t = s.mfaTenant(false);
+        other = s.mfaTenant(false);
+        uid = t.account("bad@example.com", "bad-password");
+        otherUid = t.account("other@example.com", "other-password");
+        codes = t.backupCodes(uid);
+        otherCodes = t.backupCodes(otherUid);
+        access = t.redeem(t.secondFactorToken("bad@example.com", "bad-password"), codes.get(9)).text("access_token");
+        other.backupCodes(other.account("bad@example.com", "bad-password"));
+        expired = s.tenant("{\"TwoFactorAuthentication\":{\"IsEnabled\":true},\"Plan\":{\"Name\":\"trial\",\"ExpiresAt\":\""
+                + Instant.now().minus(1, ChronoUnit.DAYS) + "\"}}");
+    }
+
+    @AfterAll
+    void stop() {
+        if (s != null) {
+            s.close();
+        }
+    }
+
+    /** An endpoint, its method and path (with {uid} filled), a good body, and which credential it takes. */
+    record Api(String name, String method, String path, String body, Cred cred) {}
+
+    enum Cred { NONE, TWO_FA, ACCESS, SECRET }
+
+    record Case(String name, Function<Api, Reply> call, int status, int code, String description) {}
+
+    private List<Api> apis() {
+        return List.of(
+                new Api("login/2fa", "POST", "/identity/v2/auth/login/2fa", "{\"email\":\"bad@example.com\",\"password\":\"bad-password\"}", Cred.NONE),
+                new Api("login", "POST", "/identity/v2/auth/login", "{\"email\":\"bad@example.com\",\"password\":\"bad-password\"}", Cred.NONE),
+                new Api("seed backupcode", "PUT", "/identity/v2/auth/login/2fa/backupcode", "{\"backupcode\":\"" + codes.get(1) + "\"}", Cred.TWO_FA),
+                new Api("sdk backupcode", "PUT", "/identity/v2/auth/login/2fa/verification/backupcode", "{\"backupcode\":\"" + codes.get(1) + "\"}", Cred.TWO_FA),
+                new Api("legacy backupcode", "GET", "/identity/v2/auth/login/2fa/backupcode?backupcode=" + codes.get(1), null, Cred.TWO_FA),
+                new Api("account", "GET", "/identity/v2/auth/account", null, Cred.ACCESS),
+                new Api("account 2fa", "GET", "/identity/v2/auth/account/2fa", null, Cred.ACCESS),
+                new Api("user backupcode", "GET", "/identity/v2/auth/account/2fa/backupcode", null, Cred.ACCESS),
+                new Api("user backupcode reset", "GET", "/identity/v2/auth/account/2fa/backupcode/reset", null, Cred.ACCESS),
+                new Api("validate", "GET", "/identity/v2/auth/access_token/validate", null, Cred.ACCESS),
+                new Api("invalidate", "GET", "/identity/v2/auth/access_token/invalidate", null, Cred.ACCESS),
+                new Api("manage create", "POST", "/identity/v2/manage/account", "{\"Email\":[{\"Type\":\"Primary\",\"Value\":\"n" + UUID.randomUUID() + "@example.com\"}]}", Cred.SECRET),
+                new Api("manage get", "GET", "/identity/v2/manage/account/" + uid, null, Cred.SECRET),
+                new Api("manage update", "PUT", "/identity/v2/manage/account/" + uid, "{\"LastName\":\"X\"}", Cred.SECRET),
+                new Api("manage delete", "DELETE", "/identity/v2/manage/account/" + UUID.randomUUID(), "{}", Cred.SECRET),
+                new Api("admin backupcode", "GET", "/identity/v2/manage/account/2fa/backupcode?uid=" + uid, null, Cred.SECRET),
+                new Api("admin backupcode reset", "GET", "/identity/v2/manage/account/2fa/backupcode/reset?uid=" + uid, null, Cred.SECRET),
+                new Api("refresh", "GET", "/identity/v2/manage/account/access_token/refresh?refresh_token=" + UUID.randomUUID(), null, Cred.SECRET),
+                new Api("revoke", "GET", "/identity/v2/manage/account/access_token/refresh/revoke?refresh_token=" + UUID.randomUUID(), null, Cred.SECRET),
+                new Api("revoke all", "DELETE", "/identity/v2/manage/account/" + uid + "/access_token/refresh/revoke", null, Cred.SECRET));
+    }
+
+    private static String join(String path, String query) {
+        return path + (path.contains("?") ? "&" : "?") + query;
+    }
+
+    /** Calls the endpoint as a well-formed client would, with the given apikey and credential overrides. */
+    private Reply call(Api api, String apiKey, String credential, String body) {
+        String path = api.path();
+        if (apiKey != null) {
+            path = join(path, "apikey=" + apiKey);
+        }
+        List<String> headers = new ArrayList<>(List.of("Content-Type", "application/json"));
+        switch (api.cred()) {
+            case TWO_FA -> {
+                if (credential != null) {
+                    path = join(path, "secondfactorauthenticationtoken=" + credential);
+                }
+            }
+            case ACCESS -> {
+                if (credential != null) {
+                    headers.addAll(List.of("Authorization", "Bearer " + credential));
+                }
+            }
+            case SECRET -> {
+                if (credential != null) {
+                    headers.addAll(List.of("X-LoginRadius-ApiSecret", credential));
+                }
+            }
+            default -> { }
+        }
+        return s.send(api.method(), path, body, headers.toArray(String[]::new));
+    }
+
+    private String goodCredential(Api api, TestTenant tenant) {
+        return switch (api.cred()) {
+            case TWO_FA -> tenant.secondFactorToken("bad@example.com", "bad-password");
+            case ACCESS -> access;
+            case SECRET -> tenant.apiSecret();
+            default -> null;
+        };
+    }
+
+    private static void assertError(Reply r, int status, int code, String description) {
+        assertThat(r.status()).as(r.raw()).isEqualTo(status);
+        JsonNode j = r.json();
+        assertThat(j).as(r.raw()).isNotNull();
+        List<String> keys = new ArrayList<>();
+        j.fieldNames().forEachRemaining(keys::add);
+        assertThat(keys).as(r.raw()).startsWith("Description", "ErrorCode", "Message", "IsProviderError", "ProviderErrorResponse");
+        assertThat(j.get("ErrorCode").asInt()).as(r.raw()).isEqualTo(code);
+        if (description != null) {
+            assertThat(j.get("Description").asText()).isEqualTo(description);
+        }
+    }
+
+    @TestFactory
+    List<DynamicTest> everyEndpointRefusesBadTenantCredentials() {
+        List<DynamicTest> tests = new ArrayList<>();
+        for (Api api : apis()) {
+            tests.add(DynamicTest.dynamicTest(api.name() + ": missing apikey → 908", () ->
+                    assertError(call(api, null, goodCredential(api, t), api.body()), 403, 908, "The apikey is a required parameter.")));
+            tests.add(DynamicTest.dynamicTest(api.name() + ": unknown apikey → 901", () ->
+                    assertError(call(api, UUID.randomUUID().toString(), goodCredential(api, t), api.body()), 403, 901, null)));
+            tests.add(DynamicTest.dynamicTest(api.name() + ": malformed apikey → 901", () ->
+                    assertError(call(api, "not-a-key'--", goodCredential(api, t), api.body()), 403, 901, null)));
+            tests.add(DynamicTest.dynamicTest(api.name() + ": expired plan → 6003", () ->
+                    assertError(call(api, expired.apiKey(), api.cred() == Cred.SECRET ? expired.apiSecret() : null, api.body()), 403, 6003,
+                            "The trial plan has expired. To continue using the service, please contact support.")));
+            switch (api.cred()) {
+                case SECRET -> {
+                    tests.add(DynamicTest.dynamicTest(api.name() + ": missing apisecret → 923", () ->
+                            assertError(call(api, t.apiKey(), null, api.body()), 400, 923, null)));
+                    tests.add(DynamicTest.dynamicTest(api.name() + ": wrong apisecret → 902", () ->
+                            assertError(call(api, t.apiKey(), UUID.randomUUID().toString(), api.body()), 401, 902, null)));
+                    tests.add(DynamicTest.dynamicTest(api.name() + ": another tenant's apisecret → 902", () ->
+                            assertError(call(api, t.apiKey(), other.apiSecret(), api.body()), 401, 902, null)));
+                }
+                case ACCESS -> {
+                    tests.add(DynamicTest.dynamicTest(api.name() + ": missing access token → 1060", () ->
+                            assertError(call(api, t.apiKey(), null, api.body()), 400, 1060, null)));
+                    tests.add(DynamicTest.dynamicTest(api.name() + ": unknown access token → 905", () ->
+                            assertError(call(api, t.apiKey(), UUID.randomUUID().toString(), api.body()), 403, 905, null)));
+                    tests.add(DynamicTest.dynamicTest(api.name() + ": malformed access token → 905", () ->
+                            assertError(call(api, t.apiKey(), "abc", api.body()), 403, 905, null)));
+                    tests.add(DynamicTest.dynamicTest(api.name() + ": another tenant's access token → 905", () ->
+                            assertError(call(api, other.apiKey(), access, api.body()), 403, 905, null)));
+                }
+                case TWO_FA -> {
+                    tests.add(DynamicTest.dynamicTest(api.name() + ": missing 2FA token → 908", () ->
+                            assertError(call(api, t.apiKey(), null, api.body()), 403, 908, "The secondfactorauthenticationtoken is a required parameter.")));
+                    tests.add(DynamicTest.dynamicTest(api.name() + ": malformed 2FA token → 1103", () ->
+                            assertError(call(api, t.apiKey(), "4asdf575-5678-4065-b717-fa0n7i5ca81a", api.body()), 403, 1103, null)));
+                    tests.add(DynamicTest.dynamicTest(api.name() + ": unknown 2FA token → 1103", () ->
+                            assertError(call(api, t.apiKey(), UUID.randomUUID().toString(), api.body()), 403, 1103, null)));
+                    tests.add(DynamicTest.dynamicTest(api.name() + ": another tenant's 2FA token → 1103", () ->
+                            assertError(call(api, t.apiKey(), other.secondFactorToken("bad@example.com", "bad-password"), api.body()), 403, 1103, null)));
+                    tests.add(DynamicTest.dynamicTest(api.name() + ": used 2FA token → 1103", () -> {
+                        String token = t.secondFactorToken("bad@example.com", "bad-password");
+                        List<String> fresh = t.backupCodes(uid);
+                        codes = fresh;
+                        assertThat(t.redeem(token, fresh.get(8)).status()).isEqualTo(200);
+                        assertError(call(api, t.apiKey(), token, api.body()), 403, 1103, null);
+                    }));
+                    tests.add(DynamicTest.dynamicTest(api.name() + ": expired 2FA token → 1104", () -> {
+                        String token = t.secondFactorToken("bad@example.com", "bad-password");
+                        s.clock.advance(java.time.Duration.ofMinutes(11));
+                        try {
+                            assertError(call(api, t.apiKey(), token, api.body()), 403, 1104, null);
+                        } finally {
+                            s.clock.advance(java.time.Duration.ofMinutes(-11));
+                        }
+                    }));
+                }
+                default -> { }
+            }
+        }
+        return tests;
+    }
+
+    @TestFactory
+    List<DynamicTest> bodiesThatAreNotJsonObjects() {
+        List<DynamicTest> tests = new ArrayList<>();
+        String huge = "{\"backupcode\":\"" + "x".repeat(200_000) + "\"}";
+        for (Api api : apis()) {
+            if (api.body() == null) {
+                continue;
+            }
+            int code = switch (api.method()) {
+                case "PUT" -> 1079;
+                case "DELETE" -> 1084;
+                default -> 965;
+            };
+            for (String[] bad : new String[][] {{"malformed JSON", "{\"backupcode\": "}, {"a JSON array", "[1,2]"},
+                    {"a JSON string", "\"text\""}, {"a 200 KB body", huge}, {"trailing garbage", "{} {}"}}) {
+                tests.add(DynamicTest.dynamicTest(api.name() + ": " + bad[0] + " → " + code, () ->
+                        assertError(call(api, t.apiKey(), goodCredential(api, t), bad[1]), 400, code, null)));
+            }
+        }
+        return tests;
+    }
+
+    @TestFactory
+    List<DynamicTest> wrongAnswersToTheSecondFactor() {
+        Api seed = apis().get(2);
+        Api sdk = apis().get(3);
+        Api legacy = apis().get(4);
+        return List.of(
+                DynamicTest.dynamicTest("wrong code → 1129", () -> assertError(s.send("PUT",
+                        join(seed.path(), "apikey=" + t.apiKey() + "&secondfactorauthenticationtoken=" + goodCredential(seed, t)),
+                        "{\"backupcode\":\"zzzzz-zzzzz\"}"), 403, 1129, null)),
+                DynamicTest.dynamicTest("another user's code → 1129", () -> assertError(s.send("PUT",
+                        join(sdk.path(), "apikey=" + t.apiKey() + "&secondfactorauthenticationtoken=" + goodCredential(sdk, t)),
+                        "{\"BackupCode\":\"" + otherCodes.get(0) + "\"}"), 403, 1129, null)),
+                DynamicTest.dynamicTest("used code → 1129", () -> {
+                    List<String> fresh = t.backupCodes(uid);
+                    codes = fresh;
+                    assertThat(t.redeem(t.secondFactorToken("bad@example.com", "bad-password"), fresh.get(0)).status()).isEqualTo(200);
+                    assertError(t.redeem(t.secondFactorToken("bad@example.com", "bad-password"), fresh.get(0)), 403, 1129, null);
+                }),
+                DynamicTest.dynamicTest("missing code → 908", () -> assertError(s.send("PUT",
+                        join(seed.path(), "apikey=" + t.apiKey() + "&secondfactorauthenticationtoken=" + goodCredential(seed, t)), "{}"),
+                        403, 908, "The backupcode is a required parameter.")),
+                DynamicTest.dynamicTest("no body at all → 908", () -> assertError(s.send("PUT",
+                        join(seed.path(), "apikey=" + t.apiKey() + "&secondfactorauthenticationtoken=" + goodCredential(seed, t)), null),
+                        403, 908, "The backupcode is a required parameter.")),
+                DynamicTest.dynamicTest("legacy path without the code → 908", () -> assertError(s.get(
+                        "/identity/v2/auth/login/2fa/backupcode?apikey=" + t.apiKey() + "&secondfactorauthenticationtoken=" + goodCredential(legacy, t)),
+                        403, 908, "The backupcode is a required parameter.")),
+                DynamicTest.dynamicTest("code of the wrong type → 1134 naming the field", () -> {
+                    Reply r = s.send("PUT", join(seed.path(), "apikey=" + t.apiKey() + "&secondfactorauthenticationtoken=" + goodCredential(seed, t)),
+                            "{\"backupcode\": 12345}");
+                    assertError(r, 403, 1134, null);
+                    assertThat(r.json().get("Errors")).isEqualTo(Json.parse("[{\"FieldName\":\"backupcode\",\"ErrorMessage\":\"The backupcode field must be a string.\"}]"));
+                }),
+                DynamicTest.dynamicTest("prevent_webhook not a boolean → 908", () -> assertError(s.send("PUT",
+                        join(seed.path(), "apikey=" + t.apiKey() + "&secondfactorauthenticationtoken=" + goodCredential(seed, t) + "&prevent_webhook=maybe"),
+                        "{\"backupcode\":\"" + codes.get(2) + "\"}"), 403, 908, "The prevent_webhook parameter must be true or false.")),
+                DynamicTest.dynamicTest("X-PreventWebhook not a boolean → 908, even with a valid query value", () -> assertError(s.send("PUT",
+                        join(seed.path(), "apikey=" + t.apiKey() + "&secondfactorauthenticationtoken=" + goodCredential(seed, t) + "&prevent_webhook=true"),
+                        "{\"backupcode\":\"" + codes.get(2) + "\"}", "X-PreventWebhook", "yes"), 403, 908, "The X-PreventWebhook parameter must be true or false.")),
+                DynamicTest.dynamicTest("malformed fields → 908", () -> assertError(s.send("PUT",
+                        join(seed.path(), "apikey=" + t.apiKey() + "&secondfactorauthenticationtoken=" + goodCredential(seed, t) + "&fields=Email(Value"),
+                        "{\"backupcode\":\"" + codes.get(2) + "\"}"), 403, 908, "The fields parameter is not formatted correctly.")));
+    }
+
+    @TestFactory
+    List<DynamicTest> loginAndAccountBodies() {
+        String login = "/identity/v2/auth/login/2fa?apikey=";
+        return List.of(
+                DynamicTest.dynamicTest("login without password → 1089", () ->
+                        assertError(s.send("POST", login + t.apiKey(), "{\"email\":\"bad@example.com\"}"), 400, 1089, null)),
+                DynamicTest.dynamicTest("login without identifier → 1141", () ->
+                        assertError(s.send("POST", login + t.apiKey(), "{\"password\":\"x\"}"), 400, 1141, null)),
+                DynamicTest.dynamicTest("login with a non-string email → 1134", () ->
+                        assertError(s.send("POST", login + t.apiKey(), "{\"email\":[\"a\"],\"password\":\"x\"}"), 403, 1134, null)),
+                DynamicTest.dynamicTest("create with an invalid email → 1134", () ->
+                        assertError(t.manage("POST", "/identity/v2/manage/account", "{\"Email\":[{\"Type\":\"Primary\",\"Value\":\"not-an-email\"}]}"), 403, 1134, null)),
+                DynamicTest.dynamicTest("create with a short password → 1134", () ->
+                        assertError(t.manage("POST", "/identity/v2/manage/account", "{\"UserName\":\"shorty\",\"Password\":\"abc\"}"), 403, 1134, null)),
+                DynamicTest.dynamicTest("create with NoOfLogins as text → ignored, server-maintained", () ->
+                        assertThat(t.manage("POST", "/identity/v2/manage/account", "{\"UserName\":\"counter\",\"NoOfLogins\":\"many\"}").json().get("NoOfLogins").asInt()).isZero()),
+                DynamicTest.dynamicTest("create with FirstName as a number → 1134", () -> {
+                    Reply r = t.manage("POST", "/identity/v2/manage/account", "{\"UserName\":\"numbers\",\"FirstName\":42}");
+                    assertError(r, 403, 1134, null);
+                    assertThat(r.json().get("Errors").get(0).get("FieldName").asText()).isEqualTo("FirstName");
+                }),
+                DynamicTest.dynamicTest("create without any identifier → 1134", () ->
+                        assertError(t.manage("POST", "/identity/v2/manage/account", "{\"FirstName\":\"Nobody\"}"), 403, 1134, null)),
+                DynamicTest.dynamicTest("create with a taken username → 1017", () -> {
+                    t.manage("POST", "/identity/v2/manage/account", "{\"UserName\":\"Taken\"}");
+                    assertError(t.manage("POST", "/identity/v2/manage/account", "{\"UserName\":\"taken\"}"), 403, 1017, null);
+                }),
+                DynamicTest.dynamicTest("unknown uid → 938", () ->
+                        assertError(t.manage("GET", "/identity/v2/manage/account/" + UUID.randomUUID(), null), 403, 938, null)),
+                DynamicTest.dynamicTest("backup codes without uid → 908", () ->
+                        assertError(t.manage("GET", "/identity/v2/manage/account/2fa/backupcode", null), 403, 908, "The uid is a required parameter.")),
+                DynamicTest.dynamicTest("another tenant's uid → 938", () ->
+                        assertError(other.manage("GET", "/identity/v2/manage/account/" + uid, null), 403, 938, null)),
+                DynamicTest.dynamicTest("unknown path → 404 JSON", () -> assertError(s.get("/identity/v2/auth/nothing"), 404, 404, null)),
+                DynamicTest.dynamicTest("wrong method → 405 JSON", () -> assertError(s.send("DELETE", "/identity/v2/auth/login/2fa", "{}"), 405, 405, null)));
+    }
+}

@@ -1,0 +1,10 @@
+package dev.latchkey.http;
+
+import dev.latchkey.support.Backend;
+
+class BadInputH2Test extends BadInputContract {
+    @Override
+    Backend backend() {
+        return Backend.H2;
+    }
+}

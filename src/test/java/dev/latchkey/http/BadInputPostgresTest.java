@@ -1,0 +1,10 @@
+package dev.latchkey.http;
+
+import dev.latchkey.support.Backend;
+
+class BadInputPostgresTest extends BadInputContract {
+    @Override
+    Backend backend() {
+        return Backend.POSTGRES;
+    }
+}
