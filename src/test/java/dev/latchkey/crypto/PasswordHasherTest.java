@@ -1,0 +1,35 @@
+package dev.latchkey.crypto;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import org.junit.jupiter.api.Test;
+
+class PasswordHasherTest {
+    private final PasswordHasher weak = new PasswordHasher(new PasswordHasher.Params(1024, 1, 1));
+    private final PasswordHasher strong = new PasswordHasher(PasswordHasher.DEFAULT);
+
+    @Test
+    void phcFormatWithOwaspParametersAndARandomSalt() {
+        String h = strong.hash("pässword");
+        assertThat(h).startsWith("$argon2id$v=19$m=19456,t=2,p=1$");
+        assertThat(strong.hash("pässword")).isNotEqualTo(h);
+        assertThat(strong.verify("pässword", h)).isTrue();
+        assertThat(strong.verify("password", h)).isFalse();
+    }
+
+    @Test
+    void verifiesOtherParametersAndAsksForARehash() {
+        String old = weak.hash("secret-1");
+        assertThat(strong.verify("secret-1", old)).isTrue();
+        assertThat(strong.needsRehash(old)).isTrue();
+        assertThat(strong.needsRehash(strong.hash("secret-1"))).isFalse();
+    }
+
+    @Test
+    void malformedHashesNeverVerify() {
+        for (String bad : new String[] {null, "", "plain", "$argon2i$v=19$m=1024,t=1,p=1$AAAA$AAAA",
+                "$argon2id$v=19$m=99999999,t=1,p=1$AAAA$AAAA", "$argon2id$v=19$m=1024,t=1,p=1$!!$AAAA"}) {
+            assertThat(strong.verify("x", bad)).as(String.valueOf(bad)).isFalse();
+        }
+    }
+}
