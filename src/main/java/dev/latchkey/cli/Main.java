@@ -16,8 +16,17 @@ public final class Main implements Runnable {
         spec.commandLine().usage(System.out);
     }
 
+    /** The command line, with failures reported as one line instead of a stack trace. */
+    public static CommandLine commandLine() {
+        return new CommandLine(new Main()).setExecutionExceptionHandler((e, cl, parsed) -> {
+            String what = e.getMessage() == null ? e.getClass().getSimpleName() : e.getClass().getSimpleName() + ": " + e.getMessage();
+            cl.getErr().println("latchkey: " + what);
+            return 1;
+        });
+    }
+
     public static void main(String[] args) {
-        int code = new CommandLine(new Main()).execute(args);
+        int code = commandLine().execute(args);
         if (code != 0 || args.length == 0 || !args[0].equals("serve")) {
             System.exit(code);
         }

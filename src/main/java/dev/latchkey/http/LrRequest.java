@@ -133,18 +133,27 @@ public final class LrRequest {
         };
     }
 
-    private JsonNode readBody() {
-        long declared = ctx.req().getContentLengthLong();
-        if (declared > MAX_BODY_BYTES) {
-            throw bodyInvalid();
+    /** Up to this much of a too-large body is read and dropped, so the client gets its answer on an open connection. */
+    private static final long DRAIN_LIMIT = 8L * 1024 * 1024;
+
+    private static void drain(InputStream in) throws IOException {
+        byte[] buf = new byte[16 * 1024];
+        long total = 0;
+        int n;
+        while (total < DRAIN_LIMIT && (n = in.read(buf)) >= 0) {
+            total += n;
         }
+    }
+
+    private JsonNode readBody() {
         byte[] bytes;
         try (InputStream in = ctx.req().getInputStream()) {
             bytes = in.readNBytes(MAX_BODY_BYTES + 1);
+            if (bytes.length > MAX_BODY_BYTES) {
+                drain(in);
+                throw bodyInvalid();
+            }
         } catch (IOException e) {
-            throw bodyInvalid();
-        }
-        if (bytes.length > MAX_BODY_BYTES) {
             throw bodyInvalid();
         }
         if (new String(bytes, StandardCharsets.UTF_8).isBlank()) {

@@ -35,7 +35,7 @@ class CliTest {
         ByteArrayOutputStream buf = new ByteArrayOutputStream();
         System.setOut(new PrintStream(buf, true, StandardCharsets.UTF_8));
         try {
-            CommandLine cl = new CommandLine(new Main());
+            CommandLine cl = Main.commandLine();
             cl.setOut(new java.io.PrintWriter(System.out, true));
             int code = cl.execute(args);
             return new Run(code, buf.toString(StandardCharsets.UTF_8));
