@@ -105,7 +105,7 @@ public final class LoginFlow {
                 String token = challenges.open(h, tenant.id(), account.uid(), now, expires);
                 return secondFactorResponse(h, account, token, expires);
             }
-            return complete(h, tenant, account.uid(), now);
+            return complete(h, tenant, account.uid(), now, ctx);
         });
     }
 
@@ -174,7 +174,8 @@ public final class LoginFlow {
      * issues the tokens: a code or token replayed, in sequence or in parallel, succeeds at most once. A failed check
      * rolls all that back, then counts the failure in its own transaction.
      */
-    public ObjectNode completeSecondFactor(Tenant tenant, String token, Verification verification, LrError onWrongAnswer) {
+    public ObjectNode completeSecondFactor(Tenant tenant, String token, LoginContext ctx, Verification verification,
+                                           LrError onWrongAnswer) {
         if (token == null) {
             throw LrError.required("secondfactorauthenticationtoken");
         }
@@ -205,7 +206,7 @@ public final class LoginFlow {
                 if (!verification.verify(h, account)) {
                     throw new WrongAnswer();
                 }
-                return complete(h, tenant, account.uid(), now);
+                return complete(h, tenant, account.uid(), now, ctx);
             });
         } catch (WrongAnswer e) {
             jdbi.useTransaction(h -> {
@@ -231,8 +232,11 @@ public final class LoginFlow {
         challenges.closeAll(h, uid, now);
     }
 
-    /** The last state: tokens issued and the login recorded, in the caller's transaction. */
-    private ObjectNode complete(Handle h, Tenant tenant, String uid, long now) {
+    /**
+     * The last state: tokens issued and the login recorded, in the caller's transaction. Every path that issues tokens
+     * ends here, with the request's {@link LoginContext}: this is where the webhook outbox and risk assessment hook in.
+     */
+    private ObjectNode complete(Handle h, Tenant tenant, String uid, long now, LoginContext ctx) {
         accounts.recordLogin(h, uid, now);
         IssuedTokens issued = tokens.issue(h, tenant, uid, now);
         Account account = accounts.byUid(h, tenant.id(), uid).orElseThrow();

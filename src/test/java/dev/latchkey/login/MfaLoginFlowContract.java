@@ -179,6 +179,21 @@ abstract class MfaLoginFlowContract {
     }
 
     @Test
+    void theWebhookHeaderWinsOverTheQueryParameter() {
+        TestTenant t = s.mfaTenant(false);
+        String uid = t.account("hook@example.com", "hook-password");
+        List<String> codes = t.backupCodes(uid);
+        String token = t.secondFactorToken("hook@example.com", "hook-password");
+        // The query value alone would be refused (908); the header, given too, decides.
+        Reply r = s.send("PUT", "/identity/v2/auth/login/2fa/backupcode?apikey=" + t.apiKey() + "&secondfactorauthenticationtoken="
+                + token + "&prevent_webhook=maybe", "{\"backupcode\":\"" + codes.get(0) + "\"}", "X-PreventWebhook", "False");
+        assertThat(r.status()).as(r.raw()).isEqualTo(200);
+        Reply q = s.send("POST", "/identity/v2/auth/login/2fa?apikey=" + t.apiKey() + "&prevent_webhook=TRUE",
+                "{\"email\":\"hook@example.com\",\"password\":\"hook-password\"}");
+        assertThat(q.status()).isEqualTo(200);
+    }
+
+    @Test
     void plainLoginRefusesAnAccountThatNeedsASecondFactor() {
         TestTenant t = s.mfaTenant(true);
         t.account("bob@example.com", "bobs-password");
