@@ -6,6 +6,7 @@ import dev.latchkey.crypto.PasswordHasher;
 import dev.latchkey.crypto.Secrets;
 import dev.latchkey.factor.backupcode.BackupCodeApi;
 import dev.latchkey.factor.backupcode.BackupCodes;
+import dev.latchkey.http.AccessGate;
 import dev.latchkey.http.AccountApi;
 import dev.latchkey.http.AdminApi;
 import dev.latchkey.http.HttpServer;
@@ -74,11 +75,12 @@ public final class LatchkeyServer implements AutoCloseable {
             LoginFlow flow = new LoginFlow(db.jdbi(), accountStore, new SecondFactorChallenges(secrets), tokens, hasher,
                     List.of(backupCodes), clock);
             TenantGate gate = new TenantGate(tenantStore, secrets, clock);
+            AccessGate access = new AccessGate(gate, tokens, accounts);
 
             List<Routes.Route> routes = Routes.table(
                     new LoginApi(gate, flow),
-                    new BackupCodeApi(gate, flow, backupCodes, tokens, accounts),
-                    new AccountApi(gate, tokens, accounts, flow, clock),
+                    new BackupCodeApi(gate, access, flow, backupCodes, accounts),
+                    new AccountApi(access, flow, clock),
                     new TokenApi(gate, tokens),
                     new ManageAccountApi(gate, accounts, clock),
                     new AdminApi(tenants, secrets, boot.adminKeyHash()),

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.latchkey.json.Json;
 import dev.latchkey.support.Backend;
+import dev.latchkey.support.ServerContract;
 import dev.latchkey.support.TestServer;
 import dev.latchkey.support.TestServer.Reply;
 import dev.latchkey.support.TestServer.TestTenant;
@@ -14,19 +15,15 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 import java.util.function.Function;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.TestFactory;
-import org.junit.jupiter.api.TestInstance;
 
 /**
  * Every endpoint against every bad input that applies to it: the exact LoginRadius ErrorCode and HTTP status,
  * a JSON error body of the documented shape, and never a 5xx.
  */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-abstract class BadInputContract {
-    TestServer s;
+abstract class BadInputContract extends ServerContract {
     TestTenant t;
     TestTenant other;
     TestTenant expired;
@@ -36,11 +33,8 @@ abstract class BadInputContract {
     List<String> otherCodes;
     String access;
 
-    abstract Backend backend();
-
     @BeforeAll
-    void start() {
-        s = new TestServer(backend());
+    void seed() {
         t = s.mfaTenant(false);
         other = s.mfaTenant(false);
         uid = t.account("bad@example.com", "bad-password");
@@ -51,13 +45,6 @@ abstract class BadInputContract {
         other.backupCodes(other.account("bad@example.com", "bad-password"));
         expired = s.tenant("{\"TwoFactorAuthentication\":{\"IsEnabled\":true},\"Plan\":{\"Name\":\"trial\",\"ExpiresAt\":\""
                 + Instant.now().minus(1, ChronoUnit.DAYS) + "\"}}");
-    }
-
-    @AfterAll
-    void stop() {
-        if (s != null) {
-            s.close();
-        }
     }
 
     /** An endpoint, its method and path (with {uid} filled), a good body, and which credential it takes. */

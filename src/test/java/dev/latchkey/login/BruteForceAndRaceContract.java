@@ -3,6 +3,7 @@ package dev.latchkey.login;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.latchkey.support.Backend;
+import dev.latchkey.support.ServerContract;
 import dev.latchkey.support.TestServer;
 import dev.latchkey.support.TestServer.Reply;
 import dev.latchkey.support.TestServer.TestTenant;
@@ -14,32 +15,13 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
 
 /**
  * One-time things under attack: parallel redemptions of one code, wrong codes killing the 2FA token and locking the
  * account (with its pending tokens), wrong passwords locking the account, and no user enumeration.
  */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-abstract class BruteForceAndRaceContract {
-    TestServer s;
-
-    abstract Backend backend();
-
-    @BeforeAll
-    void start() {
-        s = new TestServer(backend());
-    }
-
-    @AfterAll
-    void stop() {
-        if (s != null) {
-            s.close();
-        }
-    }
+abstract class BruteForceAndRaceContract extends ServerContract {
 
     private static int code(Reply r) {
         return r.json().path("ErrorCode").asInt(0);

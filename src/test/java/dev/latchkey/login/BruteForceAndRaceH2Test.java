@@ -4,7 +4,7 @@ import dev.latchkey.support.Backend;
 
 class BruteForceAndRaceH2Test extends BruteForceAndRaceContract {
     @Override
-    Backend backend() {
+    protected Backend backend() {
         return Backend.H2;
     }
 }

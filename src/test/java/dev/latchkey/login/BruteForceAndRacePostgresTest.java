@@ -4,7 +4,7 @@ import dev.latchkey.support.Backend;
 
 class BruteForceAndRacePostgresTest extends BruteForceAndRaceContract {
     @Override
-    Backend backend() {
+    protected Backend backend() {
         return Backend.POSTGRES;
     }
 }

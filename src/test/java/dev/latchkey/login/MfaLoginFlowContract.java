@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.latchkey.json.Json;
 import dev.latchkey.support.Backend;
+import dev.latchkey.support.ServerContract;
 import dev.latchkey.support.TestServer;
 import dev.latchkey.support.TestServer.Reply;
 import dev.latchkey.support.TestServer.TestTenant;
@@ -13,36 +14,17 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 import java.util.regex.Pattern;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
 
 /**
  * The whole MFA login with backup codes, as LoginRadius documents it: admin creates a tenant, the Management API
  * creates an account, codes are generated, step 1 answers a SecondFactorAuthenticationToken, each of the three
  * backup-code paths finishes the login, the tokens work, and logout ends them. Runs on H2 and on PostgreSQL.
  */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-abstract class MfaLoginFlowContract {
+abstract class MfaLoginFlowContract extends ServerContract {
     private static final Pattern GUID = Pattern.compile("[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}");
     private static final Pattern ISO = Pattern.compile("\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}:\\d{2}(\\.\\d{1,9})?Z");
 
-    TestServer s;
-
-    abstract Backend backend();
-
-    @BeforeAll
-    void start() {
-        s = new TestServer(backend());
-    }
-
-    @AfterAll
-    void stop() {
-        if (s != null) {
-            s.close();
-        }
-    }
 
     private static List<String> seedProfileKeys() throws Exception {
         try (InputStream in = MfaLoginFlowContract.class.getResourceAsStream("/profile-schema.json")) {

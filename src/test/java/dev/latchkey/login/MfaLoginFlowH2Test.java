@@ -4,7 +4,7 @@ import dev.latchkey.support.Backend;
 
 class MfaLoginFlowH2Test extends MfaLoginFlowContract {
     @Override
-    Backend backend() {
+    protected Backend backend() {
         return Backend.H2;
     }
 }

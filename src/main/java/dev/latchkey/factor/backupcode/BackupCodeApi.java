@@ -3,6 +3,7 @@ package dev.latchkey.factor.backupcode;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.latchkey.account.Account;
 import dev.latchkey.account.Accounts;
+import dev.latchkey.http.AccessGate;
 import dev.latchkey.http.LrError;
 import dev.latchkey.http.LrRequest;
 import dev.latchkey.http.Responses;
@@ -10,21 +11,20 @@ import dev.latchkey.http.TenantGate;
 import dev.latchkey.login.LoginContext;
 import dev.latchkey.login.LoginFlow;
 import dev.latchkey.tenant.Tenant;
-import dev.latchkey.token.Tokens;
 
 /** The backup-code endpoints: verify during login (three documented variants), generate and reset (user and admin). */
 public final class BackupCodeApi {
     private final TenantGate gate;
+    private final AccessGate access;
     private final LoginFlow flow;
     private final BackupCodes codes;
-    private final Tokens tokens;
     private final Accounts accounts;
 
-    public BackupCodeApi(TenantGate gate, LoginFlow flow, BackupCodes codes, Tokens tokens, Accounts accounts) {
+    public BackupCodeApi(TenantGate gate, AccessGate access, LoginFlow flow, BackupCodes codes, Accounts accounts) {
         this.gate = gate;
+        this.access = access;
         this.flow = flow;
         this.codes = codes;
-        this.tokens = tokens;
         this.accounts = accounts;
     }
 
@@ -66,9 +66,8 @@ public final class BackupCodeApi {
     }
 
     private JsonNode forUser(LrRequest req, boolean reset) {
-        Tenant tenant = gate.tenant(req);
-        Tokens.Session s = tokens.validate(tenant, req.accessToken());
-        return issue(tenant, accounts.get(tenant, s.uid()), reset);
+        AccessGate.SignedIn caller = access.signedIn(req);
+        return issue(caller.tenant(), caller.account(), reset);
     }
 
     public JsonNode generateByUid(LrRequest req) {
