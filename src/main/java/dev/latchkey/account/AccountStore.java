@@ -98,6 +98,18 @@ public final class AccountStore {
         return h.createQuery("SELECT " + column + " FROM accounts WHERE uid = :uid").bind("uid", uid).mapTo(Integer.class).findOne().orElse(0);
     }
 
+    /** Sets one server-maintained field of the stored profile document (e.g. PasskeyLogin). */
+    public void setProfileField(Handle h, String uid, String key, com.fasterxml.jackson.databind.JsonNode value) {
+        String doc = h.createQuery("SELECT profile FROM accounts WHERE uid = :uid FOR UPDATE").bind("uid", uid).mapTo(String.class).one();
+        ObjectNode profile = (ObjectNode) Json.parse(doc);
+        if (value == null || value.isNull()) {
+            profile.remove(key);
+        } else {
+            profile.set(key, value);
+        }
+        h.createUpdate("UPDATE accounts SET profile = :p WHERE uid = :uid").bind("p", Json.write(profile)).bind("uid", uid).execute();
+    }
+
     public void lock(Handle h, String uid, long until) {
         h.createUpdate("UPDATE accounts SET locked_until = :u, password_failures = 0, second_factor_failures = 0 WHERE uid = :uid")
                 .bind("u", until).bind("uid", uid).execute();

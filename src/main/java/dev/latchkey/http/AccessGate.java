@@ -8,7 +8,7 @@ import dev.latchkey.token.Tokens;
 /** The door of the endpoints a signed-in user calls: the tenant (see {@link TenantGate}), then the access token's account. */
 public final class AccessGate {
     /** The caller: the tenant, and the account its access token belongs to. */
-    public record SignedIn(Tenant tenant, Account account) {}
+    public record SignedIn(Tenant tenant, Account account, String accessToken, long sessionExpiresAt) {}
 
     private final TenantGate tenants;
     private final Tokens tokens;
@@ -22,7 +22,8 @@ public final class AccessGate {
 
     public SignedIn signedIn(LrRequest req) {
         Tenant tenant = tenants.tenant(req);
-        Tokens.Session session = tokens.validate(tenant, req.accessToken());
-        return new SignedIn(tenant, accounts.get(tenant, session.uid()));
+        String token = req.accessToken();
+        Tokens.Session session = tokens.validate(tenant, token);
+        return new SignedIn(tenant, accounts.get(tenant, session.uid()), token.toLowerCase(java.util.Locale.ROOT), session.expiresAt());
     }
 }

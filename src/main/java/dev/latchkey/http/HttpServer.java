@@ -39,6 +39,14 @@ public final class HttpServer {
                     case DELETE -> config.routes.delete(r.path(), h);
                 }
             }
+            for (Routes.Page page : Routes.PAGES) {
+                byte[] content = resource(page.resource());
+                config.routes.get(page.path(), ctx -> {
+                    ctx.header("Content-Security-Policy", "default-src 'self'; base-uri 'none'; frame-ancestors 'none'");
+                    ctx.header("X-Content-Type-Options", "nosniff");
+                    ctx.contentType(page.contentType()).result(content);
+                });
+            }
             config.routes.exception(ApiException.class, (e, ctx) -> answer(ctx, e.status, Json.bytes(e.body())));
             config.routes.exception(Exception.class, (e, ctx) -> {
                 String correlationId = UUID.randomUUID().toString();
@@ -50,6 +58,17 @@ public final class HttpServer {
             config.routes.error(404, "*", ctx -> unanswered(ctx, LrError.NOT_FOUND));
             config.routes.error(405, "*", ctx -> unanswered(ctx, LrError.METHOD_NOT_ALLOWED));
         });
+    }
+
+    private static byte[] resource(String name) {
+        try (java.io.InputStream in = HttpServer.class.getResourceAsStream(name)) {
+            if (in == null) {
+                throw new IllegalStateException("missing resource " + name);
+            }
+            return in.readAllBytes();
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
     }
 
     private static void answer(Context ctx, int status, byte[] body) {

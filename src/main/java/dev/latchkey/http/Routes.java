@@ -1,6 +1,7 @@
 package dev.latchkey.http;
 
 import dev.latchkey.factor.backupcode.BackupCodeApi;
+import dev.latchkey.factor.passkey.PasskeyApi;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -13,14 +14,22 @@ public final class Routes {
 
     public record Route(Method method, String path, Endpoint endpoint) {}
 
+    /** A static page: the hosted sign-in page (plain HTML and JavaScript), served with a strict CSP. */
+    public record Page(String path, String resource, String contentType) {}
+
+    public static final List<Page> PAGES = List.of(
+            new Page("/hosted", "/hosted/index.html", "text/html; charset=utf-8"),
+            new Page("/hosted/app.js", "/hosted/app.js", "text/javascript; charset=utf-8"),
+            new Page("/hosted/style.css", "/hosted/style.css", "text/css; charset=utf-8"));
+
     private final List<Route> routes = new ArrayList<>();
 
     private void add(Method m, String path, Endpoint e) {
         routes.add(new Route(m, path, e));
     }
 
-    public static List<Route> table(LoginApi login, BackupCodeApi backupCodes, AccountApi account, TokenApi tokens,
-                                    ManageAccountApi manage, AdminApi admin, Endpoint ready) {
+    public static List<Route> table(LoginApi login, BackupCodeApi backupCodes, PasskeyApi passkeys, AccountApi account,
+                                    TokenApi tokens, ManageAccountApi manage, AdminApi admin, Endpoint ready) {
         Routes r = new Routes();
         final String auth = "/identity/v2/auth";
         final String mng = "/identity/v2/manage";
@@ -34,11 +43,22 @@ public final class Routes {
         r.add(Method.PUT, auth + "/login/2fa/verification/backupcode", backupCodes::verifyFromBody);
         r.add(Method.GET, auth + "/login/2fa/backupcode", backupCodes::verifyFromQuery);
 
+        // ── Login: step 2 with a passkey (seed 000), and enrolling one during login (MFA required, none set up) ─
+        r.add(Method.GET, auth + "/login/2fa/passkey/begin", passkeys::loginBegin);
+        r.add(Method.POST, auth + "/login/2fa/passkey/finish", passkeys::loginFinish);
+        r.add(Method.GET, auth + "/login/2fa/register/passkey/begin", passkeys::registerBegin); // also the Bearer variant
+        r.add(Method.POST, auth + "/login/2fa/register/passkey/finish", passkeys::registerFinish);
+
         // ── Account (access token) ───────────────────────────────────────────────────────────────────────────
         r.add(Method.GET, auth + "/account", account::profile);
         r.add(Method.GET, auth + "/account/2fa", account::mfaSettings);
         r.add(Method.GET, auth + "/account/2fa/backupcode", backupCodes::generateForUser);
         r.add(Method.GET, auth + "/account/2fa/backupcode/reset", backupCodes::resetForUser);
+        r.add(Method.GET, auth + "/account/2fa/register/passkey/begin", passkeys::accountRegisterBegin);
+        r.add(Method.POST, auth + "/account/2fa/register/passkey/finish", passkeys::accountRegisterFinish);
+        r.add(Method.GET, auth + "/account/passkey", passkeys::list);
+        r.add(Method.DELETE, auth + "/account/passkey/{id}", passkeys::remove);
+        r.add(Method.DELETE, auth + "/account/2fa/authenticator/passkey", passkeys::disable);
 
         // ── Tokens ───────────────────────────────────────────────────────────────────────────────────────────
         r.add(Method.GET, auth + "/access_token/validate", tokens::validate);
@@ -51,6 +71,9 @@ public final class Routes {
         r.add(Method.POST, mng + "/account", manage::create);
         r.add(Method.GET, mng + "/account/2fa/backupcode", backupCodes::generateByUid);
         r.add(Method.GET, mng + "/account/2fa/backupcode/reset", backupCodes::resetByUid);
+        r.add(Method.GET, mng + "/account/passkey", passkeys::listByUid); // before {uid}: a literal segment wins
+        r.add(Method.DELETE, mng + "/account/passkey/{id}", passkeys::removeByUid);
+        r.add(Method.DELETE, mng + "/account/2fa/authenticator/passkey", passkeys::disableByUid);
         r.add(Method.GET, mng + "/account/{uid}", manage::get);
         r.add(Method.PUT, mng + "/account/{uid}", manage::update);
         r.add(Method.DELETE, mng + "/account/{uid}", manage::delete);

@@ -169,13 +169,14 @@ public final class LoginFlow {
         return out;
     }
 
+    /** A pending step 2: the 2FA token's challenge and its account, checked usable. */
+    public record Pending(SecondFactorChallenges.Challenge challenge, Account account) {}
+
     /**
-     * Step 2, shared by every factor. Consumes the 2FA token and runs the factor's check in one transaction that also
-     * issues the tokens: a code or token replayed, in sequence or in parallel, succeeds at most once. A failed check
-     * rolls all that back, then counts the failure in its own transaction.
+     * Checks a SecondFactorAuthenticationToken without consuming it: 908 missing, 1103 unknown, used, dead or another
+     * tenant's, 1104 expired, then the account's state (1198 locked, 991 blocked).
      */
-    public ObjectNode completeSecondFactor(Tenant tenant, String token, LoginContext ctx, Verification verification,
-                                           LrError onWrongAnswer) {
+    public Pending pending(Tenant tenant, String token) {
         if (token == null) {
             throw LrError.required("secondfactorauthenticationtoken");
         }
@@ -198,6 +199,35 @@ public final class LoginFlow {
         if (!account.active()) {
             throw LrError.ACCOUNT_BLOCKED.error();
         }
+        return new Pending(ch, account);
+    }
+
+    /** The stored form of a SecondFactorAuthenticationToken, to which a factor binds its own single-use state. */
+    public String secondFactorTokenHash(String token) {
+        return challenges.hash(token);
+    }
+
+    /** {@link #hasConfiguredFactor} in its own transaction. */
+    public boolean mfaSettingsConfigured(Account account) {
+        return jdbi.withHandle(h -> hasConfiguredFactor(h, account));
+    }
+
+    /** Whether any factor is set up for the account (used to refuse adding a factor with the password alone). */
+    public boolean hasConfiguredFactor(Handle h, Account account) {
+        return factors.stream().anyMatch(f -> f.isConfigured(h, account));
+    }
+
+    /**
+     * Step 2, shared by every factor. Consumes the 2FA token and runs the factor's check in one transaction that also
+     * issues the tokens: a code or token replayed, in sequence or in parallel, succeeds at most once. A failed check
+     * rolls all that back, then counts the failure in its own transaction.
+     */
+    public ObjectNode completeSecondFactor(Tenant tenant, String token, LoginContext ctx, Verification verification,
+                                           LrError onWrongAnswer) {
+        Pending p = pending(tenant, token);
+        SecondFactorChallenges.Challenge ch = p.challenge();
+        Account account = p.account();
+        long now = clock.millis();
         try {
             return jdbi.inTransaction(h -> {
                 if (!challenges.consume(h, ch.tokenHash(), now, tenant.maxSecondFactorAttemptsPerToken())) {
@@ -208,8 +238,11 @@ public final class LoginFlow {
                 }
                 return complete(h, tenant, account.uid(), now, ctx);
             });
-        } catch (WrongAnswer e) {
+        } catch (WrongAnswer | Rejected e) {
             jdbi.useTransaction(h -> {
+                if (e instanceof Rejected r) {
+                    r.record.accept(h);
+                }
                 challenges.countFailure(h, ch.tokenHash());
                 int failures = accounts.countFailure(h, account.uid(), "second_factor_failures");
                 if (failures >= tenant.maxSecondFactorAttempts()) {
@@ -224,6 +257,19 @@ public final class LoginFlow {
     private static final class WrongAnswer extends RuntimeException {
         WrongAnswer() {
             super(null, null, false, false);
+        }
+    }
+
+    /**
+     * Thrown by a factor's check to refuse the answer and record something about it that must survive the rollback
+     * (a passkey whose counter went backwards is marked as possibly cloned). Counted like a wrong answer.
+     */
+    public static final class Rejected extends RuntimeException {
+        private final java.util.function.Consumer<Handle> record;
+
+        public Rejected(java.util.function.Consumer<Handle> record) {
+            super(null, null, false, false);
+            this.record = record;
         }
     }
 

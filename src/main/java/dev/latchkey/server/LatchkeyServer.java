@@ -6,6 +6,8 @@ import dev.latchkey.crypto.PasswordHasher;
 import dev.latchkey.crypto.Secrets;
 import dev.latchkey.factor.backupcode.BackupCodeApi;
 import dev.latchkey.factor.backupcode.BackupCodes;
+import dev.latchkey.factor.passkey.PasskeyApi;
+import dev.latchkey.factor.passkey.Passkeys;
 import dev.latchkey.http.AccessGate;
 import dev.latchkey.http.AccountApi;
 import dev.latchkey.http.AdminApi;
@@ -72,14 +74,16 @@ public final class LatchkeyServer implements AutoCloseable {
             Accounts accounts = new Accounts(db.jdbi(), accountStore, hasher, clock);
             Tokens tokens = new Tokens(db.jdbi(), secrets, clock);
             BackupCodes backupCodes = new BackupCodes(db.jdbi(), secrets, clock);
+            Passkeys passkeys = new Passkeys(db.jdbi(), accountStore, clock);
             LoginFlow flow = new LoginFlow(db.jdbi(), accountStore, new SecondFactorChallenges(secrets), tokens, hasher,
-                    List.of(backupCodes), clock);
+                    List.of(backupCodes, passkeys), clock);
             TenantGate gate = new TenantGate(tenantStore, secrets, clock);
             AccessGate access = new AccessGate(gate, tokens, accounts);
 
             List<Routes.Route> routes = Routes.table(
                     new LoginApi(gate, flow),
                     new BackupCodeApi(gate, access, flow, backupCodes, accounts),
+                    new PasskeyApi(gate, access, flow, passkeys, accounts, secrets, clock),
                     new AccountApi(access, flow, clock),
                     new TokenApi(gate, tokens),
                     new ManageAccountApi(gate, accounts, clock),

@@ -1,0 +1,198 @@
+package dev.latchkey.factor.passkey;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.latchkey.account.Account;
+import dev.latchkey.account.Accounts;
+import dev.latchkey.crypto.Secrets;
+import dev.latchkey.http.AccessGate;
+import dev.latchkey.http.LrError;
+import dev.latchkey.http.LrRequest;
+import dev.latchkey.http.Responses;
+import dev.latchkey.http.TenantGate;
+import dev.latchkey.json.Json;
+import dev.latchkey.login.LoginContext;
+import dev.latchkey.login.LoginFlow;
+import dev.latchkey.tenant.Tenant;
+import java.time.Clock;
+import java.util.Optional;
+
+/**
+ * The passkey endpoints (reference §2.3, §3.1): MFA login begin/finish (seed 000), enrollment during an MFA login and
+ * from a signed-in account, and managing an account's passkeys (user and admin).
+ */
+public final class PasskeyApi {
+    /** How long an account enrollment's challenge lives (at most as long as the access token). */
+    private static final long ENROLL_CHALLENGE_MILLIS = 5 * 60_000;
+
+    private final TenantGate gate;
+    private final AccessGate access;
+    private final LoginFlow flow;
+    private final Passkeys passkeys;
+    private final Accounts accounts;
+    private final Secrets secrets;
+    private final Clock clock;
+
+    public PasskeyApi(TenantGate gate, AccessGate access, LoginFlow flow, Passkeys passkeys, Accounts accounts, Secrets secrets, Clock clock) {
+        this.gate = gate;
+        this.access = access;
+        this.flow = flow;
+        this.passkeys = passkeys;
+        this.accounts = accounts;
+        this.secrets = secrets;
+        this.clock = clock;
+    }
+
+    private static ObjectNode wrap(String name, ObjectNode publicKey) {
+        ObjectNode o = Json.object();
+        o.putObject(name).set("publicKey", publicKey);
+        return o;
+    }
+
+    /** The body's {@code PasskeyCredential} (key case-insensitive); 908 when absent. */
+    private static JsonNode credential(LrRequest req) {
+        JsonNode c = Json.field(req.body(), "PasskeyCredential");
+        if (c == null || c.isNull()) {
+            throw LrError.required("PasskeyCredential");
+        }
+        return c;
+    }
+
+    /** {@code GET /identity/v2/auth/login/2fa/passkey/begin}. */
+    public JsonNode loginBegin(LrRequest req) {
+        Tenant tenant = gate.tenant(req);
+        RelyingParty rp = RelyingParty.of(tenant);
+        LoginFlow.Pending p = flow.pending(tenant, req.secondFactorToken());
+        return wrap("LoginBeginCredential",
+                passkeys.requestOptions(tenant, rp, p.account(), p.challenge().tokenHash(), p.challenge().expiresAt()));
+    }
+
+    /** {@code POST /identity/v2/auth/login/2fa/passkey/finish}: the seed. */
+    public JsonNode loginFinish(LrRequest req) {
+        Tenant tenant = gate.tenant(req);
+        req.fields();
+        LoginContext ctx = req.loginContext();
+        RelyingParty rp = RelyingParty.of(tenant);
+        String token = req.secondFactorToken();
+        flow.pending(tenant, token);
+        JsonNode credential = credential(req);
+        String boundTo = flow.secondFactorTokenHash(token);
+        return Responses.login(req, flow.completeSecondFactor(tenant, token, ctx,
+                (h, account) -> passkeys.verifyAssertion(h, tenant, rp, account, boundTo, credential),
+                LrError.PASSKEY_VERIFICATION_FAILED));
+    }
+
+    /**
+     * {@code GET /identity/v2/auth/login/2fa/register/passkey/begin}: with a SecondFactorAuthenticationToken, enrollment
+     * during an MFA login; with only an access token, the documented Bearer variant of the account enrollment.
+     */
+    public JsonNode registerBegin(LrRequest req) {
+        if (req.secondFactorToken() == null && req.accessToken() != null) {
+            return accountRegisterBegin(req);
+        }
+        Tenant tenant = gate.tenant(req);
+        RelyingParty rp = RelyingParty.of(tenant);
+        LoginFlow.Pending p = flow.pending(tenant, req.secondFactorToken());
+        refuseIfFactorConfigured(p.account());
+        return wrap("RegisterBeginCredential",
+                passkeys.creationOptions(tenant, rp, p.account(), p.challenge().tokenHash(), p.challenge().expiresAt()));
+    }
+
+    /**
+     * Enrolling during login proves only the password, so it is for an account that has no second factor yet
+     * (MFA required, nothing set up). An account with a factor must verify it, then enroll from the account.
+     */
+    private void refuseIfFactorConfigured(Account account) {
+        if (flow.mfaSettingsConfigured(account)) {
+            throw LrError.PARAMETER_FORMAT.withDescription(
+                    "A second factor is already configured for this account: verify it to log in, then add passkeys from the account.");
+        }
+    }
+
+    /** {@code POST /identity/v2/auth/login/2fa/register/passkey/finish}: enrolls and completes the login. */
+    public JsonNode registerFinish(LrRequest req) {
+        Tenant tenant = gate.tenant(req);
+        req.fields();
+        LoginContext ctx = req.loginContext();
+        RelyingParty rp = RelyingParty.of(tenant);
+        String token = req.secondFactorToken();
+        LoginFlow.Pending p = flow.pending(tenant, token);
+        refuseIfFactorConfigured(p.account());
+        JsonNode credential = credential(req);
+        String boundTo = flow.secondFactorTokenHash(token);
+        return Responses.login(req, flow.completeSecondFactor(tenant, token, ctx,
+                (h, account) -> !flow.hasConfiguredFactor(h, account)
+                        && passkeys.register(h, tenant, rp, account, boundTo, credential, "login").isPresent(),
+                LrError.PASSKEY_VERIFICATION_FAILED));
+    }
+
+    private String enrollmentBinding(AccessGate.SignedIn caller) {
+        return secrets.hash("passkey-enroll:" + caller.accessToken());
+    }
+
+    /** {@code GET /identity/v2/auth/account/2fa/register/passkey/begin} (access token). */
+    public JsonNode accountRegisterBegin(LrRequest req) {
+        AccessGate.SignedIn caller = access.signedIn(req);
+        RelyingParty rp = RelyingParty.of(caller.tenant());
+        long expires = Math.min(clock.millis() + ENROLL_CHALLENGE_MILLIS, caller.sessionExpiresAt());
+        return wrap("RegisterBeginCredential",
+                passkeys.creationOptions(caller.tenant(), rp, caller.account(), enrollmentBinding(caller), expires));
+    }
+
+    /**
+     * {@code POST /identity/v2/auth/account/2fa/register/passkey/finish}. LoginRadius documents two answers
+     * ({@code IsPosted} and the new passkey's {@code Id, Authenticator, Identifier, CreatedAt}); this serves both in one.
+     */
+    public JsonNode accountRegisterFinish(LrRequest req) {
+        AccessGate.SignedIn caller = access.signedIn(req);
+        RelyingParty rp = RelyingParty.of(caller.tenant());
+        req.loginContext();
+        JsonNode credential = credential(req);
+        String boundTo = enrollmentBinding(caller);
+        Optional<ObjectNode> added = passkeys.enroll(caller.tenant(), rp, caller.account(), boundTo, credential);
+        ObjectNode out = Json.object().put("IsPosted", true);
+        out.setAll(added.orElseThrow(LrError.PASSKEY_VERIFICATION_FAILED::error));
+        return out;
+    }
+
+    public JsonNode list(LrRequest req) {
+        return passkeys.list(access.signedIn(req).account());
+    }
+
+    public JsonNode remove(LrRequest req) {
+        AccessGate.SignedIn caller = access.signedIn(req);
+        req.body();
+        passkeys.remove(caller.account(), req.pathParam("id"));
+        return Responses.deleted();
+    }
+
+    public JsonNode disable(LrRequest req) {
+        AccessGate.SignedIn caller = access.signedIn(req);
+        req.body();
+        passkeys.removeAll(caller.account());
+        return Responses.deleted();
+    }
+
+    private Account byUid(LrRequest req) {
+        Tenant tenant = gate.tenantWithSecret(req);
+        return accounts.get(tenant, req.requiredQuery("uid"));
+    }
+
+    public JsonNode listByUid(LrRequest req) {
+        return passkeys.list(byUid(req));
+    }
+
+    public JsonNode removeByUid(LrRequest req) {
+        Account account = byUid(req);
+        req.body();
+        passkeys.remove(account, req.pathParam("id"));
+        return Responses.deleted();
+    }
+
+    public JsonNode disableByUid(LrRequest req) {
+        Account account = byUid(req);
+        req.body();
+        passkeys.removeAll(account);
+        return Responses.deleted();
+    }
+}

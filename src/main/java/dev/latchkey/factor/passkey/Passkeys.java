@@ -1,0 +1,357 @@
+package dev.latchkey.factor.passkey;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.webauthn4j.WebAuthnManager;
+import com.webauthn4j.converter.AttestedCredentialDataConverter;
+import com.webauthn4j.converter.util.ObjectConverter;
+import com.webauthn4j.credential.CredentialRecordImpl;
+import com.webauthn4j.data.AuthenticationData;
+import com.webauthn4j.data.AuthenticationParameters;
+import com.webauthn4j.data.AuthenticatorTransport;
+import com.webauthn4j.data.PublicKeyCredentialParameters;
+import com.webauthn4j.data.PublicKeyCredentialType;
+import com.webauthn4j.data.RegistrationData;
+import com.webauthn4j.data.RegistrationParameters;
+import com.webauthn4j.data.attestation.authenticator.AttestedCredentialData;
+import com.webauthn4j.data.attestation.authenticator.AuthenticatorData;
+import com.webauthn4j.data.attestation.statement.COSEAlgorithmIdentifier;
+import com.webauthn4j.data.attestation.statement.NoneAttestationStatement;
+import com.webauthn4j.data.client.Origin;
+import com.webauthn4j.data.client.challenge.DefaultChallenge;
+import com.webauthn4j.server.ServerProperty;
+import com.webauthn4j.verifier.exception.MaliciousCounterValueException;
+import dev.latchkey.account.Account;
+import dev.latchkey.account.AccountStore;
+import dev.latchkey.crypto.Secrets;
+import dev.latchkey.factor.SecondFactor;
+import dev.latchkey.http.LrError;
+import dev.latchkey.json.Json;
+import dev.latchkey.login.LoginFlow;
+import dev.latchkey.tenant.Tenant;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.Base64;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.stream.Collectors;
+import org.jdbi.v3.core.Handle;
+import org.jdbi.v3.core.Jdbi;
+
+/**
+ * Passkeys as a second factor (WebAuthn, webauthn4j): the ceremonies' options, the verification of a browser's
+ * attestation or assertion against the tenant's relying party, and the account's passkeys. Challenges are 32 random
+ * bytes, stored, bound to what they were issued for, and consumed in the transaction that finishes the ceremony.
+ */
+public final class Passkeys implements SecondFactor {
+    /** The WebAuthn timeout the options announce; the challenge itself lives as long as what it is bound to. */
+    static final int TIMEOUT_MILLIS = 60_000;
+
+    /** ES256, ES384, ES512, RS256, RS384, RS512, PS256, PS384, PS512, EdDSA: LoginRadius's list. */
+    private static final long[] ALGORITHMS = {-7, -35, -36, -257, -258, -259, -37, -38, -39, -8};
+    private static final List<PublicKeyCredentialParameters> PUB_KEY_PARAMS = java.util.Arrays.stream(ALGORITHMS)
+            .mapToObj(a -> new PublicKeyCredentialParameters(PublicKeyCredentialType.PUBLIC_KEY, COSEAlgorithmIdentifier.create(a)))
+            .toList();
+    private static final Base64.Encoder B64 = Base64.getUrlEncoder().withoutPadding();
+    private static final Base64.Decoder B64D = Base64.getUrlDecoder();
+
+    private final Jdbi jdbi;
+    private final AccountStore accounts;
+    private final Clock clock;
+    private final PasskeyStore store = new PasskeyStore();
+    private final WebAuthnManager webauthn = WebAuthnManager.createNonStrictWebAuthnManager();
+    private final AttestedCredentialDataConverter credentialConverter = new AttestedCredentialDataConverter(new ObjectConverter());
+
+    public Passkeys(Jdbi jdbi, AccountStore accounts, Clock clock) {
+        this.jdbi = jdbi;
+        this.accounts = accounts;
+        this.clock = clock;
+    }
+
+    static String b64(byte[] bytes) {
+        return B64.encodeToString(bytes);
+    }
+
+    @Override
+    public boolean isConfigured(Handle h, Account account) {
+        return store.hasUsable(h, account.uid());
+    }
+
+    @Override
+    public void describe(Handle h, Account account, ObjectNode secondFactorAuthentication) {
+        secondFactorAuthentication.put("IsPasskeyAuthenticatorVerified", store.hasUsable(h, account.uid()));
+    }
+
+    private String newChallenge(Handle h, Tenant tenant, Account account, String purpose, String boundTo, long expiresAt) {
+        byte[] bytes = new byte[32];
+        Secrets.RANDOM.nextBytes(bytes);
+        String challenge = b64(bytes);
+        store.insertChallenge(h, challenge, tenant.id(), account.uid(), purpose, boundTo, clock.millis(), expiresAt);
+        return challenge;
+    }
+
+    private static ArrayNode descriptors(List<PasskeyStore.Passkey> passkeys) {
+        ArrayNode list = Json.MAPPER.createArrayNode();
+        for (PasskeyStore.Passkey p : passkeys) {
+            ObjectNode d = list.addObject().put("type", "public-key").put("id", p.credentialId());
+            ArrayNode transports = d.putArray("transports");
+            if (p.transports() != null && !p.transports().isEmpty()) {
+                for (String t : p.transports().split(",")) {
+                    transports.add(t);
+                }
+            }
+        }
+        return list;
+    }
+
+    /** {@code PublicKeyCredentialRequestOptions} for an MFA login; 1328 when the account has no usable passkey. */
+    public ObjectNode requestOptions(Tenant tenant, RelyingParty rp, Account account, String boundTo, long expiresAt) {
+        return jdbi.inTransaction(h -> {
+            List<PasskeyStore.Passkey> usable = store.ofAccount(h, account.uid()).stream().filter(p -> !p.possiblyCloned()).toList();
+            if (usable.isEmpty()) {
+                throw LrError.PASSKEY_MFA_NOT_CONFIGURED.error();
+            }
+            ObjectNode o = Json.object();
+            o.put("challenge", newChallenge(h, tenant, account, "login", boundTo, expiresAt));
+            o.put("timeout", TIMEOUT_MILLIS);
+            o.put("rpId", rp.id());
+            o.set("allowCredentials", descriptors(usable));
+            o.put("userVerification", rp.userVerification());
+            return o;
+        });
+    }
+
+    /** {@code PublicKeyCredentialCreationOptions} to enroll a passkey, excluding the account's existing ones. */
+    public ObjectNode creationOptions(Tenant tenant, RelyingParty rp, Account account, String boundTo, long expiresAt) {
+        return jdbi.inTransaction(h -> {
+            ObjectNode o = Json.object();
+            o.putObject("rp").put("name", rp.name()).put("id", rp.id());
+            String name = userName(account);
+            o.putObject("user").put("name", name).put("displayName", displayName(account, name))
+                    .put("id", b64(account.uid().getBytes(StandardCharsets.UTF_8)));
+            o.put("challenge", newChallenge(h, tenant, account, "enroll", boundTo, expiresAt));
+            ArrayNode params = o.putArray("pubKeyCredParams");
+            for (long alg : ALGORITHMS) {
+                params.addObject().put("type", "public-key").put("alg", alg);
+            }
+            o.put("timeout", TIMEOUT_MILLIS);
+            o.set("excludeCredentials", descriptors(store.ofAccount(h, account.uid())));
+            o.putObject("authenticatorSelection").put("requireResidentKey", false).put("residentKey", "preferred")
+                    .put("userVerification", rp.userVerification());
+            o.put("attestation", "none");
+            return o;
+        });
+    }
+
+    private static String userName(Account a) {
+        JsonNode emails = a.profile().path("Email");
+        if (emails.isArray() && emails.size() > 0) {
+            return emails.get(0).path("Value").asText();
+        }
+        if (a.profile().hasNonNull("UserName")) {
+            return a.profile().get("UserName").asText();
+        }
+        return a.profile().path("PhoneId").asText(a.uid());
+    }
+
+    private static String displayName(Account a, String fallback) {
+        for (String k : new String[] {"FullName", "FirstName"}) {
+            if (a.profile().hasNonNull(k) && !a.profile().get(k).asText().isBlank()) {
+                return a.profile().get(k).asText();
+            }
+        }
+        return fallback;
+    }
+
+    private static ServerProperty serverProperty(RelyingParty rp, byte[] challenge) {
+        Set<Origin> origins = rp.origins().stream().map(Origin::new).collect(Collectors.toCollection(LinkedHashSet::new));
+        return new ServerProperty(origins, rp.id(), new DefaultChallenge(challenge));
+    }
+
+    /** The {@code PasskeyCredential} object a client sent, checked for the shape WebAuthn gives it. */
+    private static Optional<String> credentialJson(JsonNode credential) {
+        if (credential == null || !credential.isObject()) {
+            return Optional.empty();
+        }
+        JsonNode type = Json.field(credential, "type");
+        JsonNode id = Json.field(credential, "id");
+        JsonNode rawId = Json.field(credential, "rawId");
+        if (type == null || !"public-key".equals(type.asText()) || id == null || !id.isTextual()
+                || (rawId != null && !rawId.asText().equals(id.asText()))) {
+            return Optional.empty();
+        }
+        ObjectNode copy = ((ObjectNode) credential).deepCopy();
+        if (rawId == null) {
+            copy.put("rawId", id.asText());
+        }
+        if (!copy.has("clientExtensionResults")) {
+            copy.putObject("clientExtensionResults");
+        }
+        return Optional.of(Json.write(copy));
+    }
+
+    /**
+     * Verifies an MFA assertion inside the login's transaction: challenge consumed, credential the account's own,
+     * signature, origin, RP ID hash, user presence (and verification when required), sign counter; counter updated.
+     * A counter that went backwards marks the passkey as possibly cloned, which survives the rollback.
+     */
+    public boolean verifyAssertion(Handle h, Tenant tenant, RelyingParty rp, Account account, String boundTo, JsonNode credential) {
+        Optional<String> json = credentialJson(credential);
+        if (json.isEmpty()) {
+            return false;
+        }
+        AuthenticationData data;
+        try {
+            data = webauthn.parseAuthenticationResponseJSON(json.get());
+        } catch (RuntimeException e) {
+            return false;
+        }
+        if (data.getCollectedClientData() == null || data.getCollectedClientData().getChallenge() == null || data.getCredentialId() == null) {
+            return false;
+        }
+        byte[] challenge = data.getCollectedClientData().getChallenge().getValue();
+        long now = clock.millis();
+        if (!store.consumeChallenge(h, b64(challenge), account.uid(), "login", boundTo, now)) {
+            return false;
+        }
+        PasskeyStore.Passkey passkey = store.byCredentialId(h, tenant.id(), b64(data.getCredentialId())).orElse(null);
+        if (passkey == null || !passkey.uid().equals(account.uid()) || passkey.possiblyCloned()) {
+            return false;
+        }
+        List<byte[]> allowed = store.ofAccount(h, account.uid()).stream().map(p -> B64D.decode(p.credentialId())).toList();
+        AuthenticationParameters params = new AuthenticationParameters(serverProperty(rp, challenge), record(passkey), allowed,
+                rp.userVerificationRequired(), true);
+        try {
+            webauthn.verify(data, params);
+        } catch (MaliciousCounterValueException e) {
+            throw new LoginFlow.Rejected(h2 -> store.markPossiblyCloned(h2, passkey.id()));
+        } catch (RuntimeException e) {
+            return false;
+        }
+        AuthenticatorData<?> ad = data.getAuthenticatorData();
+        store.recordUse(h, passkey.id(), ad.getSignCount(), ad.isFlagBS(), ad.isFlagUV(), now);
+        return true;
+    }
+
+    private CredentialRecordImpl record(PasskeyStore.Passkey p) {
+        AttestedCredentialData acd = credentialConverter.convert(B64D.decode(p.credential()));
+        Set<AuthenticatorTransport> transports = new LinkedHashSet<>();
+        if (p.transports() != null && !p.transports().isEmpty()) {
+            for (String t : p.transports().split(",")) {
+                transports.add(AuthenticatorTransport.create(t));
+            }
+        }
+        return new CredentialRecordImpl(new NoneAttestationStatement(), p.uvInitialized(), p.backupEligible(), p.backupState(),
+                p.signCount(), acd, null, null, null, transports);
+    }
+
+    /**
+     * Verifies a registration inside the caller's transaction and stores the passkey: challenge consumed, attestation,
+     * origin, RP ID hash, user presence (and verification when required), an allowed algorithm, a credential id new to
+     * the tenant. {@code via} is "login" (enrolled during an MFA login) or "account" (signed in).
+     */
+    public Optional<ObjectNode> register(Handle h, Tenant tenant, RelyingParty rp, Account account, String boundTo,
+                                         JsonNode credential, String via) {
+        Optional<String> json = credentialJson(credential);
+        if (json.isEmpty()) {
+            return Optional.empty();
+        }
+        RegistrationData data;
+        try {
+            data = webauthn.parseRegistrationResponseJSON(json.get());
+        } catch (RuntimeException e) {
+            return Optional.empty();
+        }
+        if (data.getCollectedClientData() == null || data.getCollectedClientData().getChallenge() == null
+                || data.getAttestationObject() == null) {
+            return Optional.empty();
+        }
+        byte[] challenge = data.getCollectedClientData().getChallenge().getValue();
+        long now = clock.millis();
+        if (!store.consumeChallenge(h, b64(challenge), account.uid(), "enroll", boundTo, now)) {
+            return Optional.empty();
+        }
+        try {
+            webauthn.verify(data, new RegistrationParameters(serverProperty(rp, challenge), PUB_KEY_PARAMS, rp.userVerificationRequired(), true));
+        } catch (RuntimeException e) {
+            return Optional.empty();
+        }
+        AuthenticatorData<?> ad = data.getAttestationObject().getAuthenticatorData();
+        AttestedCredentialData acd = ad.getAttestedCredentialData();
+        String credentialId = b64(acd.getCredentialId());
+        if (store.byCredentialId(h, tenant.id(), credentialId).isPresent()) {
+            return Optional.empty();
+        }
+        String transports = data.getTransports() == null ? null
+                : data.getTransports().stream().map(AuthenticatorTransport::getValue).collect(Collectors.joining(","));
+        PasskeyStore.Passkey passkey = new PasskeyStore.Passkey(Secrets.guid(), tenant.id(), account.uid(), credentialId,
+                b64(credentialConverter.convert(acd)), ad.getSignCount(), ad.isFlagUV(), ad.isFlagBE(), ad.isFlagBS(),
+                transports, via, false, now, null);
+        store.insert(h, passkey);
+        refreshPasskeyLogin(h, account.uid());
+        return Optional.of(view(passkey));
+    }
+
+    /** Enrolls from a signed-in account, in its own transaction. */
+    public Optional<ObjectNode> enroll(Tenant tenant, RelyingParty rp, Account account, String boundTo, JsonNode credential) {
+        return jdbi.inTransaction(h -> register(h, tenant, rp, account, boundTo, credential, "account"));
+    }
+
+    /** {@code Profile.PasskeyLogin}, kept true: enrolled during login (progressive) and/or from the account (local). */
+    private void refreshPasskeyLogin(Handle h, String uid) {
+        List<PasskeyStore.Passkey> all = store.ofAccount(h, uid);
+        if (all.isEmpty()) {
+            accounts.setProfileField(h, uid, "PasskeyLogin", null);
+            return;
+        }
+        Optional<PasskeyStore.Passkey> progressive = all.stream().filter(p -> p.enrolledVia().equals("login")).findFirst();
+        ObjectNode pl = Json.object();
+        pl.put("ProgressiveFlag", progressive.isPresent());
+        pl.put("LocalEnrollmentFlag", all.stream().anyMatch(p -> p.enrolledVia().equals("account")));
+        pl.put("ProgressiveEnrollmentDate", progressive.map(p -> Instant.ofEpochMilli(p.createdAt()).toString()).orElse(null));
+        accounts.setProfileField(h, uid, "PasskeyLogin", pl);
+    }
+
+    /** A passkey as the API shows it (LoginRadius's {@code {Id, Authenticator, Identifier, CreatedAt}}, plus its use). */
+    static ObjectNode view(PasskeyStore.Passkey p) {
+        ObjectNode o = Json.object();
+        o.put("Id", p.id());
+        o.put("Authenticator", "Passkey");
+        o.put("Identifier", p.credentialId());
+        o.put("CreatedAt", Instant.ofEpochMilli(p.createdAt()).toString());
+        o.put("LastUsedAt", p.lastUsedAt() == null ? null : Instant.ofEpochMilli(p.lastUsedAt()).toString());
+        o.put("IsPossiblyCloned", p.possiblyCloned());
+        return o;
+    }
+
+    public ObjectNode list(Account account) {
+        ObjectNode o = Json.object();
+        ArrayNode data = o.putArray("Data");
+        jdbi.useHandle(h -> store.ofAccount(h, account.uid()).forEach(p -> data.add(view(p))));
+        return o;
+    }
+
+    /** Removes one passkey; 1325 when the account has no passkey with that Id. */
+    public void remove(Account account, String id) {
+        jdbi.useTransaction(h -> {
+            if (store.delete(h, account.uid(), id) != 1) {
+                throw LrError.PASSKEY_ID_INVALID.error();
+            }
+            refreshPasskeyLogin(h, account.uid());
+        });
+    }
+
+    /** Turns passkey MFA off for the account (all its passkeys); 1328 when it has none. */
+    public void removeAll(Account account) {
+        jdbi.useTransaction(h -> {
+            if (store.deleteAll(h, account.uid()) == 0) {
+                throw LrError.PASSKEY_MFA_NOT_CONFIGURED.error();
+            }
+            refreshPasskeyLogin(h, account.uid());
+        });
+    }
+}
