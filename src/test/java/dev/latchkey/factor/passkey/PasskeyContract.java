@@ -43,8 +43,13 @@ abstract class PasskeyContract extends ServerContract {
         return "pk-" + UUID.randomUUID() + "@example.com";
     }
 
+    /** The ErrorCode of a refusal, after checking its HTTP status is the one the catalog gives that code. */
     private static int code(Reply r) {
-        return r.json().path("ErrorCode").asInt(0);
+        int code = r.json().path("ErrorCode").asInt(0);
+        int status = java.util.Arrays.stream(dev.latchkey.http.LrError.values()).filter(e -> e.code == code)
+                .mapToInt(e -> e.status).findFirst().orElse(-1);
+        assertThat(r.status()).as(r.raw()).isEqualTo(status);
+        return code;
     }
 
     private Reply loginBegin(TestTenant t, String token) {
