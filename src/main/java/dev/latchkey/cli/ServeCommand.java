@@ -41,11 +41,35 @@ final class ServeCommand implements Callable<Integer> {
             "Every node of a cluster needs the same one. Default: read from, or created in, DATA_DIR/secret.key."})
     String secretKey;
 
+    @Option(names = "--password-hashing", defaultValue = "${env:LATCHKEY_PASSWORD_HASHING:-owasp}",
+            description = {"Argon2id parameters for new password hashes (LATCHKEY_PASSWORD_HASHING): owasp (m=19 MiB, t=2, p=1) or minimal.",
+                    "minimal is for benchmarks and tests only and is refused unless LATCHKEY_ALLOW_INSECURE_HASHING=for-benchmarks-and-tests."})
+    String passwordHashing;
+
+    private PasswordHasher.Params hashing() {
+        switch (passwordHashing.toLowerCase(java.util.Locale.ROOT)) {
+            case "owasp":
+                return PasswordHasher.DEFAULT;
+            case "minimal":
+                if (!PasswordHasher.INSECURE_CONSENT.equals(System.getenv("LATCHKEY_ALLOW_INSECURE_HASHING"))) {
+                    throw new picocli.CommandLine.ParameterException(new picocli.CommandLine(this),
+                            "--password-hashing minimal is refused: it is for benchmarks and tests only "
+                                    + "(set LATCHKEY_ALLOW_INSECURE_HASHING=" + PasswordHasher.INSECURE_CONSENT + " to accept it)");
+                }
+                System.err.println("WARNING: minimal Argon2id parameters: passwords are NOT protected. Benchmarks and tests only.");
+                return PasswordHasher.MINIMAL;
+            default:
+                throw new picocli.CommandLine.ParameterException(new picocli.CommandLine(this),
+                        "--password-hashing must be owasp or minimal, not " + passwordHashing);
+        }
+    }
+
     @Override
     public Integer call() {
+        PasswordHasher.Params params = hashing();
         String secret = secretKey != null ? secretKey : LatchkeyServer.secretKeyFromDataDir(dataDir);
         ServerConfig cfg = new ServerConfig(host, port, dataDir, blankToNull(dbUrl), blankToNull(dbUser), blankToNull(dbPassword),
-                blankToNull(adminKey), secret, dbPoolSize, PasswordHasher.DEFAULT);
+                blankToNull(adminKey), secret, dbPoolSize, params);
         LatchkeyServer server = LatchkeyServer.start(cfg);
         Runtime.getRuntime().addShutdownHook(new Thread(server::close, "latchkey-shutdown"));
         Bootstrap.Result boot = server.bootstrap();

@@ -16,6 +16,13 @@ public final class PasswordHasher {
     /** OWASP's first recommended Argon2id configuration: m=19 MiB, t=2, p=1. */
     public static final Params DEFAULT = new Params(19 * 1024, 2, 1);
 
+    /**
+     * Argon2id's smallest legal parameters: for benchmarks and tests only (they measure everything but the hash).
+     * The CLI refuses them unless LATCHKEY_ALLOW_INSECURE_HASHING is set to {@link #INSECURE_CONSENT}.
+     */
+    public static final Params MINIMAL = new Params(8, 1, 1);
+    public static final String INSECURE_CONSENT = "for-benchmarks-and-tests";
+
     public record Params(int memoryKiB, int iterations, int parallelism) {
         @Override
         public String toString() {
@@ -74,10 +81,21 @@ public final class PasswordHasher {
         verify(password, dummyHash);
     }
 
-    /** True when the stored hash was made with other parameters than today's: rehash it at the next successful login. */
+    /**
+     * True when the stored hash is weaker than today's parameters (less memory or fewer passes): rehash it at the next
+     * successful login. Never downgrades a stronger hash.
+     */
     public boolean needsRehash(String phc) {
         String[] parts = phc == null ? new String[0] : phc.split("\\$");
-        return parts.length != 6 || !parts[3].equals(params.toString());
+        if (parts.length != 6 || !parts[1].equals("argon2id")) {
+            return true;
+        }
+        try {
+            Params stored = parseParams(parts[3]);
+            return stored.memoryKiB < params.memoryKiB || stored.iterations < params.iterations;
+        } catch (RuntimeException e) {
+            return true;
+        }
     }
 
     private static Params parseParams(String s) {

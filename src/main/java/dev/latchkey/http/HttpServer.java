@@ -6,6 +6,7 @@ import io.javalin.http.Context;
 import io.javalin.http.Handler;
 import java.util.List;
 import java.util.UUID;
+import org.eclipse.jetty.server.handler.GracefulHandler;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -18,6 +19,9 @@ public final class HttpServer {
 
     private final Javalin app;
 
+    /** How long a stopping node waits for requests in flight to finish. */
+    public static final long DRAIN_MILLIS = 15_000;
+
     public HttpServer(String host, int port, List<Routes.Route> routes) {
         this.app = Javalin.create(config -> {
             config.jetty.host = host;
@@ -25,6 +29,11 @@ public final class HttpServer {
             QueuedThreadPool pool = new QueuedThreadPool(200, 8, 60_000);
             pool.setName("latchkey-http");
             config.jetty.threadPool = pool;
+            // Graceful stop: refuse new connections, let requests in flight finish (Javalin attaches inside this wrapper).
+            config.jetty.modifyServer(server -> {
+                server.setStopTimeout(DRAIN_MILLIS);
+                server.setHandler(new GracefulHandler());
+            });
             config.router.caseInsensitiveRoutes = true;
             config.router.ignoreTrailingSlashes = true;
             config.http.prefer405over404 = true;

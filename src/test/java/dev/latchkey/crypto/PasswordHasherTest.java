@@ -23,6 +23,7 @@ class PasswordHasherTest {
         assertThat(strong.verify("secret-1", old)).isTrue();
         assertThat(strong.needsRehash(old)).isTrue();
         assertThat(strong.needsRehash(strong.hash("secret-1"))).isFalse();
+        assertThat(weak.needsRehash(strong.hash("secret-1"))).as("never downgrades").isFalse();
     }
 
     @Test

@@ -39,10 +39,25 @@ public final class TestServer implements AutoCloseable {
     }
 
     public TestServer(Backend backend, PasswordHasher.Params hashing) {
+        this(backend, hashing, null);
+    }
+
+    /** A second node over the same PostgreSQL schema as {@code first} (same secret key): the two-node tests. */
+    public static TestServer sharing(TestServer first) {
+        if (first.pgUrl == null) {
+            throw new IllegalArgumentException("nodes share a PostgreSQL database");
+        }
+        return new TestServer(Backend.POSTGRES, PasswordHasher.DEFAULT, first.pgUrl);
+    }
+
+    private final boolean ownsSchema;
+
+    private TestServer(Backend backend, PasswordHasher.Params hashing, String sharedPgUrl) {
         this.backend = backend;
         try {
             Path dir = Files.createTempDirectory("latchkey-test");
-            this.pgUrl = backend == Backend.POSTGRES ? Backend.freshPostgresSchema() : null;
+            this.ownsSchema = sharedPgUrl == null;
+            this.pgUrl = sharedPgUrl != null ? sharedPgUrl : backend == Backend.POSTGRES ? Backend.freshPostgresSchema() : null;
             ServerConfig cfg = new ServerConfig("127.0.0.1", 0, dir, pgUrl,
                     pgUrl == null ? null : Backend.PG_USER, pgUrl == null ? null : Backend.PG_PASSWORD,
                     ADMIN_KEY, SECRET_KEY, 8, hashing);
@@ -97,7 +112,7 @@ public final class TestServer implements AutoCloseable {
     @Override
     public void close() {
         server.close();
-        if (pgUrl != null) {
+        if (pgUrl != null && ownsSchema) {
             Backend.dropPostgresSchema(pgUrl);
         }
     }
