@@ -1,0 +1,113 @@
+package dev.latchkey.support;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.latchkey.json.Json;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/** A Latchkey node started from the fat jar as its own process, as an operator runs it (and kills it). */
+public final class JarNode {
+    public static final Path JAR = Path.of(System.getProperty("latchkey.jar", "target/latchkey.jar"));
+    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+
+    public final Process process;
+    public final String base;
+    /** The {@code export NAME=value} lines of a first start. */
+    public final Map<String, String> printed;
+
+    private JarNode(Process process, String base, Map<String, String> printed) {
+        this.process = process;
+        this.base = base;
+        this.printed = printed;
+    }
+
+    /** Starts {@code java -jar latchkey.jar serve ARGS} and waits for its ready line. */
+    public static JarNode start(Map<String, String> env, String... args) throws IOException {
+        List<String> cmd = new ArrayList<>(List.of("java", "-jar", JAR.toString(), "serve", "--host", "127.0.0.1", "--port", "0"));
+        cmd.addAll(List.of(args));
+        ProcessBuilder pb = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.DISCARD);
+        pb.environment().putAll(env);
+        Process p = pb.start();
+        BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
+        Map<String, String> printed = new HashMap<>();
+        List<String> lines = new ArrayList<>();
+        Pattern export = Pattern.compile("\\s*export (\\w+)=(\\S+)");
+        Pattern ready = Pattern.compile("Latchkey ready on (http://\\S+)");
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        String line;
+        while (System.nanoTime() < deadline && (line = out.readLine()) != null) {
+            lines.add(line);
+            Matcher m = export.matcher(line);
+            if (m.matches()) {
+                printed.put(m.group(1), m.group(2));
+            }
+            Matcher r = ready.matcher(line);
+            if (r.find()) {
+                // Keep draining stdout so the node never blocks on a full pipe.
+                Thread drain = new Thread(() -> {
+                    try {
+                        while (out.readLine() != null) {
+                            // discard
+                        }
+                    } catch (IOException ignored) {
+                        // process gone
+                    }
+                });
+                drain.setDaemon(true);
+                drain.start();
+                return new JarNode(p, r.group(1), printed);
+            }
+        }
+        p.destroyForcibly();
+        throw new IllegalStateException("no ready line; printed: " + lines);
+    }
+
+    /** An HTTP answer, or status -1 when the connection failed (a killed node). */
+    public record Reply(int status, JsonNode json) {}
+
+    public Reply send(String method, String pathAndQuery, String body, String... headers) {
+        try {
+            HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base + pathAndQuery)).timeout(Duration.ofSeconds(20))
+                    .header("Content-Type", "application/json");
+            for (int i = 0; i < headers.length; i += 2) {
+                b.header(headers[i], headers[i + 1]);
+            }
+            b.method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
+            HttpResponse<String> r = HTTP.send(b.build(), HttpResponse.BodyHandlers.ofString());
+            return new Reply(r.statusCode(), r.body().isEmpty() ? null : Json.parse(r.body()));
+        } catch (IOException e) {
+            return new Reply(-1, null);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return new Reply(-1, null);
+        }
+    }
+
+    /** SIGKILL: no shutdown hook, no drain, nothing flushed by the JVM. */
+    public void kill() throws InterruptedException {
+        process.destroyForcibly();
+        process.waitFor(30, TimeUnit.SECONDS);
+    }
+
+    public void stop() throws InterruptedException {
+        process.destroy();
+        if (!process.waitFor(30, TimeUnit.SECONDS)) {
+            process.destroyForcibly();
+        }
+    }
+}
