@@ -9,11 +9,13 @@ import com.webauthn4j.converter.util.ObjectConverter;
 import com.webauthn4j.credential.CredentialRecordImpl;
 import com.webauthn4j.data.AuthenticationData;
 import com.webauthn4j.data.AuthenticationParameters;
+import com.webauthn4j.data.AuthenticationRequest;
 import com.webauthn4j.data.AuthenticatorTransport;
 import com.webauthn4j.data.PublicKeyCredentialParameters;
 import com.webauthn4j.data.PublicKeyCredentialType;
 import com.webauthn4j.data.RegistrationData;
 import com.webauthn4j.data.RegistrationParameters;
+import com.webauthn4j.data.RegistrationRequest;
 import com.webauthn4j.data.attestation.authenticator.AttestedCredentialData;
 import com.webauthn4j.data.attestation.authenticator.AuthenticatorData;
 import com.webauthn4j.data.attestation.statement.COSEAlgorithmIdentifier;
@@ -67,6 +69,7 @@ public final class Passkeys implements SecondFactor {
     private final AttestedCredentialDataConverter credentialConverter = new AttestedCredentialDataConverter(new ObjectConverter());
 
     public Passkeys(Jdbi jdbi, AccountStore accounts, Clock clock) {
+        dev.latchkey.crypto.FastEcdsa.install();
         this.jdbi = jdbi;
         this.accounts = accounts;
         this.clock = clock;
@@ -172,8 +175,12 @@ public final class Passkeys implements SecondFactor {
         return new ServerProperty(origins, rp.id(), new DefaultChallenge(challenge));
     }
 
-    /** The {@code PasskeyCredential} object a client sent, checked for the shape WebAuthn gives it. */
-    private static Optional<String> credentialJson(JsonNode credential) {
+    /**
+     * The {@code PasskeyCredential} a client sent, checked for the shape WebAuthn gives it: an object, type
+     * "public-key", id equal to rawId. Its binary fields are read here (base64url) rather than by webauthn4j's JSON
+     * parser, whose Jackson 3 bean deserializers are rebuilt on every call (a profile showed most of a finish there).
+     */
+    private static Optional<JsonNode> credentialObject(JsonNode credential) {
         if (credential == null || !credential.isObject()) {
             return Optional.empty();
         }
@@ -184,14 +191,25 @@ public final class Passkeys implements SecondFactor {
                 || (rawId != null && !rawId.asText().equals(id.asText()))) {
             return Optional.empty();
         }
-        ObjectNode copy = ((ObjectNode) credential).deepCopy();
-        if (rawId == null) {
-            copy.put("rawId", id.asText());
+        JsonNode response = Json.field(credential, "response");
+        return response != null && response.isObject() ? Optional.of(credential) : Optional.empty();
+    }
+
+    /** A base64url field of the credential's response; null when absent; IllegalArgumentException when not base64url. */
+    private static byte[] bytes(JsonNode node, String field) {
+        JsonNode v = Json.field(node, field);
+        if (v == null || v.isNull()) {
+            return null;
         }
-        if (!copy.has("clientExtensionResults")) {
-            copy.putObject("clientExtensionResults");
+        if (!v.isTextual()) {
+            throw new IllegalArgumentException(field);
         }
-        return Optional.of(Json.write(copy));
+        return B64D.decode(v.asText());
+    }
+
+    private static String extensions(JsonNode credential) {
+        JsonNode ext = Json.field(credential, "clientExtensionResults");
+        return ext == null || !ext.isObject() ? null : Json.write(ext);
     }
 
     /**
@@ -200,13 +218,15 @@ public final class Passkeys implements SecondFactor {
      * A counter that went backwards marks the passkey as possibly cloned, which survives the rollback.
      */
     public boolean verifyAssertion(Handle h, Tenant tenant, RelyingParty rp, Account account, String boundTo, JsonNode credential) {
-        Optional<String> json = credentialJson(credential);
-        if (json.isEmpty()) {
+        Optional<JsonNode> c = credentialObject(credential);
+        if (c.isEmpty()) {
             return false;
         }
         AuthenticationData data;
         try {
-            data = webauthn.parseAuthenticationResponseJSON(json.get());
+            JsonNode response = Json.field(c.get(), "response");
+            data = webauthn.parse(new AuthenticationRequest(B64D.decode(Json.field(c.get(), "id").asText()), bytes(response, "userHandle"),
+                    bytes(response, "authenticatorData"), bytes(response, "clientDataJSON"), extensions(c.get()), bytes(response, "signature")));
         } catch (RuntimeException e) {
             return false;
         }
@@ -256,13 +276,20 @@ public final class Passkeys implements SecondFactor {
      */
     public Optional<ObjectNode> register(Handle h, Tenant tenant, RelyingParty rp, Account account, String boundTo,
                                          JsonNode credential, String via) {
-        Optional<String> json = credentialJson(credential);
-        if (json.isEmpty()) {
+        Optional<JsonNode> c = credentialObject(credential);
+        if (c.isEmpty()) {
             return Optional.empty();
         }
         RegistrationData data;
         try {
-            data = webauthn.parseRegistrationResponseJSON(json.get());
+            JsonNode response = Json.field(c.get(), "response");
+            Set<String> transports = new LinkedHashSet<>();
+            JsonNode t = Json.field(response, "transports");
+            if (t != null && t.isArray()) {
+                t.forEach(x -> transports.add(x.asText()));
+            }
+            data = webauthn.parse(new RegistrationRequest(bytes(response, "attestationObject"), bytes(response, "clientDataJSON"),
+                    extensions(c.get()), transports));
         } catch (RuntimeException e) {
             return Optional.empty();
         }

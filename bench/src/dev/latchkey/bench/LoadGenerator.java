@@ -1,0 +1,464 @@
+package dev.latchkey.bench;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.latchkey.json.Json;
+import dev.latchkey.support.JarNode;
+import dev.latchkey.support.PasskeyEmulator;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import org.HdrHistogram.Histogram;
+
+/**
+ * Latchkey's load generator: starts a node from the fat jar on a fresh store, seeds a tenant and its users through the
+ * public APIs, then drives each scenario closed-loop at each concurrency for a fixed time after a warm-up, bounded in
+ * time and in work. Prints requests/s, latency percentiles (HdrHistogram), errors, and the node's CPU and RSS.
+ *
+ * <pre>
+ * LoadGenerator --jar target/latchkey.jar --store h2|postgres --hashing minimal|owasp
+ *               [--scenarios full,backup,passkey,validate,refresh] [--concurrency 8,32]
+ *               [--warmup 3] [--duration 10] [--pg-url jdbc:postgresql://127.0.0.1:5432/test --pg-user postgres]
+ * </pre>
+ */
+public final class LoadGenerator {
+    static final String ADMIN = "bench-admin-key-0123456789";
+    static final String SECRET = "bench-secret-key-0123456789abcdef";
+    static final String ORIGIN = "http://localhost:8080";
+    static final String PASSWORD = "bench-password-1";
+    static final long CLK_TCK = 100;
+
+    final Map<String, String> args;
+    final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).executor(Executors.newFixedThreadPool(4)).build();
+    String base;
+    String apiKey;
+    String apiSecret;
+    long pid;
+
+    LoadGenerator(Map<String, String> args) {
+        this.args = args;
+    }
+
+    public static void main(String[] argv) throws Exception {
+        Map<String, String> a = new HashMap<>();
+        for (int i = 0; i + 1 < argv.length; i += 2) {
+            a.put(argv[i].replaceFirst("^--", ""), argv[i + 1]);
+        }
+        new LoadGenerator(a).run();
+        System.exit(0);
+    }
+
+    String arg(String name, String dflt) {
+        return args.getOrDefault(name, dflt);
+    }
+
+    // ── HTTP ────────────────────────────────────────────────────────────────────────────────────────────────────
+
+    record Reply(int status, JsonNode json) {}
+
+    Reply send(String method, String pathAndQuery, String body, String... headers) {
+        try {
+            HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base + pathAndQuery)).timeout(Duration.ofSeconds(30))
+                    .header("Content-Type", "application/json");
+            for (int i = 0; i < headers.length; i += 2) {
+                b.header(headers[i], headers[i + 1]);
+            }
+            b.method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
+            HttpResponse<byte[]> r = http.send(b.build(), HttpResponse.BodyHandlers.ofByteArray());
+            return new Reply(r.statusCode(), r.body().length == 0 ? null : Json.MAPPER.readTree(r.body()));
+        } catch (IOException e) {
+            return new Reply(-1, null);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return new Reply(-1, null);
+        }
+    }
+
+    Reply ok(Reply r, String what) {
+        if (r.status() != 200) {
+            throw new IllegalStateException(what + " → " + r.status() + " " + r.json());
+        }
+        return r;
+    }
+
+    String manage(String path) {
+        return path + (path.contains("?") ? "&" : "?") + "apikey=" + apiKey + "&apisecret=" + apiSecret;
+    }
+
+    Reply step1(String email) {
+        return send("POST", "/identity/v2/auth/login/2fa?apikey=" + apiKey, "{\"email\":\"" + email + "\",\"password\":\"" + PASSWORD + "\"}");
+    }
+
+    static String token(Reply step1) {
+        return step1.json() == null ? null : step1.json().path("SecondFactorAuthentication").path("SecondFactorAuthenticationToken").asText(null);
+    }
+
+    Reply redeem(String token, String code) {
+        return send("PUT", "/identity/v2/auth/login/2fa/verification/backupcode?apikey=" + apiKey + "&secondfactorauthenticationtoken=" + token,
+                "{\"backupcode\":\"" + code + "\"}");
+    }
+
+    // ── The node ────────────────────────────────────────────────────────────────────────────────────────────────
+
+    long cpuTicks() {
+        try {
+            String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
+            String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+            return Long.parseLong(f[11]) + Long.parseLong(f[12]);
+        } catch (IOException e) {
+            return 0;
+        }
+    }
+
+    long rssMiB() {
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc/" + pid + "/status"))) {
+                if (line.startsWith("VmRSS:")) {
+                    return Long.parseLong(line.replaceAll("[^0-9]", "")) / 1024;
+                }
+            }
+        } catch (IOException e) {
+            // gone
+        }
+        return -1;
+    }
+
+    // ── Work ────────────────────────────────────────────────────────────────────────────────────────────────────
+
+    /** One measured operation; returns true on success. Items are consumed from the worker's own queue. */
+    interface Op {
+        boolean run(int worker) throws Exception;
+    }
+
+    record Result(String scenario, int concurrency, long ops, long errors, double seconds, Histogram latency, double cpuCores, long rss,
+                  boolean exhausted) {}
+
+    Result measure(String scenario, int concurrency, Op op) throws Exception {
+        int warmup = Integer.parseInt(arg("warmup", "3"));
+        int duration = Integer.parseInt(arg("duration", "10"));
+        Histogram hist = new Histogram(60_000_000_000L, 3);
+        AtomicLong ops = new AtomicLong();
+        AtomicLong errors = new AtomicLong();
+        AtomicBoolean measuring = new AtomicBoolean();
+        AtomicBoolean stop = new AtomicBoolean();
+        AtomicInteger exhaustedWorkers = new AtomicInteger();
+        ExecutorService pool = Executors.newFixedThreadPool(concurrency);
+        List<Future<?>> futures = new ArrayList<>();
+        for (int w = 0; w < concurrency; w++) {
+            int worker = w;
+            futures.add(pool.submit(() -> {
+                while (!stop.get()) {
+                    long t0 = System.nanoTime();
+                    boolean success;
+                    try {
+                        success = op.run(worker);
+                    } catch (NoMoreWork e) {
+                        exhaustedWorkers.incrementAndGet();
+                        return null;
+                    }
+                    long t1 = System.nanoTime();
+                    if (measuring.get()) {
+                        synchronized (hist) {
+                            hist.recordValue(Math.min(t1 - t0, hist.getHighestTrackableValue()));
+                        }
+                        ops.incrementAndGet();
+                        if (!success) {
+                            errors.incrementAndGet();
+                        }
+                    }
+                }
+                return null;
+            }));
+        }
+        Thread.sleep(warmup * 1000L);
+        String profileDir = args.get("profile-dir");
+        if (profileDir != null) {
+            jcmd("JFR.start", "name=m", "settings=profile", "filename=" + profileDir + "/" + scenario + "-" + concurrency + ".jfr");
+        }
+        long cpu0 = cpuTicks();
+        long start = System.nanoTime();
+        measuring.set(true);
+        long end = start + duration * 1_000_000_000L;
+        while (System.nanoTime() < end && exhaustedWorkers.get() < concurrency) {
+            Thread.sleep(20);
+        }
+        measuring.set(false);
+        double seconds = (System.nanoTime() - start) / 1e9;
+        long cpu1 = cpuTicks();
+        if (profileDir != null) {
+            jcmd("JFR.stop", "name=m");
+        }
+        stop.set(true);
+        pool.shutdown();
+        for (Future<?> f : futures) {
+            f.get();
+        }
+        return new Result(scenario, concurrency, ops.get(), errors.get(), seconds, hist, (cpu1 - cpu0) / (double) CLK_TCK / seconds, rssMiB(),
+                exhaustedWorkers.get() > 0);
+    }
+
+    /** Profiles only the measured window: {@code --profile-dir DIR} records a JFR file per row. */
+    void jcmd(String... command) throws IOException, InterruptedException {
+        List<String> cmd = new ArrayList<>(List.of("jcmd", String.valueOf(pid)));
+        cmd.addAll(List.of(command));
+        new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start().waitFor();
+    }
+
+    static final class NoMoreWork extends RuntimeException {
+        NoMoreWork() {
+            super(null, null, false, false);
+        }
+    }
+
+    /** Per-worker queues, so that one user's passkey assertions are always finished in the order they were signed. */
+    static <T> List<ConcurrentLinkedQueue<T>> partition(List<List<T>> perUser, int workers) {
+        List<ConcurrentLinkedQueue<T>> queues = new ArrayList<>();
+        for (int i = 0; i < workers; i++) {
+            queues.add(new ConcurrentLinkedQueue<>());
+        }
+        for (int u = 0; u < perUser.size(); u++) {
+            queues.get(u % workers).addAll(perUser.get(u));
+        }
+        return queues;
+    }
+
+    static <T> T next(List<ConcurrentLinkedQueue<T>> queues, int worker) {
+        T item = queues.get(worker).poll();
+        if (item == null) {
+            throw new NoMoreWork();
+        }
+        return item;
+    }
+
+    // ── Seeding ─────────────────────────────────────────────────────────────────────────────────────────────────
+
+    record User(String email, String uid, List<String> codes, PasskeyEmulator passkey) {}
+
+    /** Runs {@code task} for 0..n-1 on 16 threads (seeding is not measured). */
+    static void parallel(int n, java.util.function.IntConsumer task) throws Exception {
+        ExecutorService pool = Executors.newFixedThreadPool(16);
+        AtomicInteger next = new AtomicInteger();
+        List<Future<?>> fs = new ArrayList<>();
+        for (int t = 0; t < 16; t++) {
+            fs.add(pool.submit(() -> {
+                int i;
+                while ((i = next.getAndIncrement()) < n) {
+                    task.accept(i);
+                }
+                return null;
+            }));
+        }
+        for (Future<?> f : fs) {
+            f.get();
+        }
+        pool.shutdown();
+    }
+
+    List<User> seedUsers(int n, boolean withPasskey) throws Exception {
+        User[] users = new User[n];
+        String run = UUID.randomUUID().toString().substring(0, 8);
+        parallel(n, i -> {
+            String email = "u" + i + "-" + run + (withPasskey ? "-pk" : "") + "@bench.example";
+            String uid = ok(send("POST", manage("/identity/v2/manage/account"),
+                    "{\"Email\":[{\"Type\":\"Primary\",\"Value\":\"" + email + "\"}],\"Password\":\"" + PASSWORD + "\",\"FirstName\":\"Bench\"}"),
+                    "create").json().get("Uid").asText();
+            PasskeyEmulator pk = null;
+            if (withPasskey) {
+                String access = ok(step1(email), "login").json().get("access_token").asText();
+                JsonNode begin = ok(send("GET", "/identity/v2/auth/account/2fa/register/passkey/begin?apikey=" + apiKey, null,
+                        "Authorization", "Bearer " + access), "enroll begin").json();
+                pk = new PasskeyEmulator(ORIGIN);
+                ok(send("POST", "/identity/v2/auth/account/2fa/register/passkey/finish?apikey=" + apiKey,
+                        Json.write(pk.register(begin.get("RegisterBeginCredential").get("publicKey"))), "Authorization", "Bearer " + access), "enroll");
+            }
+            List<String> codes = new ArrayList<>();
+            ok(send("GET", manage("/identity/v2/manage/account/2fa/backupcode?uid=" + uid), null), "codes").json()
+                    .get("BackUpCodes").forEach(c -> codes.add(c.asText()));
+            users[i] = new User(email, uid, codes, pk);
+        });
+        return List.of(users);
+    }
+
+    /** (email, code) pairs: ten per user. */
+    static List<List<String[]>> codePairs(List<User> users) {
+        List<List<String[]>> out = new ArrayList<>();
+        for (User u : users) {
+            List<String[]> l = new ArrayList<>();
+            u.codes().forEach(c -> l.add(new String[] {u.email(), c}));
+            out.add(l);
+        }
+        return out;
+    }
+
+    // ── Main ────────────────────────────────────────────────────────────────────────────────────────────────────
+
+    void run() throws Exception {
+        String store = arg("store", "h2");
+        String hashing = arg("hashing", "minimal");
+        List<String> scenarios = List.of(arg("scenarios", "full,backup,passkey,validate,refresh").split(","));
+        List<Integer> levels = new ArrayList<>();
+        for (String c : arg("concurrency", "8,32").split(",")) {
+            levels.add(Integer.parseInt(c));
+        }
+        Map<String, String> env = new HashMap<>(Map.of("LATCHKEY_ALLOW_INSECURE_HASHING", "for-benchmarks-and-tests"));
+        if (args.containsKey("node-java-options")) {
+            env.put("JAVA_TOOL_OPTIONS", args.get("node-java-options")); // e.g. a JFR recording, for profiling
+        }
+        System.setProperty("latchkey.jar", arg("jar", "target/latchkey.jar"));
+        Path dir = Files.createTempDirectory("latchkey-bench");
+        List<String> serve = new ArrayList<>(List.of("--data-dir", dir.toString(), "--admin-key", ADMIN, "--secret-key", SECRET,
+                "--password-hashing", hashing));
+        String schema = null;
+        String pgUrl = arg("pg-url", "jdbc:postgresql://127.0.0.1:5432/test");
+        String pgUser = arg("pg-user", "postgres");
+        if (store.equals("postgres")) {
+            schema = "lk_bench_" + UUID.randomUUID().toString().replace("-", "").substring(0, 10);
+            try (Connection c = DriverManager.getConnection(pgUrl, pgUser, ""); Statement s = c.createStatement()) {
+                s.execute("CREATE SCHEMA " + schema);
+            }
+            serve.addAll(List.of("--db-url", pgUrl + (pgUrl.contains("?") ? "&" : "?") + "currentSchema=" + schema, "--db-user", pgUser));
+        }
+        long t0 = System.nanoTime();
+        JarNode node = JarNode.start(env, serve.toArray(String[]::new));
+        double startup = (System.nanoTime() - t0) / 1e9;
+        base = node.base;
+        pid = node.process.pid();
+        long rssAtRest = rssMiB();
+        List<Result> results = new ArrayList<>();
+        try {
+            JsonNode tenant = ok(send("POST", "/admin/v1/tenants", """
+                    {"Name":"bench","TwoFactorAuthentication":{"IsEnabled":true,"IsRequired":false},
+                     "PassKeysConfig":{"IsEnabled":true,"RPID":"localhost","RPOrigins":["http://localhost:8080"]},
+                     "Security":{"MaxSecondFactorAttempts":1000,"MaxSecondFactorAttemptsPerToken":100,"MaxPasswordAttempts":1000}}""",
+                    "Authorization", "Bearer " + ADMIN), "tenant").json();
+            apiKey = tenant.get("ApiKey").asText();
+            apiSecret = tenant.get("ApiSecret").asText();
+            boolean minimal = hashing.equals("minimal");
+            int fullItems = Integer.parseInt(arg("full-items", minimal ? "8000" : "600"));
+            int backupItems = Integer.parseInt(arg("backup-items", "12000"));
+            int passkeyItems = Integer.parseInt(arg("passkey-items", "8000"));
+
+            for (String scenario : scenarios) {
+                for (int c : levels) {
+                    Result r = switch (scenario) {
+                        case "full" -> {
+                            List<ConcurrentLinkedQueue<String[]>> q = partition(codePairs(seedUsers((fullItems + 9) / 10, false)), c);
+                            yield measure(scenario, c, w -> {
+                                String[] item = next(q, w);
+                                String token = token(step1(item[0]));
+                                return token != null && redeem(token, item[1]).status() == 200;
+                            });
+                        }
+                        case "backup" -> {
+                            List<List<String[]>> pairs = codePairs(seedUsers((backupItems + 9) / 10, false));
+                            List<String[]> flat = new ArrayList<>();
+                            pairs.forEach(flat::addAll);
+                            parallel(flat.size(), i -> flat.get(i)[0] = token(ok(step1(flat.get(i)[0]), "step 1")));
+                            List<ConcurrentLinkedQueue<String[]>> q = partition(pairs, c);
+                            yield measure(scenario, c, w -> {
+                                String[] item = next(q, w);
+                                return redeem(item[0], item[1]).status() == 200;
+                            });
+                        }
+                        case "passkey" -> {
+                            int perUser = 20;
+                            List<User> users = seedUsers(Math.max(c, (passkeyItems + perUser - 1) / perUser), true);
+                            List<List<String[]>> perUserItems = new ArrayList<>();
+                            for (int i = 0; i < users.size(); i++) {
+                                perUserItems.add(new ArrayList<>());
+                            }
+                            // Step 1 and begin are seeded; the assertion is signed now, in order, per user.
+                            parallel(users.size(), i -> {
+                                User u = users.get(i);
+                                for (int k = 0; k < perUser; k++) {
+                                    String token = token(ok(step1(u.email()), "step 1"));
+                                    JsonNode options = ok(send("GET", "/identity/v2/auth/login/2fa/passkey/begin?apikey=" + apiKey
+                                            + "&secondfactorauthenticationtoken=" + token, null), "begin").json();
+                                    ObjectNode assertion = u.passkey().authenticate(options.get("LoginBeginCredential").get("publicKey"));
+                                    perUserItems.get(i).add(new String[] {token, Json.write(assertion)});
+                                }
+                            });
+                            List<ConcurrentLinkedQueue<String[]>> q = partition(perUserItems, c);
+                            yield measure(scenario, c, w -> {
+                                String[] item = next(q, w);
+                                return send("POST", "/identity/v2/auth/login/2fa/passkey/finish?apikey=" + apiKey
+                                        + "&secondfactorauthenticationtoken=" + item[0], item[1]).status() == 200;
+                            });
+                        }
+                        case "validate" -> {
+                            List<String> tokens = new ArrayList<>();
+                            for (User u : seedUsers(c, false)) {
+                                tokens.add(ok(redeem(token(step1(u.email())), u.codes().get(0)), "login").json().get("access_token").asText());
+                            }
+                            yield measure(scenario, c, w -> send("GET", "/identity/v2/auth/access_token/validate?apikey=" + apiKey, null,
+                                    "Authorization", "Bearer " + tokens.get(w)).status() == 200);
+                        }
+                        case "refresh" -> {
+                            String[] refresh = new String[c];
+                            List<User> users = seedUsers(c, false);
+                            for (int i = 0; i < c; i++) {
+                                User u = users.get(i);
+                                refresh[i] = ok(redeem(token(step1(u.email())), u.codes().get(0)), "login").json().get("refresh_token").asText();
+                            }
+                            yield measure(scenario, c, w -> {
+                                Reply rr = send("GET", manage("/identity/v2/manage/account/access_token/refresh?refresh_token=" + refresh[w]), null);
+                                if (rr.status() != 200) {
+                                    return false;
+                                }
+                                refresh[w] = rr.json().get("refresh_token").asText();
+                                return true;
+                            });
+                        }
+                        default -> throw new IllegalArgumentException("unknown scenario " + scenario);
+                    };
+                    results.add(r);
+                    System.out.println(row(store, hashing, r));
+                    System.out.flush();
+                }
+            }
+        } finally {
+            long rssAfter = rssMiB();
+            node.stop();
+            System.out.printf(Locale.ROOT, "%n%s/%s: start-up to ready %.2f s; RSS at rest %d MiB, after the run %d MiB%n",
+                    store, hashing, startup, rssAtRest, rssAfter);
+            if (schema != null) {
+                try (Connection c = DriverManager.getConnection(pgUrl, pgUser, ""); Statement s = c.createStatement()) {
+                    s.execute("DROP SCHEMA " + schema + " CASCADE");
+                }
+            }
+        }
+    }
+
+    static String header() {
+        return "| store | hashing | scenario | conc. | ops | req/s | p50 ms | p99 ms | p99.9 ms | errors | server CPU (cores) | RSS MiB |\n"
+                + "|---|---|---|---|---|---|---|---|---|---|---|---|";
+    }
+
+    static String row(String store, String hashing, Result r) {
+        return String.format(Locale.ROOT, "| %s | %s | %s | %d | %d | %.0f%s | %.2f | %.2f | %.2f | %d | %.2f | %d |",
+                store, hashing, r.scenario(), r.concurrency(), r.ops(), r.ops() / r.seconds(), r.exhausted() ? "*" : "",
+                r.latency().getValueAtPercentile(50) / 1e6, r.latency().getValueAtPercentile(99) / 1e6,
+                r.latency().getValueAtPercentile(99.9) / 1e6, r.errors(), r.cpuCores(), r.rss());
+    }
+}
