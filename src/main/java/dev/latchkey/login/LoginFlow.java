@@ -105,7 +105,7 @@ public final class LoginFlow {
                 String token = challenges.open(h, tenant.id(), account.uid(), now, expires);
                 return secondFactorResponse(h, account, token, expires);
             }
-            return complete(h, tenant, account.uid(), now, ctx);
+            return complete(h, tenant, account, now, ctx, false);
         });
     }
 
@@ -202,11 +202,6 @@ public final class LoginFlow {
         return new Pending(ch, account);
     }
 
-    /** The stored form of a SecondFactorAuthenticationToken, to which a factor binds its own single-use state. */
-    public String secondFactorTokenHash(String token) {
-        return challenges.hash(token);
-    }
-
     /** {@link #hasConfiguredFactor} in its own transaction. */
     public boolean mfaSettingsConfigured(Account account) {
         return jdbi.withHandle(h -> hasConfiguredFactor(h, account));
@@ -224,7 +219,15 @@ public final class LoginFlow {
      */
     public ObjectNode completeSecondFactor(Tenant tenant, String token, LoginContext ctx, Verification verification,
                                            LrError onWrongAnswer) {
-        Pending p = pending(tenant, token);
+        return completeSecondFactor(tenant, pending(tenant, token), ctx, verification, onWrongAnswer, false);
+    }
+
+    /**
+     * Step 2 for a caller that already checked the token ({@link #pending}). {@code enrolls}: the verification adds a
+     * factor and changes the profile (Profile.PasskeyLogin), so the login response re-reads it.
+     */
+    public ObjectNode completeSecondFactor(Tenant tenant, Pending p, LoginContext ctx, Verification verification,
+                                           LrError onWrongAnswer, boolean enrolls) {
         SecondFactorChallenges.Challenge ch = p.challenge();
         Account account = p.account();
         long now = clock.millis();
@@ -236,7 +239,7 @@ public final class LoginFlow {
                 if (!verification.verify(h, account)) {
                     throw new WrongAnswer();
                 }
-                return complete(h, tenant, account.uid(), now, ctx);
+                return complete(h, tenant, account, now, ctx, enrolls);
             });
         } catch (WrongAnswer | Rejected e) {
             jdbi.useTransaction(h -> {
@@ -282,12 +285,17 @@ public final class LoginFlow {
      * The last state: tokens issued and the login recorded, in the caller's transaction. Every path that issues tokens
      * ends here, with the request's {@link LoginContext}: this is where the webhook outbox and risk assessment hook in.
      */
-    private ObjectNode complete(Handle h, Tenant tenant, String uid, long now, LoginContext ctx) {
-        accounts.recordLogin(h, uid, now);
-        IssuedTokens issued = tokens.issue(h, tenant, uid, now);
-        Account account = accounts.byUid(h, tenant.id(), uid).orElseThrow();
-        return loginResponse(ProfileSchema.render(account, now), issued);
+    private ObjectNode complete(Handle h, Tenant tenant, Account account, long now, LoginContext ctx, boolean reload) {
+        accounts.recordLogin(h, account.uid(), now);
+        IssuedTokens issued = tokens.issue(h, tenant, account.uid(), now);
+        // The profile document is re-read only when an enrollment changed it in this transaction; the count is read back.
+        Account base = reload ? accounts.byUid(h, tenant.id(), account.uid()).orElseThrow() : account;
+        int logins = h.createQuery("SELECT no_of_logins FROM accounts WHERE uid = :uid").bind("uid", account.uid()).mapTo(Integer.class).one();
+        Account loggedIn = new Account(base.uid(), base.tenantId(), base.profile(), base.passwordHash(), base.active(),
+                base.emailVerified(), logins, now, base.passwordChangedAt(), 0, 0, null, base.createdAt(), base.modifiedAt());
+        return loginResponse(ProfileSchema.render(loggedIn, now), issued);
     }
+
 
     /** LoginRadius's login response: {@code {"Profile", "access_token", "refresh_token", "expires_in"}}. */
     public static ObjectNode loginResponse(JsonNode profile, IssuedTokens issued) {

@@ -6,8 +6,18 @@ import java.util.Optional;
 import org.jdbi.v3.core.Jdbi;
 import org.jdbi.v3.core.mapper.RowMapper;
 
-/** Tenants in the database. */
+/**
+ * Tenants in the database, with a small read cache: every API call starts by resolving its apikey, and tenants change
+ * rarely. The cache is safe across nodes because an entry lives at most {@link #CACHE_MILLIS}: a change made through
+ * another node (a PATCH, a plan extended) is seen here within that time; a change made through this node at once.
+ * Plan expiry is evaluated on every request against the clock, not cached.
+ */
 public final class TenantStore {
+    static final long CACHE_MILLIS = 1000;
+
+    private record Cached(Tenant tenant, long loadedAt) {}
+
+    private final java.util.concurrent.ConcurrentHashMap<String, Cached> cache = new java.util.concurrent.ConcurrentHashMap<>();
     private static final RowMapper<Tenant> ROW = (rs, ctx) -> new Tenant(
             rs.getLong("id"), rs.getString("api_key"), rs.getString("api_secret_hash"), rs.getString("api_secret_enc"),
             rs.getString("name"), (ObjectNode) Json.parse(rs.getString("settings")), rs.getLong("created_at"), rs.getLong("modified_at"));
@@ -19,8 +29,23 @@ public final class TenantStore {
     }
 
     public Optional<Tenant> byApiKey(String apiKey) {
-        return jdbi.withHandle(h -> h.createQuery("SELECT * FROM tenants WHERE api_key = :k")
-                .bind("k", apiKey.toLowerCase(java.util.Locale.ROOT)).map(ROW).findOne());
+        String key = apiKey.toLowerCase(java.util.Locale.ROOT);
+        long now = System.nanoTime() / 1_000_000;
+        Cached c = cache.get(key);
+        if (c != null && now - c.loadedAt() < CACHE_MILLIS) {
+            return Optional.of(c.tenant());
+        }
+        Optional<Tenant> t = jdbi.withHandle(h -> h.createQuery("SELECT * FROM tenants WHERE api_key = :k")
+                .bind("k", key).map(ROW).findOne());
+        if (t.isPresent()) {
+            if (cache.size() > 10_000) {
+                cache.clear();
+            }
+            cache.put(key, new Cached(t.get(), now));
+        } else {
+            cache.remove(key);
+        }
+        return t;
     }
 
     public Tenant insert(String apiKey, String secretHash, String secretSealed, String name, ObjectNode settings, long now) {
@@ -34,8 +59,10 @@ public final class TenantStore {
     }
 
     public void update(Tenant t, String name, ObjectNode settings, long now) {
+        cache.remove(t.apiKey());
         jdbi.useHandle(h -> h.createUpdate("UPDATE tenants SET name = :n, settings = :s, modified_at = :now WHERE id = :id")
                 .bind("n", name).bind("s", Json.write(settings)).bind("now", now).bind("id", t.id()).execute());
+        cache.remove(t.apiKey());
     }
 
     public long count() {

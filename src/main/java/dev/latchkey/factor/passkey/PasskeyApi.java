@@ -73,13 +73,12 @@ public final class PasskeyApi {
         req.fields();
         LoginContext ctx = req.loginContext();
         RelyingParty rp = RelyingParty.of(tenant);
-        String token = req.secondFactorToken();
-        flow.pending(tenant, token);
+        LoginFlow.Pending p = flow.pending(tenant, req.secondFactorToken());
         JsonNode credential = credential(req);
-        String boundTo = flow.secondFactorTokenHash(token);
-        return Responses.login(req, flow.completeSecondFactor(tenant, token, ctx,
+        String boundTo = p.challenge().tokenHash();
+        return Responses.login(req, flow.completeSecondFactor(tenant, p, ctx,
                 (h, account) -> passkeys.verifyAssertion(h, tenant, rp, account, boundTo, credential),
-                LrError.PASSKEY_VERIFICATION_FAILED));
+                LrError.PASSKEY_VERIFICATION_FAILED, false));
     }
 
     /**
@@ -115,15 +114,14 @@ public final class PasskeyApi {
         req.fields();
         LoginContext ctx = req.loginContext();
         RelyingParty rp = RelyingParty.of(tenant);
-        String token = req.secondFactorToken();
-        LoginFlow.Pending p = flow.pending(tenant, token);
+        LoginFlow.Pending p = flow.pending(tenant, req.secondFactorToken());
         refuseIfFactorConfigured(p.account());
         JsonNode credential = credential(req);
-        String boundTo = flow.secondFactorTokenHash(token);
-        return Responses.login(req, flow.completeSecondFactor(tenant, token, ctx,
+        String boundTo = p.challenge().tokenHash();
+        return Responses.login(req, flow.completeSecondFactor(tenant, p, ctx,
                 (h, account) -> !flow.hasConfiguredFactor(h, account)
                         && passkeys.register(h, tenant, rp, account, boundTo, credential, "login").isPresent(),
-                LrError.PASSKEY_VERIFICATION_FAILED));
+                LrError.PASSKEY_VERIFICATION_FAILED, true));
     }
 
     private String enrollmentBinding(AccessGate.SignedIn caller) {
