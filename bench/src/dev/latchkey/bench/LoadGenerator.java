@@ -122,6 +122,11 @@ public final class LoadGenerator {
     // ── The node ────────────────────────────────────────────────────────────────────────────────────────────────
 
     long cpuTicks() {
+        return cpuTicks(pid);
+    }
+
+    /** utime + stime of a process, in clock ticks. */
+    static long cpuTicks(long pid) {
         try {
             String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
             String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
@@ -129,6 +134,29 @@ public final class LoadGenerator {
         } catch (IOException e) {
             return 0;
         }
+    }
+
+    /** CPU ticks of every PostgreSQL process on the machine (the database shares the cores with the node). */
+    static long postgresTicks() {
+        long total = 0;
+        try (var dirs = Files.list(Path.of("/proc"))) {
+            for (Path d : (Iterable<Path>) dirs::iterator) {
+                String name = d.getFileName().toString();
+                if (!name.chars().allMatch(Character::isDigit)) {
+                    continue;
+                }
+                try {
+                    if (Files.readString(d.resolve("comm")).trim().startsWith("postgres")) {
+                        total += cpuTicks(Long.parseLong(name));
+                    }
+                } catch (IOException | RuntimeException ignored) {
+                    // process ended
+                }
+            }
+        } catch (IOException ignored) {
+            // no /proc
+        }
+        return total;
     }
 
     long rssMiB() {
@@ -152,7 +180,7 @@ public final class LoadGenerator {
     }
 
     record Result(String scenario, int concurrency, long ops, long errors, double seconds, Histogram latency, double cpuCores, long rss,
-                  boolean exhausted) {}
+                  boolean exhausted, double pgCores, double generatorCores) {}
 
     Result measure(String scenario, int concurrency, Op op) throws Exception {
         int warmup = Integer.parseInt(arg("warmup", "3"));
@@ -197,6 +225,8 @@ public final class LoadGenerator {
             jcmd("JFR.start", "name=m", "settings=profile", "filename=" + profileDir + "/" + scenario + "-" + concurrency + ".jfr");
         }
         long cpu0 = cpuTicks();
+        long pg0 = postgresTicks();
+        long gen0 = cpuTicks(ProcessHandle.current().pid());
         long start = System.nanoTime();
         measuring.set(true);
         long end = start + duration * 1_000_000_000L;
@@ -206,6 +236,8 @@ public final class LoadGenerator {
         measuring.set(false);
         double seconds = (System.nanoTime() - start) / 1e9;
         long cpu1 = cpuTicks();
+        long pg1 = postgresTicks();
+        long gen1 = cpuTicks(ProcessHandle.current().pid());
         if (profileDir != null) {
             jcmd("JFR.stop", "name=m");
         }
@@ -215,7 +247,7 @@ public final class LoadGenerator {
             f.get();
         }
         return new Result(scenario, concurrency, ops.get(), errors.get(), seconds, hist, (cpu1 - cpu0) / (double) CLK_TCK / seconds, rssMiB(),
-                exhaustedWorkers.get() > 0);
+                exhaustedWorkers.get() > 0, (pg1 - pg0) / (double) CLK_TCK / seconds, (gen1 - gen0) / (double) CLK_TCK / seconds);
     }
 
     /** Profiles only the measured window: {@code --profile-dir DIR} records a JFR file per row. */
@@ -439,9 +471,11 @@ public final class LoadGenerator {
             }
         } finally {
             long rssAfter = rssMiB();
+            Thread.sleep(Long.parseLong(arg("idle-after", "15")) * 1000);
+            long rssIdle = rssMiB();
             node.stop();
-            System.out.printf(Locale.ROOT, "%n%s/%s: start-up to ready %.2f s; RSS at rest %d MiB, after the run %d MiB%n",
-                    store, hashing, startup, rssAtRest, rssAfter);
+            System.out.printf(Locale.ROOT, "%n%s/%s: start-up to ready %.2f s; RSS at rest %d MiB, at the end of the run %d MiB, 15 s later %d MiB%n",
+                    store, hashing, startup, rssAtRest, rssAfter, rssIdle);
             if (schema != null) {
                 try (Connection c = DriverManager.getConnection(pgUrl, pgUser, ""); Statement s = c.createStatement()) {
                     s.execute("DROP SCHEMA " + schema + " CASCADE");
@@ -451,14 +485,14 @@ public final class LoadGenerator {
     }
 
     static String header() {
-        return "| store | hashing | scenario | conc. | ops | req/s | p50 ms | p99 ms | p99.9 ms | errors | server CPU (cores) | RSS MiB |\n"
-                + "|---|---|---|---|---|---|---|---|---|---|---|---|";
+        return "| store | hashing | scenario | conc. | ops | req/s | p50 ms | p99 ms | p99.9 ms | errors | node CPU | PostgreSQL CPU | generator CPU | node RSS MiB |\n"
+                + "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|";
     }
 
     static String row(String store, String hashing, Result r) {
-        return String.format(Locale.ROOT, "| %s | %s | %s | %d | %d | %.0f%s | %.2f | %.2f | %.2f | %d | %.2f | %d |",
+        return String.format(Locale.ROOT, "| %s | %s | %s | %d | %d | %.0f%s | %.2f | %.2f | %.2f | %d | %.2f | %.2f | %.2f | %d |",
                 store, hashing, r.scenario(), r.concurrency(), r.ops(), r.ops() / r.seconds(), r.exhausted() ? "*" : "",
                 r.latency().getValueAtPercentile(50) / 1e6, r.latency().getValueAtPercentile(99) / 1e6,
-                r.latency().getValueAtPercentile(99.9) / 1e6, r.errors(), r.cpuCores(), r.rss());
+                r.latency().getValueAtPercentile(99.9) / 1e6, r.errors(), r.cpuCores(), r.pgCores(), r.generatorCores(), r.rss());
     }
 }

@@ -9,7 +9,8 @@ import org.jdbi.v3.core.mapper.RowMapper;
 
 /** Accounts and their unique login identifiers. Every method takes the caller's Handle so use cases own the transaction. */
 public final class AccountStore {
-    static final RowMapper<Account> ROW = (rs, ctx) -> new Account(
+    /** Maps an {@code accounts} row (also inside joins that select {@code a.*}). */
+    public static final RowMapper<Account> ROW = (rs, ctx) -> new Account(
             rs.getString("uid"), rs.getLong("tenant_id"), (ObjectNode) Json.parse(rs.getString("profile")),
             rs.getString("password_hash"), rs.getBoolean("is_active"), rs.getBoolean("email_verified"),
             rs.getInt("no_of_logins"), (Long) rs.getObject("last_login_at", Long.class),

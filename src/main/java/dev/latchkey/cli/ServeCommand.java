@@ -70,6 +70,7 @@ final class ServeCommand implements Callable<Integer> {
         String secret = secretKey != null ? secretKey : LatchkeyServer.secretKeyFromDataDir(dataDir);
         ServerConfig cfg = new ServerConfig(host, port, dataDir, blankToNull(dbUrl), blankToNull(dbUser), blankToNull(dbPassword),
                 blankToNull(adminKey), secret, dbPoolSize, params);
+        returnMemoryWhenIdle();
         LatchkeyServer server = LatchkeyServer.start(cfg);
         Runtime.getRuntime().addShutdownHook(new Thread(server::close, "latchkey-shutdown"));
         Bootstrap.Result boot = server.bootstrap();
@@ -87,6 +88,29 @@ final class ServeCommand implements Callable<Integer> {
         }
         System.out.println("Latchkey ready on http://" + (host.equals("0.0.0.0") ? "localhost" : host) + ":" + server.port());
         return 0;
+    }
+
+    /**
+     * A node's memory goes back to the operating system when it is idle: G1 runs a periodic collection after 10 s
+     * without one and shrinks the heap to what is live plus 30%. Only when the JVM was not given its own settings
+     * (these flags are manageable, so an operator's -XX options win). Argon2id's 19 MiB per hash makes the heap grow
+     * under login load; without this the RSS stays at its peak.
+     */
+    private static void returnMemoryWhenIdle() {
+        java.util.List<String> jvmArgs = java.lang.management.ManagementFactory.getRuntimeMXBean().getInputArguments();
+        try {
+            com.sun.management.HotSpotDiagnosticMXBean hotspot =
+                    java.lang.management.ManagementFactory.getPlatformMXBean(com.sun.management.HotSpotDiagnosticMXBean.class);
+            if (jvmArgs.stream().noneMatch(a -> a.contains("G1PeriodicGCInterval"))) {
+                hotspot.setVMOption("G1PeriodicGCInterval", "10000");
+            }
+            if (jvmArgs.stream().noneMatch(a -> a.contains("HeapFreeRatio"))) {
+                hotspot.setVMOption("MinHeapFreeRatio", "10");
+                hotspot.setVMOption("MaxHeapFreeRatio", "30");
+            }
+        } catch (RuntimeException e) {
+            // another collector, or flags not manageable on this JVM: keep its defaults
+        }
     }
 
     private static String blankToNull(String s) {

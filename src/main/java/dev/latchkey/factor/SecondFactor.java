@@ -13,6 +13,9 @@ public interface SecondFactor {
     /** Whether the account has this factor set up: with optional MFA, a configured factor makes login ask for step 2. */
     boolean isConfigured(Handle h, Account account);
 
-    /** Adds this factor's flags to step 1's {@code SecondFactorAuthentication} and to the account's MFA settings. */
-    void describe(Handle h, Account account, ObjectNode secondFactorAuthentication);
+    /**
+     * Adds this factor's flags to step 1's {@code SecondFactorAuthentication} and to the account's MFA settings;
+     * {@code configured} is what {@link #isConfigured} just answered (asked once per login).
+     */
+    void describe(Account account, boolean configured, ObjectNode secondFactorAuthentication);
 }

@@ -96,14 +96,19 @@ public final class LoginFlow {
             if (rehash != null) {
                 accounts.rehashPassword(h, account.uid(), rehash);
             }
-            if (needsSecondFactor(h, tenant, account)) {
-                if (!mfaEndpoint) {
-                    throw LrError.MFA_ENABLED_USE_MFA_LOGIN.error();
+            if (tenant.mfaEnabled()) {
+                java.util.Set<SecondFactor> configured = configuredFactors(h, account);
+                if (tenant.mfaRequired() || !configured.isEmpty()) {
+                    if (!mfaEndpoint) {
+                        throw LrError.MFA_ENABLED_USE_MFA_LOGIN.error();
+                    }
+                    if (account.passwordFailures() > 0) {
+                        accounts.resetPasswordFailures(h, account.uid());
+                    }
+                    long expires = now + tenant.secondFactorTokenMillis();
+                    String token = challenges.open(h, tenant.id(), account.uid(), now, expires);
+                    return secondFactorResponse(account, configured, token, expires);
                 }
-                accounts.resetPasswordFailures(h, account.uid());
-                long expires = now + tenant.secondFactorTokenMillis();
-                String token = challenges.open(h, tenant.id(), account.uid(), now, expires);
-                return secondFactorResponse(h, account, token, expires);
             }
             return complete(h, tenant, account, now, ctx, false);
         });
@@ -122,20 +127,24 @@ public final class LoginFlow {
         throw LrError.LOGIN_ID_REQUIRED.error();
     }
 
-    private boolean needsSecondFactor(Handle h, Tenant tenant, Account account) {
-        if (!tenant.mfaEnabled()) {
-            return false;
+    /** The factors set up for the account, each asked once. */
+    private java.util.Set<SecondFactor> configuredFactors(Handle h, Account account) {
+        java.util.Set<SecondFactor> configured = new java.util.HashSet<>();
+        for (SecondFactor f : factors) {
+            if (f.isConfigured(h, account)) {
+                configured.add(f);
+            }
         }
-        return tenant.mfaRequired() || factors.stream().anyMatch(f -> f.isConfigured(h, account));
+        return configured;
     }
 
     /** {@code GET /auth/account/2fa}: the account's MFA settings, the same flags step 1 shows. */
     public ObjectNode mfaSettings(Account account) {
-        return jdbi.withHandle(h -> factorFlags(h, account));
+        return factorFlags(account, jdbi.withHandle(h -> configuredFactors(h, account)));
     }
 
     /** The documented flags of every factor, each false/null until a factor sets its own. */
-    public ObjectNode factorFlags(Handle h, Account account) {
+    private ObjectNode factorFlags(Account account, java.util.Set<SecondFactor> configured) {
         ObjectNode sfa = Json.object();
         sfa.putNull("QRCode");
         sfa.putNull("ManualEntryCode");
@@ -151,16 +160,16 @@ public final class LoginFlow {
         sfa.putNull("SecurityQuestions");
         sfa.put("IsPasskeyAuthenticatorVerified", false);
         for (SecondFactor f : factors) {
-            f.describe(h, account, sfa);
+            f.describe(account, configured.contains(f), sfa);
         }
         return sfa;
     }
 
-    private ObjectNode secondFactorResponse(Handle h, Account account, String token, long expires) {
+    private ObjectNode secondFactorResponse(Account account, java.util.Set<SecondFactor> configured, String token, long expires) {
         ObjectNode sfa = Json.object();
         sfa.put("SecondFactorAuthenticationToken", token);
         sfa.put("ExpireIn", Tokens.iso(expires));
-        sfa.setAll(factorFlags(h, account));
+        sfa.setAll(factorFlags(account, configured));
         ObjectNode out = Json.object();
         out.set("SecondFactorAuthentication", sfa);
         out.putNull("Profile");
@@ -184,15 +193,15 @@ public final class LoginFlow {
             throw LrError.MFA_TOKEN_INVALID.error();
         }
         long now = clock.millis();
-        SecondFactorChallenges.Challenge ch = jdbi.withHandle(h -> challenges.find(h, tenant.id(), token))
-                .orElseThrow(LrError.MFA_TOKEN_INVALID::error);
+        Pending found = jdbi.withHandle(h -> challenges.findWithAccount(h, tenant.id(), token)).orElseThrow(LrError.MFA_TOKEN_INVALID::error);
+        SecondFactorChallenges.Challenge ch = found.challenge();
         if (ch.usedAt() != null || ch.failures() >= tenant.maxSecondFactorAttemptsPerToken()) {
             throw LrError.MFA_TOKEN_INVALID.error();
         }
         if (ch.expiresAt() <= now) {
             throw LrError.MFA_TOKEN_EXPIRED.error();
         }
-        Account account = jdbi.withHandle(h -> accounts.byUid(h, tenant.id(), ch.uid())).orElseThrow(LrError.MFA_TOKEN_INVALID::error);
+        Account account = found.account();
         if (account.lockedAt(now)) {
             throw LrError.ACCOUNT_LOCKED.error();
         }

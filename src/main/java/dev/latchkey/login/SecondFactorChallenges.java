@@ -1,5 +1,6 @@
 package dev.latchkey.login;
 
+import dev.latchkey.account.AccountStore;
 import dev.latchkey.crypto.Secrets;
 import java.util.Optional;
 import org.jdbi.v3.core.Handle;
@@ -32,11 +33,17 @@ public final class SecondFactorChallenges {
         return token;
     }
 
-    public Optional<Challenge> find(Handle h, long tenantId, String token) {
-        return h.createQuery("SELECT * FROM second_factor_tokens WHERE token_hash = :h AND tenant_id = :t")
+    /** The challenge and its account in one query (step 2's first read). */
+    public Optional<LoginFlow.Pending> findWithAccount(Handle h, long tenantId, String token) {
+        return h.createQuery("""
+                        SELECT t.token_hash AS t_hash, t.expires_at AS t_expires_at, t.used_at AS t_used_at, t.failures AS t_failures, a.*
+                        FROM second_factor_tokens t JOIN accounts a ON a.uid = t.uid
+                        WHERE t.token_hash = :h AND t.tenant_id = :t""")
                 .bind("h", hash(token)).bind("t", tenantId)
-                .map((rs, c) -> new Challenge(rs.getString("token_hash"), rs.getLong("tenant_id"), rs.getString("uid"),
-                        rs.getLong("expires_at"), (Long) rs.getObject("used_at", Long.class), rs.getInt("failures")))
+                .map((rs, c) -> new LoginFlow.Pending(
+                        new Challenge(rs.getString("t_hash"), tenantId, rs.getString("uid"), rs.getLong("t_expires_at"),
+                                (Long) rs.getObject("t_used_at", Long.class), rs.getInt("t_failures")),
+                        AccountStore.ROW.map(rs, c)))
                 .findOne();
     }
 

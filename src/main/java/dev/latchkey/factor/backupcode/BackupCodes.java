@@ -37,7 +37,7 @@ public final class BackupCodes implements SecondFactor {
     }
 
     @Override
-    public void describe(Handle h, Account account, ObjectNode secondFactorAuthentication) {
+    public void describe(Account account, boolean configured, ObjectNode secondFactorAuthentication) {
         // LoginRadius documents no flag for backup codes in step 1; they are always offered once generated.
     }
 

@@ -85,8 +85,8 @@ public final class Passkeys implements SecondFactor {
     }
 
     @Override
-    public void describe(Handle h, Account account, ObjectNode secondFactorAuthentication) {
-        secondFactorAuthentication.put("IsPasskeyAuthenticatorVerified", store.hasUsable(h, account.uid()));
+    public void describe(Account account, boolean configured, ObjectNode secondFactorAuthentication) {
+        secondFactorAuthentication.put("IsPasskeyAuthenticatorVerified", configured);
     }
 
     private String newChallenge(Handle h, Tenant tenant, Account account, String purpose, String boundTo, long expiresAt) {
