@@ -222,7 +222,7 @@ public final class LoadGenerator {
         Thread.sleep(warmup * 1000L);
         String profileDir = args.get("profile-dir");
         if (profileDir != null) {
-            jcmd("JFR.start", "name=m", "settings=profile", "filename=" + profileDir + "/" + scenario + "-" + concurrency + ".jfr");
+            jcmd("JFR.start", "name=m", "settings=default", "filename=" + profileDir + "/" + scenario + "-" + concurrency + ".jfr");
         }
         long cpu0 = cpuTicks();
         long pg0 = postgresTicks();
@@ -471,10 +471,10 @@ public final class LoadGenerator {
             }
         } finally {
             long rssAfter = rssMiB();
-            Thread.sleep(Long.parseLong(arg("idle-after", "15")) * 1000);
+            Thread.sleep(Long.parseLong(arg("idle-after", "25")) * 1000);
             long rssIdle = rssMiB();
             node.stop();
-            System.out.printf(Locale.ROOT, "%n%s/%s: start-up to ready %.2f s; RSS at rest %d MiB, at the end of the run %d MiB, 15 s later %d MiB%n",
+            System.out.printf(Locale.ROOT, "%n%s/%s: start-up to ready %.2f s; RSS at rest %d MiB, at the end of the run %d MiB, " + arg("idle-after", "25") + " s later %d MiB%n",
                     store, hashing, startup, rssAtRest, rssAfter, rssIdle);
             if (schema != null) {
                 try (Connection c = DriverManager.getConnection(pgUrl, pgUser, ""); Statement s = c.createStatement()) {

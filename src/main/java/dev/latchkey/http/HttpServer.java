@@ -18,6 +18,7 @@ public final class HttpServer {
     private static final String ANSWERED = "latchkey.answered";
 
     private final Javalin app;
+    private final java.util.concurrent.atomic.AtomicLong requests = new java.util.concurrent.atomic.AtomicLong();
 
     /** How long a stopping node waits for requests in flight to finish. */
     public static final long DRAIN_MILLIS = 15_000;
@@ -38,6 +39,7 @@ public final class HttpServer {
             config.router.ignoreTrailingSlashes = true;
             config.http.prefer405over404 = true;
             config.startup.showJavalinBanner = false;
+            config.routes.before(ctx -> requests.incrementAndGet());
             for (Routes.Route r : routes) {
                 Handler h = ctx -> answer(ctx, 200, Json.bytes(r.endpoint().handle(new LrRequest(ctx))));
                 switch (r.method()) {
@@ -98,6 +100,11 @@ public final class HttpServer {
 
     public int port() {
         return app.port();
+    }
+
+    /** Requests received since start (for the idle detector). */
+    public long requestCount() {
+        return requests.get();
     }
 
     public void stop() {

@@ -58,6 +58,24 @@ class CliTest {
     }
 
     @Test
+    void minimalPasswordHashingIsRefusedWithoutConsent() throws Exception {
+        org.junit.jupiter.api.Assumptions.assumeTrue(System.getenv("LATCHKEY_ALLOW_INSECURE_HASHING") == null);
+        PrintStream oldErr = System.err;
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
+        try {
+            CommandLine cl = Main.commandLine();
+            cl.setErr(new java.io.PrintWriter(System.err, true));
+            int code = cl.execute("serve", "--password-hashing", "minimal", "--port", "0",
+                    "--data-dir", java.nio.file.Files.createTempDirectory("latchkey-cli").toString());
+            assertThat(code).isEqualTo(2);
+            assertThat(err.toString(StandardCharsets.UTF_8)).contains("--password-hashing minimal is refused: it is for benchmarks and tests only");
+        } finally {
+            System.setErr(oldErr);
+        }
+    }
+
+    @Test
     void tenantCreateShowUpdate() {
         Run created = run("tenant", "create", "--server", s.base, "--admin-key", TestServer.ADMIN_KEY, "--name", "From CLI",
                 "--mfa", "true", "--plan-name", "trial", "--plan-expires-at", "2099-01-01T00:00:00Z");
