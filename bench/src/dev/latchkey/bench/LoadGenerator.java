@@ -387,9 +387,9 @@ public final class LoadGenerator {
             apiKey = tenant.get("ApiKey").asText();
             apiSecret = tenant.get("ApiSecret").asText();
             boolean minimal = hashing.equals("minimal");
-            int fullItems = Integer.parseInt(arg("full-items", minimal ? "8000" : "600"));
-            int backupItems = Integer.parseInt(arg("backup-items", "12000"));
-            int passkeyItems = Integer.parseInt(arg("passkey-items", "8000"));
+            int fullItems = Integer.parseInt(arg("full-items", minimal ? "10000" : "600"));
+            int backupItems = Integer.parseInt(arg("backup-items", "20000"));
+            int passkeyItems = Integer.parseInt(arg("passkey-items", "10000"));
 
             for (String scenario : scenarios) {
                 for (int c : levels) {

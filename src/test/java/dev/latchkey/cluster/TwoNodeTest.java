@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.latchkey.json.Json;
 import dev.latchkey.support.Backend;
+import dev.latchkey.support.Parallel;
 import dev.latchkey.support.PasskeyEmulator;
 import dev.latchkey.support.TestServer;
 import dev.latchkey.support.TestServer.Reply;
@@ -14,10 +15,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -57,28 +54,6 @@ class TwoNodeTest {
 
     private static int code(Reply r) {
         return r.json().path("ErrorCode").asInt(0);
-    }
-
-    private static List<Reply> parallel(List<Callable<Reply>> calls) throws Exception {
-        ExecutorService pool = Executors.newFixedThreadPool(calls.size());
-        try {
-            CountDownLatch go = new CountDownLatch(1);
-            List<Future<Reply>> futures = new ArrayList<>();
-            for (Callable<Reply> c : calls) {
-                futures.add(pool.submit(() -> {
-                    go.await();
-                    return c.call();
-                }));
-            }
-            go.countDown();
-            List<Reply> out = new ArrayList<>();
-            for (Future<Reply> f : futures) {
-                out.add(f.get());
-            }
-            return out;
-        } finally {
-            pool.shutdownNow();
-        }
     }
 
     @Test
@@ -140,7 +115,7 @@ class TwoNodeTest {
             TestTenant other = i % 2 == 0 ? tb : ta;
             calls.add(() -> other.redeem(token, code));
         }
-        List<Reply> replies = parallel(calls);
+        List<Reply> replies = Parallel.run(calls);
         assertThat(replies).filteredOn(r -> r.status() == 200).hasSize(1);
         assertThat(replies).filteredOn(r -> r.status() != 200).hasSize(19).allMatch(r -> code(r) == 1129);
     }

@@ -4,8 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.latchkey.json.Json;
-import java.io.BufferedReader;
-import java.io.InputStreamReader;
+import dev.latchkey.support.JarNode;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -13,13 +12,8 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -27,34 +21,11 @@ import org.junit.jupiter.api.Test;
  * an admin key and a demo tenant; the README's walkthrough then works with them; a restart keeps everything.
  */
 class FatJarIT {
-    private static final Path JAR = Path.of(System.getProperty("latchkey.jar", "target/latchkey.jar"));
+    private static final Path JAR = JarNode.JAR;
     private final HttpClient http = HttpClient.newHttpClient();
 
-    record Node(Process process, String base, Map<String, String> printed, List<String> lines) {}
-
-    private static Node start(Path dataDir) throws Exception {
-        Process p = new ProcessBuilder("java", "-jar", JAR.toString(), "serve", "--host", "127.0.0.1", "--port", "0",
-                "--data-dir", dataDir.toString()).redirectError(ProcessBuilder.Redirect.DISCARD).start();
-        BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
-        Map<String, String> printed = new HashMap<>();
-        List<String> lines = new ArrayList<>();
-        Pattern export = Pattern.compile("\\s*export (\\w+)=(\\S+)");
-        Pattern ready = Pattern.compile("Latchkey ready on (http://\\S+)");
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-        String line;
-        while (System.nanoTime() < deadline && (line = out.readLine()) != null) {
-            lines.add(line);
-            Matcher m = export.matcher(line);
-            if (m.matches()) {
-                printed.put(m.group(1), m.group(2));
-            }
-            Matcher r = ready.matcher(line);
-            if (r.find()) {
-                return new Node(p, r.group(1), printed, lines);
-            }
-        }
-        p.destroyForcibly();
-        throw new AssertionError("no ready line; printed: " + lines);
+    private static JarNode start(Path dataDir) throws Exception {
+        return JarNode.start(Map.of(), "--data-dir", dataDir.toString());
     }
 
     private JsonNode call(String method, String url, String body, int expectedStatus, String... headers) throws Exception {
@@ -71,15 +42,15 @@ class FatJarIT {
     @Test
     void readmeWalkthroughOnTheFatJar() throws Exception {
         Path data = Files.createTempDirectory("latchkey-it");
-        Node node = start(data);
-        String adminKey = node.printed().get("LATCHKEY_ADMIN_KEY");
-        String apiKey = node.printed().get("LR_APIKEY");
-        String apiSecret = node.printed().get("LR_APISECRET");
+        JarNode node = start(data);
+        String adminKey = node.printed.get("LATCHKEY_ADMIN_KEY");
+        String apiKey = node.printed.get("LR_APIKEY");
+        String apiSecret = node.printed.get("LR_APISECRET");
         try {
             assertThat(adminKey).startsWith("lk_admin_");
             assertThat(apiKey).matches("[0-9a-f-]{36}");
             assertThat(apiSecret).matches("[0-9a-f-]{36}");
-            String b = node.base();
+            String b = node.base;
             assertThat(call("GET", b + "/health/ready", null, 200).get("Status").asText()).isEqualTo("ready");
 
             // README: create a user with the Management API.
@@ -104,21 +75,20 @@ class FatJarIT {
                     200, "Authorization", "Bearer " + adminKey);
             assertThat(tenant.get("ApiKey").asText()).matches("[0-9a-f-]{36}");
         } finally {
-            node.process().destroy();
-            assertThat(node.process().waitFor(20, TimeUnit.SECONDS)).isTrue();
+            node.stop();
+            assertThat(node.process.isAlive()).isFalse();
         }
 
         // A restart prints no new credentials and keeps the data and the admin key.
-        Node again = start(data);
+        JarNode again = start(data);
         try {
-            assertThat(again.printed()).isEmpty();
-            call("GET", again.base() + "/admin/v1/tenants/" + apiKey, null, 200, "Authorization", "Bearer " + adminKey);
-            JsonNode step1 = call("POST", again.base() + "/identity/v2/auth/login/2fa?apikey=" + apiKey,
+            assertThat(again.printed).isEmpty();
+            call("GET", again.base + "/admin/v1/tenants/" + apiKey, null, 200, "Authorization", "Bearer " + adminKey);
+            JsonNode step1 = call("POST", again.base + "/identity/v2/auth/login/2fa?apikey=" + apiKey,
                     "{\"email\":\"ann@example.com\",\"password\":\"correct-horse-1\"}", 200);
             assertThat(step1.get("SecondFactorAuthentication").get("SecondFactorAuthenticationToken").asText()).matches("[0-9a-f-]{36}");
         } finally {
-            again.process().destroy();
-            again.process().waitFor(20, TimeUnit.SECONDS);
+            again.stop();
         }
     }
 

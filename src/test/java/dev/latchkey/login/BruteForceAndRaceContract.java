@@ -3,6 +3,7 @@ package dev.latchkey.login;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.latchkey.support.Backend;
+import dev.latchkey.support.Parallel;
 import dev.latchkey.support.ServerContract;
 import dev.latchkey.support.TestServer;
 import dev.latchkey.support.TestServer.Reply;
@@ -10,11 +11,6 @@ import dev.latchkey.support.TestServer.TestTenant;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -27,35 +23,13 @@ abstract class BruteForceAndRaceContract extends ServerContract {
         return r.json().path("ErrorCode").asInt(0);
     }
 
-    private static List<Reply> parallel(int n, Callable<Reply> call) throws Exception {
-        ExecutorService pool = Executors.newFixedThreadPool(n);
-        try {
-            CountDownLatch go = new CountDownLatch(1);
-            List<Future<Reply>> futures = new ArrayList<>();
-            for (int i = 0; i < n; i++) {
-                futures.add(pool.submit(() -> {
-                    go.await();
-                    return call.call();
-                }));
-            }
-            go.countDown();
-            List<Reply> out = new ArrayList<>();
-            for (Future<Reply> f : futures) {
-                out.add(f.get());
-            }
-            return out;
-        } finally {
-            pool.shutdownNow();
-        }
-    }
-
     @Test
     void twentyParallelRedemptionsOfOneCodeOnOneTokenSucceedOnce() throws Exception {
         TestTenant t = s.mfaTenant(false);
         String uid = t.account("race1@example.com", "race-password");
         String code = t.backupCodes(uid).get(0);
         String token = t.secondFactorToken("race1@example.com", "race-password");
-        List<Reply> replies = parallel(20, () -> t.redeem(token, code));
+        List<Reply> replies = Parallel.times(20, () -> t.redeem(token, code));
         assertThat(replies).filteredOn(r -> r.status() == 200).hasSize(1);
         assertThat(replies).filteredOn(r -> r.status() != 200).allMatch(r -> r.status() == 403 && code(r) == 1103);
     }
@@ -70,7 +44,7 @@ abstract class BruteForceAndRaceContract extends ServerContract {
             tokens.add(t.secondFactorToken("race2@example.com", "race-password"));
         }
         java.util.concurrent.atomic.AtomicInteger next = new java.util.concurrent.atomic.AtomicInteger();
-        List<Reply> replies = parallel(20, () -> t.redeem(tokens.get(next.getAndIncrement()), code));
+        List<Reply> replies = Parallel.times(20, () -> t.redeem(tokens.get(next.getAndIncrement()), code));
         assertThat(replies).filteredOn(r -> r.status() == 200).hasSize(1);
         assertThat(replies).filteredOn(r -> r.status() != 200).hasSize(19).allMatch(r -> r.status() == 403 && code(r) == 1129);
     }

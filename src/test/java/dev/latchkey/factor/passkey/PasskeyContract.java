@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.latchkey.json.Json;
+import dev.latchkey.support.Parallel;
 import dev.latchkey.support.PasskeyEmulator;
 import dev.latchkey.support.ServerContract;
 import dev.latchkey.support.TestServer.Reply;
@@ -13,10 +14,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -276,26 +273,9 @@ abstract class PasskeyContract extends ServerContract {
         enrolledDuringLogin(t, email, pk);
         String token = t.secondFactorToken(email, "pk-password-1");
         ObjectNode assertion = pk.authenticate(requestOptions(t, token));
-        ExecutorService pool = Executors.newFixedThreadPool(20);
-        try {
-            CountDownLatch go = new CountDownLatch(1);
-            List<Future<Reply>> futures = new ArrayList<>();
-            for (int i = 0; i < 20; i++) {
-                futures.add(pool.submit(() -> {
-                    go.await();
-                    return loginFinish(t, token, assertion);
-                }));
-            }
-            go.countDown();
-            List<Reply> replies = new ArrayList<>();
-            for (Future<Reply> f : futures) {
-                replies.add(f.get());
-            }
-            assertThat(replies).filteredOn(r -> r.status() == 200).hasSize(1);
-            assertThat(replies).filteredOn(r -> r.status() != 200).allMatch(r -> r.status() == 403 && code(r) == 1103);
-        } finally {
-            pool.shutdownNow();
-        }
+        List<Reply> replies = Parallel.times(20, () -> loginFinish(t, token, assertion));
+        assertThat(replies).filteredOn(r -> r.status() == 200).hasSize(1);
+        assertThat(replies).filteredOn(r -> r.status() != 200).allMatch(r -> r.status() == 403 && code(r) == 1103);
     }
 
     @Test
