@@ -257,8 +257,17 @@ public final class Passkeys implements SecondFactor {
         return true;
     }
 
+    /**
+     * Decoded public keys by passkey Id. A passkey's attested credential data never changes, so this cache is safe on
+     * every node: whether the passkey still exists, its counter and its flags are read from the database each time.
+     */
+    private final java.util.concurrent.ConcurrentHashMap<String, AttestedCredentialData> decoded = new java.util.concurrent.ConcurrentHashMap<>();
+
     private CredentialRecordImpl record(PasskeyStore.Passkey p) {
-        AttestedCredentialData acd = credentialConverter.convert(B64D.decode(p.credential()));
+        if (decoded.size() > 50_000) {
+            decoded.clear();
+        }
+        AttestedCredentialData acd = decoded.computeIfAbsent(p.id(), id -> credentialConverter.convert(B64D.decode(p.credential())));
         Set<AuthenticatorTransport> transports = new LinkedHashSet<>();
         if (p.transports() != null && !p.transports().isEmpty()) {
             for (String t : p.transports().split(",")) {
