@@ -46,6 +46,10 @@ final class ServeCommand implements Callable<Integer> {
                     "minimal is for benchmarks and tests only and is refused unless LATCHKEY_ALLOW_INSECURE_HASHING=for-benchmarks-and-tests."})
     String passwordHashing;
 
+    @Option(names = "--webhooks-allow-private-targets", defaultValue = "${env:LATCHKEY_WEBHOOKS_ALLOW_PRIVATE_TARGETS:-false}",
+            description = "Let tenants subscribe webhooks to loopback and private-network addresses (LATCHKEY_WEBHOOKS_ALLOW_PRIVATE_TARGETS). Default: ${DEFAULT-VALUE}.")
+    boolean webhooksAllowPrivateTargets;
+
     private PasswordHasher.Params hashing() {
         switch (passwordHashing.toLowerCase(java.util.Locale.ROOT)) {
             case "owasp":
@@ -69,7 +73,7 @@ final class ServeCommand implements Callable<Integer> {
         PasswordHasher.Params params = hashing();
         String secret = secretKey != null ? secretKey : LatchkeyServer.secretKeyFromDataDir(dataDir);
         ServerConfig cfg = new ServerConfig(host, port, dataDir, blankToNull(dbUrl), blankToNull(dbUser), blankToNull(dbPassword),
-                blankToNull(adminKey), secret, dbPoolSize, params);
+                blankToNull(adminKey), secret, dbPoolSize, params, webhooksAllowPrivateTargets);
         returnMemoryWhenIdle();
         LatchkeyServer server = LatchkeyServer.start(cfg);
         Runtime.getRuntime().addShutdownHook(new Thread(server::close, "latchkey-shutdown"));

@@ -2,6 +2,7 @@ package dev.latchkey.http;
 
 import dev.latchkey.factor.backupcode.BackupCodeApi;
 import dev.latchkey.factor.passkey.PasskeyApi;
+import dev.latchkey.webhook.WebhookApi;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -29,7 +30,7 @@ public final class Routes {
     }
 
     public static List<Route> table(LoginApi login, BackupCodeApi backupCodes, PasskeyApi passkeys, AccountApi account,
-                                    TokenApi tokens, ManageAccountApi manage, AdminApi admin, Endpoint ready) {
+                                    TokenApi tokens, ManageAccountApi manage, WebhookApi webhooks, AdminApi admin, Endpoint ready) {
         Routes r = new Routes();
         final String auth = "/identity/v2/auth";
         final String mng = "/identity/v2/manage";
@@ -77,6 +78,20 @@ public final class Routes {
         r.add(Method.GET, mng + "/account/{uid}", manage::get);
         r.add(Method.PUT, mng + "/account/{uid}", manage::update);
         r.add(Method.DELETE, mng + "/account/{uid}", manage::delete);
+
+        // ── Webhook subscriptions (apikey + apisecret); the Node SDK uses the plural ──────────────────────────────
+        for (String base : new String[] {"/v2/manage/webhook", "/v2/manage/webhooks"}) {
+            r.add(Method.GET, base + "/events", webhooks::events); // before {hookid}: a literal segment wins
+            r.add(Method.GET, base, webhooks::list);
+            r.add(Method.POST, base, webhooks::create);
+            r.add(Method.GET, base + "/{hookid}", webhooks::get);
+            r.add(Method.PUT, base + "/{hookid}", webhooks::update);
+            r.add(Method.DELETE, base + "/{hookid}", webhooks::delete);
+        }
+        r.add(Method.POST, "/api/v2/webhook", webhooks::legacySubscribe);
+        r.add(Method.GET, "/api/v2/webhook", webhooks::legacyList);
+        r.add(Method.DELETE, "/api/v2/webhook", webhooks::legacyUnsubscribe);
+        r.add(Method.GET, "/api/v2/webhook/test", webhooks::legacyTest);
 
         // ── Admin API (operators, admin key) ─────────────────────────────────────────────────────────────────
         r.add(Method.POST, "/admin/v1/tenants", admin::createTenant);

@@ -22,6 +22,8 @@ import dev.latchkey.login.LoginFlow;
 import dev.latchkey.login.SecondFactorChallenges;
 import dev.latchkey.store.Database;
 import dev.latchkey.tenant.TenantStore;
+import dev.latchkey.webhook.WebhookApi;
+import dev.latchkey.webhook.Webhooks;
 import dev.latchkey.tenant.Tenants;
 import dev.latchkey.token.Tokens;
 import java.io.IOException;
@@ -114,6 +116,7 @@ public final class LatchkeyServer implements AutoCloseable {
                     new AccountApi(access, flow, clock),
                     new TokenApi(gate, tokens),
                     new ManageAccountApi(gate, accounts, clock),
+                    new WebhookApi(gate, new Webhooks(db.jdbi(), secrets, clock, cfg.allowPrivateWebhookTargets())),
                     new AdminApi(tenants, secrets, boot.adminKeyHash()),
                     req -> {
                         db.jdbi().useHandle(h -> h.execute("SELECT 1"));

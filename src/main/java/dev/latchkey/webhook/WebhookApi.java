@@ -1,0 +1,104 @@
+package dev.latchkey.webhook;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.latchkey.http.LrError;
+import dev.latchkey.http.LrRequest;
+import dev.latchkey.http.Responses;
+import dev.latchkey.http.TenantGate;
+import dev.latchkey.json.Json;
+import dev.latchkey.tenant.Tenant;
+
+/** The webhook subscription endpoints: {@code /v2/manage/webhook[s]} (apikey + apisecret) and the legacy {@code /api/v2/webhook}. */
+public final class WebhookApi {
+    private final TenantGate gate;
+    private final Webhooks webhooks;
+
+    public WebhookApi(TenantGate gate, Webhooks webhooks) {
+        this.gate = gate;
+        this.webhooks = webhooks;
+    }
+
+    public JsonNode list(LrRequest req) {
+        Tenant t = gate.tenantWithSecret(req);
+        String event = req.query("event");
+        return Webhooks.listView(webhooks.list(t, event == null ? null : webhooks.event(event)));
+    }
+
+    public JsonNode create(LrRequest req) {
+        Tenant t = gate.tenantWithSecret(req);
+        return Webhooks.view(webhooks.create(t, req.body()));
+    }
+
+    public JsonNode get(LrRequest req) {
+        Tenant t = gate.tenantWithSecret(req);
+        return Webhooks.view(webhooks.get(t, req.pathParam("hookid")));
+    }
+
+    public JsonNode update(LrRequest req) {
+        Tenant t = gate.tenantWithSecret(req);
+        return Webhooks.view(webhooks.update(t, req.pathParam("hookid"), req.body()));
+    }
+
+    /** LoginRadius answers {@code {"isdeleted": true}} here (lower case, as documented). */
+    public JsonNode delete(LrRequest req) {
+        Tenant t = gate.tenantWithSecret(req);
+        req.body();
+        webhooks.delete(t, req.pathParam("hookid"));
+        return Json.object().put("isdeleted", true);
+    }
+
+    public JsonNode events(LrRequest req) {
+        gate.tenantWithSecret(req);
+        ObjectNode o = Json.object();
+        ArrayNode data = o.putArray("Data");
+        WebhookEvents.ALL.forEach(data::add);
+        return o;
+    }
+
+    // ── Legacy API: {"targeturl","event"} ─────────────────────────────────────────────────────────────────────────
+
+    private static String field(JsonNode body, LrRequest req, String name) {
+        JsonNode v = Json.field(body, name);
+        String s = v != null && v.isTextual() ? v.asText() : req.query(name);
+        if (s == null || s.isBlank()) {
+            throw LrError.required(name);
+        }
+        return s;
+    }
+
+    public JsonNode legacySubscribe(LrRequest req) {
+        Tenant t = gate.tenantWithSecret(req);
+        JsonNode body = req.body();
+        ObjectNode create = Json.object().put("Event", field(body, req, "event")).put("TargetUrl", field(body, req, "targeturl"));
+        webhooks.create(t, create);
+        return Responses.posted();
+    }
+
+    public JsonNode legacyList(LrRequest req) {
+        Tenant t = gate.tenantWithSecret(req);
+        String event = req.query("event");
+        ObjectNode o = Json.object();
+        ArrayNode data = o.putArray("Data");
+        for (Webhooks.Webhook w : webhooks.list(t, event == null ? null : webhooks.event(event))) {
+            data.addObject().put("TargetUrl", w.targetUrl()).put("Event", w.event());
+        }
+        return o;
+    }
+
+    public JsonNode legacyUnsubscribe(LrRequest req) {
+        Tenant t = gate.tenantWithSecret(req);
+        JsonNode body = req.body();
+        int n = webhooks.deleteByTarget(t, webhooks.event(field(body, req, "event")), field(body, req, "targeturl"));
+        if (n == 0) {
+            throw LrError.PARAMETER_FORMAT.withDescription("No webhook of this tenant has that event and targeturl.");
+        }
+        return Responses.deleted();
+    }
+
+    public JsonNode legacyTest(LrRequest req) {
+        gate.tenantWithSecret(req);
+        return Json.object().put("IsAllowed", true);
+    }
+}

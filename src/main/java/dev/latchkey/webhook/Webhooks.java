@@ -1,0 +1,258 @@
+package dev.latchkey.webhook;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.latchkey.crypto.Secrets;
+import dev.latchkey.http.ApiException;
+import dev.latchkey.http.LrError;
+import dev.latchkey.json.Json;
+import dev.latchkey.tenant.Tenant;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.regex.Pattern;
+import org.jdbi.v3.core.Jdbi;
+import org.jdbi.v3.core.mapper.RowMapper;
+
+/**
+ * Webhook subscriptions of a tenant (reference §6): the body LoginRadius documents (Event, TargetUrl, Name, Headers,
+ * QueryParams, Authentication Basic or Bearer), validated; credentials for the receiver stored encrypted, shown masked.
+ */
+public final class Webhooks {
+    /** A subscription as stored. */
+    public record Webhook(String id, long tenantId, String event, String targetUrl, String name, ObjectNode headers,
+                          ObjectNode queryParams, String authType, String authUsername, String authSecretSealed,
+                          long createdAt, long modifiedAt) {}
+
+    private static final RowMapper<Webhook> ROW = (rs, ctx) -> new Webhook(rs.getString("id"), rs.getLong("tenant_id"),
+            rs.getString("event"), rs.getString("target_url"), rs.getString("name"), (ObjectNode) Json.parse(rs.getString("headers")),
+            (ObjectNode) Json.parse(rs.getString("query_params")), rs.getString("auth_type"), rs.getString("auth_username"),
+            rs.getString("auth_secret_enc"), rs.getLong("created_at"), rs.getLong("modified_at"));
+    private static final Pattern HEADER_NAME = Pattern.compile("^[!#$%&'*+.^_`|~0-9A-Za-z-]{1,100}$");
+    private static final Set<String> RESERVED_HEADERS = Set.of("host", "content-length", "content-type", "transfer-encoding",
+            "connection", "signature", "x-latchkey-delivery");
+    private static final int MAX_PER_TENANT = 100;
+
+    private final Jdbi jdbi;
+    private final Secrets secrets;
+    private final Clock clock;
+    private final boolean allowPrivateTargets;
+
+    public Webhooks(Jdbi jdbi, Secrets secrets, Clock clock, boolean allowPrivateTargets) {
+        this.jdbi = jdbi;
+        this.secrets = secrets;
+        this.clock = clock;
+        this.allowPrivateTargets = allowPrivateTargets;
+    }
+
+    public List<Webhook> list(Tenant tenant, String event) {
+        return jdbi.withHandle(h -> h.createQuery("SELECT * FROM webhooks WHERE tenant_id = :t"
+                        + (event == null ? "" : " AND event = :e") + " ORDER BY created_at, id")
+                .bind("t", tenant.id()).bind("e", event).map(ROW).list());
+    }
+
+    public Webhook get(Tenant tenant, String id) {
+        return jdbi.withHandle(h -> h.createQuery("SELECT * FROM webhooks WHERE tenant_id = :t AND id = :id")
+                .bind("t", tenant.id()).bind("id", id).map(ROW).findOne())
+                .orElseThrow(() -> LrError.PARAMETER_FORMAT.withDescription("The hookid does not identify a webhook of this tenant."));
+    }
+
+    /** A new subscription from LoginRadius's create body; Event and TargetUrl required. */
+    public Webhook create(Tenant tenant, JsonNode body) {
+        long now = clock.millis();
+        Webhook w = apply(new Webhook(Secrets.guid(), tenant.id(), null, null, null, Json.object(), Json.object(),
+                null, null, null, now, now), body, true);
+        jdbi.useTransaction(h -> {
+            int count = h.createQuery("SELECT COUNT(*) FROM webhooks WHERE tenant_id = :t").bind("t", tenant.id()).mapTo(Integer.class).one();
+            if (count >= MAX_PER_TENANT) {
+                throw ApiException.validation("Event", "A tenant has at most " + MAX_PER_TENANT + " webhooks.");
+            }
+            h.createUpdate("""
+                            INSERT INTO webhooks (id, tenant_id, event, target_url, name, headers, query_params, auth_type,
+                                                  auth_username, auth_secret_enc, created_at, modified_at)
+                            VALUES (:id, :t, :e, :u, :n, :h, :q, :at, :au, :as, :c, :c)""")
+                    .bind("id", w.id()).bind("t", w.tenantId()).bind("e", w.event()).bind("u", w.targetUrl()).bind("n", w.name())
+                    .bind("h", Json.write(w.headers())).bind("q", Json.write(w.queryParams())).bind("at", w.authType())
+                    .bind("au", w.authUsername()).bind("as", w.authSecretSealed()).bind("c", now).execute();
+        });
+        return w;
+    }
+
+    /** Changes the fields the body names. */
+    public Webhook update(Tenant tenant, String id, JsonNode body) {
+        Webhook current = get(tenant, id);
+        Webhook w = apply(current, body, false);
+        long now = clock.millis();
+        jdbi.useHandle(h -> h.createUpdate("""
+                        UPDATE webhooks SET event = :e, target_url = :u, name = :n, headers = :h, query_params = :q, auth_type = :at,
+                               auth_username = :au, auth_secret_enc = :as, modified_at = :now WHERE id = :id AND tenant_id = :t""")
+                .bind("e", w.event()).bind("u", w.targetUrl()).bind("n", w.name()).bind("h", Json.write(w.headers()))
+                .bind("q", Json.write(w.queryParams())).bind("at", w.authType()).bind("au", w.authUsername())
+                .bind("as", w.authSecretSealed()).bind("now", now).bind("id", id).bind("t", tenant.id()).execute());
+        return new Webhook(w.id(), w.tenantId(), w.event(), w.targetUrl(), w.name(), w.headers(), w.queryParams(), w.authType(),
+                w.authUsername(), w.authSecretSealed(), w.createdAt(), now);
+    }
+
+    public void delete(Tenant tenant, String id) {
+        int n = jdbi.withHandle(h -> h.createUpdate("DELETE FROM webhooks WHERE id = :id AND tenant_id = :t")
+                .bind("id", id).bind("t", tenant.id()).execute());
+        if (n != 1) {
+            throw LrError.PARAMETER_FORMAT.withDescription("The hookid does not identify a webhook of this tenant.");
+        }
+    }
+
+    /** The legacy API's delete: every subscription of the tenant to {@code event} at {@code targetUrl}. */
+    public int deleteByTarget(Tenant tenant, String event, String targetUrl) {
+        return jdbi.withHandle(h -> h.createUpdate("DELETE FROM webhooks WHERE tenant_id = :t AND event = :e AND target_url = :u")
+                .bind("t", tenant.id()).bind("e", event).bind("u", targetUrl).execute());
+    }
+
+    public String event(String name) {
+        return WebhookEvents.canonical(name).orElseThrow(() -> ApiException.validation("Event",
+                "Unknown event '" + name + "'; GET /v2/manage/webhook/events lists them."));
+    }
+
+    public String targetUrl(String url) {
+        String problem = TargetUrls.problem(url, allowPrivateTargets);
+        if (problem != null) {
+            throw ApiException.validation("TargetUrl", problem);
+        }
+        return url;
+    }
+
+    private Webhook apply(Webhook w, JsonNode body, boolean creating) {
+        String event = w.event();
+        String url = w.targetUrl();
+        String name = w.name();
+        ObjectNode headers = w.headers();
+        ObjectNode query = w.queryParams();
+        String authType = w.authType();
+        String authUser = w.authUsername();
+        String authSecret = w.authSecretSealed();
+        Iterator<Map.Entry<String, JsonNode>> it = body.fields();
+        while (it.hasNext()) {
+            Map.Entry<String, JsonNode> e = it.next();
+            JsonNode v = e.getValue();
+            switch (e.getKey().toLowerCase(Locale.ROOT)) {
+                case "event" -> event = event(text(v, "Event"));
+                case "targeturl" -> url = targetUrl(text(v, "TargetUrl"));
+                case "name" -> name = v.isNull() ? null : text(v, "Name");
+                case "headers" -> headers = stringMap(v, "Headers", true);
+                case "queryparams" -> query = stringMap(v, "QueryParams", false);
+                case "authentication" -> {
+                    if (v.isNull()) {
+                        authType = null;
+                        authUser = null;
+                        authSecret = null;
+                    } else {
+                        String[] auth = authentication(v);
+                        authType = auth[0];
+                        authUser = auth[1];
+                        authSecret = secrets.encrypt(auth[2]);
+                    }
+                }
+                default -> { } // other keys of LoginRadius's model (SecretName, IsIntegrationWebhook, Id, dates) are not writable
+            }
+        }
+        if (creating && event == null) {
+            throw LrError.required("Event");
+        }
+        if (creating && url == null) {
+            throw LrError.required("TargetUrl");
+        }
+        return new Webhook(w.id(), w.tenantId(), event, url, name, headers, query, authType, authUser, authSecret, w.createdAt(), w.modifiedAt());
+    }
+
+    private static String text(JsonNode v, String field) {
+        if (v == null || !v.isTextual() || v.asText().isBlank() || v.asText().length() > 2048) {
+            throw ApiException.validation(field, "The " + field + " field must be a non-empty string.");
+        }
+        return v.asText().trim();
+    }
+
+    private static ObjectNode stringMap(JsonNode v, String field, boolean headers) {
+        if (v.isNull()) {
+            return Json.object();
+        }
+        if (!v.isObject() || v.size() > 20) {
+            throw ApiException.validation(field, "The " + field + " field must be an object of at most 20 strings.");
+        }
+        ObjectNode out = Json.object();
+        v.fields().forEachRemaining(f -> {
+            String value = f.getValue().isTextual() ? f.getValue().asText() : null;
+            boolean badName = headers && (!HEADER_NAME.matcher(f.getKey()).matches() || RESERVED_HEADERS.contains(f.getKey().toLowerCase(Locale.ROOT)));
+            if (value == null || value.length() > 1000 || value.contains("\r") || value.contains("\n") || badName || f.getKey().isEmpty()) {
+                throw ApiException.validation(field + "." + f.getKey(), "Each " + field + " entry must be a string"
+                        + (headers ? " with a header name that Latchkey does not set itself." : "."));
+            }
+            out.put(f.getKey(), value);
+        });
+        return out;
+    }
+
+    /** [AuthType, username, secret] from {@code {"AuthType":"Basic","BasicAuth":{Username,Password}}} or Bearer. */
+    private static String[] authentication(JsonNode v) {
+        if (!v.isObject()) {
+            throw ApiException.validation("Authentication", "Authentication must be an object.");
+        }
+        String type = Json.field(v, "AuthType") == null ? "" : Json.field(v, "AuthType").asText();
+        if (type.equalsIgnoreCase("Basic")) {
+            JsonNode basic = Json.field(v, "BasicAuth");
+            JsonNode user = Json.field(basic, "Username");
+            JsonNode pass = Json.field(basic, "Password");
+            if (user == null || !user.isTextual() || user.asText().contains(":") || pass == null || !pass.isTextual()) {
+                throw ApiException.validation("Authentication.BasicAuth", "Basic authentication needs BasicAuth.Username (without ':') and BasicAuth.Password.");
+            }
+            return new String[] {"Basic", user.asText(), pass.asText()};
+        }
+        if (type.equalsIgnoreCase("Bearer")) {
+            JsonNode bearer = Json.field(v, "BearerToken");
+            JsonNode token = bearer == null ? Json.field(v, "Token") : Json.field(bearer, "Token");
+            if (token == null || !token.isTextual() || token.asText().isBlank()) {
+                throw ApiException.validation("Authentication.BearerToken", "Bearer authentication needs BearerToken.Token.");
+            }
+            return new String[] {"Bearer", null, token.asText()};
+        }
+        throw ApiException.validation("Authentication.AuthType", "AuthType must be Basic or Bearer.");
+    }
+
+    /** LoginRadius's webhook model; the receiver's credentials masked. */
+    public static ObjectNode view(Webhook w) {
+        ObjectNode o = Json.object();
+        o.put("Id", w.id());
+        o.put("TargetUrl", w.targetUrl());
+        o.put("Event", w.event());
+        o.put("CreatedDate", Instant.ofEpochMilli(w.createdAt()).toString());
+        o.put("LastModifiedDate", Instant.ofEpochMilli(w.modifiedAt()).toString());
+        o.putNull("SecretName");
+        o.put("IsIntegrationWebhook", false);
+        o.put("Name", w.name());
+        o.set("Headers", w.headers());
+        o.set("QueryParams", w.queryParams());
+        if (w.authType() == null) {
+            o.putNull("Authentication");
+        } else if (w.authType().equals("Basic")) {
+            o.putObject("Authentication").put("AuthType", "Basic").putObject("BasicAuth").put("Username", w.authUsername()).put("Password", "********");
+        } else {
+            o.putObject("Authentication").put("AuthType", "Bearer").putObject("BearerToken").put("Token", "********");
+        }
+        return o;
+    }
+
+    public static ObjectNode listView(List<Webhook> hooks) {
+        ObjectNode o = Json.object();
+        ArrayNode data = o.putArray("Data");
+        hooks.forEach(w -> data.add(view(w)));
+        return o;
+    }
+
+    public Optional<String> secret(Webhook w) {
+        return w.authSecretSealed() == null ? Optional.empty() : Optional.of(secrets.decrypt(w.authSecretSealed()));
+    }
+}

@@ -1,0 +1,137 @@
+package dev.latchkey.webhook;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.latchkey.json.Json;
+import dev.latchkey.support.Backend;
+import dev.latchkey.support.TestServer;
+import dev.latchkey.support.TestServer.Reply;
+import dev.latchkey.support.TestServer.TestTenant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** Webhook subscriptions: LoginRadius's /v2/manage/webhook API (singular and plural) and the legacy /api/v2/webhook. */
+class WebhookSubscriptionTest {
+    static TestServer s;
+    static TestTenant t;
+
+    @BeforeAll
+    static void start() {
+        s = new TestServer(Backend.H2);
+        t = s.mfaTenant(false);
+    }
+
+    @AfterAll
+    static void stop() {
+        s.close();
+    }
+
+    private static int code(Reply r) {
+        return r.json().path("ErrorCode").asInt(0);
+    }
+
+    private static List<String> keys(JsonNode n) {
+        List<String> k = new ArrayList<>();
+        n.fieldNames().forEachRemaining(k::add);
+        return k;
+    }
+
+    @Test
+    void createReadUpdateListDelete() {
+        Reply created = t.manage("POST", "/v2/manage/webhook", """
+                {"Event":"login","TargetUrl":"http://127.0.0.1:9/hook","Name":"Sync","Headers":{"X-Team":"blue"},
+                 "QueryParams":{"source":"latchkey"},"Authentication":{"AuthType":"Basic","BasicAuth":{"Username":"u","Password":"p@ss"}}}""");
+        assertThat(created.status()).as(created.raw()).isEqualTo(200);
+        JsonNode w = created.json();
+        assertThat(keys(w)).containsExactly("Id", "TargetUrl", "Event", "CreatedDate", "LastModifiedDate", "SecretName",
+                "IsIntegrationWebhook", "Name", "Headers", "QueryParams", "Authentication");
+        assertThat(w.get("Event").asText()).isEqualTo("Login");
+        assertThat(w.get("Authentication")).isEqualTo(Json.parse("{\"AuthType\":\"Basic\",\"BasicAuth\":{\"Username\":\"u\",\"Password\":\"********\"}}"));
+        assertThat(created.raw()).doesNotContain("p@ss");
+        String id = w.get("Id").asText();
+
+        // The plural path the Node SDK uses sees the same subscription.
+        Reply got = t.manage("GET", "/v2/manage/webhooks/" + id, null);
+        assertThat(got.json()).isEqualTo(w);
+        Reply updated = t.manage("PUT", "/v2/manage/webhook/" + id,
+                "{\"TargetUrl\":\"https://127.0.0.1:8443/h\",\"Authentication\":{\"AuthType\":\"Bearer\",\"BearerToken\":{\"Token\":\"tkn\"}}}");
+        assertThat(updated.status()).as(updated.raw()).isEqualTo(200);
+        assertThat(updated.json().get("TargetUrl").asText()).isEqualTo("https://127.0.0.1:8443/h");
+        assertThat(updated.json().get("Name").asText()).isEqualTo("Sync");
+        assertThat(updated.json().get("Authentication")).isEqualTo(Json.parse("{\"AuthType\":\"Bearer\",\"BearerToken\":{\"Token\":\"********\"}}"));
+
+        t.manage("POST", "/v2/manage/webhooks", "{\"Event\":\"Register\",\"TargetUrl\":\"http://127.0.0.1:9/r\"}");
+        assertThat(t.manage("GET", "/v2/manage/webhook", null).json().get("Data")).hasSize(2);
+        assertThat(t.manage("GET", "/v2/manage/webhook?event=LOGIN", null).json().get("Data")).hasSize(1);
+
+        Reply deleted = s.send("DELETE", "/v2/manage/webhook/" + id + "?apikey=" + t.apiKey(), "{}", "X-LoginRadius-ApiSecret", t.apiSecret());
+        assertThat(deleted.json()).isEqualTo(Json.parse("{\"isdeleted\":true}"));
+        assertThat(code(t.manage("GET", "/v2/manage/webhook/" + id, null))).isEqualTo(908);
+        assertThat(code(t.manage("DELETE", "/v2/manage/webhook/" + id, "{}"))).isEqualTo(908);
+    }
+
+    @Test
+    void eventsAndTheLegacyApi() {
+        Reply events = t.manage("GET", "/v2/manage/webhook/events", null);
+        assertThat(events.status()).isEqualTo(200);
+        assertThat(events.json().get("Data")).hasSize(31);
+        assertThat(events.json().get("Data").get(0).asText()).isEqualTo("Login");
+
+        TestTenant legacy = s.mfaTenant(false);
+        assertThat(legacy.manage("POST", "/api/v2/webhook", "{\"targeturl\":\"http://127.0.0.1:9/old\",\"event\":\"UpdateProfile\"}").json())
+                .isEqualTo(Json.parse("{\"IsPosted\":true}"));
+        assertThat(legacy.manage("GET", "/api/v2/webhook?event=updateprofile", null).json())
+                .isEqualTo(Json.parse("{\"Data\":[{\"TargetUrl\":\"http://127.0.0.1:9/old\",\"Event\":\"UpdateProfile\"}]}"));
+        assertThat(legacy.manage("GET", "/api/v2/webhook/test", null).json()).isEqualTo(Json.parse("{\"IsAllowed\":true}"));
+        assertThat(legacy.manage("DELETE", "/api/v2/webhook", "{\"targeturl\":\"http://127.0.0.1:9/old\",\"event\":\"UpdateProfile\"}").json())
+                .isEqualTo(Json.parse("{\"IsDeleted\":true}"));
+        assertThat(code(legacy.manage("DELETE", "/api/v2/webhook", "{\"targeturl\":\"http://127.0.0.1:9/old\",\"event\":\"UpdateProfile\"}")))
+                .isEqualTo(908);
+    }
+
+    @Test
+    void badInputs() {
+        String[][] cases = {
+            {"{\"TargetUrl\":\"http://127.0.0.1:9/x\"}", "908", null},
+            {"{\"Event\":\"Login\"}", "908", null},
+            {"{\"Event\":\"Logn\",\"TargetUrl\":\"http://127.0.0.1:9/x\"}", "1134", "Event"},
+            {"{\"Event\":\"Login\",\"TargetUrl\":\"ftp://example.com/x\"}", "1134", "TargetUrl"},
+            {"{\"Event\":\"Login\",\"TargetUrl\":\"http://user:pw@example.com/x\"}", "1134", "TargetUrl"},
+            {"{\"Event\":\"Login\",\"TargetUrl\":\"not a url\"}", "1134", "TargetUrl"},
+            {"{\"Event\":\"Login\",\"TargetUrl\":\"http://127.0.0.1:9/x\",\"Headers\":{\"Signature\":\"forged\"}}", "1134", "Headers.Signature"},
+            {"{\"Event\":\"Login\",\"TargetUrl\":\"http://127.0.0.1:9/x\",\"Headers\":{\"X-A\":\"a\\r\\nX-B: b\"}}", "1134", "Headers.X-A"},
+            {"{\"Event\":\"Login\",\"TargetUrl\":\"http://127.0.0.1:9/x\",\"Authentication\":{\"AuthType\":\"Digest\"}}", "1134", "Authentication.AuthType"},
+            {"{\"Event\":\"Login\",\"TargetUrl\":\"http://127.0.0.1:9/x\",\"Authentication\":{\"AuthType\":\"Basic\",\"BasicAuth\":{\"Username\":\"a:b\",\"Password\":\"p\"}}}", "1134", "Authentication.BasicAuth"},
+            {"{\"Event\": 5, \"TargetUrl\":\"http://127.0.0.1:9/x\"}", "1134", "Event"},
+        };
+        for (String[] c : cases) {
+            Reply r = t.manage("POST", "/v2/manage/webhook", c[0]);
+            assertThat(code(r)).as(c[0] + " → " + r.raw()).isEqualTo(Integer.parseInt(c[1]));
+            assertThat(r.status()).isLessThan(500);
+            if (c[2] != null) {
+                assertThat(r.json().get("Errors").get(0).get("FieldName").asText()).as(c[0]).isEqualTo(c[2]);
+            }
+        }
+        assertThat(code(t.manage("POST", "/v2/manage/webhook", "{\"Event\":"))).isEqualTo(965);
+        assertThat(code(s.send("GET", "/v2/manage/webhook?apikey=" + t.apiKey(), null))).isEqualTo(923);
+        assertThat(code(s.send("GET", "/v2/manage/webhook?apikey=" + t.apiKey() + "&apisecret=" + UUID.randomUUID(), null))).isEqualTo(902);
+        assertThat(code(s.send("GET", "/v2/manage/webhook?apiKey=" + UUID.randomUUID() + "&apiSecret=" + t.apiSecret(), null))).isEqualTo(901);
+        assertThat(code(s.send("GET", "/v2/manage/webhook", null))).isEqualTo(908);
+    }
+
+    @Test
+    void privateTargetsAreRefusedUnlessTheOperatorAllowsThem() {
+        assertThat(TargetUrls.problem("http://127.0.0.1:8080/h", false)).contains("private or loopback");
+        assertThat(TargetUrls.problem("http://10.1.2.3/h", false)).contains("private or loopback");
+        assertThat(TargetUrls.problem("http://192.168.1.1/h", false)).contains("private or loopback");
+        assertThat(TargetUrls.problem("http://[::1]/h", false)).contains("private or loopback");
+        assertThat(TargetUrls.problem("http://169.254.169.254/latest", false)).contains("private or loopback");
+        assertThat(TargetUrls.problem("http://8.8.8.8/h", false)).isNull();
+        assertThat(TargetUrls.problem("http://127.0.0.1:8080/h", true)).isNull();
+    }
+}
