@@ -50,6 +50,10 @@ final class ServeCommand implements Callable<Integer> {
             description = "Let tenants subscribe webhooks to loopback and private-network addresses (LATCHKEY_WEBHOOKS_ALLOW_PRIVATE_TARGETS). Default: ${DEFAULT-VALUE}.")
     boolean webhooksAllowPrivateTargets;
 
+    @Option(names = "--webhook-retry-hours", defaultValue = "${env:LATCHKEY_WEBHOOK_RETRY_HOURS:-24}",
+            description = "How long an undelivered webhook event is retried before it is marked failed (LATCHKEY_WEBHOOK_RETRY_HOURS). Default: ${DEFAULT-VALUE}.")
+    int webhookRetryHours;
+
     private PasswordHasher.Params hashing() {
         switch (passwordHashing.toLowerCase(java.util.Locale.ROOT)) {
             case "owasp":
@@ -73,7 +77,8 @@ final class ServeCommand implements Callable<Integer> {
         PasswordHasher.Params params = hashing();
         String secret = secretKey != null ? secretKey : LatchkeyServer.secretKeyFromDataDir(dataDir);
         ServerConfig cfg = new ServerConfig(host, port, dataDir, blankToNull(dbUrl), blankToNull(dbUser), blankToNull(dbPassword),
-                blankToNull(adminKey), secret, dbPoolSize, params, webhooksAllowPrivateTargets);
+                blankToNull(adminKey), secret, dbPoolSize, params, webhooksAllowPrivateTargets,
+                ServerConfig.DEFAULT_WEBHOOK_BACKOFF_MILLIS, Math.max(1, webhookRetryHours) * 3_600_000L);
         returnMemoryWhenIdle();
         LatchkeyServer server = LatchkeyServer.start(cfg);
         Runtime.getRuntime().addShutdownHook(new Thread(server::close, "latchkey-shutdown"));

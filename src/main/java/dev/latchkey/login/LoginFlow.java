@@ -47,16 +47,18 @@ public final class LoginFlow {
     private final Tokens tokens;
     private final PasswordHasher hasher;
     private final List<SecondFactor> factors;
+    private final dev.latchkey.webhook.WebhookOutbox outbox;
     private final Clock clock;
 
     public LoginFlow(Jdbi jdbi, AccountStore accounts, SecondFactorChallenges challenges, Tokens tokens,
-                     PasswordHasher hasher, List<SecondFactor> factors, Clock clock) {
+                     PasswordHasher hasher, List<SecondFactor> factors, dev.latchkey.webhook.WebhookOutbox outbox, Clock clock) {
         this.jdbi = jdbi;
         this.accounts = accounts;
         this.challenges = challenges;
         this.tokens = tokens;
         this.hasher = hasher;
         this.factors = List.copyOf(factors);
+        this.outbox = outbox;
         this.clock = clock;
     }
 
@@ -302,7 +304,9 @@ public final class LoginFlow {
         int logins = h.createQuery("SELECT no_of_logins FROM accounts WHERE uid = :uid").bind("uid", account.uid()).mapTo(Integer.class).one();
         Account loggedIn = new Account(base.uid(), base.tenantId(), base.profile(), base.passwordHash(), base.active(),
                 base.emailVerified(), logins, now, base.passwordChangedAt(), 0, 0, null, base.createdAt(), base.modifiedAt());
-        return loginResponse(ProfileSchema.render(loggedIn, now), issued);
+        ObjectNode profile = ProfileSchema.render(loggedIn, now);
+        outbox.enqueue(h, tenant, "Login", profile, ctx.preventWebhook(), now);
+        return loginResponse(profile, issued);
     }
 
 

@@ -23,6 +23,8 @@ import dev.latchkey.login.SecondFactorChallenges;
 import dev.latchkey.store.Database;
 import dev.latchkey.tenant.TenantStore;
 import dev.latchkey.webhook.WebhookApi;
+import dev.latchkey.webhook.WebhookDispatcher;
+import dev.latchkey.webhook.WebhookOutbox;
 import dev.latchkey.webhook.Webhooks;
 import dev.latchkey.tenant.Tenants;
 import dev.latchkey.token.Tokens;
@@ -45,9 +47,12 @@ public final class LatchkeyServer implements AutoCloseable {
 
     private final java.util.concurrent.ScheduledExecutorService idle;
 
-    private LatchkeyServer(Database db, HttpServer http, Bootstrap.Result bootstrap) {
+    private final WebhookDispatcher dispatcher;
+
+    private LatchkeyServer(Database db, HttpServer http, WebhookDispatcher dispatcher, Bootstrap.Result bootstrap) {
         this.db = db;
         this.http = http;
+        this.dispatcher = dispatcher;
         this.bootstrap = bootstrap;
         this.idle = java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "latchkey-idle");
@@ -105,7 +110,7 @@ public final class LatchkeyServer implements AutoCloseable {
             BackupCodes backupCodes = new BackupCodes(db.jdbi(), secrets, clock);
             Passkeys passkeys = new Passkeys(db.jdbi(), accountStore, clock);
             LoginFlow flow = new LoginFlow(db.jdbi(), accountStore, new SecondFactorChallenges(secrets), tokens, hasher,
-                    List.of(backupCodes, passkeys), clock);
+                    List.of(backupCodes, passkeys), new WebhookOutbox(), clock);
             TenantGate gate = new TenantGate(tenantStore, secrets, clock);
             AccessGate access = new AccessGate(gate, tokens, accounts);
 
@@ -123,9 +128,11 @@ public final class LatchkeyServer implements AutoCloseable {
                         return Json.object().put("Status", "ready");
                     });
             HttpServer http = new HttpServer(cfg.host(), cfg.port(), routes).start();
+            WebhookDispatcher dispatcher = new WebhookDispatcher(db.jdbi(), secrets, clock, cfg.webhookBackoffMillis(),
+                    cfg.webhookRetryForMillis()).start();
             LOG.info("Latchkey serving on http://{}:{} ({} store, Argon2id {})", cfg.host(), http.port(),
                     db.isH2() ? "H2 " + cfg.dataDir().toAbsolutePath() : "PostgreSQL", hasher.params());
-            return new LatchkeyServer(db, http, boot);
+            return new LatchkeyServer(db, http, dispatcher, boot);
         } catch (RuntimeException e) {
             db.close();
             throw e;
@@ -171,6 +178,7 @@ public final class LatchkeyServer implements AutoCloseable {
     public void close() {
         idle.shutdownNow();
         http.stop();
+        dispatcher.close();
         db.close();
     }
 }

@@ -60,7 +60,7 @@ public final class TestServer implements AutoCloseable {
             this.pgUrl = sharedPgUrl != null ? sharedPgUrl : backend == Backend.POSTGRES ? Backend.freshPostgresSchema() : null;
             ServerConfig cfg = new ServerConfig("127.0.0.1", 0, dir, pgUrl,
                     pgUrl == null ? null : Backend.PG_USER, pgUrl == null ? null : Backend.PG_PASSWORD,
-                    ADMIN_KEY, SECRET_KEY, 8, hashing, true);
+                    ADMIN_KEY, SECRET_KEY, 8, hashing, true, 100, 60_000);
             this.server = LatchkeyServer.start(cfg, clock);
             this.base = "http://127.0.0.1:" + server.port();
         } catch (IOException e) {

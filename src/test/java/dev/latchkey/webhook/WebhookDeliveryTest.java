@@ -1,0 +1,146 @@
+package dev.latchkey.webhook;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.sun.net.httpserver.HttpServer;
+import dev.latchkey.json.Json;
+import dev.latchkey.support.Backend;
+import dev.latchkey.support.TestServer;
+import dev.latchkey.support.TestServer.Reply;
+import dev.latchkey.support.TestServer.TestTenant;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** Login events delivered over real HTTP to a receiver on loopback: payload, signature, suppression, retries. */
+class WebhookDeliveryTest {
+    static TestServer s;
+    static HttpServer receiver;
+    static final List<Received> received = Collections.synchronizedList(new ArrayList<>());
+    /** How many requests to /flaky fail with 500 before it answers 200. */
+    static final AtomicInteger failuresLeft = new AtomicInteger();
+
+    record Received(String path, String query, Map<String, List<String>> headers, String body) {}
+
+    @BeforeAll
+    static void start() throws Exception {
+        s = new TestServer(Backend.H2);
+        receiver = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        receiver.createContext("/", ex -> {
+            String body = new String(ex.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
+            int status = 200;
+            if (ex.getRequestURI().getPath().equals("/flaky") && failuresLeft.getAndDecrement() > 0) {
+                status = 500;
+            }
+            received.add(new Received(ex.getRequestURI().getPath(), ex.getRequestURI().getQuery(), Map.copyOf(ex.getRequestHeaders()), body));
+            ex.sendResponseHeaders(status, -1);
+            ex.close();
+        });
+        receiver.start();
+    }
+
+    @AfterAll
+    static void stop() {
+        receiver.stop(0);
+        s.close();
+    }
+
+    private static String url(String path) {
+        return "http://127.0.0.1:" + receiver.getAddress().getPort() + path;
+    }
+
+    private static List<Received> waitFor(String path, int count) throws InterruptedException {
+        long deadline = System.currentTimeMillis() + 15_000;
+        while (System.currentTimeMillis() < deadline) {
+            List<Received> got;
+            synchronized (received) {
+                got = received.stream().filter(r -> r.path().equals(path)).toList();
+            }
+            if (got.size() >= count) {
+                return got;
+            }
+            Thread.sleep(50);
+        }
+        throw new AssertionError("no " + count + " deliveries to " + path + "; got " + received);
+    }
+
+    @Test
+    void aLoginIsDeliveredSignedWithTheDocumentedPayload() throws Exception {
+        TestTenant t = s.mfaTenant(false);
+        Reply hook = t.manage("POST", "/v2/manage/webhook", "{\"Event\":\"Login\",\"TargetUrl\":\"" + url("/login") + "\","
+                + "\"Headers\":{\"X-Team\":\"blue\"},\"QueryParams\":{\"src\":\"latchkey\"},"
+                + "\"Authentication\":{\"AuthType\":\"Basic\",\"BasicAuth\":{\"Username\":\"hook\",\"Password\":\"s3cret\"}}}");
+        String uid = t.account("hooked@example.com", "hooked-password");
+        assertThat(t.login("hooked@example.com", "hooked-password").status()).isEqualTo(200);
+
+        Received r = waitFor("/login", 1).get(0);
+        JsonNode payload = Json.parse(r.body());
+        List<String> keys = new ArrayList<>();
+        payload.fieldNames().forEachRemaining(keys::add);
+        assertThat(keys).containsExactly("HookName", "Time", "HookId", "Data");
+        assertThat(payload.get("HookName").asText()).isEqualTo("login");
+        assertThat(payload.get("HookId").asText()).isEqualTo(hook.json().get("Id").asText());
+        assertThat(payload.get("Time").asText()).matches("\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\dZ");
+        assertThat(payload.get("Data").get("Uid").asText()).isEqualTo(uid);
+        assertThat(payload.get("Data").get("NoOfLogins").asInt()).isEqualTo(1);
+        // signature = upper-case hex HMAC-SHA256 of the raw body, keyed with the tenant's API secret.
+        assertThat(r.headers().get("Signature").get(0)).isEqualTo(WebhookDispatcher.sign(t.apiSecret(), r.body().getBytes(StandardCharsets.UTF_8)));
+        assertThat(r.headers().get("Signature").get(0)).matches("[0-9A-F]{64}");
+        assertThat(r.headers().get("X-latchkey-delivery").get(0)).matches("[0-9a-f-]{36}");
+        assertThat(r.headers().get("X-team").get(0)).isEqualTo("blue");
+        assertThat(r.headers().get("Authorization").get(0)).isEqualTo("Basic aG9vazpzM2NyZXQ=");
+        assertThat(r.query()).isEqualTo("src=latchkey");
+    }
+
+    @Test
+    void suppressionByQueryAndHeaderTheHeaderWinning() throws Exception {
+        TestTenant t = s.mfaTenant(false);
+        t.manage("POST", "/v2/manage/webhook", "{\"Event\":\"Login\",\"TargetUrl\":\"" + url("/quiet") + "\"}");
+        t.account("quiet@example.com", "quiet-password");
+        String body = "{\"email\":\"quiet@example.com\",\"password\":\"quiet-password\"}";
+        assertThat(s.send("POST", "/identity/v2/auth/login/2fa?apikey=" + t.apiKey() + "&prevent_webhook=true", body).status()).isEqualTo(200);
+        assertThat(s.send("POST", "/identity/v2/auth/login/2fa?apikey=" + t.apiKey(), body, "X-PreventWebhook", "true").status()).isEqualTo(200);
+        // Header false beats query true: this one is delivered, and it is the only one.
+        assertThat(s.send("POST", "/identity/v2/auth/login/2fa?apikey=" + t.apiKey() + "&prevent_webhook=true", body,
+                "X-PreventWebhook", "false").status()).isEqualTo(200);
+        List<Received> got = waitFor("/quiet", 1);
+        Thread.sleep(1000);
+        synchronized (received) {
+            got = received.stream().filter(r -> r.path().equals("/quiet")).toList();
+        }
+        assertThat(got).hasSize(1);
+        assertThat(Json.parse(got.get(0).body()).get("Data").get("NoOfLogins").asInt()).isEqualTo(3);
+    }
+
+    @Test
+    void aReceiverThatFailsThreeTimesGetsTheEventOnceMore() throws Exception {
+        TestTenant t = s.mfaTenant(false);
+        t.manage("POST", "/v2/manage/webhook", "{\"Event\":\"Login\",\"TargetUrl\":\"" + url("/flaky") + "\"}");
+        t.account("flaky@example.com", "flaky-password");
+        failuresLeft.set(3);
+        assertThat(t.login("flaky@example.com", "flaky-password").status()).isEqualTo(200);
+        waitFor("/flaky", 4);
+        Thread.sleep(1500);
+        List<Received> got;
+        synchronized (received) {
+            got = received.stream().filter(r -> r.path().equals("/flaky")).toList();
+        }
+        String delivery = got.get(0).headers().get("X-latchkey-delivery").get(0);
+        assertThat(got).hasSize(4);
+        // The same delivery each time: same id, same signed body.
+        assertThat(got.stream().map(r -> r.headers().get("X-latchkey-delivery").get(0)).distinct()).hasSize(1);
+        assertThat(got.stream().map(Received::body).distinct()).hasSize(1);
+        String status = s.server.jdbi().withHandle(h -> h.createQuery(
+                "SELECT status FROM webhook_outbox WHERE id = :id").bind("id", delivery)
+                .mapTo(String.class).one());
+        assertThat(status).isEqualTo("delivered");
+    }
+}
