@@ -19,16 +19,23 @@ public final class Accounts {
     private final Jdbi jdbi;
     private final AccountStore store;
     private final PasswordHasher hasher;
+    private final dev.latchkey.webhook.WebhookOutbox outbox;
     private final Clock clock;
 
-    public Accounts(Jdbi jdbi, AccountStore store, PasswordHasher hasher, Clock clock) {
+    public Accounts(Jdbi jdbi, AccountStore store, PasswordHasher hasher, dev.latchkey.webhook.WebhookOutbox outbox, Clock clock) {
         this.jdbi = jdbi;
         this.store = store;
         this.hasher = hasher;
+        this.outbox = outbox;
         this.clock = clock;
     }
 
     public Account create(Tenant tenant, JsonNode body) {
+        return create(tenant, body, true);
+    }
+
+    /** Creates an account; fires CreateTraditionalAccount unless {@code notify} is false (the request suppressed webhooks). */
+    public Account create(Tenant tenant, JsonNode body, boolean notify) {
         ObjectNode profile = Json.object();
         ProfileSchema.merge(profile, body);
         List<String[]> ids = ProfileSchema.identifiers(profile);
@@ -45,6 +52,7 @@ public final class Accounts {
             jdbi.useTransaction(h -> {
                 rejectTaken(store.takenIdentifier(h, tenant.id(), null, ids));
                 store.insert(h, account, ids);
+                outbox.enqueue(h, tenant, "CreateTraditionalAccount", ProfileSchema.render(account, now), !notify, now);
             });
         } catch (UnableToExecuteStatementException e) {
             // Another node inserted the same identifier between our check and our insert.
@@ -58,6 +66,11 @@ public final class Accounts {
     }
 
     public Account update(Tenant tenant, String uid, JsonNode body) {
+        return update(tenant, uid, body, true);
+    }
+
+    /** Updates; fires UpdateProfile, and BlockAccount when IsActive turns false, unless suppressed. */
+    public Account update(Tenant tenant, String uid, JsonNode body, boolean notify) {
         long now = clock.millis();
         try {
             return jdbi.inTransaction(h -> {
@@ -76,6 +89,11 @@ public final class Accounts {
                         current.noOfLogins(), current.lastLoginAt(), password == null ? current.passwordChangedAt() : now,
                         current.passwordFailures(), current.secondFactorFailures(), current.lockedUntil(), current.createdAt(), now);
                 store.updateProfile(h, next, ids, now);
+                ObjectNode rendered = ProfileSchema.render(next, now);
+                outbox.enqueue(h, tenant, "UpdateProfile", rendered, !notify, now);
+                if (current.active() && !next.active()) {
+                    outbox.enqueue(h, tenant, "BlockAccount", rendered, !notify, now);
+                }
                 return next;
             });
         } catch (UnableToExecuteStatementException e) {
@@ -84,9 +102,19 @@ public final class Accounts {
     }
 
     public void delete(Tenant tenant, String uid) {
-        if (!jdbi.withHandle(h -> store.delete(h, tenant.id(), uid))) {
-            throw LrError.USER_NOT_FOUND.error();
-        }
+        delete(tenant, uid, true);
+    }
+
+    /** Deletes; fires DeleteAccount with the profile as it was, unless suppressed. */
+    public void delete(Tenant tenant, String uid, boolean notify) {
+        long now = clock.millis();
+        jdbi.useTransaction(h -> {
+            Account gone = store.byUid(h, tenant.id(), uid).orElseThrow(LrError.USER_NOT_FOUND::error);
+            if (!store.delete(h, tenant.id(), uid)) {
+                throw LrError.USER_NOT_FOUND.error();
+            }
+            outbox.enqueue(h, tenant, "DeleteAccount", ProfileSchema.render(gone, now), !notify, now);
+        });
     }
 
     private static void rejectTaken(Optional<String> kind) {

@@ -21,7 +21,7 @@ public final class ManageAccountApi {
     public JsonNode create(LrRequest req) {
         Tenant tenant = gate.tenantWithSecret(req);
         req.fields();
-        return Responses.profile(req, ProfileSchema.render(accounts.create(tenant, req.body()), clock.millis()));
+        return Responses.profile(req, ProfileSchema.render(accounts.create(tenant, req.body(), !req.preventWebhook()), clock.millis()));
     }
 
     public JsonNode get(LrRequest req) {
@@ -33,13 +33,13 @@ public final class ManageAccountApi {
     public JsonNode update(LrRequest req) {
         Tenant tenant = gate.tenantWithSecret(req);
         req.fields();
-        return Responses.profile(req, ProfileSchema.render(accounts.update(tenant, req.pathParam("uid"), req.body()), clock.millis()));
+        return Responses.profile(req, ProfileSchema.render(accounts.update(tenant, req.pathParam("uid"), req.body(), !req.preventWebhook()), clock.millis()));
     }
 
     public JsonNode delete(LrRequest req) {
         Tenant tenant = gate.tenantWithSecret(req);
         req.body(); // LoginRadius clients send a body on DELETE; it must at least be JSON
-        accounts.delete(tenant, req.pathParam("uid"));
+        accounts.delete(tenant, req.pathParam("uid"), !req.preventWebhook());
         return Responses.deleted();
     }
 }

@@ -105,12 +105,13 @@ public final class LatchkeyServer implements AutoCloseable {
             Bootstrap.Result boot = Bootstrap.run(db.jdbi(), secrets, tenants, cfg.adminKey());
 
             AccountStore accountStore = new AccountStore();
-            Accounts accounts = new Accounts(db.jdbi(), accountStore, hasher, clock);
+            WebhookOutbox outbox = new WebhookOutbox();
+            Accounts accounts = new Accounts(db.jdbi(), accountStore, hasher, outbox, clock);
             Tokens tokens = new Tokens(db.jdbi(), secrets, clock);
-            BackupCodes backupCodes = new BackupCodes(db.jdbi(), secrets, clock);
-            Passkeys passkeys = new Passkeys(db.jdbi(), accountStore, clock);
+            BackupCodes backupCodes = new BackupCodes(db.jdbi(), secrets, outbox, clock);
+            Passkeys passkeys = new Passkeys(db.jdbi(), accountStore, outbox, clock);
             LoginFlow flow = new LoginFlow(db.jdbi(), accountStore, new SecondFactorChallenges(secrets), tokens, hasher,
-                    List.of(backupCodes, passkeys), new WebhookOutbox(), clock);
+                    List.of(backupCodes, passkeys), outbox, clock);
             TenantGate gate = new TenantGate(tenantStore, secrets, clock);
             AccessGate access = new AccessGate(gate, tokens, accounts);
 

@@ -4,7 +4,10 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 
-/** The events a webhook can subscribe to: LoginRadius's list (reference §6), matched case-insensitively. */
+/**
+ * The events a webhook can subscribe to: LoginRadius's 31 (reference §6) and four of Latchkey's for second-factor
+ * changes, matched case-insensitively.
+ */
 public final class WebhookEvents {
     public static final List<String> ALL = List.of(
             "Login", "Register", "UpdateProfile", "ResetPassword", "ChangePassword", "EmailVerification", "AddEmail",
@@ -12,7 +15,9 @@ public final class WebhookEvents {
             "UnassignRoles", "SetPassword", "LinkAccount", "UnlinkAccount", "UpdatePhoneId", "VerifyPhoneNumber",
             "InvalidateEmailVerification", "RemoveRoleContext", "CreateCustomObject", "UpdateCustomObject",
             "DeleteCustomObject", "InvalidatePhoneVerification", "RemovePhoneId", "ConsentProfileUpdate", "SetPIN",
-            "ResetPIN", "ChangePIN", "UpdateUid");
+            "ResetPIN", "ChangePIN", "UpdateUid",
+            // Latchkey's own, for changes to second factors (LoginRadius has no MFA event):
+            "BackupCodesGenerated", "BackupCodesReset", "PasskeyAdded", "PasskeyRemoved");
 
     private WebhookEvents() {}
 

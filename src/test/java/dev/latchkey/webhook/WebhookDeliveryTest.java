@@ -121,6 +121,45 @@ class WebhookDeliveryTest {
     }
 
     @Test
+    void accountAndSecondFactorChangesFireTheirEvents() throws Exception {
+        TestTenant t = s.tenant("{\"TwoFactorAuthentication\":{\"IsEnabled\":true},"
+                + "\"PassKeysConfig\":{\"IsEnabled\":true,\"RPID\":\"localhost\",\"RPOrigins\":[\"http://localhost:8080\"]}}");
+        List<String> events = List.of("CreateTraditionalAccount", "UpdateProfile", "BlockAccount", "DeleteAccount",
+                "BackupCodesGenerated", "BackupCodesReset", "PasskeyAdded", "PasskeyRemoved");
+        for (String e : events) {
+            t.manage("POST", "/v2/manage/webhook", "{\"Event\":\"" + e + "\",\"TargetUrl\":\"" + url("/events/" + e) + "\"}");
+        }
+        // Suppressed: no CreateTraditionalAccount for this one.
+        assertThat(s.send("POST", "/identity/v2/manage/account?apikey=" + t.apiKey() + "&apisecret=" + t.apiSecret() + "&prevent_webhook=true",
+                "{\"UserName\":\"silent\"}").status()).isEqualTo(200);
+        String uid = t.account("events@example.com", "events-password");
+        t.manage("PUT", "/identity/v2/manage/account/" + uid, "{\"LastName\":\"Changed\"}");
+        String access = t.login("events@example.com", "events-password").json().get("access_token").asText();
+        s.get("/identity/v2/auth/account/2fa/backupcode?apikey=" + t.apiKey(), "Authorization", "Bearer " + access);
+        s.get("/identity/v2/auth/account/2fa/backupcode/reset?apikey=" + t.apiKey(), "Authorization", "Bearer " + access);
+        dev.latchkey.support.PasskeyEmulator pk = new dev.latchkey.support.PasskeyEmulator("http://localhost:8080");
+        JsonNode begin = s.get("/identity/v2/auth/account/2fa/register/passkey/begin?apikey=" + t.apiKey(), "Authorization", "Bearer " + access).json();
+        assertThat(s.send("POST", "/identity/v2/auth/account/2fa/register/passkey/finish?apikey=" + t.apiKey(),
+                Json.write(pk.register(begin.get("RegisterBeginCredential").get("publicKey"))), "Authorization", "Bearer " + access).status()).isEqualTo(200);
+        assertThat(s.send("DELETE", "/identity/v2/auth/account/2fa/authenticator/passkey?apikey=" + t.apiKey(), "{}",
+                "Authorization", "Bearer " + access).status()).isEqualTo(200);
+        t.manage("PUT", "/identity/v2/manage/account/" + uid, "{\"IsActive\":false}");
+        t.manage("DELETE", "/identity/v2/manage/account/" + uid, "{}");
+
+        for (String e : events) {
+            Received r = waitFor("/events/" + e, 1).get(0);
+            JsonNode payload = Json.parse(r.body());
+            assertThat(payload.get("HookName").asText()).as(e).isEqualTo(e.toLowerCase(java.util.Locale.ROOT));
+            assertThat(payload.get("Data").get("Uid").asText()).as(e).isEqualTo(uid);
+        }
+        Thread.sleep(500);
+        synchronized (received) {
+            assertThat(received.stream().filter(r -> r.path().equals("/events/CreateTraditionalAccount"))).hasSize(1);
+            assertThat(received.stream().filter(r -> r.path().equals("/events/UpdateProfile"))).hasSize(2);
+        }
+    }
+
+    @Test
     void aReceiverThatFailsThreeTimesGetsTheEventOnceMore() throws Exception {
         TestTenant t = s.mfaTenant(false);
         t.manage("POST", "/v2/manage/webhook", "{\"Event\":\"Login\",\"TargetUrl\":\"" + url("/flaky") + "\"}");

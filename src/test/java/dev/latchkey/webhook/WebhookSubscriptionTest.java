@@ -79,7 +79,7 @@ class WebhookSubscriptionTest {
     void eventsAndTheLegacyApi() {
         Reply events = t.manage("GET", "/v2/manage/webhook/events", null);
         assertThat(events.status()).isEqualTo(200);
-        assertThat(events.json().get("Data")).hasSize(31);
+        assertThat(events.json().get("Data")).hasSize(35);
         assertThat(events.json().get("Data").get(0).asText()).isEqualTo("Login");
 
         TestTenant legacy = s.mfaTenant(false);

@@ -67,7 +67,7 @@ public final class BackupCodeApi {
 
     private JsonNode forUser(LrRequest req, boolean reset) {
         AccessGate.SignedIn caller = access.signedIn(req);
-        return issue(caller.tenant(), caller.account(), reset);
+        return issue(req, caller.tenant(), caller.account(), reset);
     }
 
     public JsonNode generateByUid(LrRequest req) {
@@ -80,13 +80,13 @@ public final class BackupCodeApi {
 
     private JsonNode byUid(LrRequest req, boolean reset) {
         Tenant tenant = gate.tenantWithSecret(req);
-        return issue(tenant, accounts.get(tenant, req.requiredQuery("uid")), reset);
+        return issue(req, tenant, accounts.get(tenant, req.requiredQuery("uid")), reset);
     }
 
-    private JsonNode issue(Tenant tenant, Account account, boolean reset) {
+    private JsonNode issue(LrRequest req, Tenant tenant, Account account, boolean reset) {
         if (!tenant.mfaEnabled()) {
             throw LrError.MFA_NOT_ENABLED.error();
         }
-        return Responses.backupCodes(codes.generate(account, reset));
+        return Responses.backupCodes(codes.generate(tenant, account, reset, !req.preventWebhook()));
     }
 }

@@ -22,11 +22,13 @@ public final class BackupCodes implements SecondFactor {
 
     private final Jdbi jdbi;
     private final Secrets secrets;
+    private final dev.latchkey.webhook.WebhookOutbox outbox;
     private final Clock clock;
 
-    public BackupCodes(Jdbi jdbi, Secrets secrets, Clock clock) {
+    public BackupCodes(Jdbi jdbi, Secrets secrets, dev.latchkey.webhook.WebhookOutbox outbox, Clock clock) {
         this.jdbi = jdbi;
         this.secrets = secrets;
+        this.outbox = outbox;
         this.clock = clock;
     }
 
@@ -42,7 +44,7 @@ public final class BackupCodes implements SecondFactor {
     }
 
     /** A new set of ten codes. {@code replace}=false refuses (1127) while unused codes exist; reset replaces them. */
-    public List<String> generate(Account account, boolean replace) {
+    public List<String> generate(dev.latchkey.tenant.Tenant tenant, Account account, boolean replace, boolean notify) {
         List<String> codes = new ArrayList<>(COUNT);
         for (int i = 0; i < COUNT; i++) {
             codes.add(newCode());
@@ -59,6 +61,8 @@ public final class BackupCodes implements SecondFactor {
                 h.createUpdate("INSERT INTO backup_codes (uid, code_hash, created_at) VALUES (:uid, :h, :now)")
                         .bind("uid", account.uid()).bind("h", hash(account.uid(), c)).bind("now", now).execute();
             }
+            outbox.enqueue(h, tenant, replace ? "BackupCodesReset" : "BackupCodesGenerated",
+                    dev.latchkey.account.ProfileSchema.render(account, now), !notify, now);
         });
         return codes;
     }

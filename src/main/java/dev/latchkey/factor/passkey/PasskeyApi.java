@@ -120,7 +120,7 @@ public final class PasskeyApi {
         String boundTo = p.challenge().tokenHash();
         return Responses.login(req, flow.completeSecondFactor(tenant, p, ctx,
                 (h, account) -> !flow.hasConfiguredFactor(h, account)
-                        && passkeys.register(h, tenant, rp, account, boundTo, credential, "login").isPresent(),
+                        && passkeys.register(h, tenant, rp, account, boundTo, credential, "login", ctx.preventWebhook()).isPresent(),
                 LrError.PASSKEY_VERIFICATION_FAILED, true));
     }
 
@@ -144,10 +144,10 @@ public final class PasskeyApi {
     public JsonNode accountRegisterFinish(LrRequest req) {
         AccessGate.SignedIn caller = access.signedIn(req);
         RelyingParty rp = RelyingParty.of(caller.tenant());
-        req.loginContext();
+        boolean suppressed = req.preventWebhook();
         JsonNode credential = credential(req);
         String boundTo = enrollmentBinding(caller);
-        Optional<ObjectNode> added = passkeys.enroll(caller.tenant(), rp, caller.account(), boundTo, credential);
+        Optional<ObjectNode> added = passkeys.enroll(caller.tenant(), rp, caller.account(), boundTo, credential, suppressed);
         ObjectNode out = Json.object().put("IsPosted", true);
         out.setAll(added.orElseThrow(LrError.PASSKEY_VERIFICATION_FAILED::error));
         return out;
@@ -160,37 +160,35 @@ public final class PasskeyApi {
     public JsonNode remove(LrRequest req) {
         AccessGate.SignedIn caller = access.signedIn(req);
         req.body();
-        passkeys.remove(caller.account(), req.pathParam("id"));
+        passkeys.remove(caller.tenant(), caller.account(), req.pathParam("id"), req.preventWebhook());
         return Responses.deleted();
     }
 
     public JsonNode disable(LrRequest req) {
         AccessGate.SignedIn caller = access.signedIn(req);
         req.body();
-        passkeys.removeAll(caller.account());
+        passkeys.removeAll(caller.tenant(), caller.account(), req.preventWebhook());
         return Responses.deleted();
     }
 
-    private Account byUid(LrRequest req) {
-        Tenant tenant = gate.tenantWithSecret(req);
-        return accounts.get(tenant, req.requiredQuery("uid"));
-    }
-
     public JsonNode listByUid(LrRequest req) {
-        return passkeys.list(byUid(req));
+        Tenant tenant = gate.tenantWithSecret(req);
+        return passkeys.list(accounts.get(tenant, req.requiredQuery("uid")));
     }
 
     public JsonNode removeByUid(LrRequest req) {
-        Account account = byUid(req);
+        Tenant tenant = gate.tenantWithSecret(req);
+        Account account = accounts.get(tenant, req.requiredQuery("uid"));
         req.body();
-        passkeys.remove(account, req.pathParam("id"));
+        passkeys.remove(tenant, account, req.pathParam("id"), req.preventWebhook());
         return Responses.deleted();
     }
 
     public JsonNode disableByUid(LrRequest req) {
-        Account account = byUid(req);
+        Tenant tenant = gate.tenantWithSecret(req);
+        Account account = accounts.get(tenant, req.requiredQuery("uid"));
         req.body();
-        passkeys.removeAll(account);
+        passkeys.removeAll(tenant, account, req.preventWebhook());
         return Responses.deleted();
     }
 }

@@ -68,8 +68,11 @@ public final class Passkeys implements SecondFactor {
     private final WebAuthnManager webauthn = WebAuthnManager.createNonStrictWebAuthnManager();
     private final AttestedCredentialDataConverter credentialConverter = new AttestedCredentialDataConverter(new ObjectConverter());
 
-    public Passkeys(Jdbi jdbi, AccountStore accounts, Clock clock) {
+    private final dev.latchkey.webhook.WebhookOutbox outbox;
+
+    public Passkeys(Jdbi jdbi, AccountStore accounts, dev.latchkey.webhook.WebhookOutbox outbox, Clock clock) {
         dev.latchkey.crypto.FastEcdsa.install();
+        this.outbox = outbox;
         this.jdbi = jdbi;
         this.accounts = accounts;
         this.clock = clock;
@@ -284,7 +287,7 @@ public final class Passkeys implements SecondFactor {
      * the tenant. {@code via} is "login" (enrolled during an MFA login) or "account" (signed in).
      */
     public Optional<ObjectNode> register(Handle h, Tenant tenant, RelyingParty rp, Account account, String boundTo,
-                                         JsonNode credential, String via) {
+                                         JsonNode credential, String via, boolean suppressed) {
         Optional<JsonNode> c = credentialObject(credential);
         if (c.isEmpty()) {
             return Optional.empty();
@@ -329,12 +332,14 @@ public final class Passkeys implements SecondFactor {
                 transports, via, false, now, null);
         store.insert(h, passkey);
         refreshPasskeyLogin(h, account.uid());
+        notify(h, tenant, account.uid(), "PasskeyAdded", suppressed, now);
         return Optional.of(view(passkey));
     }
 
     /** Enrolls from a signed-in account, in its own transaction. */
-    public Optional<ObjectNode> enroll(Tenant tenant, RelyingParty rp, Account account, String boundTo, JsonNode credential) {
-        return jdbi.inTransaction(h -> register(h, tenant, rp, account, boundTo, credential, "account"));
+    public Optional<ObjectNode> enroll(Tenant tenant, RelyingParty rp, Account account, String boundTo, JsonNode credential,
+                                       boolean suppressed) {
+        return jdbi.inTransaction(h -> register(h, tenant, rp, account, boundTo, credential, "account", suppressed));
     }
 
     /** {@code Profile.PasskeyLogin}, kept true: enrolled during login (progressive) and/or from the account (local). */
@@ -350,6 +355,11 @@ public final class Passkeys implements SecondFactor {
         pl.put("LocalEnrollmentFlag", all.stream().anyMatch(p -> p.enrolledVia().equals("account")));
         pl.put("ProgressiveEnrollmentDate", progressive.map(p -> Instant.ofEpochMilli(p.createdAt()).toString()).orElse(null));
         accounts.setProfileField(h, uid, "PasskeyLogin", pl);
+    }
+
+    private void notify(Handle h, Tenant tenant, String uid, String event, boolean suppressed, long now) {
+        accounts.byUid(h, tenant.id(), uid).ifPresent(a ->
+                outbox.enqueue(h, tenant, event, dev.latchkey.account.ProfileSchema.render(a, now), suppressed, now));
     }
 
     /** A passkey as the API shows it (LoginRadius's {@code {Id, Authenticator, Identifier, CreatedAt}}, plus its use). */
@@ -372,22 +382,24 @@ public final class Passkeys implements SecondFactor {
     }
 
     /** Removes one passkey; 1325 when the account has no passkey with that Id. */
-    public void remove(Account account, String id) {
+    public void remove(Tenant tenant, Account account, String id, boolean suppressed) {
         jdbi.useTransaction(h -> {
             if (store.delete(h, account.uid(), id) != 1) {
                 throw LrError.PASSKEY_ID_INVALID.error();
             }
             refreshPasskeyLogin(h, account.uid());
+            notify(h, tenant, account.uid(), "PasskeyRemoved", suppressed, clock.millis());
         });
     }
 
     /** Turns passkey MFA off for the account (all its passkeys); 1328 when it has none. */
-    public void removeAll(Account account) {
+    public void removeAll(Tenant tenant, Account account, boolean suppressed) {
         jdbi.useTransaction(h -> {
             if (store.deleteAll(h, account.uid()) == 0) {
                 throw LrError.PASSKEY_MFA_NOT_CONFIGURED.error();
             }
             refreshPasskeyLogin(h, account.uid());
+            notify(h, tenant, account.uid(), "PasskeyRemoved", suppressed, clock.millis());
         });
     }
 }
