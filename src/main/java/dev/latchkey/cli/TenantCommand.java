@@ -15,7 +15,8 @@ import picocli.CommandLine.Parameters;
 
 /** {@code latchkey tenant create|show|update}: the admin API from a terminal. Prints the tenant as JSON. */
 @Command(name = "tenant", mixinStandardHelpOptions = true, description = "Manage tenants through a running node's admin API.",
-        subcommands = {TenantCommand.Create.class, TenantCommand.Show.class, TenantCommand.Update.class})
+        subcommands = {TenantCommand.Create.class, TenantCommand.Show.class, TenantCommand.Update.class,
+                TenantCommand.Deliveries.class, TenantCommand.Resend.class})
 final class TenantCommand implements Runnable {
     @Override
     public void run() {
@@ -98,6 +99,36 @@ final class TenantCommand implements Runnable {
         @Override
         public Integer call() throws Exception {
             return connection.send("GET", "/admin/v1/tenants/" + apiKey, null);
+        }
+    }
+
+    @Command(name = "webhook-deliveries", mixinStandardHelpOptions = true, description = "List a tenant's webhook deliveries (newest 200).")
+    static final class Deliveries implements Callable<Integer> {
+        @ArgGroup(exclusive = false, multiplicity = "1")
+        Connection connection = new Connection();
+        @Parameters(index = "0", description = "The tenant's ApiKey.")
+        String apiKey;
+        @Option(names = "--status", description = "pending, delivered or failed.")
+        String status;
+
+        @Override
+        public Integer call() throws Exception {
+            return connection.send("GET", "/admin/v1/tenants/" + apiKey + "/webhook-deliveries" + (status == null ? "" : "?status=" + status), null);
+        }
+    }
+
+    @Command(name = "webhook-resend", mixinStandardHelpOptions = true, description = "Send a delivered or failed webhook event again.")
+    static final class Resend implements Callable<Integer> {
+        @ArgGroup(exclusive = false, multiplicity = "1")
+        Connection connection = new Connection();
+        @Parameters(index = "0", description = "The tenant's ApiKey.")
+        String apiKey;
+        @Parameters(index = "1", description = "The delivery Id.")
+        String deliveryId;
+
+        @Override
+        public Integer call() throws Exception {
+            return connection.send("POST", "/admin/v1/tenants/" + apiKey + "/webhook-deliveries/" + deliveryId + "/resend", Json.object());
         }
     }
 

@@ -12,11 +12,40 @@ public final class AdminApi {
     private final Tenants tenants;
     private final Secrets secrets;
     private final String adminKeyHash;
+    private final org.jdbi.v3.core.Jdbi jdbi;
+    private final dev.latchkey.webhook.WebhookOutbox outbox;
+    private final java.time.Clock clock;
 
-    public AdminApi(Tenants tenants, Secrets secrets, String adminKeyHash) {
+    public AdminApi(Tenants tenants, Secrets secrets, String adminKeyHash, org.jdbi.v3.core.Jdbi jdbi,
+                    dev.latchkey.webhook.WebhookOutbox outbox, java.time.Clock clock) {
         this.tenants = tenants;
         this.secrets = secrets;
         this.adminKeyHash = adminKeyHash;
+        this.jdbi = jdbi;
+        this.outbox = outbox;
+        this.clock = clock;
+    }
+
+    /** {@code GET /admin/v1/tenants/{apikey}/webhook-deliveries[?status=pending|delivered|failed]}: newest 200. */
+    public JsonNode webhookDeliveries(LrRequest req) {
+        authorize(req);
+        Tenant t = find(req);
+        String status = req.query("status");
+        if (status != null && !java.util.Set.of("pending", "delivered", "failed").contains(status)) {
+            throw ApiException.validation("status", "status must be pending, delivered or failed.").withStatus(400);
+        }
+        return outbox.deliveries(jdbi, t, status, 200);
+    }
+
+    /** {@code POST /admin/v1/tenants/{apikey}/webhook-deliveries/{id}/resend}. */
+    public JsonNode resendWebhook(LrRequest req) {
+        authorize(req);
+        Tenant t = find(req);
+        req.body();
+        if (!outbox.resend(jdbi, t, req.pathParam("id"), clock.millis())) {
+            throw LrError.PARAMETER_FORMAT.withDescription("No delivery with that id that is not already pending.").withStatus(404);
+        }
+        return Responses.posted();
     }
 
     private void authorize(LrRequest req) {

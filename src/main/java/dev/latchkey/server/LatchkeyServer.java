@@ -123,7 +123,7 @@ public final class LatchkeyServer implements AutoCloseable {
                     new TokenApi(gate, tokens),
                     new ManageAccountApi(gate, accounts, clock),
                     new WebhookApi(gate, new Webhooks(db.jdbi(), secrets, clock, cfg.allowPrivateWebhookTargets())),
-                    new AdminApi(tenants, secrets, boot.adminKeyHash()),
+                    new AdminApi(tenants, secrets, boot.adminKeyHash(), db.jdbi(), outbox, clock),
                     req -> {
                         db.jdbi().useHandle(h -> h.execute("SELECT 1"));
                         return Json.object().put("Status", "ready");

@@ -17,6 +17,42 @@ import org.jdbi.v3.core.Handle;
  */
 public final class WebhookOutbox {
 
+    /** Deliveries of a tenant for operators, newest first; {@code status} null for all. */
+    public ObjectNode deliveries(org.jdbi.v3.core.Jdbi jdbi, Tenant tenant, String status, int limit) {
+        ObjectNode out = Json.object();
+        com.fasterxml.jackson.databind.node.ArrayNode data = out.putArray("Data");
+        jdbi.useHandle(h -> h.createQuery("SELECT id, webhook_id, event, status, attempts, next_attempt_at, last_error, created_at, delivered_at "
+                        + "FROM webhook_outbox WHERE tenant_id = :t" + (status == null ? "" : " AND status = :s")
+                        + " ORDER BY created_at DESC, id LIMIT " + limit)
+                .bind("t", tenant.id()).bind("s", status)
+                .map((rs, c) -> {
+                    ObjectNode d = Json.object();
+                    d.put("Id", rs.getString("id"));
+                    d.put("HookId", rs.getString("webhook_id"));
+                    d.put("Event", rs.getString("event"));
+                    d.put("Status", rs.getString("status"));
+                    d.put("Attempts", rs.getInt("attempts"));
+                    d.put("NextAttemptAt", "pending".equals(rs.getString("status")) ? iso(rs.getLong("next_attempt_at")) : null);
+                    d.put("LastError", rs.getString("last_error"));
+                    d.put("CreatedDate", iso(rs.getLong("created_at")));
+                    long delivered = rs.getLong("delivered_at");
+                    d.put("DeliveredDate", rs.wasNull() ? null : iso(delivered));
+                    return d;
+                }).forEach(data::add));
+        return out;
+    }
+
+    /** Sends a failed (or delivered) event again, now, with a fresh retry period. */
+    public boolean resend(org.jdbi.v3.core.Jdbi jdbi, Tenant tenant, String id, long now) {
+        return jdbi.withHandle(h -> h.createUpdate("UPDATE webhook_outbox SET status = 'pending', next_attempt_at = :now, "
+                        + "created_at = :now, claimed_until = NULL WHERE id = :id AND tenant_id = :t AND status <> 'pending'")
+                .bind("now", now).bind("id", id).bind("t", tenant.id()).execute() == 1);
+    }
+
+    private static String iso(long millis) {
+        return Instant.ofEpochMilli(millis).toString();
+    }
+
     /** Queues {@code event} for every webhook of the tenant subscribed to it, unless the request suppressed webhooks. */
     public void enqueue(Handle h, Tenant tenant, String event, JsonNode data, boolean suppressed, long now) {
         if (suppressed) {

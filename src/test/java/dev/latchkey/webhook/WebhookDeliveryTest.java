@@ -15,6 +15,7 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -157,6 +158,40 @@ class WebhookDeliveryTest {
             assertThat(received.stream().filter(r -> r.path().equals("/events/CreateTraditionalAccount"))).hasSize(1);
             assertThat(received.stream().filter(r -> r.path().equals("/events/UpdateProfile"))).hasSize(2);
         }
+    }
+
+    @Test
+    void operatorsSeeDeliveriesAndFailuresAndResend() throws Exception {
+        TestTenant t = s.mfaTenant(false);
+        t.manage("POST", "/v2/manage/webhook", "{\"Event\":\"Login\",\"TargetUrl\":\"" + url("/ops") + "\"}");
+        // A receiver that is not listening: connection refused, retried, visible with its error.
+        t.manage("POST", "/v2/manage/webhook", "{\"Event\":\"Login\",\"TargetUrl\":\"http://127.0.0.1:1/nobody\"}");
+        t.account("ops@example.com", "ops-password");
+        assertThat(t.login("ops@example.com", "ops-password").status()).isEqualTo(200);
+        Received first = waitFor("/ops", 1).get(0);
+        String delivery = first.headers().get("X-latchkey-delivery").get(0);
+        Thread.sleep(500);
+
+        Reply delivered = s.admin("GET", "/admin/v1/tenants/" + t.apiKey() + "/webhook-deliveries?status=delivered", null);
+        assertThat(delivered.status()).isEqualTo(200);
+        assertThat(delivered.json().get("Data")).hasSize(1);
+        assertThat(delivered.json().get("Data").get(0).get("Id").asText()).isEqualTo(delivery);
+        Reply pending = s.admin("GET", "/admin/v1/tenants/" + t.apiKey() + "/webhook-deliveries?status=pending", null);
+        assertThat(pending.json().get("Data")).hasSize(1);
+        JsonNode stuck = pending.json().get("Data").get(0);
+        assertThat(stuck.get("Attempts").asInt()).isGreaterThanOrEqualTo(1);
+        assertThat(stuck.get("LastError").asText()).isNotBlank();
+
+        // Re-send the delivered one: the receiver gets the same delivery again.
+        assertThat(s.admin("POST", "/admin/v1/tenants/" + t.apiKey() + "/webhook-deliveries/" + delivery + "/resend", "{}").json())
+                .isEqualTo(Json.parse("{\"IsPosted\":true}"));
+        List<Received> twice = waitFor("/ops", 2);
+        assertThat(twice.get(1).headers().get("X-latchkey-delivery").get(0)).isEqualTo(delivery);
+        assertThat(twice.get(1).body()).isEqualTo(first.body());
+        assertThat(s.admin("POST", "/admin/v1/tenants/" + t.apiKey() + "/webhook-deliveries/" + UUID.randomUUID() + "/resend", "{}").status())
+                .isEqualTo(404);
+        assertThat(s.admin("GET", "/admin/v1/tenants/" + t.apiKey() + "/webhook-deliveries?status=lost", null).status()).isEqualTo(400);
+        assertThat(s.send("GET", "/admin/v1/tenants/" + t.apiKey() + "/webhook-deliveries", null).status()).isEqualTo(401);
     }
 
     @Test
