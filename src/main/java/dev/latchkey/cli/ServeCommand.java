@@ -46,7 +46,7 @@ final class ServeCommand implements Callable<Integer> {
                     "minimal is for benchmarks and tests only and is refused unless LATCHKEY_ALLOW_INSECURE_HASHING=for-benchmarks-and-tests."})
     String passwordHashing;
 
-    @Option(names = "--webhooks-allow-private-targets", defaultValue = "${env:LATCHKEY_WEBHOOKS_ALLOW_PRIVATE_TARGETS:-false}",
+    @Option(names = "--webhooks-allow-private-targets", arity = "0..1", fallbackValue = "true", defaultValue = "${env:LATCHKEY_WEBHOOKS_ALLOW_PRIVATE_TARGETS:-false}",
             description = "Let tenants subscribe webhooks to loopback and private-network addresses (LATCHKEY_WEBHOOKS_ALLOW_PRIVATE_TARGETS). Default: ${DEFAULT-VALUE}.")
     boolean webhooksAllowPrivateTargets;
 
