@@ -94,6 +94,9 @@ public final class Accounts {
                 if (current.active() && !next.active()) {
                     outbox.enqueue(h, tenant, "BlockAccount", rendered, !notify, now);
                 }
+                if (password != null) {
+                    outbox.enqueue(h, tenant, "SetPassword", rendered, !notify, now);
+                }
                 return next;
             });
         } catch (UnableToExecuteStatementException e) {

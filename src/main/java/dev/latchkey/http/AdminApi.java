@@ -15,15 +15,29 @@ public final class AdminApi {
     private final org.jdbi.v3.core.Jdbi jdbi;
     private final dev.latchkey.webhook.WebhookOutbox outbox;
     private final java.time.Clock clock;
+    private final io.micrometer.core.instrument.MeterRegistry metrics;
 
     public AdminApi(Tenants tenants, Secrets secrets, String adminKeyHash, org.jdbi.v3.core.Jdbi jdbi,
-                    dev.latchkey.webhook.WebhookOutbox outbox, java.time.Clock clock) {
+                    dev.latchkey.webhook.WebhookOutbox outbox, io.micrometer.core.instrument.MeterRegistry metrics,
+                    java.time.Clock clock) {
+        this.metrics = metrics;
         this.tenants = tenants;
         this.secrets = secrets;
         this.adminKeyHash = adminKeyHash;
         this.jdbi = jdbi;
         this.outbox = outbox;
         this.clock = clock;
+    }
+
+    /** {@code GET /admin/v1/metrics}: this node's counters (webhook deliveries delivered, retried, failed), as JSON. */
+    public JsonNode metrics(LrRequest req) {
+        authorize(req);
+        com.fasterxml.jackson.databind.node.ObjectNode out = dev.latchkey.json.Json.object();
+        metrics.getMeters().forEach(m -> {
+            String name = m.getId().getName() + m.getId().getTags().stream().map(t -> "." + t.getValue()).reduce("", String::concat);
+            m.measure().forEach(ms -> out.put(name, ms.getValue()));
+        });
+        return out;
     }
 
     /** {@code GET /admin/v1/tenants/{apikey}/webhook-deliveries[?status=pending|delivered|failed]}: newest 200. */

@@ -98,6 +98,7 @@ public final class Routes {
         r.add(Method.GET, "/admin/v1/tenants/{apikey}", admin::getTenant);
         r.add(Method.PATCH, "/admin/v1/tenants/{apikey}", admin::patchTenant);
         r.add(Method.GET, "/admin/v1/tenants/{apikey}/webhook-deliveries", admin::webhookDeliveries);
+        r.add(Method.GET, "/admin/v1/metrics", admin::metrics);
         r.add(Method.POST, "/admin/v1/tenants/{apikey}/webhook-deliveries/{id}/resend", admin::resendWebhook);
 
         // ── Health ───────────────────────────────────────────────────────────────────────────────────────────

@@ -106,6 +106,7 @@ public final class LatchkeyServer implements AutoCloseable {
 
             AccountStore accountStore = new AccountStore();
             WebhookOutbox outbox = new WebhookOutbox();
+            io.micrometer.core.instrument.simple.SimpleMeterRegistry metrics = new io.micrometer.core.instrument.simple.SimpleMeterRegistry();
             Accounts accounts = new Accounts(db.jdbi(), accountStore, hasher, outbox, clock);
             Tokens tokens = new Tokens(db.jdbi(), secrets, clock);
             BackupCodes backupCodes = new BackupCodes(db.jdbi(), secrets, outbox, clock);
@@ -123,14 +124,14 @@ public final class LatchkeyServer implements AutoCloseable {
                     new TokenApi(gate, tokens),
                     new ManageAccountApi(gate, accounts, clock),
                     new WebhookApi(gate, new Webhooks(db.jdbi(), secrets, clock, cfg.allowPrivateWebhookTargets())),
-                    new AdminApi(tenants, secrets, boot.adminKeyHash(), db.jdbi(), outbox, clock),
+                    new AdminApi(tenants, secrets, boot.adminKeyHash(), db.jdbi(), outbox, metrics, clock),
                     req -> {
                         db.jdbi().useHandle(h -> h.execute("SELECT 1"));
                         return Json.object().put("Status", "ready");
                     });
             HttpServer http = new HttpServer(cfg.host(), cfg.port(), routes).start();
             WebhookDispatcher dispatcher = new WebhookDispatcher(db.jdbi(), secrets, clock, cfg.webhookBackoffMillis(),
-                    cfg.webhookRetryForMillis()).start();
+                    cfg.webhookRetryForMillis(), metrics).start();
             LOG.info("Latchkey serving on http://{}:{} ({} store, Argon2id {})", cfg.host(), http.port(),
                     db.isH2() ? "H2 " + cfg.dataDir().toAbsolutePath() : "PostgreSQL", hasher.params());
             return new LatchkeyServer(db, http, dispatcher, boot);

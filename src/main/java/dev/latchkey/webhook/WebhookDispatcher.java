@@ -51,7 +51,15 @@ public final class WebhookDispatcher implements AutoCloseable {
         return t;
     });
 
-    public WebhookDispatcher(Jdbi jdbi, Secrets secrets, Clock clock, long backoffMillis, long retryForMillis) {
+    private final io.micrometer.core.instrument.Counter delivered;
+    private final io.micrometer.core.instrument.Counter retried;
+    private final io.micrometer.core.instrument.Counter failed;
+
+    public WebhookDispatcher(Jdbi jdbi, Secrets secrets, Clock clock, long backoffMillis, long retryForMillis,
+                             io.micrometer.core.instrument.MeterRegistry metrics) {
+        this.delivered = metrics.counter("latchkey.webhook.deliveries", "outcome", "delivered");
+        this.retried = metrics.counter("latchkey.webhook.deliveries", "outcome", "retried");
+        this.failed = metrics.counter("latchkey.webhook.deliveries", "outcome", "failed");
         this.jdbi = jdbi;
         this.secrets = secrets;
         this.clock = clock;
@@ -146,24 +154,27 @@ public final class WebhookDispatcher implements AutoCloseable {
     }
 
     /** Marks the attempt's outcome (only while the row is still pending, so a late duplicate changes nothing). */
-    private void finish(Attempt a, boolean delivered, String error, boolean permanent) {
+    private void finish(Attempt a, boolean ok, String error, boolean permanent) {
         try {
             long now = clock.millis();
             String trimmed = error == null ? null : error.length() > 900 ? error.substring(0, 900) : error;
             jdbi.useHandle(h -> {
-                if (delivered) {
+                if (ok) {
                     h.createUpdate("""
                                     UPDATE webhook_outbox SET status = 'delivered', delivered_at = :now, claimed_until = NULL, last_error = NULL
                                     WHERE id = :id AND status = 'pending'""").bind("now", now).bind("id", a.id()).execute();
+                    delivered.increment();
                 } else if (permanent || now - a.createdAt() >= retryForMillis) {
                     h.createUpdate("""
                                     UPDATE webhook_outbox SET status = 'failed', claimed_until = NULL, last_error = :err
                                     WHERE id = :id AND status = 'pending'""").bind("err", trimmed).bind("id", a.id()).execute();
+                    failed.increment();
                 } else {
                     h.createUpdate("""
                                     UPDATE webhook_outbox SET next_attempt_at = :next, claimed_until = NULL, last_error = :err
                                     WHERE id = :id AND status = 'pending'""")
                             .bind("next", now + backoff(a.attempts())).bind("err", trimmed).bind("id", a.id()).execute();
+                    retried.increment();
                 }
             });
         } finally {

@@ -125,7 +125,7 @@ class WebhookDeliveryTest {
     void accountAndSecondFactorChangesFireTheirEvents() throws Exception {
         TestTenant t = s.tenant("{\"TwoFactorAuthentication\":{\"IsEnabled\":true},"
                 + "\"PassKeysConfig\":{\"IsEnabled\":true,\"RPID\":\"localhost\",\"RPOrigins\":[\"http://localhost:8080\"]}}");
-        List<String> events = List.of("CreateTraditionalAccount", "UpdateProfile", "BlockAccount", "DeleteAccount",
+        List<String> events = List.of("CreateTraditionalAccount", "UpdateProfile", "SetPassword", "BlockAccount", "DeleteAccount",
                 "BackupCodesGenerated", "BackupCodesReset", "PasskeyAdded", "PasskeyRemoved");
         for (String e : events) {
             t.manage("POST", "/v2/manage/webhook", "{\"Event\":\"" + e + "\",\"TargetUrl\":\"" + url("/events/" + e) + "\"}");
@@ -135,6 +135,7 @@ class WebhookDeliveryTest {
                 "{\"UserName\":\"silent\"}").status()).isEqualTo(200);
         String uid = t.account("events@example.com", "events-password");
         t.manage("PUT", "/identity/v2/manage/account/" + uid, "{\"LastName\":\"Changed\"}");
+        t.manage("PUT", "/identity/v2/manage/account/" + uid, "{\"Password\":\"events-password\"}");
         String access = t.login("events@example.com", "events-password").json().get("access_token").asText();
         s.get("/identity/v2/auth/account/2fa/backupcode?apikey=" + t.apiKey(), "Authorization", "Bearer " + access);
         s.get("/identity/v2/auth/account/2fa/backupcode/reset?apikey=" + t.apiKey(), "Authorization", "Bearer " + access);
@@ -156,7 +157,8 @@ class WebhookDeliveryTest {
         Thread.sleep(500);
         synchronized (received) {
             assertThat(received.stream().filter(r -> r.path().equals("/events/CreateTraditionalAccount"))).hasSize(1);
-            assertThat(received.stream().filter(r -> r.path().equals("/events/UpdateProfile"))).hasSize(2);
+            assertThat(received.stream().filter(r -> r.path().equals("/events/UpdateProfile"))).hasSize(3);
+            assertThat(received.stream().filter(r -> r.path().equals("/events/SetPassword"))).hasSize(1);
         }
     }
 
@@ -216,5 +218,9 @@ class WebhookDeliveryTest {
                 "SELECT status FROM webhook_outbox WHERE id = :id").bind("id", delivery)
                 .mapTo(String.class).one());
         assertThat(status).isEqualTo("delivered");
+        JsonNode metrics = s.admin("GET", "/admin/v1/metrics", null).json();
+        assertThat(metrics.get("latchkey.webhook.deliveries.retried").asDouble()).isGreaterThanOrEqualTo(3);
+        assertThat(metrics.get("latchkey.webhook.deliveries.delivered").asDouble()).isGreaterThanOrEqualTo(1);
+        assertThat(metrics.has("latchkey.webhook.deliveries.failed")).isTrue();
     }
 }
