@@ -343,6 +343,29 @@ public final class LoadGenerator {
         return out;
     }
 
+    int hangingPort = -1;
+
+    /** A webhook receiver that accepts connections and reads nothing, answers nothing (a hung peer). */
+    void hangingReceiver() throws IOException {
+        if (hangingPort > 0) {
+            return;
+        }
+        java.net.ServerSocket server = new java.net.ServerSocket(0, 1000, java.net.InetAddress.getLoopbackAddress());
+        hangingPort = server.getLocalPort();
+        List<java.net.Socket> held = java.util.Collections.synchronizedList(new ArrayList<>());
+        Thread t = new Thread(() -> {
+            while (true) {
+                try {
+                    held.add(server.accept());
+                } catch (IOException e) {
+                    return;
+                }
+            }
+        }, "hanging-receiver");
+        t.setDaemon(true);
+        t.start();
+    }
+
     // ── Main ────────────────────────────────────────────────────────────────────────────────────────────────────
 
     void run() throws Exception {
@@ -360,7 +383,7 @@ public final class LoadGenerator {
         System.setProperty("latchkey.jar", arg("jar", "target/latchkey.jar"));
         Path dir = Files.createTempDirectory("latchkey-bench");
         List<String> serve = new ArrayList<>(List.of("--data-dir", dir.toString(), "--admin-key", ADMIN, "--secret-key", SECRET,
-                "--password-hashing", hashing));
+                "--password-hashing", hashing, "--webhooks-allow-private-targets"));
         String schema = null;
         String pgUrl = arg("pg-url", "jdbc:postgresql://127.0.0.1:5432/test");
         String pgUser = arg("pg-user", "postgres");
@@ -395,6 +418,18 @@ public final class LoadGenerator {
                 for (int c : levels) {
                     Result r = switch (scenario) {
                         case "full" -> {
+                            List<ConcurrentLinkedQueue<String[]>> q = partition(codePairs(seedUsers((fullItems + 9) / 10, false)), c);
+                            yield measure(scenario, c, w -> {
+                                String[] item = next(q, w);
+                                String token = token(step1(item[0]));
+                                return token != null && redeem(token, item[1]).status() == 200;
+                            });
+                        }
+                        case "full-hanging-webhook" -> {
+                            // The same full login, with a Login webhook to a receiver that accepts and never answers.
+                            hangingReceiver();
+                            ok(send("POST", manage("/v2/manage/webhook"), "{\"Event\":\"Login\",\"TargetUrl\":\"http://127.0.0.1:"
+                                    + hangingPort + "/hook\"}"), "webhook");
                             List<ConcurrentLinkedQueue<String[]>> q = partition(codePairs(seedUsers((fullItems + 9) / 10, false)), c);
                             yield measure(scenario, c, w -> {
                                 String[] item = next(q, w);
