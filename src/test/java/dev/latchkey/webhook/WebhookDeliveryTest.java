@@ -151,8 +151,13 @@ class WebhookDeliveryTest {
         for (String e : events) {
             Received r = waitFor("/events/" + e, 1).get(0);
             JsonNode payload = Json.parse(r.body());
+            List<String> keys = new ArrayList<>();
+            payload.fieldNames().forEachRemaining(keys::add);
+            assertThat(keys).as(e).containsExactly("HookName", "Time", "HookId", "Data");
             assertThat(payload.get("HookName").asText()).as(e).isEqualTo(e.toLowerCase(java.util.Locale.ROOT));
             assertThat(payload.get("Data").get("Uid").asText()).as(e).isEqualTo(uid);
+            assertThat(r.headers().get("Signature").get(0)).as(e)
+                    .isEqualTo(WebhookDispatcher.sign(t.apiSecret(), r.body().getBytes(StandardCharsets.UTF_8)));
         }
         Thread.sleep(500);
         synchronized (received) {
