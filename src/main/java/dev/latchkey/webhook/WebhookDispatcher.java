@@ -67,9 +67,22 @@ public final class WebhookDispatcher implements AutoCloseable {
         this.retryForMillis = retryForMillis;
     }
 
+    /** Delivered events are kept this long for operators, then removed; failed ones are kept. */
+    static final long KEEP_DELIVERED_MILLIS = 7L * 24 * 3600 * 1000;
+
     public WebhookDispatcher start() {
         poller.scheduleWithFixedDelay(this::pollSafely, 200, 200, TimeUnit.MILLISECONDS);
+        poller.scheduleWithFixedDelay(this::pruneSafely, 1, 60, TimeUnit.MINUTES);
         return this;
+    }
+
+    private void pruneSafely() {
+        try {
+            jdbi.useHandle(h -> h.createUpdate("DELETE FROM webhook_outbox WHERE status = 'delivered' AND delivered_at < :before")
+                    .bind("before", clock.millis() - KEEP_DELIVERED_MILLIS).execute());
+        } catch (RuntimeException e) {
+            LOG.warn("pruning delivered webhook events failed: {}", e.toString());
+        }
     }
 
     private void pollSafely() {
