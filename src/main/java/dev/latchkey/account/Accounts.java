@@ -72,6 +72,10 @@ public final class Accounts {
     /** Updates; fires UpdateProfile, and BlockAccount when IsActive turns false, unless suppressed. */
     public Account update(Tenant tenant, String uid, JsonNode body, boolean notify) {
         long now = clock.millis();
+        // Validated and hashed before the transaction: Argon2id must not hold a connection and the account's row lock.
+        String password = password(body);
+        String newHash = password == null ? null : hasher.hash(password);
+        java.util.concurrent.atomic.AtomicReference<List<String[]>> wanted = new java.util.concurrent.atomic.AtomicReference<>(List.of());
         try {
             return jdbi.inTransaction(h -> {
                 Account current = store.byUid(h, tenant.id(), uid).orElseThrow(LrError.USER_NOT_FOUND::error);
@@ -81,10 +85,10 @@ public final class Accounts {
                 if (ids.isEmpty()) {
                     throw ApiException.validation("Email", "An Email, UserName or PhoneId is required.");
                 }
+                wanted.set(ids);
                 rejectTaken(store.takenIdentifier(h, tenant.id(), uid, ids));
-                String password = password(body);
                 Account next = new Account(uid, tenant.id(), profile,
-                        password == null ? current.passwordHash() : hasher.hash(password),
+                        newHash == null ? current.passwordHash() : newHash,
                         bool(body, "IsActive", current.active()), bool(body, "EmailVerified", current.emailVerified()),
                         current.noOfLogins(), current.lastLoginAt(), password == null ? current.passwordChangedAt() : now,
                         current.passwordFailures(), current.secondFactorFailures(), current.lockedUntil(), current.createdAt(), now);
@@ -100,7 +104,8 @@ public final class Accounts {
                 return next;
             });
         } catch (UnableToExecuteStatementException e) {
-            throw raced(tenant, uid, List.of(), e);
+            // Another node took one of the new identifiers between our check and our write.
+            throw raced(tenant, uid, wanted.get(), e);
         }
     }
 

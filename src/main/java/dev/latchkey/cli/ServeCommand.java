@@ -100,19 +100,15 @@ final class ServeCommand implements Callable<Integer> {
     }
 
     /**
-     * A node's memory goes back to the operating system when it is idle: G1 runs a periodic collection after 10 s
-     * without one and shrinks the heap to what is live plus 30%. Only when the JVM was not given its own settings
-     * (these flags are manageable, so an operator's -XX options win). Argon2id's 19 MiB per hash makes the heap grow
-     * under login load; without this the RSS stays at its peak.
+     * When {@link dev.latchkey.server.LatchkeyServer} collects an idle node's heap, G1 keeps at most 30% of it free, so
+     * the memory goes back to the operating system. Only when the JVM was not given its own settings (these flags are
+     * manageable, so an operator's -XX options win).
      */
     private static void returnMemoryWhenIdle() {
         java.util.List<String> jvmArgs = java.lang.management.ManagementFactory.getRuntimeMXBean().getInputArguments();
         try {
             com.sun.management.HotSpotDiagnosticMXBean hotspot =
                     java.lang.management.ManagementFactory.getPlatformMXBean(com.sun.management.HotSpotDiagnosticMXBean.class);
-            if (jvmArgs.stream().noneMatch(a -> a.contains("G1PeriodicGCInterval"))) {
-                hotspot.setVMOption("G1PeriodicGCInterval", "10000");
-            }
             if (jvmArgs.stream().noneMatch(a -> a.contains("HeapFreeRatio"))) {
                 hotspot.setVMOption("MinHeapFreeRatio", "10");
                 hotspot.setVMOption("MaxHeapFreeRatio", "30");

@@ -173,12 +173,8 @@ public final class PasskeyEmulator {
         rpId = source.getRpId();
         counter = attestationObject.getAuthenticatorData().getSignCount();
 
-        ObjectNode credential = Json.object();
-        credential.put("id", b64url(id));
-        credential.put("rawId", b64url(id));
-        credential.put("type", "public-key");
-        credential.put("authenticatorAttachment", "platform");
-        ObjectNode response = credential.putObject("response");
+        ObjectNode credential = credentialShell(id);
+        ObjectNode response = (ObjectNode) credential.get("response");
         response.put("attestationObject", b64url(attestationObjectBytes));
         response.put("clientDataJSON", b64url(created.getResponse().getClientDataJSON()));
         response.putArray("transports").add("internal");
@@ -236,12 +232,8 @@ public final class PasskeyEmulator {
                 .put(authenticatorData).put(clientDataHash).array();
         byte[] signature = TestDataUtil.calculateSignature(privateKey, signedData);
 
-        ObjectNode credential = Json.object();
-        credential.put("id", b64url(credentialId));
-        credential.put("rawId", b64url(credentialId));
-        credential.put("type", "public-key");
-        credential.put("authenticatorAttachment", "platform");
-        ObjectNode response = credential.putObject("response");
+        ObjectNode credential = credentialShell(credentialId);
+        ObjectNode response = (ObjectNode) credential.get("response");
         response.put("authenticatorData", b64url(authenticatorData));
         response.put("clientDataJSON", b64url(clientDataJson));
         response.put("signature", b64url(signature));
@@ -274,6 +266,17 @@ public final class PasskeyEmulator {
         clone.rpId = rpId;
         clone.counter = counter;
         return clone;
+    }
+
+    /** A PublicKeyCredential's JSON as a browser serialises it, with an empty {@code response} to fill. */
+    private static ObjectNode credentialShell(byte[] id) {
+        ObjectNode credential = Json.object();
+        credential.put("id", b64url(id));
+        credential.put("rawId", b64url(id));
+        credential.put("type", "public-key");
+        credential.put("authenticatorAttachment", "platform");
+        credential.putObject("response");
+        return credential;
     }
 
     public static String b64url(byte[] bytes) {
