@@ -47,9 +47,9 @@ public final class LatchkeyServer implements AutoCloseable {
 
     private final java.util.concurrent.ScheduledExecutorService idle;
 
-    private final WebhookDispatcher dispatcher;
+    private final dev.latchkey.outbox.OutboxDispatcher dispatcher;
 
-    private LatchkeyServer(Database db, HttpServer http, WebhookDispatcher dispatcher, Bootstrap.Result bootstrap) {
+    private LatchkeyServer(Database db, HttpServer http, dev.latchkey.outbox.OutboxDispatcher dispatcher, Bootstrap.Result bootstrap) {
         this.db = db;
         this.http = http;
         this.dispatcher = dispatcher;
@@ -130,7 +130,7 @@ public final class LatchkeyServer implements AutoCloseable {
                         return Json.object().put("Status", "ready");
                     });
             HttpServer http = new HttpServer(cfg.host(), cfg.port(), routes).start();
-            WebhookDispatcher dispatcher = new WebhookDispatcher(db.jdbi(), secrets, clock, cfg.webhookBackoffMillis(),
+            dev.latchkey.outbox.OutboxDispatcher dispatcher = new WebhookDispatcher(db.jdbi(), secrets, clock, cfg.webhookBackoffMillis(),
                     cfg.webhookRetryForMillis(), metrics).start();
             LOG.info("Latchkey serving on http://{}:{} ({} store, Argon2id {})", cfg.host(), http.port(),
                     db.isH2() ? "H2 " + cfg.dataDir().toAbsolutePath() : "PostgreSQL", hasher.params());

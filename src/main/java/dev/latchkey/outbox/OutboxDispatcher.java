@@ -1,0 +1,188 @@
+package dev.latchkey.outbox;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.time.Clock;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import org.jdbi.v3.core.Jdbi;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Delivers a durable outbox table (webhook events, email and SMS messages), on every node at once. Rows are written in
+ * the transaction of the change that causes them; this loop claims a due row with one conditional UPDATE (so two nodes
+ * never send the same attempt), hands it to {@link #deliver} (asynchronous, bounded by a number of slots: a slow
+ * receiver never holds a request thread and never slows a login), and records the outcome: delivered, or retried with
+ * exponential backoff and jitter until {@code retryFor} has passed since the row was written, then failed and kept.
+ * A node that dies mid-attempt releases its claims by themselves ({@link #CLAIM_MILLIS}), so nothing queued is lost.
+ *
+ * <p>Every outbox table has the same bookkeeping columns: {@code id, status ('pending'|'delivered'|'failed'), attempts,
+ * next_attempt_at, claimed_until, last_error, created_at, delivered_at}.
+ */
+public abstract class OutboxDispatcher implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(OutboxDispatcher.class);
+    /** A claim outlives the longest attempt, so a node that dies mid-attempt releases its rows by themselves. */
+    public static final long CLAIM_MILLIS = 60_000;
+    /** Delivered rows are kept this long for operators, then removed; failed ones are kept. */
+    public static final long KEEP_DELIVERED_MILLIS = 7L * 24 * 3600 * 1000;
+
+    /** What one attempt came to. {@code permanent}: do not retry (the target is gone, the recipient refused for good). */
+    public record Outcome(boolean ok, String error, boolean permanent) {
+        public static final Outcome DELIVERED = new Outcome(true, null, false);
+
+        public static Outcome retry(String error) {
+            return new Outcome(false, error, false);
+        }
+
+        public static Outcome fail(String error) {
+            return new Outcome(false, error, true);
+        }
+    }
+
+    protected final Jdbi jdbi;
+    protected final Clock clock;
+    private final String table;
+    private final long backoffMillis;
+    private final long retryForMillis;
+    private final Semaphore slots;
+    private final ScheduledExecutorService poller;
+    private final Counter delivered;
+    private final Counter retried;
+    private final Counter failed;
+
+    protected OutboxDispatcher(String table, String threadName, Jdbi jdbi, Clock clock, long backoffMillis, long retryForMillis,
+                               int maxInFlight, MeterRegistry metrics, String meterName) {
+        this.table = table;
+        this.jdbi = jdbi;
+        this.clock = clock;
+        this.backoffMillis = backoffMillis;
+        this.retryForMillis = retryForMillis;
+        this.slots = new Semaphore(maxInFlight);
+        this.delivered = metrics.counter(meterName, "outcome", "delivered");
+        this.retried = metrics.counter(meterName, "outcome", "retried");
+        this.failed = metrics.counter(meterName, "outcome", "failed");
+        this.poller = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, threadName);
+            t.setDaemon(true);
+            return t;
+        });
+    }
+
+    /**
+     * Sends the claimed row {@code id} (this attempt already counted in its {@code attempts}). Must not block for long:
+     * the outcome completes the future, from any thread. A row that no longer exists completes with null.
+     */
+    protected abstract CompletableFuture<Outcome> deliver(String id);
+
+    /** Called when a row is marked delivered (e.g. to erase content that must not outlive its delivery). */
+    protected String onDeliveredSet() {
+        return "";
+    }
+
+    public OutboxDispatcher start() {
+        poller.scheduleWithFixedDelay(this::pollSafely, 200, 200, TimeUnit.MILLISECONDS);
+        poller.scheduleWithFixedDelay(this::pruneSafely, 1, 60, TimeUnit.MINUTES);
+        return this;
+    }
+
+    private void pruneSafely() {
+        try {
+            jdbi.useHandle(h -> h.createUpdate("DELETE FROM " + table + " WHERE status = 'delivered' AND delivered_at < :before")
+                    .bind("before", clock.millis() - KEEP_DELIVERED_MILLIS).execute());
+        } catch (RuntimeException e) {
+            LOG.warn("pruning delivered rows of {} failed: {}", table, e.toString());
+        }
+    }
+
+    private void pollSafely() {
+        try {
+            poll();
+        } catch (RuntimeException e) {
+            LOG.warn("{} dispatch round failed: {}", table, e.toString());
+        }
+    }
+
+    /** One round: claim what is due (as many as there are free slots) and send it. */
+    public void poll() {
+        long now = clock.millis();
+        List<String> due = jdbi.withHandle(h -> h.createQuery("SELECT id FROM " + table
+                        + " WHERE status = 'pending' AND next_attempt_at <= :now AND (claimed_until IS NULL OR claimed_until < :now)"
+                        + " ORDER BY next_attempt_at LIMIT 64")
+                .bind("now", now).mapTo(String.class).list());
+        for (String id : due) {
+            if (!slots.tryAcquire()) {
+                return;
+            }
+            boolean claimed = jdbi.withHandle(h -> h.createUpdate("UPDATE " + table + " SET claimed_until = :until, attempts = attempts + 1"
+                            + " WHERE id = :id AND status = 'pending' AND (claimed_until IS NULL OR claimed_until < :now)")
+                    .bind("until", now + CLAIM_MILLIS).bind("id", id).bind("now", now).execute() == 1);
+            if (!claimed) {
+                slots.release();
+                continue;
+            }
+            CompletableFuture<Outcome> attempt;
+            try {
+                attempt = deliver(id);
+            } catch (RuntimeException e) {
+                attempt = CompletableFuture.completedFuture(Outcome.retry(e.toString()));
+            }
+            attempt.whenComplete((outcome, e) -> finish(id, e != null ? Outcome.retry(e.toString()) : outcome));
+        }
+    }
+
+    /** Marks the attempt's outcome (only while the row is still pending, so a late duplicate changes nothing). */
+    private void finish(String id, Outcome o) {
+        try {
+            if (o == null) {
+                return; // the row is gone
+            }
+            long now = clock.millis();
+            String error = o.error() == null ? null : o.error().length() > 900 ? o.error().substring(0, 900) : o.error();
+            jdbi.useHandle(h -> {
+                if (o.ok()) {
+                    h.createUpdate("UPDATE " + table + " SET status = 'delivered', delivered_at = :now, claimed_until = NULL, last_error = NULL"
+                            + onDeliveredSet() + " WHERE id = :id AND status = 'pending'").bind("now", now).bind("id", id).execute();
+                    delivered.increment();
+                    return;
+                }
+                var row = h.createQuery("SELECT attempts, created_at FROM " + table + " WHERE id = :id").bind("id", id)
+                        .map((rs, c) -> new long[] {rs.getLong(1), rs.getLong(2)}).findOne().orElse(null);
+                if (row == null) {
+                    return;
+                }
+                if (o.permanent() || now - row[1] >= retryForMillis) {
+                    h.createUpdate("UPDATE " + table + " SET status = 'failed', claimed_until = NULL, last_error = :err WHERE id = :id AND status = 'pending'")
+                            .bind("err", error).bind("id", id).execute();
+                    failed.increment();
+                } else {
+                    h.createUpdate("UPDATE " + table + " SET next_attempt_at = :next, claimed_until = NULL, last_error = :err WHERE id = :id AND status = 'pending'")
+                            .bind("next", now + backoff((int) row[0])).bind("err", error).bind("id", id).execute();
+                    retried.increment();
+                }
+            });
+        } catch (RuntimeException e) {
+            LOG.warn("recording the outcome of {} {} failed (the claim expires and it is tried again): {}", table, id, e.toString());
+        } finally {
+            slots.release();
+        }
+    }
+
+    /** Exponential (base × 2^(attempt-1), at most an hour) with ±25% jitter, so receivers coming back are not stampeded. */
+    public long backoff(int attempts) {
+        long base = backoffMillis * (1L << Math.min(Math.max(attempts - 1, 0), 20));
+        long capped = Math.min(base, 3_600_000L);
+        double jitter = 0.75 + ThreadLocalRandom.current().nextDouble() * 0.5;
+        return Math.max(1, (long) (capped * jitter));
+    }
+
+    @Override
+    public void close() {
+        poller.shutdownNow();
+    }
+}
