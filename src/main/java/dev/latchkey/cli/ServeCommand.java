@@ -1,6 +1,7 @@
 package dev.latchkey.cli;
 
 import dev.latchkey.crypto.PasswordHasher;
+import dev.latchkey.message.DeliverySettings;
 import dev.latchkey.server.Bootstrap;
 import dev.latchkey.server.LatchkeyServer;
 import dev.latchkey.server.ServerConfig;
@@ -54,6 +55,57 @@ final class ServeCommand implements Callable<Integer> {
             description = "How long an undelivered webhook event is retried before it is marked failed (LATCHKEY_WEBHOOK_RETRY_HOURS). Default: ${DEFAULT-VALUE}.")
     int webhookRetryHours;
 
+    @Option(names = "--public-url", defaultValue = "${env:LATCHKEY_PUBLIC_URL}",
+            description = {"The URL users reach this node at, e.g. https://id.example.com (LATCHKEY_PUBLIC_URL): one-click sign-in links",
+                    "point at its hosted page unless a tenant sets RiskBasedAuthentication.OneClickSignInUrl. Default: http://localhost:PORT."})
+    String publicUrl;
+
+    @Option(names = "--smtp-host", defaultValue = "${env:LATCHKEY_SMTP_HOST}", description = "SMTP server for email, e.g. smtp.example.com (LATCHKEY_SMTP_HOST). Default: none (tenants may bring their own).")
+    String smtpHost;
+
+    @Option(names = "--smtp-port", defaultValue = "${env:LATCHKEY_SMTP_PORT:-587}", description = "SMTP port (LATCHKEY_SMTP_PORT). Default: ${DEFAULT-VALUE}.")
+    int smtpPort;
+
+    @Option(names = "--smtp-security", defaultValue = "${env:LATCHKEY_SMTP_SECURITY:-starttls}",
+            description = "starttls (required, never plain), tls (implicit TLS, usually port 465) or none (LATCHKEY_SMTP_SECURITY). Default: ${DEFAULT-VALUE}.")
+    String smtpSecurity;
+
+    @Option(names = "--smtp-username", defaultValue = "${env:LATCHKEY_SMTP_USERNAME}", description = "SMTP user name (LATCHKEY_SMTP_USERNAME).")
+    String smtpUsername;
+
+    @Option(names = "--smtp-password", defaultValue = "${env:LATCHKEY_SMTP_PASSWORD}", description = "SMTP password (LATCHKEY_SMTP_PASSWORD).")
+    String smtpPassword;
+
+    @Option(names = "--mail-from", defaultValue = "${env:LATCHKEY_MAIL_FROM}", description = "Sender of email, e.g. 'Acme <no-reply@acme.test>' (LATCHKEY_MAIL_FROM).")
+    String mailFrom;
+
+    @Option(names = "--sms-url", defaultValue = "${env:LATCHKEY_SMS_URL:-https://api.twilio.com}",
+            description = "Base URL of a Twilio-compatible SMS API (LATCHKEY_SMS_URL). Default: ${DEFAULT-VALUE}.")
+    String smsUrl;
+
+    @Option(names = "--sms-account-sid", defaultValue = "${env:LATCHKEY_SMS_ACCOUNT_SID}", description = "SMS provider account SID (LATCHKEY_SMS_ACCOUNT_SID).")
+    String smsAccountSid;
+
+    @Option(names = "--sms-auth-token", defaultValue = "${env:LATCHKEY_SMS_AUTH_TOKEN}", description = "SMS provider auth token (LATCHKEY_SMS_AUTH_TOKEN).")
+    String smsAuthToken;
+
+    @Option(names = "--sms-from", defaultValue = "${env:LATCHKEY_SMS_FROM}", description = "Sender number of SMS, e.g. +15005550006 (LATCHKEY_SMS_FROM).")
+    String smsFrom;
+
+    @Option(names = "--message-retry-hours", defaultValue = "${env:LATCHKEY_MESSAGE_RETRY_HOURS:-24}",
+            description = "How long an unsent email or SMS is retried before it is marked failed (LATCHKEY_MESSAGE_RETRY_HOURS). Default: ${DEFAULT-VALUE}.")
+    int messageRetryHours;
+
+    @Option(names = "--geoip-db", defaultValue = "${env:LATCHKEY_GEOIP_DB}",
+            description = {"A MaxMind-format City database (GeoIP2 or GeoLite2 City .mmdb) for the City and Country risk signals (LATCHKEY_GEOIP_DB).",
+                    "Default: none, and those two signals never fire."})
+    Path geoipDb;
+
+    @Option(names = "--trusted-proxies", defaultValue = "${env:LATCHKEY_TRUSTED_PROXIES}",
+            description = {"Addresses or CIDR networks of proxies (and application backends) whose X-Origin-IP and X-Forwarded-For",
+                    "headers give the client's address, e.g. 10.0.0.0/8,127.0.0.1 (LATCHKEY_TRUSTED_PROXIES). Default: none."})
+    String trustedProxies;
+
     private PasswordHasher.Params hashing() {
         switch (passwordHashing.toLowerCase(java.util.Locale.ROOT)) {
             case "owasp":
@@ -76,9 +128,26 @@ final class ServeCommand implements Callable<Integer> {
     public Integer call() {
         PasswordHasher.Params params = hashing();
         String secret = secretKey != null ? secretKey : LatchkeyServer.secretKeyFromDataDir(dataDir);
+        String security = smtpSecurity.toLowerCase(java.util.Locale.ROOT);
+        if (!java.util.Set.of("none", "starttls", "tls").contains(security)) {
+            throw new picocli.CommandLine.ParameterException(new picocli.CommandLine(this), "--smtp-security must be none, starttls or tls, not " + smtpSecurity);
+        }
+        try {
+            dev.latchkey.http.ClientAddress.trusting(trustedProxies);
+        } catch (IllegalArgumentException e) {
+            throw new picocli.CommandLine.ParameterException(new picocli.CommandLine(this), "--trusted-proxies: " + e.getMessage());
+        }
+        if (geoipDb != null && !java.nio.file.Files.isReadable(geoipDb)) {
+            throw new picocli.CommandLine.ParameterException(new picocli.CommandLine(this), "--geoip-db: cannot read " + geoipDb);
+        }
+        ServerConfig.Messaging messaging = new ServerConfig.Messaging(blankToNull(publicUrl),
+                new DeliverySettings.Smtp(blankToNull(smtpHost), smtpPort, security, blankToNull(smtpUsername), blankToNull(smtpPassword), blankToNull(mailFrom)),
+                new DeliverySettings.Sms(blankToNull(smsUrl), blankToNull(smsAccountSid), blankToNull(smsAuthToken), blankToNull(smsFrom)),
+                ServerConfig.Messaging.NONE.backoffMillis(), Math.max(1, messageRetryHours) * 3_600_000L);
         ServerConfig cfg = new ServerConfig(host, port, dataDir, blankToNull(dbUrl), blankToNull(dbUser), blankToNull(dbPassword),
                 blankToNull(adminKey), secret, dbPoolSize, params, webhooksAllowPrivateTargets,
-                ServerConfig.DEFAULT_WEBHOOK_BACKOFF_MILLIS, Math.max(1, webhookRetryHours) * 3_600_000L);
+                ServerConfig.DEFAULT_WEBHOOK_BACKOFF_MILLIS, Math.max(1, webhookRetryHours) * 3_600_000L,
+                messaging, new ServerConfig.Risk(geoipDb, blankToNull(trustedProxies)));
         returnMemoryWhenIdle();
         LatchkeyServer server = LatchkeyServer.start(cfg);
         Runtime.getRuntime().addShutdownHook(new Thread(server::close, "latchkey-shutdown"));

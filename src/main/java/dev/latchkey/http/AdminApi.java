@@ -1,37 +1,41 @@
 package dev.latchkey.http;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.latchkey.crypto.Secrets;
 import dev.latchkey.tenant.Tenant;
 import dev.latchkey.tenant.TenantSettings;
 import dev.latchkey.tenant.Tenants;
 import java.util.function.Supplier;
 
-/** The operators' API, {@code Authorization: Bearer <admin key>}: tenants. Errors keep LoginRadius's shape. */
+/**
+ * The operators' API, {@code Authorization: Bearer <admin key>}: tenants, webhook deliveries, messages, risk events,
+ * metrics. Errors keep LoginRadius's shape.
+ */
 public final class AdminApi {
     private final Tenants tenants;
-    private final Secrets secrets;
-    private final String adminKeyHash;
+    private final AdminGate gate;
     private final org.jdbi.v3.core.Jdbi jdbi;
     private final dev.latchkey.webhook.WebhookOutbox outbox;
+    private final dev.latchkey.message.Messages messages;
+    private final dev.latchkey.risk.RiskEvents riskEvents;
     private final java.time.Clock clock;
     private final io.micrometer.core.instrument.MeterRegistry metrics;
 
-    public AdminApi(Tenants tenants, Secrets secrets, String adminKeyHash, org.jdbi.v3.core.Jdbi jdbi,
-                    dev.latchkey.webhook.WebhookOutbox outbox, io.micrometer.core.instrument.MeterRegistry metrics,
-                    java.time.Clock clock) {
+    public AdminApi(Tenants tenants, AdminGate gate, org.jdbi.v3.core.Jdbi jdbi, dev.latchkey.webhook.WebhookOutbox outbox,
+                    dev.latchkey.message.Messages messages, dev.latchkey.risk.RiskEvents riskEvents,
+                    io.micrometer.core.instrument.MeterRegistry metrics, java.time.Clock clock) {
         this.metrics = metrics;
         this.tenants = tenants;
-        this.secrets = secrets;
-        this.adminKeyHash = adminKeyHash;
+        this.gate = gate;
         this.jdbi = jdbi;
         this.outbox = outbox;
+        this.messages = messages;
+        this.riskEvents = riskEvents;
         this.clock = clock;
     }
 
-    /** {@code GET /admin/v1/metrics}: this node's counters (webhook deliveries delivered, retried, failed), as JSON. */
+    /** {@code GET /admin/v1/metrics}: this node's counters (webhook and message deliveries: delivered, retried, failed). */
     public JsonNode metrics(LrRequest req) {
-        authorize(req);
+        gate.authorize(req);
         com.fasterxml.jackson.databind.node.ObjectNode out = dev.latchkey.json.Json.object();
         metrics.getMeters().forEach(m -> {
             String name = m.getId().getName() + m.getId().getTags().stream().map(t -> "." + t.getValue()).reduce("", String::concat);
@@ -42,32 +46,38 @@ public final class AdminApi {
 
     /** {@code GET /admin/v1/tenants/{apikey}/webhook-deliveries[?status=pending|delivered|failed]}: newest 200. */
     public JsonNode webhookDeliveries(LrRequest req) {
-        authorize(req);
-        Tenant t = find(req);
+        Tenant t = gate.tenant(req);
+        return outbox.deliveries(jdbi, t, status(req), 200);
+    }
+
+    private static String status(LrRequest req) {
         String status = req.query("status");
         if (status != null && !java.util.Set.of("pending", "delivered", "failed").contains(status)) {
             throw ApiException.validation("status", "status must be pending, delivered or failed.").withStatus(400);
         }
-        return outbox.deliveries(jdbi, t, status, 200);
+        return status;
     }
 
     /** {@code POST /admin/v1/tenants/{apikey}/webhook-deliveries/{id}/resend}. */
     public JsonNode resendWebhook(LrRequest req) {
-        authorize(req);
-        Tenant t = find(req);
+        Tenant t = gate.tenant(req);
         req.body();
         if (!outbox.resend(jdbi, t, req.pathParam("id"), clock.millis())) {
-            throw LrError.PARAMETER_FORMAT.withDescription("No delivery with that id that is not already pending.").withStatus(404);
+            throw AdminGate.notFound("No delivery with that id that is not already pending.");
         }
         return Responses.posted();
     }
 
-    private void authorize(LrRequest req) {
-        String auth = req.header("Authorization");
-        String key = auth != null && auth.regionMatches(true, 0, "Bearer ", 0, 7) ? auth.substring(7).trim() : null;
-        if (key == null || key.isEmpty() || !Secrets.constantTimeEquals(secrets.hash("admin:" + key), adminKeyHash)) {
-            throw LrError.ACCESS_UNAUTHORIZED.error();
-        }
+    /** {@code GET /admin/v1/tenants/{apikey}/messages[?status=pending|delivered|failed]}: emails and SMS, newest 200, no content. */
+    public JsonNode messages(LrRequest req) {
+        Tenant t = gate.tenant(req);
+        return messages.list(jdbi, t, status(req), 200);
+    }
+
+    /** {@code GET /admin/v1/tenants/{apikey}/risk-events[?uid=]}: risky logins and what was done, newest 200. */
+    public JsonNode riskEvents(LrRequest req) {
+        Tenant t = gate.tenant(req);
+        return riskEvents.list(jdbi, t, req.query("uid"), 200);
     }
 
     private static <T> T validated(Supplier<T> action) {
@@ -79,24 +89,18 @@ public final class AdminApi {
     }
 
     public JsonNode createTenant(LrRequest req) {
-        authorize(req);
+        gate.authorize(req);
         JsonNode body = req.body();
         return tenants.view(validated(() -> tenants.create(body)));
     }
 
     public JsonNode getTenant(LrRequest req) {
-        authorize(req);
-        return tenants.view(find(req));
+        return tenants.view(gate.tenant(req));
     }
 
     public JsonNode patchTenant(LrRequest req) {
-        authorize(req);
-        Tenant t = find(req);
+        Tenant t = gate.tenant(req);
         JsonNode body = req.body();
         return tenants.view(validated(() -> tenants.patch(t, body)));
-    }
-
-    private Tenant find(LrRequest req) {
-        return tenants.get(req.pathParam("apikey")).orElseThrow(() -> LrError.API_KEY_UNAUTHORIZED.error().withStatus(404));
     }
 }

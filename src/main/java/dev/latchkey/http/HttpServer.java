@@ -23,7 +23,7 @@ public final class HttpServer {
     /** How long a stopping node waits for requests in flight to finish. */
     public static final long DRAIN_MILLIS = 15_000;
 
-    public HttpServer(String host, int port, List<Routes.Route> routes) {
+    public HttpServer(String host, int port, List<Routes.Route> routes, ClientAddress clientAddress) {
         this.app = Javalin.create(config -> {
             config.jetty.host = host;
             config.jetty.port = port;
@@ -41,7 +41,7 @@ public final class HttpServer {
             config.startup.showJavalinBanner = false;
             config.routes.before(ctx -> requests.incrementAndGet());
             for (Routes.Route r : routes) {
-                Handler h = ctx -> answer(ctx, 200, Json.bytes(r.endpoint().handle(new LrRequest(ctx))));
+                Handler h = ctx -> answer(ctx, 200, Json.bytes(r.endpoint().handle(new LrRequest(ctx, clientAddress))));
                 switch (r.method()) {
                     case GET -> config.routes.get(r.path(), h);
                     case POST -> config.routes.post(r.path(), h);

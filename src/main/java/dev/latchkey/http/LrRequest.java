@@ -29,13 +29,15 @@ public final class LrRequest {
         "rbacitysmstemplate", "rbacountrysmstemplate", "rbaipsmstemplate", "rbadevicesmstemplate"};
 
     private final Context ctx;
+    private final ClientAddress clientAddress;
     private final Map<String, String> query;
     private JsonNode body;
     private FieldsProjection fields;
     private boolean fieldsParsed;
 
-    public LrRequest(Context ctx) {
+    public LrRequest(Context ctx, ClientAddress clientAddress) {
         this.ctx = ctx;
+        this.clientAddress = clientAddress;
         this.query = parseQuery(ctx.queryString());
     }
 
@@ -214,7 +216,12 @@ public final class LrRequest {
         return fields;
     }
 
-    /** What the login step records about this request for the webhook and risk features. */
+    /**
+     * What the login step records about this request for the webhook and risk features. The address is the
+     * connection's, or what a trusted proxy forwarded ({@link ClientAddress}); the user agent is
+     * {@code X-Origin-User-Agent} (an application's backend speaking for its user, reference §7) or {@code User-Agent}:
+     * both are the client's own say either way.
+     */
     public LoginContext loginContext() {
         Map<String, String> templates = new LinkedHashMap<>();
         for (String p : RBA_TEMPLATE_PARAMETERS) {
@@ -226,6 +233,8 @@ public final class LrRequest {
                 templates.put(p, v);
             }
         }
-        return new LoginContext(preventWebhook(), Map.copyOf(templates), ctx.ip(), header("User-Agent"));
+        String ip = clientAddress.resolve(ctx.req().getRemoteAddr(), header("X-Origin-IP"), header("X-Forwarded-For"));
+        String userAgent = header("X-Origin-User-Agent");
+        return new LoginContext(preventWebhook(), Map.copyOf(templates), ip, userAgent != null ? userAgent : header("User-Agent"));
     }
 }

@@ -2,6 +2,8 @@ package dev.latchkey.http;
 
 import dev.latchkey.factor.backupcode.BackupCodeApi;
 import dev.latchkey.factor.passkey.PasskeyApi;
+import dev.latchkey.message.TemplateApi;
+import dev.latchkey.risk.RiskChallengeApi;
 import dev.latchkey.webhook.WebhookApi;
 import java.util.ArrayList;
 import java.util.List;
@@ -29,8 +31,9 @@ public final class Routes {
         routes.add(new Route(m, path, e));
     }
 
-    public static List<Route> table(LoginApi login, BackupCodeApi backupCodes, PasskeyApi passkeys, AccountApi account,
-                                    TokenApi tokens, ManageAccountApi manage, WebhookApi webhooks, AdminApi admin, Endpoint ready) {
+    public static List<Route> table(LoginApi login, BackupCodeApi backupCodes, PasskeyApi passkeys, RiskChallengeApi risk,
+                                    AccountApi account, TokenApi tokens, ManageAccountApi manage, WebhookApi webhooks,
+                                    AdminApi admin, TemplateApi templates, Endpoint ready) {
         Routes r = new Routes();
         final String auth = "/identity/v2/auth";
         final String mng = "/identity/v2/manage";
@@ -49,6 +52,10 @@ public final class Routes {
         r.add(Method.POST, auth + "/login/2fa/passkey/finish", passkeys::loginFinish);
         r.add(Method.GET, auth + "/login/2fa/register/passkey/begin", passkeys::registerBegin); // also the Bearer variant
         r.add(Method.POST, auth + "/login/2fa/register/passkey/finish", passkeys::registerFinish);
+
+        // ── Login: a second factor asked for by risk-based authentication (besides the account's own factors) ─
+        r.add(Method.PUT, auth + "/login/2fa/verification/otp", risk::verifyOtp);
+        r.add(Method.GET, auth + "/login/oneclickverify", risk::oneClickVerify);
 
         // ── Account (access token) ───────────────────────────────────────────────────────────────────────────
         r.add(Method.GET, auth + "/account", account::profile);
@@ -100,6 +107,15 @@ public final class Routes {
         r.add(Method.GET, "/admin/v1/tenants/{apikey}/webhook-deliveries", admin::webhookDeliveries);
         r.add(Method.GET, "/admin/v1/metrics", admin::metrics);
         r.add(Method.POST, "/admin/v1/tenants/{apikey}/webhook-deliveries/{id}/resend", admin::resendWebhook);
+        r.add(Method.GET, "/admin/v1/tenants/{apikey}/messages", admin::messages);
+        r.add(Method.GET, "/admin/v1/tenants/{apikey}/risk-events", admin::riskEvents);
+        for (String base : new String[] {"/admin/v1/tenants/{apikey}/email-templates", "/admin/v1/tenants/{apikey}/sms-templates"}) {
+            r.add(Method.GET, base, templates::list);
+            r.add(Method.POST, base, templates::create);
+            r.add(Method.GET, base + "/{name}", templates::get);
+            r.add(Method.PUT, base + "/{name}", templates::put);
+            r.add(Method.DELETE, base + "/{name}", templates::delete);
+        }
 
         // ── Health ───────────────────────────────────────────────────────────────────────────────────────────
         r.add(Method.GET, "/health/ready", ready);

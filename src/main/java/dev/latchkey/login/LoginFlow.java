@@ -8,8 +8,12 @@ import dev.latchkey.account.ProfileSchema;
 import dev.latchkey.crypto.PasswordHasher;
 import dev.latchkey.crypto.Secrets;
 import dev.latchkey.factor.SecondFactor;
+import dev.latchkey.http.ApiException;
 import dev.latchkey.http.LrError;
 import dev.latchkey.json.Json;
+import dev.latchkey.risk.RiskAssessment;
+import dev.latchkey.risk.RiskBasedAuthentication;
+import dev.latchkey.risk.RiskPolicy;
 import dev.latchkey.tenant.Tenant;
 import dev.latchkey.token.IssuedTokens;
 import dev.latchkey.token.Tokens;
@@ -24,14 +28,22 @@ import org.jdbi.v3.core.Jdbi;
  * The login as a small state machine, in one place:
  * <pre>
  *   password verified ──(MFA needed)──▶ SecondFactorAuthenticationToken issued ──(factor verified)──▶ tokens issued
- *          └────────────(no MFA)──────────────────────────────────────────────────────────────────▶ tokens issued
+ *          │                                  ▲                                            (RBA: notify only)
+ *          ├──(no MFA) risk assessed ──(MFA)──┘ + one-click link by email / code by SMS ──(passed)──▶ tokens issued
+ *          │                    ├──(Block; or MFA on the plain /login)──▶ refused (1164; 1168–1171, 1287)
+ *          │                    └──(none)──────────────────────────────────────────────(notify)──▶ tokens issued
  * </pre>
  * Every transition's state is in the database. Failures count toward lockout: wrong passwords on the account,
  * wrong second-factor answers on the token (which dies after the tenant's limit) and on the account.
  */
 public final class LoginFlow {
     /** The first factor, as the login endpoints take it. */
-    public record Credentials(String email, String username, String phone, String password) {}
+    public record Credentials(String email, String username, String phone, String password) {
+        /** How the account is named: email, username or phone (after a phone login, RBA sends SMS). */
+        String kind() {
+            return email != null ? "email" : username != null ? "username" : "phone";
+        }
+    }
 
     /** A factor's check of its answer, run inside the transaction that consumes the 2FA token and issues tokens. */
     @FunctionalInterface
@@ -48,11 +60,14 @@ public final class LoginFlow {
     private final PasswordHasher hasher;
     private final List<SecondFactor> factors;
     private final dev.latchkey.webhook.WebhookOutbox outbox;
+    private final RiskBasedAuthentication rba;
     private final Clock clock;
 
     public LoginFlow(Jdbi jdbi, AccountStore accounts, SecondFactorChallenges challenges, Tokens tokens,
-                     PasswordHasher hasher, List<SecondFactor> factors, dev.latchkey.webhook.WebhookOutbox outbox, Clock clock) {
+                     PasswordHasher hasher, List<SecondFactor> factors, dev.latchkey.webhook.WebhookOutbox outbox,
+                     RiskBasedAuthentication rba, Clock clock) {
         this.jdbi = jdbi;
+        this.rba = rba;
         this.accounts = accounts;
         this.challenges = challenges;
         this.tokens = tokens;
@@ -94,7 +109,8 @@ public final class LoginFlow {
             throw LrError.ACCOUNT_BLOCKED.error();
         }
         String rehash = hasher.needsRehash(account.passwordHash()) ? hasher.hash(c.password()) : null;
-        return jdbi.inTransaction(h -> {
+        String kind = c.kind();
+        Step1 step = jdbi.inTransaction(h -> {
             if (rehash != null) {
                 accounts.rehashPassword(h, account.uid(), rehash);
             }
@@ -104,16 +120,57 @@ public final class LoginFlow {
                     if (!mfaEndpoint) {
                         throw LrError.MFA_ENABLED_USE_MFA_LOGIN.error();
                     }
-                    if (account.passwordFailures() > 0) {
-                        accounts.resetPasswordFailures(h, account.uid());
-                    }
+                    resetPasswordFailures(h, account);
                     long expires = now + tenant.secondFactorTokenMillis();
-                    String token = challenges.open(h, tenant.id(), account.uid(), now, expires);
-                    return secondFactorResponse(account, configured, token, expires);
+                    String token = challenges.open(h, tenant.id(), account.uid(), now, expires, kind);
+                    return new Step1(secondFactorResponse(account, configured, token, expires), null);
                 }
             }
-            return complete(h, tenant, account, now, ctx, false);
+            RiskAssessment risk = rba.assess(h, tenant, account, ctx, now);
+            if (risk.action() == RiskPolicy.Action.BLOCK || (risk.action() == RiskPolicy.Action.MFA && !mfaEndpoint)) {
+                rba.refused(h, tenant, account, risk, ctx, kind, now); // committed: the event and the notices stay
+                return new Step1(null, risk.action() == RiskPolicy.Action.BLOCK ? LrError.RISK_BLOCKED.error() : risk.deciding().error.error());
+            }
+            if (risk.action() == RiskPolicy.Action.MFA) {
+                return new Step1(riskChallenge(h, tenant, account, risk, ctx, kind, now), null);
+            }
+            return new Step1(complete(h, tenant, account, now, ctx, false, kind, risk, null), null);
         });
+        if (step.refusal() != null) {
+            throw step.refusal();
+        }
+        return step.answer();
+    }
+
+    /** What step 1 comes to: an answer, or a refusal whose transaction still commits (its risk event and notices). */
+    private record Step1(ObjectNode answer, ApiException refusal) {}
+
+    private void resetPasswordFailures(Handle h, Account account) {
+        if (account.passwordFailures() > 0) {
+            accounts.resetPasswordFailures(h, account.uid());
+        }
+    }
+
+    /**
+     * RBA asks for a second factor: step 1's answer, with the account's own factors and what was sent (the masked
+     * email of the one-click link, the masked phone and {@code OTPStatus} of the SMS code).
+     */
+    private ObjectNode riskChallenge(Handle h, Tenant tenant, Account account, RiskAssessment risk, LoginContext ctx, String kind, long now) {
+        java.util.Set<SecondFactor> own = configuredFactors(h, account);
+        long expires = now + tenant.secondFactorTokenMillis();
+        RiskBasedAuthentication.Challenge ch = rba.challenge(h, tenant, account, risk, ctx, kind, !own.isEmpty(), now, expires);
+        challenges.open(h, ch.token(), tenant.id(), account.uid(), now, expires, kind, ch.riskJson(), ch.otpHash(), ch.oneClickHash());
+        resetPasswordFailures(h, account);
+        ObjectNode out = secondFactorResponse(account, own, ch.token(), expires);
+        ObjectNode sfa = (ObjectNode) out.get("SecondFactorAuthentication");
+        if (ch.maskedEmail() != null) {
+            sfa.putArray("Email").add(ch.maskedEmail());
+        }
+        if (ch.maskedPhone() != null) {
+            sfa.put("OTPPhoneNo", ch.maskedPhone());
+            sfa.putObject("OTPStatus").put("AccountSid", ch.smsAccountSid()).put("Sid", ch.smsMessageId());
+        }
+        return out;
     }
 
     private Optional<Account> lookup(Handle h, Tenant tenant, Credentials c) {
@@ -194,14 +251,34 @@ public final class LoginFlow {
         if (!Secrets.isGuid(token)) {
             throw LrError.MFA_TOKEN_INVALID.error();
         }
-        long now = clock.millis();
         Pending found = jdbi.withHandle(h -> challenges.findWithAccount(h, tenant.id(), token)).orElseThrow(LrError.MFA_TOKEN_INVALID::error);
+        return usable(tenant, found, LrError.MFA_TOKEN_INVALID, LrError.MFA_TOKEN_EXPIRED);
+    }
+
+    /**
+     * The pending login a one-click sign-in link belongs to ({@code verificationtoken}): 908 missing, 1063 unknown, 1062
+     * used (or its login ended otherwise), 975 expired, then the account's state.
+     */
+    public Pending pendingByOneClick(Tenant tenant, String verificationToken) {
+        if (verificationToken == null) {
+            throw LrError.required("verificationtoken");
+        }
+        if (!Secrets.isGuid(verificationToken)) {
+            throw LrError.VTOKEN_INVALID.error();
+        }
+        Pending found = jdbi.withHandle(h -> challenges.findByOneClick(h, tenant.id(), rba.oneClickHash(verificationToken)))
+                .orElseThrow(LrError.VTOKEN_INVALID::error);
+        return usable(tenant, found, LrError.LINK_USED, LrError.LINK_EXPIRED);
+    }
+
+    private Pending usable(Tenant tenant, Pending found, LrError ended, LrError expired) {
+        long now = clock.millis();
         SecondFactorChallenges.Challenge ch = found.challenge();
         if (ch.usedAt() != null || ch.failures() >= tenant.maxSecondFactorAttemptsPerToken()) {
-            throw LrError.MFA_TOKEN_INVALID.error();
+            throw ended.error();
         }
         if (ch.expiresAt() <= now) {
-            throw LrError.MFA_TOKEN_EXPIRED.error();
+            throw expired.error();
         }
         Account account = found.account();
         if (account.lockedAt(now)) {
@@ -250,7 +327,7 @@ public final class LoginFlow {
                 if (!verification.verify(h, account)) {
                     throw new WrongAnswer();
                 }
-                return complete(h, tenant, account, now, ctx, enrolls);
+                return complete(h, tenant, account, now, ctx, enrolls, ch.loginKind(), null, ch.risk());
             });
         } catch (WrongAnswer | Rejected e) {
             jdbi.useTransaction(h -> {
@@ -294,14 +371,24 @@ public final class LoginFlow {
 
     /**
      * The last state: tokens issued and the login recorded, in the caller's transaction. Every path that issues tokens
-     * ends here, with the request's {@link LoginContext}: this is where the webhook outbox and risk assessment hook in.
+     * ends here, with the request's {@link LoginContext}: this is where the webhook outbox and risk-based authentication
+     * hook in. {@code assessed}: the risk assessment of step 1 (a login without a second factor); null after a second
+     * factor, when RBA assesses this request and only notifies. {@code passedRiskChallenge}: the assessment a risk
+     * challenge kept, whose origin now becomes known (nothing is sent again).
      */
-    private ObjectNode complete(Handle h, Tenant tenant, Account account, long now, LoginContext ctx, boolean reload) {
+    private ObjectNode complete(Handle h, Tenant tenant, Account account, long now, LoginContext ctx, boolean reload, String loginKind,
+                                RiskAssessment assessed, String passedRiskChallenge) {
         accounts.recordLogin(h, account.uid(), now);
         IssuedTokens issued = tokens.issue(h, tenant, account.uid(), now);
         // The profile document is re-read only when an enrollment changed it in this transaction; the count is read back.
         Account base = reload ? accounts.byUid(h, tenant.id(), account.uid()).orElseThrow() : account;
         int logins = h.createQuery("SELECT no_of_logins FROM accounts WHERE uid = :uid").bind("uid", account.uid()).mapTo(Integer.class).one();
+        if (passedRiskChallenge != null) {
+            rba.challengePassed(h, account, passedRiskChallenge, now, logins);
+        } else {
+            RiskAssessment risk = assessed != null ? assessed : rba.assess(h, tenant, account, ctx, now);
+            rba.completed(h, tenant, account, risk, ctx, loginKind, now, logins);
+        }
         Account loggedIn = new Account(base.uid(), base.tenantId(), base.profile(), base.passwordHash(), base.active(),
                 base.emailVerified(), logins, now, base.passwordChangedAt(), 0, 0, null, base.createdAt(), base.modifiedAt());
         ObjectNode profile = ProfileSchema.render(loggedIn, now);

@@ -10,8 +10,13 @@ import org.jdbi.v3.core.Handle;
  * node can take either step. Stored as keyed hashes; consumed by one conditional UPDATE.
  */
 public final class SecondFactorChallenges {
-    /** A pending challenge as stored. */
-    public record Challenge(String tokenHash, long tenantId, String uid, long expiresAt, Long usedAt, int failures) {}
+    /**
+     * A pending challenge as stored. {@code loginKind}: how step 1 named the account (email, username, phone).
+     * {@code risk}: set when risk-based authentication asked for the second factor (its assessment, as JSON), with the
+     * hashed SMS code ({@code otpHash}) when one was sent.
+     */
+    public record Challenge(String tokenHash, long tenantId, String uid, long expiresAt, Long usedAt, int failures,
+                            String loginKind, String risk, String otpHash) {}
 
     private final Secrets secrets;
 
@@ -24,27 +29,46 @@ public final class SecondFactorChallenges {
     }
 
     /** Opens a challenge for the account; returns the token in plain text. */
-    public String open(Handle h, long tenantId, String uid, long now, long expiresAt) {
+    public String open(Handle h, long tenantId, String uid, long now, long expiresAt, String loginKind) {
         String token = Secrets.guid();
-        h.createUpdate("""
-                        INSERT INTO second_factor_tokens (token_hash, tenant_id, uid, created_at, expires_at)
-                        VALUES (:h, :t, :uid, :now, :exp)""")
-                .bind("h", hash(token)).bind("t", tenantId).bind("uid", uid).bind("now", now).bind("exp", expiresAt).execute();
+        open(h, token, tenantId, uid, now, expiresAt, loginKind, null, null, null);
         return token;
+    }
+
+    /** Opens a challenge with a token chosen by the caller (a risk challenge binds its SMS code to it). */
+    public void open(Handle h, String token, long tenantId, String uid, long now, long expiresAt, String loginKind, String risk,
+                     String otpHash, String oneClickHash) {
+        h.createUpdate("""
+                        INSERT INTO second_factor_tokens (token_hash, tenant_id, uid, created_at, expires_at, login_kind, risk, otp_hash, oneclick_hash)
+                        VALUES (:h, :t, :uid, :now, :exp, :kind, :risk, :otp, :oneclick)""")
+                .bind("h", hash(token)).bind("t", tenantId).bind("uid", uid).bind("now", now).bind("exp", expiresAt)
+                .bind("kind", loginKind).bind("risk", risk).bind("otp", otpHash).bind("oneclick", oneClickHash).execute();
+    }
+
+    private static final String PENDING_SELECT = """
+            SELECT t.token_hash AS t_hash, t.expires_at AS t_expires_at, t.used_at AS t_used_at, t.failures AS t_failures,
+                   t.login_kind AS t_login_kind, t.risk AS t_risk, t.otp_hash AS t_otp_hash, a.*
+            FROM second_factor_tokens t JOIN accounts a ON a.uid = t.uid""";
+
+    private static Optional<LoginFlow.Pending> pending(org.jdbi.v3.core.statement.Query q, long tenantId) {
+        return q.map((rs, c) -> new LoginFlow.Pending(
+                        new Challenge(rs.getString("t_hash"), tenantId, rs.getString("uid"), rs.getLong("t_expires_at"),
+                                (Long) rs.getObject("t_used_at", Long.class), rs.getInt("t_failures"), rs.getString("t_login_kind"),
+                                rs.getString("t_risk"), rs.getString("t_otp_hash")),
+                        AccountStore.ROW.map(rs, c)))
+                .findOne();
     }
 
     /** The challenge and its account in one query (step 2's first read). */
     public Optional<LoginFlow.Pending> findWithAccount(Handle h, long tenantId, String token) {
-        return h.createQuery("""
-                        SELECT t.token_hash AS t_hash, t.expires_at AS t_expires_at, t.used_at AS t_used_at, t.failures AS t_failures, a.*
-                        FROM second_factor_tokens t JOIN accounts a ON a.uid = t.uid
-                        WHERE t.token_hash = :h AND t.tenant_id = :t""")
-                .bind("h", hash(token)).bind("t", tenantId)
-                .map((rs, c) -> new LoginFlow.Pending(
-                        new Challenge(rs.getString("t_hash"), tenantId, rs.getString("uid"), rs.getLong("t_expires_at"),
-                                (Long) rs.getObject("t_used_at", Long.class), rs.getInt("t_failures")),
-                        AccountStore.ROW.map(rs, c)))
-                .findOne();
+        return pending(h.createQuery(PENDING_SELECT + " WHERE t.token_hash = :h AND t.tenant_id = :t")
+                .bind("h", hash(token)).bind("t", tenantId), tenantId);
+    }
+
+    /** The challenge a one-click sign-in link belongs to, by the keyed hash of the link's token. */
+    public Optional<LoginFlow.Pending> findByOneClick(Handle h, long tenantId, String oneClickHash) {
+        return pending(h.createQuery(PENDING_SELECT + " WHERE t.oneclick_hash = :h AND t.tenant_id = :t")
+                .bind("h", oneClickHash).bind("t", tenantId), tenantId);
     }
 
     /** Consumes the challenge: true for exactly one caller, and only while unexpired and under the failure limit. */

@@ -9,6 +9,21 @@ import dev.latchkey.factor.backupcode.BackupCodes;
 import dev.latchkey.factor.passkey.PasskeyApi;
 import dev.latchkey.factor.passkey.Passkeys;
 import dev.latchkey.http.AccessGate;
+import dev.latchkey.http.AdminGate;
+import dev.latchkey.http.ClientAddress;
+import dev.latchkey.message.DeliverySettings;
+import dev.latchkey.message.MessageDispatcher;
+import dev.latchkey.message.MessageTemplates;
+import dev.latchkey.message.Messages;
+import dev.latchkey.message.SmtpMailer;
+import dev.latchkey.message.TemplateApi;
+import dev.latchkey.message.TwilioSms;
+import dev.latchkey.outbox.OutboxDispatcher;
+import dev.latchkey.risk.GeoIp;
+import dev.latchkey.risk.RiskBasedAuthentication;
+import dev.latchkey.risk.RiskChallengeApi;
+import dev.latchkey.risk.RiskEvents;
+import dev.latchkey.risk.UserAgents;
 import dev.latchkey.http.AccountApi;
 import dev.latchkey.http.AdminApi;
 import dev.latchkey.http.HttpServer;
@@ -47,12 +62,14 @@ public final class LatchkeyServer implements AutoCloseable {
 
     private final java.util.concurrent.ScheduledExecutorService idle;
 
-    private final dev.latchkey.outbox.OutboxDispatcher dispatcher;
+    private final List<OutboxDispatcher> dispatchers;
+    private final GeoIp geo;
 
-    private LatchkeyServer(Database db, HttpServer http, dev.latchkey.outbox.OutboxDispatcher dispatcher, Bootstrap.Result bootstrap) {
+    private LatchkeyServer(Database db, HttpServer http, List<OutboxDispatcher> dispatchers, GeoIp geo, Bootstrap.Result bootstrap) {
         this.db = db;
         this.http = http;
-        this.dispatcher = dispatcher;
+        this.dispatchers = dispatchers;
+        this.geo = geo;
         this.bootstrap = bootstrap;
         this.idle = java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "latchkey-idle");
@@ -101,7 +118,8 @@ public final class LatchkeyServer implements AutoCloseable {
             Secrets secrets = new Secrets(cfg.secretKey());
             PasswordHasher hasher = new PasswordHasher(cfg.passwordParams());
             TenantStore tenantStore = new TenantStore(db.jdbi());
-            Tenants tenants = new Tenants(tenantStore, secrets, clock);
+            MessageTemplates templates = new MessageTemplates(db.jdbi(), clock);
+            Tenants tenants = new Tenants(tenantStore, secrets, clock, templates::checkReferences);
             Bootstrap.Result boot = Bootstrap.run(db.jdbi(), secrets, tenants, cfg.adminKey());
 
             AccountStore accountStore = new AccountStore();
@@ -111,30 +129,48 @@ public final class LatchkeyServer implements AutoCloseable {
             Tokens tokens = new Tokens(db.jdbi(), secrets, clock);
             BackupCodes backupCodes = new BackupCodes(db.jdbi(), secrets, outbox, clock);
             Passkeys passkeys = new Passkeys(db.jdbi(), accountStore, outbox, clock);
+
+            ServerConfig.Messaging messaging = cfg.messaging();
+            DeliverySettings delivery = new DeliverySettings(messaging.smtp(), messaging.sms(), secrets);
+            Messages messages = new Messages(secrets, delivery);
+            GeoIp geo = cfg.risk().geoipDb() == null ? GeoIp.NONE : GeoIp.open(cfg.risk().geoipDb());
+            RiskEvents riskEvents = new RiskEvents();
+            int[] boundPort = {cfg.port()};
+            RiskBasedAuthentication rba = new RiskBasedAuthentication(secrets, geo, new UserAgents().warmUp(), templates, messages,
+                    delivery, riskEvents, () -> messaging.publicUrl() != null ? messaging.publicUrl().replaceAll("/+$", "")
+                            : "http://localhost:" + boundPort[0]);
+
             LoginFlow flow = new LoginFlow(db.jdbi(), accountStore, new SecondFactorChallenges(secrets), tokens, hasher,
-                    List.of(backupCodes, passkeys), outbox, clock);
+                    List.of(backupCodes, passkeys), outbox, rba, clock);
             TenantGate gate = new TenantGate(tenantStore, secrets, clock);
             AccessGate access = new AccessGate(gate, tokens, accounts);
+            AdminGate adminGate = new AdminGate(secrets, boot.adminKeyHash(), tenants);
 
             List<Routes.Route> routes = Routes.table(
                     new LoginApi(gate, flow),
                     new BackupCodeApi(gate, access, flow, backupCodes, accounts),
                     new PasskeyApi(gate, access, flow, passkeys, accounts, secrets, clock),
+                    new RiskChallengeApi(gate, flow, rba),
                     new AccountApi(access, flow, clock),
                     new TokenApi(gate, tokens),
                     new ManageAccountApi(gate, accounts, clock),
                     new WebhookApi(gate, new Webhooks(db.jdbi(), secrets, clock, cfg.allowPrivateWebhookTargets())),
-                    new AdminApi(tenants, secrets, boot.adminKeyHash(), db.jdbi(), outbox, metrics, clock),
+                    new AdminApi(tenants, adminGate, db.jdbi(), outbox, messages, riskEvents, metrics, clock),
+                    new TemplateApi(adminGate, templates),
                     req -> {
                         db.jdbi().useHandle(h -> h.execute("SELECT 1"));
                         return Json.object().put("Status", "ready");
                     });
-            HttpServer http = new HttpServer(cfg.host(), cfg.port(), routes).start();
-            dev.latchkey.outbox.OutboxDispatcher dispatcher = new WebhookDispatcher(db.jdbi(), secrets, clock, cfg.webhookBackoffMillis(),
-                    cfg.webhookRetryForMillis(), metrics).start();
-            LOG.info("Latchkey serving on http://{}:{} ({} store, Argon2id {})", cfg.host(), http.port(),
-                    db.isH2() ? "H2 " + cfg.dataDir().toAbsolutePath() : "PostgreSQL", hasher.params());
-            return new LatchkeyServer(db, http, dispatcher, boot);
+            HttpServer http = new HttpServer(cfg.host(), cfg.port(), routes, ClientAddress.trusting(cfg.risk().trustedProxies())).start();
+            boundPort[0] = http.port();
+            List<OutboxDispatcher> dispatchers = List.of(
+                    new WebhookDispatcher(db.jdbi(), secrets, clock, cfg.webhookBackoffMillis(), cfg.webhookRetryForMillis(), metrics).start(),
+                    new MessageDispatcher(db.jdbi(), secrets, tenantStore, delivery, new SmtpMailer(), new TwilioSms(), clock,
+                            messaging.backoffMillis(), messaging.retryForMillis(), metrics).start());
+            LOG.info("Latchkey serving on http://{}:{} ({} store, Argon2id {}, GeoIP {})", cfg.host(), http.port(),
+                    db.isH2() ? "H2 " + cfg.dataDir().toAbsolutePath() : "PostgreSQL", hasher.params(),
+                    geo.enabled() ? cfg.risk().geoipDb() : "off: the City and Country signals never fire");
+            return new LatchkeyServer(db, http, dispatchers, geo, boot);
         } catch (RuntimeException e) {
             db.close();
             throw e;
@@ -180,7 +216,8 @@ public final class LatchkeyServer implements AutoCloseable {
     public void close() {
         idle.shutdownNow();
         http.stop();
-        dispatcher.close();
+        dispatchers.forEach(OutboxDispatcher::close);
+        geo.close();
         db.close();
     }
 }

@@ -1,13 +1,33 @@
 package dev.latchkey.server;
 
 import dev.latchkey.crypto.PasswordHasher;
+import dev.latchkey.message.DeliverySettings;
 import java.nio.file.Path;
 
 /** Everything a node needs to start; built by the CLI from flags and LATCHKEY_* variables, or by tests. */
 public record ServerConfig(String host, int port, Path dataDir, String dbUrl, String dbUser, String dbPassword,
                            String adminKey, String secretKey, int dbPoolSize, PasswordHasher.Params passwordParams,
-                           boolean allowPrivateWebhookTargets, long webhookBackoffMillis, long webhookRetryForMillis) {
+                           boolean allowPrivateWebhookTargets, long webhookBackoffMillis, long webhookRetryForMillis,
+                           Messaging messaging, Risk risk) {
     /** Webhook retries: first after about a second, doubling, for 24 hours. */
     public static final long DEFAULT_WEBHOOK_BACKOFF_MILLIS = 1000;
     public static final long DEFAULT_WEBHOOK_RETRY_FOR_MILLIS = 24L * 3600 * 1000;
+
+    /**
+     * Email and SMS, server-wide (tenants may bring their own): the SMTP server and sender, the SMS provider, how long an
+     * unsent message is retried, and the public URL of the node (the default target of one-click sign-in links; null:
+     * {@code http://localhost:<port>}).
+     */
+    public record Messaging(String publicUrl, DeliverySettings.Smtp smtp, DeliverySettings.Sms sms, long backoffMillis, long retryForMillis) {
+        public static final Messaging NONE = new Messaging(null, new DeliverySettings.Smtp(null, 587, "starttls", null, null, null),
+                new DeliverySettings.Sms(DeliverySettings.TWILIO, null, null, null), 1000, 24L * 3600 * 1000);
+    }
+
+    /**
+     * Risk-based authentication: the GeoIP database (MaxMind City format; null: the City and Country signals are off) and
+     * the proxies whose forwarding headers are believed (comma-separated addresses or CIDR networks; null: none).
+     */
+    public record Risk(Path geoipDb, String trustedProxies) {
+        public static final Risk NONE = new Risk(null, null);
+    }
 }

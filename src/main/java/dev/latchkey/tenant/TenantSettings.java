@@ -16,7 +16,7 @@ import java.util.Map;
  */
 public final class TenantSettings {
 
-    sealed interface Spec permits Bool, Int, Str, Strs, Timestamp, Choice, Section {}
+    sealed interface Spec permits Bool, Int, Str, Strs, Timestamp, Choice, Secret, Section {}
 
     record Bool(boolean dflt) implements Spec {}
 
@@ -30,7 +30,24 @@ public final class TenantSettings {
 
     record Choice(String dflt, String... values) implements Spec {}
 
+    /** A credential (SMTP password, SMS auth token): stored sealed (encrypted), shown as {@link #MASK}. */
+    record Secret(int maxLength) implements Spec {}
+
     record Section(Map<String, Spec> fields) implements Spec {}
+
+    /** How a secret is shown by the admin API; sent back unchanged in a PATCH, it keeps the stored secret. */
+    public static final String MASK = "********";
+
+    /** One risk signal's rule (RiskBasedAuthentication.Device, .Browser, …). */
+    private static Section riskSignal() {
+        return new Section(fields(
+                "IsEnabled", new Bool(false),
+                "Action", new Choice("None", "None", "MFA", "Block"),
+                "NotifyUser", new Bool(true),
+                "NotifyAdmins", new Bool(false),
+                "EmailTemplate", new Str(200),
+                "SmsTemplate", new Str(200)));
+    }
 
     private static Map<String, Spec> fields(Object... pairs) {
         Map<String, Spec> m = new LinkedHashMap<>();
@@ -62,7 +79,37 @@ public final class TenantSettings {
             "Tokens", new Section(fields(
                     "AccessTokenLifetimeSeconds", new Int(60, 31_536_000, 3600),
                     "RefreshTokenLifetimeSeconds", new Int(60, 31_536_000, 60L * 24 * 3600),
-                    "SecondFactorTokenLifetimeSeconds", new Int(30, 86_400, 600)))));
+                    "SecondFactorTokenLifetimeSeconds", new Int(30, 86_400, 600))),
+            // Risk-based authentication: a rule per signal, evaluated in LoginRadius's order (reference §7).
+            "RiskBasedAuthentication", new Section(fields(
+                    "HistoryType", new Choice("Days", "Days", "Logins"),
+                    "HistorySize", new Int(1, 1000, 30),
+                    "Device", riskSignal(),
+                    "Browser", riskSignal(),
+                    "City", riskSignal(),
+                    "Country", riskSignal(),
+                    "IP", riskSignal(),
+                    "AdminEmails", new Strs(20),
+                    "AdminEmailTemplate", new Str(200),
+                    "OneClickEmailTemplate", new Str(200),
+                    "OtpSmsTemplate", new Str(200),
+                    "OneClickSignInUrl", new Str(2048),
+                    "MaxMessagesPerHour", new Int(1, 1000, 10))),
+            // Where this tenant's email goes; unset fields fall back to the node's --smtp-* options.
+            "Email", new Section(fields(
+                    "From", new Str(320),
+                    "SmtpHost", new Str(253),
+                    "SmtpPort", new Int(1, 65_535, 587),
+                    "Security", new Choice("starttls", "none", "starttls", "tls"),
+                    "Username", new Str(320),
+                    "Password", new Secret(500))),
+            // The SMS provider (a Twilio-compatible API); unset fields fall back to the node's --sms-* options.
+            "Sms", new Section(fields(
+                    "Provider", new Choice("twilio", "twilio"),
+                    "BaseUrl", new Str(2048),
+                    "AccountSid", new Str(100),
+                    "AuthToken", new Secret(500),
+                    "From", new Str(32)))));
 
     private TenantSettings() {}
 
@@ -89,14 +136,30 @@ public final class TenantSettings {
             sec.fields().forEach((k, v) -> o.set(k, defaultsOf(v)));
             return o;
         }
-        return Json.MAPPER.getNodeFactory().nullNode(); // Str, Timestamp
+        return Json.MAPPER.getNodeFactory().nullNode(); // Str, Timestamp, Secret
+    }
+
+    /** Replaces every stored secret of a settings view with {@link #MASK}. */
+    public static void maskSecrets(ObjectNode view) {
+        maskSecrets(view, SCHEMA);
+    }
+
+    private static void maskSecrets(ObjectNode node, Section section) {
+        section.fields().forEach((k, spec) -> {
+            JsonNode v = node.get(k);
+            if (spec instanceof Secret && v != null && v.isTextual()) {
+                node.put(k, MASK);
+            } else if (spec instanceof Section inner && v instanceof ObjectNode o) {
+                maskSecrets(o, inner);
+            }
+        });
     }
 
     /** Thrown for a field that is unknown or of the wrong type; names the field by its dotted path. */
     public static final class InvalidField extends RuntimeException {
         public final String field;
 
-        InvalidField(String field, String message) {
+        public InvalidField(String field, String message) {
             super(message, null, false, false);
             this.field = field;
         }
@@ -106,11 +169,12 @@ public final class TenantSettings {
      * Merges {@code patch} (an admin's body, minus Name) into {@code target}, validating every key and value.
      * Absent fields keep their value; JSON null resets a field to its default.
      */
-    public static void merge(ObjectNode target, JsonNode patch) {
-        mergeSection(target, patch, SCHEMA, "");
+    public static void merge(ObjectNode target, JsonNode patch, java.util.function.UnaryOperator<String> seal) {
+        mergeSection(target, patch, SCHEMA, "", seal);
     }
 
-    private static void mergeSection(ObjectNode target, JsonNode patch, Section section, String path) {
+    private static void mergeSection(ObjectNode target, JsonNode patch, Section section, String path,
+                                     java.util.function.UnaryOperator<String> seal) {
         Iterator<Map.Entry<String, JsonNode>> it = patch.fields();
         while (it.hasNext()) {
             Map.Entry<String, JsonNode> e = it.next();
@@ -125,18 +189,28 @@ public final class TenantSettings {
                 target.set(canonical, defaultsOf(spec));
                 continue;
             }
-            target.set(canonical, validated(spec, value, where, target.get(canonical)));
+            target.set(canonical, validated(spec, value, where, target.get(canonical), seal));
         }
     }
 
-    private static JsonNode validated(Spec spec, JsonNode value, String where, JsonNode current) {
+    private static JsonNode validated(Spec spec, JsonNode value, String where, JsonNode current,
+                                      java.util.function.UnaryOperator<String> seal) {
         if (spec instanceof Section inner) {
             if (!value.isObject()) {
                 throw new InvalidField(where, "'" + where + "' must be an object.");
             }
             ObjectNode sub = current instanceof ObjectNode o ? o : (ObjectNode) defaultsOf(inner);
-            mergeSection(sub, value, inner, where + ".");
+            mergeSection(sub, value, inner, where + ".", seal);
             return sub;
+        }
+        if (spec instanceof Secret sec) {
+            if (!value.isTextual() || value.asText().isEmpty() || value.asText().length() > sec.maxLength()) {
+                throw new InvalidField(where, "'" + where + "' must be a string of 1 to " + sec.maxLength() + " characters.");
+            }
+            if (value.asText().equals(MASK) && current != null && current.isTextual()) {
+                return current; // the masked value a client read back: the stored secret stays
+            }
+            return Json.MAPPER.getNodeFactory().textNode(seal.apply(value.asText()));
         }
         if (spec instanceof Bool) {
             if (!value.isBoolean()) {

@@ -16,10 +16,26 @@ public final class Tenants {
     private final Secrets secrets;
     private final Clock clock;
 
+    /**
+     * Checks what a settings document refers to outside itself (template names) before it is stored; throws
+     * {@link TenantSettings.InvalidField}. {@code tenantId} is null for a tenant being created.
+     */
+    @FunctionalInterface
+    public interface ReferenceCheck {
+        void check(Long tenantId, ObjectNode settings);
+    }
+
+    private final ReferenceCheck references;
+
     public Tenants(TenantStore store, Secrets secrets, Clock clock) {
+        this(store, secrets, clock, (id, s) -> { });
+    }
+
+    public Tenants(TenantStore store, Secrets secrets, Clock clock, ReferenceCheck references) {
         this.store = store;
         this.secrets = secrets;
         this.clock = clock;
+        this.references = references;
     }
 
     public String secretHash(String apiSecret) {
@@ -30,6 +46,7 @@ public final class Tenants {
     public Tenant create(JsonNode body) {
         ObjectNode settings = TenantSettings.defaults();
         String name = apply(settings, body, "Tenant");
+        references.check(null, settings);
         String apiKey = Secrets.guid();
         String apiSecret = Secrets.guid();
         return store.insert(apiKey, secretHash(apiSecret), secrets.encrypt(apiSecret), name, settings, clock.millis());
@@ -42,6 +59,7 @@ public final class Tenants {
     public Tenant patch(Tenant tenant, JsonNode body) {
         ObjectNode settings = tenant.settings().deepCopy();
         String name = apply(settings, body, tenant.name());
+        references.check(tenant.id(), settings);
         long now = clock.millis();
         store.update(tenant, name, settings, now);
         return new Tenant(tenant.id(), tenant.apiKey(), tenant.apiSecretHash(), tenant.apiSecretSealed(), name, settings,
@@ -49,7 +67,7 @@ public final class Tenants {
     }
 
     /** Validates the whole body before changing anything; returns the (possibly new) name. */
-    private static String apply(ObjectNode settings, JsonNode body, String name) {
+    private String apply(ObjectNode settings, JsonNode body, String name) {
         ObjectNode rest = Json.object();
         Iterator<Map.Entry<String, JsonNode>> it = body.fields();
         while (it.hasNext()) {
@@ -64,7 +82,7 @@ public final class Tenants {
                 rest.set(e.getKey(), e.getValue());
             }
         }
-        TenantSettings.merge(settings, rest);
+        TenantSettings.merge(settings, rest, secrets::encrypt);
         return name;
     }
 
@@ -83,6 +101,7 @@ public final class Tenants {
             }
             o.set(section, merged);
         });
+        TenantSettings.maskSecrets(o);
         o.put("CreatedDate", Instant.ofEpochMilli(t.createdAt()).toString());
         o.put("ModifiedDate", Instant.ofEpochMilli(t.modifiedAt()).toString());
         return o;

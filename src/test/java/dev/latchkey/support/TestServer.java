@@ -39,7 +39,29 @@ public final class TestServer implements AutoCloseable {
     }
 
     public TestServer(Backend backend, PasswordHasher.Params hashing) {
-        this(backend, hashing, null);
+        this(backend, hashing, null, Options.DEFAULT);
+    }
+
+    /**
+     * What a test node is given beyond its store: email and SMS delivery, the GeoIP database and trusted proxies.
+     * Unsent messages are retried after 100 ms, doubling, for a minute.
+     */
+    public record Options(ServerConfig.Messaging messaging, ServerConfig.Risk risk) {
+        public static final Options DEFAULT = new Options(new ServerConfig.Messaging(null, ServerConfig.Messaging.NONE.smtp(),
+                ServerConfig.Messaging.NONE.sms(), 100, 60_000), ServerConfig.Risk.NONE);
+
+        /** MaxMind's test City database (src/test/resources/geoip). */
+        public static java.nio.file.Path geoipTestDb() {
+            try {
+                return java.nio.file.Path.of(TestServer.class.getResource("/geoip/GeoIP2-City-Test.mmdb").toURI());
+            } catch (java.net.URISyntaxException e) {
+                throw new IllegalStateException(e);
+            }
+        }
+    }
+
+    public TestServer(Backend backend, Options options) {
+        this(backend, PasswordHasher.DEFAULT, null, options);
     }
 
     /** A second node over the same PostgreSQL schema as {@code first} (same secret key): the two-node tests. */
@@ -47,20 +69,23 @@ public final class TestServer implements AutoCloseable {
         if (first.pgUrl == null) {
             throw new IllegalArgumentException("nodes share a PostgreSQL database");
         }
-        return new TestServer(Backend.POSTGRES, PasswordHasher.DEFAULT, first.pgUrl);
+        return new TestServer(Backend.POSTGRES, PasswordHasher.DEFAULT, first.pgUrl, first.options);
     }
+
+    public final Options options;
 
     private final boolean ownsSchema;
 
-    private TestServer(Backend backend, PasswordHasher.Params hashing, String sharedPgUrl) {
+    private TestServer(Backend backend, PasswordHasher.Params hashing, String sharedPgUrl, Options options) {
         this.backend = backend;
+        this.options = options;
         try {
             Path dir = Files.createTempDirectory("latchkey-test");
             this.ownsSchema = sharedPgUrl == null;
             this.pgUrl = sharedPgUrl != null ? sharedPgUrl : backend == Backend.POSTGRES ? Backend.freshPostgresSchema() : null;
             ServerConfig cfg = new ServerConfig("127.0.0.1", 0, dir, pgUrl,
                     pgUrl == null ? null : Backend.PG_USER, pgUrl == null ? null : Backend.PG_PASSWORD,
-                    ADMIN_KEY, SECRET_KEY, 8, hashing, true, 100, 60_000);
+                    ADMIN_KEY, SECRET_KEY, 8, hashing, true, 100, 60_000, options.messaging(), options.risk());
             this.server = LatchkeyServer.start(cfg, clock);
             this.base = "http://127.0.0.1:" + server.port();
         } catch (IOException e) {

@@ -92,17 +92,22 @@ public final class PasskeyApi {
         Tenant tenant = gate.tenant(req);
         RelyingParty rp = RelyingParty.of(tenant);
         LoginFlow.Pending p = flow.pending(tenant, req.secondFactorToken());
-        refuseIfFactorConfigured(p.account());
+        refuseEnrollment(p);
         return wrap("RegisterBeginCredential",
                 passkeys.creationOptions(tenant, rp, p.account(), p.challenge().tokenHash(), p.challenge().expiresAt()));
     }
 
     /**
      * Enrolling during login proves only the password, so it is for an account that has no second factor yet
-     * (MFA required, nothing set up). An account with a factor must verify it, then enroll from the account.
+     * (MFA required, nothing set up). An account with a factor must verify it, then enroll from the account. A login
+     * that risk-based authentication asked to confirm cannot be confirmed by enrolling a passkey either.
      */
-    private void refuseIfFactorConfigured(Account account) {
-        if (flow.mfaSettingsConfigured(account)) {
+    private void refuseEnrollment(LoginFlow.Pending p) {
+        if (p.challenge().risk() != null) {
+            throw LrError.PARAMETER_FORMAT.withDescription(
+                    "This login must be confirmed with the link or code that was sent, or with a second factor already configured.");
+        }
+        if (flow.mfaSettingsConfigured(p.account())) {
             throw LrError.PARAMETER_FORMAT.withDescription(
                     "A second factor is already configured for this account: verify it to log in, then add passkeys from the account.");
         }
@@ -115,7 +120,7 @@ public final class PasskeyApi {
         LoginContext ctx = req.loginContext();
         RelyingParty rp = RelyingParty.of(tenant);
         LoginFlow.Pending p = flow.pending(tenant, req.secondFactorToken());
-        refuseIfFactorConfigured(p.account());
+        refuseEnrollment(p);
         JsonNode credential = credential(req);
         String boundTo = p.challenge().tokenHash();
         return Responses.login(req, flow.completeSecondFactor(tenant, p, ctx,

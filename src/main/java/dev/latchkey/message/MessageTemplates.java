@@ -1,0 +1,299 @@
+package dev.latchkey.message;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.samskivert.mustache.Mustache;
+import com.samskivert.mustache.MustacheException;
+import dev.latchkey.json.Json;
+import dev.latchkey.tenant.TenantSettings;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import org.jdbi.v3.core.Handle;
+import org.jdbi.v3.core.Jdbi;
+
+/**
+ * A tenant's named email templates (subject, HTML, text) and SMS templates, in Mustache, a logic-less template language:
+ * the store, the operators' use cases (create or replace, read, list, delete), and rendering. Names match
+ * case-insensitively. Latchkey ships one template per purpose ({@link #BUILT_IN}); a tenant template of the same name
+ * replaces it for that tenant.
+ */
+public final class MessageTemplates {
+    public enum Channel {
+        EMAIL, SMS;
+
+        public String key() {
+            return name().toLowerCase(Locale.ROOT);
+        }
+    }
+
+    /** A template as stored; {@code subject} and {@code html} are null for SMS. {@code body}: the text part or the SMS. */
+    public record Template(Channel channel, String name, String subject, String html, String body, Long createdAt, Long modifiedAt) {}
+
+    /** A rendered message: what is sent. */
+    public record Rendered(String subject, String html, String text) {}
+
+    /** Built-in template names, one per purpose; the defaults when neither the request nor the tenant names another. */
+    public static final String RISK_NOTICE = "latchkey-risk-notice";
+    public static final String RISK_ADMIN_NOTICE = "latchkey-risk-admin-notice";
+    public static final String ONE_CLICK_SIGN_IN = "latchkey-one-click-sign-in";
+    public static final String SMS_OTP = "latchkey-sms-otp";
+
+    static final Map<String, Template> BUILT_IN = builtIn();
+
+    private static final int MAX_NAME = 200;
+    private static final int MAX_SUBJECT = 1000;
+    private static final int MAX_PART = 100_000;
+    private static final int MAX_SMS = 1600;
+
+    private static final Mustache.Compiler HTML = Mustache.compiler().escapeHTML(true).defaultValue("");
+    private static final Mustache.Compiler PLAIN = Mustache.compiler().escapeHTML(false).defaultValue("");
+
+    private final Jdbi jdbi;
+    private final Clock clock;
+
+    public MessageTemplates(Jdbi jdbi, Clock clock) {
+        this.jdbi = jdbi;
+        this.clock = clock;
+    }
+
+    private static Map<String, Template> builtIn() {
+        Map<String, Template> m = new LinkedHashMap<>();
+        m.put(key(Channel.EMAIL, RISK_NOTICE), new Template(Channel.EMAIL, RISK_NOTICE,
+                resource("risk-notice.subject.txt").strip(), resource("risk-notice.html"), resource("risk-notice.txt"), null, null));
+        m.put(key(Channel.SMS, RISK_NOTICE), new Template(Channel.SMS, RISK_NOTICE, null, null, resource("risk-notice.sms.txt").strip(), null, null));
+        m.put(key(Channel.EMAIL, RISK_ADMIN_NOTICE), new Template(Channel.EMAIL, RISK_ADMIN_NOTICE,
+                resource("risk-admin-notice.subject.txt").strip(), resource("risk-admin-notice.html"), resource("risk-admin-notice.txt"), null, null));
+        m.put(key(Channel.EMAIL, ONE_CLICK_SIGN_IN), new Template(Channel.EMAIL, ONE_CLICK_SIGN_IN,
+                resource("one-click-sign-in.subject.txt").strip(), resource("one-click-sign-in.html"), resource("one-click-sign-in.txt"), null, null));
+        m.put(key(Channel.SMS, SMS_OTP), new Template(Channel.SMS, SMS_OTP, null, null, resource("sms-otp.sms.txt").strip(), null, null));
+        return Map.copyOf(m);
+    }
+
+    private static String resource(String name) {
+        try (InputStream in = MessageTemplates.class.getResourceAsStream("/templates/" + name)) {
+            if (in == null) {
+                throw new IllegalStateException("missing built-in template " + name);
+            }
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static String key(Channel c, String name) {
+        return c.key() + ":" + name.toLowerCase(Locale.ROOT);
+    }
+
+    /** Whether the tenant has a template of that name, or Latchkey ships one; {@code names} from {@link #names}. */
+    public static boolean exists(java.util.Set<String> names, Channel c, String name) {
+        return names.contains(key(c, name)) || BUILT_IN.containsKey(key(c, name));
+    }
+
+    /** The tenant's own template names, in one query (checked against a request's template parameters). */
+    public java.util.Set<String> names(Handle h, long tenantId) {
+        return new java.util.HashSet<>(h.createQuery("SELECT channel, name_key FROM message_templates WHERE tenant_id = :t")
+                .bind("t", tenantId).map((rs, c) -> rs.getString(1) + ":" + rs.getString(2)).list());
+    }
+
+    /** The tenant's template of that name, else the built-in one; empty when neither exists. */
+    public Optional<Template> find(Handle h, long tenantId, Channel channel, String name) {
+        Optional<Template> own = h.createQuery("""
+                        SELECT name, subject, html, body, created_at, modified_at FROM message_templates
+                        WHERE tenant_id = :t AND channel = :c AND name_key = :k""")
+                .bind("t", tenantId).bind("c", channel.key()).bind("k", name.toLowerCase(Locale.ROOT))
+                .map((rs, ctx) -> new Template(channel, rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4),
+                        rs.getLong(5), rs.getLong(6)))
+                .findOne();
+        return own.isPresent() ? own : Optional.ofNullable(BUILT_IN.get(key(channel, name)));
+    }
+
+    public Optional<Template> find(long tenantId, Channel channel, String name) {
+        return jdbi.withHandle(h -> find(h, tenantId, channel, name));
+    }
+
+    /** Thrown for a template body that is not valid; names the field. */
+    public static final class InvalidTemplate extends RuntimeException {
+        public final String field;
+
+        InvalidTemplate(String field, String message) {
+            super(message, null, false, false);
+            this.field = field;
+        }
+    }
+
+    /**
+     * Creates or replaces a tenant's template from an operator's body: {@code {"Name", "Subject", "Html", "Text"}} for
+     * email, {@code {"Name", "Body"}} for SMS; keys case-insensitive. {@code name} is the name from the path (a PUT),
+     * or null to take it from the body (a POST). Every part is compiled first, so a syntax error is refused, not sent.
+     */
+    public Template save(long tenantId, Channel channel, String name, JsonNode body) {
+        String bodyName = text(body, "Name", MAX_NAME, false);
+        if (name == null) {
+            name = bodyName;
+            if (name == null) {
+                throw new InvalidTemplate("Name", "'Name' is required.");
+            }
+        } else if (bodyName != null && !bodyName.equalsIgnoreCase(name)) {
+            throw new InvalidTemplate("Name", "'Name' must match the name in the path.");
+        }
+        if (name.isBlank() || name.length() > MAX_NAME || !name.matches("[\\p{L}\\p{N} ._\\-]+")) {
+            throw new InvalidTemplate("Name", "'Name' must be 1 to 200 letters, digits, spaces, dots, hyphens or underscores.");
+        }
+        String subject = null;
+        String html = null;
+        String text;
+        List<String> allowed = channel == Channel.EMAIL ? List.of("Name", "Subject", "Html", "Text") : List.of("Name", "Body");
+        for (java.util.Iterator<String> it = body.fieldNames(); it.hasNext(); ) {
+            String k = it.next();
+            if (allowed.stream().noneMatch(a -> a.equalsIgnoreCase(k))) {
+                throw new InvalidTemplate(k, "Unknown field '" + k + "': " + (channel == Channel.EMAIL
+                        ? "an email template has Name, Subject, Html and Text." : "an SMS template has Name and Body."));
+            }
+        }
+        if (channel == Channel.EMAIL) {
+            subject = text(body, "Subject", MAX_SUBJECT, true);
+            html = text(body, "Html", MAX_PART, false);
+            text = text(body, "Text", MAX_PART, true);
+            compile("Subject", subject, PLAIN);
+            if (html != null) {
+                compile("Html", html, HTML);
+            }
+            compile("Text", text, PLAIN);
+        } else {
+            text = text(body, "Body", MAX_SMS, true);
+            compile("Body", text, PLAIN);
+        }
+        long now = clock.millis();
+        String finalName = name;
+        String s = subject;
+        String ht = html;
+        return jdbi.inTransaction(h -> {
+            String k = finalName.toLowerCase(Locale.ROOT);
+            Long created = h.createQuery("SELECT created_at FROM message_templates WHERE tenant_id = :t AND channel = :c AND name_key = :k")
+                    .bind("t", tenantId).bind("c", channel.key()).bind("k", k).mapTo(Long.class).findOne().orElse(null);
+            if (created == null) {
+                h.createUpdate("""
+                                INSERT INTO message_templates (tenant_id, channel, name_key, name, subject, html, body, created_at, modified_at)
+                                VALUES (:t, :c, :k, :n, :s, :h, :b, :now, :now)""")
+                        .bind("t", tenantId).bind("c", channel.key()).bind("k", k).bind("n", finalName).bind("s", s).bind("h", ht)
+                        .bind("b", text).bind("now", now).execute();
+                created = now;
+            } else {
+                h.createUpdate("""
+                                UPDATE message_templates SET name = :n, subject = :s, html = :h, body = :b, modified_at = :now
+                                WHERE tenant_id = :t AND channel = :c AND name_key = :k""")
+                        .bind("t", tenantId).bind("c", channel.key()).bind("k", k).bind("n", finalName).bind("s", s).bind("h", ht)
+                        .bind("b", text).bind("now", now).execute();
+            }
+            return new Template(channel, finalName, s, ht, text, created, now);
+        });
+    }
+
+    private static String text(JsonNode body, String field, int max, boolean required) {
+        JsonNode v = Json.field(body, field);
+        if (v == null || v.isNull()) {
+            if (required) {
+                throw new InvalidTemplate(field, "'" + field + "' is required.");
+            }
+            return null;
+        }
+        if (!v.isTextual() || v.asText().length() > max || (required && v.asText().isBlank())) {
+            throw new InvalidTemplate(field, "'" + field + "' must be a " + (required ? "non-empty " : "") + "string of at most " + max + " characters.");
+        }
+        return v.asText();
+    }
+
+    private static void compile(String field, String source, Mustache.Compiler compiler) {
+        try {
+            compiler.compile(source);
+        } catch (MustacheException e) {
+            throw new InvalidTemplate(field, "'" + field + "' is not a valid Mustache template: " + e.getMessage());
+        }
+    }
+
+    public List<Template> list(long tenantId, Channel channel) {
+        return jdbi.withHandle(h -> h.createQuery("""
+                        SELECT name, subject, html, body, created_at, modified_at FROM message_templates
+                        WHERE tenant_id = :t AND channel = :c ORDER BY name_key""")
+                .bind("t", tenantId).bind("c", channel.key())
+                .map((rs, ctx) -> new Template(channel, rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4),
+                        rs.getLong(5), rs.getLong(6)))
+                .list());
+    }
+
+    public boolean delete(long tenantId, Channel channel, String name) {
+        return jdbi.withHandle(h -> h.createUpdate("DELETE FROM message_templates WHERE tenant_id = :t AND channel = :c AND name_key = :k")
+                .bind("t", tenantId).bind("c", channel.key()).bind("k", name.toLowerCase(Locale.ROOT)).execute() == 1);
+    }
+
+    /** The operators' view of a template; built-in ones have no dates and say so. */
+    public static ObjectNode view(Template t) {
+        ObjectNode o = Json.object();
+        o.put("Name", t.name());
+        if (t.channel() == Channel.EMAIL) {
+            o.put("Subject", t.subject());
+            o.put("Html", t.html());
+            o.put("Text", t.body());
+        } else {
+            o.put("Body", t.body());
+        }
+        o.put("IsBuiltIn", t.createdAt() == null);
+        o.put("CreatedDate", t.createdAt() == null ? null : Instant.ofEpochMilli(t.createdAt()).toString());
+        o.put("ModifiedDate", t.modifiedAt() == null ? null : Instant.ofEpochMilli(t.modifiedAt()).toString());
+        return o;
+    }
+
+    public static ObjectNode list(List<Template> templates) {
+        ObjectNode o = Json.object();
+        ArrayNode data = o.putArray("Data");
+        templates.forEach(t -> data.add(view(t)));
+        return o;
+    }
+
+    /**
+     * Renders a template with {@code model} (nested maps and lists). The HTML part escapes what it inserts; the subject,
+     * text and SMS do not (they are not HTML), and the subject is kept on one line.
+     */
+    public static Rendered render(Template t, Map<String, Object> model) {
+        String subject = t.subject() == null ? null : PLAIN.compile(t.subject()).execute(model).replaceAll("[\\r\\n]+", " ").strip();
+        String html = t.html() == null ? null : HTML.compile(t.html()).execute(model);
+        String text = PLAIN.compile(t.body()).execute(model);
+        return new Rendered(subject, html, text);
+    }
+
+    /**
+     * The template names a tenant's settings refer to (RiskBasedAuthentication.*Template), checked to exist when an
+     * operator sets them; {@code tenantId} null (a tenant being created) has only the built-in templates.
+     */
+    public void checkReferences(Long tenantId, ObjectNode settings) {
+        JsonNode rba = settings.path("RiskBasedAuthentication");
+        for (String signal : List.of("Device", "Browser", "City", "Country", "IP")) {
+            requireExisting(tenantId, Channel.EMAIL, rba.path(signal).path("EmailTemplate"), "RiskBasedAuthentication." + signal + ".EmailTemplate");
+            requireExisting(tenantId, Channel.SMS, rba.path(signal).path("SmsTemplate"), "RiskBasedAuthentication." + signal + ".SmsTemplate");
+        }
+        requireExisting(tenantId, Channel.EMAIL, rba.path("AdminEmailTemplate"), "RiskBasedAuthentication.AdminEmailTemplate");
+        requireExisting(tenantId, Channel.EMAIL, rba.path("OneClickEmailTemplate"), "RiskBasedAuthentication.OneClickEmailTemplate");
+        requireExisting(tenantId, Channel.SMS, rba.path("OtpSmsTemplate"), "RiskBasedAuthentication.OtpSmsTemplate");
+    }
+
+    private void requireExisting(Long tenantId, Channel channel, JsonNode name, String field) {
+        if (!name.isTextual()) {
+            return;
+        }
+        boolean exists = BUILT_IN.containsKey(key(channel, name.asText()))
+                || (tenantId != null && find(tenantId, channel, name.asText()).isPresent());
+        if (!exists) {
+            throw new TenantSettings.InvalidField(field, "'" + field + "' names no " + channel.key() + " template of this tenant: '" + name.asText() + "'.");
+        }
+    }
+}

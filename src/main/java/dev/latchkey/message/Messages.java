@@ -1,0 +1,105 @@
+package dev.latchkey.message;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.latchkey.crypto.Secrets;
+import dev.latchkey.json.Json;
+import dev.latchkey.tenant.Tenant;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import org.jdbi.v3.core.Handle;
+import org.jdbi.v3.core.Jdbi;
+
+/**
+ * The outbox of emails and SMS: a message is rendered and queued inside the caller's transaction (so it exists exactly
+ * when the login that causes it committed), then sent by {@link MessageDispatcher} on any node. The rendered content
+ * may carry a one-time code or link, so it is stored encrypted and erased once delivered.
+ */
+public final class Messages {
+    /** Why a message is sent; user-facing purposes count toward the account's hourly limit. */
+    public enum Purpose {
+        RISK_NOTICE("risk-notice", true), RISK_ADMIN_NOTICE("risk-admin-notice", false),
+        ONE_CLICK_SIGN_IN("one-click-sign-in", true), SMS_OTP("sms-otp", true);
+
+        public final String key;
+        final boolean toUser;
+
+        Purpose(String key, boolean toUser) {
+            this.key = key;
+            this.toUser = toUser;
+        }
+    }
+
+    private final Secrets secrets;
+    private final DeliverySettings delivery;
+
+    public Messages(Secrets secrets, DeliverySettings delivery) {
+        this.secrets = secrets;
+        this.delivery = delivery;
+    }
+
+    public boolean canSend(Tenant t, MessageTemplates.Channel channel) {
+        return delivery.canSend(t, channel);
+    }
+
+    /** Renders {@code template} with {@code model} and queues it for {@code recipient}; returns the message id. */
+    public String enqueue(Handle h, Tenant t, String uid, Purpose purpose, MessageTemplates.Template template, String recipient,
+                          Map<String, Object> model, long now) {
+        MessageTemplates.Rendered r = MessageTemplates.render(template, model);
+        ObjectNode content = Json.object();
+        if (template.channel() == MessageTemplates.Channel.EMAIL) {
+            content.put("Subject", r.subject()).put("Text", r.text()).put("Html", r.html());
+        } else {
+            content.put("Body", r.text());
+        }
+        String id = Secrets.guid();
+        h.createUpdate("""
+                        INSERT INTO message_outbox (id, tenant_id, uid, channel, purpose, template, recipient, content, status,
+                                                    next_attempt_at, created_at)
+                        VALUES (:id, :t, :uid, :c, :p, :tpl, :to, :content, 'pending', :now, :now)""")
+                .bind("id", id).bind("t", t.id()).bind("uid", uid).bind("c", template.channel().key()).bind("p", purpose.key)
+                .bind("tpl", template.name()).bind("to", recipient).bind("content", secrets.encrypt(Json.write(content)))
+                .bind("now", now).execute();
+        return id;
+    }
+
+    /** Messages sent to the account itself in the hour before {@code now} (one-click links, codes, notices). */
+    public int sentToUserWithinHour(Handle h, String uid, long now) {
+        List<String> userFacing = java.util.Arrays.stream(Purpose.values()).filter(p -> p.toUser).map(p -> p.key).toList();
+        return h.createQuery("SELECT COUNT(*) FROM message_outbox WHERE uid = :uid AND created_at > :since AND purpose IN (<purposes>)")
+                .bind("uid", uid).bind("since", now - 3_600_000L).bindList("purposes", userFacing).mapTo(Integer.class).one();
+    }
+
+    /** A tenant's messages for operators, newest first, without their content; {@code status} null for all. */
+    public ObjectNode list(Jdbi jdbi, Tenant tenant, String status, int limit) {
+        ObjectNode out = Json.object();
+        ArrayNode data = out.putArray("Data");
+        jdbi.useHandle(h -> h.createQuery("SELECT id, uid, channel, purpose, template, recipient, status, attempts, next_attempt_at, "
+                        + "last_error, created_at, delivered_at FROM message_outbox WHERE tenant_id = :t"
+                        + (status == null ? "" : " AND status = :s") + " ORDER BY created_at DESC, id LIMIT " + limit)
+                .bind("t", tenant.id()).bind("s", status)
+                .map((rs, c) -> {
+                    ObjectNode d = Json.object();
+                    d.put("Id", rs.getString("id"));
+                    d.put("Uid", rs.getString("uid"));
+                    d.put("Channel", rs.getString("channel"));
+                    d.put("Purpose", rs.getString("purpose"));
+                    d.put("Template", rs.getString("template"));
+                    d.put("Recipient", rs.getString("recipient"));
+                    d.put("Status", rs.getString("status"));
+                    d.put("Attempts", rs.getInt("attempts"));
+                    d.put("NextAttemptAt", "pending".equals(rs.getString("status")) ? iso(rs.getLong("next_attempt_at")) : null);
+                    d.put("LastError", rs.getString("last_error"));
+                    d.put("CreatedDate", iso(rs.getLong("created_at")));
+                    long delivered = rs.getLong("delivered_at");
+                    d.put("DeliveredDate", rs.wasNull() ? null : iso(delivered));
+                    return d;
+                }).forEach(data::add));
+        return out;
+    }
+
+    private static String iso(long millis) {
+        return Instant.ofEpochMilli(millis).toString();
+    }
+}

@@ -1,0 +1,99 @@
+package dev.latchkey.message;
+
+import dev.latchkey.outbox.OutboxDispatcher.Outcome;
+import jakarta.mail.Message;
+import jakarta.mail.MessagingException;
+import jakarta.mail.SendFailedException;
+import jakarta.mail.Session;
+import jakarta.mail.Transport;
+import jakarta.mail.internet.InternetAddress;
+import jakarta.mail.internet.MimeBodyPart;
+import jakarta.mail.internet.MimeMessage;
+import jakarta.mail.internet.MimeMultipart;
+import java.util.Date;
+import java.util.Properties;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+
+/**
+ * Sends email over SMTP with Jakarta Mail (Angus Mail): plain, STARTTLS (required, never silently plain) or implicit TLS,
+ * with credentials when given. SMTP is blocking, so it runs on a few threads of its own, never a request's; every
+ * connection, read and write has a timeout. Refused recipients fail for good; anything else is retried.
+ */
+public final class SmtpMailer implements AutoCloseable {
+    static final int THREADS = 4;
+    static final int TIMEOUT_MILLIS = 10_000;
+
+    private final ExecutorService pool = Executors.newFixedThreadPool(THREADS, r -> {
+        Thread t = new Thread(r, "latchkey-smtp");
+        t.setDaemon(true);
+        return t;
+    });
+
+    public CompletableFuture<Outcome> send(DeliverySettings.Smtp s, String to, MessageTemplates.Rendered m, String messageId) {
+        return CompletableFuture.supplyAsync(() -> sendNow(s, to, m, messageId), pool);
+    }
+
+    private static Outcome sendNow(DeliverySettings.Smtp s, String to, MessageTemplates.Rendered m, String messageId) {
+        try {
+            Session session = Session.getInstance(properties(s));
+            MimeMessage msg = new MimeMessage(session);
+            msg.setFrom(new InternetAddress(s.from()));
+            msg.setRecipients(Message.RecipientType.TO, InternetAddress.parse(to, true));
+            msg.setSubject(m.subject(), "UTF-8");
+            msg.setSentDate(new Date());
+            msg.setHeader("X-Latchkey-Message", messageId);
+            if (m.html() == null) {
+                msg.setText(m.text(), "UTF-8");
+            } else {
+                MimeMultipart alternative = new MimeMultipart("alternative");
+                MimeBodyPart text = new MimeBodyPart();
+                text.setText(m.text(), "UTF-8");
+                MimeBodyPart html = new MimeBodyPart();
+                html.setText(m.html(), "UTF-8", "html");
+                alternative.addBodyPart(text);
+                alternative.addBodyPart(html);
+                msg.setContent(alternative);
+            }
+            msg.saveChanges();
+            if (s.username() != null) {
+                Transport.send(msg, s.username(), s.password());
+            } else {
+                Transport.send(msg);
+            }
+            return Outcome.DELIVERED;
+        } catch (SendFailedException e) {
+            // The server refused the recipient (5xx): sending again will not help. No valid-sent addresses means nothing went.
+            return e.getInvalidAddresses() != null && e.getInvalidAddresses().length > 0
+                    ? Outcome.fail("recipient refused: " + e.getMessage()) : Outcome.retry(e.toString());
+        } catch (MessagingException | RuntimeException e) {
+            return Outcome.retry(e.toString());
+        }
+    }
+
+    static Properties properties(DeliverySettings.Smtp s) {
+        Properties p = new Properties();
+        String proto = "tls".equals(s.security()) ? "smtps" : "smtp";
+        p.put("mail.transport.protocol", proto);
+        p.put("mail." + proto + ".host", s.host());
+        p.put("mail." + proto + ".port", String.valueOf(s.port()));
+        p.put("mail." + proto + ".auth", String.valueOf(s.username() != null));
+        p.put("mail." + proto + ".connectiontimeout", String.valueOf(TIMEOUT_MILLIS));
+        p.put("mail." + proto + ".timeout", String.valueOf(TIMEOUT_MILLIS));
+        p.put("mail." + proto + ".writetimeout", String.valueOf(TIMEOUT_MILLIS));
+        if ("starttls".equals(s.security())) {
+            p.put("mail.smtp.starttls.enable", "true");
+            p.put("mail.smtp.starttls.required", "true");
+        }
+        if (!"none".equals(s.security())) {
+            p.put("mail." + proto + ".ssl.checkserveridentity", "true");
+        }
+        return p;
+    }
+
+    @Override
+    public void close() {
+        pool.shutdownNow();
+    }
+}

@@ -1,0 +1,84 @@
+package dev.latchkey.message;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.latchkey.http.AdminGate;
+import dev.latchkey.http.ApiException;
+import dev.latchkey.http.LrRequest;
+import dev.latchkey.http.Responses;
+import dev.latchkey.message.MessageTemplates.Channel;
+import dev.latchkey.tenant.Tenant;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The operators' template endpoints (admin key): {@code /admin/v1/tenants/{apikey}/email-templates} and
+ * {@code …/sms-templates}: list (the tenant's own, then the built-in ones), create or replace (POST with its Name, or
+ * PUT at its name), read and delete by name. A bad template answers 400 with 1134 naming the field.
+ */
+public final class TemplateApi {
+    private final AdminGate gate;
+    private final MessageTemplates templates;
+
+    public TemplateApi(AdminGate gate, MessageTemplates templates) {
+        this.gate = gate;
+        this.templates = templates;
+    }
+
+    private static Channel channel(LrRequest req) {
+        return req.ctx().path().toLowerCase(java.util.Locale.ROOT).contains("/sms-templates") ? Channel.SMS : Channel.EMAIL;
+    }
+
+    public JsonNode list(LrRequest req) {
+        Tenant t = gate.tenant(req);
+        Channel c = channel(req);
+        List<MessageTemplates.Template> all = new ArrayList<>(templates.list(t.id(), c));
+        MessageTemplates.BUILT_IN.values().stream().filter(b -> b.channel() == c)
+                .filter(b -> all.stream().noneMatch(own -> own.name().equalsIgnoreCase(b.name())))
+                .sorted(java.util.Comparator.comparing(MessageTemplates.Template::name))
+                .forEach(all::add);
+        return MessageTemplates.list(all);
+    }
+
+    public JsonNode create(LrRequest req) {
+        Tenant t = gate.tenant(req);
+        JsonNode body = req.body();
+        return MessageTemplates.view(saved(() -> templates.save(t.id(), channel(req), null, body)));
+    }
+
+    public JsonNode put(LrRequest req) {
+        Tenant t = gate.tenant(req);
+        JsonNode body = req.body();
+        return MessageTemplates.view(saved(() -> templates.save(t.id(), channel(req), req.pathParam("name"), body)));
+    }
+
+    public JsonNode get(LrRequest req) {
+        Tenant t = gate.tenant(req);
+        Channel c = channel(req);
+        String name = req.pathParam("name");
+        return MessageTemplates.view(templates.find(t.id(), c, name).orElseThrow(() ->
+                AdminGate.notFound("There is no " + label(c) + " template named '" + name + "'.")));
+    }
+
+    public JsonNode delete(LrRequest req) {
+        Tenant t = gate.tenant(req);
+        Channel c = channel(req);
+        req.body();
+        if (!templates.delete(t.id(), c, req.pathParam("name"))) {
+            throw AdminGate.notFound("This tenant has no " + label(c) + " template named '" + req.pathParam("name")
+                    + "' of its own (built-in templates cannot be deleted).");
+        }
+        return Responses.deleted();
+    }
+
+    private static String label(Channel c) {
+        return c == Channel.SMS ? "SMS" : "email";
+    }
+
+    private static MessageTemplates.Template saved(java.util.function.Supplier<MessageTemplates.Template> save) {
+        try {
+            return save.get();
+        } catch (MessageTemplates.InvalidTemplate e) {
+            throw ApiException.validation(e.field, e.getMessage()).withStatus(400);
+        }
+    }
+}

@@ -1,0 +1,71 @@
+package dev.latchkey.risk;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.latchkey.crypto.Secrets;
+import dev.latchkey.http.ApiException;
+import dev.latchkey.http.LrError;
+import dev.latchkey.http.LrRequest;
+import dev.latchkey.http.Responses;
+import dev.latchkey.http.TenantGate;
+import dev.latchkey.login.LoginContext;
+import dev.latchkey.login.LoginFlow;
+import dev.latchkey.tenant.Tenant;
+
+/**
+ * The two ways to pass a second factor that risk-based authentication asked for, besides the account's own factors:
+ * the SMS code ({@code PUT /identity/v2/auth/login/2fa/verification/otp}, LoginRadius's SMS OTP verification) and the
+ * one-click sign-in link ({@code GET /identity/v2/auth/login/oneclickverify}, LoginRadius's one-click verification).
+ * Both finish the login through {@link LoginFlow}: single use, and a wrong code counts toward the lockout.
+ */
+public final class RiskChallengeApi {
+    private static final int MAX_OTP_LENGTH = 16;
+
+    private final TenantGate gate;
+    private final LoginFlow flow;
+    private final RiskBasedAuthentication rba;
+
+    public RiskChallengeApi(TenantGate gate, LoginFlow flow, RiskBasedAuthentication rba) {
+        this.gate = gate;
+        this.flow = flow;
+        this.rba = rba;
+    }
+
+    /** Body {@code {"otp": "123456"}} with {@code secondfactorauthenticationtoken}: 1067 when wrong, 1100 when no code was sent. */
+    public JsonNode verifyOtp(LrRequest req) {
+        Tenant tenant = gate.tenant(req);
+        req.fields();
+        LoginContext ctx = req.loginContext();
+        String token = req.secondFactorToken();
+        if (token == null) {
+            throw LrError.required("secondfactorauthenticationtoken");
+        }
+        String otp = req.bodyString("otp");
+        if (otp == null || otp.isBlank()) {
+            throw LrError.required("otp");
+        }
+        LoginFlow.Pending p = flow.pending(tenant, token);
+        String expected = p.challenge().otpHash();
+        if (expected == null) {
+            throw LrError.OTP_NOT_ENABLED.error();
+        }
+        return Responses.login(req, flow.completeSecondFactor(tenant, p, ctx,
+                (h, account) -> otp.length() <= MAX_OTP_LENGTH && Secrets.constantTimeEquals(rba.otpHash(token, otp), expected),
+                LrError.OTP_INVALID, false));
+    }
+
+    /** {@code ?verificationtoken=} from the link ({@code vtoken}): the login response; 1063 unknown, 1062 used, 975 expired. */
+    public JsonNode oneClickVerify(LrRequest req) {
+        Tenant tenant = gate.tenant(req);
+        req.fields();
+        LoginContext ctx = req.loginContext();
+        LoginFlow.Pending p = flow.pendingByOneClick(tenant, req.query("verificationtoken"));
+        try {
+            return Responses.login(req, flow.completeSecondFactor(tenant, p, ctx, (h, account) -> true, LrError.VTOKEN_INVALID, false));
+        } catch (ApiException e) {
+            if (e.error == LrError.MFA_TOKEN_INVALID) {
+                throw LrError.LINK_USED.error(); // the login ended between the check and the click (a second click, a code)
+            }
+            throw e;
+        }
+    }
+}
