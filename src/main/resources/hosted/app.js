@@ -1,8 +1,10 @@
-// Latchkey's hosted sign-in page: password, then a passkey (or a backup code), through the LoginRadius API.
+// Latchkey's hosted sign-in page: password, then a passkey (or a backup code), through the LoginRadius API. It is also
+// where a one-click sign-in link (risk-based authentication) lands: ?vtype=oneclicksignin&vtoken=… finishes that login.
 // Plain JavaScript, no build step. It keeps its tokens in sessionStorage for this tab only.
 (() => {
   'use strict';
-  const apikey = new URLSearchParams(location.search).get('apikey');
+  const params = new URLSearchParams(location.search);
+  const apikey = params.get('apikey');
   const $ = (id) => document.getElementById(id);
   const state = {
     get token() { return sessionStorage.getItem('lk.2fa'); },
@@ -99,10 +101,17 @@
       const r = await api('POST', '/identity/v2/auth/login/2fa', { body: { email: $('email').value, password: $('password').value } });
       $('password').value = '';
       if (!r.SecondFactorAuthentication) return signedIn(r);
-      state.token = r.SecondFactorAuthentication.SecondFactorAuthenticationToken;
-      const hasPasskey = r.SecondFactorAuthentication.IsPasskeyAuthenticatorVerified;
+      const sfa = r.SecondFactorAuthentication;
+      state.token = sfa.SecondFactorAuthenticationToken;
+      const hasPasskey = sfa.IsPasskeyAuthenticatorVerified;
+      // A login that risk-based authentication asks to confirm: a link went by email, a code by SMS.
+      const confirming = Boolean((sfa.Email && sfa.Email.length) || sfa.OTPStatus);
       $('use-passkey').hidden = !hasPasskey;
-      $('enroll-passkey-login').hidden = hasPasskey;
+      $('enroll-passkey-login').hidden = hasPasskey || confirming;
+      $('risk-email').hidden = !(sfa.Email && sfa.Email.length);
+      $('risk-email-address').textContent = (sfa.Email && sfa.Email[0]) || '';
+      $('otp-form').hidden = !sfa.OTPStatus;
+      $('otp-phone').textContent = sfa.OTPPhoneNo || '';
       show('second-step');
     } catch (e) { status(explain(e)); }
   });
@@ -135,6 +144,23 @@
     } catch (e) { status(explain(e)); }
   });
 
+  $('otp-form').addEventListener('submit', async (ev) => {
+    ev.preventDefault();
+    status('');
+    try {
+      signedIn(await api('PUT', '/identity/v2/auth/login/2fa/verification/otp', { query: { secondfactorauthenticationtoken: state.token },
+        body: { otp: $('otp').value } }));
+      $('otp').value = '';
+    } catch (e) { status(explain(e)); }
+  });
+
+  async function oneClickSignIn(vtoken) {
+    history.replaceState(null, '', location.pathname + '?apikey=' + encodeURIComponent(apikey));
+    try {
+      signedIn(await api('GET', '/identity/v2/auth/login/oneclickverify', { query: { verificationtoken: vtoken } }));
+    } catch (e) { status(explain(e)); show('password-step'); }
+  }
+
   $('add-passkey').addEventListener('click', async () => {
     status('');
     try {
@@ -158,6 +184,8 @@
   if (!apikey) {
     $('no-apikey').hidden = false;
     show(null);
+  } else if (params.get('vtype') === 'oneclicksignin' && params.get('vtoken')) {
+    oneClickSignIn(params.get('vtoken'));
   } else if (state.access) {
     renderAccount().catch(() => { state.access = null; show('password-step'); });
   } else {

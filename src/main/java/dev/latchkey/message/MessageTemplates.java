@@ -55,7 +55,9 @@ public final class MessageTemplates {
     private static final int MAX_PART = 100_000;
     private static final int MAX_SMS = 1600;
 
-    private static final Mustache.Compiler HTML = Mustache.compiler().escapeHTML(true).defaultValue("");
+    /** Escapes what HTML text and quoted attributes need (JMustache's default also encodes '=' and '`', which mangles links). */
+    private static final Mustache.Compiler HTML = Mustache.compiler().defaultValue("").withEscaper(com.samskivert.mustache.Escapers.simple(
+            new String[][] {{"&", "&amp;"}, {"<", "&lt;"}, {">", "&gt;"}, {"\"", "&quot;"}, {"'", "&#39;"}}));
     private static final Mustache.Compiler PLAIN = Mustache.compiler().escapeHTML(false).defaultValue("");
 
     private final Jdbi jdbi;

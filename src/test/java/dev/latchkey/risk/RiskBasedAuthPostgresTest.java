@@ -1,0 +1,10 @@
+package dev.latchkey.risk;
+
+import dev.latchkey.support.Backend;
+
+class RiskBasedAuthPostgresTest extends RiskBasedAuthContract {
+    @Override
+    protected Backend backend() {
+        return Backend.POSTGRES;
+    }
+}
