@@ -13,9 +13,13 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-/** {@code latchkey tenant create|show|update}: the admin API from a terminal. Prints the tenant as JSON. */
+/**
+ * {@code latchkey tenant …}: the admin API from a terminal (tenants, risk rules, templates, deliveries). Prints the
+ * answer as JSON.
+ */
 @Command(name = "tenant", mixinStandardHelpOptions = true, description = "Manage tenants through a running node's admin API.",
         subcommands = {TenantCommand.Create.class, TenantCommand.Show.class, TenantCommand.Update.class,
+                TenantCommand.Rba.class, TenantTemplateCommand.class, TenantCommand.RiskEvents.class, TenantCommand.Messages.class,
                 TenantCommand.Deliveries.class, TenantCommand.Resend.class})
 final class TenantCommand implements Runnable {
     @Override
@@ -129,6 +133,104 @@ final class TenantCommand implements Runnable {
         @Override
         public Integer call() throws Exception {
             return connection.send("POST", "/admin/v1/tenants/" + apiKey + "/webhook-deliveries/" + deliveryId + "/resend", Json.object());
+        }
+    }
+
+    @Command(name = "rba", mixinStandardHelpOptions = true,
+            description = {"Set risk-based authentication rules: one signal's rule, the history window, admin emails.",
+                    "Example: tenant rba KEY --signal Country --enabled true --action MFA --notify-admins true"})
+    static final class Rba implements Callable<Integer> {
+        @ArgGroup(exclusive = false, multiplicity = "1")
+        Connection connection = new Connection();
+        @Parameters(index = "0", description = "The tenant's ApiKey.")
+        String apiKey;
+        @Option(names = "--signal", description = "Device, Browser, City, Country or IP: the rule the options below change.")
+        String signal;
+        @Option(names = "--enabled", arity = "1", description = "Whether the signal is evaluated (true|false).")
+        Boolean enabled;
+        @Option(names = "--action", description = "None (notify only), MFA (ask for a second factor) or Block.")
+        String action;
+        @Option(names = "--notify-user", arity = "1", description = "Tell the user (email, or SMS after a phone login) (true|false).")
+        Boolean notifyUser;
+        @Option(names = "--notify-admins", arity = "1", description = "Tell the admin emails (true|false).")
+        Boolean notifyAdmins;
+        @Option(names = "--email-template", description = "The signal's default email template.")
+        String emailTemplate;
+        @Option(names = "--sms-template", description = "The signal's default SMS template.")
+        String smsTemplate;
+        @Option(names = "--history-type", description = "Days or Logins: how the history window is counted.")
+        String historyType;
+        @Option(names = "--history-size", description = "The number of days or logins in the window.")
+        Integer historySize;
+        @Option(names = "--admin-email", description = "An admin email to notify (repeat for several; replaces the list).")
+        java.util.List<String> adminEmails;
+
+        @Override
+        public Integer call() throws Exception {
+            ObjectNode rba = Json.object();
+            if (signal != null) {
+                ObjectNode rule = rba.putObject(signal);
+                if (enabled != null) {
+                    rule.put("IsEnabled", enabled);
+                }
+                if (action != null) {
+                    rule.put("Action", action);
+                }
+                if (notifyUser != null) {
+                    rule.put("NotifyUser", notifyUser);
+                }
+                if (notifyAdmins != null) {
+                    rule.put("NotifyAdmins", notifyAdmins);
+                }
+                if (emailTemplate != null) {
+                    rule.put("EmailTemplate", emailTemplate);
+                }
+                if (smsTemplate != null) {
+                    rule.put("SmsTemplate", smsTemplate);
+                }
+            }
+            if (historyType != null) {
+                rba.put("HistoryType", historyType);
+            }
+            if (historySize != null) {
+                rba.put("HistorySize", historySize);
+            }
+            if (adminEmails != null) {
+                adminEmails.forEach(rba.putArray("AdminEmails")::add);
+            }
+            ObjectNode body = Json.object();
+            body.set("RiskBasedAuthentication", rba);
+            return connection.send("PATCH", "/admin/v1/tenants/" + apiKey, body);
+        }
+    }
+
+    @Command(name = "risk-events", mixinStandardHelpOptions = true, description = "List a tenant's risky logins and what was done (newest 200).")
+    static final class RiskEvents implements Callable<Integer> {
+        @ArgGroup(exclusive = false, multiplicity = "1")
+        Connection connection = new Connection();
+        @Parameters(index = "0", description = "The tenant's ApiKey.")
+        String apiKey;
+        @Option(names = "--uid", description = "Only this account's.")
+        String uid;
+
+        @Override
+        public Integer call() throws Exception {
+            return connection.send("GET", "/admin/v1/tenants/" + apiKey + "/risk-events" + (uid == null ? "" : "?uid=" + uid), null);
+        }
+    }
+
+    @Command(name = "messages", mixinStandardHelpOptions = true, description = "List a tenant's emails and SMS, without their content (newest 200).")
+    static final class Messages implements Callable<Integer> {
+        @ArgGroup(exclusive = false, multiplicity = "1")
+        Connection connection = new Connection();
+        @Parameters(index = "0", description = "The tenant's ApiKey.")
+        String apiKey;
+        @Option(names = "--status", description = "pending, delivered or failed.")
+        String status;
+
+        @Override
+        public Integer call() throws Exception {
+            return connection.send("GET", "/admin/v1/tenants/" + apiKey + "/messages" + (status == null ? "" : "?status=" + status), null);
         }
     }
 

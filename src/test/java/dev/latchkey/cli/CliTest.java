@@ -50,11 +50,17 @@ class CliTest {
         assertThat(r.exit()).isZero();
         for (String s : new String[] {"--host", "--port", "--data-dir", "--db-url", "--db-user", "--db-password", "--admin-key",
                 "--secret-key", "--db-pool-size", "LATCHKEY_HOST", "LATCHKEY_PORT", "LATCHKEY_DATA_DIR", "LATCHKEY_DB_URL",
-                "LATCHKEY_DB_USER", "LATCHKEY_DB_PASSWORD", "LATCHKEY_ADMIN_KEY", "LATCHKEY_SECRET_KEY"}) {
+                "LATCHKEY_DB_USER", "LATCHKEY_DB_PASSWORD", "LATCHKEY_ADMIN_KEY", "LATCHKEY_SECRET_KEY",
+                "--public-url", "--smtp-host", "--smtp-port", "--smtp-security", "--smtp-username", "--smtp-password", "--mail-from",
+                "--sms-url", "--sms-account-sid", "--sms-auth-token", "--sms-from", "--message-retry-hours", "--geoip-db", "--trusted-proxies",
+                "LATCHKEY_PUBLIC_URL", "LATCHKEY_SMTP_HOST", "LATCHKEY_SMTP_PORT", "LATCHKEY_SMTP_SECURITY", "LATCHKEY_SMTP_USERNAME",
+                "LATCHKEY_SMTP_PASSWORD", "LATCHKEY_MAIL_FROM", "LATCHKEY_SMS_URL", "LATCHKEY_SMS_ACCOUNT_SID", "LATCHKEY_SMS_AUTH_TOKEN",
+                "LATCHKEY_SMS_FROM", "LATCHKEY_MESSAGE_RETRY_HOURS", "LATCHKEY_GEOIP_DB", "LATCHKEY_TRUSTED_PROXIES"}) {
             assertThat(r.out()).contains(s);
         }
         assertThat(run("--help").out()).contains("serve", "tenant");
-        assertThat(run("tenant", "--help").out()).contains("create", "show", "update");
+        assertThat(run("tenant", "--help").out()).contains("create", "show", "update", "rba", "template", "risk-events", "messages");
+        assertThat(run("tenant", "template", "--help").out()).contains("list", "show", "set", "delete");
     }
 
     @Test
@@ -73,6 +79,72 @@ class CliTest {
         } finally {
             System.setErr(oldErr);
         }
+    }
+
+    @Test
+    void badServeOptionsAreOneLineErrors() throws Exception {
+        String dir = java.nio.file.Files.createTempDirectory("latchkey-cli").toString();
+        for (String[] c : new String[][] {{"--smtp-security", "ssl3", "--smtp-security must be none, starttls or tls, not ssl3"},
+                {"--trusted-proxies", "10.0.0.0/40", "--trusted-proxies: bad prefix length in 10.0.0.0/40"},
+                {"--geoip-db", dir + "/missing.mmdb", "--geoip-db: cannot read " + dir + "/missing.mmdb"}}) {
+            PrintStream oldErr = System.err;
+            ByteArrayOutputStream err = new ByteArrayOutputStream();
+            System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
+            try {
+                CommandLine cl = Main.commandLine();
+                cl.setErr(new java.io.PrintWriter(System.err, true));
+                assertThat(cl.execute("serve", "--port", "0", "--data-dir", dir, c[0], c[1])).isEqualTo(2);
+                assertThat(err.toString(StandardCharsets.UTF_8)).contains(c[2]);
+            } finally {
+                System.setErr(oldErr);
+            }
+        }
+    }
+
+    @Test
+    void riskRulesTemplatesEventsAndMessages() throws Exception {
+        String[] conn = {"--server", s.base, "--admin-key", TestServer.ADMIN_KEY};
+        String key = Json.parse(run(concat(new String[] {"tenant", "create", "--name", "Rules"}, conn)).out()).get("ApiKey").asText();
+        java.nio.file.Path text = java.nio.file.Files.createTempFile("latchkey-template", ".txt");
+        java.nio.file.Files.writeString(text, "Hello {{Profile.FirstName}}, new {{Login.SignalLabel}}.");
+        java.nio.file.Path html = java.nio.file.Files.createTempFile("latchkey-template", ".html");
+        java.nio.file.Files.writeString(html, "<p>Hello {{Profile.FirstName}}</p>");
+
+        Run set = run(concat(new String[] {"tenant", "template", "set", key, "New Country", "--subject", "Sign-in from {{Login.Country}}",
+                "--text-file", text.toString(), "--html-file", html.toString()}, conn));
+        assertThat(set.exit()).as(set.out()).isZero();
+        assertThat(Json.parse(set.out()).get("Text").asText()).isEqualTo("Hello {{Profile.FirstName}}, new {{Login.SignalLabel}}.");
+        Run sms = run(concat(new String[] {"tenant", "template", "set", key, "Code", "--sms", "--body", "{{Otp.Code}}"}, conn));
+        assertThat(Json.parse(sms.out()).get("Body").asText()).isEqualTo("{{Otp.Code}}");
+        assertThat(Json.parse(run(concat(new String[] {"tenant", "template", "show", key, "new country"}, conn)).out()).get("Subject").asText())
+                .isEqualTo("Sign-in from {{Login.Country}}");
+        assertThat(Json.parse(run(concat(new String[] {"tenant", "template", "list", key, "--sms"}, conn)).out()).get("Data").findValuesAsText("Name"))
+                .containsExactly("Code", "latchkey-risk-notice", "latchkey-sms-otp");
+
+        Run rba = run(concat(new String[] {"tenant", "rba", key, "--signal", "Country", "--enabled", "true", "--action", "MFA",
+                "--notify-admins", "true", "--email-template", "New Country", "--history-type", "Logins", "--history-size", "20",
+                "--admin-email", "sec@acme.test", "--admin-email", "ops@acme.test"}, conn));
+        assertThat(rba.exit()).as(rba.out()).isZero();
+        JsonNode rules = Json.parse(rba.out()).get("RiskBasedAuthentication");
+        assertThat(rules.get("Country")).isEqualTo(Json.parse("{\"IsEnabled\":true,\"Action\":\"MFA\",\"NotifyUser\":true,\"NotifyAdmins\":true,"
+                + "\"EmailTemplate\":\"New Country\",\"SmsTemplate\":null}"));
+        assertThat(rules.get("HistoryType").asText()).isEqualTo("Logins");
+        assertThat(rules.get("HistorySize").asInt()).isEqualTo(20);
+        assertThat(rules.get("AdminEmails")).isEqualTo(Json.parse("[\"sec@acme.test\",\"ops@acme.test\"]"));
+        Run refused = run(concat(new String[] {"tenant", "rba", key, "--signal", "Country", "--action", "Lock"}, conn));
+        assertThat(refused.exit()).isEqualTo(1);
+        assertThat(Json.parse(refused.out()).get("ErrorCode").asInt()).isEqualTo(1134);
+
+        assertThat(run(concat(new String[] {"tenant", "template", "delete", key, "Code", "--sms"}, conn)).exit()).isZero();
+        assertThat(run(concat(new String[] {"tenant", "template", "delete", key, "Code", "--sms"}, conn)).exit()).isEqualTo(1);
+        assertThat(Json.parse(run(concat(new String[] {"tenant", "risk-events", key, "--uid", "x"}, conn)).out())).isEqualTo(Json.parse("{\"Data\":[]}"));
+        assertThat(Json.parse(run(concat(new String[] {"tenant", "messages", key, "--status", "pending"}, conn)).out())).isEqualTo(Json.parse("{\"Data\":[]}"));
+    }
+
+    private static String[] concat(String[] a, String[] b) {
+        String[] out = java.util.Arrays.copyOf(a, a.length + b.length);
+        System.arraycopy(b, 0, out, a.length, b.length);
+        return out;
     }
 
     @Test
