@@ -61,6 +61,8 @@ abstract class BadInputContract extends ServerContract {
                 new Api("seed backupcode", "PUT", "/identity/v2/auth/login/2fa/backupcode", "{\"backupcode\":\"" + codes.get(1) + "\"}", Cred.TWO_FA),
                 new Api("sdk backupcode", "PUT", "/identity/v2/auth/login/2fa/verification/backupcode", "{\"backupcode\":\"" + codes.get(1) + "\"}", Cred.TWO_FA),
                 new Api("legacy backupcode", "GET", "/identity/v2/auth/login/2fa/backupcode?backupcode=" + codes.get(1), null, Cred.TWO_FA),
+                new Api("sms otp", "PUT", "/identity/v2/auth/login/2fa/verification/otp", "{\"otp\":\"123456\"}", Cred.TWO_FA),
+                new Api("one-click verify", "GET", "/identity/v2/auth/login/oneclickverify?verificationtoken=" + UUID.randomUUID(), null, Cred.NONE),
                 new Api("account", "GET", "/identity/v2/auth/account", null, Cred.ACCESS),
                 new Api("account 2fa", "GET", "/identity/v2/auth/account/2fa", null, Cred.ACCESS),
                 new Api("user backupcode", "GET", "/identity/v2/auth/account/2fa/backupcode", null, Cred.ACCESS),
@@ -216,6 +218,30 @@ abstract class BadInputContract extends ServerContract {
             }
         }
         return tests;
+    }
+
+    @TestFactory
+    List<DynamicTest> riskChallengeAnswers() {
+        String otp = "/identity/v2/auth/login/2fa/verification/otp?apikey=";
+        String oneClick = "/identity/v2/auth/login/oneclickverify?apikey=";
+        return List.of(
+                DynamicTest.dynamicTest("otp on a login no code was sent for → 1100", () -> assertError(s.send("PUT",
+                        otp + t.apiKey() + "&secondfactorauthenticationtoken=" + goodCredential(apis().get(2), t), "{\"otp\":\"123456\"}"),
+                        403, 1100, null)),
+                DynamicTest.dynamicTest("otp missing → 908", () -> assertError(s.send("PUT",
+                        otp + t.apiKey() + "&secondfactorauthenticationtoken=" + goodCredential(apis().get(2), t), "{}"),
+                        403, 908, "The otp is a required parameter.")),
+                DynamicTest.dynamicTest("otp of the wrong type → 1134", () -> assertError(s.send("PUT",
+                        otp + t.apiKey() + "&secondfactorauthenticationtoken=" + goodCredential(apis().get(2), t), "{\"otp\":123456}"),
+                        403, 1134, null)),
+                DynamicTest.dynamicTest("one-click without a verification token → 908", () -> assertError(s.get(oneClick + t.apiKey()),
+                        403, 908, "The verificationtoken is a required parameter.")),
+                DynamicTest.dynamicTest("one-click with a malformed token → 1063", () -> assertError(s.get(oneClick + t.apiKey()
+                        + "&verificationtoken=abc'--"), 403, 1063, null)),
+                DynamicTest.dynamicTest("one-click with an unknown token → 1063", () -> assertError(s.get(oneClick + t.apiKey()
+                        + "&verificationtoken=" + UUID.randomUUID()), 403, 1063, null)),
+                DynamicTest.dynamicTest("one-click with a 2FA token instead of a link's → 1063", () -> assertError(s.get(oneClick + t.apiKey()
+                        + "&verificationtoken=" + goodCredential(apis().get(2), t)), 403, 1063, null)));
     }
 
     @TestFactory

@@ -27,6 +27,7 @@ public final class SmsReceiver implements AutoCloseable {
     private final HttpServer server;
     private final List<Request> received = new CopyOnWriteArrayList<>();
     private final AtomicInteger failNext = new AtomicInteger();
+    private volatile int failStatus = 503;
 
     public SmsReceiver() {
         try {
@@ -37,7 +38,7 @@ public final class SmsReceiver implements AutoCloseable {
         server.createContext("/", ex -> {
             String body = new String(ex.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
             if (failNext.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
-                ex.sendResponseHeaders(503, -1);
+                ex.sendResponseHeaders(failStatus, -1);
                 ex.close();
                 return;
             }
@@ -68,8 +69,9 @@ public final class SmsReceiver implements AutoCloseable {
         return "http://127.0.0.1:" + server.getAddress().getPort();
     }
 
-    /** The next {@code n} requests are answered 503 (and not kept): the provider is down. */
-    public void failNext(int n) {
+    /** The next {@code n} requests are answered {@code status} (and not kept): 503, the provider is down; 400, it refuses. */
+    public void failNext(int n, int status) {
+        failStatus = status;
         failNext.set(n);
     }
 
