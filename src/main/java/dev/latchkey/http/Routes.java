@@ -56,6 +56,7 @@ public final class Routes {
         // ── Login: a second factor asked for by risk-based authentication (besides the account's own factors) ─
         r.add(Method.PUT, auth + "/login/2fa/verification/otp", risk::verifyOtp);
         r.add(Method.GET, auth + "/login/oneclickverify", risk::oneClickVerify);
+        r.add(Method.GET, auth + "/login/passwordlesslogin/email/verify", risk::oneClickVerify); // the SDKs' passwordless verify
 
         // ── Account (access token) ───────────────────────────────────────────────────────────────────────────
         r.add(Method.GET, auth + "/account", account::profile);

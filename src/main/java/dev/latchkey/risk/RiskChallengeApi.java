@@ -14,7 +14,9 @@ import dev.latchkey.tenant.Tenant;
 /**
  * The two ways to pass a second factor that risk-based authentication asked for, besides the account's own factors:
  * the SMS code ({@code PUT /identity/v2/auth/login/2fa/verification/otp}, LoginRadius's SMS OTP verification) and the
- * one-click sign-in link ({@code GET /identity/v2/auth/login/oneclickverify}, LoginRadius's one-click verification).
+ * one-click sign-in link ({@code GET /identity/v2/auth/login/oneclickverify}, LoginRadius's one-click verification; also
+ * at {@code …/login/passwordlesslogin/email/verify}, the passwordless-link verification the SDKs call, since LoginRadius
+ * runs RBA's email challenge as a passwordless login).
  * Both finish the login through {@link LoginFlow}: single use, and a wrong code counts toward the lockout.
  */
 public final class RiskChallengeApi {
