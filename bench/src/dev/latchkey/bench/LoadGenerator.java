@@ -345,7 +345,7 @@ public final class LoadGenerator {
 
     int hangingPort = -1;
 
-    /** A webhook receiver that accepts connections and reads nothing, answers nothing (a hung peer). */
+    /** A webhook receiver (and SMTP server) that accepts connections and reads nothing, answers nothing (a hung peer). */
     void hangingReceiver() throws IOException {
         if (hangingPort > 0) {
             return;
@@ -382,8 +382,13 @@ public final class LoadGenerator {
         }
         System.setProperty("latchkey.jar", arg("jar", "target/latchkey.jar"));
         Path dir = Files.createTempDirectory("latchkey-bench");
+        // Mail goes to a server that accepts connections and never answers (only the RBA scenario sends any); the
+        // generator is the trusted proxy that says where each login comes from.
+        hangingReceiver();
         List<String> serve = new ArrayList<>(List.of("--data-dir", dir.toString(), "--admin-key", ADMIN, "--secret-key", SECRET,
-                "--password-hashing", hashing, "--webhooks-allow-private-targets"));
+                "--password-hashing", hashing, "--webhooks-allow-private-targets", "--smtp-host", "127.0.0.1",
+                "--smtp-port", String.valueOf(hangingPort), "--smtp-security", "none", "--mail-from", "bench@bench.example",
+                "--trusted-proxies", "127.0.0.1"));
         String schema = null;
         String pgUrl = arg("pg-url", "jdbc:postgresql://127.0.0.1:5432/test");
         String pgUser = arg("pg-user", "postgres");
@@ -436,6 +441,45 @@ public final class LoadGenerator {
                                 String token = token(step1(item[0]));
                                 return token != null && redeem(token, item[1]).status() == 200;
                             });
+                        }
+                        case "full-rba-hanging-smtp" -> {
+                            // The same full login in a tenant with every RBA signal on (notify the user): each login after
+                            // a user's first comes from a new address, so it is risky and queues an email, to an SMTP
+                            // server that accepts and never answers.
+                            String[] keys = {apiKey, apiSecret};
+                            JsonNode rbaTenant = ok(send("POST", "/admin/v1/tenants", """
+                                    {"Name":"bench-rba","TwoFactorAuthentication":{"IsEnabled":true,"IsRequired":false},
+                                     "Security":{"MaxSecondFactorAttempts":1000,"MaxSecondFactorAttemptsPerToken":100,"MaxPasswordAttempts":1000},
+                                     "RiskBasedAuthentication":{"Device":{"IsEnabled":true},"Browser":{"IsEnabled":true},
+                                       "City":{"IsEnabled":true},"Country":{"IsEnabled":true},"IP":{"IsEnabled":true}}}""",
+                                    "Authorization", "Bearer " + ADMIN), "tenant").json();
+                            apiKey = rbaTenant.get("ApiKey").asText();
+                            apiSecret = rbaTenant.get("ApiSecret").asText();
+                            try {
+                                List<ConcurrentLinkedQueue<String[]>> q = partition(codePairs(seedUsers((fullItems + 9) / 10, false)), c);
+                                AtomicInteger address = new AtomicInteger();
+                                String key = apiKey;
+                                Result measured = measure(scenario, c, w -> {
+                                    String[] item = next(q, w);
+                                    String token = token(step1(item[0]));
+                                    int n = address.incrementAndGet();
+                                    return token != null && send("PUT", "/identity/v2/auth/login/2fa/verification/backupcode?apikey=" + key
+                                            + "&secondfactorauthenticationtoken=" + token, "{\"backupcode\":\"" + item[1] + "\"}",
+                                            "X-Forwarded-For", "198.18." + ((n >> 8) & 0xFF) + "." + (n & 0xFF),
+                                            "User-Agent", "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36")
+                                            .status() == 200;
+                                });
+                                // The row only means something if the logins did queue mail for the hung server.
+                                JsonNode queued = ok(send("GET", "/admin/v1/tenants/" + key + "/messages?status=pending", null,
+                                        "Authorization", "Bearer " + ADMIN), "messages").json().get("Data");
+                                if (queued.isEmpty()) {
+                                    throw new IllegalStateException("full-rba-hanging-smtp queued no email");
+                                }
+                                yield measured;
+                            } finally {
+                                apiKey = keys[0];
+                                apiSecret = keys[1];
+                            }
                         }
                         case "backup" -> {
                             List<List<String[]>> pairs = codePairs(seedUsers((backupItems + 9) / 10, false));
