@@ -106,8 +106,8 @@ final class TenantCommand implements Runnable {
         }
     }
 
-    @Command(name = "webhook-deliveries", mixinStandardHelpOptions = true, description = "List a tenant's webhook deliveries (newest 200).")
-    static final class Deliveries implements Callable<Integer> {
+    /** A tenant's outbox rows of one kind, newest 200, optionally by status (webhook deliveries, messages). */
+    abstract static class OutboxListing implements Callable<Integer> {
         @ArgGroup(exclusive = false, multiplicity = "1")
         Connection connection = new Connection();
         @Parameters(index = "0", description = "The tenant's ApiKey.")
@@ -115,9 +115,19 @@ final class TenantCommand implements Runnable {
         @Option(names = "--status", description = "pending, delivered or failed.")
         String status;
 
+        abstract String what();
+
         @Override
         public Integer call() throws Exception {
-            return connection.send("GET", "/admin/v1/tenants/" + apiKey + "/webhook-deliveries" + (status == null ? "" : "?status=" + status), null);
+            return connection.send("GET", "/admin/v1/tenants/" + apiKey + "/" + what() + (status == null ? "" : "?status=" + status), null);
+        }
+    }
+
+    @Command(name = "webhook-deliveries", mixinStandardHelpOptions = true, description = "List a tenant's webhook deliveries (newest 200).")
+    static final class Deliveries extends OutboxListing {
+        @Override
+        String what() {
+            return "webhook-deliveries";
         }
     }
 
@@ -220,17 +230,10 @@ final class TenantCommand implements Runnable {
     }
 
     @Command(name = "messages", mixinStandardHelpOptions = true, description = "List a tenant's emails and SMS, without their content (newest 200).")
-    static final class Messages implements Callable<Integer> {
-        @ArgGroup(exclusive = false, multiplicity = "1")
-        Connection connection = new Connection();
-        @Parameters(index = "0", description = "The tenant's ApiKey.")
-        String apiKey;
-        @Option(names = "--status", description = "pending, delivered or failed.")
-        String status;
-
+    static final class Messages extends OutboxListing {
         @Override
-        public Integer call() throws Exception {
-            return connection.send("GET", "/admin/v1/tenants/" + apiKey + "/messages" + (status == null ? "" : "?status=" + status), null);
+        String what() {
+            return "messages";
         }
     }
 

@@ -7,12 +7,12 @@ import com.samskivert.mustache.Mustache;
 import com.samskivert.mustache.MustacheException;
 import dev.latchkey.json.Json;
 import dev.latchkey.tenant.TenantSettings;
+import dev.latchkey.token.Tokens;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
-import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -250,8 +250,8 @@ public final class MessageTemplates {
             o.put("Body", t.body());
         }
         o.put("IsBuiltIn", t.createdAt() == null);
-        o.put("CreatedDate", t.createdAt() == null ? null : Instant.ofEpochMilli(t.createdAt()).toString());
-        o.put("ModifiedDate", t.modifiedAt() == null ? null : Instant.ofEpochMilli(t.modifiedAt()).toString());
+        o.put("CreatedDate", t.createdAt() == null ? null : Tokens.iso(t.createdAt()));
+        o.put("ModifiedDate", t.modifiedAt() == null ? null : Tokens.iso(t.modifiedAt()));
         return o;
     }
 

@@ -4,8 +4,8 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.latchkey.crypto.Secrets;
 import dev.latchkey.json.Json;
+import dev.latchkey.outbox.OutboxRows;
 import dev.latchkey.tenant.Tenant;
-import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import org.jdbi.v3.core.Handle;
@@ -75,9 +75,9 @@ public final class Messages {
     public ObjectNode list(Jdbi jdbi, Tenant tenant, String status, int limit) {
         ObjectNode out = Json.object();
         ArrayNode data = out.putArray("Data");
-        jdbi.useHandle(h -> h.createQuery("SELECT id, uid, channel, purpose, template, recipient, status, attempts, next_attempt_at, "
-                        + "last_error, created_at, delivered_at FROM message_outbox WHERE tenant_id = :t"
-                        + (status == null ? "" : " AND status = :s") + " ORDER BY created_at DESC, id LIMIT " + limit)
+        jdbi.useHandle(h -> h.createQuery("SELECT id, uid, channel, purpose, template, recipient, " + OutboxRows.COLUMNS
+                        + " FROM message_outbox WHERE tenant_id = :t" + (status == null ? "" : " AND status = :s")
+                        + " ORDER BY created_at DESC, id LIMIT " + limit)
                 .bind("t", tenant.id()).bind("s", status)
                 .map((rs, c) -> {
                     ObjectNode d = Json.object();
@@ -87,19 +87,8 @@ public final class Messages {
                     d.put("Purpose", rs.getString("purpose"));
                     d.put("Template", rs.getString("template"));
                     d.put("Recipient", rs.getString("recipient"));
-                    d.put("Status", rs.getString("status"));
-                    d.put("Attempts", rs.getInt("attempts"));
-                    d.put("NextAttemptAt", "pending".equals(rs.getString("status")) ? iso(rs.getLong("next_attempt_at")) : null);
-                    d.put("LastError", rs.getString("last_error"));
-                    d.put("CreatedDate", iso(rs.getLong("created_at")));
-                    long delivered = rs.getLong("delivered_at");
-                    d.put("DeliveredDate", rs.wasNull() ? null : iso(delivered));
-                    return d;
+                    return OutboxRows.putBookkeeping(d, rs);
                 }).forEach(data::add));
         return out;
-    }
-
-    private static String iso(long millis) {
-        return Instant.ofEpochMilli(millis).toString();
     }
 }

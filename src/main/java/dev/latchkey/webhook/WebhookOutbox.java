@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.latchkey.crypto.Secrets;
 import dev.latchkey.json.Json;
+import dev.latchkey.outbox.OutboxRows;
 import dev.latchkey.tenant.Tenant;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -21,8 +22,8 @@ public final class WebhookOutbox {
     public ObjectNode deliveries(org.jdbi.v3.core.Jdbi jdbi, Tenant tenant, String status, int limit) {
         ObjectNode out = Json.object();
         com.fasterxml.jackson.databind.node.ArrayNode data = out.putArray("Data");
-        jdbi.useHandle(h -> h.createQuery("SELECT id, webhook_id, event, status, attempts, next_attempt_at, last_error, created_at, delivered_at "
-                        + "FROM webhook_outbox WHERE tenant_id = :t" + (status == null ? "" : " AND status = :s")
+        jdbi.useHandle(h -> h.createQuery("SELECT id, webhook_id, event, " + OutboxRows.COLUMNS
+                        + " FROM webhook_outbox WHERE tenant_id = :t" + (status == null ? "" : " AND status = :s")
                         + " ORDER BY created_at DESC, id LIMIT " + limit)
                 .bind("t", tenant.id()).bind("s", status)
                 .map((rs, c) -> {
@@ -30,14 +31,7 @@ public final class WebhookOutbox {
                     d.put("Id", rs.getString("id"));
                     d.put("HookId", rs.getString("webhook_id"));
                     d.put("Event", rs.getString("event"));
-                    d.put("Status", rs.getString("status"));
-                    d.put("Attempts", rs.getInt("attempts"));
-                    d.put("NextAttemptAt", "pending".equals(rs.getString("status")) ? iso(rs.getLong("next_attempt_at")) : null);
-                    d.put("LastError", rs.getString("last_error"));
-                    d.put("CreatedDate", iso(rs.getLong("created_at")));
-                    long delivered = rs.getLong("delivered_at");
-                    d.put("DeliveredDate", rs.wasNull() ? null : iso(delivered));
-                    return d;
+                    return OutboxRows.putBookkeeping(d, rs);
                 }).forEach(data::add));
         return out;
     }
@@ -47,10 +41,6 @@ public final class WebhookOutbox {
         return jdbi.withHandle(h -> h.createUpdate("UPDATE webhook_outbox SET status = 'pending', next_attempt_at = :now, "
                         + "created_at = :now, claimed_until = NULL WHERE id = :id AND tenant_id = :t AND status <> 'pending'")
                 .bind("now", now).bind("id", id).bind("t", tenant.id()).execute() == 1);
-    }
-
-    private static String iso(long millis) {
-        return Instant.ofEpochMilli(millis).toString();
     }
 
     /** Queues {@code event} for every webhook of the tenant subscribed to it, unless the request suppressed webhooks. */
