@@ -30,7 +30,7 @@ CREATE TABLE message_templates (
 
 -- Emails and SMS waiting to be sent: rendered and written in the transaction of the login that causes them, then sent by
 -- the dispatcher of any node (OutboxDispatcher's bookkeeping columns). The rendered content can hold a one-time code or
--- link, so it is stored AES-GCM encrypted under the server key and erased once delivered.
+-- link, so it is stored AES-GCM encrypted under the server key and erased once delivered (or failed for good).
 CREATE TABLE message_outbox (
     id              VARCHAR(36)   PRIMARY KEY,
     tenant_id       BIGINT        NOT NULL REFERENCES tenants (id),

@@ -14,7 +14,8 @@ import org.jdbi.v3.core.Jdbi;
 /**
  * Sends {@code message_outbox}: email over SMTP, SMS through the provider, with the tenant's delivery settings as they
  * are at the time of the attempt (an operator who fixes a wrong password sees the queued messages go). Claims, retries
- * and bookkeeping are {@link OutboxDispatcher}'s; a delivered message's content is erased.
+ * and bookkeeping are {@link OutboxDispatcher}'s. A message's content (it may hold a code or a link) is erased once it
+ * is delivered or has failed for good: nothing re-sends a message.
  */
 public final class MessageDispatcher extends OutboxDispatcher {
     static final int MAX_IN_FLIGHT = 16;
@@ -40,6 +41,11 @@ public final class MessageDispatcher extends OutboxDispatcher {
 
     @Override
     protected String onDeliveredSet() {
+        return ", content = NULL";
+    }
+
+    @Override
+    protected String onFailedSet() {
         return ", content = NULL";
     }
 

@@ -14,7 +14,7 @@ import org.jdbi.v3.core.Jdbi;
 /**
  * The outbox of emails and SMS: a message is rendered and queued inside the caller's transaction (so it exists exactly
  * when the login that causes it committed), then sent by {@link MessageDispatcher} on any node. The rendered content
- * may carry a one-time code or link, so it is stored encrypted and erased once delivered.
+ * may carry a one-time code or link, so it is stored encrypted and erased once delivered or failed.
  */
 public final class Messages {
     /** Why a message is sent; user-facing purposes count toward the account's hourly limit. */

@@ -80,8 +80,13 @@ public abstract class OutboxDispatcher implements AutoCloseable {
      */
     protected abstract CompletableFuture<Outcome> deliver(String id);
 
-    /** Called when a row is marked delivered (e.g. to erase content that must not outlive its delivery). */
+    /** Extra assignments when a row is marked delivered (e.g. erasing content that must not outlive its delivery). */
     protected String onDeliveredSet() {
+        return "";
+    }
+
+    /** Extra assignments when a row is marked failed for good. */
+    protected String onFailedSet() {
         return "";
     }
 
@@ -157,7 +162,8 @@ public abstract class OutboxDispatcher implements AutoCloseable {
                     return;
                 }
                 if (o.permanent() || now - row[1] >= retryForMillis) {
-                    h.createUpdate("UPDATE " + table + " SET status = 'failed', claimed_until = NULL, last_error = :err WHERE id = :id AND status = 'pending'")
+                    h.createUpdate("UPDATE " + table + " SET status = 'failed', claimed_until = NULL, last_error = :err" + onFailedSet()
+                                    + " WHERE id = :id AND status = 'pending'")
                             .bind("err", error).bind("id", id).execute();
                     failed.increment();
                 } else {

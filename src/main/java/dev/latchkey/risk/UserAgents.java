@@ -55,9 +55,19 @@ public final class UserAgents {
         return p;
     }
 
-    /** Loads the regexes on a background thread, so the first risky login does not wait for them. */
+    /**
+     * Loads the regexes on a background thread a few seconds after start (start-up is CPU-bound on small machines), so
+     * the first login RBA assesses does not wait for them.
+     */
     public UserAgents warmUp() {
-        Thread t = new Thread(this::parser, "latchkey-ua-parser");
+        Thread t = new Thread(() -> {
+            try {
+                Thread.sleep(5_000);
+            } catch (InterruptedException e) {
+                return;
+            }
+            parser();
+        }, "latchkey-ua-parser");
         t.setDaemon(true);
         t.start();
         return this;

@@ -169,6 +169,9 @@ class MessageDeliveryTest {
             assertThat(f.get("LastError").asText()).startsWith("HTTP 400");
             assertThat(sms.to(refused)).isEmpty();
             assertThat(Json.write(failed)).doesNotContain("Body");
+            int withContent = s.server.jdbi().withHandle(h -> h.createQuery("SELECT COUNT(*) FROM message_outbox WHERE content IS NOT NULL")
+                    .mapTo(Integer.class).one());
+            assertThat(withContent).as("nothing re-sends a message: its content goes once it is delivered or failed").isZero();
         }
     }
 }
