@@ -76,6 +76,10 @@ final class ServeCommand implements Callable<Integer> {
     @Option(names = "--smtp-password", defaultValue = "${env:LATCHKEY_SMTP_PASSWORD}", description = "SMTP password (LATCHKEY_SMTP_PASSWORD).")
     String smtpPassword;
 
+    @Option(names = "--smtp-ca-file", defaultValue = "${env:LATCHKEY_SMTP_CA_FILE}",
+            description = "PEM certificates to trust for SMTP over TLS besides the system's, e.g. an internal relay's CA (LATCHKEY_SMTP_CA_FILE).")
+    Path smtpCaFile;
+
     @Option(names = "--mail-from", defaultValue = "${env:LATCHKEY_MAIL_FROM}", description = "Sender of email, e.g. 'Acme <no-reply@acme.test>' (LATCHKEY_MAIL_FROM).")
     String mailFrom;
 
@@ -137,13 +141,16 @@ final class ServeCommand implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             throw new picocli.CommandLine.ParameterException(new picocli.CommandLine(this), "--trusted-proxies: " + e.getMessage());
         }
+        if (smtpCaFile != null && !java.nio.file.Files.isReadable(smtpCaFile)) {
+            throw new picocli.CommandLine.ParameterException(new picocli.CommandLine(this), "--smtp-ca-file: cannot read " + smtpCaFile);
+        }
         if (geoipDb != null && !java.nio.file.Files.isReadable(geoipDb)) {
             throw new picocli.CommandLine.ParameterException(new picocli.CommandLine(this), "--geoip-db: cannot read " + geoipDb);
         }
         ServerConfig.Messaging messaging = new ServerConfig.Messaging(blankToNull(publicUrl),
                 new DeliverySettings.Smtp(blankToNull(smtpHost), smtpPort, security, blankToNull(smtpUsername), blankToNull(smtpPassword), blankToNull(mailFrom)),
                 new DeliverySettings.Sms(blankToNull(smsUrl), blankToNull(smsAccountSid), blankToNull(smsAuthToken), blankToNull(smsFrom)),
-                ServerConfig.Messaging.NONE.backoffMillis(), Math.max(1, messageRetryHours) * 3_600_000L);
+                ServerConfig.Messaging.NONE.backoffMillis(), Math.max(1, messageRetryHours) * 3_600_000L, smtpCaFile);
         ServerConfig cfg = new ServerConfig(host, port, dataDir, blankToNull(dbUrl), blankToNull(dbUser), blankToNull(dbPassword),
                 blankToNull(adminKey), secret, dbPoolSize, params, webhooksAllowPrivateTargets,
                 ServerConfig.DEFAULT_WEBHOOK_BACKOFF_MILLIS, Math.max(1, webhookRetryHours) * 3_600_000L,

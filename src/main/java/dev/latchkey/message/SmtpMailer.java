@@ -10,11 +10,25 @@ import jakarta.mail.internet.InternetAddress;
 import jakarta.mail.internet.MimeBodyPart;
 import jakarta.mail.internet.MimeMessage;
 import jakarta.mail.internet.MimeMultipart;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.GeneralSecurityException;
+import java.security.KeyStore;
+import java.security.cert.Certificate;
+import java.security.cert.CertificateFactory;
+import java.security.cert.X509Certificate;
 import java.util.Date;
 import java.util.Properties;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLSocketFactory;
+import javax.net.ssl.TrustManager;
+import javax.net.ssl.TrustManagerFactory;
+import javax.net.ssl.X509TrustManager;
 
 /**
  * Sends email over SMTP with Jakarta Mail (Angus Mail): plain, STARTTLS (required, never silently plain) or implicit TLS,
@@ -30,14 +44,58 @@ public final class SmtpMailer implements AutoCloseable {
         t.setDaemon(true);
         return t;
     });
+    /** TLS sockets that trust the system's CAs and the operator's extra certificates; null: the JVM's default. */
+    private final SSLSocketFactory tls;
+
+    public SmtpMailer() {
+        this((Path) null);
+    }
+
+    /** {@code caFile}: PEM certificates to trust besides the system's (null: none). Throws when the file is unreadable. */
+    public SmtpMailer(Path caFile) {
+        this.tls = caFile == null ? null : trusting(caFile);
+    }
+
+    static SSLSocketFactory trusting(Path pem) {
+        try {
+            KeyStore store = KeyStore.getInstance(KeyStore.getDefaultType());
+            store.load(null, null);
+            TrustManagerFactory system = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+            system.init((KeyStore) null);
+            int n = 0;
+            for (TrustManager tm : system.getTrustManagers()) {
+                if (tm instanceof X509TrustManager x) {
+                    for (X509Certificate ca : x.getAcceptedIssuers()) {
+                        store.setCertificateEntry("system-" + n++, ca);
+                    }
+                }
+            }
+            try (InputStream in = Files.newInputStream(pem)) {
+                int added = 0;
+                for (Certificate c : CertificateFactory.getInstance("X.509").generateCertificates(in)) {
+                    store.setCertificateEntry("extra-" + added++, c);
+                }
+                if (added == 0) {
+                    throw new IllegalArgumentException("no PEM certificate in " + pem);
+                }
+            }
+            TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+            tmf.init(store);
+            SSLContext ctx = SSLContext.getInstance("TLS");
+            ctx.init(null, tmf.getTrustManagers(), null);
+            return ctx.getSocketFactory();
+        } catch (IOException | GeneralSecurityException e) {
+            throw new IllegalArgumentException("cannot read the SMTP CA file " + pem + ": " + e.getMessage(), e);
+        }
+    }
 
     public CompletableFuture<Outcome> send(DeliverySettings.Smtp s, String to, MessageTemplates.Rendered m, String messageId) {
         return CompletableFuture.supplyAsync(() -> sendNow(s, to, m, messageId), pool);
     }
 
-    private static Outcome sendNow(DeliverySettings.Smtp s, String to, MessageTemplates.Rendered m, String messageId) {
+    private Outcome sendNow(DeliverySettings.Smtp s, String to, MessageTemplates.Rendered m, String messageId) {
         try {
-            Session session = Session.getInstance(properties(s));
+            Session session = Session.getInstance(properties(s, tls));
             MimeMessage msg = new MimeMessage(session);
             msg.setFrom(new InternetAddress(s.from()));
             msg.setRecipients(Message.RecipientType.TO, InternetAddress.parse(to, true));
@@ -57,10 +115,10 @@ public final class SmtpMailer implements AutoCloseable {
                 msg.setContent(alternative);
             }
             msg.saveChanges();
-            if (s.username() != null) {
-                Transport.send(msg, s.username(), s.password());
-            } else {
-                Transport.send(msg);
+            // The protocol named explicitly: Transport.send would pick plain "smtp" for any internet address.
+            try (Transport transport = session.getTransport("tls".equals(s.security()) ? "smtps" : "smtp")) {
+                transport.connect(s.host(), s.port(), s.username(), s.password());
+                transport.sendMessage(msg, msg.getAllRecipients());
             }
             return Outcome.DELIVERED;
         } catch (SendFailedException e) {
@@ -72,7 +130,7 @@ public final class SmtpMailer implements AutoCloseable {
         }
     }
 
-    static Properties properties(DeliverySettings.Smtp s) {
+    static Properties properties(DeliverySettings.Smtp s, SSLSocketFactory tls) {
         Properties p = new Properties();
         String proto = "tls".equals(s.security()) ? "smtps" : "smtp";
         p.put("mail.transport.protocol", proto);
@@ -88,6 +146,9 @@ public final class SmtpMailer implements AutoCloseable {
         }
         if (!"none".equals(s.security())) {
             p.put("mail." + proto + ".ssl.checkserveridentity", "true");
+            if (tls != null) {
+                p.put("mail." + proto + ".ssl.socketFactory", tls); // used for implicit TLS and for STARTTLS alike
+            }
         }
         return p;
     }

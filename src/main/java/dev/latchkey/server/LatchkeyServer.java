@@ -165,7 +165,7 @@ public final class LatchkeyServer implements AutoCloseable {
             boundPort[0] = http.port();
             List<OutboxDispatcher> dispatchers = List.of(
                     new WebhookDispatcher(db.jdbi(), secrets, clock, cfg.webhookBackoffMillis(), cfg.webhookRetryForMillis(), metrics).start(),
-                    new MessageDispatcher(db.jdbi(), secrets, tenantStore, delivery, new SmtpMailer(), new TwilioSms(), clock,
+                    new MessageDispatcher(db.jdbi(), secrets, tenantStore, delivery, new SmtpMailer(messaging.smtpCaFile()), new TwilioSms(), clock,
                             messaging.backoffMillis(), messaging.retryForMillis(), metrics).start());
             LOG.info("Latchkey serving on http://{}:{} ({} store, Argon2id {}, GeoIP {})", cfg.host(), http.port(),
                     db.isH2() ? "H2 " + cfg.dataDir().toAbsolutePath() : "PostgreSQL", hasher.params(),

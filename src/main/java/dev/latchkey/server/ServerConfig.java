@@ -16,11 +16,13 @@ public record ServerConfig(String host, int port, Path dataDir, String dbUrl, St
     /**
      * Email and SMS, server-wide (tenants may bring their own): the SMTP server and sender, the SMS provider, how long an
      * unsent message is retried, and the public URL of the node (the default target of one-click sign-in links; null:
-     * {@code http://localhost:<port>}).
+     * {@code http://localhost:<port>}), and PEM certificates to trust for SMTP over TLS besides the system's (an internal
+     * relay's private CA; null: the system's only).
      */
-    public record Messaging(String publicUrl, DeliverySettings.Smtp smtp, DeliverySettings.Sms sms, long backoffMillis, long retryForMillis) {
+    public record Messaging(String publicUrl, DeliverySettings.Smtp smtp, DeliverySettings.Sms sms, long backoffMillis, long retryForMillis,
+                            Path smtpCaFile) {
         public static final Messaging NONE = new Messaging(null, new DeliverySettings.Smtp(null, 587, "starttls", null, null, null),
-                new DeliverySettings.Sms(DeliverySettings.TWILIO, null, null, null), 1000, 24L * 3600 * 1000);
+                new DeliverySettings.Sms(DeliverySettings.TWILIO, null, null, null), 1000, 24L * 3600 * 1000, null);
     }
 
     /**

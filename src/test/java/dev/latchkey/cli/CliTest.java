@@ -52,9 +52,9 @@ class CliTest {
                 "--secret-key", "--db-pool-size", "LATCHKEY_HOST", "LATCHKEY_PORT", "LATCHKEY_DATA_DIR", "LATCHKEY_DB_URL",
                 "LATCHKEY_DB_USER", "LATCHKEY_DB_PASSWORD", "LATCHKEY_ADMIN_KEY", "LATCHKEY_SECRET_KEY",
                 "--public-url", "--smtp-host", "--smtp-port", "--smtp-security", "--smtp-username", "--smtp-password", "--mail-from",
-                "--sms-url", "--sms-account-sid", "--sms-auth-token", "--sms-from", "--message-retry-hours", "--geoip-db", "--trusted-proxies",
+                "--smtp-ca-file", "--sms-url", "--sms-account-sid", "--sms-auth-token", "--sms-from", "--message-retry-hours", "--geoip-db", "--trusted-proxies",
                 "LATCHKEY_PUBLIC_URL", "LATCHKEY_SMTP_HOST", "LATCHKEY_SMTP_PORT", "LATCHKEY_SMTP_SECURITY", "LATCHKEY_SMTP_USERNAME",
-                "LATCHKEY_SMTP_PASSWORD", "LATCHKEY_MAIL_FROM", "LATCHKEY_SMS_URL", "LATCHKEY_SMS_ACCOUNT_SID", "LATCHKEY_SMS_AUTH_TOKEN",
+                "LATCHKEY_SMTP_PASSWORD", "LATCHKEY_SMTP_CA_FILE", "LATCHKEY_MAIL_FROM", "LATCHKEY_SMS_URL", "LATCHKEY_SMS_ACCOUNT_SID", "LATCHKEY_SMS_AUTH_TOKEN",
                 "LATCHKEY_SMS_FROM", "LATCHKEY_MESSAGE_RETRY_HOURS", "LATCHKEY_GEOIP_DB", "LATCHKEY_TRUSTED_PROXIES"}) {
             assertThat(r.out()).contains(s);
         }

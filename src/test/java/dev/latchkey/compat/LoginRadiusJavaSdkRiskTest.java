@@ -67,7 +67,7 @@ class LoginRadiusJavaSdkRiskTest {
         try (SmsReceiver sms = new SmsReceiver(); Mailbox mail = new Mailbox();
              TestServer s = new TestServer(Backend.H2, new TestServer.Options(new ServerConfig.Messaging("https://id.example.test",
                      new DeliverySettings.Smtp("127.0.0.1", mail.port(), "none", null, null, "no-reply@latchkey.test"),
-                     new DeliverySettings.Sms(sms.baseUrl(), "AC42", "token-42", "+15005550006"), 100, 60_000),
+                     new DeliverySettings.Sms(sms.baseUrl(), "AC42", "token-42", "+15005550006"), 100, 60_000, null),
                      new ServerConfig.Risk(null, "127.0.0.1/32")))) {
             TestServer.TestTenant t = s.tenant("{\"Name\":\"Acme\",\"RiskBasedAuthentication\":{\"IP\":{\"IsEnabled\":true,\"Action\":\"MFA\"}}}");
             String phone = "+1555" + (1_000_000 + (int) (Math.random() * 8_999_999));

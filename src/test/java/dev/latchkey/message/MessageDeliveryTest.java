@@ -29,7 +29,7 @@ class MessageDeliveryTest {
     static TestServer node(int smtpPort, String smsUrl) {
         return new TestServer(Backend.H2, new TestServer.Options(new ServerConfig.Messaging(null,
                 new dev.latchkey.message.DeliverySettings.Smtp("127.0.0.1", smtpPort, "none", null, null, "no-reply@latchkey.test"),
-                new dev.latchkey.message.DeliverySettings.Sms(smsUrl, "AC1", "token-1", "+15005550006"), 100, 60_000),
+                new dev.latchkey.message.DeliverySettings.Sms(smsUrl, "AC1", "token-1", "+15005550006"), 100, 60_000, null),
                 new ServerConfig.Risk(null, "127.0.0.1/32")));
     }
 

@@ -84,7 +84,7 @@ abstract class RiskBasedAuthContract {
         s = new TestServer(backend(), new TestServer.Options(
                 new ServerConfig.Messaging(PUBLIC_URL,
                         new DeliverySettings.Smtp("127.0.0.1", mail.port(), "none", null, null, MAIL_FROM),
-                        new DeliverySettings.Sms(sms.baseUrl(), SMS_SID, SMS_TOKEN, SMS_FROM), 100, 60_000),
+                        new DeliverySettings.Sms(sms.baseUrl(), SMS_SID, SMS_TOKEN, SMS_FROM), 100, 60_000, null),
                 new ServerConfig.Risk(TestServer.Options.geoipTestDb(), "127.0.0.1/32")));
     }
 

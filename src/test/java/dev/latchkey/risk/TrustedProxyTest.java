@@ -22,7 +22,7 @@ class TrustedProxyTest {
     static TestServer node(Mailbox mail, String trusted) {
         return new TestServer(Backend.H2, new TestServer.Options(new ServerConfig.Messaging(null,
                 new DeliverySettings.Smtp("127.0.0.1", mail.port(), "none", null, null, "no-reply@latchkey.test"),
-                ServerConfig.Messaging.NONE.sms(), 100, 60_000), new ServerConfig.Risk(TestServer.Options.geoipTestDb(), trusted)));
+                ServerConfig.Messaging.NONE.sms(), 100, 60_000, null), new ServerConfig.Risk(TestServer.Options.geoipTestDb(), trusted)));
     }
 
     static Reply login(TestServer s, TestTenant t, String email, String... headers) {

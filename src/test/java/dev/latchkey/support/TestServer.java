@@ -48,7 +48,7 @@ public final class TestServer implements AutoCloseable {
      */
     public record Options(ServerConfig.Messaging messaging, ServerConfig.Risk risk) {
         public static final Options DEFAULT = new Options(new ServerConfig.Messaging(null, ServerConfig.Messaging.NONE.smtp(),
-                ServerConfig.Messaging.NONE.sms(), 100, 60_000), ServerConfig.Risk.NONE);
+                ServerConfig.Messaging.NONE.sms(), 100, 60_000, null), ServerConfig.Risk.NONE);
 
         /** MaxMind's test City database (src/test/resources/geoip). */
         public static java.nio.file.Path geoipTestDb() {
