@@ -128,7 +128,26 @@ class SmtpTlsTest {
     }
 
     @Test
-    void startTlsIsRequiredNeverSilentlyPlain() {
+    void startTlsIsNeverSilentlyPlain() throws Exception {
+        // A real SMTP server that offers no STARTTLS: with Security starttls nothing is sent in the clear.
+        try (dev.latchkey.support.Mailbox plain = new dev.latchkey.support.Mailbox(); TestServer s = node(certificate)) {
+            TestTenant t = s.tenant("{\"Name\":\"Acme\",\"RiskBasedAuthentication\":{\"IP\":{\"IsEnabled\":true}},\"Email\":{\"SmtpHost\":\"127.0.0.1\","
+                    + "\"SmtpPort\":" + plain.port() + ",\"Security\":\"starttls\",\"From\":\"no-reply@acme.test\"}}");
+            String email = "starttls-" + UUID.randomUUID() + "@example.com";
+            t.account(email, "tls-password-1");
+            for (String ip : new String[] {"81.2.69.142", "81.2.69.144"}) {
+                assertThat(s.send("POST", "/identity/v2/auth/login/2fa?apikey=" + t.apiKey(), "{\"email\":\"" + email + "\",\"password\":\"tls-password-1\"}",
+                        "Content-Type", "application/json", "X-Forwarded-For", ip).status()).isEqualTo(200);
+            }
+            JsonNode m = awaitMessage(s, t.apiKey(), "retried");
+            assertThat(m.get("Status").asText()).isEqualTo("pending");
+            assertThat(m.get("LastError").asText()).contains("STARTTLS is required but host does not support STARTTLS");
+            assertThat(plain.to(email)).isEmpty();
+        }
+    }
+
+    @Test
+    void startTlsIsRequiredNeverSilentlyPlainInTheProperties() {
         Properties p = SmtpMailer.properties(new DeliverySettings.Smtp("smtp.acme.test", 587, "starttls", "u", "p", "a@acme.test"),
                 SmtpMailer.trusting(certificate));
         assertThat(p.getProperty("mail.transport.protocol")).isEqualTo("smtp");
