@@ -40,6 +40,7 @@ abstract class RiskBasedAuthContract {
     static final String LONDON_2 = "81.2.69.144";
     static final String BOXFORD = "2.125.160.216";
     static final String LINKOPING = "89.160.20.112";
+    static final String MILTON = "216.160.83.56";
     static final String CHROME_WINDOWS = UserAgentsTest.CHROME_WINDOWS;
     static final String FIREFOX_WINDOWS = UserAgentsTest.FIREFOX_WINDOWS;
     static final String CHROME_MAC = UserAgentsTest.CHROME_MAC;
@@ -268,7 +269,10 @@ abstract class RiskBasedAuthContract {
             new Step(LONDON, CHROME_MAC, "Device", "device", List.of("Device"), "London", "GB", "London, United Kingdom", "Chrome 131", "Mac (Mac OS X 10)"),
             new Step(BOXFORD, CHROME_WINDOWS, "City", "city", List.of("City", "IP"), "Boxford", "GB", "Boxford, United Kingdom", "Chrome 131", "Windows 10"),
             // Before this step the City signal is turned off: a new country then decides the message.
-            new Step(LINKOPING, CHROME_WINDOWS, "Country", "country", List.of("Country", "IP"), "Linköping", "SE", "Linköping, Sweden", "Chrome 131", "Windows 10"));
+            new Step(LINKOPING, CHROME_WINDOWS, "Country", "country", List.of("Country", "IP"), "Linköping", "SE", "Linköping, Sweden", "Chrome 131", "Windows 10"),
+            // A phone in the US: four signals at once; the first in LoginRadius's order decides the template.
+            new Step(MILTON, UserAgentsTest.SAFARI_IPHONE, "Device", "device", List.of("Device", "Browser", "Country", "IP"), "Milton", "US",
+                    "Milton, United States", "Mobile Safari 17", "iPhone (iOS 17)"));
 
     /**
      * The baseline login from London, an unchanged login (nothing fires), then each signal alone (or first in
@@ -328,6 +332,7 @@ abstract class RiskBasedAuthContract {
         assertThat(riskEvents(t, u.uid)).hasSize(STEPS.size());
         // Every one of those places is known now: the same logins again are quiet.
         mfaLogin(t, u, f, LINKOPING, CHROME_MAC);
+        mfaLogin(t, u, f, MILTON, CHROME_WINDOWS);
         assertNothingNewFor(u, u.byPhone ? 0 : STEPS.size(), u.byPhone ? STEPS.size() : 0);
     }
 
