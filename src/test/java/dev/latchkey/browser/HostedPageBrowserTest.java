@@ -27,7 +27,8 @@ import org.openqa.selenium.virtualauthenticator.VirtualAuthenticatorOptions;
 
 /**
  * A real browser (Debian's Chromium, with a virtual WebAuthn authenticator) through the hosted page: password,
- * enroll a passkey, sign out, password + passkey, signed in with the profile shown. Mandatory when
+ * enroll a passkey, sign out, password + passkey, signed in with the profile shown; and a login that risk-based
+ * authentication asks to confirm, finished by opening the emailed one-click link. Mandatory when
  * LATCHKEY_TEST_BROWSER_REQUIRED=true (CI); otherwise skipped, loudly, where Chromium is not installed.
  */
 class HostedPageBrowserTest {
@@ -36,6 +37,7 @@ class HostedPageBrowserTest {
     static final boolean REQUIRED = Boolean.parseBoolean(System.getenv().getOrDefault("LATCHKEY_TEST_BROWSER_REQUIRED", "false"));
 
     static TestServer s;
+    static dev.latchkey.support.Mailbox mail;
     static WebDriver driver;
 
     @BeforeAll
@@ -50,7 +52,11 @@ class HostedPageBrowserTest {
                     + "**********************************************************************\n");
             Assumptions.abort("Chromium not installed");
         }
-        s = new TestServer(Backend.H2);
+        mail = new dev.latchkey.support.Mailbox();
+        s = new TestServer(Backend.H2, new TestServer.Options(new dev.latchkey.server.ServerConfig.Messaging(null,
+                new dev.latchkey.message.DeliverySettings.Smtp("127.0.0.1", mail.port(), "none", null, null, "no-reply@latchkey.test"),
+                dev.latchkey.server.ServerConfig.Messaging.NONE.sms(), 100, 60_000, null),
+                new dev.latchkey.server.ServerConfig.Risk(null, "127.0.0.1/32")));
         ChromeOptions options = new ChromeOptions();
         options.setBinary(CHROMIUM);
         Path profile = Files.createTempDirectory("latchkey-chromium");
@@ -68,6 +74,9 @@ class HostedPageBrowserTest {
         }
         if (s != null) {
             s.close();
+        }
+        if (mail != null) {
+            mail.close();
         }
     }
 
@@ -122,5 +131,35 @@ class HostedPageBrowserTest {
         // The server saw a real browser's passkey login: the credential's counter and last use were recorded.
         Long lastUsed = s.server.jdbi().withHandle(h -> h.createQuery("SELECT MAX(last_used_at) FROM passkeys").mapTo(Long.class).one());
         assertThat(lastUsed).isNotNull();
+    }
+
+    @Test
+    void aLoginFromANewAddressIsConfirmedByTheEmailedLink() throws Exception {
+        String origin = "http://localhost:" + s.server.port();
+        TestServer.TestTenant t = s.tenant("{\"Name\":\"Browser\",\"RiskBasedAuthentication\":{\"IP\":{\"IsEnabled\":true,\"Action\":\"MFA\"}}}");
+        t.account("risky@example.com", "browser-password-1");
+        // The usual place: London, through the trusted proxy. The browser itself comes from 127.0.0.1, a new address.
+        assertThat(s.send("POST", "/identity/v2/auth/login/2fa?apikey=" + t.apiKey(), "{\"email\":\"risky@example.com\",\"password\":\"browser-password-1\"}",
+                "Content-Type", "application/json", "X-Forwarded-For", "81.2.69.142").status()).isEqualTo(200);
+        WebDriverWait wait = new WebDriverWait(driver, Duration.ofSeconds(20));
+        driver.get(origin + "/hosted?apikey=" + t.apiKey());
+        signIn(wait, "risky@example.com", "browser-password-1");
+        visible(wait, "second-step");
+        visible(wait, "risk-email");
+        assertThat(driver.findElement(By.id("risk-email-address")).getText()).isEqualTo("r***y@e***.com");
+        assertThat(driver.findElement(By.id("otp-form")).isDisplayed()).isFalse();
+        assertThat(driver.findElement(By.id("enroll-passkey-login")).isDisplayed()).isFalse();
+
+        java.util.regex.Matcher link = java.util.regex.Pattern.compile("(http://\\S+vtoken=[0-9a-f-]{36})")
+                .matcher(mail.await("risky@example.com", 1).get(0).text());
+        assertThat(link.find()).isTrue();
+        assertThat(link.group(1)).startsWith(origin + "/hosted?apikey=" + t.apiKey() + "&vtype=oneclicksignin&vtoken=");
+        driver.get(link.group(1));
+        visible(wait, "signed-in");
+        assertThat(driver.findElement(By.id("profile-email")).getText()).isEqualTo("risky@example.com");
+        assertThat(driver.getCurrentUrl()).as("the token leaves the address bar").isEqualTo(origin + "/hosted?apikey=" + t.apiKey());
+        // Opened again (a second click): the link is spent.
+        driver.get(link.group(1));
+        wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("status"), "(1062)"));
     }
 }
