@@ -76,26 +76,28 @@ public final class LatchkeyServer implements AutoCloseable {
             t.setDaemon(true);
             return t;
         });
-        long[] last = {-1};
-        idle.scheduleWithFixedDelay(() -> returnMemoryIfIdle(last), 10, 10, java.util.concurrent.TimeUnit.SECONDS);
+        long[] state = {-1, 0}; // requests seen at the last look; whether this idle period was collected
+        idle.scheduleWithFixedDelay(() -> returnMemoryIfIdle(state), 10, 10, java.util.concurrent.TimeUnit.SECONDS);
     }
 
     /**
      * After a burst of load the JVM keeps the heap it grew to (gigabytes on a large machine, where the default maximum
-     * is a quarter of RAM). When a node has served nothing for 10 s and most of its committed heap is free, one full
-     * collection gives that memory back to the operating system. It never runs while requests arrive.
+     * is a quarter of RAM). When a node has served nothing for 10 s and holds more than 128 MiB of heap, one full
+     * collection gives the free part back to the operating system, once per idle period. It never runs while requests
+     * arrive. (The garbage of the burst counts as used until a collection, which an idle JVM never starts by itself, so
+     * how much of the heap looks used says nothing here.)
      */
-    private void returnMemoryIfIdle(long[] last) {
-        long now = http.requestCount();
-        if (now == last[0]) {
-            Runtime rt = Runtime.getRuntime();
-            long committed = rt.totalMemory();
-            long used = committed - rt.freeMemory();
-            if (committed > 128L * 1024 * 1024 && used < committed / 2) {
-                System.gc();
-            }
+    private void returnMemoryIfIdle(long[] state) {
+        long requests = http.requestCount();
+        if (requests != state[0]) {
+            state[0] = requests;
+            state[1] = 0;
+            return;
         }
-        last[0] = now;
+        if (state[1] == 0 && Runtime.getRuntime().totalMemory() > 128L * 1024 * 1024) {
+            System.gc();
+            state[1] = 1;
+        }
     }
 
     public static LatchkeyServer start(ServerConfig cfg) {
