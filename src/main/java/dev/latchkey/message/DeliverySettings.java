@@ -36,7 +36,13 @@ public final class DeliverySettings {
         this.secrets = secrets;
     }
 
+    /** The tenant's SMTP settings, its password decrypted: for sending. */
     public Smtp smtp(Tenant t) {
+        return smtp(t, true);
+    }
+
+    /** {@code reveal} false: a stored password stays sealed (enough to know whether one is set; never sent). */
+    private Smtp smtp(Tenant t, boolean reveal) {
         JsonNode e = t.settings().path("Email");
         String from = text(e, "From") != null ? text(e, "From") : serverSmtp.from();
         if (text(e, "SmtpHost") == null) {
@@ -44,10 +50,15 @@ public final class DeliverySettings {
         }
         String sealed = text(e, "Password");
         return new Smtp(text(e, "SmtpHost"), e.path("SmtpPort").asInt(587), e.path("Security").asText("starttls"),
-                text(e, "Username"), sealed == null ? null : secrets.decrypt(sealed), from);
+                text(e, "Username"), sealed == null || !reveal ? sealed : secrets.decrypt(sealed), from);
     }
 
+    /** The tenant's SMS settings, its auth token decrypted: for sending. */
     public Sms sms(Tenant t) {
+        return sms(t, true);
+    }
+
+    private Sms sms(Tenant t, boolean reveal) {
         JsonNode s = t.settings().path("Sms");
         if (text(s, "AccountSid") == null) {
             String from = text(s, "From") != null ? text(s, "From") : serverSms.from();
@@ -56,11 +67,17 @@ public final class DeliverySettings {
         }
         String sealed = text(s, "AuthToken");
         return new Sms(text(s, "BaseUrl") != null ? text(s, "BaseUrl") : TWILIO, text(s, "AccountSid"),
-                sealed == null ? null : secrets.decrypt(sealed), text(s, "From") != null ? text(s, "From") : serverSms.from());
+                sealed == null || !reveal ? sealed : secrets.decrypt(sealed), text(s, "From") != null ? text(s, "From") : serverSms.from());
     }
 
+    /** Whether the tenant's email (or SMS) can be sent at all; decrypts nothing. */
     public boolean canSend(Tenant t, MessageTemplates.Channel channel) {
-        return channel == MessageTemplates.Channel.EMAIL ? smtp(t).configured() : sms(t).configured();
+        return channel == MessageTemplates.Channel.EMAIL ? smtp(t, false).configured() : sms(t, false).configured();
+    }
+
+    /** The SMS provider account a message goes through (shown as {@code OTPStatus.AccountSid}); decrypts nothing. */
+    public String smsAccountSid(Tenant t) {
+        return sms(t, false).accountSid();
     }
 
     private static String text(JsonNode n, String k) {

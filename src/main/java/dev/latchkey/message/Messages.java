@@ -32,15 +32,9 @@ public final class Messages {
     }
 
     private final Secrets secrets;
-    private final DeliverySettings delivery;
 
-    public Messages(Secrets secrets, DeliverySettings delivery) {
+    public Messages(Secrets secrets) {
         this.secrets = secrets;
-        this.delivery = delivery;
-    }
-
-    public boolean canSend(Tenant t, MessageTemplates.Channel channel) {
-        return delivery.canSend(t, channel);
     }
 
     /** Renders {@code template} with {@code model} and queues it for {@code recipient}; returns the message id. */

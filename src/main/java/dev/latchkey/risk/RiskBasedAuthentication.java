@@ -171,13 +171,13 @@ public final class RiskBasedAuthentication {
         String email = emailOf(a);
         String phone = "phone".equals(loginKind) ? phoneOf(a) : null;
         boolean limited = messages.sentToUserWithinHour(h, a.uid(), now) >= p.maxMessagesPerHour();
-        boolean byEmail = email != null && !limited && messages.canSend(t, Channel.EMAIL);
-        boolean bySms = phone != null && !limited && messages.canSend(t, Channel.SMS);
+        boolean byEmail = email != null && !limited && delivery.canSend(t, Channel.EMAIL);
+        boolean bySms = phone != null && !limited && delivery.canSend(t, Channel.SMS);
         if (!byEmail && !bySms && !hasOwnFactor) {
             if (limited) {
                 throw (phone != null ? LrError.SMS_LIMIT : LrError.EMAIL_LIMIT).error();
             }
-            if (phone != null && !messages.canSend(t, Channel.SMS)) {
+            if (phone != null && !delivery.canSend(t, Channel.SMS)) {
                 throw LrError.SMS_NOT_CONFIGURED.error();
             }
             throw LrError.RISK_BLOCKED.error();
@@ -187,12 +187,13 @@ public final class RiskBasedAuthentication {
         String oneClickHash = null;
         String otpHash = null;
         String smsId = null;
+        Map<String, Object> base = model(t, a, r, r.deciding(), "MFA", now); // the profile rendered once for both messages
         if (byEmail) {
             String vtoken = Secrets.guid();
             oneClickHash = oneClickHash(vtoken);
-            String base = p.oneClickSignInUrl() != null ? p.oneClickSignInUrl() : publicUrl.get() + "/hosted?apikey=" + t.apiKey();
-            Map<String, Object> model = model(t, a, r, r.deciding(), "MFA", now);
-            model.put("OneClickSignIn", Map.of("Url", base + (base.contains("?") ? "&" : "?") + "vtype=oneclicksignin&vtoken=" + vtoken,
+            String url = p.oneClickSignInUrl() != null ? p.oneClickSignInUrl() : publicUrl.get() + "/hosted?apikey=" + t.apiKey();
+            Map<String, Object> model = new LinkedHashMap<>(base);
+            model.put("OneClickSignIn", Map.of("Url", url + (url.contains("?") ? "&" : "?") + "vtype=oneclicksignin&vtoken=" + vtoken,
                     "ExpiresInMinutes", minutes));
             String name = first(ctx.rbaTemplates().get("rbaoneclickemailtemplate"), p.oneClickEmailTemplate(), MessageTemplates.ONE_CLICK_SIGN_IN);
             messages.enqueue(h, t, a.uid(), Purpose.ONE_CLICK_SIGN_IN, template(h, t, Channel.EMAIL, name, MessageTemplates.ONE_CLICK_SIGN_IN),
@@ -201,7 +202,7 @@ public final class RiskBasedAuthentication {
         if (bySms) {
             String otp = String.format(Locale.ROOT, "%06d", Secrets.RANDOM.nextInt(1_000_000));
             otpHash = otpHash(token, otp);
-            Map<String, Object> model = model(t, a, r, r.deciding(), "MFA", now);
+            Map<String, Object> model = new LinkedHashMap<>(base);
             model.put("Otp", Map.of("Code", otp, "ExpiresInMinutes", minutes));
             String name = first(ctx.rbaTemplates().get("rbaotpsmstemplate"), p.otpSmsTemplate(), MessageTemplates.SMS_OTP);
             smsId = messages.enqueue(h, t, a.uid(), Purpose.SMS_OTP, template(h, t, Channel.SMS, name, MessageTemplates.SMS_OTP), phone, model, now);
@@ -209,7 +210,7 @@ public final class RiskBasedAuthentication {
         notifyAdmins(h, t, a, r, now, "MFA");
         events.record(h, t.id(), a.uid(), r, "MFA", now);
         return new Challenge(token, r.toJson(), otpHash, oneClickHash, byEmail ? maskEmail(email) : null, bySms ? maskPhone(phone) : null,
-                smsId, bySms ? delivery.sms(t).accountSid() : null);
+                smsId, bySms ? delivery.smsAccountSid(t) : null);
     }
 
     /** A risk challenge passed: the origin it was raised for becomes known (not the origin of the request that passed it). */
@@ -235,7 +236,7 @@ public final class RiskBasedAuthentication {
         boolean phone = "phone".equals(loginKind);
         Channel channel = phone ? Channel.SMS : Channel.EMAIL;
         String to = phone ? phoneOf(a) : emailOf(a);
-        if (to == null || !messages.canSend(t, channel)) {
+        if (to == null || !delivery.canSend(t, channel)) {
             LOG.info("risk notice for {} not sent: no {} {}", a.uid(), channel.key(), to == null ? "address" : "delivery configured");
             return;
         }
@@ -253,13 +254,14 @@ public final class RiskBasedAuthentication {
     private void notifyAdmins(Handle h, Tenant t, Account a, RiskAssessment r, long now, String action) {
         RiskPolicy p = r.policy();
         Signal s = r.fired().stream().filter(x -> p.rule(x).notifyAdmins()).findFirst().orElse(null);
-        if (s == null || p.adminEmails().isEmpty() || !messages.canSend(t, Channel.EMAIL)) {
+        if (s == null || p.adminEmails().isEmpty() || !delivery.canSend(t, Channel.EMAIL)) {
             return;
         }
         String name = first(p.adminEmailTemplate(), MessageTemplates.RISK_ADMIN_NOTICE);
         MessageTemplates.Template tpl = template(h, t, Channel.EMAIL, name, MessageTemplates.RISK_ADMIN_NOTICE);
+        Map<String, Object> model = model(t, a, r, s, action, now);
         for (String admin : p.adminEmails()) {
-            messages.enqueue(h, t, a.uid(), Purpose.RISK_ADMIN_NOTICE, tpl, admin, model(t, a, r, s, action, now), now);
+            messages.enqueue(h, t, a.uid(), Purpose.RISK_ADMIN_NOTICE, tpl, admin, model, now);
         }
     }
 

@@ -134,7 +134,7 @@ public final class LatchkeyServer implements AutoCloseable {
 
             ServerConfig.Messaging messaging = cfg.messaging();
             DeliverySettings delivery = new DeliverySettings(messaging.smtp(), messaging.sms(), secrets);
-            Messages messages = new Messages(secrets, delivery);
+            Messages messages = new Messages(secrets);
             GeoIp geo = cfg.risk().geoipDb() == null ? GeoIp.NONE : GeoIp.open(cfg.risk().geoipDb());
             RiskEvents riskEvents = new RiskEvents();
             int[] boundPort = {cfg.port()};
