@@ -7,7 +7,13 @@ import java.util.Optional;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.mapper.RowMapper;
 
-/** Accounts and their unique login identifiers. Every method takes the caller's Handle so use cases own the transaction. */
+/**
+ * Accounts and their unique login identifiers. Every method takes the caller's Handle so use cases own the transaction.
+ *
+ * <p>Lock order: a transaction that writes an account's row and rows that belong to it (its 2FA tokens, codes, passkeys)
+ * takes the account's row first ({@link #lockRow}, or an UPDATE of it), so two such transactions never wait on each other
+ * in opposite orders (H2 and PostgreSQL would abort one as a deadlock).
+ */
 public final class AccountStore {
     /** Maps an {@code accounts} row (also inside joins that select {@code a.*}). */
     public static final RowMapper<Account> ROW = (rs, ctx) -> new Account(
@@ -16,7 +22,7 @@ public final class AccountStore {
             rs.getInt("no_of_logins"), (Long) rs.getObject("last_login_at", Long.class),
             (Long) rs.getObject("password_changed_at", Long.class), rs.getInt("password_failures"),
             rs.getInt("second_factor_failures"), (Long) rs.getObject("locked_until", Long.class),
-            rs.getLong("created_at"), rs.getLong("modified_at"));
+            rs.getLong("created_at"), rs.getLong("modified_at"), rs.getInt("session_generation"), rs.getBoolean("mfa_enrolled"));
 
     public Optional<Account> byUid(Handle h, long tenantId, String uid) {
         return h.createQuery("SELECT * FROM accounts WHERE uid = :uid AND tenant_id = :t")
@@ -92,9 +98,7 @@ public final class AccountStore {
 
     /** Counts a failure of the given kind and returns the new count (atomic increment, safe across nodes). */
     public int countFailure(Handle h, String uid, String column) {
-        if (!column.equals("password_failures") && !column.equals("second_factor_failures")) {
-            throw new IllegalArgumentException(column);
-        }
+        checkColumn(column);
         h.createUpdate("UPDATE accounts SET " + column + " = " + column + " + 1 WHERE uid = :uid").bind("uid", uid).execute();
         return h.createQuery("SELECT " + column + " FROM accounts WHERE uid = :uid").bind("uid", uid).mapTo(Integer.class).findOne().orElse(0);
     }
@@ -109,6 +113,62 @@ public final class AccountStore {
             profile.set(key, value);
         }
         h.createUpdate("UPDATE accounts SET profile = :p WHERE uid = :uid").bind("p", Json.write(profile)).bind("uid", uid).execute();
+    }
+
+    /** Takes the account's row lock for the rest of the transaction (see the lock order above). */
+    public void lockRow(Handle h, String uid) {
+        h.createQuery("SELECT uid FROM accounts WHERE uid = :uid FOR UPDATE").bind("uid", uid).mapTo(String.class).findOne();
+    }
+
+    /**
+     * Counts an attempt of the given kind before its answer is evaluated, so that however many arrive at once, no more than
+     * {@code max} are evaluated: the count only grows while below {@code max} and the account is not locked. Returns the
+     * count with this attempt, or -1 when the attempt must not be evaluated (locked, or {@code max} already in flight).
+     * A right answer resets the count; a wrong one keeps it (it was counted exactly once, here).
+     */
+    public int reserveAttempt(Handle h, String uid, String column, int max, long now) {
+        checkColumn(column);
+        int n = h.createUpdate("UPDATE accounts SET " + column + " = " + column + " + 1 WHERE uid = :uid AND " + column
+                        + " < :max AND (locked_until IS NULL OR locked_until <= :now)")
+                .bind("uid", uid).bind("max", max).bind("now", now).execute();
+        if (n == 0) {
+            return -1;
+        }
+        return h.createQuery("SELECT " + column + " FROM accounts WHERE uid = :uid").bind("uid", uid).mapTo(Integer.class).one();
+    }
+
+    /** Gives back an attempt that was reserved but never evaluated (the answer could not be checked at all). */
+    public void refundAttempt(Handle h, String uid, String column) {
+        checkColumn(column);
+        h.createUpdate("UPDATE accounts SET " + column + " = " + column + " - 1 WHERE uid = :uid AND " + column + " > 0")
+                .bind("uid", uid).execute();
+    }
+
+    /** Until when the account is locked (null: not locked, or no such account). */
+    public Long lockedUntil(Handle h, String uid) {
+        return h.createQuery("SELECT locked_until FROM accounts WHERE uid = :uid").bind("uid", uid)
+                .map((rs, c) -> (Long) rs.getObject(1, Long.class)).findOne().orElse(null);
+    }
+
+    /**
+     * Ends every session of the account at once: access and refresh tokens of an older generation no longer validate, and
+     * logins waiting for their second factor are closed (they proved a password that may just have changed).
+     */
+    public void endSessions(Handle h, String uid, long now) {
+        h.createUpdate("UPDATE accounts SET session_generation = session_generation + 1 WHERE uid = :uid").bind("uid", uid).execute();
+        h.createUpdate("UPDATE second_factor_tokens SET used_at = :now WHERE uid = :uid AND used_at IS NULL")
+                .bind("now", now).bind("uid", uid).execute();
+    }
+
+    /** Whether the account must give a second factor at every login (set when a factor is added). */
+    public void setMfaEnrolled(Handle h, String uid, boolean enrolled) {
+        h.createUpdate("UPDATE accounts SET mfa_enrolled = :e WHERE uid = :uid AND mfa_enrolled <> :e").bind("e", enrolled).bind("uid", uid).execute();
+    }
+
+    private static void checkColumn(String column) {
+        if (!column.equals("password_failures") && !column.equals("second_factor_failures")) {
+            throw new IllegalArgumentException(column);
+        }
     }
 
     public void lock(Handle h, String uid, long until) {

@@ -2,6 +2,7 @@ package dev.latchkey.account;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.latchkey.audit.Audit;
 import dev.latchkey.crypto.PasswordHasher;
 import dev.latchkey.crypto.Secrets;
 import dev.latchkey.http.ApiException;
@@ -14,28 +15,32 @@ import java.util.Optional;
 import org.jdbi.v3.core.Jdbi;
 import org.jdbi.v3.core.statement.UnableToExecuteStatementException;
 
-/** Account management use cases (the Management API): create, read, update (including block via IsActive), delete. */
+/**
+ * Account management use cases (the Management API): create, read, update (including block via IsActive), delete.
+ * Blocking an account or setting its password ends its sessions; every change is written to the audit trail.
+ */
 public final class Accounts {
     private final Jdbi jdbi;
     private final AccountStore store;
     private final PasswordHasher hasher;
     private final dev.latchkey.webhook.WebhookOutbox outbox;
+    private final Audit audit;
     private final Clock clock;
 
-    public Accounts(Jdbi jdbi, AccountStore store, PasswordHasher hasher, dev.latchkey.webhook.WebhookOutbox outbox, Clock clock) {
+    public Accounts(Jdbi jdbi, AccountStore store, PasswordHasher hasher, dev.latchkey.webhook.WebhookOutbox outbox, Audit audit, Clock clock) {
         this.jdbi = jdbi;
         this.store = store;
         this.hasher = hasher;
         this.outbox = outbox;
+        this.audit = audit;
         this.clock = clock;
     }
 
-    public Account create(Tenant tenant, JsonNode body) {
-        return create(tenant, body, true);
-    }
-
-    /** Creates an account; fires CreateTraditionalAccount unless {@code notify} is false (the request suppressed webhooks). */
-    public Account create(Tenant tenant, JsonNode body, boolean notify) {
+    /**
+     * Creates an account; fires CreateTraditionalAccount unless {@code notify} is false (the request suppressed webhooks).
+     * {@code origin}: who asked, for the audit trail.
+     */
+    public Account create(Tenant tenant, JsonNode body, boolean notify, Audit.Origin origin) {
         ObjectNode profile = Json.object();
         ProfileSchema.merge(profile, body);
         List<String[]> ids = ProfileSchema.identifiers(profile);
@@ -47,12 +52,13 @@ public final class Accounts {
         Account account = new Account(Secrets.guid(), tenant.id(), profile,
                 password == null ? null : hasher.hash(password),
                 bool(body, "IsActive", true), bool(body, "EmailVerified", false),
-                0, null, password == null ? null : now, 0, 0, null, now, now);
+                0, null, password == null ? null : now, 0, 0, null, now, now, 0, false);
         try {
             jdbi.useTransaction(h -> {
                 rejectTaken(store.takenIdentifier(h, tenant.id(), null, ids));
                 store.insert(h, account, ids);
                 outbox.enqueue(h, tenant, "CreateTraditionalAccount", ProfileSchema.render(account, now), !notify, now);
+                audit.record(h, tenant.id(), origin, Audit.Event.success(Audit.ACCOUNT_CREATED, account.uid(), null), now);
             });
         } catch (UnableToExecuteStatementException e) {
             // Another node inserted the same identifier between our check and our insert.
@@ -65,12 +71,11 @@ public final class Accounts {
         return jdbi.withHandle(h -> store.byUid(h, tenant.id(), uid)).orElseThrow(LrError.USER_NOT_FOUND::error);
     }
 
-    public Account update(Tenant tenant, String uid, JsonNode body) {
-        return update(tenant, uid, body, true);
-    }
-
-    /** Updates; fires UpdateProfile, and BlockAccount when IsActive turns false, unless suppressed. */
-    public Account update(Tenant tenant, String uid, JsonNode body, boolean notify) {
+    /**
+     * Updates; fires UpdateProfile, and BlockAccount when IsActive turns false, unless suppressed. Blocking the account or
+     * setting its password ends all its sessions at once (access and refresh tokens, logins waiting for a second factor).
+     */
+    public Account update(Tenant tenant, String uid, JsonNode body, boolean notify, Audit.Origin origin) {
         long now = clock.millis();
         // Validated and hashed before the transaction: Argon2id must not hold a connection and the account's row lock.
         String password = password(body);
@@ -78,6 +83,7 @@ public final class Accounts {
         java.util.concurrent.atomic.AtomicReference<List<String[]>> wanted = new java.util.concurrent.atomic.AtomicReference<>(List.of());
         try {
             return jdbi.inTransaction(h -> {
+                store.lockRow(h, uid); // the account's row first (the lock order), then its identifiers and tokens
                 Account current = store.byUid(h, tenant.id(), uid).orElseThrow(LrError.USER_NOT_FOUND::error);
                 ObjectNode profile = current.profile().deepCopy();
                 ProfileSchema.merge(profile, body);
@@ -91,15 +97,25 @@ public final class Accounts {
                         newHash == null ? current.passwordHash() : newHash,
                         bool(body, "IsActive", current.active()), bool(body, "EmailVerified", current.emailVerified()),
                         current.noOfLogins(), current.lastLoginAt(), password == null ? current.passwordChangedAt() : now,
-                        current.passwordFailures(), current.secondFactorFailures(), current.lockedUntil(), current.createdAt(), now);
+                        current.passwordFailures(), current.secondFactorFailures(), current.lockedUntil(), current.createdAt(), now,
+                        current.sessionGeneration(), current.mfaEnrolled());
                 store.updateProfile(h, next, ids, now);
                 ObjectNode rendered = ProfileSchema.render(next, now);
                 outbox.enqueue(h, tenant, "UpdateProfile", rendered, !notify, now);
-                if (current.active() && !next.active()) {
+                audit.record(h, tenant.id(), origin, Audit.Event.success(Audit.ACCOUNT_UPDATED, uid, null), now);
+                boolean blocked = current.active() && !next.active();
+                if (blocked) {
                     outbox.enqueue(h, tenant, "BlockAccount", rendered, !notify, now);
+                    audit.record(h, tenant.id(), origin, Audit.Event.success(Audit.ACCOUNT_BLOCKED, uid, null), now);
                 }
                 if (password != null) {
                     outbox.enqueue(h, tenant, "SetPassword", rendered, !notify, now);
+                    audit.record(h, tenant.id(), origin, Audit.Event.success(Audit.PASSWORD_SET, uid, null), now);
+                }
+                if (blocked || password != null) {
+                    store.endSessions(h, uid, now);
+                    audit.record(h, tenant.id(), origin, Audit.Event.success(Audit.SESSIONS_ENDED, uid,
+                            blocked ? "account blocked" : "password set"), now);
                 }
                 return next;
             });
@@ -109,12 +125,8 @@ public final class Accounts {
         }
     }
 
-    public void delete(Tenant tenant, String uid) {
-        delete(tenant, uid, true);
-    }
-
-    /** Deletes; fires DeleteAccount with the profile as it was, unless suppressed. */
-    public void delete(Tenant tenant, String uid, boolean notify) {
+    /** Deletes (its tokens, codes and passkeys go with it); fires DeleteAccount with the profile as it was, unless suppressed. */
+    public void delete(Tenant tenant, String uid, boolean notify, Audit.Origin origin) {
         long now = clock.millis();
         jdbi.useTransaction(h -> {
             Account gone = store.byUid(h, tenant.id(), uid).orElseThrow(LrError.USER_NOT_FOUND::error);
@@ -122,6 +134,7 @@ public final class Accounts {
                 throw LrError.USER_NOT_FOUND.error();
             }
             outbox.enqueue(h, tenant, "DeleteAccount", ProfileSchema.render(gone, now), !notify, now);
+            audit.record(h, tenant.id(), origin, Audit.Event.success(Audit.ACCOUNT_DELETED, uid, null), now);
         });
     }
 

@@ -110,6 +110,32 @@ final class ServeCommand implements Callable<Integer> {
                     "headers give the client's address, e.g. 10.0.0.0/8,127.0.0.1 (LATCHKEY_TRUSTED_PROXIES). Default: none."})
     String trustedProxies;
 
+    @Option(names = "--password-hashing-queue", defaultValue = "${env:LATCHKEY_PASSWORD_HASHING_QUEUE:--1}",
+            description = {"How many logins may wait for a core to hash their password before the next one is answered 429 at once",
+                    "(LATCHKEY_PASSWORD_HASHING_QUEUE). Default: 16 per core."})
+    int passwordHashingQueue;
+
+    @Option(names = "--audit-retention-days", defaultValue = "${env:LATCHKEY_AUDIT_RETENTION_DAYS:-365}",
+            description = "How long the audit trail is kept (LATCHKEY_AUDIT_RETENTION_DAYS). Default: ${DEFAULT-VALUE}.")
+    int auditRetentionDays;
+
+    @Option(names = "--retention-days", defaultValue = "${env:LATCHKEY_RETENTION_DAYS:-30}",
+            description = {"How long risk events and failed webhook deliveries and messages are kept (LATCHKEY_RETENTION_DAYS).",
+                    "Expired tokens, challenges and links go as soon as they expire. Default: ${DEFAULT-VALUE}."})
+    int retentionDays;
+
+    @Option(names = "--refuse-tokens-in-query", arity = "0..1", fallbackValue = "true", defaultValue = "${env:LATCHKEY_REFUSE_TOKENS_IN_QUERY:-false}",
+            description = {"Refuse access tokens and API secrets in the query string, where proxies and logs keep them; clients then send",
+                    "Authorization: Bearer and X-LoginRadius-ApiSecret (LATCHKEY_REFUSE_TOKENS_IN_QUERY). Default: ${DEFAULT-VALUE}."})
+    boolean refuseTokensInQuery;
+
+    private ServerConfig.Limits limits() {
+        ServerConfig.Limits d = ServerConfig.Limits.DEFAULT;
+        return new ServerConfig.Limits(passwordHashingQueue < 0 ? d.passwordHashingQueue() : passwordHashingQueue,
+                Math.max(1, auditRetentionDays) * ServerConfig.Limits.DAY, Math.max(1, retentionDays) * ServerConfig.Limits.DAY,
+                refuseTokensInQuery);
+    }
+
     private PasswordHasher.Params hashing() {
         switch (passwordHashing.toLowerCase(java.util.Locale.ROOT)) {
             case "owasp":
@@ -154,7 +180,7 @@ final class ServeCommand implements Callable<Integer> {
         ServerConfig cfg = new ServerConfig(host, port, dataDir, blankToNull(dbUrl), blankToNull(dbUser), blankToNull(dbPassword),
                 blankToNull(adminKey), secret, dbPoolSize, params, webhooksAllowPrivateTargets,
                 ServerConfig.DEFAULT_WEBHOOK_BACKOFF_MILLIS, Math.max(1, webhookRetryHours) * 3_600_000L,
-                messaging, new ServerConfig.Risk(geoipDb, blankToNull(trustedProxies)));
+                messaging, new ServerConfig.Risk(geoipDb, blankToNull(trustedProxies)), limits());
         returnMemoryWhenIdle();
         LatchkeyServer server = LatchkeyServer.start(cfg);
         Runtime.getRuntime().addShutdownHook(new Thread(server::close, "latchkey-shutdown"));

@@ -8,8 +8,10 @@ import org.bouncycastle.crypto.params.Argon2Parameters;
 
 /**
  * Argon2id password hashing in the PHC string format ({@code $argon2id$v=19$m=..,t=..,p=..$salt$hash}).
- * Hashing is bounded by a semaphore sized to the cores: a burst of logins queues here instead of
- * oversubscribing the CPU (and memory) that every other request needs.
+ * Hashing is bounded to one hash per core, behind a queue of bounded length: a burst of logins queues here instead of
+ * oversubscribing the CPU (and memory) that every other request needs, and once the queue is full the next one is
+ * refused at once ({@link Busy}: the API answers 429 with Retry-After) instead of holding a request thread, so a flood
+ * of bogus logins cannot slow what does not hash.
  */
 public final class PasswordHasher {
     /** OWASP's first recommended Argon2id configuration: m=19 MiB, t=2, p=1. */
@@ -32,7 +34,20 @@ public final class PasswordHasher {
     private static final Base64.Encoder B64 = Base64.getEncoder().withoutPadding();
     private static final Base64.Decoder B64D = Base64.getDecoder();
 
+    /** Refused: the hashing queue is full. Nothing was evaluated. */
+    public static final class Busy extends RuntimeException {
+        Busy() {
+            super("password hashing is saturated", null, false, false);
+        }
+    }
+
+    /** The default queue: this many passwords waiting per core (at m=19 MiB, t=2 about 0.4 s of work per core). */
+    public static final int QUEUE_PER_CORE = 16;
+
     private final Params params;
+    /** Places to hash or wait to hash: one per core plus the queue. */
+    private final java.util.concurrent.Semaphore admissions;
+    private final int queue;
     /**
      * One Argon2 generator per core, reused: Bouncy Castle allocates the whole memory (19 MiB in 19,456 blocks) in
      * {@code init}, and clears it after each hash. Reusing it for hashes with the same m/t/p (only the salt differs)
@@ -63,20 +78,83 @@ public final class PasswordHasher {
     }
 
     public PasswordHasher(Params params) {
+        this(params, QUEUE_PER_CORE * Math.max(1, Runtime.getRuntime().availableProcessors()));
+    }
+
+    /** {@code queue}: how many passwords may wait for a core before the next is refused. */
+    public PasswordHasher(Params params, int queue) {
         this.params = params;
         int cores = Math.max(1, Runtime.getRuntime().availableProcessors());
+        this.queue = Math.max(0, queue);
+        this.admissions = new java.util.concurrent.Semaphore(cores + this.queue, true);
         this.slots = new java.util.concurrent.ArrayBlockingQueue<>(cores, true);
         for (int i = 0; i < cores; i++) {
             slots.add(new Slot());
         }
-        this.dummyHash = java.util.concurrent.CompletableFuture.supplyAsync(() -> hash("latchkey-dummy-password"));
+        this.dummyHash = java.util.concurrent.CompletableFuture.supplyAsync(() -> hashAdmitted("latchkey-dummy-password"));
     }
 
     public Params params() {
         return params;
     }
 
+    public int queue() {
+        return queue;
+    }
+
+    /**
+     * A place in the hashing queue, taken before any other work on a password (a login takes it before it counts the
+     * attempt), so a full queue refuses at once and nothing is left to undo. Close it when done.
+     */
+    public Admission admit() {
+        if (!admissions.tryAcquire()) {
+            throw new Busy();
+        }
+        return new Admission();
+    }
+
+    /** The right to hash once or a few times; the hash itself waits for a free core. */
+    public final class Admission implements AutoCloseable {
+        private boolean closed;
+
+        private Admission() {}
+
+        public String hash(String password) {
+            return PasswordHasher.this.hashAdmitted(password);
+        }
+
+        public boolean verify(String password, String phc) {
+            return PasswordHasher.this.verifyAdmitted(password, phc);
+        }
+
+        /** Spends the same time as a real verification, for logins naming no account (no user enumeration by timing). */
+        public void verifyDummy(String password) {
+            verifyAdmitted(password, dummyHash.join());
+        }
+
+        @Override
+        public void close() {
+            if (!closed) {
+                closed = true;
+                admissions.release();
+            }
+        }
+    }
+
     public String hash(String password) {
+        try (Admission a = admit()) {
+            return a.hash(password);
+        }
+    }
+
+    /** Verifies against a stored PHC string; false for anything malformed. */
+    public boolean verify(String password, String phc) {
+        try (Admission a = admit()) {
+            return a.verify(password, phc);
+        }
+    }
+
+    private String hashAdmitted(String password) {
         byte[] salt = new byte[16];
         Secrets.RANDOM.nextBytes(salt);
         byte[] out = derive(password, salt, params, 32);
@@ -84,8 +162,7 @@ public final class PasswordHasher {
                 + "$" + B64.encodeToString(salt) + "$" + B64.encodeToString(out);
     }
 
-    /** Verifies against a stored PHC string; false for anything malformed. */
-    public boolean verify(String password, String phc) {
+    private boolean verifyAdmitted(String password, String phc) {
         if (phc == null) {
             return false;
         }
@@ -103,11 +180,6 @@ public final class PasswordHasher {
         } catch (RuntimeException e) {
             return false;
         }
-    }
-
-    /** Spends the same time as a real verification, for logins naming no account (no user enumeration by timing). */
-    public void verifyDummy(String password) {
-        verify(password, dummyHash.join());
     }
 
     /**

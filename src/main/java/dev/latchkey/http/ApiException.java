@@ -10,28 +10,36 @@ public final class ApiException extends RuntimeException {
     public final String description;
     public final int status;
     private final ArrayNode errors;
+    /** Seconds the client should wait before trying again (sent as {@code Retry-After}); 0 for none. */
+    public final long retryAfterSeconds;
 
     ApiException(LrError error, String description, int status) {
-        this(error, description, status, null);
+        this(error, description, status, null, 0);
     }
 
-    private ApiException(LrError error, String description, int status, ArrayNode errors) {
+    private ApiException(LrError error, String description, int status, ArrayNode errors, long retryAfterSeconds) {
         super(error.code + " " + error.message + ": " + description, null, false, false);
         this.error = error;
         this.description = description;
         this.status = status;
         this.errors = errors;
+        this.retryAfterSeconds = retryAfterSeconds;
     }
 
     public ApiException withStatus(int newStatus) {
-        return new ApiException(error, description, newStatus, errors);
+        return new ApiException(error, description, newStatus, errors, retryAfterSeconds);
+    }
+
+    /** The same answer, telling the client when to try again: at least one second, whole seconds rounded up. */
+    public ApiException retryAfterMillis(long millis) {
+        return new ApiException(error, description, status, errors, Math.max(1, (millis + 999) / 1000));
     }
 
     /** 1134 with LoginRadius's {@code Errors: [{FieldName, ErrorMessage}]} list. */
     public static ApiException validation(String field, String message) {
         ArrayNode list = Json.MAPPER.createArrayNode();
         list.addObject().put("FieldName", field).put("ErrorMessage", message);
-        return new ApiException(LrError.VALIDATION_FAILED, LrError.VALIDATION_FAILED.description, LrError.VALIDATION_FAILED.status, list);
+        return new ApiException(LrError.VALIDATION_FAILED, LrError.VALIDATION_FAILED.description, LrError.VALIDATION_FAILED.status, list, 0);
     }
 
     public ObjectNode body() {

@@ -24,6 +24,11 @@ public final class HttpServer {
     public static final long DRAIN_MILLIS = 15_000;
 
     public HttpServer(String host, int port, List<Routes.Route> routes, ClientAddress clientAddress) {
+        this(host, port, routes, clientAddress, false);
+    }
+
+    /** {@code refuseTokensInQuery}: see {@link LrRequest#LrRequest(Context, ClientAddress, boolean)}. */
+    public HttpServer(String host, int port, List<Routes.Route> routes, ClientAddress clientAddress, boolean refuseTokensInQuery) {
         this.app = Javalin.create(config -> {
             config.jetty.host = host;
             config.jetty.port = port;
@@ -41,7 +46,7 @@ public final class HttpServer {
             config.startup.showJavalinBanner = false;
             config.routes.before(ctx -> requests.incrementAndGet());
             for (Routes.Route r : routes) {
-                Handler h = ctx -> answer(ctx, 200, Json.bytes(r.endpoint().handle(new LrRequest(ctx, clientAddress))));
+                Handler h = ctx -> answer(ctx, 200, Json.bytes(r.endpoint().handle(new LrRequest(ctx, clientAddress, refuseTokensInQuery))));
                 switch (r.method()) {
                     case GET -> config.routes.get(r.path(), h);
                     case POST -> config.routes.post(r.path(), h);
@@ -58,7 +63,17 @@ public final class HttpServer {
                     ctx.contentType(page.contentType()).result(content);
                 });
             }
-            config.routes.exception(ApiException.class, (e, ctx) -> answer(ctx, e.status, Json.bytes(e.body())));
+            config.routes.exception(ApiException.class, (e, ctx) -> {
+                if (e.retryAfterSeconds > 0) {
+                    ctx.header("Retry-After", Long.toString(e.retryAfterSeconds));
+                }
+                answer(ctx, e.status, Json.bytes(e.body()));
+            });
+            config.routes.exception(dev.latchkey.crypto.PasswordHasher.Busy.class, (e, ctx) -> {
+                // Password hashing is saturated (a Management API call that sets a password): nothing was done.
+                ctx.header("Retry-After", "1");
+                answer(ctx, 429, Json.bytes(LrError.TOO_MANY_REQUESTS.error().body()));
+            });
             config.routes.exception(Exception.class, (e, ctx) -> {
                 String correlationId = UUID.randomUUID().toString();
                 LOG.error("unexpected failure on {} {} [correlation id {}]", ctx.method(), ctx.path(), correlationId, e);
@@ -82,8 +97,14 @@ public final class HttpServer {
         }
     }
 
+    /**
+     * Every API answer is JSON and is never stored by a cache: many carry a token, a code or a secret, and an error may
+     * answer the same URL another time.
+     */
     private static void answer(Context ctx, int status, byte[] body) {
         ctx.attribute(ANSWERED, Boolean.TRUE);
+        ctx.header("Cache-Control", "no-store");
+        ctx.header("Pragma", "no-cache");
         ctx.status(status).contentType(JSON).result(body);
     }
 

@@ -83,6 +83,16 @@ public enum LrError {
     MFA_ENABLED_USE_MFA_LOGIN(1176, "Two factor authentication is enabled",
             "Two factor authentication is enabled, please use two factor authentication api for login.", 403),
     ACCOUNT_LOCKED(1198, "Your account has been locked", "Your account has been locked, please try again after sometime.", 403),
+    TOKEN_LIMIT(1178, "You have reached a limit for generating token",
+            "The limit for generating a token for this resource has been reached. The limit will auto reset upon reaching the configured request disabled period.", 403),
+    MFA_REMOVAL_INVALID(1121, "This is not valid request for removing two factor authentication",
+            "This is not valid request for removing two factor authentication, please use the correct value for removing two factor authentication.", 403),
+    /*
+     * LoginRadius answers 1193 when the proof of a recent second factor (its re-authentication's SecondFactorValidationToken)
+     * is invalid; Latchkey asks for that proof before a signed-in user changes a second factor, and answers 1193 without it.
+     */
+    SECOND_FACTOR_PROOF_INVALID(1193, "Two factor validation token is invalid",
+            "The LoginRadius two factor Validation token is invalid, please use the correct or valid token in order to process this request.", 403),
     REFRESH_TOKEN_INVALID(1217, "Refresh token invalid", "LoginRadius refresh token is invalid.", 403),
     PASSKEYS_DISABLED(1320, "Passkeys not enabled in this application.",
             "Please enable passkeys in the admin console to allow users to log in with passkeys.", 403),
@@ -102,7 +112,18 @@ public enum LrError {
             "An unknown internal error occurred, please try again in a few minutes or contact your system administrator.", 500),
     // Not a LoginRadius code: LoginRadius answers an unknown path with its web server's 404 page. Latchkey keeps the JSON shape.
     NOT_FOUND(404, "Not Found", "No API exists at this path for this HTTP method; check the path and the method.", 404),
-    METHOD_NOT_ALLOWED(405, "Method not allowed", "This API does not accept this HTTP method; check the documented method.", 405);
+    METHOD_NOT_ALLOWED(405, "Method not allowed", "This API does not accept this HTTP method; check the documented method.", 405),
+    /*
+     * LoginRadius rate-limits with HTTP 429; its SDKs read the status (Java: client error 106, Node: ErrorCode 429 with this
+     * Message). Latchkey answers the same status with the Node SDK's code and Message, and a Retry-After header.
+     */
+    TOO_MANY_REQUESTS(429, "Too many requests in a particular time frame",
+            "Too many requests from this client or for this account in a short time; try again after the number of seconds in the Retry-After header.", 429),
+    // Not LoginRadius codes: the web server refused the request before any API saw it. Same JSON shape, the HTTP status as code.
+    BAD_REQUEST(400, "Bad request", "The request is not valid HTTP (its URI, headers or framing); check how it is sent.", 400),
+    URI_TOO_LONG(414, "URI too long", "The request URI is too long; send large values in the body.", 414),
+    HEADERS_TOO_LARGE(431, "Request header fields too large", "The request headers are too large.", 431),
+    HTTP_VERSION_NOT_SUPPORTED(505, "HTTP version not supported", "Use HTTP/1.1 or HTTP/2.", 505);
 
     public final int code;
     public final String message;

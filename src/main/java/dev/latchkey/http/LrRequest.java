@@ -1,6 +1,7 @@
 package dev.latchkey.http;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.latchkey.audit.Audit;
 import dev.latchkey.json.Json;
 import dev.latchkey.login.LoginContext;
 import io.javalin.http.Context;
@@ -30,14 +31,21 @@ public final class LrRequest {
 
     private final Context ctx;
     private final ClientAddress clientAddress;
+    private final boolean refuseTokensInQuery;
     private final Map<String, String> query;
     private JsonNode body;
     private FieldsProjection fields;
     private boolean fieldsParsed;
 
     public LrRequest(Context ctx, ClientAddress clientAddress) {
+        this(ctx, clientAddress, false);
+    }
+
+    /** {@code refuseTokensInQuery}: the operator's switch that refuses access tokens and API secrets in the query string. */
+    public LrRequest(Context ctx, ClientAddress clientAddress, boolean refuseTokensInQuery) {
         this.ctx = ctx;
         this.clientAddress = clientAddress;
+        this.refuseTokensInQuery = refuseTokensInQuery;
         this.query = parseQuery(ctx.queryString());
     }
 
@@ -99,8 +107,8 @@ public final class LrRequest {
     }
 
     public String apiSecret() {
-        String v = query("apisecret");
-        return v != null ? v : header("X-LoginRadius-ApiSecret");
+        String h = header("X-LoginRadius-ApiSecret");
+        return h != null ? h : fromQuery("apisecret", "X-LoginRadius-ApiSecret header");
     }
 
     /** The access token: {@code Authorization: Bearer} (Java SDK) or the {@code access_token} query (docs); Node sends both. */
@@ -112,7 +120,20 @@ public final class LrRequest {
                 return t;
             }
         }
-        return query("access_token");
+        return fromQuery("access_token", "Authorization header as a Bearer token");
+    }
+
+    /**
+     * A credential from the query string, which LoginRadius documents and its SDKs use; refused (908) when the operator
+     * turned {@code --refuse-tokens-in-query} on and it is not also in its header (the Node SDK sends both).
+     */
+    private String fromQuery(String name, String instead) {
+        String v = query(name);
+        if (v != null && refuseTokensInQuery) {
+            throw LrError.PARAMETER_FORMAT.withDescription("This server does not accept the " + name
+                    + " in the query string (proxies and logs keep URLs); send it in the " + instead + ".");
+        }
+        return v;
     }
 
     public String secondFactorToken() {
@@ -216,6 +237,17 @@ public final class LrRequest {
         return fields;
     }
 
+    /** The client's address: the connection's, or what a trusted proxy forwarded ({@link ClientAddress}). */
+    public String clientIp() {
+        return clientAddress.resolve(ctx.req().getRemoteAddr(), header("X-Origin-IP"), header("X-Forwarded-For"));
+    }
+
+    /** Who made this request ({@code actor}, known from the credential it carries) and from where, for the audit trail. */
+    public Audit.Origin origin(Audit.Actor actor) {
+        String ua = header("X-Origin-User-Agent");
+        return new Audit.Origin(actor, clientIp(), ua != null ? ua : header("User-Agent"));
+    }
+
     /**
      * What the login step records about this request for the webhook and risk features. The address is the
      * connection's, or what a trusted proxy forwarded ({@link ClientAddress}); the user agent is
@@ -233,7 +265,7 @@ public final class LrRequest {
                 templates.put(p, v);
             }
         }
-        String ip = clientAddress.resolve(ctx.req().getRemoteAddr(), header("X-Origin-IP"), header("X-Forwarded-For"));
+        String ip = clientIp();
         String userAgent = header("X-Origin-User-Agent");
         return new LoginContext(preventWebhook(), Map.copyOf(templates), ip, userAgent != null ? userAgent : header("User-Agent"));
     }

@@ -2,6 +2,7 @@ package dev.latchkey.http;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.latchkey.account.Accounts;
+import dev.latchkey.audit.Audit;
 import dev.latchkey.account.ProfileSchema;
 import dev.latchkey.tenant.Tenant;
 import java.time.Clock;
@@ -21,7 +22,7 @@ public final class ManageAccountApi {
     public JsonNode create(LrRequest req) {
         Tenant tenant = gate.tenantWithSecret(req);
         req.fields();
-        return Responses.profile(req, ProfileSchema.render(accounts.create(tenant, req.body(), !req.preventWebhook()), clock.millis()));
+        return Responses.profile(req, ProfileSchema.render(accounts.create(tenant, req.body(), !req.preventWebhook(), req.origin(Audit.Actor.APP)), clock.millis()));
     }
 
     public JsonNode get(LrRequest req) {
@@ -33,13 +34,13 @@ public final class ManageAccountApi {
     public JsonNode update(LrRequest req) {
         Tenant tenant = gate.tenantWithSecret(req);
         req.fields();
-        return Responses.profile(req, ProfileSchema.render(accounts.update(tenant, req.pathParam("uid"), req.body(), !req.preventWebhook()), clock.millis()));
+        return Responses.profile(req, ProfileSchema.render(accounts.update(tenant, req.pathParam("uid"), req.body(), !req.preventWebhook(), req.origin(Audit.Actor.APP)), clock.millis()));
     }
 
     public JsonNode delete(LrRequest req) {
         Tenant tenant = gate.tenantWithSecret(req);
         req.body(); // LoginRadius clients send a body on DELETE; it must at least be JSON
-        accounts.delete(tenant, req.pathParam("uid"), !req.preventWebhook());
+        accounts.delete(tenant, req.pathParam("uid"), !req.preventWebhook(), req.origin(Audit.Actor.APP));
         return Responses.deleted();
     }
 }

@@ -2,6 +2,8 @@ package dev.latchkey.http;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.latchkey.account.AccountStore;
+import dev.latchkey.audit.Audit;
 import dev.latchkey.json.Json;
 import dev.latchkey.tenant.Tenant;
 import dev.latchkey.token.Tokens;
@@ -10,10 +12,12 @@ import dev.latchkey.token.Tokens;
 public final class TokenApi {
     private final TenantGate gate;
     private final Tokens tokens;
+    private final AccountStore accounts;
 
-    public TokenApi(TenantGate gate, Tokens tokens) {
+    public TokenApi(TenantGate gate, Tokens tokens, AccountStore accounts) {
         this.gate = gate;
         this.tokens = tokens;
+        this.accounts = accounts;
     }
 
     public JsonNode validate(LrRequest req) {
@@ -32,25 +36,25 @@ public final class TokenApi {
         Tenant tenant = gate.tenant(req);
         String preventRefresh = req.query("preventRefresh");
         boolean prevent = preventRefresh != null && preventRefresh.equalsIgnoreCase("true");
-        tokens.invalidate(tenant, req.accessToken(), prevent);
+        tokens.invalidate(tenant, req.accessToken(), prevent, req.origin(Audit.Actor.USER));
         return Responses.posted();
     }
 
     public JsonNode refresh(LrRequest req) {
         Tenant tenant = gate.tenantWithSecret(req);
-        return Tokens.body(tokens.refresh(tenant, req.query("refresh_token")));
+        return Tokens.body(tokens.refresh(tenant, req.query("refresh_token"), req.origin(Audit.Actor.APP)));
     }
 
     public JsonNode revoke(LrRequest req) {
         Tenant tenant = gate.tenantWithSecret(req);
-        tokens.revoke(tenant, req.query("refresh_token"));
+        tokens.revoke(tenant, req.query("refresh_token"), req.origin(Audit.Actor.APP));
         return Responses.deleted();
     }
 
     public JsonNode revokeAll(LrRequest req) {
         Tenant tenant = gate.tenantWithSecret(req);
         req.body(); // LoginRadius clients send a body on DELETE; it must at least be JSON
-        tokens.revokeAll(tenant, req.pathParam("uid"));
+        tokens.revokeAll(tenant, req.pathParam("uid"), accounts, req.origin(Audit.Actor.APP));
         return Responses.deleted();
     }
 }

@@ -1,5 +1,6 @@
 package dev.latchkey.login;
 
+import dev.latchkey.audit.Audit;
 import java.util.Map;
 
 /**
@@ -9,5 +10,10 @@ import java.util.Map;
 public record LoginContext(boolean preventWebhook, Map<String, String> rbaTemplates, String ip, String userAgent) {
     public static LoginContext none() {
         return new LoginContext(false, Map.of(), null, null);
+    }
+
+    /** The user, from where the request came: for the audit trail. */
+    public Audit.Origin origin() {
+        return new Audit.Origin(Audit.Actor.USER, ip, userAgent);
     }
 }

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.latchkey.account.Account;
 import dev.latchkey.account.AccountStore;
 import dev.latchkey.account.ProfileSchema;
+import dev.latchkey.audit.Audit;
 import dev.latchkey.crypto.PasswordHasher;
 import dev.latchkey.crypto.Secrets;
 import dev.latchkey.factor.SecondFactor;
@@ -33,8 +34,12 @@ import org.jdbi.v3.core.Jdbi;
  *          │                    ├──(Block; or MFA on the plain /login)──▶ refused (1164; 1168–1171, 1287)
  *          │                    └──(none)──────────────────────────────────────────────(notify)──▶ tokens issued
  * </pre>
- * Every transition's state is in the database. Failures count toward lockout: wrong passwords on the account,
- * wrong second-factor answers on the token (which dies after the tenant's limit) and on the account.
+ * Every transition's state is in the database. Failures count toward lockout: wrong passwords on the account (or, for
+ * an identifier that names no account, on the identifier, so a lockout reveals nothing), wrong second-factor answers on
+ * the token (which dies after the tenant's limit) and on the account. Each attempt is counted <em>before</em> its answer
+ * is evaluated ({@link AccountStore#reserveAttempt}), so however many arrive at once, no more than the limits are
+ * evaluated, and each wrong answer is counted exactly once. A locked account evaluates nothing and answers 1198, right
+ * password or wrong. Every outcome is written to the audit trail.
  */
 public final class LoginFlow {
     /** The first factor, as the login endpoints take it. */
@@ -61,12 +66,16 @@ public final class LoginFlow {
     private final List<SecondFactor> factors;
     private final dev.latchkey.webhook.WebhookOutbox outbox;
     private final RiskBasedAuthentication rba;
+    private final LoginThrottle throttle;
+    private final Audit audit;
     private final Clock clock;
 
     public LoginFlow(Jdbi jdbi, AccountStore accounts, SecondFactorChallenges challenges, Tokens tokens,
                      PasswordHasher hasher, List<SecondFactor> factors, dev.latchkey.webhook.WebhookOutbox outbox,
-                     RiskBasedAuthentication rba, Clock clock) {
+                     RiskBasedAuthentication rba, LoginThrottle throttle, Audit audit, Clock clock) {
         this.jdbi = jdbi;
+        this.throttle = throttle;
+        this.audit = audit;
         this.rba = rba;
         this.accounts = accounts;
         this.challenges = challenges;
@@ -79,48 +88,117 @@ public final class LoginFlow {
 
     /**
      * Step 1. {@code mfaEndpoint} is true for {@code /login/2fa}; the plain {@code /login} refuses accounts that need
-     * a second factor with 1176. Wrong identifier and wrong password answer the same 966 in the same time.
+     * a second factor with 1176. Wrong identifier and wrong password answer the same 966 in the same time; a locked
+     * account or identifier answers 1198 (with Retry-After) without evaluating the password; an address that has spent
+     * its failures answers 429, as does a node whose password hashing is saturated.
      */
     public ObjectNode passwordLogin(Tenant tenant, Credentials c, boolean mfaEndpoint, LoginContext ctx) {
         if (c.password() == null) {
             throw LrError.PASSWORD_MISSING.error();
         }
-        Optional<Account> found = jdbi.withHandle(h -> lookup(h, tenant, c));
-        if (found.isEmpty() || found.get().passwordHash() == null) {
-            hasher.verifyDummy(c.password());
-            throw LrError.INVALID_CREDENTIALS.error();
+        Identifier id = identifier(c);
+        try (PasswordHasher.Admission hashing = admit(tenant, id, ctx)) {
+            long now = clock.millis();
+            refuse(tenant, id, ctx, now, () -> throttle.refuseBusyAddress(tenant, ctx.ip(), now));
+            Account account = jdbi.withHandle(h -> accounts.byIdentifier(h, tenant.id(), id.kind(), id.value()))
+                    .filter(a -> a.passwordHash() != null).orElse(null);
+            int failures = account != null
+                    ? jdbi.inTransaction(h -> accounts.reserveAttempt(h, account.uid(), "password_failures", tenant.maxPasswordAttempts(), now))
+                    : throttle.reserveIdentifierAttempt(tenant, id.kind(), id.value(), now);
+            if (failures < 0) {
+                Long until = account != null ? jdbi.withHandle(h -> accounts.lockedUntil(h, account.uid()))
+                        : throttle.identifierLockedUntil(tenant, id.kind(), id.value());
+                ApiException locked = LrError.ACCOUNT_LOCKED.error().retryAfterMillis(until == null ? 1000 : until - now);
+                audit.record(tenant.id(), ctx.origin(), refused(account, id, locked, "password not evaluated: locked"), now);
+                throw locked;
+            }
+            boolean right;
+            if (account != null) {
+                right = hashing.verify(c.password(), account.passwordHash());
+            } else {
+                hashing.verifyDummy(c.password());
+                right = false;
+            }
+            if (!right) {
+                wrongPassword(tenant, account, id, failures, ctx, now);
+                throw LrError.INVALID_CREDENTIALS.error();
+            }
+            String rehash = hasher.needsRehash(account.passwordHash()) ? hashing.hash(c.password()) : null;
+            hashing.close(); // the hashing is done: the queue place goes back before the database work
+            return step1(tenant, account, c.kind(), mfaEndpoint, ctx, rehash, now);
         }
-        Account account = found.get();
-        long now = clock.millis();
-        if (!hasher.verify(c.password(), account.passwordHash())) {
-            jdbi.useTransaction(h -> {
-                int failures = accounts.countFailure(h, account.uid(), "password_failures");
-                if (failures >= tenant.maxPasswordAttempts()) {
+    }
+
+    /** A place in the hashing queue, or 429 (Retry-After: 1) when it is full: nothing has been counted yet. */
+    private PasswordHasher.Admission admit(Tenant tenant, Identifier id, LoginContext ctx) {
+        try {
+            return hasher.admit();
+        } catch (PasswordHasher.Busy e) {
+            ApiException busy = LrError.TOO_MANY_REQUESTS.error().retryAfterMillis(1000);
+            audit.record(tenant.id(), ctx.origin(), new Audit.Event(Audit.LOGIN_REFUSED, Audit.Outcome.REFUSED, null, id.value(),
+                    busy.error.code, "password hashing saturated"), clock.millis());
+            throw busy;
+        }
+    }
+
+    /** Runs a check that may refuse the login; a refusal is written to the audit trail, then thrown. */
+    private void refuse(Tenant tenant, Identifier id, LoginContext ctx, long now, Runnable check) {
+        try {
+            check.run();
+        } catch (ApiException e) {
+            audit.record(tenant.id(), ctx.origin(), new Audit.Event(Audit.LOGIN_REFUSED, Audit.Outcome.REFUSED, null, id.value(),
+                    e.error.code, "too many failed logins from this address"), now);
+            throw e;
+        }
+    }
+
+    private static Audit.Event refused(Account account, Identifier id, ApiException e, String details) {
+        return new Audit.Event(Audit.LOGIN_REFUSED, Audit.Outcome.REFUSED, account == null ? null : account.uid(), id.value(),
+                e.error.code, details);
+    }
+
+    /** A wrong password (or one for no account): counted already; locks at the limit; the address counts it too. */
+    private void wrongPassword(Tenant tenant, Account account, Identifier id, int failures, LoginContext ctx, long now) {
+        jdbi.useTransaction(h -> {
+            boolean lock = failures >= tenant.maxPasswordAttempts();
+            if (lock) {
+                if (account != null) {
                     lock(h, tenant, account.uid(), now);
+                } else {
+                    throttle.lockIdentifier(h, tenant, id.kind(), id.value(), now + tenant.lockoutMillis());
                 }
-            });
-            throw LrError.INVALID_CREDENTIALS.error();
-        }
-        // Only a caller who knows the password learns that the account is locked or blocked.
-        if (account.lockedAt(now)) {
-            throw LrError.ACCOUNT_LOCKED.error();
-        }
-        if (!account.active()) {
-            throw LrError.ACCOUNT_BLOCKED.error();
-        }
-        String rehash = hasher.needsRehash(account.passwordHash()) ? hasher.hash(c.password()) : null;
-        String kind = c.kind();
+            }
+            throttle.countAddressFailure(h, tenant, ctx.ip(), now);
+            String uid = account == null ? null : account.uid();
+            audit.record(h, tenant.id(), ctx.origin(), new Audit.Event(Audit.LOGIN_FAILED, Audit.Outcome.FAILURE, uid, id.value(),
+                    LrError.INVALID_CREDENTIALS.code, account == null ? "password (no such account)" : "password"), now);
+            if (lock) {
+                audit.record(h, tenant.id(), ctx.origin(), new Audit.Event(Audit.ACCOUNT_LOCKED, Audit.Outcome.SUCCESS, uid, id.value(),
+                        null, "password: " + failures + " failures; locked until " + Tokens.iso(now + tenant.lockoutMillis())), now);
+            }
+        });
+    }
+
+    /**
+     * The right password: its reserved attempt is given back (the count resets), then the account's state decides what
+     * comes next. A refusal here is returned, not thrown, so its transaction (the reset, a risk event, notices) commits.
+     */
+    private ObjectNode step1(Tenant tenant, Account account, String kind, boolean mfaEndpoint, LoginContext ctx, String rehash, long now) {
         Step1 step = jdbi.inTransaction(h -> {
+            accounts.resetPasswordFailures(h, account.uid()); // also takes the account's row first (the lock order)
             if (rehash != null) {
                 accounts.rehashPassword(h, account.uid(), rehash);
             }
+            // Only a caller who knows the password learns that the account is blocked.
+            if (!account.active()) {
+                return refusal(h, tenant, account, ctx, LrError.ACCOUNT_BLOCKED.error(), "blocked", now);
+            }
             if (tenant.mfaEnabled()) {
                 java.util.Set<SecondFactor> configured = configuredFactors(h, account);
-                if (tenant.mfaRequired() || !configured.isEmpty()) {
+                if (tenant.mfaRequired() || account.mfaEnrolled() || !configured.isEmpty()) {
                     if (!mfaEndpoint) {
-                        throw LrError.MFA_ENABLED_USE_MFA_LOGIN.error();
+                        return refusal(h, tenant, account, ctx, LrError.MFA_ENABLED_USE_MFA_LOGIN.error(), "needs the MFA login", now);
                     }
-                    resetPasswordFailures(h, account);
                     long expires = now + tenant.secondFactorTokenMillis();
                     String token = challenges.open(h, tenant.id(), account.uid(), now, expires, kind);
                     return new Step1(secondFactorResponse(account, configured, token, expires), null);
@@ -129,12 +207,13 @@ public final class LoginFlow {
             RiskAssessment risk = rba.assess(h, tenant, account, ctx, now);
             if (risk.action() == RiskPolicy.Action.BLOCK || (risk.action() == RiskPolicy.Action.MFA && !mfaEndpoint)) {
                 rba.refused(h, tenant, account, risk, ctx, kind, now); // committed: the event and the notices stay
-                return new Step1(null, risk.action() == RiskPolicy.Action.BLOCK ? LrError.RISK_BLOCKED.error() : risk.deciding().error.error());
+                ApiException e = risk.action() == RiskPolicy.Action.BLOCK ? LrError.RISK_BLOCKED.error() : risk.deciding().error.error();
+                return refusal(h, tenant, account, ctx, e, "risk: " + risk.action(), now);
             }
             if (risk.action() == RiskPolicy.Action.MFA) {
                 return new Step1(riskChallenge(h, tenant, account, risk, ctx, kind, now), null);
             }
-            return new Step1(complete(h, tenant, account, now, ctx, false, kind, risk, null), null);
+            return new Step1(complete(h, tenant, account, now, ctx, false, kind, risk, null, null, "password"), null);
         });
         if (step.refusal() != null) {
             throw step.refusal();
@@ -142,14 +221,14 @@ public final class LoginFlow {
         return step.answer();
     }
 
+    private Step1 refusal(Handle h, Tenant tenant, Account account, LoginContext ctx, ApiException e, String details, long now) {
+        audit.record(h, tenant.id(), ctx.origin(), new Audit.Event(Audit.LOGIN_REFUSED, Audit.Outcome.REFUSED, account.uid(), null,
+                e.error.code, details), now);
+        return new Step1(null, e);
+    }
+
     /** What step 1 comes to: an answer, or a refusal whose transaction still commits (its risk event and notices). */
     private record Step1(ObjectNode answer, ApiException refusal) {}
-
-    private void resetPasswordFailures(Handle h, Account account) {
-        if (account.passwordFailures() > 0) {
-            accounts.resetPasswordFailures(h, account.uid());
-        }
-    }
 
     /**
      * RBA asks for a second factor: step 1's answer, with the account's own factors and what was sent (the masked
@@ -160,7 +239,6 @@ public final class LoginFlow {
         long expires = now + tenant.secondFactorTokenMillis();
         RiskBasedAuthentication.Challenge ch = rba.challenge(h, tenant, account, risk, ctx, kind, !own.isEmpty(), now, expires);
         challenges.open(h, ch.token(), tenant.id(), account.uid(), now, expires, kind, ch.riskJson(), ch.otpHash(), ch.oneClickHash());
-        resetPasswordFailures(h, account);
         ObjectNode out = secondFactorResponse(account, own, ch.token(), expires);
         ObjectNode sfa = (ObjectNode) out.get("SecondFactorAuthentication");
         if (ch.maskedEmail() != null) {
@@ -173,15 +251,18 @@ public final class LoginFlow {
         return out;
     }
 
-    private Optional<Account> lookup(Handle h, Tenant tenant, Credentials c) {
+    /** How step 1 named the account: its kind and the value as identifiers are stored (see {@link ProfileSchema#identifiers}). */
+    record Identifier(String kind, String value) {}
+
+    private static Identifier identifier(Credentials c) {
         if (c.email() != null) {
-            return accounts.byIdentifier(h, tenant.id(), "email", c.email().trim().toLowerCase(Locale.ROOT));
+            return new Identifier("email", c.email().trim().toLowerCase(Locale.ROOT));
         }
         if (c.username() != null) {
-            return accounts.byIdentifier(h, tenant.id(), "username", c.username().trim().toLowerCase(Locale.ROOT));
+            return new Identifier("username", c.username().trim().toLowerCase(Locale.ROOT));
         }
         if (c.phone() != null) {
-            return accounts.byIdentifier(h, tenant.id(), "phone", ProfileSchema.normalizePhone(c.phone().trim()));
+            return new Identifier("phone", ProfileSchema.normalizePhone(c.phone().trim()));
         }
         throw LrError.LOGIN_ID_REQUIRED.error();
     }
@@ -301,46 +382,97 @@ public final class LoginFlow {
     }
 
     /**
-     * Step 2, shared by every factor. Consumes the 2FA token and runs the factor's check in one transaction that also
-     * issues the tokens: a code or token replayed, in sequence or in parallel, succeeds at most once. A failed check
-     * rolls all that back, then counts the failure in its own transaction.
+     * Step 2, shared by every factor. The attempt is counted first on the account and on the token, in a transaction of
+     * its own ({@link #reserveSecondFactorAttempt}); then one transaction consumes the 2FA token, runs the factor's check
+     * and issues the tokens: a code or token replayed, in sequence or in parallel, succeeds at most once. A failed check
+     * rolls all that back; its failure stays counted (once) and may lock the account. {@code factor} names the factor in
+     * the audit trail.
      */
-    public ObjectNode completeSecondFactor(Tenant tenant, String token, LoginContext ctx, Verification verification,
+    public ObjectNode completeSecondFactor(Tenant tenant, String token, LoginContext ctx, String factor, Verification verification,
                                            LrError onWrongAnswer) {
-        return completeSecondFactor(tenant, pending(tenant, token), ctx, verification, onWrongAnswer, false);
+        return completeSecondFactor(tenant, pending(tenant, token), ctx, factor, verification, onWrongAnswer, false);
     }
 
     /**
      * Step 2 for a caller that already checked the token ({@link #pending}). {@code enrolls}: the verification adds a
      * factor and changes the profile (Profile.PasskeyLogin), so the login response re-reads it.
      */
-    public ObjectNode completeSecondFactor(Tenant tenant, Pending p, LoginContext ctx, Verification verification,
+    public ObjectNode completeSecondFactor(Tenant tenant, Pending p, LoginContext ctx, String factor, Verification verification,
                                            LrError onWrongAnswer, boolean enrolls) {
         SecondFactorChallenges.Challenge ch = p.challenge();
         Account account = p.account();
         long now = clock.millis();
+        int accountFailures = reserveSecondFactorAttempt(tenant, p, ctx, factor, now);
         try {
             return jdbi.inTransaction(h -> {
+                accounts.lockRow(h, account.uid()); // the account's row before the token's (the lock order)
                 if (!challenges.consume(h, ch.tokenHash(), now, tenant.maxSecondFactorAttemptsPerToken())) {
-                    throw LrError.MFA_TOKEN_INVALID.error();
+                    throw new NotEvaluated();
                 }
                 if (!verification.verify(h, account)) {
                     throw new WrongAnswer();
                 }
-                return complete(h, tenant, account, now, ctx, enrolls, ch.loginKind(), null, ch.risk());
+                return complete(h, tenant, account, now, ctx, enrolls, ch.loginKind(), null, ch.risk(), now, factor);
             });
+        } catch (NotEvaluated e) {
+            // Another request finished this login between the count and the check: nothing was evaluated here.
+            jdbi.useTransaction(h -> accounts.refundAttempt(h, account.uid(), "second_factor_failures"));
+            throw LrError.MFA_TOKEN_INVALID.error();
         } catch (WrongAnswer | Rejected e) {
             jdbi.useTransaction(h -> {
+                accounts.lockRow(h, account.uid());
                 if (e instanceof Rejected r) {
                     r.record.accept(h);
                 }
-                challenges.countFailure(h, ch.tokenHash());
-                int failures = accounts.countFailure(h, account.uid(), "second_factor_failures");
-                if (failures >= tenant.maxSecondFactorAttempts()) {
+                audit.record(h, tenant.id(), ctx.origin(), new Audit.Event(Audit.LOGIN_FAILED, Audit.Outcome.FAILURE, account.uid(), null,
+                        onWrongAnswer.code, factor), now);
+                if (accountFailures >= tenant.maxSecondFactorAttempts()) {
                     lock(h, tenant, account.uid(), now);
+                    audit.record(h, tenant.id(), ctx.origin(), new Audit.Event(Audit.ACCOUNT_LOCKED, Audit.Outcome.SUCCESS, account.uid(), null,
+                            null, "second factor: " + accountFailures + " failures; locked until " + Tokens.iso(now + tenant.lockoutMillis())), now);
                 }
             });
             throw onWrongAnswer.error();
+        }
+    }
+
+    /**
+     * Counts a second-factor attempt before its answer is evaluated, on the account and then on its token (the lock order),
+     * committed at once: however many answers arrive together, at most the tenant's limits are evaluated. Returns the
+     * account's count with this attempt. Refused: 1198 (Retry-After) when the account is locked or its limit is in
+     * flight, 1103 when the token has spent its attempts or ended meanwhile.
+     */
+    private int reserveSecondFactorAttempt(Tenant tenant, Pending p, LoginContext ctx, String factor, long now) {
+        String uid = p.account().uid();
+        int[] failures = {0};
+        ApiException refusal;
+        try {
+            refusal = jdbi.inTransaction(h -> {
+                failures[0] = accounts.reserveAttempt(h, uid, "second_factor_failures", tenant.maxSecondFactorAttempts(), now);
+                if (failures[0] < 0) {
+                    Long until = accounts.lockedUntil(h, uid);
+                    return LrError.ACCOUNT_LOCKED.error().retryAfterMillis(until == null ? 1000 : until - now);
+                }
+                if (!challenges.reserveAttempt(h, p.challenge().tokenHash(), tenant.maxSecondFactorAttemptsPerToken(), now)) {
+                    throw new NotEvaluated(); // rolls the account's count back: nothing will be evaluated
+                }
+                return null;
+            });
+        } catch (NotEvaluated e) {
+            refusal = LrError.MFA_TOKEN_INVALID.error();
+        }
+        if (refusal != null) {
+            audit.record(tenant.id(), ctx.origin(), new Audit.Event(Audit.LOGIN_REFUSED, Audit.Outcome.REFUSED, uid, null,
+                    refusal.error.code, factor + " not evaluated: " + (refusal.error == LrError.ACCOUNT_LOCKED ? "locked" : "token spent")), now);
+            throw refusal;
+        }
+        return failures[0];
+    }
+
+    /** The 2FA token was finished by another request between the count and the check. */
+    private static final class NotEvaluated extends RuntimeException {
+        NotEvaluated() {
+            super(null, null, false, false);
         }
     }
 
@@ -371,31 +503,30 @@ public final class LoginFlow {
 
     /**
      * The last state: tokens issued and the login recorded, in the caller's transaction. Every path that issues tokens
-     * ends here, with the request's {@link LoginContext}: this is where the webhook outbox and risk-based authentication
-     * hook in. {@code assessed}: the risk assessment of step 1 (a login without a second factor); null after a second
-     * factor, when RBA assesses this request and only notifies. {@code passedRiskChallenge}: the assessment a risk
-     * challenge kept, whose origin now becomes known (nothing is sent again).
+     * ends here, with the request's {@link LoginContext}: this is where the webhook outbox, the audit trail and risk-based
+     * authentication hook in. {@code assessed}: the risk assessment of step 1 (a login without a second factor); null
+     * after a second factor, when RBA assesses this request and only notifies. {@code passedRiskChallenge}: the assessment
+     * a risk challenge kept (nothing is sent again). {@code secondFactorAt}: when a second factor was passed (null: the
+     * password alone), kept with the session as the proof that changing a second factor asks for.
      */
     private ObjectNode complete(Handle h, Tenant tenant, Account account, long now, LoginContext ctx, boolean reload, String loginKind,
-                                RiskAssessment assessed, String passedRiskChallenge) {
+                                RiskAssessment assessed, String passedRiskChallenge, Long secondFactorAt, String factor) {
         accounts.recordLogin(h, account.uid(), now);
-        IssuedTokens issued = tokens.issue(h, tenant, account.uid(), now);
+        IssuedTokens issued = tokens.issue(h, tenant, account, now, secondFactorAt);
         // The profile document is re-read only when an enrollment changed it in this transaction; the count is read back.
         Account base = reload ? accounts.byUid(h, tenant.id(), account.uid()).orElseThrow() : account;
         int logins = h.createQuery("SELECT no_of_logins FROM accounts WHERE uid = :uid").bind("uid", account.uid()).mapTo(Integer.class).one();
         if (passedRiskChallenge != null) {
-            rba.challengePassed(h, account, passedRiskChallenge, now, logins);
+            rba.challengePassed(h, account, passedRiskChallenge, ctx, now, logins);
         } else {
             RiskAssessment risk = assessed != null ? assessed : rba.assess(h, tenant, account, ctx, now);
             rba.completed(h, tenant, account, risk, ctx, loginKind, now, logins);
         }
-        Account loggedIn = new Account(base.uid(), base.tenantId(), base.profile(), base.passwordHash(), base.active(),
-                base.emailVerified(), logins, now, base.passwordChangedAt(), 0, 0, null, base.createdAt(), base.modifiedAt());
-        ObjectNode profile = ProfileSchema.render(loggedIn, now);
-        outbox.enqueue(h, tenant, "Login", profile, ctx.preventWebhook(), now);
+        ObjectNode profile = ProfileSchema.render(base.loggedIn(logins, now), now);
+        outbox.enqueue(h, tenant, "Login", profile, tenant.webhookSuppressed("Login", ctx.preventWebhook(), true), now);
+        audit.record(h, tenant.id(), ctx.origin(), Audit.Event.success(Audit.LOGIN, account.uid(), factor), now);
         return loginResponse(profile, issued);
     }
-
 
     /** LoginRadius's login response: {@code {"Profile", "access_token", "refresh_token", "expires_in"}}. */
     public static ObjectNode loginResponse(JsonNode profile, IssuedTokens issued) {

@@ -71,19 +71,26 @@ public final class SecondFactorChallenges {
                 .bind("h", oneClickHash).bind("t", tenantId), tenantId);
     }
 
-    /** Consumes the challenge: true for exactly one caller, and only while unexpired and under the failure limit. */
-    public boolean consume(Handle h, String tokenHash, long now, int maxFailures) {
+    /**
+     * Counts an answer on this challenge before it is evaluated: true while the challenge is pending, unexpired and has
+     * attempts left (at most {@code maxFailures} are ever counted, however many arrive at once).
+     */
+    public boolean reserveAttempt(Handle h, String tokenHash, int maxFailures, long now) {
         return h.createUpdate("""
-                        UPDATE second_factor_tokens SET used_at = :now
+                        UPDATE second_factor_tokens SET failures = failures + 1
                         WHERE token_hash = :h AND used_at IS NULL AND expires_at > :now AND failures < :max""")
                 .bind("now", now).bind("h", tokenHash).bind("max", maxFailures).execute() == 1;
     }
 
-    /** Counts a wrong answer on this challenge; returns the new count. */
-    public int countFailure(Handle h, String tokenHash) {
-        h.createUpdate("UPDATE second_factor_tokens SET failures = failures + 1 WHERE token_hash = :h").bind("h", tokenHash).execute();
-        return h.createQuery("SELECT failures FROM second_factor_tokens WHERE token_hash = :h").bind("h", tokenHash)
-                .mapTo(Integer.class).findOne().orElse(0);
+    /**
+     * Consumes the challenge: true for exactly one caller, and only while unexpired. Its attempt was counted by
+     * {@link #reserveAttempt} (so the count may equal the limit here).
+     */
+    public boolean consume(Handle h, String tokenHash, long now, int maxFailures) {
+        return h.createUpdate("""
+                        UPDATE second_factor_tokens SET used_at = :now
+                        WHERE token_hash = :h AND used_at IS NULL AND expires_at > :now AND failures <= :max""")
+                .bind("now", now).bind("h", tokenHash).bind("max", maxFailures).execute() == 1;
     }
 
     /** Ends every pending challenge of the account (lockout). */

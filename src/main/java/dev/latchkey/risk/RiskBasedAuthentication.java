@@ -213,10 +213,14 @@ public final class RiskBasedAuthentication {
                 smsId, bySms ? delivery.smsAccountSid(t) : null);
     }
 
-    /** A risk challenge passed: the origin it was raised for becomes known (not the origin of the request that passed it). */
-    public void challengePassed(Handle h, Account a, String riskJson, long now, int loginNumber) {
+    /**
+     * A risk challenge passed. What that proves is where the answer came from: the request that clicked the link or gave
+     * the code (or the account's own factor) is the user's, so its origin becomes known. The origin the challenge was
+     * raised for is not learned: it may be an attacker who holds the password, whose next login must be challenged again.
+     */
+    public void challengePassed(Handle h, Account a, String riskJson, LoginContext ctx, long now, int loginNumber) {
         KnownOrigins known = readForUpdate(h, a.uid());
-        known.see(RiskAssessment.originOf(riskJson), now, loginNumber);
+        known.see(origin(ctx), now, loginNumber);
         write(h, a.uid(), known);
     }
 

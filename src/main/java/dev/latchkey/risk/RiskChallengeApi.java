@@ -50,7 +50,7 @@ public final class RiskChallengeApi {
         if (expected == null) {
             throw LrError.OTP_NOT_ENABLED.error();
         }
-        return Responses.login(req, flow.completeSecondFactor(tenant, p, ctx,
+        return Responses.login(req, flow.completeSecondFactor(tenant, p, ctx, "risk challenge: SMS code",
                 (h, account) -> otp.length() <= MAX_OTP_LENGTH && Secrets.constantTimeEquals(rba.otpHash(token, otp), expected),
                 LrError.OTP_INVALID, false));
     }
@@ -62,7 +62,8 @@ public final class RiskChallengeApi {
         LoginContext ctx = req.loginContext();
         LoginFlow.Pending p = flow.pendingByOneClick(tenant, req.query("verificationtoken"));
         try {
-            return Responses.login(req, flow.completeSecondFactor(tenant, p, ctx, (h, account) -> true, LrError.VTOKEN_INVALID, false));
+            return Responses.login(req, flow.completeSecondFactor(tenant, p, ctx, "risk challenge: one-click link", (h, account) -> true,
+                    LrError.VTOKEN_INVALID, false));
         } catch (ApiException e) {
             if (e.error == LrError.MFA_TOKEN_INVALID) {
                 throw LrError.LINK_USED.error(); // the login ended between the check and the click (a second click, a code)

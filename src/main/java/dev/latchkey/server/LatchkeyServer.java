@@ -2,6 +2,8 @@ package dev.latchkey.server;
 
 import dev.latchkey.account.AccountStore;
 import dev.latchkey.account.Accounts;
+import dev.latchkey.audit.Audit;
+import dev.latchkey.login.LoginThrottle;
 import dev.latchkey.crypto.PasswordHasher;
 import dev.latchkey.crypto.Secrets;
 import dev.latchkey.factor.backupcode.BackupCodeApi;
@@ -118,7 +120,8 @@ public final class LatchkeyServer implements AutoCloseable {
         Database db = new Database(dbUrl, cfg.dbUser(), cfg.dbPassword(), cfg.dbPoolSize());
         try {
             Secrets secrets = new Secrets(cfg.secretKey());
-            PasswordHasher hasher = new PasswordHasher(cfg.passwordParams());
+            PasswordHasher hasher = new PasswordHasher(cfg.passwordParams(), cfg.limits().passwordHashingQueue());
+            Audit audit = new Audit(db.jdbi());
             TenantStore tenantStore = new TenantStore(db.jdbi());
             MessageTemplates templates = new MessageTemplates(db.jdbi(), clock);
             Tenants tenants = new Tenants(tenantStore, secrets, clock, templates::checkReferences);
@@ -127,8 +130,8 @@ public final class LatchkeyServer implements AutoCloseable {
             AccountStore accountStore = new AccountStore();
             WebhookOutbox outbox = new WebhookOutbox();
             io.micrometer.core.instrument.simple.SimpleMeterRegistry metrics = new io.micrometer.core.instrument.simple.SimpleMeterRegistry();
-            Accounts accounts = new Accounts(db.jdbi(), accountStore, hasher, outbox, clock);
-            Tokens tokens = new Tokens(db.jdbi(), secrets, clock);
+            Accounts accounts = new Accounts(db.jdbi(), accountStore, hasher, outbox, audit, clock);
+            Tokens tokens = new Tokens(db.jdbi(), secrets, audit, clock);
             BackupCodes backupCodes = new BackupCodes(db.jdbi(), secrets, outbox, clock);
             Passkeys passkeys = new Passkeys(db.jdbi(), accountStore, outbox, clock);
 
@@ -143,9 +146,9 @@ public final class LatchkeyServer implements AutoCloseable {
                             : "http://localhost:" + boundPort[0]);
 
             LoginFlow flow = new LoginFlow(db.jdbi(), accountStore, new SecondFactorChallenges(secrets), tokens, hasher,
-                    List.of(backupCodes, passkeys), outbox, rba, clock);
+                    List.of(backupCodes, passkeys), outbox, rba, new LoginThrottle(db.jdbi(), secrets), audit, clock);
             TenantGate gate = new TenantGate(tenantStore, secrets, clock);
-            AccessGate access = new AccessGate(gate, tokens, accounts);
+            AccessGate access = new AccessGate(gate, tokens);
             AdminGate adminGate = new AdminGate(secrets, boot.adminKeyHash(), tenants);
 
             List<Routes.Route> routes = Routes.table(
@@ -154,7 +157,7 @@ public final class LatchkeyServer implements AutoCloseable {
                     new PasskeyApi(gate, access, flow, passkeys, accounts, secrets, clock),
                     new RiskChallengeApi(gate, flow, rba),
                     new AccountApi(access, flow, clock),
-                    new TokenApi(gate, tokens),
+                    new TokenApi(gate, tokens, accountStore),
                     new ManageAccountApi(gate, accounts, clock),
                     new WebhookApi(gate, new Webhooks(db.jdbi(), secrets, clock, cfg.allowPrivateWebhookTargets())),
                     new AdminApi(tenants, adminGate, db.jdbi(), outbox, messages, riskEvents, metrics, clock),
@@ -163,7 +166,8 @@ public final class LatchkeyServer implements AutoCloseable {
                         db.jdbi().useHandle(h -> h.execute("SELECT 1"));
                         return Json.object().put("Status", "ready");
                     });
-            HttpServer http = new HttpServer(cfg.host(), cfg.port(), routes, ClientAddress.trusting(cfg.risk().trustedProxies())).start();
+            HttpServer http = new HttpServer(cfg.host(), cfg.port(), routes, ClientAddress.trusting(cfg.risk().trustedProxies()),
+                    cfg.limits().refuseTokensInQuery()).start();
             boundPort[0] = http.port();
             List<OutboxDispatcher> dispatchers = List.of(
                     new WebhookDispatcher(db.jdbi(), secrets, clock, cfg.webhookBackoffMillis(), cfg.webhookRetryForMillis(), metrics).start(),

@@ -8,7 +8,29 @@ import java.nio.file.Path;
 public record ServerConfig(String host, int port, Path dataDir, String dbUrl, String dbUser, String dbPassword,
                            String adminKey, String secretKey, int dbPoolSize, PasswordHasher.Params passwordParams,
                            boolean allowPrivateWebhookTargets, long webhookBackoffMillis, long webhookRetryForMillis,
-                           Messaging messaging, Risk risk) {
+                           Messaging messaging, Risk risk, Limits limits) {
+
+    /** A configuration with the default {@link Limits}. */
+    public ServerConfig(String host, int port, Path dataDir, String dbUrl, String dbUser, String dbPassword,
+                        String adminKey, String secretKey, int dbPoolSize, PasswordHasher.Params passwordParams,
+                        boolean allowPrivateWebhookTargets, long webhookBackoffMillis, long webhookRetryForMillis,
+                        Messaging messaging, Risk risk) {
+        this(host, port, dataDir, dbUrl, dbUser, dbPassword, adminKey, secretKey, dbPoolSize, passwordParams,
+                allowPrivateWebhookTargets, webhookBackoffMillis, webhookRetryForMillis, messaging, risk, Limits.DEFAULT);
+    }
+
+    /**
+     * Bounds on what a node holds and keeps: how many passwords may wait for a core to be hashed before the next login is
+     * refused with 429 ({@code passwordHashingQueue}); how long the audit trail is kept; how long risk events and failed
+     * webhook deliveries and messages are kept ({@code retentionMillis}; expired tokens, challenges and throttling rows go
+     * as soon as they expire); whether access tokens and API secrets are refused in the query string (they then go in
+     * {@code Authorization: Bearer} and {@code X-LoginRadius-ApiSecret}).
+     */
+    public record Limits(int passwordHashingQueue, long auditRetentionMillis, long retentionMillis, boolean refuseTokensInQuery) {
+        public static final long DAY = 24L * 3600 * 1000;
+        public static final Limits DEFAULT = new Limits(
+                PasswordHasher.QUEUE_PER_CORE * Math.max(1, Runtime.getRuntime().availableProcessors()), 365 * DAY, 30 * DAY, false);
+    }
     /** Webhook retries: first after about a second, doubling, for 24 hours. */
     public static final long DEFAULT_WEBHOOK_BACKOFF_MILLIS = 1000;
     public static final long DEFAULT_WEBHOOK_RETRY_FOR_MILLIS = 24L * 3600 * 1000;

@@ -47,6 +47,47 @@ public record Tenant(long id, String apiKey, String apiSecretHash, String apiSec
         return number("Security", "LockoutSeconds") * 1000;
     }
 
+    public int maxFailedLoginsPerAddress() {
+        return (int) number("Security", "MaxFailedLoginsPerAddress");
+    }
+
+    public long addressWindowMillis() {
+        return number("Security", "AddressWindowSeconds") * 1000;
+    }
+
+    /** How recent a second factor must be for a signed-in user to change second factors. */
+    public long secondFactorProofMaxAgeMillis() {
+        return number("Security", "SecondFactorProofMaxAgeSeconds") * 1000;
+    }
+
+    /** Whether every logout also ends the session's refresh token (LoginRadius: only with preventRefresh=true). */
+    public boolean logoutEndsRefreshToken() {
+        return section("Tokens").path("LogoutEndsRefreshToken").asBoolean(false);
+    }
+
+    public boolean allowsMixedScriptIdentifiers() {
+        return section("Identifiers").path("AllowMixedScripts").asBoolean(false);
+    }
+
+    /**
+     * Whether a request's prevent_webhook / X-PreventWebhook suppresses {@code event}: always for a call with the API
+     * secret; for a public call (a login) unless the tenant lists the event in Webhooks.UnsuppressibleEvents.
+     */
+    public boolean webhookSuppressed(String event, boolean requested, boolean publicCall) {
+        if (!requested) {
+            return false;
+        }
+        if (!publicCall) {
+            return true;
+        }
+        for (JsonNode e : section("Webhooks").path("UnsuppressibleEvents")) {
+            if (e.asText().equalsIgnoreCase(event)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
     public long accessTokenMillis() {
         return number("Tokens", "AccessTokenLifetimeSeconds") * 1000;
     }

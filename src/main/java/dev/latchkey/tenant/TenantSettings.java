@@ -75,11 +75,21 @@ public final class TenantSettings {
                     "MaxPasswordAttempts", new Int(1, 1000, 5),
                     "MaxSecondFactorAttemptsPerToken", new Int(1, 100, 5),
                     "MaxSecondFactorAttempts", new Int(1, 1000, 10),
-                    "LockoutSeconds", new Int(1, 31_536_000, 900))),
+                    "LockoutSeconds", new Int(1, 31_536_000, 900),
+                    "MaxFailedLoginsPerAddress", new Int(1, 1_000_000, 100),
+                    "AddressWindowSeconds", new Int(10, 86_400, 900),
+                    "SecondFactorProofMaxAgeSeconds", new Int(60, 86_400, 900))),
             "Tokens", new Section(fields(
                     "AccessTokenLifetimeSeconds", new Int(60, 31_536_000, 3600),
                     "RefreshTokenLifetimeSeconds", new Int(60, 31_536_000, 60L * 24 * 3600),
-                    "SecondFactorTokenLifetimeSeconds", new Int(30, 86_400, 600))),
+                    "SecondFactorTokenLifetimeSeconds", new Int(30, 86_400, 600),
+                    "LogoutEndsRefreshToken", new Bool(false))),
+            // Identifiers (email, username, phone): confusable look-alikes are refused unless the tenant allows them.
+            "Identifiers", new Section(fields(
+                    "AllowMixedScripts", new Bool(false))),
+            // Events whose webhook a public call (a login) cannot suppress with prevent_webhook / X-PreventWebhook.
+            "Webhooks", new Section(fields(
+                    "UnsuppressibleEvents", new Strs(64))),
             // Risk-based authentication: a rule per signal, evaluated in LoginRadius's order (reference §7).
             "RiskBasedAuthentication", new Section(fields(
                     "HistoryType", new Choice("Days", "Days", "Logins"),

@@ -1,7 +1,11 @@
 package dev.latchkey.token;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.latchkey.account.Account;
+import dev.latchkey.account.AccountStore;
+import dev.latchkey.audit.Audit;
 import dev.latchkey.crypto.Secrets;
+import dev.latchkey.http.ApiException;
 import dev.latchkey.http.LrError;
 import dev.latchkey.json.Json;
 import dev.latchkey.tenant.Tenant;
@@ -12,19 +16,29 @@ import org.jdbi.v3.core.Jdbi;
 
 /**
  * Access and refresh tokens (reference §4): GUIDs handed to the client, stored only as keyed hashes.
- * A refresh token is single use: refreshing consumes it with one UPDATE and issues a new pair.
+ *
+ * <p>A login starts a session: a <em>family</em> of token pairs. Refreshing consumes the refresh token (one UPDATE) and
+ * issues the next pair of the family; presenting a refresh token that was already consumed means it was copied, so the
+ * whole family ends. Every token carries the account's session generation at issue: blocking the account, setting its
+ * password or revoking all its tokens moves the generation on ({@link AccountStore#endSessions}), which ends every
+ * session of the account at once, on every node.
  */
 public final class Tokens {
-    /** An access token that validated: whose it is and until when. */
-    public record Session(String uid, long expiresAt) {}
+    /**
+     * An access token that validated: whose it is, until when, the session's family and when its login passed a second
+     * factor (null: the password alone), with the account as it is now.
+     */
+    public record Session(String uid, long expiresAt, String family, Long secondFactorAt, Account account) {}
 
     private final Jdbi jdbi;
     private final Secrets secrets;
+    private final Audit audit;
     private final Clock clock;
 
-    public Tokens(Jdbi jdbi, Secrets secrets, Clock clock) {
+    public Tokens(Jdbi jdbi, Secrets secrets, Audit audit, Clock clock) {
         this.jdbi = jdbi;
         this.secrets = secrets;
+        this.audit = audit;
         this.clock = clock;
     }
 
@@ -32,26 +46,36 @@ public final class Tokens {
         return Instant.ofEpochMilli(millis).toString();
     }
 
-    /** Issues a pair inside the caller's transaction (the one that also consumed whatever proved the login). */
-    public IssuedTokens issue(Handle h, Tenant tenant, String uid, long now) {
+    /**
+     * Starts a session inside the caller's transaction (the one that also consumed whatever proved the login).
+     * {@code secondFactorAt}: when this login passed a second factor, or null.
+     */
+    public IssuedTokens issue(Handle h, Tenant tenant, Account account, long now, Long secondFactorAt) {
+        return issue(h, tenant, account.uid(), account.sessionGeneration(), Secrets.guid(), secondFactorAt, now);
+    }
+
+    private IssuedTokens issue(Handle h, Tenant tenant, String uid, int generation, String family, Long secondFactorAt, long now) {
         String access = Secrets.guid();
         String refresh = Secrets.guid();
         long accessExpires = now + tenant.accessTokenMillis();
         String refreshHash = secrets.hash(refresh);
         h.createUpdate("""
-                        INSERT INTO refresh_tokens (token_hash, tenant_id, uid, created_at, expires_at)
-                        VALUES (:h, :t, :uid, :now, :exp)""")
+                        INSERT INTO refresh_tokens (token_hash, tenant_id, uid, created_at, expires_at, generation, family, second_factor_at)
+                        VALUES (:h, :t, :uid, :now, :exp, :g, :f, :sf)""")
                 .bind("h", refreshHash).bind("t", tenant.id()).bind("uid", uid).bind("now", now)
-                .bind("exp", now + tenant.refreshTokenMillis()).execute();
+                .bind("exp", now + tenant.refreshTokenMillis()).bind("g", generation).bind("f", family).bind("sf", secondFactorAt).execute();
         h.createUpdate("""
-                        INSERT INTO access_tokens (token_hash, tenant_id, uid, refresh_hash, created_at, expires_at)
-                        VALUES (:h, :t, :uid, :r, :now, :exp)""")
+                        INSERT INTO access_tokens (token_hash, tenant_id, uid, refresh_hash, created_at, expires_at, generation, family, second_factor_at)
+                        VALUES (:h, :t, :uid, :r, :now, :exp, :g, :f, :sf)""")
                 .bind("h", secrets.hash(access)).bind("t", tenant.id()).bind("uid", uid).bind("r", refreshHash)
-                .bind("now", now).bind("exp", accessExpires).execute();
+                .bind("now", now).bind("exp", accessExpires).bind("g", generation).bind("f", family).bind("sf", secondFactorAt).execute();
         return new IssuedTokens(access, refresh, accessExpires);
     }
 
-    /** The session of an access token: 1060 when missing, 905 when unknown or another tenant's, 906 when expired. */
+    /**
+     * The session of an access token, with its account: 1060 when missing, 905 when unknown, another tenant's, or ended
+     * (logout, a revocation, the account blocked or its password set), 906 when expired.
+     */
     public Session validate(Tenant tenant, String accessToken) {
         if (accessToken == null) {
             throw LrError.ACCESS_TOKEN_MISSING.error();
@@ -59,9 +83,20 @@ public final class Tokens {
         if (!Secrets.isGuid(accessToken)) {
             throw LrError.ACCESS_TOKEN_INVALID.error();
         }
-        Session s = jdbi.withHandle(h -> h.createQuery("SELECT uid, expires_at FROM access_tokens WHERE token_hash = :h AND tenant_id = :t")
+        Session s = jdbi.withHandle(h -> h.createQuery("""
+                        SELECT t.expires_at AS t_expires_at, t.family AS t_family, t.second_factor_at AS t_second_factor_at,
+                               t.generation AS t_generation, a.*
+                        FROM access_tokens t JOIN accounts a ON a.uid = t.uid
+                        WHERE t.token_hash = :h AND t.tenant_id = :t""")
                 .bind("h", secrets.hash(accessToken)).bind("t", tenant.id())
-                .map((rs, c) -> new Session(rs.getString(1), rs.getLong(2))).findOne().orElse(null));
+                .map((rs, c) -> {
+                    Account a = AccountStore.ROW.map(rs, c);
+                    if (rs.getInt("t_generation") != a.sessionGeneration() || !a.active()) {
+                        return null;
+                    }
+                    return new Session(a.uid(), rs.getLong("t_expires_at"), rs.getString("t_family"),
+                            (Long) rs.getObject("t_second_factor_at", Long.class), a);
+                }).findOne().orElse(null));
         if (s == null) {
             throw LrError.ACCESS_TOKEN_INVALID.error();
         }
@@ -71,55 +106,111 @@ public final class Tokens {
         return s;
     }
 
-    /** Logout: the access token stops working; with preventRefresh its refresh token too. */
-    public void invalidate(Tenant tenant, String accessToken, boolean preventRefresh) {
-        validate(tenant, accessToken);
+    /**
+     * Logout: the access token stops working. Its refresh token too with preventRefresh, or when the tenant makes every
+     * logout end the refresh token ({@code Tokens.LogoutEndsRefreshToken}); LoginRadius keeps it otherwise.
+     */
+    public void invalidate(Tenant tenant, String accessToken, boolean preventRefresh, Audit.Origin origin) {
+        Session s = validate(tenant, accessToken);
         String hash = secrets.hash(accessToken);
         long now = clock.millis();
+        boolean endRefresh = preventRefresh || tenant.logoutEndsRefreshToken();
         jdbi.useTransaction(h -> {
-            if (preventRefresh) {
+            if (endRefresh) {
                 h.createUpdate("""
                                 UPDATE refresh_tokens SET used_at = :now WHERE used_at IS NULL
                                 AND token_hash = (SELECT refresh_hash FROM access_tokens WHERE token_hash = :h)""")
                         .bind("now", now).bind("h", hash).execute();
             }
             h.createUpdate("DELETE FROM access_tokens WHERE token_hash = :h").bind("h", hash).execute();
+            audit.record(h, tenant.id(), origin, Audit.Event.success(Audit.SESSION_ENDED, s.uid(),
+                    endRefresh ? "logout, refresh token ended" : "logout"), now);
         });
     }
 
-    /** Exchanges a refresh token (consumed by this call) for a new pair; 1217 when unknown, used, revoked or expired. */
-    public IssuedTokens refresh(Tenant tenant, String refreshToken) {
+    /** What a refresh came to: new tokens, or a refusal whose transaction still commits (a family ended on reuse). */
+    private record Refreshed(IssuedTokens tokens, ApiException refusal) {}
+
+    /**
+     * Exchanges a refresh token (consumed by this call) for the next pair of its family; 1217 when unknown, used, revoked,
+     * expired or ended with its account's sessions. A refresh token that was already used ends its whole family.
+     */
+    public IssuedTokens refresh(Tenant tenant, String refreshToken, Audit.Origin origin) {
         String hash = refreshHash(refreshToken);
         long now = clock.millis();
-        return jdbi.inTransaction(h -> {
-            String uid = h.createQuery("SELECT uid FROM refresh_tokens WHERE token_hash = :h AND tenant_id = :t")
-                    .bind("h", hash).bind("t", tenant.id()).mapTo(String.class).findOne()
-                    .orElseThrow(LrError.REFRESH_TOKEN_INVALID::error);
+        Refreshed r = jdbi.inTransaction(h -> {
+            var row = h.createQuery("""
+                            SELECT r.uid, r.family, r.generation, r.second_factor_at, a.session_generation, a.is_active
+                            FROM refresh_tokens r JOIN accounts a ON a.uid = r.uid
+                            WHERE r.token_hash = :h AND r.tenant_id = :t""")
+                    .bind("h", hash).bind("t", tenant.id())
+                    .map((rs, c) -> new Object[] {rs.getString(1), rs.getString(2), rs.getInt(3), rs.getObject(4, Long.class),
+                            rs.getInt(5), rs.getBoolean(6)})
+                    .findOne().orElseThrow(LrError.REFRESH_TOKEN_INVALID::error);
+            String uid = (String) row[0];
+            String family = (String) row[1];
+            int generation = (Integer) row[4];
+            if ((Integer) row[2] != generation || !(Boolean) row[5]) {
+                throw LrError.REFRESH_TOKEN_INVALID.error();
+            }
             int consumed = h.createUpdate("""
                             UPDATE refresh_tokens SET used_at = :now
                             WHERE token_hash = :h AND tenant_id = :t AND used_at IS NULL AND expires_at > :now""")
                     .bind("now", now).bind("h", hash).bind("t", tenant.id()).execute();
             if (consumed != 1) {
+                // Read again: a refresh that raced this one has committed by now (its UPDATE held the row).
+                boolean used = h.createQuery("SELECT used_at FROM refresh_tokens WHERE token_hash = :h")
+                        .bind("h", hash).map((rs, c) -> rs.getObject(1) != null).one();
+                if (used && family != null) {
+                    endFamily(h, family, now);
+                    audit.record(h, tenant.id(), origin, new Audit.Event(Audit.SESSION_ENDED, Audit.Outcome.REFUSED, uid, null,
+                            LrError.REFRESH_TOKEN_INVALID.code, "a used refresh token was presented again: its session ended"), now);
+                }
+                return new Refreshed(null, LrError.REFRESH_TOKEN_INVALID.error());
+            }
+            return new Refreshed(issue(h, tenant, uid, generation, family != null ? family : Secrets.guid(), (Long) row[3], now), null);
+        });
+        if (r.refusal() != null) {
+            throw r.refusal();
+        }
+        return r.tokens();
+    }
+
+    private static void endFamily(Handle h, String family, long now) {
+        h.createUpdate("UPDATE refresh_tokens SET used_at = :now WHERE family = :f AND used_at IS NULL").bind("now", now).bind("f", family).execute();
+        h.createUpdate("DELETE FROM access_tokens WHERE family = :f").bind("f", family).execute();
+    }
+
+    /** Revokes a refresh token and ends its session (its access tokens too); 1217 when unknown or already ended. */
+    public void revoke(Tenant tenant, String refreshToken, Audit.Origin origin) {
+        String hash = refreshHash(refreshToken);
+        long now = clock.millis();
+        jdbi.useTransaction(h -> {
+            var row = h.createQuery("SELECT uid, family FROM refresh_tokens WHERE token_hash = :h AND tenant_id = :t AND used_at IS NULL")
+                    .bind("h", hash).bind("t", tenant.id()).map((rs, c) -> new String[] {rs.getString(1), rs.getString(2)})
+                    .findOne().orElseThrow(LrError.REFRESH_TOKEN_INVALID::error);
+            int n = h.createUpdate("UPDATE refresh_tokens SET used_at = :now WHERE token_hash = :h AND used_at IS NULL")
+                    .bind("now", now).bind("h", hash).execute();
+            if (n != 1) {
                 throw LrError.REFRESH_TOKEN_INVALID.error();
             }
-            return issue(h, tenant, uid, now);
+            if (row[1] != null) {
+                endFamily(h, row[1], now);
+            }
+            audit.record(h, tenant.id(), origin, Audit.Event.success(Audit.SESSION_ENDED, row[0], "refresh token revoked"), now);
         });
     }
 
-    public void revoke(Tenant tenant, String refreshToken) {
-        String hash = refreshHash(refreshToken);
-        int n = jdbi.withHandle(h -> h.createUpdate("""
-                        UPDATE refresh_tokens SET used_at = :now WHERE token_hash = :h AND tenant_id = :t AND used_at IS NULL""")
-                .bind("now", clock.millis()).bind("h", hash).bind("t", tenant.id()).execute());
-        if (n != 1) {
-            throw LrError.REFRESH_TOKEN_INVALID.error();
-        }
-    }
-
-    public int revokeAll(Tenant tenant, String uid) {
-        return jdbi.withHandle(h -> h.createUpdate("""
-                        UPDATE refresh_tokens SET used_at = :now WHERE uid = :uid AND tenant_id = :t AND used_at IS NULL""")
-                .bind("now", clock.millis()).bind("uid", uid).bind("t", tenant.id()).execute());
+    /** Ends every session of an account of this tenant (938 when the tenant has no such account). */
+    public void revokeAll(Tenant tenant, String uid, AccountStore accounts, Audit.Origin origin) {
+        long now = clock.millis();
+        jdbi.useTransaction(h -> {
+            if (uid == null || accounts.byUid(h, tenant.id(), uid).isEmpty()) {
+                throw LrError.USER_NOT_FOUND.error();
+            }
+            accounts.endSessions(h, uid, now);
+            audit.record(h, tenant.id(), origin, Audit.Event.success(Audit.SESSIONS_ENDED, uid, "all tokens revoked"), now);
+        });
     }
 
     private String refreshHash(String refreshToken) {

@@ -229,20 +229,22 @@ abstract class MfaLoginFlowContract extends ServerContract {
         Reply ok = t.redeem(token, reset.get(5));
         assertThat(ok.status()).isEqualTo(200);
 
-        // Refresh: single use; the new pair works; revoke ends a refresh token.
+        // Refresh: single use; the new pair works; revoke ends a refresh token (and its session).
         String refresh = ok.text("refresh_token");
         Reply refreshed = t.manage("GET", "/identity/v2/manage/account/access_token/refresh?refresh_Token=" + refresh, null);
         assertThat(refreshed.status()).isEqualTo(200);
         assertThat(keys(refreshed.json())).containsExactly("access_token", "refresh_token", "expires_in");
         assertThat(s.get("/identity/v2/auth/access_token/validate?apikey=" + t.apiKey(), "Authorization", "Bearer " + refreshed.text("access_token"))
                 .status()).isEqualTo(200);
-        Reply twice = t.manage("GET", "/identity/v2/manage/account/access_token/refresh?refresh_token=" + refresh, null);
-        assertThat(twice.status()).isEqualTo(403);
-        assertThat(twice.json().get("ErrorCode").asInt()).isEqualTo(1217);
         Reply revoke = t.manage("GET", "/identity/v2/manage/account/access_token/refresh/revoke?refresh_token=" + refreshed.text("refresh_token"), null);
         assertThat(revoke.json()).isEqualTo(Json.parse("{\"IsDeleted\":true}"));
         assertThat(t.manage("GET", "/identity/v2/manage/account/access_token/refresh?refresh_token=" + refreshed.text("refresh_token"), null)
                 .json().get("ErrorCode").asInt()).isEqualTo(1217);
+        assertThat(s.get("/identity/v2/auth/access_token/validate?apikey=" + t.apiKey(), "Authorization", "Bearer " + refreshed.text("access_token"))
+                .json().get("ErrorCode").asInt()).isEqualTo(905);
+        Reply twice = t.manage("GET", "/identity/v2/manage/account/access_token/refresh?refresh_token=" + refresh, null);
+        assertThat(twice.status()).isEqualTo(403);
+        assertThat(twice.json().get("ErrorCode").asInt()).isEqualTo(1217);
     }
 
     @Test

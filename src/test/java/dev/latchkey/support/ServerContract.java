@@ -11,9 +11,14 @@ public abstract class ServerContract {
 
     protected abstract Backend backend();
 
+    /** What the suite's node is given beyond its store (messaging, GeoIP, trusted proxies). */
+    protected TestServer.Options options() {
+        return TestServer.Options.DEFAULT;
+    }
+
     @BeforeAll
     void startServer() {
-        s = new TestServer(backend());
+        s = new TestServer(backend(), options());
     }
 
     @AfterAll

@@ -27,8 +27,8 @@ public final class TestServer implements AutoCloseable {
     private final String pgUrl;
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
-    /** An HTTP answer: status, parsed JSON (null when not JSON) and the raw text. */
-    public record Reply(int status, JsonNode json, String raw) {
+    /** An HTTP answer: status, parsed JSON (null when not JSON), the raw text and the headers. */
+    public record Reply(int status, JsonNode json, String raw, java.net.http.HttpHeaders headers) {
         public String text(String field) {
             return json.path(field).asText(null);
         }
@@ -46,9 +46,21 @@ public final class TestServer implements AutoCloseable {
      * What a test node is given beyond its store: email and SMS delivery, the GeoIP database and trusted proxies.
      * Unsent messages are retried after 100 ms, doubling, for a minute.
      */
-    public record Options(ServerConfig.Messaging messaging, ServerConfig.Risk risk) {
+    public record Options(ServerConfig.Messaging messaging, ServerConfig.Risk risk, ServerConfig.Limits limits) {
         public static final Options DEFAULT = new Options(new ServerConfig.Messaging(null, ServerConfig.Messaging.NONE.smtp(),
-                ServerConfig.Messaging.NONE.sms(), 100, 60_000, null), ServerConfig.Risk.NONE);
+                ServerConfig.Messaging.NONE.sms(), 100, 60_000, null), ServerConfig.Risk.NONE, ServerConfig.Limits.DEFAULT);
+
+        public Options(ServerConfig.Messaging messaging, ServerConfig.Risk risk) {
+            this(messaging, risk, ServerConfig.Limits.DEFAULT);
+        }
+
+        public Options withLimits(ServerConfig.Limits newLimits) {
+            return new Options(messaging, risk, newLimits);
+        }
+
+        public Options withRisk(ServerConfig.Risk newRisk) {
+            return new Options(messaging, newRisk, limits);
+        }
 
         /** MaxMind's test City database (src/test/resources/geoip). */
         public static java.nio.file.Path geoipTestDb() {
@@ -85,7 +97,7 @@ public final class TestServer implements AutoCloseable {
             this.pgUrl = sharedPgUrl != null ? sharedPgUrl : backend == Backend.POSTGRES ? Backend.freshPostgresSchema() : null;
             ServerConfig cfg = new ServerConfig("127.0.0.1", 0, dir, pgUrl,
                     pgUrl == null ? null : Backend.PG_USER, pgUrl == null ? null : Backend.PG_PASSWORD,
-                    ADMIN_KEY, SECRET_KEY, 8, hashing, true, 100, 60_000, options.messaging(), options.risk());
+                    ADMIN_KEY, SECRET_KEY, 8, hashing, true, 100, 60_000, options.messaging(), options.risk(), options.limits());
             this.server = LatchkeyServer.start(cfg, clock);
             this.base = "http://127.0.0.1:" + server.port();
         } catch (IOException e) {
@@ -107,7 +119,7 @@ public final class TestServer implements AutoCloseable {
             } catch (RuntimeException e) {
                 json = null;
             }
-            return new Reply(r.statusCode(), json, r.body());
+            return new Reply(r.statusCode(), json, r.body(), r.headers());
         } catch (IOException | InterruptedException e) {
             throw new RuntimeException(e);
         }

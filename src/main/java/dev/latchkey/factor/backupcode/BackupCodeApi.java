@@ -53,7 +53,7 @@ public final class BackupCodeApi {
         if (code.length() > 64) {
             throw LrError.BACKUP_CODE_INVALID.error();
         }
-        return Responses.login(req, flow.completeSecondFactor(tenant, token, ctx,
+        return Responses.login(req, flow.completeSecondFactor(tenant, token, ctx, "backupcode",
                 (h, account) -> codes.redeem(h, account, code), LrError.BACKUP_CODE_INVALID));
     }
 

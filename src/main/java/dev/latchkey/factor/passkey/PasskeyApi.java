@@ -76,7 +76,7 @@ public final class PasskeyApi {
         LoginFlow.Pending p = flow.pending(tenant, req.secondFactorToken());
         JsonNode credential = credential(req);
         String boundTo = p.challenge().tokenHash();
-        return Responses.login(req, flow.completeSecondFactor(tenant, p, ctx,
+        return Responses.login(req, flow.completeSecondFactor(tenant, p, ctx, "passkey",
                 (h, account) -> passkeys.verifyAssertion(h, tenant, rp, account, boundTo, credential),
                 LrError.PASSKEY_VERIFICATION_FAILED, false));
     }
@@ -123,7 +123,7 @@ public final class PasskeyApi {
         refuseEnrollment(p);
         JsonNode credential = credential(req);
         String boundTo = p.challenge().tokenHash();
-        return Responses.login(req, flow.completeSecondFactor(tenant, p, ctx,
+        return Responses.login(req, flow.completeSecondFactor(tenant, p, ctx, "passkey enrolled at login",
                 (h, account) -> !flow.hasConfiguredFactor(h, account)
                         && passkeys.register(h, tenant, rp, account, boundTo, credential, "login", ctx.preventWebhook()).isPresent(),
                 LrError.PASSKEY_VERIFICATION_FAILED, true));

@@ -1,0 +1,152 @@
+package dev.latchkey.audit;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.latchkey.crypto.Secrets;
+import dev.latchkey.json.Json;
+import dev.latchkey.token.Tokens;
+import org.jdbi.v3.core.Handle;
+import org.jdbi.v3.core.Jdbi;
+
+/**
+ * The audit trail: every login, failed or refused attempt, lockout, second factor added, reset or removed, session
+ * ended, and every change made with the API secret or the admin key, with when, which tenant and account, from where
+ * and with what outcome. Unlike webhooks, no request parameter suppresses it. Written in the transaction of what it
+ * records (a failure in the transaction that counts it), so it exists exactly when that happened; pruned by age only.
+ */
+public final class Audit {
+    /** What came of it: done, a wrong answer, or refused before any answer was evaluated. */
+    public enum Outcome {
+        SUCCESS, FAILURE, REFUSED;
+
+        String key() {
+            return name().toLowerCase(java.util.Locale.ROOT);
+        }
+    }
+
+    /** Who acted: the user (public endpoints), an application with the API secret, an operator with the admin key, the server. */
+    public enum Actor {
+        USER, APP, ADMIN, SYSTEM;
+
+        String key() {
+            return name().toLowerCase(java.util.Locale.ROOT);
+        }
+    }
+
+    /** Who made the request, and from where (the client address as {@code --trusted-proxies} resolves it). */
+    public record Origin(Actor actor, String ip, String userAgent) {
+        public static final Origin SYSTEM = new Origin(Actor.SYSTEM, null, null);
+    }
+
+    /**
+     * One entry. {@code event}: one of the names below; {@code identifier}: what a login named (kept for failed logins,
+     * where there may be no account); {@code details}: a short free text (the factor, the reason).
+     */
+    public record Event(String event, Outcome outcome, String uid, String identifier, Integer errorCode, String details) {
+        public static Event success(String event, String uid, String details) {
+            return new Event(event, Outcome.SUCCESS, uid, null, null, details);
+        }
+    }
+
+    public static final String LOGIN = "Login";
+    public static final String LOGIN_FAILED = "LoginFailed";
+    public static final String LOGIN_REFUSED = "LoginRefused";
+    public static final String ACCOUNT_LOCKED = "AccountLocked";
+    public static final String FACTOR_ADDED = "FactorAdded";
+    public static final String FACTOR_RESET = "FactorReset";
+    public static final String FACTOR_REMOVED = "FactorRemoved";
+    public static final String SESSION_ENDED = "SessionEnded";
+    public static final String SESSIONS_ENDED = "SessionsEnded";
+    public static final String ACCOUNT_CREATED = "AccountCreated";
+    public static final String ACCOUNT_UPDATED = "AccountUpdated";
+    public static final String ACCOUNT_BLOCKED = "AccountBlocked";
+    public static final String ACCOUNT_DELETED = "AccountDeleted";
+    public static final String PASSWORD_SET = "PasswordSet";
+    public static final String TENANT_CREATED = "TenantCreated";
+    public static final String TENANT_UPDATED = "TenantUpdated";
+    public static final String TENANT_DELETED = "TenantDeleted";
+    public static final String TEMPLATE_SAVED = "TemplateSaved";
+    public static final String TEMPLATE_DELETED = "TemplateDeleted";
+    public static final String WEBHOOK_SAVED = "WebhookSaved";
+    public static final String WEBHOOK_DELETED = "WebhookDeleted";
+
+    private final Jdbi jdbi;
+
+    public Audit(Jdbi jdbi) {
+        this.jdbi = jdbi;
+    }
+
+    /** Records {@code e} in the caller's transaction. */
+    public void record(Handle h, Long tenantId, Origin origin, Event e, long now) {
+        h.createUpdate("""
+                        INSERT INTO audit_events (id, tenant_id, created_at, event, outcome, actor, uid, identifier, ip, user_agent, error_code, details)
+                        VALUES (:id, :t, :now, :event, :outcome, :actor, :uid, :identifier, :ip, :ua, :code, :details)""")
+                .bind("id", Secrets.guid()).bind("t", tenantId).bind("now", now).bind("event", e.event())
+                .bind("outcome", e.outcome().key()).bind("actor", origin.actor().key()).bind("uid", e.uid())
+                .bind("identifier", cut(e.identifier(), 320)).bind("ip", cut(origin.ip(), 64)).bind("ua", cut(origin.userAgent(), 512))
+                .bind("code", e.errorCode()).bind("details", cut(e.details(), 2000)).execute();
+    }
+
+    /** Records {@code e} in its own transaction (what it records committed elsewhere, or changed nothing). */
+    public void record(Long tenantId, Origin origin, Event e, long now) {
+        jdbi.useHandle(h -> record(h, tenantId, origin, e, now));
+    }
+
+    private static String cut(String s, int max) {
+        return s == null || s.length() <= max ? s : s.substring(0, max);
+    }
+
+    /** What operators filter the trail by; null fields do not filter. {@code before}: only entries older than this time. */
+    public record Query(Long tenantId, String uid, String event, Long before, int limit) {}
+
+    /** Entries newest first, as {@code {"Data":[{Id, TenantId, ApiKey, CreatedDate, Event, Outcome, Actor, Uid, …}]}}. */
+    public ObjectNode list(Query q) {
+        StringBuilder sql = new StringBuilder("""
+                SELECT e.*, t.api_key FROM audit_events e LEFT JOIN tenants t ON t.id = e.tenant_id WHERE 1 = 1""");
+        if (q.tenantId() != null) {
+            sql.append(" AND e.tenant_id = :t");
+        }
+        if (q.uid() != null) {
+            sql.append(" AND e.uid = :uid");
+        }
+        if (q.event() != null) {
+            sql.append(" AND e.event = :event");
+        }
+        if (q.before() != null) {
+            sql.append(" AND e.created_at < :before");
+        }
+        sql.append(" ORDER BY e.created_at DESC, e.id LIMIT ").append(q.limit());
+        ObjectNode out = Json.object();
+        ArrayNode data = out.putArray("Data");
+        jdbi.useHandle(h -> h.createQuery(sql.toString())
+                .bind("t", q.tenantId()).bind("uid", q.uid()).bind("event", q.event()).bind("before", q.before())
+                .map((rs, c) -> {
+                    ObjectNode o = Json.object();
+                    o.put("Id", rs.getString("id"));
+                    long t = rs.getLong("tenant_id");
+                    if (rs.wasNull()) {
+                        o.putNull("TenantId");
+                    } else {
+                        o.put("TenantId", t);
+                    }
+                    o.put("ApiKey", rs.getString("api_key"));
+                    o.put("CreatedDate", Tokens.iso(rs.getLong("created_at")));
+                    o.put("Event", rs.getString("event"));
+                    o.put("Outcome", rs.getString("outcome"));
+                    o.put("Actor", rs.getString("actor"));
+                    o.put("Uid", rs.getString("uid"));
+                    o.put("Identifier", rs.getString("identifier"));
+                    o.put("IP", rs.getString("ip"));
+                    o.put("UserAgent", rs.getString("user_agent"));
+                    int code = rs.getInt("error_code");
+                    if (rs.wasNull()) {
+                        o.putNull("ErrorCode");
+                    } else {
+                        o.put("ErrorCode", code);
+                    }
+                    o.put("Details", rs.getString("details"));
+                    return o;
+                }).forEach(data::add));
+        return out;
+    }
+}

@@ -1,0 +1,131 @@
+package dev.latchkey.login;
+
+import dev.latchkey.crypto.Secrets;
+import dev.latchkey.http.LrError;
+import dev.latchkey.tenant.Tenant;
+import java.util.Locale;
+import org.jdbi.v3.core.Handle;
+import org.jdbi.v3.core.Jdbi;
+import org.jdbi.v3.core.statement.UnableToExecuteStatementException;
+
+/**
+ * Failed first-factor attempts that are not an account's own (table {@code login_throttle}, shared by every node):
+ * <ul>
+ * <li><b>per client address</b>, a rate limit: after {@code MaxFailedLoginsPerAddress} failures within
+ *     {@code AddressWindowSeconds}, logins from that address answer 429 until the window ends. It is checked before any
+ *     password is evaluated and counted after, so a burst can overshoot by the attempts already in flight (a rate limit,
+ *     not a lock: a busy address such as an office's NAT must not be refused for its successful logins in flight);</li>
+ * <li><b>per identifier that names no account</b>, a lock that behaves exactly like an account's own lockout (counted
+ *     before evaluation, at most {@code MaxPasswordAttempts} evaluated however many arrive at once, then 1198 for
+ *     {@code LockoutSeconds}), so that a lockout says nothing about whether the account exists.</li>
+ * </ul>
+ * Rows are keyed by a keyed hash, so neither addresses nor attempted identifiers are kept in the clear.
+ */
+public final class LoginThrottle {
+    private final Jdbi jdbi;
+    private final Secrets secrets;
+
+    public LoginThrottle(Jdbi jdbi, Secrets secrets) {
+        this.jdbi = jdbi;
+        this.secrets = secrets;
+    }
+
+    private String addressKey(String ip) {
+        return secrets.hash("throttle:address:" + ip.toLowerCase(Locale.ROOT));
+    }
+
+    private String identifierKey(String kind, String value) {
+        return secrets.hash("throttle:identifier:" + kind + ":" + value);
+    }
+
+    /** 429 with Retry-After when the address has spent its failures for the current window; nothing when unknown. */
+    public void refuseBusyAddress(Tenant t, String ip, long now) {
+        if (ip == null) {
+            return;
+        }
+        Long until = jdbi.withHandle(h -> h.createQuery("""
+                        SELECT window_start FROM login_throttle
+                        WHERE tenant_id = :t AND key_hash = :k AND failures >= :max AND window_start > :since""")
+                .bind("t", t.id()).bind("k", addressKey(ip)).bind("max", t.maxFailedLoginsPerAddress())
+                .bind("since", now - t.addressWindowMillis()).mapTo(Long.class).findOne().orElse(null));
+        if (until != null) {
+            throw LrError.TOO_MANY_REQUESTS.error().retryAfterMillis(until + t.addressWindowMillis() - now);
+        }
+    }
+
+    /** Counts a failed login from the address, in the caller's transaction (a new window once the last one has passed). */
+    public void countAddressFailure(Handle h, Tenant t, String ip, long now) {
+        if (ip == null) {
+            return;
+        }
+        String key = addressKey(ip);
+        upsert(h, t, key, now, () -> h.createUpdate("""
+                        UPDATE login_throttle SET
+                            failures = CASE WHEN window_start <= :since THEN 1 ELSE failures + 1 END,
+                            window_start = CASE WHEN window_start <= :since THEN :now ELSE window_start END
+                        WHERE tenant_id = :t AND key_hash = :k""")
+                .bind("since", now - t.addressWindowMillis()).bind("now", now).bind("t", t.id()).bind("k", key).execute());
+    }
+
+    /**
+     * Reserves an attempt at a password for an identifier that names no account (see {@link
+     * dev.latchkey.account.AccountStore#reserveAttempt}): the count with this attempt, or -1 when it must not be evaluated.
+     * Runs in its own statements, committed before the (dummy) password check.
+     */
+    public int reserveIdentifierAttempt(Tenant t, String kind, String value, long now) {
+        String key = identifierKey(kind, value);
+        int max = t.maxPasswordAttempts();
+        return jdbi.inTransaction(h -> {
+            int[] reserved = {0};
+            upsert(h, t, key, now, () -> reserved[0] = h.createUpdate("""
+                            UPDATE login_throttle SET failures = failures + 1
+                            WHERE tenant_id = :t AND key_hash = :k AND failures < :max AND (locked_until IS NULL OR locked_until <= :now)""")
+                    .bind("t", t.id()).bind("k", key).bind("max", max).bind("now", now).execute());
+            if (reserved[0] == 0) {
+                return -1;
+            }
+            return h.createQuery("SELECT failures FROM login_throttle WHERE tenant_id = :t AND key_hash = :k")
+                    .bind("t", t.id()).bind("k", key).mapTo(Integer.class).one();
+        });
+    }
+
+    /** Until when an identifier that names no account is locked (null: it is not), for Retry-After. */
+    public Long identifierLockedUntil(Tenant t, String kind, String value) {
+        return jdbi.withHandle(h -> h.createQuery("SELECT locked_until FROM login_throttle WHERE tenant_id = :t AND key_hash = :k")
+                .bind("t", t.id()).bind("k", identifierKey(kind, value))
+                .map((rs, c) -> (Long) rs.getObject(1, Long.class)).findOne().orElse(null));
+    }
+
+    /** Locks an identifier that names no account, as an account is locked: until {@code until}, its count cleared. */
+    public void lockIdentifier(Handle h, Tenant t, String kind, String value, long until) {
+        h.createUpdate("UPDATE login_throttle SET locked_until = :u, failures = 0 WHERE tenant_id = :t AND key_hash = :k")
+                .bind("u", until).bind("t", t.id()).bind("k", identifierKey(kind, value)).execute();
+    }
+
+    /** Gives back a reserved attempt that was never evaluated. */
+    public void refundIdentifierAttempt(Tenant t, String kind, String value) {
+        jdbi.useHandle(h -> h.createUpdate("UPDATE login_throttle SET failures = failures - 1 WHERE tenant_id = :t AND key_hash = :k AND failures > 0")
+                .bind("t", t.id()).bind("k", identifierKey(kind, value)).execute());
+    }
+
+    /**
+     * Runs {@code update} on the row of {@code key}, creating the row first when there is none. The row is inserted in a
+     * savepoint so that losing the race to another node (a duplicate key) does not abort the caller's transaction on
+     * PostgreSQL; the update then runs on the row the other node created.
+     */
+    private static void upsert(Handle h, Tenant t, String key, long now, Runnable update) {
+        boolean exists = h.createQuery("SELECT 1 FROM login_throttle WHERE tenant_id = :t AND key_hash = :k")
+                .bind("t", t.id()).bind("k", key).mapTo(Integer.class).findOne().isPresent();
+        if (!exists) {
+            h.savepoint("throttle_row");
+            try {
+                h.createUpdate("INSERT INTO login_throttle (tenant_id, key_hash, failures, window_start) VALUES (:t, :k, 0, :now)")
+                        .bind("t", t.id()).bind("k", key).bind("now", now).execute();
+                h.release("throttle_row");
+            } catch (UnableToExecuteStatementException e) {
+                h.rollbackToSavepoint("throttle_row");
+            }
+        }
+        update.run();
+    }
+}
