@@ -25,6 +25,9 @@ ALTER TABLE access_tokens ADD COLUMN second_factor_at BIGINT;
 ALTER TABLE refresh_tokens ADD COLUMN generation INT NOT NULL DEFAULT 0;
 ALTER TABLE refresh_tokens ADD COLUMN family VARCHAR(36);
 ALTER TABLE refresh_tokens ADD COLUMN second_factor_at BIGINT;
+-- How a refresh token ended: 'refresh' (consumed by rotation: presenting it again ends its family), 'revoke', 'logout',
+-- 'reuse' (its family ended). A revoked or logged-out token presented again is only refused.
+ALTER TABLE refresh_tokens ADD COLUMN ended_by VARCHAR(16);
 CREATE INDEX access_tokens_family ON access_tokens (family);
 CREATE INDEX refresh_tokens_family ON refresh_tokens (family);
 CREATE INDEX access_tokens_expires ON access_tokens (expires_at);

@@ -8,6 +8,7 @@ import dev.latchkey.account.ProfileSchema;
 import dev.latchkey.audit.Audit;
 import dev.latchkey.crypto.PasswordHasher;
 import dev.latchkey.crypto.Secrets;
+import dev.latchkey.factor.FactorRemoval;
 import dev.latchkey.factor.SecondFactor;
 import dev.latchkey.http.ApiException;
 import dev.latchkey.http.LrError;
@@ -371,9 +372,37 @@ public final class LoginFlow {
         return new Pending(ch, account);
     }
 
-    /** {@link #hasConfiguredFactor} in its own transaction. */
-    public boolean mfaSettingsConfigured(Account account) {
-        return jdbi.withHandle(h -> hasConfiguredFactor(h, account));
+    /**
+     * Whether a login that proved only the password may add a second factor to the account: only when it never had one
+     * (an account that had a factor keeps needing one, and must verify it first), read in the caller's transaction.
+     */
+    public boolean mayEnrollWithPasswordAlone(Handle h, Account account) {
+        boolean enrolled = h.createQuery("SELECT mfa_enrolled FROM accounts WHERE uid = :uid").bind("uid", account.uid())
+                .mapTo(Boolean.class).findOne().orElse(true);
+        return !enrolled && !hasConfiguredFactor(h, account);
+    }
+
+    /** {@link #mayEnrollWithPasswordAlone(Handle, Account)} in its own transaction. */
+    public boolean mayEnrollWithPasswordAlone(Account account) {
+        return jdbi.withHandle(h -> mayEnrollWithPasswordAlone(h, account));
+    }
+
+    /**
+     * After a factor of the account was removed: while another factor remains, nothing changes. Removing the last one is
+     * an explicit choice: by an admin, or by the user where MFA is optional, the account no longer needs a second factor;
+     * by the user where MFA is required, it is refused (1121).
+     */
+    public FactorRemoval afterRemoval(Tenant tenant, boolean byUser) {
+        return (h, account) -> {
+            if (hasConfiguredFactor(h, account)) {
+                return;
+            }
+            if (byUser && tenant.mfaRequired()) {
+                throw LrError.MFA_REMOVAL_INVALID.withDescription("Two factor authentication is required on this site, so the last second "
+                        + "factor of an account cannot be removed: add another one first.");
+            }
+            accounts.setMfaEnrolled(h, account.uid(), false);
+        };
     }
 
     /** Whether any factor is set up for the account (used to refuse adding a factor with the password alone). */

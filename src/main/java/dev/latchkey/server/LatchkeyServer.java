@@ -4,6 +4,7 @@ import dev.latchkey.account.AccountStore;
 import dev.latchkey.account.Accounts;
 import dev.latchkey.audit.Audit;
 import dev.latchkey.login.LoginThrottle;
+import dev.latchkey.login.RecentSecondFactor;
 import dev.latchkey.crypto.PasswordHasher;
 import dev.latchkey.crypto.Secrets;
 import dev.latchkey.factor.backupcode.BackupCodeApi;
@@ -132,8 +133,9 @@ public final class LatchkeyServer implements AutoCloseable {
             io.micrometer.core.instrument.simple.SimpleMeterRegistry metrics = new io.micrometer.core.instrument.simple.SimpleMeterRegistry();
             Accounts accounts = new Accounts(db.jdbi(), accountStore, hasher, outbox, audit, clock);
             Tokens tokens = new Tokens(db.jdbi(), secrets, audit, clock);
-            BackupCodes backupCodes = new BackupCodes(db.jdbi(), secrets, outbox, clock);
-            Passkeys passkeys = new Passkeys(db.jdbi(), accountStore, outbox, clock);
+            BackupCodes backupCodes = new BackupCodes(db.jdbi(), accountStore, secrets, outbox, audit, clock);
+            Passkeys passkeys = new Passkeys(db.jdbi(), accountStore, outbox, audit, clock);
+            RecentSecondFactor proof = new RecentSecondFactor(clock);
 
             ServerConfig.Messaging messaging = cfg.messaging();
             DeliverySettings delivery = new DeliverySettings(messaging.smtp(), messaging.sms(), secrets);
@@ -153,8 +155,8 @@ public final class LatchkeyServer implements AutoCloseable {
 
             List<Routes.Route> routes = Routes.table(
                     new LoginApi(gate, flow),
-                    new BackupCodeApi(gate, access, flow, backupCodes, accounts),
-                    new PasskeyApi(gate, access, flow, passkeys, accounts, secrets, clock),
+                    new BackupCodeApi(gate, access, flow, backupCodes, accounts, proof),
+                    new PasskeyApi(gate, access, flow, passkeys, accounts, secrets, proof, clock),
                     new RiskChallengeApi(gate, flow, rba),
                     new AccountApi(access, flow, clock),
                     new TokenApi(gate, tokens, accountStore),

@@ -118,7 +118,7 @@ public final class Tokens {
         jdbi.useTransaction(h -> {
             if (endRefresh) {
                 h.createUpdate("""
-                                UPDATE refresh_tokens SET used_at = :now WHERE used_at IS NULL
+                                UPDATE refresh_tokens SET used_at = :now, ended_by = 'logout' WHERE used_at IS NULL
                                 AND token_hash = (SELECT refresh_hash FROM access_tokens WHERE token_hash = :h)""")
                         .bind("now", now).bind("h", hash).execute();
             }
@@ -154,14 +154,15 @@ public final class Tokens {
                 throw LrError.REFRESH_TOKEN_INVALID.error();
             }
             int consumed = h.createUpdate("""
-                            UPDATE refresh_tokens SET used_at = :now
+                            UPDATE refresh_tokens SET used_at = :now, ended_by = 'refresh'
                             WHERE token_hash = :h AND tenant_id = :t AND used_at IS NULL AND expires_at > :now""")
                     .bind("now", now).bind("h", hash).bind("t", tenant.id()).execute();
             if (consumed != 1) {
-                // Read again: a refresh that raced this one has committed by now (its UPDATE held the row).
-                boolean used = h.createQuery("SELECT used_at FROM refresh_tokens WHERE token_hash = :h")
-                        .bind("h", hash).map((rs, c) -> rs.getObject(1) != null).one();
-                if (used && family != null) {
+                // Read again: a refresh that raced this one has committed by now (its UPDATE held the row). Only a token
+                // consumed by a refresh is a copy when presented again; a revoked or logged-out one is just refused.
+                boolean reused = h.createQuery("SELECT ended_by FROM refresh_tokens WHERE token_hash = :h")
+                        .bind("h", hash).map((rs, c) -> "refresh".equals(rs.getString(1))).one();
+                if (reused && family != null) {
                     endFamily(h, family, now);
                     audit.record(h, tenant.id(), origin, new Audit.Event(Audit.SESSION_ENDED, Audit.Outcome.REFUSED, uid, null,
                             LrError.REFRESH_TOKEN_INVALID.code, "a used refresh token was presented again: its session ended"), now);
@@ -177,27 +178,27 @@ public final class Tokens {
     }
 
     private static void endFamily(Handle h, String family, long now) {
-        h.createUpdate("UPDATE refresh_tokens SET used_at = :now WHERE family = :f AND used_at IS NULL").bind("now", now).bind("f", family).execute();
+        h.createUpdate("UPDATE refresh_tokens SET used_at = :now, ended_by = 'reuse' WHERE family = :f AND used_at IS NULL")
+                .bind("now", now).bind("f", family).execute();
         h.createUpdate("DELETE FROM access_tokens WHERE family = :f").bind("f", family).execute();
     }
 
-    /** Revokes a refresh token and ends its session (its access tokens too); 1217 when unknown or already ended. */
+    /**
+     * Revokes a refresh token (LoginRadius: the access token it came with lives on until logout or expiry); 1217 when
+     * unknown or already ended.
+     */
     public void revoke(Tenant tenant, String refreshToken, Audit.Origin origin) {
         String hash = refreshHash(refreshToken);
         long now = clock.millis();
         jdbi.useTransaction(h -> {
-            var row = h.createQuery("SELECT uid, family FROM refresh_tokens WHERE token_hash = :h AND tenant_id = :t AND used_at IS NULL")
-                    .bind("h", hash).bind("t", tenant.id()).map((rs, c) -> new String[] {rs.getString(1), rs.getString(2)})
-                    .findOne().orElseThrow(LrError.REFRESH_TOKEN_INVALID::error);
-            int n = h.createUpdate("UPDATE refresh_tokens SET used_at = :now WHERE token_hash = :h AND used_at IS NULL")
+            String uid = h.createQuery("SELECT uid FROM refresh_tokens WHERE token_hash = :h AND tenant_id = :t AND used_at IS NULL")
+                    .bind("h", hash).bind("t", tenant.id()).mapTo(String.class).findOne().orElseThrow(LrError.REFRESH_TOKEN_INVALID::error);
+            int n = h.createUpdate("UPDATE refresh_tokens SET used_at = :now, ended_by = 'revoke' WHERE token_hash = :h AND used_at IS NULL")
                     .bind("now", now).bind("h", hash).execute();
             if (n != 1) {
                 throw LrError.REFRESH_TOKEN_INVALID.error();
             }
-            if (row[1] != null) {
-                endFamily(h, row[1], now);
-            }
-            audit.record(h, tenant.id(), origin, Audit.Event.success(Audit.SESSION_ENDED, row[0], "refresh token revoked"), now);
+            audit.record(h, tenant.id(), origin, Audit.Event.success(Audit.SESSION_ENDED, uid, "refresh token revoked"), now);
         });
     }
 

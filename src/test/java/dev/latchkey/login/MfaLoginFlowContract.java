@@ -55,7 +55,8 @@ abstract class MfaLoginFlowContract extends ServerContract {
         assertThat(first.json().get("Profile").get("FirstLogin").asBoolean()).isTrue();
         String firstAccess = first.text("access_token");
 
-        // The user generates codes with the access token; a second generation is refused (1127).
+        // The user generates codes with the access token; a second generation is refused: this session proved only the
+        // password, and the account has a second factor now (1193); one that just passed a second factor gets 1127 below.
         Reply gen = s.get("/identity/v2/auth/account/2fa/backupcode?apikey=" + t.apiKey(), "Authorization", "Bearer " + firstAccess);
         assertThat(gen.status()).isEqualTo(200);
         assertThat(keys(gen.json())).containsExactly("BackUpCodes");
@@ -64,7 +65,7 @@ abstract class MfaLoginFlowContract extends ServerContract {
         assertThat(codes).hasSize(10).doesNotHaveDuplicates().allMatch(c -> c.matches("[a-z0-9]{5}-[a-z0-9]{5}"));
         Reply again = s.get("/identity/v2/auth/account/2fa/backupcode?apikey=" + t.apiKey(), "Authorization", "Bearer " + firstAccess);
         assertThat(again.status()).isEqualTo(403);
-        assertThat(again.json().get("ErrorCode").asInt()).isEqualTo(1127);
+        assertThat(again.json().get("ErrorCode").asInt()).isEqualTo(1193);
 
         // Step 1 now asks for a second factor, with the documented shape.
         Reply step1 = t.login(email, "correct horse 1");
@@ -149,6 +150,10 @@ abstract class MfaLoginFlowContract extends ServerContract {
         Reply settings = s.get("/identity/v2/auth/account/2fa?apikey=" + t.apiKey(), "Authorization", "Bearer " + access);
         assertThat(settings.status()).isEqualTo(200);
         assertThat(settings.json().get("IsPasskeyAuthenticatorVerified").asBoolean()).isFalse();
+        // This session passed a second factor: asking for codes again is refused only because they exist (1127).
+        Reply exists = s.get("/identity/v2/auth/account/2fa/backupcode?apikey=" + t.apiKey(), "Authorization", "Bearer " + access);
+        assertThat(exists.status()).isEqualTo(403);
+        assertThat(exists.json().get("ErrorCode").asInt()).isEqualTo(1127);
 
         // Logout: the token stops working (905), on validate and on the profile.
         Reply out = s.get("/identity/v2/auth/access_token/InValidate?apikey=" + t.apiKey(), "Authorization", "Bearer " + access);
@@ -229,7 +234,7 @@ abstract class MfaLoginFlowContract extends ServerContract {
         Reply ok = t.redeem(token, reset.get(5));
         assertThat(ok.status()).isEqualTo(200);
 
-        // Refresh: single use; the new pair works; revoke ends a refresh token (and its session).
+        // Refresh: single use; the new pair works; revoke ends a refresh token (its access token lives on, as LoginRadius).
         String refresh = ok.text("refresh_token");
         Reply refreshed = t.manage("GET", "/identity/v2/manage/account/access_token/refresh?refresh_Token=" + refresh, null);
         assertThat(refreshed.status()).isEqualTo(200);
@@ -241,10 +246,13 @@ abstract class MfaLoginFlowContract extends ServerContract {
         assertThat(t.manage("GET", "/identity/v2/manage/account/access_token/refresh?refresh_token=" + refreshed.text("refresh_token"), null)
                 .json().get("ErrorCode").asInt()).isEqualTo(1217);
         assertThat(s.get("/identity/v2/auth/access_token/validate?apikey=" + t.apiKey(), "Authorization", "Bearer " + refreshed.text("access_token"))
-                .json().get("ErrorCode").asInt()).isEqualTo(905);
+                .status()).isEqualTo(200);
+        // The first refresh token presented again after its use: it was copied, so its session ends, access token included.
         Reply twice = t.manage("GET", "/identity/v2/manage/account/access_token/refresh?refresh_token=" + refresh, null);
         assertThat(twice.status()).isEqualTo(403);
         assertThat(twice.json().get("ErrorCode").asInt()).isEqualTo(1217);
+        assertThat(s.get("/identity/v2/auth/access_token/validate?apikey=" + t.apiKey(), "Authorization", "Bearer " + refreshed.text("access_token"))
+                .json().get("ErrorCode").asInt()).isEqualTo(905);
     }
 
     @Test

@@ -409,7 +409,9 @@ abstract class RiskBasedAuthContract {
         assertThat(enroll.json().get("ErrorCode").asInt()).isEqualTo(908);
         assertThat(enroll.json().get("Description").asText())
                 .isEqualTo("This login must be confirmed with the link or code that was sent, or with a second factor already configured.");
-        Reply done = s.get("/identity/v2/auth/login/oneclickverify?apikey=" + t.apiKey() + "&verificationtoken=" + vtoken + "&welcomeemailtemplate=");
+        // Ann opens the link on the same computer in Sweden.
+        Reply done = from("GET", "/identity/v2/auth/login/oneclickverify?apikey=" + t.apiKey() + "&verificationtoken=" + vtoken
+                + "&welcomeemailtemplate=", null, LINKOPING, CHROME_WINDOWS);
         assertThat(done.status()).as(done.raw()).isEqualTo(200);
         assertThat(keys(done.json())).containsExactly("Profile", "access_token", "refresh_token", "expires_in");
         assertThat(done.json().get("Profile").get("Uid").asText()).isEqualTo(u.uid);
@@ -424,7 +426,8 @@ abstract class RiskBasedAuthContract {
                 "{\"otp\":\"123456\"}", LINKOPING, CHROME_WINDOWS);
         assertThat(reuse.json().get("ErrorCode").asInt()).isEqualTo(1103);
 
-        // Sweden is known now: the next login from there goes straight through, and nothing more is sent.
+        // Sweden is known now (the confirmation came from there): the next login from there goes straight through, and
+        // nothing more is sent.
         Reply next = step1(t, u, LINKOPING, CHROME_WINDOWS, "");
         assertThat(next.json().has("SecondFactorAuthentication")).isFalse();
         assertThat(next.json().get("Profile").get("Uid").asText()).isEqualTo(u.uid);
@@ -433,6 +436,27 @@ abstract class RiskBasedAuthContract {
         assertThat(events).hasSize(2);
         assertThat(events.get(0).get("Action").asText()).isEqualTo("MFA");
         assertThat(events.get(1).get("Action").asText()).as("the plain login").isEqualTo("MFA");
+    }
+
+    @Test
+    void aConfirmationTeachesWhereTheConfirmationCameFromNotWhereTheChallengedLoginCameFrom() {
+        TestTenant t = tenant(MFA_OFF, "\"Country\":{\"IsEnabled\":true,\"Action\":\"MFA\"}", PASSKEYS);
+        User u = new User(t, "Ann", false, false);
+        assertThat(step1(t, u, LONDON, CHROME_WINDOWS, "").json().has("access_token")).isTrue(); // the baseline
+        // Someone who holds Ann's password logs in from Sweden; Ann, at home in London, gets the link and clicks it.
+        Reply attacker = step1(t, u, LINKOPING, CHROME_WINDOWS, "");
+        assertThat(token(attacker)).isNotNull();
+        Matcher link = Pattern.compile("vtoken=([0-9a-f-]{36})").matcher(mail.await(u.email, 1).get(0).text());
+        assertThat(link.find()).isTrue();
+        String vtoken = link.group(1);
+        Reply clicked = from("GET", "/identity/v2/auth/login/oneclickverify?apikey=" + t.apiKey() + "&verificationtoken=" + vtoken,
+                null, LONDON, CHROME_WINDOWS);
+        assertThat(clicked.status()).as(clicked.raw()).isEqualTo(200);
+        // The tokens went to Ann's browser, and Sweden did not become known: the next login from there is challenged again.
+        Reply again = step1(t, u, LINKOPING, CHROME_WINDOWS, "");
+        assertThat(again.status()).isEqualTo(200);
+        assertThat(token(again)).as(again.raw()).isNotNull();
+        assertThat(again.json().has("refresh_token")).isFalse();
     }
 
     @Test

@@ -2,6 +2,8 @@ package dev.latchkey.factor.backupcode;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.latchkey.account.Account;
+import dev.latchkey.account.AccountStore;
+import dev.latchkey.audit.Audit;
 import dev.latchkey.crypto.Secrets;
 import dev.latchkey.factor.SecondFactor;
 import dev.latchkey.http.LrError;
@@ -21,14 +23,18 @@ public final class BackupCodes implements SecondFactor {
     private static final char[] ALPHABET = "abcdefghijklmnopqrstuvwxyz0123456789".toCharArray();
 
     private final Jdbi jdbi;
+    private final AccountStore accounts;
     private final Secrets secrets;
     private final dev.latchkey.webhook.WebhookOutbox outbox;
+    private final Audit audit;
     private final Clock clock;
 
-    public BackupCodes(Jdbi jdbi, Secrets secrets, dev.latchkey.webhook.WebhookOutbox outbox, Clock clock) {
+    public BackupCodes(Jdbi jdbi, AccountStore accounts, Secrets secrets, dev.latchkey.webhook.WebhookOutbox outbox, Audit audit, Clock clock) {
         this.jdbi = jdbi;
+        this.accounts = accounts;
         this.secrets = secrets;
         this.outbox = outbox;
+        this.audit = audit;
         this.clock = clock;
     }
 
@@ -43,8 +49,11 @@ public final class BackupCodes implements SecondFactor {
         // LoginRadius documents no flag for backup codes in step 1; they are always offered once generated.
     }
 
-    /** A new set of ten codes. {@code replace}=false refuses (1127) while unused codes exist; reset replaces them. */
-    public List<String> generate(dev.latchkey.tenant.Tenant tenant, Account account, boolean replace, boolean notify) {
+    /**
+     * A new set of ten codes. {@code replace}=false refuses (1127) while unused codes exist; reset replaces them. From then
+     * on the account needs a second factor at every login.
+     */
+    public List<String> generate(dev.latchkey.tenant.Tenant tenant, Account account, boolean replace, dev.latchkey.factor.FactorChange change) {
         List<String> codes = new ArrayList<>(COUNT);
         for (int i = 0; i < COUNT; i++) {
             codes.add(newCode());
@@ -52,17 +61,21 @@ public final class BackupCodes implements SecondFactor {
         long now = clock.millis();
         jdbi.useTransaction(h -> {
             // Serialise concurrent generations for one account on its row (works on H2 and PostgreSQL).
-            h.createQuery("SELECT uid FROM accounts WHERE uid = :uid FOR UPDATE").bind("uid", account.uid()).mapTo(String.class).findOne();
+            accounts.lockRow(h, account.uid());
             if (!replace && isConfigured(h, account)) {
                 throw LrError.BACKUP_CODES_EXIST.error();
             }
+            accounts.setMfaEnrolled(h, account.uid(), true);
             h.createUpdate("DELETE FROM backup_codes WHERE uid = :uid").bind("uid", account.uid()).execute();
             for (String c : codes) {
                 h.createUpdate("INSERT INTO backup_codes (uid, code_hash, created_at) VALUES (:uid, :h, :now)")
                         .bind("uid", account.uid()).bind("h", hash(account.uid(), c)).bind("now", now).execute();
             }
-            outbox.enqueue(h, tenant, replace ? "BackupCodesReset" : "BackupCodesGenerated",
-                    dev.latchkey.account.ProfileSchema.render(account, now), !notify, now);
+            String event = replace ? "BackupCodesReset" : "BackupCodesGenerated";
+            outbox.enqueue(h, tenant, event, dev.latchkey.account.ProfileSchema.render(account, now),
+                    change.suppresses(tenant, event), now);
+            audit.record(h, tenant.id(), change.origin(), Audit.Event.success(replace ? Audit.FACTOR_RESET : Audit.FACTOR_ADDED, account.uid(),
+                    "backup codes"), now);
         });
         return codes;
     }

@@ -4,6 +4,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.latchkey.account.Account;
 import dev.latchkey.account.Accounts;
+import dev.latchkey.audit.Audit;
+import dev.latchkey.factor.FactorChange;
 import dev.latchkey.crypto.Secrets;
 import dev.latchkey.http.AccessGate;
 import dev.latchkey.http.LrError;
@@ -13,6 +15,7 @@ import dev.latchkey.http.TenantGate;
 import dev.latchkey.json.Json;
 import dev.latchkey.login.LoginContext;
 import dev.latchkey.login.LoginFlow;
+import dev.latchkey.login.RecentSecondFactor;
 import dev.latchkey.tenant.Tenant;
 import java.time.Clock;
 import java.util.Optional;
@@ -31,10 +34,13 @@ public final class PasskeyApi {
     private final Passkeys passkeys;
     private final Accounts accounts;
     private final Secrets secrets;
+    private final RecentSecondFactor proof;
     private final Clock clock;
 
-    public PasskeyApi(TenantGate gate, AccessGate access, LoginFlow flow, Passkeys passkeys, Accounts accounts, Secrets secrets, Clock clock) {
+    public PasskeyApi(TenantGate gate, AccessGate access, LoginFlow flow, Passkeys passkeys, Accounts accounts, Secrets secrets,
+                      RecentSecondFactor proof, Clock clock) {
         this.gate = gate;
+        this.proof = proof;
         this.access = access;
         this.flow = flow;
         this.passkeys = passkeys;
@@ -98,16 +104,16 @@ public final class PasskeyApi {
     }
 
     /**
-     * Enrolling during login proves only the password, so it is for an account that has no second factor yet
-     * (MFA required, nothing set up). An account with a factor must verify it, then enroll from the account. A login
-     * that risk-based authentication asked to confirm cannot be confirmed by enrolling a passkey either.
+     * Enrolling during login proves only the password, so it is for an account that never had a second factor (MFA
+     * required, nothing set up). An account that has or had one must verify it (or ask an admin to reset it), then enroll
+     * from the account. A login that risk-based authentication asked to confirm cannot be confirmed by enrolling either.
      */
     private void refuseEnrollment(LoginFlow.Pending p) {
         if (p.challenge().risk() != null) {
             throw LrError.PARAMETER_FORMAT.withDescription(
                     "This login must be confirmed with the link or code that was sent, or with a second factor already configured.");
         }
-        if (flow.mfaSettingsConfigured(p.account())) {
+        if (!flow.mayEnrollWithPasswordAlone(p.account())) {
             throw LrError.PARAMETER_FORMAT.withDescription(
                     "A second factor is already configured for this account: verify it to log in, then add passkeys from the account.");
         }
@@ -124,8 +130,9 @@ public final class PasskeyApi {
         JsonNode credential = credential(req);
         String boundTo = p.challenge().tokenHash();
         return Responses.login(req, flow.completeSecondFactor(tenant, p, ctx, "passkey enrolled at login",
-                (h, account) -> !flow.hasConfiguredFactor(h, account)
-                        && passkeys.register(h, tenant, rp, account, boundTo, credential, "login", ctx.preventWebhook()).isPresent(),
+                (h, account) -> flow.mayEnrollWithPasswordAlone(h, account)
+                        && passkeys.register(h, tenant, rp, account, boundTo, credential, "login",
+                                new FactorChange(ctx.preventWebhook(), true, ctx.origin())).isPresent(),
                 LrError.PASSKEY_VERIFICATION_FAILED, true));
     }
 
@@ -133,9 +140,24 @@ public final class PasskeyApi {
         return secrets.hash("passkey-enroll:" + caller.accessToken());
     }
 
+    /** A signed-in user about to change second factors: an account that has one needs a recent second factor (1193). */
+    private AccessGate.SignedIn changing(LrRequest req) {
+        AccessGate.SignedIn caller = access.signedIn(req);
+        proof.require(caller.tenant(), caller.account(), caller.session().secondFactorAt());
+        return caller;
+    }
+
+    private static FactorChange byUser(LrRequest req) {
+        return new FactorChange(req.preventWebhook(), true, req.origin(Audit.Actor.USER));
+    }
+
+    private static FactorChange byApp(LrRequest req) {
+        return new FactorChange(req.preventWebhook(), false, req.origin(Audit.Actor.APP));
+    }
+
     /** {@code GET /identity/v2/auth/account/2fa/register/passkey/begin} (access token). */
     public JsonNode accountRegisterBegin(LrRequest req) {
-        AccessGate.SignedIn caller = access.signedIn(req);
+        AccessGate.SignedIn caller = changing(req);
         RelyingParty rp = RelyingParty.of(caller.tenant());
         long expires = Math.min(clock.millis() + ENROLL_CHALLENGE_MILLIS, caller.sessionExpiresAt());
         return wrap("RegisterBeginCredential",
@@ -147,12 +169,12 @@ public final class PasskeyApi {
      * ({@code IsPosted} and the new passkey's {@code Id, Authenticator, Identifier, CreatedAt}); this serves both in one.
      */
     public JsonNode accountRegisterFinish(LrRequest req) {
-        AccessGate.SignedIn caller = access.signedIn(req);
+        AccessGate.SignedIn caller = changing(req);
         RelyingParty rp = RelyingParty.of(caller.tenant());
-        boolean suppressed = req.preventWebhook();
+        FactorChange change = byUser(req);
         JsonNode credential = credential(req);
         String boundTo = enrollmentBinding(caller);
-        Optional<ObjectNode> added = passkeys.enroll(caller.tenant(), rp, caller.account(), boundTo, credential, suppressed);
+        Optional<ObjectNode> added = passkeys.enroll(caller.tenant(), rp, caller.account(), boundTo, credential, change);
         ObjectNode out = Json.object().put("IsPosted", true);
         out.setAll(added.orElseThrow(LrError.PASSKEY_VERIFICATION_FAILED::error));
         return out;
@@ -163,16 +185,16 @@ public final class PasskeyApi {
     }
 
     public JsonNode remove(LrRequest req) {
-        AccessGate.SignedIn caller = access.signedIn(req);
+        AccessGate.SignedIn caller = changing(req);
         req.body();
-        passkeys.remove(caller.tenant(), caller.account(), req.pathParam("id"), req.preventWebhook());
+        passkeys.remove(caller.tenant(), caller.account(), req.pathParam("id"), byUser(req), flow.afterRemoval(caller.tenant(), true));
         return Responses.deleted();
     }
 
     public JsonNode disable(LrRequest req) {
-        AccessGate.SignedIn caller = access.signedIn(req);
+        AccessGate.SignedIn caller = changing(req);
         req.body();
-        passkeys.removeAll(caller.tenant(), caller.account(), req.preventWebhook());
+        passkeys.removeAll(caller.tenant(), caller.account(), byUser(req), flow.afterRemoval(caller.tenant(), true));
         return Responses.deleted();
     }
 
@@ -185,7 +207,7 @@ public final class PasskeyApi {
         Tenant tenant = gate.tenantWithSecret(req);
         Account account = accounts.get(tenant, req.requiredQuery("uid"));
         req.body();
-        passkeys.remove(tenant, account, req.pathParam("id"), req.preventWebhook());
+        passkeys.remove(tenant, account, req.pathParam("id"), byApp(req), flow.afterRemoval(tenant, false));
         return Responses.deleted();
     }
 
@@ -193,7 +215,7 @@ public final class PasskeyApi {
         Tenant tenant = gate.tenantWithSecret(req);
         Account account = accounts.get(tenant, req.requiredQuery("uid"));
         req.body();
-        passkeys.removeAll(tenant, account, req.preventWebhook());
+        passkeys.removeAll(tenant, account, byApp(req), flow.afterRemoval(tenant, false));
         return Responses.deleted();
     }
 }

@@ -26,7 +26,10 @@ import com.webauthn4j.server.ServerProperty;
 import com.webauthn4j.verifier.exception.MaliciousCounterValueException;
 import dev.latchkey.account.Account;
 import dev.latchkey.account.AccountStore;
+import dev.latchkey.audit.Audit;
 import dev.latchkey.crypto.Secrets;
+import dev.latchkey.factor.FactorChange;
+import dev.latchkey.factor.FactorRemoval;
 import dev.latchkey.factor.SecondFactor;
 import dev.latchkey.http.LrError;
 import dev.latchkey.json.Json;
@@ -69,10 +72,12 @@ public final class Passkeys implements SecondFactor {
     private final AttestedCredentialDataConverter credentialConverter = new AttestedCredentialDataConverter(new ObjectConverter());
 
     private final dev.latchkey.webhook.WebhookOutbox outbox;
+    private final Audit audit;
 
-    public Passkeys(Jdbi jdbi, AccountStore accounts, dev.latchkey.webhook.WebhookOutbox outbox, Clock clock) {
+    public Passkeys(Jdbi jdbi, AccountStore accounts, dev.latchkey.webhook.WebhookOutbox outbox, Audit audit, Clock clock) {
         dev.latchkey.crypto.FastEcdsa.install();
         this.outbox = outbox;
+        this.audit = audit;
         this.jdbi = jdbi;
         this.accounts = accounts;
         this.clock = clock;
@@ -287,7 +292,7 @@ public final class Passkeys implements SecondFactor {
      * the tenant. {@code via} is "login" (enrolled during an MFA login) or "account" (signed in).
      */
     public Optional<ObjectNode> register(Handle h, Tenant tenant, RelyingParty rp, Account account, String boundTo,
-                                         JsonNode credential, String via, boolean suppressed) {
+                                         JsonNode credential, String via, FactorChange change) {
         Optional<JsonNode> c = credentialObject(credential);
         if (c.isEmpty()) {
             return Optional.empty();
@@ -331,15 +336,20 @@ public final class Passkeys implements SecondFactor {
                 b64(credentialConverter.convert(acd)), ad.getSignCount(), ad.isFlagUV(), ad.isFlagBE(), ad.isFlagBS(),
                 transports, via, false, now, null);
         store.insert(h, passkey);
+        accounts.setMfaEnrolled(h, account.uid(), true);
         refreshPasskeyLogin(h, account.uid());
-        notify(h, tenant, account.uid(), "PasskeyAdded", suppressed, now);
+        notify(h, tenant, account.uid(), "PasskeyAdded", change, now);
+        audit.record(h, tenant.id(), change.origin(), Audit.Event.success(Audit.FACTOR_ADDED, account.uid(), "passkey " + passkey.id()), now);
         return Optional.of(view(passkey));
     }
 
     /** Enrolls from a signed-in account, in its own transaction. */
     public Optional<ObjectNode> enroll(Tenant tenant, RelyingParty rp, Account account, String boundTo, JsonNode credential,
-                                       boolean suppressed) {
-        return jdbi.inTransaction(h -> register(h, tenant, rp, account, boundTo, credential, "account", suppressed));
+                                       FactorChange change) {
+        return jdbi.inTransaction(h -> {
+            accounts.lockRow(h, account.uid());
+            return register(h, tenant, rp, account, boundTo, credential, "account", change);
+        });
     }
 
     /** {@code Profile.PasskeyLogin}, kept true: enrolled during login (progressive) and/or from the account (local). */
@@ -357,9 +367,9 @@ public final class Passkeys implements SecondFactor {
         accounts.setProfileField(h, uid, "PasskeyLogin", pl);
     }
 
-    private void notify(Handle h, Tenant tenant, String uid, String event, boolean suppressed, long now) {
+    private void notify(Handle h, Tenant tenant, String uid, String event, FactorChange change, long now) {
         accounts.byUid(h, tenant.id(), uid).ifPresent(a ->
-                outbox.enqueue(h, tenant, event, dev.latchkey.account.ProfileSchema.render(a, now), suppressed, now));
+                outbox.enqueue(h, tenant, event, dev.latchkey.account.ProfileSchema.render(a, now), change.suppresses(tenant, event), now));
     }
 
     /** A passkey as the API shows it (LoginRadius's {@code {Id, Authenticator, Identifier, CreatedAt}}, plus its use). */
@@ -381,25 +391,36 @@ public final class Passkeys implements SecondFactor {
         return o;
     }
 
-    /** Removes one passkey; 1325 when the account has no passkey with that Id. */
-    public void remove(Tenant tenant, Account account, String id, boolean suppressed) {
+    /**
+     * Removes one passkey; 1325 when the account has no passkey with that Id. {@code removal} decides, in the same
+     * transaction, what removing the account's last factor means (or refuses it).
+     */
+    public void remove(Tenant tenant, Account account, String id, FactorChange change, FactorRemoval removal) {
         jdbi.useTransaction(h -> {
+            accounts.lockRow(h, account.uid());
             if (store.delete(h, account.uid(), id) != 1) {
                 throw LrError.PASSKEY_ID_INVALID.error();
             }
-            refreshPasskeyLogin(h, account.uid());
-            notify(h, tenant, account.uid(), "PasskeyRemoved", suppressed, clock.millis());
+            removed(h, tenant, account, change, removal, "passkey " + id);
         });
     }
 
     /** Turns passkey MFA off for the account (all its passkeys); 1328 when it has none. */
-    public void removeAll(Tenant tenant, Account account, boolean suppressed) {
+    public void removeAll(Tenant tenant, Account account, FactorChange change, FactorRemoval removal) {
         jdbi.useTransaction(h -> {
+            accounts.lockRow(h, account.uid());
             if (store.deleteAll(h, account.uid()) == 0) {
                 throw LrError.PASSKEY_MFA_NOT_CONFIGURED.error();
             }
-            refreshPasskeyLogin(h, account.uid());
-            notify(h, tenant, account.uid(), "PasskeyRemoved", suppressed, clock.millis());
+            removed(h, tenant, account, change, removal, "all passkeys");
         });
+    }
+
+    private void removed(Handle h, Tenant tenant, Account account, FactorChange change, FactorRemoval removal, String what) {
+        long now = clock.millis();
+        removal.removed(h, account);
+        refreshPasskeyLogin(h, account.uid());
+        notify(h, tenant, account.uid(), "PasskeyRemoved", change, now);
+        audit.record(h, tenant.id(), change.origin(), Audit.Event.success(Audit.FACTOR_REMOVED, account.uid(), what), now);
     }
 }
