@@ -21,10 +21,17 @@ public final class FieldsProjection {
 
     private FieldsProjection() {}
 
+    /** Longer or deeper selections are refused: the Profile is three levels deep, and the parser recurses per level. */
+    static final int MAX_LENGTH = 4096;
+    static final int MAX_DEPTH = 16;
+
     /** Parses a {@code fields} value; null when it selects everything (absent, blank or "*"). */
     public static FieldsProjection parse(String spec) {
         if (spec == null || spec.isBlank()) {
             return null;
+        }
+        if (spec.length() > MAX_LENGTH) {
+            throw malformed();
         }
         FieldsProjection root = new FieldsProjection();
         Parser p = new Parser(spec);
@@ -35,9 +42,20 @@ public final class FieldsProjection {
         return root.all ? null : root;
     }
 
+    private static ApiException malformed() {
+        return LrError.PARAMETER_FORMAT.withDescription("The fields parameter is not formatted correctly.");
+    }
+
     private static final class Parser {
         final String s;
         int pos;
+        int depth;
+
+        void enter() {
+            if (++depth > MAX_DEPTH) {
+                throw malformed();
+            }
+        }
 
         Parser(String s) {
             this.s = s;
@@ -65,7 +83,9 @@ public final class FieldsProjection {
                 if (child == null) {
                     child = new FieldsProjection();
                 }
+                enter();
                 list(child);
+                depth--;
                 if (pos >= s.length() || s.charAt(pos) != ')') {
                     throw LrError.PARAMETER_FORMAT.withDescription("The fields parameter is not formatted correctly.");
                 }
@@ -76,7 +96,9 @@ public final class FieldsProjection {
                 if (child == null) {
                     child = new FieldsProjection();
                 }
+                enter();
                 item(child);
+                depth--;
                 into.children.put(name, child);
             } else {
                 into.children.put(name, null);

@@ -38,8 +38,10 @@ public final class HttpServer {
             // Graceful stop: refuse new connections, let requests in flight finish (Javalin attaches inside this wrapper).
             config.jetty.modifyServer(server -> {
                 server.setStopTimeout(DRAIN_MILLIS);
-                server.setHandler(new GracefulHandler());
+                server.setHandler(new GracefulHandler(new DoubleSlashes()));
+                server.setErrorHandler(new JettyErrors());
             });
+            config.jetty.modifyServletContextHandler(context -> context.setErrorHandler(new JettyErrors()));
             config.router.caseInsensitiveRoutes = true;
             config.router.ignoreTrailingSlashes = true;
             config.http.prefer405over404 = true;

@@ -78,10 +78,16 @@ public final class LrRequest {
         }
     }
 
-    /** The query parameter, its name matched case-insensitively; null when absent or blank. */
+    /** The query parameter, its name matched case-insensitively; null when absent or blank; 908 when it holds a NUL. */
     public String query(String name) {
         String v = query.get(name.toLowerCase(Locale.ROOT));
-        return v == null || v.isBlank() ? null : v.trim();
+        if (v == null || v.isBlank()) {
+            return null;
+        }
+        if (!TextInput.acceptable(v)) {
+            throw LrError.PARAMETER_FORMAT.withDescription("The " + name + " parameter contains a character that is not allowed.");
+        }
+        return v.trim();
     }
 
     public String header(String name) {
@@ -90,7 +96,11 @@ public final class LrRequest {
     }
 
     public String pathParam(String name) {
-        return ctx.pathParam(name);
+        String v = ctx.pathParam(name);
+        if (!TextInput.acceptable(v)) {
+            throw LrError.PARAMETER_FORMAT.withDescription("The " + name + " parameter contains a character that is not allowed.");
+        }
+        return v;
     }
 
     public String requiredQuery(String name) {
@@ -182,15 +192,22 @@ public final class LrRequest {
         if (new String(bytes, StandardCharsets.UTF_8).isBlank()) {
             return Json.object();
         }
+        JsonNode node;
         try {
-            JsonNode node = Json.parse(bytes);
-            if (node == null || !node.isObject()) {
-                throw bodyInvalid();
-            }
-            return node;
+            node = Json.parse(bytes);
         } catch (IOException e) {
             throw bodyInvalid();
         }
+        if (node == null || !node.isObject()) {
+            throw bodyInvalid();
+        }
+        String bad = TextInput.firstUnacceptable(node, "");
+        if (bad != null) {
+            ApiException refused = ApiException.validation(bad, "The " + bad + " field contains a character that is not allowed "
+                    + "(NUL, or half of a UTF-16 surrogate pair).");
+            throw ctx.path().startsWith("/admin/") ? refused.withStatus(400) : refused;
+        }
+        return node;
     }
 
     /** A string field of the body (case-insensitive key); null when absent; 1134 naming the field when not a string. */

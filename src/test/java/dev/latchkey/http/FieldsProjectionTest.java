@@ -55,4 +55,15 @@ class FieldsProjectionTest {
                     e -> assertThat(e.error).isEqualTo(LrError.PARAMETER_FORMAT));
         }
     }
+
+    @Test
+    void deepOrHugeSpecsAre908NotAStackOverflow() {
+        for (String bad : new String[] {"a/".repeat(4000) + "b", "a(".repeat(4000) + "b" + ")".repeat(4000), "a/".repeat(17) + "b",
+                "Email,".repeat(1000) + "Uid"}) {
+            assertThatThrownBy(() -> FieldsProjection.parse(bad)).isInstanceOfSatisfying(ApiException.class,
+                    e -> assertThat(e.error).isEqualTo(LrError.PARAMETER_FORMAT));
+        }
+        // Sixteen levels are plenty for the Profile (it has three) and still accepted.
+        assertThat(FieldsProjection.parse("a/".repeat(16) + "b")).isNotNull();
+    }
 }
