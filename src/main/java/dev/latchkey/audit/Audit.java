@@ -115,7 +115,7 @@ public final class Audit {
         if (q.before() != null) {
             sql.append(" AND e.created_at < :before");
         }
-        sql.append(" ORDER BY e.created_at DESC, e.id LIMIT ").append(q.limit());
+        sql.append(" ORDER BY e.created_at DESC, e.seq DESC LIMIT ").append(q.limit());
         ObjectNode out = Json.object();
         ArrayNode data = out.putArray("Data");
         jdbi.useHandle(h -> h.createQuery(sql.toString())

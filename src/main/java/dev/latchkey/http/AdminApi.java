@@ -1,6 +1,7 @@
 package dev.latchkey.http;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.latchkey.audit.Audit;
 import dev.latchkey.tenant.Tenant;
 import dev.latchkey.tenant.TenantSettings;
 import dev.latchkey.tenant.Tenants;
@@ -19,11 +20,13 @@ public final class AdminApi {
     private final dev.latchkey.risk.RiskEvents riskEvents;
     private final java.time.Clock clock;
     private final io.micrometer.core.instrument.MeterRegistry metrics;
+    private final Audit audit;
 
     public AdminApi(Tenants tenants, AdminGate gate, org.jdbi.v3.core.Jdbi jdbi, dev.latchkey.webhook.WebhookOutbox outbox,
                     dev.latchkey.message.Messages messages, dev.latchkey.risk.RiskEvents riskEvents,
-                    io.micrometer.core.instrument.MeterRegistry metrics, java.time.Clock clock) {
+                    io.micrometer.core.instrument.MeterRegistry metrics, Audit audit, java.time.Clock clock) {
         this.metrics = metrics;
+        this.audit = audit;
         this.tenants = tenants;
         this.gate = gate;
         this.jdbi = jdbi;
@@ -91,7 +94,9 @@ public final class AdminApi {
     public JsonNode createTenant(LrRequest req) {
         gate.authorize(req);
         JsonNode body = req.body();
-        return tenants.view(validated(() -> tenants.create(body)));
+        Tenant created = validated(() -> tenants.create(body));
+        audit.record(created.id(), req.origin(Audit.Actor.ADMIN), Audit.Event.success(Audit.TENANT_CREATED, null, created.name()), clock.millis());
+        return tenants.view(created);
     }
 
     public JsonNode getTenant(LrRequest req) {
@@ -101,6 +106,15 @@ public final class AdminApi {
     public JsonNode patchTenant(LrRequest req) {
         Tenant t = gate.tenant(req);
         JsonNode body = req.body();
-        return tenants.view(validated(() -> tenants.patch(t, body)));
+        Tenant patched = validated(() -> tenants.patch(t, body));
+        audit.record(t.id(), req.origin(Audit.Actor.ADMIN), Audit.Event.success(Audit.TENANT_UPDATED, null, changedSections(body)), clock.millis());
+        return tenants.view(patched);
+    }
+
+    /** The top-level settings a PATCH named (its values may hold secrets, so only the names are audited). */
+    private static String changedSections(JsonNode body) {
+        java.util.List<String> names = new java.util.ArrayList<>();
+        body.fieldNames().forEachRemaining(names::add);
+        return "changed: " + String.join(", ", names);
     }
 }

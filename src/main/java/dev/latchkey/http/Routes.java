@@ -1,5 +1,6 @@
 package dev.latchkey.http;
 
+import dev.latchkey.audit.AuditApi;
 import dev.latchkey.factor.backupcode.BackupCodeApi;
 import dev.latchkey.factor.passkey.PasskeyApi;
 import dev.latchkey.message.TemplateApi;
@@ -33,7 +34,7 @@ public final class Routes {
 
     public static List<Route> table(LoginApi login, BackupCodeApi backupCodes, PasskeyApi passkeys, RiskChallengeApi risk,
                                     AccountApi account, TokenApi tokens, ManageAccountApi manage, WebhookApi webhooks,
-                                    AdminApi admin, TemplateApi templates, Endpoint ready) {
+                                    AdminApi admin, TemplateApi templates, AuditApi audit, Endpoint ready) {
         Routes r = new Routes();
         final String auth = "/identity/v2/auth";
         final String mng = "/identity/v2/manage";
@@ -110,6 +111,8 @@ public final class Routes {
         r.add(Method.POST, "/admin/v1/tenants/{apikey}/webhook-deliveries/{id}/resend", admin::resendWebhook);
         r.add(Method.GET, "/admin/v1/tenants/{apikey}/messages", admin::messages);
         r.add(Method.GET, "/admin/v1/tenants/{apikey}/risk-events", admin::riskEvents);
+        r.add(Method.GET, "/admin/v1/tenants/{apikey}/audit-events", audit::ofTenant);
+        r.add(Method.GET, "/admin/v1/audit-events", audit::all);
         for (String base : new String[] {"/admin/v1/tenants/{apikey}/email-templates", "/admin/v1/tenants/{apikey}/sms-templates"}) {
             r.add(Method.GET, base, templates::list);
             r.add(Method.POST, base, templates::create);

@@ -3,6 +3,7 @@ package dev.latchkey.server;
 import dev.latchkey.account.AccountStore;
 import dev.latchkey.account.Accounts;
 import dev.latchkey.audit.Audit;
+import dev.latchkey.audit.AuditApi;
 import dev.latchkey.login.LoginThrottle;
 import dev.latchkey.login.RecentSecondFactor;
 import dev.latchkey.crypto.PasswordHasher;
@@ -39,10 +40,12 @@ import dev.latchkey.json.Json;
 import dev.latchkey.login.LoginFlow;
 import dev.latchkey.login.SecondFactorChallenges;
 import dev.latchkey.store.Database;
+import dev.latchkey.store.Purge;
 import dev.latchkey.tenant.TenantStore;
 import dev.latchkey.webhook.WebhookApi;
 import dev.latchkey.webhook.WebhookDispatcher;
 import dev.latchkey.webhook.WebhookOutbox;
+import dev.latchkey.webhook.WebhookSettings;
 import dev.latchkey.webhook.Webhooks;
 import dev.latchkey.tenant.Tenants;
 import dev.latchkey.token.Tokens;
@@ -67,9 +70,11 @@ public final class LatchkeyServer implements AutoCloseable {
 
     private final List<OutboxDispatcher> dispatchers;
     private final GeoIp geo;
+    private final Purge purge;
 
-    private LatchkeyServer(Database db, HttpServer http, List<OutboxDispatcher> dispatchers, GeoIp geo, Bootstrap.Result bootstrap) {
+    private LatchkeyServer(Database db, HttpServer http, List<OutboxDispatcher> dispatchers, GeoIp geo, Purge purge, Bootstrap.Result bootstrap) {
         this.db = db;
+        this.purge = purge;
         this.http = http;
         this.dispatchers = dispatchers;
         this.geo = geo;
@@ -125,7 +130,10 @@ public final class LatchkeyServer implements AutoCloseable {
             Audit audit = new Audit(db.jdbi());
             TenantStore tenantStore = new TenantStore(db.jdbi());
             MessageTemplates templates = new MessageTemplates(db.jdbi(), clock);
-            Tenants tenants = new Tenants(tenantStore, secrets, clock, templates::checkReferences);
+            Tenants tenants = new Tenants(tenantStore, secrets, clock, (id, settings) -> {
+                templates.checkReferences(id, settings);
+                WebhookSettings.check(id, settings);
+            });
             Bootstrap.Result boot = Bootstrap.run(db.jdbi(), secrets, tenants, cfg.adminKey());
 
             AccountStore accountStore = new AccountStore();
@@ -162,8 +170,9 @@ public final class LatchkeyServer implements AutoCloseable {
                     new TokenApi(gate, tokens, accountStore),
                     new ManageAccountApi(gate, accounts, clock),
                     new WebhookApi(gate, new Webhooks(db.jdbi(), secrets, clock, cfg.allowPrivateWebhookTargets())),
-                    new AdminApi(tenants, adminGate, db.jdbi(), outbox, messages, riskEvents, metrics, clock),
+                    new AdminApi(tenants, adminGate, db.jdbi(), outbox, messages, riskEvents, metrics, audit, clock),
                     new TemplateApi(adminGate, templates),
+                    new AuditApi(adminGate, tenants, audit),
                     req -> {
                         db.jdbi().useHandle(h -> h.execute("SELECT 1"));
                         return Json.object().put("Status", "ready");
@@ -178,7 +187,8 @@ public final class LatchkeyServer implements AutoCloseable {
             LOG.info("Latchkey serving on http://{}:{} ({} store, Argon2id {}, GeoIP {})", cfg.host(), http.port(),
                     db.isH2() ? "H2 " + cfg.dataDir().toAbsolutePath() : "PostgreSQL", hasher.params(),
                     geo.enabled() ? cfg.risk().geoipDb() : "off: the City and Country signals never fire");
-            return new LatchkeyServer(db, http, dispatchers, geo, boot);
+            Purge purge = new Purge(db.jdbi(), clock, cfg.limits().retentionMillis(), cfg.limits().auditRetentionMillis()).start();
+            return new LatchkeyServer(db, http, dispatchers, geo, purge, boot);
         } catch (RuntimeException e) {
             db.close();
             throw e;
@@ -220,9 +230,15 @@ public final class LatchkeyServer implements AutoCloseable {
         }
     }
 
+    /** Runs the purge of expired rows now (tests, operators' tools); it also runs every 10 minutes. */
+    public java.util.Map<String, Integer> purgeNow() {
+        return purge.run();
+    }
+
     @Override
     public void close() {
         idle.shutdownNow();
+        purge.close();
         http.stop();
         dispatchers.forEach(OutboxDispatcher::close);
         geo.close();

@@ -70,6 +70,11 @@ final class PasskeyStore {
                 .bind("now", now).bind("exp", expiresAt).execute();
     }
 
+    int liveChallenges(Handle h, String boundTo, long now) {
+        return h.createQuery("SELECT COUNT(*) FROM webauthn_challenges WHERE bound_to = :b AND used_at IS NULL AND expires_at > :now")
+                .bind("b", boundTo).bind("now", now).mapTo(Integer.class).one();
+    }
+
     /** Consumes a challenge: true for exactly one caller, only for what it was issued to, before it expires. */
     boolean consumeChallenge(Handle h, String challenge, String uid, String purpose, String boundTo, long now) {
         return h.createUpdate("""

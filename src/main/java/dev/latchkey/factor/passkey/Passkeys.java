@@ -97,7 +97,14 @@ public final class Passkeys implements SecondFactor {
         secondFactorAuthentication.put("IsPasskeyAuthenticatorVerified", configured);
     }
 
+    /** Live (unused, unexpired) challenges a 2FA token or a session may hold at once: begins beyond this answer 1178. */
+    static final int MAX_LIVE_CHALLENGES = 5;
+
     private String newChallenge(Handle h, Tenant tenant, Account account, String purpose, String boundTo, long expiresAt) {
+        if (store.liveChallenges(h, boundTo, clock.millis()) >= MAX_LIVE_CHALLENGES) {
+            throw LrError.TOKEN_LIMIT.withDescription("Too many passkey ceremonies begun and not finished for this login or session: "
+                    + "finish one, or wait until they expire (as long as the token they were issued for).");
+        }
         byte[] bytes = new byte[32];
         Secrets.RANDOM.nextBytes(bytes);
         String challenge = b64(bytes);

@@ -1,0 +1,97 @@
+package dev.latchkey.store;
+
+import java.time.Clock;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.jdbi.v3.core.Jdbi;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Bounded growth: what has expired or outlived its retention is deleted on a schedule, on every node (the deletes are
+ * idempotent, so nodes need not agree on who runs them), in batches so that no statement holds many locks for long.
+ * <ul>
+ * <li>access tokens and 2FA tokens (one-click links and SMS codes live in the latter) once expired; refresh tokens once
+ *     expired (a used one is kept until then, so that presenting it again still ends its session); WebAuthn challenges
+ *     once used or expired; throttling rows a day after their window ended and their lock passed;</li>
+ * <li>risk events and failed webhook deliveries and messages after {@code retentionMillis} (delivered ones go after 7
+ *     days, see the outbox dispatcher); the audit trail after {@code auditRetentionMillis}.</li>
+ * </ul>
+ */
+public final class Purge implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(Purge.class);
+    static final int BATCH = 1000;
+    /** Throttling rows are kept this long after they last mattered (the longest address window a tenant may set). */
+    static final long THROTTLE_KEEP_MILLIS = 24L * 3600 * 1000;
+
+    private final Jdbi jdbi;
+    private final Clock clock;
+    private final long retentionMillis;
+    private final long auditRetentionMillis;
+    private final ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "latchkey-purge");
+        t.setDaemon(true);
+        return t;
+    });
+
+    public Purge(Jdbi jdbi, Clock clock, long retentionMillis, long auditRetentionMillis) {
+        this.jdbi = jdbi;
+        this.clock = clock;
+        this.retentionMillis = retentionMillis;
+        this.auditRetentionMillis = auditRetentionMillis;
+    }
+
+    /** Runs every 10 minutes, the first time a minute after start (off start-up's path). */
+    public Purge start() {
+        scheduler.scheduleWithFixedDelay(() -> {
+            try {
+                Map<String, Integer> n = run();
+                if (n.values().stream().anyMatch(c -> c > 0)) {
+                    LOG.info("purged {}", n);
+                }
+            } catch (RuntimeException e) {
+                LOG.warn("purge failed (retried in 10 minutes): {}", e.toString());
+            }
+        }, 1, 10, TimeUnit.MINUTES);
+        return this;
+    }
+
+    /** One pass over every table; returns how many rows each lost. */
+    public Map<String, Integer> run() {
+        long now = clock.millis();
+        Map<String, Integer> deleted = new LinkedHashMap<>();
+        deleted.put("access_tokens", batched("access_tokens", "token_hash", "expires_at < :now", now));
+        deleted.put("refresh_tokens", batched("refresh_tokens", "token_hash", "expires_at < :now", now));
+        deleted.put("second_factor_tokens", batched("second_factor_tokens", "token_hash", "expires_at < :now", now));
+        deleted.put("webauthn_challenges", batched("webauthn_challenges", "challenge", "expires_at < :now OR used_at IS NOT NULL", now));
+        deleted.put("login_throttle", jdbi.withHandle(h -> h.createUpdate("""
+                        DELETE FROM login_throttle WHERE window_start < :before AND (locked_until IS NULL OR locked_until < :before)""")
+                .bind("before", now - THROTTLE_KEEP_MILLIS).execute()));
+        deleted.put("risk_events", batched("risk_events", "id", "created_at < :now", now - retentionMillis));
+        deleted.put("webhook_outbox", batched("webhook_outbox", "id", "status = 'failed' AND created_at < :now", now - retentionMillis));
+        deleted.put("message_outbox", batched("message_outbox", "id", "status = 'failed' AND created_at < :now", now - retentionMillis));
+        deleted.put("audit_events", batched("audit_events", "id", "created_at < :now", now - auditRetentionMillis));
+        return deleted;
+    }
+
+    /** Deletes the rows matching {@code condition} (with {@code :now} bound to {@code time}), a batch at a time. */
+    private int batched(String table, String key, String condition, long time) {
+        int total = 0;
+        int n;
+        do {
+            n = jdbi.withHandle(h -> h.createUpdate("DELETE FROM " + table + " WHERE " + key + " IN (SELECT " + key + " FROM " + table
+                            + " WHERE " + condition + " LIMIT " + BATCH + ")")
+                    .bind("now", time).execute());
+            total += n;
+        } while (n == BATCH);
+        return total;
+    }
+
+    @Override
+    public void close() {
+        scheduler.shutdownNow();
+    }
+}

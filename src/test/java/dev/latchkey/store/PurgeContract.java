@@ -1,0 +1,87 @@
+package dev.latchkey.store;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.latchkey.support.ServerContract;
+import dev.latchkey.support.TestServer.Reply;
+import dev.latchkey.support.TestServer.TestTenant;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Bounded growth: expired tokens, 2FA tokens, one-click links, WebAuthn challenges and throttling rows are purged, risk
+ * events, failed deliveries and the audit trail after their retention; and a session cannot pile up passkey ceremonies.
+ */
+abstract class PurgeContract extends ServerContract {
+    private long count(String table) {
+        return s.server.jdbi().withHandle(h -> h.createQuery("SELECT COUNT(*) FROM " + table).mapTo(Long.class).one());
+    }
+
+    @Test
+    void whatHasExpiredOrOutlivedItsRetentionIsPurged() {
+        TestTenant t = s.tenant("{\"TwoFactorAuthentication\":{\"IsEnabled\":true},"
+                + "\"PassKeysConfig\":{\"IsEnabled\":true,\"RPID\":\"localhost\",\"RPOrigins\":[\"http://localhost:8080\"]}}");
+        String email = "purge-" + UUID.randomUUID() + "@example.com";
+        String uid = t.account(email, "purge-password");
+        List<String> codes = t.backupCodes(uid);
+        Reply login = t.redeem(t.secondFactorToken(email, "purge-password"), codes.get(0));
+        String pending = t.secondFactorToken(email, "purge-password");
+        assertThat(s.get("/identity/v2/auth/login/2fa/passkey/begin?apikey=" + t.apiKey() + "&secondfactorauthenticationtoken=" + pending)
+                .json().path("ErrorCode").asInt()).isEqualTo(1328);
+        s.get("/identity/v2/auth/account/2fa/register/passkey/begin?apikey=" + t.apiKey(), "Authorization", "Bearer " + login.text("access_token"));
+        t.login("nobody-" + email, "wrong-password");
+        Map<String, Integer> none = s.server.purgeNow();
+        assertThat(count("access_tokens")).isPositive();
+
+        // Two months on: every token, challenge and throttling row has expired; the audit trail is kept for a year.
+        s.clock.advance(Duration.ofDays(62));
+        long auditBefore = count("audit_events");
+        Map<String, Integer> purged = s.server.purgeNow();
+        assertThat(purged.get("access_tokens")).isPositive();
+        assertThat(purged.get("refresh_tokens")).isPositive();
+        assertThat(purged.get("second_factor_tokens")).isPositive();
+        assertThat(purged.get("webauthn_challenges")).isPositive();
+        assertThat(purged.get("login_throttle")).isPositive();
+        assertThat(count("access_tokens")).isZero();
+        assertThat(count("refresh_tokens")).isZero();
+        assertThat(count("second_factor_tokens")).isZero();
+        assertThat(count("webauthn_challenges")).isZero();
+        assertThat(count("login_throttle")).isZero();
+        assertThat(count("audit_events")).isEqualTo(auditBefore);
+        s.clock.advance(Duration.ofDays(366));
+        s.server.purgeNow();
+        assertThat(count("audit_events")).isZero();
+        s.clock.advance(Duration.ofDays(-428));
+        assertThat(none).isNotNull();
+    }
+
+    @Test
+    void aSessionCannotPileUpPasskeyCeremonies() {
+        TestTenant t = s.tenant("{\"TwoFactorAuthentication\":{\"IsEnabled\":true},"
+                + "\"PassKeysConfig\":{\"IsEnabled\":true,\"RPID\":\"localhost\",\"RPOrigins\":[\"http://localhost:8080\"]}}");
+        String email = "ceremony-" + UUID.randomUUID() + "@example.com";
+        t.account(email, "ceremony-password");
+        String access = t.login(email, "ceremony-password").text("access_token");
+        int ok = 0;
+        JsonNode refused = null;
+        for (int i = 0; i < 50; i++) {
+            Reply r = s.get("/identity/v2/auth/account/2fa/register/passkey/begin?apikey=" + t.apiKey(), "Authorization", "Bearer " + access);
+            if (r.status() == 200) {
+                ok++;
+            } else {
+                refused = r.json();
+            }
+        }
+        assertThat(ok).isEqualTo(5);
+        assertThat(refused.path("ErrorCode").asInt()).isEqualTo(1178);
+        assertThat(count("webauthn_challenges")).isLessThanOrEqualTo(20);
+        // Another session of the same account is not blocked by this one.
+        String other = t.login(email, "ceremony-password").text("access_token");
+        assertThat(s.get("/identity/v2/auth/account/2fa/register/passkey/begin?apikey=" + t.apiKey(), "Authorization", "Bearer " + other)
+                .status()).isEqualTo(200);
+    }
+}
