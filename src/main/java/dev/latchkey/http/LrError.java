@@ -49,8 +49,13 @@ public enum LrError {
             "The account limit for email requests for this resource has been reached for this time due to too many request.", 403),
     SMS_LIMIT(1123, "You have reached a limit for sending SMS",
             "The account limit for SMS requests for this resource has been reached for this time due to too many request.", 403),
+    /*
+     * LoginRadius's Message for 1164 says the account is blocked; risk-based authentication refuses one login, not the
+     * account, so the Description says what happened (the Message stays LoginRadius's, which clients may match on).
+     */
     RISK_BLOCKED(1164, "Your account has been blocked due to suspicious activity",
-            "Your account has been blocked by the system admin, please contact the admin for more information.", 403),
+            "This sign-in was refused because it looked risky (a new device, browser or place); the account itself is not blocked. "
+                    + "Try again from a device and place you usually use, or contact the site's support.", 403),
     RISK_NEW_BROWSER(1168, "Login attempt from a new browser is detected", "Login attempt from a new browser is detected.", 403),
     RISK_NEW_CITY(1169, "Login attempt from a new city is detected", "Login attempt from a new city is detected.", 403),
     RISK_NEW_COUNTRY(1170, "Login attempt from a new country is detected", "Login attempt from a new country is detected.", 403),
