@@ -61,9 +61,32 @@ public final class AccountStore {
 
     private void insertIdentifiers(Handle h, long tenantId, String uid, List<String[]> ids) {
         for (String[] id : ids) {
-            h.createUpdate("INSERT INTO account_identifiers (tenant_id, kind, ident, uid) VALUES (:t, :k, :v, :uid)")
-                    .bind("t", tenantId).bind("k", id[0]).bind("v", id[1]).bind("uid", uid).execute();
+            h.createUpdate("INSERT INTO account_identifiers (tenant_id, kind, ident, uid, skeleton) VALUES (:t, :k, :v, :uid, :s)")
+                    .bind("t", tenantId).bind("k", id[0]).bind("v", id[1]).bind("uid", uid).bind("s", Identifiers.skeleton(id[1])).execute();
         }
+    }
+
+    /**
+     * The kind of the first identifier in {@code ids} that looks like one another account of the tenant holds (same UTS
+     * #39 skeleton, not both plain ASCII: {@link Identifiers#confusable}), if any.
+     */
+    public Optional<String> confusableIdentifier(Handle h, long tenantId, String exceptUid, List<String[]> ids) {
+        for (String[] id : ids) {
+            List<String> others = h.createQuery(
+                            "SELECT ident FROM account_identifiers WHERE tenant_id = :t AND kind = :k AND skeleton = :s AND uid <> :uid")
+                    .bind("t", tenantId).bind("k", id[0]).bind("s", Identifiers.skeleton(id[1])).bind("uid", exceptUid == null ? "" : exceptUid)
+                    .mapTo(String.class).list();
+            if (others.stream().anyMatch(other -> Identifiers.confusable(id[1], other))) {
+                return Optional.of(id[0]);
+            }
+        }
+        return Optional.empty();
+    }
+
+    /** The identifier keys the account holds now, as "kind:key". */
+    public java.util.Set<String> identifierKeys(Handle h, String uid) {
+        return new java.util.HashSet<>(h.createQuery("SELECT kind, ident FROM account_identifiers WHERE uid = :uid").bind("uid", uid)
+                .map((rs, c) -> rs.getString(1) + ":" + rs.getString(2)).list());
     }
 
     public void updateProfile(Handle h, Account a, List<String[]> ids, long now) {

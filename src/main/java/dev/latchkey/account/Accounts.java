@@ -54,8 +54,10 @@ public final class Accounts {
                 bool(body, "IsActive", true), bool(body, "EmailVerified", false),
                 0, null, password == null ? null : now, 0, 0, null, now, now, 0, false);
         try {
+            refuseUnregistrable(tenant, ids, java.util.Set.of());
             jdbi.useTransaction(h -> {
                 rejectTaken(store.takenIdentifier(h, tenant.id(), null, ids));
+                rejectConfusable(store.confusableIdentifier(h, tenant.id(), null, ids));
                 store.insert(h, account, ids);
                 outbox.enqueue(h, tenant, "CreateTraditionalAccount", ProfileSchema.render(account, now), !notify, now);
                 audit.record(h, tenant.id(), origin, Audit.Event.success(Audit.ACCOUNT_CREATED, account.uid(), null), now);
@@ -92,7 +94,10 @@ public final class Accounts {
                     throw ApiException.validation("Email", "An Email, UserName or PhoneId is required.");
                 }
                 wanted.set(ids);
+                // Identifiers the account already holds stay acceptable, even if registered before today's policy.
+                refuseUnregistrable(tenant, ids, store.identifierKeys(h, uid));
                 rejectTaken(store.takenIdentifier(h, tenant.id(), uid, ids));
+                rejectConfusable(store.confusableIdentifier(h, tenant.id(), uid, ids));
                 Account next = new Account(uid, tenant.id(), profile,
                         newHash == null ? current.passwordHash() : newHash,
                         bool(body, "IsActive", current.active()), bool(body, "EmailVerified", current.emailVerified()),
@@ -135,6 +140,37 @@ public final class Accounts {
             }
             outbox.enqueue(h, tenant, "DeleteAccount", ProfileSchema.render(gone, now), !notify, now);
             audit.record(h, tenant.id(), origin, Audit.Event.success(Audit.ACCOUNT_DELETED, uid, null), now);
+        });
+    }
+
+    /** 1134 naming the field when a new identifier breaks the policy of {@link Identifiers#problem}. */
+    private static void refuseUnregistrable(Tenant tenant, List<String[]> ids, java.util.Set<String> held) {
+        for (String[] id : ids) {
+            if (held.contains(id[0] + ":" + id[1])) {
+                continue;
+            }
+            String problem = Identifiers.problem(id[0], id[2], tenant.allowsMixedScriptIdentifiers());
+            if (problem != null) {
+                String field = switch (id[0]) {
+                    case "email" -> "Email";
+                    case "username" -> "UserName";
+                    default -> "PhoneId";
+                };
+                throw ApiException.validation(field, "The " + field + " '" + id[2] + "' cannot be registered. " + problem);
+            }
+        }
+    }
+
+    /** An identifier that looks like another account's is as good as taken: the same code, saying why. */
+    private static void rejectConfusable(Optional<String> kind) {
+        kind.ifPresent(k -> {
+            LrError e = switch (k) {
+                case "email" -> LrError.EMAIL_EXISTS;
+                case "username" -> LrError.USERNAME_EXISTS;
+                default -> LrError.PHONE_EXISTS;
+            };
+            throw e.withDescription("It looks the same as one already registered with this site (a look-alike character), "
+                    + "so it cannot be used: choose a different one.");
         });
     }
 

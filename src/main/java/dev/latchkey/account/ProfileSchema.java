@@ -145,23 +145,29 @@ public final class ProfileSchema {
         return out;
     }
 
-    /** The account's login identifiers, lower-cased: kind ("email", "username", "phone") → values. */
+    /**
+     * The account's login identifiers: {kind ("email", "username", "phone"), key ({@link Identifiers#key}), the value as
+     * written in the profile}.
+     */
     public static List<String[]> identifiers(ObjectNode profile) {
         List<String[]> ids = new ArrayList<>();
         JsonNode emails = profile.get("Email");
         if (emails != null && emails.isArray()) {
             for (JsonNode e : emails) {
-                String v = e.path("Value").asText().toLowerCase(Locale.ROOT);
+                String raw = e.path("Value").asText();
+                String v = Identifiers.key("email", raw);
                 if (ids.stream().noneMatch(x -> x[0].equals("email") && x[1].equals(v))) {
-                    ids.add(new String[] {"email", v});
+                    ids.add(new String[] {"email", v, raw});
                 }
             }
         }
         if (profile.hasNonNull("UserName")) {
-            ids.add(new String[] {"username", profile.get("UserName").asText().toLowerCase(Locale.ROOT)});
+            String raw = profile.get("UserName").asText();
+            ids.add(new String[] {"username", Identifiers.key("username", raw), raw});
         }
         if (profile.hasNonNull("PhoneId")) {
-            ids.add(new String[] {"phone", normalizePhone(profile.get("PhoneId").asText())});
+            String raw = profile.get("PhoneId").asText();
+            ids.add(new String[] {"phone", Identifiers.key("phone", raw), raw});
         }
         return ids;
     }

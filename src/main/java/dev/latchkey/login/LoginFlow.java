@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.latchkey.account.Account;
 import dev.latchkey.account.AccountStore;
+import dev.latchkey.account.Identifiers;
 import dev.latchkey.account.ProfileSchema;
 import dev.latchkey.audit.Audit;
 import dev.latchkey.crypto.PasswordHasher;
@@ -21,7 +22,6 @@ import dev.latchkey.token.IssuedTokens;
 import dev.latchkey.token.Tokens;
 import java.time.Clock;
 import java.util.List;
-import java.util.Locale;
 import java.util.Optional;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
@@ -257,13 +257,13 @@ public final class LoginFlow {
 
     private static Identifier identifier(Credentials c) {
         if (c.email() != null) {
-            return new Identifier("email", c.email().trim().toLowerCase(Locale.ROOT));
+            return new Identifier("email", Identifiers.key("email", c.email()));
         }
         if (c.username() != null) {
-            return new Identifier("username", c.username().trim().toLowerCase(Locale.ROOT));
+            return new Identifier("username", Identifiers.key("username", c.username()));
         }
         if (c.phone() != null) {
-            return new Identifier("phone", ProfileSchema.normalizePhone(c.phone().trim()));
+            return new Identifier("phone", Identifiers.key("phone", c.phone()));
         }
         throw LrError.LOGIN_ID_REQUIRED.error();
     }

@@ -187,6 +187,8 @@ public final class LatchkeyServer implements AutoCloseable {
             LOG.info("Latchkey serving on http://{}:{} ({} store, Argon2id {}, GeoIP {})", cfg.host(), http.port(),
                     db.isH2() ? "H2 " + cfg.dataDir().toAbsolutePath() : "PostgreSQL", hasher.params(),
                     geo.enabled() ? cfg.risk().geoipDb() : "off: the City and Country signals never fire");
+            // ICU's normalisation and confusables data load on first use: off start-up's path, before the first login.
+            java.util.concurrent.CompletableFuture.runAsync(dev.latchkey.account.Identifiers::warmUp);
             Purge purge = new Purge(db.jdbi(), clock, cfg.limits().retentionMillis(), cfg.limits().auditRetentionMillis()).start();
             return new LatchkeyServer(db, http, dispatchers, geo, purge, boot);
         } catch (RuntimeException e) {
