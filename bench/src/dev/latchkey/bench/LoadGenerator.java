@@ -78,6 +78,10 @@ public final class LoadGenerator {
     record Reply(int status, JsonNode json) {}
 
     Reply send(String method, String pathAndQuery, String body, String... headers) {
+        return send(http, method, pathAndQuery, body, headers);
+    }
+
+    Reply send(HttpClient client, String method, String pathAndQuery, String body, String... headers) {
         try {
             HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base + pathAndQuery)).timeout(Duration.ofSeconds(30))
                     .header("Content-Type", "application/json");
@@ -85,7 +89,7 @@ public final class LoadGenerator {
                 b.header(headers[i], headers[i + 1]);
             }
             b.method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
-            HttpResponse<byte[]> r = http.send(b.build(), HttpResponse.BodyHandlers.ofByteArray());
+            HttpResponse<byte[]> r = client.send(b.build(), HttpResponse.BodyHandlers.ofByteArray());
             return new Reply(r.statusCode(), r.body().length == 0 ? null : Json.MAPPER.readTree(r.body()));
         } catch (IOException e) {
             return new Reply(-1, null);
@@ -541,8 +545,20 @@ public final class LoadGenerator {
                                 return true;
                             });
                         }
+                        case "flood" -> {
+                            // Not a closed loop at c: a flood of bogus logins from many addresses, while one user logs in.
+                            for (Result fr : flood(Integer.parseInt(arg("flood-concurrency", "250")))) {
+                                results.add(fr);
+                                System.out.println(row(store, hashing, fr));
+                            }
+                            System.out.flush();
+                            yield null;
+                        }
                         default -> throw new IllegalArgumentException("unknown scenario " + scenario);
                     };
+                    if (r == null) {
+                        break; // the flood ran once, whatever the concurrency levels
+                    }
                     results.add(r);
                     System.out.println(row(store, hashing, r));
                     System.out.flush();
@@ -561,6 +577,116 @@ public final class LoadGenerator {
                 }
             }
         }
+    }
+
+    /**
+     * {@code flooders} clients send logins for accounts that do not exist, each from its own address (a trusted-proxy
+     * header, so neither the per-address throttle nor an identifier lockout stops them: every one costs an Argon2id hash,
+     * the worst case for the node), closed loop, as fast as they are answered. Meanwhile one user logs in (password and
+     * backup code, from an address of their own) in a loop, and {@code /health/ready} is polled every 100 ms. Returns two
+     * rows: the user's logins (errors: the ones refused with 429) and the health checks; the flood's own counts are printed.
+     */
+    List<Result> flood(int flooders) throws Exception {
+        int warmup = Integer.parseInt(arg("warmup", "3"));
+        int duration = Integer.parseInt(arg("duration", "10"));
+        List<ConcurrentLinkedQueue<String[]>> codes = partition(codePairs(seedUsers(20, false)), 1);
+        AtomicBoolean stop = new AtomicBoolean();
+        AtomicBoolean measuring = new AtomicBoolean();
+        AtomicLong floodSent = new AtomicLong();
+        AtomicLong floodRefused = new AtomicLong();
+        Histogram user = new Histogram(60_000_000_000L, 3);
+        Histogram health = new Histogram(60_000_000_000L, 3);
+        AtomicLong userOps = new AtomicLong();
+        AtomicLong userRefused = new AtomicLong();
+        AtomicLong healthOps = new AtomicLong();
+        ExecutorService pool = Executors.newFixedThreadPool(flooders + 2);
+        // The flood has its own client (and connections): the generator must not become the bottleneck it measures.
+        HttpClient floodClient = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).executor(Executors.newCachedThreadPool()).build();
+        List<Future<?>> futures = new ArrayList<>();
+        for (int f = 0; f < flooders; f++) {
+            String from = "10." + (f >> 16 & 0xFF) + "." + (f >> 8 & 0xFF) + "." + (f & 0xFF);
+            futures.add(pool.submit(() -> {
+                while (!stop.get()) {
+                    Reply r = send(floodClient, "POST", "/identity/v2/auth/login/2fa?apikey=" + apiKey,
+                            "{\"email\":\"nobody-" + UUID.randomUUID() + "@bench.example\",\"password\":\"not-the-password\"}",
+                            "X-Forwarded-For", from);
+                    if (measuring.get()) {
+                        floodSent.incrementAndGet();
+                        if (r.status() == 429) {
+                            floodRefused.incrementAndGet();
+                        }
+                    }
+                }
+                return null;
+            }));
+        }
+        futures.add(pool.submit(() -> {
+            while (!stop.get()) {
+                String[] item = codes.get(0).poll();
+                if (item == null) {
+                    return null;
+                }
+                long t0 = System.nanoTime();
+                Reply r1 = send("POST", "/identity/v2/auth/login/2fa?apikey=" + apiKey,
+                        "{\"email\":\"" + item[0] + "\",\"password\":\"" + PASSWORD + "\"}", "X-Forwarded-For", "192.0.2.1");
+                boolean ok = false;
+                String token = token(r1);
+                if (token != null) {
+                    ok = redeem(token, item[1]).status() == 200;
+                } else if (r1.status() == 429) {
+                    codes.get(0).add(item); // the code was not spent: try it again
+                }
+                long t1 = System.nanoTime();
+                if (measuring.get()) {
+                    userOps.incrementAndGet();
+                    if (ok) {
+                        synchronized (user) {
+                            user.recordValue(Math.min(t1 - t0, user.getHighestTrackableValue()));
+                        }
+                    } else {
+                        userRefused.incrementAndGet();
+                    }
+                }
+            }
+            return null;
+        }));
+        futures.add(pool.submit(() -> {
+            while (!stop.get()) {
+                long t0 = System.nanoTime();
+                boolean ok = send("GET", "/health/ready", null).status() == 200;
+                long t1 = System.nanoTime();
+                if (measuring.get() && ok) {
+                    healthOps.incrementAndGet();
+                    health.recordValue(Math.min(t1 - t0, health.getHighestTrackableValue()));
+                }
+                Thread.sleep(100);
+            }
+            return null;
+        }));
+        Thread.sleep(warmup * 1000L);
+        long cpu0 = cpuTicks();
+        long pg0 = postgresTicks();
+        long gen0 = cpuTicks(ProcessHandle.current().pid());
+        long start = System.nanoTime();
+        measuring.set(true);
+        Thread.sleep(duration * 1000L);
+        measuring.set(false);
+        double seconds = (System.nanoTime() - start) / 1e9;
+        double cpu = (cpuTicks() - cpu0) / (double) CLK_TCK / seconds;
+        double pg = (postgresTicks() - pg0) / (double) CLK_TCK / seconds;
+        double gen = (cpuTicks(ProcessHandle.current().pid()) - gen0) / (double) CLK_TCK / seconds;
+        stop.set(true);
+        pool.shutdown();
+        for (Future<?> f : futures) {
+            f.get();
+        }
+        System.out.printf(Locale.ROOT, "%n- flood: %d clients sent %d bogus logins in %.1f s (%.0f/s), %d (%.0f%%) answered 429 at once; "
+                        + "the user's logins: %d done, %d refused with 429%n", flooders, floodSent.get(), seconds, floodSent.get() / seconds,
+                floodRefused.get(), 100.0 * floodRefused.get() / Math.max(1, floodSent.get()), userOps.get() - userRefused.get(), userRefused.get());
+        return List.of(
+                new Result("flood: the user's login (" + flooders + " bogus clients)", 1, userOps.get(), userRefused.get(), seconds, user, cpu,
+                        rssMiB(), false, pg, gen),
+                new Result("flood: /health/ready (" + flooders + " bogus clients)", 1, healthOps.get(), 0, seconds, health, cpu, rssMiB(), false, pg, gen));
     }
 
     static String header() {
