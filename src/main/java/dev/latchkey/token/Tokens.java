@@ -51,19 +51,26 @@ public final class Tokens {
      * {@code secondFactorAt}: when this login passed a second factor, or null.
      */
     public IssuedTokens issue(Handle h, Tenant tenant, Account account, long now, Long secondFactorAt) {
-        return issue(h, tenant, account.uid(), account.sessionGeneration(), Secrets.guid(), secondFactorAt, now);
+        return issue(h, tenant, account.uid(), account.sessionGeneration(), Secrets.guid(), secondFactorAt, now,
+                now + tenant.refreshTokenMillis());
     }
 
-    private IssuedTokens issue(Handle h, Tenant tenant, String uid, int generation, String family, Long secondFactorAt, long now) {
+    /**
+     * A pair of the session {@code family}. {@code refreshExpiresAt}: when the session ends whatever happens, set at login
+     * ({@code RefreshTokenLifetimeSeconds} after it) and inherited by every refresh: refreshing renews the access token,
+     * never the session's absolute lifetime. The access token never outlives it.
+     */
+    private IssuedTokens issue(Handle h, Tenant tenant, String uid, int generation, String family, Long secondFactorAt, long now,
+                               long refreshExpiresAt) {
         String access = Secrets.guid();
         String refresh = Secrets.guid();
-        long accessExpires = now + tenant.accessTokenMillis();
+        long accessExpires = Math.min(now + tenant.accessTokenMillis(), refreshExpiresAt);
         String refreshHash = secrets.hash(refresh);
         h.createUpdate("""
                         INSERT INTO refresh_tokens (token_hash, tenant_id, uid, created_at, expires_at, generation, family, second_factor_at)
                         VALUES (:h, :t, :uid, :now, :exp, :g, :f, :sf)""")
                 .bind("h", refreshHash).bind("t", tenant.id()).bind("uid", uid).bind("now", now)
-                .bind("exp", now + tenant.refreshTokenMillis()).bind("g", generation).bind("f", family).bind("sf", secondFactorAt).execute();
+                .bind("exp", refreshExpiresAt).bind("g", generation).bind("f", family).bind("sf", secondFactorAt).execute();
         h.createUpdate("""
                         INSERT INTO access_tokens (token_hash, tenant_id, uid, refresh_hash, created_at, expires_at, generation, family, second_factor_at)
                         VALUES (:h, :t, :uid, :r, :now, :exp, :g, :f, :sf)""")
@@ -140,12 +147,12 @@ public final class Tokens {
         long now = clock.millis();
         Refreshed r = jdbi.inTransaction(h -> {
             var row = h.createQuery("""
-                            SELECT r.uid, r.family, r.generation, r.second_factor_at, a.session_generation, a.is_active
+                            SELECT r.uid, r.family, r.generation, r.second_factor_at, a.session_generation, a.is_active, r.expires_at
                             FROM refresh_tokens r JOIN accounts a ON a.uid = r.uid
                             WHERE r.token_hash = :h AND r.tenant_id = :t""")
                     .bind("h", hash).bind("t", tenant.id())
                     .map((rs, c) -> new Object[] {rs.getString(1), rs.getString(2), rs.getInt(3), rs.getObject(4, Long.class),
-                            rs.getInt(5), rs.getBoolean(6)})
+                            rs.getInt(5), rs.getBoolean(6), rs.getLong(7)})
                     .findOne().orElseThrow(LrError.REFRESH_TOKEN_INVALID::error);
             String uid = (String) row[0];
             String family = (String) row[1];
@@ -169,7 +176,8 @@ public final class Tokens {
                 }
                 return new Refreshed(null, LrError.REFRESH_TOKEN_INVALID.error());
             }
-            return new Refreshed(issue(h, tenant, uid, generation, family != null ? family : Secrets.guid(), (Long) row[3], now), null);
+            return new Refreshed(issue(h, tenant, uid, generation, family != null ? family : Secrets.guid(), (Long) row[3], now,
+                    (Long) row[6]), null);
         });
         if (r.refusal() != null) {
             throw r.refusal();

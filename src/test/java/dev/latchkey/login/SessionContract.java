@@ -168,4 +168,21 @@ abstract class SessionContract extends ServerContract {
         // The token was presented again after its use: the session is over, whoever won.
         replies.stream().filter(r -> r.status() == 200).forEach(r -> assertThat(code(validate(t, r.text("access_token")))).isEqualTo(905));
     }
+
+    @Test
+    void refreshingRenewsTheAccessTokenNotTheSessionsLifetime() {
+        TestTenant t = s.tenant("{\"Tokens\":{\"RefreshTokenLifetimeSeconds\":7200,\"AccessTokenLifetimeSeconds\":3600}}");
+        String email = unique();
+        t.account(email, "session-password");
+        Session a = login(t, email);
+        s.clock.advance(java.time.Duration.ofMinutes(90));
+        Reply next = refresh(t, a.refresh());
+        assertThat(next.status()).isEqualTo(200);
+        // The session started 90 minutes ago and lives two hours: the new access token ends with it, in 30 minutes.
+        long expires = java.time.Instant.parse(next.text("expires_in")).toEpochMilli();
+        assertThat(expires - s.clock.millis()).isBetween(29 * 60_000L, 30 * 60_000L + 1000);
+        s.clock.advance(java.time.Duration.ofMinutes(31));
+        assertThat(code(refresh(t, next.text("refresh_token")))).isEqualTo(1217);
+        s.clock.advance(java.time.Duration.ofMinutes(-121));
+    }
 }
