@@ -37,6 +37,8 @@ import dev.latchkey.login.LoginFlow;
 import dev.latchkey.login.SecondFactorChallenges;
 import dev.latchkey.store.Database;
 import dev.latchkey.tenant.TenantStore;
+import dev.latchkey.webhook.TargetAddresses;
+import dev.latchkey.webhook.TargetUrls;
 import dev.latchkey.webhook.WebhookApi;
 import dev.latchkey.webhook.WebhookDispatcher;
 import dev.latchkey.webhook.WebhookOutbox;
@@ -132,6 +134,7 @@ public final class LatchkeyServer implements AutoCloseable {
             BackupCodes backupCodes = new BackupCodes(db.jdbi(), secrets, outbox, clock);
             Passkeys passkeys = new Passkeys(db.jdbi(), accountStore, outbox, clock);
 
+            TargetAddresses targetAddresses = new TargetAddresses(cfg.allowPrivateWebhookTargets());
             ServerConfig.Messaging messaging = cfg.messaging();
             DeliverySettings delivery = new DeliverySettings(messaging.smtp(), messaging.sms(), secrets);
             Messages messages = new Messages(secrets);
@@ -156,7 +159,7 @@ public final class LatchkeyServer implements AutoCloseable {
                     new AccountApi(access, flow, clock),
                     new TokenApi(gate, tokens),
                     new ManageAccountApi(gate, accounts, clock),
-                    new WebhookApi(gate, new Webhooks(db.jdbi(), secrets, clock, cfg.allowPrivateWebhookTargets())),
+                    new WebhookApi(gate, new Webhooks(db.jdbi(), secrets, clock, new TargetUrls(cfg.webhookResolver(), targetAddresses))),
                     new AdminApi(tenants, adminGate, db.jdbi(), outbox, messages, riskEvents, metrics, clock),
                     new TemplateApi(adminGate, templates),
                     req -> {

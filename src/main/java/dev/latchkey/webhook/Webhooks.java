@@ -42,13 +42,13 @@ public final class Webhooks {
     private final Jdbi jdbi;
     private final Secrets secrets;
     private final Clock clock;
-    private final boolean allowPrivateTargets;
+    private final TargetUrls targets;
 
-    public Webhooks(Jdbi jdbi, Secrets secrets, Clock clock, boolean allowPrivateTargets) {
+    public Webhooks(Jdbi jdbi, Secrets secrets, Clock clock, TargetUrls targets) {
         this.jdbi = jdbi;
         this.secrets = secrets;
         this.clock = clock;
-        this.allowPrivateTargets = allowPrivateTargets;
+        this.targets = targets;
     }
 
     public List<Webhook> list(Tenant tenant, String event) {
@@ -119,7 +119,7 @@ public final class Webhooks {
     }
 
     public String targetUrl(String url) {
-        String problem = TargetUrls.problem(url, allowPrivateTargets);
+        String problem = targets.problem(url);
         if (problem != null) {
             throw ApiException.validation("TargetUrl", problem);
         }

@@ -108,6 +108,8 @@ class WebhookSubscriptionTest {
             {"{\"Event\":\"Login\",\"TargetUrl\":\"http://127.0.0.1:9/x\",\"Authentication\":{\"AuthType\":\"Digest\"}}", "1134", "Authentication.AuthType"},
             {"{\"Event\":\"Login\",\"TargetUrl\":\"http://127.0.0.1:9/x\",\"Authentication\":{\"AuthType\":\"Basic\",\"BasicAuth\":{\"Username\":\"a:b\",\"Password\":\"p\"}}}", "1134", "Authentication.BasicAuth"},
             {"{\"Event\": 5, \"TargetUrl\":\"http://127.0.0.1:9/x\"}", "1134", "Event"},
+            // Even where the operator allows private targets, a special-purpose address is no receiver.
+            {"{\"Event\":\"Login\",\"TargetUrl\":\"http://0.0.0.0:9/x\"}", "1134", "TargetUrl"},
         };
         for (String[] c : cases) {
             Reply r = t.manage("POST", "/v2/manage/webhook", c[0]);
@@ -125,13 +127,16 @@ class WebhookSubscriptionTest {
     }
 
     @Test
-    void privateTargetsAreRefusedUnlessTheOperatorAllowsThem() {
-        assertThat(TargetUrls.problem("http://127.0.0.1:8080/h", false)).contains("private or loopback");
-        assertThat(TargetUrls.problem("http://10.1.2.3/h", false)).contains("private or loopback");
-        assertThat(TargetUrls.problem("http://192.168.1.1/h", false)).contains("private or loopback");
-        assertThat(TargetUrls.problem("http://[::1]/h", false)).contains("private or loopback");
-        assertThat(TargetUrls.problem("http://169.254.169.254/latest", false)).contains("private or loopback");
-        assertThat(TargetUrls.problem("http://8.8.8.8/h", false)).isNull();
-        assertThat(TargetUrls.problem("http://127.0.0.1:8080/h", true)).isNull();
+    void privateTargetsAreRefusedUnlessTheOperatorAllowsThemSpecialOnesAlways() {
+        TargetUrls strict = new TargetUrls(HostResolver.system(), new TargetAddresses(false));
+        TargetUrls allowing = new TargetUrls(HostResolver.system(), new TargetAddresses(true));
+        for (String url : List.of("http://127.0.0.1:8080/h", "http://10.1.2.3/h", "http://192.168.1.1/h", "http://[::1]/h",
+                "http://169.254.169.254/latest", "http://100.64.0.1/h")) {
+            assertThat(strict.problem(url)).as(url).contains("refused unless the operator starts Latchkey with --webhooks-allow-private-targets");
+            assertThat(allowing.problem(url)).as(url).isNull();
+        }
+        assertThat(strict.problem("http://8.8.8.8/h")).isNull();
+        assertThat(allowing.problem("http://224.0.0.1/h")).isEqualTo("The TargetUrl's host 224.0.0.1 is not allowed: "
+                + "224.0.0.1 is a multicast address, which never receives webhooks.");
     }
 }
