@@ -169,7 +169,8 @@ public final class LatchkeyServer implements AutoCloseable {
             HttpServer http = new HttpServer(cfg.host(), cfg.port(), routes, ClientAddress.trusting(cfg.risk().trustedProxies())).start();
             boundPort[0] = http.port();
             List<OutboxDispatcher> dispatchers = List.of(
-                    new WebhookDispatcher(db.jdbi(), secrets, clock, cfg.webhookBackoffMillis(), cfg.webhookRetryForMillis(), metrics).start(),
+                    new WebhookDispatcher(db.jdbi(), secrets, clock, cfg.webhookBackoffMillis(), cfg.webhookRetryForMillis(), metrics,
+                            cfg.webhookResolver(), targetAddresses).start(),
                     new MessageDispatcher(db.jdbi(), secrets, tenantStore, delivery, new SmtpMailer(messaging.smtpCaFile()), new TwilioSms(), clock,
                             messaging.backoffMillis(), messaging.retryForMillis(), metrics).start());
             LOG.info("Latchkey serving on http://{}:{} ({} store, Argon2id {}, GeoIP {})", cfg.host(), http.port(),

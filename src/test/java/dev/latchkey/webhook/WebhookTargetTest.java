@@ -117,4 +117,39 @@ class WebhookTargetTest {
         assertThat(refusal(subscribe(t, "https://nowhere.hooks.test/h"))).isEqualTo("The TargetUrl's host does not resolve.");
         assertThat(lookups).contains("public.hooks.test", "mixed.hooks.test", "nowhere.hooks.test");
     }
+
+    /** The tenant's first delivery once an attempt has finished, delivered or not (or fails the test after 15 s). */
+    static JsonNode awaitAttempt(TestTenant t) throws InterruptedException {
+        long deadline = System.currentTimeMillis() + 15_000;
+        while (System.currentTimeMillis() < deadline) {
+            JsonNode data = strict.admin("GET", "/admin/v1/tenants/" + t.apiKey() + "/webhook-deliveries", null).json().get("Data");
+            if (data.size() > 0 && (!data.get(0).get("LastError").isNull() || !data.get(0).get("Status").asText().equals("pending"))) {
+                return data.get(0);
+            }
+            Thread.sleep(50);
+        }
+        throw new AssertionError("no delivery attempted");
+    }
+
+    @Test
+    void aNameThatRebindsToLoopbackAfterTheSubscriptionIsRefusedAtDelivery() throws Exception {
+        // The name is "localhost" so that code which looked it up again with the system's resolver at delivery (instead
+        // of checking what the node's resolver answers) would reach the receiver, and this test would see it.
+        names.put("localhost", List.of(ip("93.184.216.34")));
+        TestTenant t = strict.mfaTenant(false);
+        assertThat(subscribe(t, "http://localhost:" + receiver.getAddress().getPort() + "/rebound").status()).isEqualTo(200);
+        names.put("localhost", List.of(ip("127.0.0.1")));
+        lookups.clear();
+        t.account("rebind@example.com", "rebind-password");
+        assertThat(t.login("rebind@example.com", "rebind-password").status()).isEqualTo(200);
+
+        JsonNode delivery = awaitAttempt(t);
+        assertThat(delivery.get("Status").asText()).isEqualTo("pending"); // retried like any failure, in case the name comes back
+        assertThat(delivery.get("LastError").asText()).isEqualTo("not sent: every address of localhost is refused "
+                + "(127.0.0.1 is a loopback address; private and local addresses are refused unless the operator starts Latchkey "
+                + "with --webhooks-allow-private-targets)");
+        assertThat(lookups).contains("localhost");
+        Thread.sleep(300);
+        assertThat(received).doesNotContain("/rebound");
+    }
 }
