@@ -91,7 +91,6 @@ public final class WebhookDispatcher extends OutboxDispatcher {
         client.setFollowRedirects(false);
         client.getProtocolHandlers().remove(RedirectProtocolHandler.NAME);
         client.setHttpCookieStore(new HttpCookieStore.Empty()); // one receiver's cookies must never reach another tenant's
-        client.getContentDecoderFactories().clear(); // answers are discarded; no Accept-Encoding of Latchkey's own
         client.setUserAgentField(new HttpField(HttpHeader.USER_AGENT, USER_AGENT));
         client.setDestinationIdleTimeout(300_000); // forget receivers not called for a while (one destination per host)
         return client;
@@ -200,7 +199,12 @@ public final class WebhookDispatcher extends OutboxDispatcher {
                 .version(HttpVersion.HTTP_1_1)
                 .timeout(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)
                 .headers(h -> {
-                    Json.parse(a.headers()).fields().forEachRemaining(f -> h.put(f.getKey(), f.getValue().asText()));
+                    Json.parse(a.headers()).fields().forEachRemaining(f -> {
+                        // A header saved before the rules of Webhooks.headerValue refused it is left out, not sent broken.
+                        if (Webhooks.isDeliverableHeader(f.getKey(), f.getValue().asText())) {
+                            h.put(f.getKey(), f.getValue().asText());
+                        }
+                    });
                     h.put("signature", signature);
                     h.put("X-Latchkey-Delivery", a.id());
                     if (auth != null) {

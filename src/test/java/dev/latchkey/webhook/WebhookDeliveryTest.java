@@ -194,6 +194,21 @@ class WebhookDeliveryTest {
     }
 
     @Test
+    void headersSavedBeforeTheyWereRefusedAreLeftOutOfDeliveries() throws Exception {
+        TestTenant t = s.mfaTenant(false);
+        Reply hook = t.manage("POST", "/v2/manage/webhook", "{\"Event\":\"Login\",\"TargetUrl\":\"" + url("/stored") + "\"}");
+        // As an older Latchkey accepted them: written straight to the store.
+        s.server.jdbi().useHandle(h -> h.createUpdate("UPDATE webhooks SET headers = :h WHERE id = :id")
+                .bind("h", "{\"Expect\":\"100-continue\",\"Upgrade\":\"h2c\",\"X-Bell\":\"a\\u0007b\",\"X-Kept\":\"yes\"}")
+                .bind("id", hook.json().get("Id").asText()).execute());
+        t.account("stored@example.com", "stored-password");
+        assertThat(t.login("stored@example.com", "stored-password").status()).isEqualTo(200);
+        Received r = waitFor("/stored", 1).get(0);
+        assertThat(r.headers().get("X-kept")).containsExactly("yes");
+        assertThat(r.headers()).doesNotContainKeys("Expect", "Upgrade", "X-bell");
+    }
+
+    @Test
     void aRedirectIsNotFollowed() throws Exception {
         TestTenant t = s.mfaTenant(false);
         t.manage("POST", "/v2/manage/webhook", "{\"Event\":\"Login\",\"TargetUrl\":\"" + url("/moved") + "\"}");

@@ -139,4 +139,40 @@ class WebhookSubscriptionTest {
         assertThat(allowing.problem("http://224.0.0.1/h")).isEqualTo("The TargetUrl's host 224.0.0.1 is not allowed: "
                 + "224.0.0.1 is a multicast address, which never receives webhooks.");
     }
+
+    @Test
+    void headersTheProtocolOrLatchkeyOwnAndValuesWithControlCharactersAreRefusedWhenSaved() {
+        TestTenant t = s.mfaTenant(false);
+        for (String name : List.of("Expect", "Upgrade", "Connection", "Keep-Alive", "Proxy-Authorization", "Proxy-Connection", "TE",
+                "Trailer", "Transfer-Encoding", "Host", "Content-Length", "Content-Type", "HTTP2-Settings", "signature",
+                "X-Latchkey-Delivery", "User-Agent", "content-type", "EXPECT")) {
+            Reply r = t.manage("POST", "/v2/manage/webhook", "{\"Event\":\"Login\",\"TargetUrl\":\"http://127.0.0.1:9/x\","
+                    + "\"Headers\":{\"" + name + "\":\"100-continue\"}}");
+            assertThat(code(r)).as(name + " → " + r.raw()).isEqualTo(1134);
+            assertThat(r.json().get("Errors").get(0).get("FieldName").asText()).isEqualTo("Headers." + name);
+        }
+        for (String value : List.of("a\\u0000b", "a\\u0007", "bell\\u001b[0m", "del\\u007f", "a\\rb", "a\\nb", "caf\\u00e9", "\\u20ac")) {
+            Reply r = t.manage("POST", "/v2/manage/webhook", "{\"Event\":\"Login\",\"TargetUrl\":\"http://127.0.0.1:9/x\","
+                    + "\"Headers\":{\"X-Value\":\"" + value + "\"}}");
+            assertThat(code(r)).as(value + " → " + r.raw()).isEqualTo(1134);
+            assertThat(r.json().get("Errors").get(0).get("FieldName").asText()).isEqualTo("Headers.X-Value");
+        }
+        // The same name twice (names are case-insensitive), and an Authorization header beside Authentication.
+        Reply twice = t.manage("POST", "/v2/manage/webhook", "{\"Event\":\"Login\",\"TargetUrl\":\"http://127.0.0.1:9/x\","
+                + "\"Headers\":{\"X-Team\":\"a\",\"x-team\":\"b\"}}");
+        assertThat(code(twice)).as(twice.raw()).isEqualTo(1134);
+        assertThat(twice.json().get("Errors").get(0).get("FieldName").asText()).isEqualTo("Headers.x-team");
+        Reply both = t.manage("POST", "/v2/manage/webhook", "{\"Event\":\"Login\",\"TargetUrl\":\"http://127.0.0.1:9/x\","
+                + "\"Headers\":{\"Authorization\":\"Token t\"},\"Authentication\":{\"AuthType\":\"Bearer\",\"BearerToken\":{\"Token\":\"b\"}}}");
+        assertThat(code(both)).as(both.raw()).isEqualTo(1134);
+        assertThat(both.json().get("Errors").get(0).get("FieldName").asText()).isEqualTo("Headers.Authorization");
+        // Also when Authentication comes later, in an update.
+        Reply alone = t.manage("POST", "/v2/manage/webhook", "{\"Event\":\"Login\",\"TargetUrl\":\"http://127.0.0.1:9/x\","
+                + "\"Headers\":{\"Authorization\":\"Token t\",\"X-Tab\":\"a\\tb\"}}");
+        assertThat(alone.status()).as(alone.raw()).isEqualTo(200);
+        Reply later = t.manage("PUT", "/v2/manage/webhook/" + alone.json().get("Id").asText(),
+                "{\"Authentication\":{\"AuthType\":\"Basic\",\"BasicAuth\":{\"Username\":\"u\",\"Password\":\"p\"}}}");
+        assertThat(code(later)).as(later.raw()).isEqualTo(1134);
+        assertThat(later.json().get("Errors").get(0).get("FieldName").asText()).isEqualTo("Headers.Authorization");
+    }
 }
