@@ -25,6 +25,7 @@ import org.jdbi.v3.core.mapper.RowMapper;
  * QueryParams, Authentication Basic or Bearer), validated; credentials for the receiver stored encrypted, shown masked.
  */
 public final class Webhooks {
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(Webhooks.class);
     /** A subscription as stored. */
     public record Webhook(String id, long tenantId, String event, String targetUrl, String name, ObjectNode headers,
                           ObjectNode queryParams, String authType, String authUsername, String authSecretSealed,
@@ -74,6 +75,7 @@ public final class Webhooks {
         long now = clock.millis();
         Webhook w = apply(new Webhook(Secrets.guid(), tenant.id(), null, null, null, Json.object(), Json.object(),
                 null, null, null, now, now), body, true);
+        warnIfNeverSent(tenant, w);
         jdbi.useTransaction(h -> {
             int count = h.createQuery("SELECT COUNT(*) FROM webhooks WHERE tenant_id = :t").bind("t", tenant.id()).mapTo(Integer.class).one();
             if (count >= MAX_PER_TENANT) {
@@ -94,6 +96,7 @@ public final class Webhooks {
     public Webhook update(Tenant tenant, String id, JsonNode body) {
         Webhook current = get(tenant, id);
         Webhook w = apply(current, body, false);
+        warnIfNeverSent(tenant, w);
         long now = clock.millis();
         jdbi.useHandle(h -> h.createUpdate("""
                         UPDATE webhooks SET event = :e, target_url = :u, name = :n, headers = :h, query_params = :q, auth_type = :at,
@@ -103,6 +106,13 @@ public final class Webhooks {
                 .bind("as", w.authSecretSealed()).bind("now", now).bind("id", id).bind("t", tenant.id()).execute());
         return new Webhook(w.id(), w.tenantId(), w.event(), w.targetUrl(), w.name(), w.headers(), w.queryParams(), w.authType(),
                 w.authUsername(), w.authSecretSealed(), w.createdAt(), now);
+    }
+
+    private static void warnIfNeverSent(Tenant tenant, Webhook w) {
+        if (!WebhookEvents.isSent(w.event())) {
+            LOG.warn("tenant {}: webhook {} subscribes to {}, an event Latchkey never sends; it will not fire", tenant.apiKey(),
+                    w.id(), w.event());
+        }
     }
 
     public void delete(Tenant tenant, String id) {
@@ -297,6 +307,8 @@ public final class Webhooks {
         } else {
             o.putObject("Authentication").put("AuthType", "Bearer").putObject("BearerToken").put("Token", "********");
         }
+        // Latchkey's extension (the SDKs' models ignore fields they do not know): false for an event it never sends.
+        o.put("IsSentByLatchkey", WebhookEvents.isSent(w.event()));
         return o;
     }
 

@@ -49,7 +49,7 @@ class WebhookSubscriptionTest {
         assertThat(created.status()).as(created.raw()).isEqualTo(200);
         JsonNode w = created.json();
         assertThat(keys(w)).containsExactly("Id", "TargetUrl", "Event", "CreatedDate", "LastModifiedDate", "SecretName",
-                "IsIntegrationWebhook", "Name", "Headers", "QueryParams", "Authentication");
+                "IsIntegrationWebhook", "Name", "Headers", "QueryParams", "Authentication", "IsSentByLatchkey");
         assertThat(w.get("Event").asText()).isEqualTo("Login");
         assertThat(w.get("Authentication")).isEqualTo(Json.parse("{\"AuthType\":\"Basic\",\"BasicAuth\":{\"Username\":\"u\",\"Password\":\"********\"}}"));
         assertThat(created.raw()).doesNotContain("p@ss");
@@ -86,7 +86,7 @@ class WebhookSubscriptionTest {
         assertThat(legacy.manage("POST", "/api/v2/webhook", "{\"targeturl\":\"http://127.0.0.1:9/old\",\"event\":\"UpdateProfile\"}").json())
                 .isEqualTo(Json.parse("{\"IsPosted\":true}"));
         assertThat(legacy.manage("GET", "/api/v2/webhook?event=updateprofile", null).json())
-                .isEqualTo(Json.parse("{\"Data\":[{\"TargetUrl\":\"http://127.0.0.1:9/old\",\"Event\":\"UpdateProfile\"}]}"));
+                .isEqualTo(Json.parse("{\"Count\":1,\"data\":[{\"TargetUrl\":\"http://127.0.0.1:9/old\",\"Event\":\"UpdateProfile\",\"IsSentByLatchkey\":true}]}"));
         assertThat(legacy.manage("GET", "/api/v2/webhook/test", null).json()).isEqualTo(Json.parse("{\"IsAllowed\":true}"));
         assertThat(legacy.manage("DELETE", "/api/v2/webhook", "{\"targeturl\":\"http://127.0.0.1:9/old\",\"event\":\"UpdateProfile\"}").json())
                 .isEqualTo(Json.parse("{\"IsDeleted\":true}"));
@@ -174,5 +174,38 @@ class WebhookSubscriptionTest {
                 "{\"Authentication\":{\"AuthType\":\"Basic\",\"BasicAuth\":{\"Username\":\"u\",\"Password\":\"p\"}}}");
         assertThat(code(later)).as(later.raw()).isEqualTo(1134);
         assertThat(later.json().get("Errors").get(0).get("FieldName").asText()).isEqualTo("Headers.Authorization");
+    }
+
+    @Test
+    void anEventLatchkeyNeverSendsIsAcceptedAndFlagged() {
+        TestTenant t = s.mfaTenant(false);
+        // What Latchkey sends: grep outbox.enqueue (LoginFlow, Accounts, BackupCodes, Passkeys).
+        List<String> sent = List.of("Login", "CreateTraditionalAccount", "UpdateProfile", "SetPassword", "BlockAccount",
+                "DeleteAccount", "BackupCodesGenerated", "BackupCodesReset", "PasskeyAdded", "PasskeyRemoved");
+        ch.qos.logback.classic.Logger log = (ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger(Webhooks.class);
+        ch.qos.logback.core.read.ListAppender<ch.qos.logback.classic.spi.ILoggingEvent> logged = new ch.qos.logback.core.read.ListAppender<>();
+        logged.start();
+        log.addAppender(logged);
+        JsonNode all = t.manage("GET", "/v2/manage/webhook/events", null).json().get("Data");
+        assertThat(all).hasSize(35);
+        List<String> flaggedSent = new ArrayList<>();
+        for (JsonNode event : all) {
+            Reply r = t.manage("POST", "/v2/manage/webhook", "{\"Event\":\"" + event.asText() + "\",\"TargetUrl\":\"http://127.0.0.1:9/e\"}");
+            assertThat(r.status()).as(r.raw()).isEqualTo(200);
+            if (r.json().get("IsSentByLatchkey").asBoolean()) {
+                flaggedSent.add(r.json().get("Event").asText());
+            }
+        }
+        assertThat(flaggedSent).containsExactlyInAnyOrderElementsOf(sent);
+        log.detachAppender(logged);
+        List<String> warnings = logged.list.stream().filter(e -> e.getLevel() == ch.qos.logback.classic.Level.WARN)
+                .map(ch.qos.logback.classic.spi.ILoggingEvent::getFormattedMessage).filter(m -> m.contains(t.apiKey())).toList();
+        assertThat(warnings).hasSize(25);
+        assertThat(warnings).anySatisfy(m -> assertThat(m).contains("subscribes to Register, an event Latchkey never sends"));
+        JsonNode register = t.manage("GET", "/v2/manage/webhook?event=Register", null).json().get("Data").get(0);
+        assertThat(register.get("IsSentByLatchkey").asBoolean()).isFalse();
+        assertThat(t.manage("GET", "/v2/manage/webhook/" + register.get("Id").asText(), null).json().get("IsSentByLatchkey").isBoolean()).isTrue();
+        assertThat(t.manage("GET", "/api/v2/webhook?event=Register", null).json())
+                .isEqualTo(Json.parse("{\"Count\":1,\"data\":[{\"TargetUrl\":\"http://127.0.0.1:9/e\",\"Event\":\"Register\",\"IsSentByLatchkey\":false}]}"));
     }
 }
