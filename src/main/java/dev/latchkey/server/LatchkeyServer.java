@@ -123,7 +123,10 @@ public final class LatchkeyServer implements AutoCloseable {
             PasswordHasher hasher = new PasswordHasher(cfg.passwordParams());
             TenantStore tenantStore = new TenantStore(db.jdbi());
             MessageTemplates templates = new MessageTemplates(db.jdbi(), clock);
-            Tenants tenants = new Tenants(tenantStore, secrets, clock, templates::checkReferences);
+            Tenants tenants = new Tenants(tenantStore, secrets, clock, (tenantId, settings) -> {
+                templates.checkReferences(tenantId, settings);
+                DeliverySettings.checkTenantSettings(settings);
+            });
             Bootstrap.Result boot = Bootstrap.run(db.jdbi(), secrets, tenants, cfg.adminKey());
 
             AccountStore accountStore = new AccountStore();

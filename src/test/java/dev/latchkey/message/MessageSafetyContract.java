@@ -155,4 +155,78 @@ abstract class MessageSafetyContract {
             assertThat(message.get("Template").asText()).isEqualTo("latchkey-risk-notice");
         }
     }
+
+    // ── SMS credentials ───────────────────────────────────────────────────────────────────────────────────────────
+
+    @Test
+    void aTenantSmsUrlNeedsTheTenantsOwnCredentials() {
+        TestTenant t = s.mfaTenant(false);
+        String path = "/admin/v1/tenants/" + t.apiKey();
+        assertInvalid(s.admin("PATCH", path, "{\"Sms\":{\"BaseUrl\":\"" + tenantSms.baseUrl() + "\"}}"), "Sms.BaseUrl");
+        assertInvalid(s.admin("PATCH", path, "{\"Sms\":{\"BaseUrl\":\"" + tenantSms.baseUrl() + "\",\"AccountSid\":\"ACtenant\"}}"), "Sms.BaseUrl");
+        assertInvalid(s.admin("PATCH", path, "{\"Sms\":{\"BaseUrl\":\"" + tenantSms.baseUrl() + "\",\"AuthToken\":\"t\"}}"), "Sms.BaseUrl");
+        assertInvalid(s.admin("POST", "/admin/v1/tenants", "{\"Sms\":{\"BaseUrl\":\"" + tenantSms.baseUrl() + "\"}}"), "Sms.BaseUrl");
+        for (String url : List.of("ftp://sms.example.com", "not a url", "https://", "http://user:pw@sms.example.com")) {
+            assertInvalid(s.admin("PATCH", path, "{\"Sms\":{\"BaseUrl\":\"" + url + "\",\"AccountSid\":\"ACt\",\"AuthToken\":\"t\"}}"), "Sms.BaseUrl");
+        }
+        Reply ok = s.admin("PATCH", path, "{\"Sms\":{\"BaseUrl\":\"" + tenantSms.baseUrl() + "\",\"AccountSid\":\"ACtenant\",\"AuthToken\":\"tenant-token\"}}");
+        assertThat(ok.status()).as(ok.raw()).isEqualTo(200);
+        // Taking the credentials away again, while the URL stays, is refused the same way.
+        assertInvalid(s.admin("PATCH", path, "{\"Sms\":{\"AccountSid\":null}}"), "Sms.BaseUrl");
+        assertThat(s.admin("PATCH", path, "{\"Sms\":{\"BaseUrl\":null,\"AccountSid\":null,\"AuthToken\":null}}").status()).isEqualTo(200);
+    }
+
+    @Test
+    void theServersSmsCredentialsNeverGoToATenantUrl() {
+        TestTenant t = riskTenant(null);
+        // Settings an older version accepted: the tenant's URL without credentials of its own.
+        String stored = s.server.jdbi().withHandle(h -> h.createQuery("SELECT settings FROM tenants WHERE api_key = :k")
+                .bind("k", t.apiKey()).mapTo(String.class).one());
+        ObjectNode settings = (ObjectNode) Json.parse(stored);
+        settings.putObject("Sms").put("BaseUrl", tenantSms.baseUrl());
+        s.server.jdbi().useHandle(h -> h.createUpdate("UPDATE tenants SET settings = :s WHERE api_key = :k")
+                .bind("s", Json.write(settings)).bind("k", t.apiKey()).execute());
+        String phone = "+1555" + (1_000_000 + (int) (Math.random() * 8_999_999));
+        assertThat(t.manage("POST", "/identity/v2/manage/account", "{\"PhoneId\":\"" + phone + "\",\"Password\":\"safety-password-1\"}").status())
+                .isEqualTo(200);
+
+        Reply risky = riskyLogin(t, "phone", phone, 9);
+        assertThat(risky.status()).as(risky.raw()).isEqualTo(200);
+        List<SmsReceiver.Request> got = serverSms.await(phone, 1);
+        assertThat(got).as("the tenant's URL got %s", tenantSms.to(phone)).hasSize(1);
+        assertThat(got.get(0).authorization()).isEqualTo("Basic " + java.util.Base64.getEncoder()
+                .encodeToString((SERVER_SID + ":" + SERVER_TOKEN).getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+        assertThat(tenantSms.to(phone)).isEmpty();
+    }
+
+    @Test
+    void anSmsIsSentOverHttp11WithoutOfferingAnUpgrade() throws Exception {
+        List<String> seen = new java.util.concurrent.CopyOnWriteArrayList<>();
+        com.sun.net.httpserver.HttpServer provider = com.sun.net.httpserver.HttpServer.create(new java.net.InetSocketAddress("127.0.0.1", 0), 0);
+        provider.createContext("/", ex -> {
+            ex.getRequestBody().readAllBytes();
+            seen.add(ex.getProtocol() + " " + new java.util.TreeMap<>(ex.getRequestHeaders()).keySet());
+            byte[] answer = "{\"sid\":\"SM1\",\"status\":\"queued\"}".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+            ex.sendResponseHeaders(201, answer.length);
+            ex.getResponseBody().write(answer);
+            ex.close();
+        });
+        provider.start();
+        try {
+            TestTenant t = s.tenant("{\"Name\":\"Acme\",\"RiskBasedAuthentication\":{\"IP\":{\"IsEnabled\":true}},\"Sms\":{\"BaseUrl\":\"http://127.0.0.1:"
+                    + provider.getAddress().getPort() + "\",\"AccountSid\":\"ACtenant\",\"AuthToken\":\"tenant-token\"}}");
+            String phone = "+1555" + (1_000_000 + (int) (Math.random() * 8_999_999));
+            assertThat(t.manage("POST", "/identity/v2/manage/account", "{\"PhoneId\":\"" + phone + "\",\"Password\":\"safety-password-1\"}").status())
+                    .isEqualTo(200);
+            assertThat(riskyLogin(t, "phone", phone, 11).status()).isEqualTo(200);
+            long deadline = System.currentTimeMillis() + 15_000;
+            while (seen.isEmpty() && System.currentTimeMillis() < deadline) {
+                Thread.sleep(50);
+            }
+            assertThat(seen).hasSize(1);
+            assertThat(seen.get(0)).startsWith("HTTP/1.1 ").doesNotContain("Upgrade", "Http2-settings");
+        } finally {
+            provider.stop(0);
+        }
+    }
 }
