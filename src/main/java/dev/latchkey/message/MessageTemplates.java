@@ -55,10 +55,21 @@ public final class MessageTemplates {
     private static final int MAX_PART = 100_000;
     private static final int MAX_SMS = 1600;
 
+    /** Sections nest at most this deep: rendering recurses once per level, and thousands of levels overflow the stack. */
+    static final int MAX_NESTING = 20;
+
+    /**
+     * Templates never include others ({@code {{>name}}}, {@code {{<name}}}): there is nothing to include from, and
+     * JMustache would only find out when a login renders the message.
+     */
+    private static final Mustache.TemplateLoader NO_INCLUDES = name -> {
+        throw new MustacheException("templates cannot include others ({{>" + name + "}})");
+    };
     /** Escapes what HTML text and quoted attributes need (JMustache's default also encodes '=' and '`', which mangles links). */
-    private static final Mustache.Compiler HTML = Mustache.compiler().defaultValue("").withEscaper(com.samskivert.mustache.Escapers.simple(
-            new String[][] {{"&", "&amp;"}, {"<", "&lt;"}, {">", "&gt;"}, {"\"", "&quot;"}, {"'", "&#39;"}}));
-    private static final Mustache.Compiler PLAIN = Mustache.compiler().escapeHTML(false).defaultValue("");
+    private static final Mustache.Compiler HTML = Mustache.compiler().defaultValue("").withLoader(NO_INCLUDES)
+            .withEscaper(com.samskivert.mustache.Escapers.simple(
+                    new String[][] {{"&", "&amp;"}, {"<", "&lt;"}, {">", "&gt;"}, {"\"", "&quot;"}, {"'", "&#39;"}}));
+    private static final Mustache.Compiler PLAIN = Mustache.compiler().escapeHTML(false).defaultValue("").withLoader(NO_INCLUDES);
 
     private final Jdbi jdbi;
     private final Clock clock;
@@ -94,6 +105,11 @@ public final class MessageTemplates {
 
     private static String key(Channel c, String name) {
         return c.key() + ":" + name.toLowerCase(Locale.ROOT);
+    }
+
+    /** Latchkey's own template of that name and channel, or null. */
+    static Template builtIn(Channel c, String name) {
+        return BUILT_IN.get(key(c, name));
     }
 
     /** Whether the tenant has a template of that name, or Latchkey ships one; {@code names} from {@link #names}. */
@@ -162,18 +178,19 @@ public final class MessageTemplates {
                         ? "an email template has Name, Subject, Html and Text." : "an SMS template has Name and Body."));
             }
         }
+        Map<String, Object> sample = TemplateModel.sample(clock.millis());
         if (channel == Channel.EMAIL) {
             subject = text(body, "Subject", MAX_SUBJECT, true);
             html = text(body, "Html", MAX_PART, false);
             text = text(body, "Text", MAX_PART, true);
-            compile("Subject", subject, PLAIN);
+            check("Subject", subject, PLAIN, sample);
             if (html != null) {
-                compile("Html", html, HTML);
+                check("Html", html, HTML, sample);
             }
-            compile("Text", text, PLAIN);
+            check("Text", text, PLAIN, sample);
         } else {
             text = text(body, "Body", MAX_SMS, true);
-            compile("Body", text, PLAIN);
+            check("Body", text, PLAIN, sample);
         }
         long now = clock.millis();
         String finalName = name;
@@ -215,11 +232,107 @@ public final class MessageTemplates {
         return v.asText();
     }
 
-    private static void compile(String field, String source, Mustache.Compiler compiler) {
+    /**
+     * Refuses a part that would fail when a login renders it: one that does not compile, nests sections deeper than
+     * {@link #MAX_NESTING}, includes another template (anywhere, even in a section the sample leaves out), or does not
+     * render against {@code sample}, a model with every part a message can see.
+     */
+    private static void check(String field, String source, Mustache.Compiler compiler, Map<String, Object> sample) {
+        com.samskivert.mustache.Template compiled;
         try {
-            compiler.compile(source);
+            compiled = compiler.compile(source);
         } catch (MustacheException e) {
             throw new InvalidTemplate(field, "'" + field + "' is not a valid Mustache template: " + e.getMessage());
+        }
+        int depth = nesting(source);
+        if (depth > MAX_NESTING) {
+            throw new InvalidTemplate(field, "'" + field + "' nests sections " + depth + " deep; at most " + MAX_NESTING + ".");
+        }
+        List<String> includes = new java.util.ArrayList<>();
+        compiled.visit(new Mustache.Visitor() {
+            @Override
+            public void visitText(String text) {}
+
+            @Override
+            public void visitVariable(String name) {}
+
+            @Override
+            public boolean visitInclude(String name) {
+                includes.add("{{>" + name + "}}");
+                return false;
+            }
+
+            @Override
+            public boolean visitParent(String name) {
+                includes.add("{{<" + name + "}}");
+                return false;
+            }
+
+            @Override
+            public boolean visitSection(String name) {
+                return true;
+            }
+
+            @Override
+            public boolean visitInvertedSection(String name) {
+                return true;
+            }
+        });
+        if (!includes.isEmpty()) {
+            throw new InvalidTemplate(field, "'" + field + "' includes another template (" + includes.get(0) + "); templates cannot include others.");
+        }
+        try {
+            compiled.execute(sample);
+        } catch (RuntimeException e) {
+            throw new InvalidTemplate(field, "'" + field + "' does not render: " + e.getMessage());
+        }
+    }
+
+    /**
+     * How deep sections ({@code {{#…}}}, {@code {{^…}}}, blocks and parents) nest in {@code source}, a template that
+     * compiles; follows delimiter changes ({@code {{=<% %>=}}}).
+     */
+    static int nesting(String source) {
+        String open = "{{";
+        String close = "}}";
+        int depth = 0;
+        int deepest = 0;
+        int at = 0;
+        while (true) {
+            int start = source.indexOf(open, at);
+            if (start < 0) {
+                return deepest;
+            }
+            int from = start + open.length();
+            if (open.equals("{{") && source.startsWith("{", from)) { // {{{name}}}: a variable
+                int end = source.indexOf("}}}", from);
+                if (end < 0) {
+                    return deepest;
+                }
+                at = end + 3;
+                continue;
+            }
+            int end = source.indexOf(close, from);
+            if (end < 0) {
+                return deepest;
+            }
+            String tag = source.substring(from, end).strip();
+            at = end + close.length();
+            if (tag.isEmpty()) {
+                continue;
+            }
+            switch (tag.charAt(0)) {
+                case '#', '^', '$', '<' -> deepest = Math.max(deepest, ++depth);
+                case '/' -> depth--;
+                case '=' -> {
+                    String[] delimiters = tag.length() > 2 && tag.endsWith("=") ? tag.substring(1, tag.length() - 1).strip().split("\\s+") : new String[0];
+                    if (delimiters.length == 2) {
+                        open = delimiters[0];
+                        close = delimiters[1];
+                    }
+                }
+                default -> { }
+            }
         }
     }
 

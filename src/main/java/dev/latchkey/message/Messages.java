@@ -17,17 +17,23 @@ import org.jdbi.v3.core.Jdbi;
  * may carry a one-time code or link, so it is stored encrypted and erased once delivered or failed.
  */
 public final class Messages {
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(Messages.class);
     /** Why a message is sent; user-facing purposes count toward the account's hourly limit. */
     public enum Purpose {
-        RISK_NOTICE("risk-notice", true), RISK_ADMIN_NOTICE("risk-admin-notice", false),
-        ONE_CLICK_SIGN_IN("one-click-sign-in", true), SMS_OTP("sms-otp", true);
+        RISK_NOTICE("risk-notice", true, MessageTemplates.RISK_NOTICE),
+        RISK_ADMIN_NOTICE("risk-admin-notice", false, MessageTemplates.RISK_ADMIN_NOTICE),
+        ONE_CLICK_SIGN_IN("one-click-sign-in", true, MessageTemplates.ONE_CLICK_SIGN_IN),
+        SMS_OTP("sms-otp", true, MessageTemplates.SMS_OTP);
 
         public final String key;
         final boolean toUser;
+        /** Latchkey's template for this purpose: sent instead of a tenant's that does not render. */
+        final String builtIn;
 
-        Purpose(String key, boolean toUser) {
+        Purpose(String key, boolean toUser, String builtIn) {
             this.key = key;
             this.toUser = toUser;
+            this.builtIn = builtIn;
         }
     }
 
@@ -37,10 +43,27 @@ public final class Messages {
         this.secrets = secrets;
     }
 
-    /** Renders {@code template} with {@code model} and queues it for {@code recipient}; returns the message id. */
+    /**
+     * Renders {@code template} with {@code model} and queues it for {@code recipient}; returns the message id. A tenant's
+     * template that does not render (one saved before templates were checked against a sample) is replaced by
+     * Latchkey's template of the same purpose, with a warning: a message must never turn a login into an error.
+     */
     public String enqueue(Handle h, Tenant t, String uid, Purpose purpose, MessageTemplates.Template template, String recipient,
                           Map<String, Object> model, long now) {
-        MessageTemplates.Rendered r = MessageTemplates.render(template, model);
+        MessageTemplates.Rendered r;
+        try {
+            r = MessageTemplates.render(template, model);
+        } catch (RuntimeException | StackOverflowError e) {
+            MessageTemplates.Template builtIn = MessageTemplates.builtIn(template.channel(), purpose.builtIn);
+            if (builtIn == null || builtIn == template) {
+                throw e;
+            }
+            LOG.warn("tenant {}: the {} template '{}' does not render ({}); sent Latchkey's '{}' instead", t.apiKey(),
+                    template.channel().key(), template.name(), e instanceof StackOverflowError ? "nested too deep" : e.getMessage(),
+                    builtIn.name());
+            template = builtIn;
+            r = MessageTemplates.render(template, model);
+        }
         ObjectNode content = Json.object();
         if (template.channel() == MessageTemplates.Channel.EMAIL) {
             content.put("Subject", r.subject()).put("Text", r.text()).put("Html", r.html());

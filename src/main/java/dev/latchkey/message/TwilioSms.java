@@ -14,12 +14,16 @@ import java.util.concurrent.CompletableFuture;
 /**
  * Twilio's Messages API, or any API compatible with it: {@code POST {BaseUrl}/2010-04-01/Accounts/{AccountSid}/Messages.json}
  * with the form fields {@code To}, {@code From} and {@code Body}, HTTP Basic {@code AccountSid:AuthToken}. A 2xx is sent;
- * 429 and 5xx are retried; another 4xx (a number the provider refuses) fails for good.
+ * 429 and 5xx are retried; another 4xx (a number the provider refuses) fails for good. The URL is the operator's choice
+ * ({@code --sms-url}, or a tenant's {@code Sms.BaseUrl} with that tenant's own credentials), so it is not held to the
+ * webhook target rules.
  */
 public final class TwilioSms implements SmsProvider {
     static final Duration TIMEOUT = Duration.ofSeconds(10);
 
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(TIMEOUT).followRedirects(HttpClient.Redirect.NEVER).build();
+    /** HTTP/1.1: the JDK's client otherwise offers plain-HTTP providers an upgrade to HTTP/2 (h2c), which some refuse. */
+    private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(TIMEOUT)
+            .followRedirects(HttpClient.Redirect.NEVER).build();
 
     @Override
     public CompletableFuture<Outcome> send(DeliverySettings.Sms s, String to, String body, String messageId) {

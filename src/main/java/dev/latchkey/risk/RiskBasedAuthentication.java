@@ -5,16 +5,14 @@ import dev.latchkey.account.Account;
 import dev.latchkey.account.ProfileSchema;
 import dev.latchkey.crypto.Secrets;
 import dev.latchkey.http.LrError;
-import dev.latchkey.json.Json;
 import dev.latchkey.login.LoginContext;
 import dev.latchkey.message.MessageTemplates;
 import dev.latchkey.message.MessageTemplates.Channel;
 import dev.latchkey.message.Messages;
 import dev.latchkey.message.Messages.Purpose;
+import dev.latchkey.message.TemplateModel;
 import dev.latchkey.tenant.Tenant;
-import dev.latchkey.token.Tokens;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -192,9 +190,8 @@ public final class RiskBasedAuthentication {
             String vtoken = Secrets.guid();
             oneClickHash = oneClickHash(vtoken);
             String url = p.oneClickSignInUrl() != null ? p.oneClickSignInUrl() : publicUrl.get() + "/hosted?apikey=" + t.apiKey();
-            Map<String, Object> model = new LinkedHashMap<>(base);
-            model.put("OneClickSignIn", Map.of("Url", url + (url.contains("?") ? "&" : "?") + "vtype=oneclicksignin&vtoken=" + vtoken,
-                    "ExpiresInMinutes", minutes));
+            Map<String, Object> model = TemplateModel.withOneClickSignIn(base,
+                    url + (url.contains("?") ? "&" : "?") + "vtype=oneclicksignin&vtoken=" + vtoken, minutes);
             String name = first(ctx.rbaTemplates().get("rbaoneclickemailtemplate"), p.oneClickEmailTemplate(), MessageTemplates.ONE_CLICK_SIGN_IN);
             messages.enqueue(h, t, a.uid(), Purpose.ONE_CLICK_SIGN_IN, template(h, t, Channel.EMAIL, name, MessageTemplates.ONE_CLICK_SIGN_IN),
                     email, model, now);
@@ -202,8 +199,7 @@ public final class RiskBasedAuthentication {
         if (bySms) {
             String otp = String.format(Locale.ROOT, "%06d", Secrets.RANDOM.nextInt(1_000_000));
             otpHash = otpHash(token, otp);
-            Map<String, Object> model = new LinkedHashMap<>(base);
-            model.put("Otp", Map.of("Code", otp, "ExpiresInMinutes", minutes));
+            Map<String, Object> model = TemplateModel.withOtp(base, otp, minutes);
             String name = first(ctx.rbaTemplates().get("rbaotpsmstemplate"), p.otpSmsTemplate(), MessageTemplates.SMS_OTP);
             smsId = messages.enqueue(h, t, a.uid(), Purpose.SMS_OTP, template(h, t, Channel.SMS, name, MessageTemplates.SMS_OTP), phone, model, now);
         }
@@ -277,35 +273,13 @@ public final class RiskBasedAuthentication {
         });
     }
 
-    /**
-     * What a template sees: {@code App.Name}, {@code Profile.*} (the LoginRadius profile), {@code Email} (primary),
-     * {@code Login.*} (Time, IP, City, Country, CountryCode, Location, Browser, Device, UserAgent, Signal, SignalLabel,
-     * Signals, Action, Blocked).
-     */
-    @SuppressWarnings("unchecked")
+    /** What a template sees ({@link TemplateModel}): this login, the signal {@code s} and the {@code action} taken. */
     private static Map<String, Object> model(Tenant t, Account a, RiskAssessment r, Signal s, String action, long now) {
         LoginOrigin o = r.origin();
-        Map<String, Object> login = new LinkedHashMap<>();
-        login.put("Time", Tokens.iso(now));
-        login.put("IP", o.ip());
-        login.put("City", o.city());
-        login.put("Country", o.countryName());
-        login.put("CountryCode", o.countryCode());
-        login.put("Location", o.location());
-        login.put("Browser", o.browserDisplay());
-        login.put("Device", o.deviceDisplay());
-        login.put("UserAgent", o.userAgent());
-        login.put("Signal", s == null ? null : s.settingsName);
-        login.put("SignalLabel", s == null ? null : s.label);
-        login.put("Signals", r.fired().stream().map(x -> x.settingsName).toList());
-        login.put("Action", action);
-        login.put("Blocked", "Block".equals(action));
-        Map<String, Object> model = new LinkedHashMap<>();
-        model.put("App", Map.of("Name", t.name()));
-        model.put("Profile", Json.MAPPER.convertValue(ProfileSchema.render(a, now), Map.class));
-        model.put("Email", emailOf(a));
-        model.put("Login", login);
-        return model;
+        return TemplateModel.of(t.name(), ProfileSchema.render(a, now), emailOf(a), new TemplateModel.Login(now, o.ip(), o.city(),
+                o.countryName(), o.countryCode(), o.location(), o.browserDisplay(), o.deviceDisplay(), o.userAgent(),
+                s == null ? null : s.settingsName, s == null ? null : s.label, r.fired().stream().map(x -> x.settingsName).toList(),
+                action));
     }
 
     /** The account's primary email (else its first), or null. */

@@ -42,6 +42,8 @@ import dev.latchkey.login.SecondFactorChallenges;
 import dev.latchkey.store.Database;
 import dev.latchkey.store.Purge;
 import dev.latchkey.tenant.TenantStore;
+import dev.latchkey.webhook.TargetAddresses;
+import dev.latchkey.webhook.TargetUrls;
 import dev.latchkey.webhook.WebhookApi;
 import dev.latchkey.webhook.WebhookDispatcher;
 import dev.latchkey.webhook.WebhookOutbox;
@@ -130,9 +132,10 @@ public final class LatchkeyServer implements AutoCloseable {
             Audit audit = new Audit(db.jdbi());
             TenantStore tenantStore = new TenantStore(db.jdbi());
             MessageTemplates templates = new MessageTemplates(db.jdbi(), clock);
-            Tenants tenants = new Tenants(tenantStore, secrets, clock, (id, settings) -> {
-                templates.checkReferences(id, settings);
-                WebhookSettings.check(id, settings);
+            Tenants tenants = new Tenants(tenantStore, secrets, clock, (tenantId, settings) -> {
+                templates.checkReferences(tenantId, settings);
+                DeliverySettings.checkTenantSettings(settings);
+                WebhookSettings.check(tenantId, settings);
             });
             Bootstrap.Result boot = Bootstrap.run(db.jdbi(), secrets, tenants, cfg.adminKey());
 
@@ -145,6 +148,7 @@ public final class LatchkeyServer implements AutoCloseable {
             Passkeys passkeys = new Passkeys(db.jdbi(), accountStore, outbox, audit, clock);
             RecentSecondFactor proof = new RecentSecondFactor(clock);
 
+            TargetAddresses targetAddresses = new TargetAddresses(cfg.allowPrivateWebhookTargets());
             ServerConfig.Messaging messaging = cfg.messaging();
             DeliverySettings delivery = new DeliverySettings(messaging.smtp(), messaging.sms(), secrets);
             Messages messages = new Messages(secrets);
@@ -169,7 +173,7 @@ public final class LatchkeyServer implements AutoCloseable {
                     new AccountApi(access, flow, clock),
                     new TokenApi(gate, tokens, accountStore),
                     new ManageAccountApi(gate, accounts, clock),
-                    new WebhookApi(gate, new Webhooks(db.jdbi(), secrets, clock, cfg.allowPrivateWebhookTargets())),
+                    new WebhookApi(gate, new Webhooks(db.jdbi(), secrets, clock, new TargetUrls(cfg.webhookResolver(), targetAddresses))),
                     new AdminApi(tenants, adminGate, db.jdbi(), outbox, messages, riskEvents, metrics, audit, clock),
                     new TemplateApi(adminGate, templates),
                     new AuditApi(adminGate, tenants, audit),
@@ -181,7 +185,8 @@ public final class LatchkeyServer implements AutoCloseable {
                     cfg.limits().refuseTokensInQuery()).start();
             boundPort[0] = http.port();
             List<OutboxDispatcher> dispatchers = List.of(
-                    new WebhookDispatcher(db.jdbi(), secrets, clock, cfg.webhookBackoffMillis(), cfg.webhookRetryForMillis(), metrics).start(),
+                    new WebhookDispatcher(db.jdbi(), secrets, clock, cfg.webhookBackoffMillis(), cfg.webhookRetryForMillis(), metrics,
+                            cfg.webhookResolver(), targetAddresses).start(),
                     new MessageDispatcher(db.jdbi(), secrets, tenantStore, delivery, new SmtpMailer(messaging.smtpCaFile()), new TwilioSms(), clock,
                             messaging.backoffMillis(), messaging.retryForMillis(), metrics).start());
             LOG.info("Latchkey serving on http://{}:{} ({} store, Argon2id {}, GeoIP {})", cfg.host(), http.port(),

@@ -2,21 +2,22 @@ package dev.latchkey.server;
 
 import dev.latchkey.crypto.PasswordHasher;
 import dev.latchkey.message.DeliverySettings;
+import dev.latchkey.webhook.HostResolver;
 import java.nio.file.Path;
 
 /** Everything a node needs to start; built by the CLI from flags and LATCHKEY_* variables, or by tests. */
 public record ServerConfig(String host, int port, Path dataDir, String dbUrl, String dbUser, String dbPassword,
                            String adminKey, String secretKey, int dbPoolSize, PasswordHasher.Params passwordParams,
                            boolean allowPrivateWebhookTargets, long webhookBackoffMillis, long webhookRetryForMillis,
-                           Messaging messaging, Risk risk, Limits limits) {
+                           Messaging messaging, Risk risk, Limits limits, HostResolver webhookResolver) {
 
-    /** A configuration with the default {@link Limits}. */
+    /** Webhook targets resolved by the system's resolver. */
     public ServerConfig(String host, int port, Path dataDir, String dbUrl, String dbUser, String dbPassword,
                         String adminKey, String secretKey, int dbPoolSize, PasswordHasher.Params passwordParams,
                         boolean allowPrivateWebhookTargets, long webhookBackoffMillis, long webhookRetryForMillis,
-                        Messaging messaging, Risk risk) {
+                        Messaging messaging, Risk risk, Limits limits) {
         this(host, port, dataDir, dbUrl, dbUser, dbPassword, adminKey, secretKey, dbPoolSize, passwordParams,
-                allowPrivateWebhookTargets, webhookBackoffMillis, webhookRetryForMillis, messaging, risk, Limits.DEFAULT);
+                allowPrivateWebhookTargets, webhookBackoffMillis, webhookRetryForMillis, messaging, risk, limits, HostResolver.system());
     }
 
     /**
@@ -34,6 +35,15 @@ public record ServerConfig(String host, int port, Path dataDir, String dbUrl, St
     /** Webhook retries: first after about a second, doubling, for 24 hours. */
     public static final long DEFAULT_WEBHOOK_BACKOFF_MILLIS = 1000;
     public static final long DEFAULT_WEBHOOK_RETRY_FOR_MILLIS = 24L * 3600 * 1000;
+
+    /** The default {@link Limits}, webhook targets resolved by the system's resolver. */
+    public ServerConfig(String host, int port, Path dataDir, String dbUrl, String dbUser, String dbPassword,
+                        String adminKey, String secretKey, int dbPoolSize, PasswordHasher.Params passwordParams,
+                        boolean allowPrivateWebhookTargets, long webhookBackoffMillis, long webhookRetryForMillis,
+                        Messaging messaging, Risk risk) {
+        this(host, port, dataDir, dbUrl, dbUser, dbPassword, adminKey, secretKey, dbPoolSize, passwordParams,
+                allowPrivateWebhookTargets, webhookBackoffMillis, webhookRetryForMillis, messaging, risk, Limits.DEFAULT);
+    }
 
     /**
      * Email and SMS, server-wide (tenants may bring their own): the SMTP server and sender, the SMS provider, how long an

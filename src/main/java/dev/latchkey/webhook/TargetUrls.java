@@ -3,17 +3,25 @@ package dev.latchkey.webhook;
 import java.net.InetAddress;
 import java.net.URI;
 import java.net.UnknownHostException;
+import java.util.List;
 import java.util.Locale;
 
 /**
- * Where webhooks may be sent: http or https URLs with a host; private, loopback and link-local addresses only when the
- * operator allows them (a tenant must not be able to make the server call into its own network).
+ * Where webhooks may be sent: http or https URLs with a host, every address of which {@link TargetAddresses} allows.
+ * This is checked when a subscription is saved, to tell the tenant at once; the delivery checks each connection again
+ * ({@link WebhookDispatcher}), because a name may answer differently by then.
  */
 public final class TargetUrls {
-    private TargetUrls() {}
+    private final HostResolver resolver;
+    private final TargetAddresses addresses;
+
+    public TargetUrls(HostResolver resolver, TargetAddresses addresses) {
+        this.resolver = resolver;
+        this.addresses = addresses;
+    }
 
     /** The problem with {@code url}, or null when it is acceptable. */
-    public static String problem(String url, boolean allowPrivate) {
+    public String problem(String url) {
         URI uri;
         try {
             uri = URI.create(url);
@@ -27,23 +35,22 @@ public final class TargetUrls {
         if (uri.getHost() == null || uri.getHost().isBlank() || uri.getUserInfo() != null) {
             return "The TargetUrl must name a host (and no user information).";
         }
-        if (!allowPrivate) {
-            try {
-                for (InetAddress a : InetAddress.getAllByName(uri.getHost())) {
-                    if (a.isLoopbackAddress() || a.isSiteLocalAddress() || a.isLinkLocalAddress() || a.isAnyLocalAddress()
-                            || a.isMulticastAddress() || isUniqueLocalV6(a)) {
-                        return "The TargetUrl points to a private or loopback address, which this server does not allow.";
-                    }
-                }
-            } catch (UnknownHostException e) {
-                return "The TargetUrl's host does not resolve.";
+        String host = uri.getHost();
+        List<InetAddress> resolved;
+        try {
+            resolved = resolver.resolve(host);
+        } catch (UnknownHostException e) {
+            return "The TargetUrl's host does not resolve.";
+        }
+        if (resolved.isEmpty()) {
+            return "The TargetUrl's host does not resolve.";
+        }
+        for (InetAddress a : resolved) {
+            String refusal = addresses.refusal(a);
+            if (refusal != null) {
+                return "The TargetUrl's host " + host.replaceAll("^\\[|]$", "") + " is not allowed: " + refusal + ".";
             }
         }
         return null;
-    }
-
-    private static boolean isUniqueLocalV6(InetAddress a) {
-        byte[] b = a.getAddress();
-        return b.length == 16 && (b[0] & 0xfe) == 0xfc;
     }
 }

@@ -9,6 +9,7 @@ import dev.latchkey.http.Responses;
 import dev.latchkey.http.TenantGate;
 import dev.latchkey.json.Json;
 import dev.latchkey.tenant.Tenant;
+import java.util.List;
 
 /** The webhook subscription endpoints: {@code /v2/manage/webhook[s]} (apikey + apisecret) and the legacy {@code /api/v2/webhook}. */
 public final class WebhookApi {
@@ -76,13 +77,19 @@ public final class WebhookApi {
         return Responses.posted();
     }
 
+    /**
+     * {@code {"Count": n, "data": [{"TargetUrl","Event"}]}}: the keys the SDKs' models read (Java's {@code ListData},
+     * .NET's {@code LoginRadiouswebhookEvent}), lower-case {@code data} included; plus Latchkey's {@code IsSentByLatchkey}.
+     */
     public JsonNode legacyList(LrRequest req) {
         Tenant t = gate.tenantWithSecret(req);
         String event = req.query("event");
+        List<Webhooks.Webhook> hooks = webhooks.list(t, event == null ? null : webhooks.event(event));
         ObjectNode o = Json.object();
-        ArrayNode data = o.putArray("Data");
-        for (Webhooks.Webhook w : webhooks.list(t, event == null ? null : webhooks.event(event))) {
-            data.addObject().put("TargetUrl", w.targetUrl()).put("Event", w.event());
+        o.put("Count", hooks.size());
+        ArrayNode data = o.putArray("data");
+        for (Webhooks.Webhook w : hooks) {
+            data.addObject().put("TargetUrl", w.targetUrl()).put("Event", w.event()).put("IsSentByLatchkey", WebhookEvents.isSent(w.event()));
         }
         return o;
     }

@@ -25,6 +25,7 @@ import org.jdbi.v3.core.mapper.RowMapper;
  * QueryParams, Authentication Basic or Bearer), validated; credentials for the receiver stored encrypted, shown masked.
  */
 public final class Webhooks {
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(Webhooks.class);
     /** A subscription as stored. */
     public record Webhook(String id, long tenantId, String event, String targetUrl, String name, ObjectNode headers,
                           ObjectNode queryParams, String authType, String authUsername, String authSecretSealed,
@@ -35,20 +36,26 @@ public final class Webhooks {
             (ObjectNode) Json.parse(rs.getString("query_params")), rs.getString("auth_type"), rs.getString("auth_username"),
             rs.getString("auth_secret_enc"), rs.getLong("created_at"), rs.getLong("modified_at"));
     private static final Pattern HEADER_NAME = Pattern.compile("^[!#$%&'*+.^_`|~0-9A-Za-z-]{1,100}$");
+    /**
+     * Header names a subscription may not set: those that frame the message or manage the connection (the HTTP client
+     * owns them; set by a tenant they break every delivery or change what the receiver reads), and those Latchkey sets on
+     * every delivery. Also every {@code Proxy-*} name.
+     */
     private static final Set<String> RESERVED_HEADERS = Set.of("host", "content-length", "content-type", "transfer-encoding",
-            "connection", "signature", "x-latchkey-delivery");
+            "connection", "keep-alive", "te", "trailer", "upgrade", "expect", "http2-settings", "signature",
+            "x-latchkey-delivery", "user-agent");
     private static final int MAX_PER_TENANT = 100;
 
     private final Jdbi jdbi;
     private final Secrets secrets;
     private final Clock clock;
-    private final boolean allowPrivateTargets;
+    private final TargetUrls targets;
 
-    public Webhooks(Jdbi jdbi, Secrets secrets, Clock clock, boolean allowPrivateTargets) {
+    public Webhooks(Jdbi jdbi, Secrets secrets, Clock clock, TargetUrls targets) {
         this.jdbi = jdbi;
         this.secrets = secrets;
         this.clock = clock;
-        this.allowPrivateTargets = allowPrivateTargets;
+        this.targets = targets;
     }
 
     public List<Webhook> list(Tenant tenant, String event) {
@@ -68,6 +75,7 @@ public final class Webhooks {
         long now = clock.millis();
         Webhook w = apply(new Webhook(Secrets.guid(), tenant.id(), null, null, null, Json.object(), Json.object(),
                 null, null, null, now, now), body, true);
+        warnIfNeverSent(tenant, w);
         jdbi.useTransaction(h -> {
             int count = h.createQuery("SELECT COUNT(*) FROM webhooks WHERE tenant_id = :t").bind("t", tenant.id()).mapTo(Integer.class).one();
             if (count >= MAX_PER_TENANT) {
@@ -88,6 +96,7 @@ public final class Webhooks {
     public Webhook update(Tenant tenant, String id, JsonNode body) {
         Webhook current = get(tenant, id);
         Webhook w = apply(current, body, false);
+        warnIfNeverSent(tenant, w);
         long now = clock.millis();
         jdbi.useHandle(h -> h.createUpdate("""
                         UPDATE webhooks SET event = :e, target_url = :u, name = :n, headers = :h, query_params = :q, auth_type = :at,
@@ -97,6 +106,13 @@ public final class Webhooks {
                 .bind("as", w.authSecretSealed()).bind("now", now).bind("id", id).bind("t", tenant.id()).execute());
         return new Webhook(w.id(), w.tenantId(), w.event(), w.targetUrl(), w.name(), w.headers(), w.queryParams(), w.authType(),
                 w.authUsername(), w.authSecretSealed(), w.createdAt(), now);
+    }
+
+    private static void warnIfNeverSent(Tenant tenant, Webhook w) {
+        if (!WebhookEvents.isSent(w.event())) {
+            LOG.warn("tenant {}: webhook {} subscribes to {}, an event Latchkey never sends; it will not fire", tenant.apiKey(),
+                    w.id(), w.event());
+        }
     }
 
     public void delete(Tenant tenant, String id) {
@@ -119,7 +135,7 @@ public final class Webhooks {
     }
 
     public String targetUrl(String url) {
-        String problem = TargetUrls.problem(url, allowPrivateTargets);
+        String problem = targets.problem(url);
         if (problem != null) {
             throw ApiException.validation("TargetUrl", problem);
         }
@@ -166,6 +182,15 @@ public final class Webhooks {
         if (creating && url == null) {
             throw LrError.required("TargetUrl");
         }
+        if (authType != null) {
+            for (Iterator<String> names = headers.fieldNames(); names.hasNext(); ) {
+                String header = names.next();
+                if (header.equalsIgnoreCase("Authorization")) {
+                    throw ApiException.validation("Headers." + header, "An Authorization header and Authentication cannot be "
+                            + "given together: Authentication sets the Authorization header.");
+                }
+            }
+        }
         return new Webhook(w.id(), w.tenantId(), event, url, name, headers, query, authType, authUser, authSecret, w.createdAt(), w.modifiedAt());
     }
 
@@ -184,16 +209,56 @@ public final class Webhooks {
             throw ApiException.validation(field, "The " + field + " field must be an object of at most 20 strings.");
         }
         ObjectNode out = Json.object();
+        Set<String> seen = new java.util.HashSet<>();
         v.fields().forEachRemaining(f -> {
             String value = f.getValue().isTextual() ? f.getValue().asText() : null;
-            boolean badName = headers && (!HEADER_NAME.matcher(f.getKey()).matches() || RESERVED_HEADERS.contains(f.getKey().toLowerCase(Locale.ROOT)));
-            if (value == null || value.length() > 1000 || value.contains("\r") || value.contains("\n") || badName || f.getKey().isEmpty()) {
-                throw ApiException.validation(field + "." + f.getKey(), "Each " + field + " entry must be a string"
-                        + (headers ? " with a header name that Latchkey does not set itself." : "."));
+            if (value == null || value.length() > 1000 || f.getKey().isEmpty() || value.contains("\r") || value.contains("\n")) {
+                throw ApiException.validation(field + "." + f.getKey(), "Each " + field + " entry must be a string of at most 1000 characters.");
+            }
+            if (headers) {
+                value = headerValue(f.getKey(), value);
+                if (!seen.add(f.getKey().toLowerCase(Locale.ROOT))) {
+                    throw ApiException.validation(field + "." + f.getKey(), "The header " + f.getKey()
+                            + " is given twice (header names are case-insensitive).");
+                }
             }
             out.put(f.getKey(), value);
         });
         return out;
+    }
+
+    /** Whether a stored header would be accepted today (deliveries leave out those saved before a rule refused them). */
+    static boolean isDeliverableHeader(String name, String value) {
+        try {
+            headerValue(name, value);
+            return true;
+        } catch (ApiException refused) {
+            return false;
+        }
+    }
+
+    /**
+     * A header accepted here is one every delivery sends as it is: a token for a name that neither HTTP nor Latchkey
+     * owns, and a value of visible ASCII, spaces and tabs (control characters would be rewritten or refused on the wire,
+     * other characters cannot be sent as they are). Surrounding whitespace is not part of a value, so it is dropped.
+     */
+    private static String headerValue(String name, String value) {
+        String lower = name.toLowerCase(Locale.ROOT);
+        if (!HEADER_NAME.matcher(name).matches()) {
+            throw ApiException.validation("Headers." + name, "The header name " + name + " is not a valid HTTP field name.");
+        }
+        if (RESERVED_HEADERS.contains(lower) || lower.startsWith("proxy-")) {
+            throw ApiException.validation("Headers." + name, "The header " + name
+                    + " is set by HTTP or by Latchkey itself on every delivery; a webhook cannot set it.");
+        }
+        for (int i = 0; i < value.length(); i++) {
+            char c = value.charAt(i);
+            if ((c < 0x20 && c != '\t') || c > 0x7e) {
+                throw ApiException.validation("Headers." + name, "The value of the header " + name
+                        + " may hold only visible ASCII characters, spaces and tabs.");
+            }
+        }
+        return value.strip();
     }
 
     /** [AuthType, username, secret] from {@code {"AuthType":"Basic","BasicAuth":{Username,Password}}} or Bearer. */
@@ -242,6 +307,8 @@ public final class Webhooks {
         } else {
             o.putObject("Authentication").put("AuthType", "Bearer").putObject("BearerToken").put("Token", "********");
         }
+        // Latchkey's extension (the SDKs' models ignore fields they do not know): false for an event it never sends.
+        o.put("IsSentByLatchkey", WebhookEvents.isSent(w.event()));
         return o;
     }
 

@@ -46,20 +46,25 @@ public final class TestServer implements AutoCloseable {
      * What a test node is given beyond its store: email and SMS delivery, the GeoIP database and trusted proxies.
      * Unsent messages are retried after 100 ms, doubling, for a minute.
      */
-    public record Options(ServerConfig.Messaging messaging, ServerConfig.Risk risk, ServerConfig.Limits limits) {
+    public record Options(ServerConfig.Messaging messaging, ServerConfig.Risk risk, ServerConfig.Limits limits, WebhookTargets webhookTargets) {
         public static final Options DEFAULT = new Options(new ServerConfig.Messaging(null, ServerConfig.Messaging.NONE.smtp(),
-                ServerConfig.Messaging.NONE.sms(), 100, 60_000, null), ServerConfig.Risk.NONE, ServerConfig.Limits.DEFAULT);
+                ServerConfig.Messaging.NONE.sms(), 100, 60_000, null), ServerConfig.Risk.NONE, ServerConfig.Limits.DEFAULT,
+                WebhookTargets.LOOPBACK_RECEIVERS);
 
         public Options(ServerConfig.Messaging messaging, ServerConfig.Risk risk) {
-            this(messaging, risk, ServerConfig.Limits.DEFAULT);
+            this(messaging, risk, ServerConfig.Limits.DEFAULT, WebhookTargets.LOOPBACK_RECEIVERS);
         }
 
         public Options withLimits(ServerConfig.Limits newLimits) {
-            return new Options(messaging, risk, newLimits);
+            return new Options(messaging, risk, newLimits, webhookTargets);
         }
 
         public Options withRisk(ServerConfig.Risk newRisk) {
-            return new Options(messaging, newRisk, limits);
+            return new Options(messaging, newRisk, limits, webhookTargets);
+        }
+
+        public Options withWebhookTargets(WebhookTargets targets) {
+            return new Options(messaging, risk, limits, targets);
         }
 
         /** MaxMind's test City database (src/test/resources/geoip). */
@@ -70,6 +75,14 @@ public final class TestServer implements AutoCloseable {
                 throw new IllegalStateException(e);
             }
         }
+    }
+
+    /**
+     * Where webhooks may go: test receivers listen on loopback, so by default private targets are allowed and names
+     * resolve through the system; the SSRF tests refuse them and answer names from a map of their own.
+     */
+    public record WebhookTargets(boolean allowPrivate, dev.latchkey.webhook.HostResolver resolver) {
+        public static final WebhookTargets LOOPBACK_RECEIVERS = new WebhookTargets(true, dev.latchkey.webhook.HostResolver.system());
     }
 
     public TestServer(Backend backend, Options options) {
@@ -97,7 +110,8 @@ public final class TestServer implements AutoCloseable {
             this.pgUrl = sharedPgUrl != null ? sharedPgUrl : backend == Backend.POSTGRES ? Backend.freshPostgresSchema() : null;
             ServerConfig cfg = new ServerConfig("127.0.0.1", 0, dir, pgUrl,
                     pgUrl == null ? null : Backend.PG_USER, pgUrl == null ? null : Backend.PG_PASSWORD,
-                    ADMIN_KEY, SECRET_KEY, 8, hashing, true, 100, 60_000, options.messaging(), options.risk(), options.limits());
+                    ADMIN_KEY, SECRET_KEY, 8, hashing, options.webhookTargets().allowPrivate(), 100, 60_000, options.messaging(),
+                    options.risk(), options.limits(), options.webhookTargets().resolver());
             this.server = LatchkeyServer.start(cfg, clock);
             this.base = "http://127.0.0.1:" + server.port();
         } catch (IOException e) {

@@ -29,7 +29,7 @@ class WebhookDeliveryTest {
     /** How many requests to /flaky fail with 500 before it answers 200. */
     static final AtomicInteger failuresLeft = new AtomicInteger();
 
-    record Received(String path, String query, Map<String, List<String>> headers, String body) {}
+    record Received(String path, String query, String protocol, Map<String, List<String>> headers, String body) {}
 
     @BeforeAll
     static void start() throws Exception {
@@ -41,7 +41,12 @@ class WebhookDeliveryTest {
             if (ex.getRequestURI().getPath().equals("/flaky") && failuresLeft.getAndDecrement() > 0) {
                 status = 500;
             }
-            received.add(new Received(ex.getRequestURI().getPath(), ex.getRequestURI().getQuery(), Map.copyOf(ex.getRequestHeaders()), body));
+            if (ex.getRequestURI().getPath().equals("/moved")) {
+                ex.getResponseHeaders().add("Location", url("/moved-here"));
+                status = 302;
+            }
+            received.add(new Received(ex.getRequestURI().getPath(), ex.getRequestURI().getQuery(), ex.getProtocol(),
+                    Map.copyOf(ex.getRequestHeaders()), body));
             ex.sendResponseHeaders(status, -1);
             ex.close();
         });
@@ -99,6 +104,124 @@ class WebhookDeliveryTest {
         assertThat(r.headers().get("X-team").get(0)).isEqualTo("blue");
         assertThat(r.headers().get("Authorization").get(0)).isEqualTo("Basic aG9vazpzM2NyZXQ=");
         assertThat(r.query()).isEqualTo("src=latchkey");
+        // HTTP/1.1, with no offer to upgrade the connection to HTTP/2 (h2c), which some receivers and proxies refuse.
+        assertThat(r.protocol()).isEqualTo("HTTP/1.1");
+        assertThat(r.headers()).doesNotContainKeys("Upgrade", "Http2-settings");
+        assertThat(r.headers().getOrDefault("Connection", List.of()).toString().toLowerCase(java.util.Locale.ROOT)).doesNotContain("upgrade");
+    }
+
+    /** Headers a receiver might want, of every kind the subscription validation accepts (20: the most a webhook has). */
+    static final Map<String, String> ACCEPTED_HEADERS = new java.util.LinkedHashMap<>();
+
+    static {
+        ACCEPTED_HEADERS.put("Accept", "application/json");
+        ACCEPTED_HEADERS.put("Accept-Encoding", "br");
+        ACCEPTED_HEADERS.put("Accept-Language", "en-GB, fr;q=0.8");
+        ACCEPTED_HEADERS.put("Authorization", "Token abc.def");
+        ACCEPTED_HEADERS.put("Cache-Control", "no-cache");
+        ACCEPTED_HEADERS.put("Cookie", "session=abc; team=blue");
+        ACCEPTED_HEADERS.put("Date", "Tue, 15 Nov 1994 08:12:31 GMT");
+        ACCEPTED_HEADERS.put("Forwarded", "for=192.0.2.60;proto=http");
+        ACCEPTED_HEADERS.put("If-Match", "\"xyzzy\"");
+        ACCEPTED_HEADERS.put("Max-Forwards", "3");
+        ACCEPTED_HEADERS.put("Origin", "https://app.example.com");
+        ACCEPTED_HEADERS.put("Referer", "https://app.example.com/");
+        ACCEPTED_HEADERS.put("Request-Id", "|abc.1");
+        ACCEPTED_HEADERS.put("X-Forwarded-For", "203.0.113.9");
+        ACCEPTED_HEADERS.put("X-Api-Key", "k-123");
+        ACCEPTED_HEADERS.put("X-Tab", "a\tb");
+        ACCEPTED_HEADERS.put("X-Spaces", "a  b");
+        ACCEPTED_HEADERS.put("X-Empty", "");
+        ACCEPTED_HEADERS.put("X-Symbols", "!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~");
+        ACCEPTED_HEADERS.put("x.odd_name!#$%&'*+^`|~", "v");
+    }
+
+    /**
+     * The header lines of one request, exactly as they arrived (the receiver above, the JDK's, rewrites some values:
+     * a tab becomes a space), read off a plain socket; answers 200.
+     */
+    static List<String[]> rawHeadersOfOneRequest(java.net.ServerSocket server) throws Exception {
+        try (java.net.Socket socket = server.accept()) {
+            socket.setSoTimeout(15_000);
+            java.io.InputStream in = socket.getInputStream();
+            java.io.ByteArrayOutputStream head = new java.io.ByteArrayOutputStream();
+            while (!head.toString(StandardCharsets.ISO_8859_1).endsWith("\r\n\r\n")) {
+                int b = in.read();
+                if (b < 0) {
+                    throw new AssertionError("the request ended early: " + head);
+                }
+                head.write(b);
+            }
+            List<String[]> fields = new ArrayList<>();
+            String[] lines = head.toString(StandardCharsets.ISO_8859_1).split("\r\n");
+            int length = 0;
+            for (int i = 1; i < lines.length; i++) {
+                int colon = lines[i].indexOf(':');
+                // Optional whitespace around a value is not part of it (RFC 9110, 5.5).
+                String[] field = {lines[i].substring(0, colon), lines[i].substring(colon + 1).replaceAll("^[ \t]+|[ \t]+$", "")};
+                fields.add(field);
+                if (field[0].equalsIgnoreCase("Content-Length")) {
+                    length = Integer.parseInt(field[1]);
+                }
+            }
+            in.readNBytes(length);
+            socket.getOutputStream().write("HTTP/1.1 200 OK\r\nContent-Length: 0\r\nConnection: close\r\n\r\n".getBytes(StandardCharsets.ISO_8859_1));
+            return fields;
+        }
+    }
+
+    @Test
+    void everyHeaderTheSubscriptionAcceptsIsDeliveredAsGiven() throws Exception {
+        try (java.net.ServerSocket raw = new java.net.ServerSocket(0, 1, java.net.InetAddress.getByName("127.0.0.1"))) {
+            TestTenant t = s.mfaTenant(false);
+            com.fasterxml.jackson.databind.node.ObjectNode body = Json.object().put("Event", "Login")
+                    .put("TargetUrl", "http://127.0.0.1:" + raw.getLocalPort() + "/headers");
+            ACCEPTED_HEADERS.forEach(body.putObject("Headers")::put);
+            Reply hook = t.manage("POST", "/v2/manage/webhook", Json.write(body));
+            assertThat(hook.status()).as(hook.raw()).isEqualTo(200);
+            t.account("headers@example.com", "headers-password");
+            assertThat(t.login("headers@example.com", "headers-password").status()).isEqualTo(200);
+            List<String[]> fields = rawHeadersOfOneRequest(raw);
+            List<String> wrong = new ArrayList<>();
+            ACCEPTED_HEADERS.forEach((name, value) -> {
+                List<String> got = fields.stream().filter(f -> f[0].equalsIgnoreCase(name)).map(f -> f[1]).toList();
+                if (!got.equals(List.of(value))) {
+                    wrong.add(name + ": sent [" + value + "], received " + got);
+                }
+            });
+            assertThat(wrong).isEmpty();
+        }
+    }
+
+    @Test
+    void headersSavedBeforeTheyWereRefusedAreLeftOutOfDeliveries() throws Exception {
+        TestTenant t = s.mfaTenant(false);
+        Reply hook = t.manage("POST", "/v2/manage/webhook", "{\"Event\":\"Login\",\"TargetUrl\":\"" + url("/stored") + "\"}");
+        // As an older Latchkey accepted them: written straight to the store.
+        s.server.jdbi().useHandle(h -> h.createUpdate("UPDATE webhooks SET headers = :h WHERE id = :id")
+                .bind("h", "{\"Expect\":\"100-continue\",\"Upgrade\":\"h2c\",\"X-Bell\":\"a\\u0007b\",\"X-Kept\":\"yes\"}")
+                .bind("id", hook.json().get("Id").asText()).execute());
+        t.account("stored@example.com", "stored-password");
+        assertThat(t.login("stored@example.com", "stored-password").status()).isEqualTo(200);
+        Received r = waitFor("/stored", 1).get(0);
+        assertThat(r.headers().get("X-kept")).containsExactly("yes");
+        assertThat(r.headers()).doesNotContainKeys("Expect", "Upgrade", "X-bell");
+    }
+
+    @Test
+    void aRedirectIsNotFollowed() throws Exception {
+        TestTenant t = s.mfaTenant(false);
+        t.manage("POST", "/v2/manage/webhook", "{\"Event\":\"Login\",\"TargetUrl\":\"" + url("/moved") + "\"}");
+        t.account("moved@example.com", "moved-password");
+        assertThat(t.login("moved@example.com", "moved-password").status()).isEqualTo(200);
+        waitFor("/moved", 1);
+        Thread.sleep(500);
+        synchronized (received) {
+            assertThat(received.stream().filter(r -> r.path().equals("/moved-here"))).isEmpty();
+        }
+        JsonNode delivery = s.admin("GET", "/admin/v1/tenants/" + t.apiKey() + "/webhook-deliveries", null).json().get("Data").get(0);
+        assertThat(delivery.get("Status").asText()).isEqualTo("pending");
+        assertThat(delivery.get("LastError").asText()).isEqualTo("HTTP 302");
     }
 
     @Test

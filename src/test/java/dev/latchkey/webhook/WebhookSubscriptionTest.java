@@ -49,7 +49,7 @@ class WebhookSubscriptionTest {
         assertThat(created.status()).as(created.raw()).isEqualTo(200);
         JsonNode w = created.json();
         assertThat(keys(w)).containsExactly("Id", "TargetUrl", "Event", "CreatedDate", "LastModifiedDate", "SecretName",
-                "IsIntegrationWebhook", "Name", "Headers", "QueryParams", "Authentication");
+                "IsIntegrationWebhook", "Name", "Headers", "QueryParams", "Authentication", "IsSentByLatchkey");
         assertThat(w.get("Event").asText()).isEqualTo("Login");
         assertThat(w.get("Authentication")).isEqualTo(Json.parse("{\"AuthType\":\"Basic\",\"BasicAuth\":{\"Username\":\"u\",\"Password\":\"********\"}}"));
         assertThat(created.raw()).doesNotContain("p@ss");
@@ -86,7 +86,7 @@ class WebhookSubscriptionTest {
         assertThat(legacy.manage("POST", "/api/v2/webhook", "{\"targeturl\":\"http://127.0.0.1:9/old\",\"event\":\"UpdateProfile\"}").json())
                 .isEqualTo(Json.parse("{\"IsPosted\":true}"));
         assertThat(legacy.manage("GET", "/api/v2/webhook?event=updateprofile", null).json())
-                .isEqualTo(Json.parse("{\"Data\":[{\"TargetUrl\":\"http://127.0.0.1:9/old\",\"Event\":\"UpdateProfile\"}]}"));
+                .isEqualTo(Json.parse("{\"Count\":1,\"data\":[{\"TargetUrl\":\"http://127.0.0.1:9/old\",\"Event\":\"UpdateProfile\",\"IsSentByLatchkey\":true}]}"));
         assertThat(legacy.manage("GET", "/api/v2/webhook/test", null).json()).isEqualTo(Json.parse("{\"IsAllowed\":true}"));
         assertThat(legacy.manage("DELETE", "/api/v2/webhook", "{\"targeturl\":\"http://127.0.0.1:9/old\",\"event\":\"UpdateProfile\"}").json())
                 .isEqualTo(Json.parse("{\"IsDeleted\":true}"));
@@ -108,6 +108,8 @@ class WebhookSubscriptionTest {
             {"{\"Event\":\"Login\",\"TargetUrl\":\"http://127.0.0.1:9/x\",\"Authentication\":{\"AuthType\":\"Digest\"}}", "1134", "Authentication.AuthType"},
             {"{\"Event\":\"Login\",\"TargetUrl\":\"http://127.0.0.1:9/x\",\"Authentication\":{\"AuthType\":\"Basic\",\"BasicAuth\":{\"Username\":\"a:b\",\"Password\":\"p\"}}}", "1134", "Authentication.BasicAuth"},
             {"{\"Event\": 5, \"TargetUrl\":\"http://127.0.0.1:9/x\"}", "1134", "Event"},
+            // Even where the operator allows private targets, a special-purpose address is no receiver.
+            {"{\"Event\":\"Login\",\"TargetUrl\":\"http://0.0.0.0:9/x\"}", "1134", "TargetUrl"},
         };
         for (String[] c : cases) {
             Reply r = t.manage("POST", "/v2/manage/webhook", c[0]);
@@ -125,13 +127,85 @@ class WebhookSubscriptionTest {
     }
 
     @Test
-    void privateTargetsAreRefusedUnlessTheOperatorAllowsThem() {
-        assertThat(TargetUrls.problem("http://127.0.0.1:8080/h", false)).contains("private or loopback");
-        assertThat(TargetUrls.problem("http://10.1.2.3/h", false)).contains("private or loopback");
-        assertThat(TargetUrls.problem("http://192.168.1.1/h", false)).contains("private or loopback");
-        assertThat(TargetUrls.problem("http://[::1]/h", false)).contains("private or loopback");
-        assertThat(TargetUrls.problem("http://169.254.169.254/latest", false)).contains("private or loopback");
-        assertThat(TargetUrls.problem("http://8.8.8.8/h", false)).isNull();
-        assertThat(TargetUrls.problem("http://127.0.0.1:8080/h", true)).isNull();
+    void privateTargetsAreRefusedUnlessTheOperatorAllowsThemSpecialOnesAlways() {
+        TargetUrls strict = new TargetUrls(HostResolver.system(), new TargetAddresses(false));
+        TargetUrls allowing = new TargetUrls(HostResolver.system(), new TargetAddresses(true));
+        for (String url : List.of("http://127.0.0.1:8080/h", "http://10.1.2.3/h", "http://192.168.1.1/h", "http://[::1]/h",
+                "http://169.254.169.254/latest", "http://100.64.0.1/h")) {
+            assertThat(strict.problem(url)).as(url).contains("refused unless the operator starts Latchkey with --webhooks-allow-private-targets");
+            assertThat(allowing.problem(url)).as(url).isNull();
+        }
+        assertThat(strict.problem("http://8.8.8.8/h")).isNull();
+        assertThat(allowing.problem("http://224.0.0.1/h")).isEqualTo("The TargetUrl's host 224.0.0.1 is not allowed: "
+                + "224.0.0.1 is a multicast address, which never receives webhooks.");
+    }
+
+    @Test
+    void headersTheProtocolOrLatchkeyOwnAndValuesWithControlCharactersAreRefusedWhenSaved() {
+        TestTenant t = s.mfaTenant(false);
+        for (String name : List.of("Expect", "Upgrade", "Connection", "Keep-Alive", "Proxy-Authorization", "Proxy-Connection", "TE",
+                "Trailer", "Transfer-Encoding", "Host", "Content-Length", "Content-Type", "HTTP2-Settings", "signature",
+                "X-Latchkey-Delivery", "User-Agent", "content-type", "EXPECT")) {
+            Reply r = t.manage("POST", "/v2/manage/webhook", "{\"Event\":\"Login\",\"TargetUrl\":\"http://127.0.0.1:9/x\","
+                    + "\"Headers\":{\"" + name + "\":\"100-continue\"}}");
+            assertThat(code(r)).as(name + " → " + r.raw()).isEqualTo(1134);
+            assertThat(r.json().get("Errors").get(0).get("FieldName").asText()).isEqualTo("Headers." + name);
+        }
+        for (String value : List.of("a\\u0000b", "a\\u0007", "bell\\u001b[0m", "del\\u007f", "a\\rb", "a\\nb", "caf\\u00e9", "\\u20ac")) {
+            Reply r = t.manage("POST", "/v2/manage/webhook", "{\"Event\":\"Login\",\"TargetUrl\":\"http://127.0.0.1:9/x\","
+                    + "\"Headers\":{\"X-Value\":\"" + value + "\"}}");
+            assertThat(code(r)).as(value + " → " + r.raw()).isEqualTo(1134);
+            assertThat(r.json().get("Errors").get(0).get("FieldName").asText()).isEqualTo("Headers.X-Value");
+        }
+        // The same name twice (names are case-insensitive), and an Authorization header beside Authentication.
+        Reply twice = t.manage("POST", "/v2/manage/webhook", "{\"Event\":\"Login\",\"TargetUrl\":\"http://127.0.0.1:9/x\","
+                + "\"Headers\":{\"X-Team\":\"a\",\"x-team\":\"b\"}}");
+        assertThat(code(twice)).as(twice.raw()).isEqualTo(1134);
+        assertThat(twice.json().get("Errors").get(0).get("FieldName").asText()).isEqualTo("Headers.x-team");
+        Reply both = t.manage("POST", "/v2/manage/webhook", "{\"Event\":\"Login\",\"TargetUrl\":\"http://127.0.0.1:9/x\","
+                + "\"Headers\":{\"Authorization\":\"Token t\"},\"Authentication\":{\"AuthType\":\"Bearer\",\"BearerToken\":{\"Token\":\"b\"}}}");
+        assertThat(code(both)).as(both.raw()).isEqualTo(1134);
+        assertThat(both.json().get("Errors").get(0).get("FieldName").asText()).isEqualTo("Headers.Authorization");
+        // Also when Authentication comes later, in an update.
+        Reply alone = t.manage("POST", "/v2/manage/webhook", "{\"Event\":\"Login\",\"TargetUrl\":\"http://127.0.0.1:9/x\","
+                + "\"Headers\":{\"Authorization\":\"Token t\",\"X-Tab\":\"a\\tb\"}}");
+        assertThat(alone.status()).as(alone.raw()).isEqualTo(200);
+        Reply later = t.manage("PUT", "/v2/manage/webhook/" + alone.json().get("Id").asText(),
+                "{\"Authentication\":{\"AuthType\":\"Basic\",\"BasicAuth\":{\"Username\":\"u\",\"Password\":\"p\"}}}");
+        assertThat(code(later)).as(later.raw()).isEqualTo(1134);
+        assertThat(later.json().get("Errors").get(0).get("FieldName").asText()).isEqualTo("Headers.Authorization");
+    }
+
+    @Test
+    void anEventLatchkeyNeverSendsIsAcceptedAndFlagged() {
+        TestTenant t = s.mfaTenant(false);
+        // What Latchkey sends: grep outbox.enqueue (LoginFlow, Accounts, BackupCodes, Passkeys).
+        List<String> sent = List.of("Login", "CreateTraditionalAccount", "UpdateProfile", "SetPassword", "BlockAccount",
+                "DeleteAccount", "BackupCodesGenerated", "BackupCodesReset", "PasskeyAdded", "PasskeyRemoved");
+        ch.qos.logback.classic.Logger log = (ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger(Webhooks.class);
+        ch.qos.logback.core.read.ListAppender<ch.qos.logback.classic.spi.ILoggingEvent> logged = new ch.qos.logback.core.read.ListAppender<>();
+        logged.start();
+        log.addAppender(logged);
+        JsonNode all = t.manage("GET", "/v2/manage/webhook/events", null).json().get("Data");
+        assertThat(all).hasSize(35);
+        List<String> flaggedSent = new ArrayList<>();
+        for (JsonNode event : all) {
+            Reply r = t.manage("POST", "/v2/manage/webhook", "{\"Event\":\"" + event.asText() + "\",\"TargetUrl\":\"http://127.0.0.1:9/e\"}");
+            assertThat(r.status()).as(r.raw()).isEqualTo(200);
+            if (r.json().get("IsSentByLatchkey").asBoolean()) {
+                flaggedSent.add(r.json().get("Event").asText());
+            }
+        }
+        assertThat(flaggedSent).containsExactlyInAnyOrderElementsOf(sent);
+        log.detachAppender(logged);
+        List<String> warnings = logged.list.stream().filter(e -> e.getLevel() == ch.qos.logback.classic.Level.WARN)
+                .map(ch.qos.logback.classic.spi.ILoggingEvent::getFormattedMessage).filter(m -> m.contains(t.apiKey())).toList();
+        assertThat(warnings).hasSize(25);
+        assertThat(warnings).anySatisfy(m -> assertThat(m).contains("subscribes to Register, an event Latchkey never sends"));
+        JsonNode register = t.manage("GET", "/v2/manage/webhook?event=Register", null).json().get("Data").get(0);
+        assertThat(register.get("IsSentByLatchkey").asBoolean()).isFalse();
+        assertThat(t.manage("GET", "/v2/manage/webhook/" + register.get("Id").asText(), null).json().get("IsSentByLatchkey").isBoolean()).isTrue();
+        assertThat(t.manage("GET", "/api/v2/webhook?event=Register", null).json())
+                .isEqualTo(Json.parse("{\"Count\":1,\"data\":[{\"TargetUrl\":\"http://127.0.0.1:9/e\",\"Event\":\"Register\",\"IsSentByLatchkey\":false}]}"));
     }
 }
