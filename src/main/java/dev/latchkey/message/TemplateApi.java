@@ -1,6 +1,7 @@
 package dev.latchkey.message;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.latchkey.audit.Audit;
 import dev.latchkey.http.AdminGate;
 import dev.latchkey.http.ApiException;
 import dev.latchkey.http.LrRequest;
@@ -18,10 +19,14 @@ import java.util.List;
 public final class TemplateApi {
     private final AdminGate gate;
     private final MessageTemplates templates;
+    private final Audit audit;
+    private final java.time.Clock clock;
 
-    public TemplateApi(AdminGate gate, MessageTemplates templates) {
+    public TemplateApi(AdminGate gate, MessageTemplates templates, Audit audit, java.time.Clock clock) {
         this.gate = gate;
         this.templates = templates;
+        this.audit = audit;
+        this.clock = clock;
     }
 
     private static Channel channel(LrRequest req) {
@@ -42,13 +47,13 @@ public final class TemplateApi {
     public JsonNode create(LrRequest req) {
         Tenant t = gate.tenant(req);
         JsonNode body = req.body();
-        return MessageTemplates.view(saved(() -> templates.save(t.id(), channel(req), null, body)));
+        return audited(req, t, saved(() -> templates.save(t.id(), channel(req), null, body)));
     }
 
     public JsonNode put(LrRequest req) {
         Tenant t = gate.tenant(req);
         JsonNode body = req.body();
-        return MessageTemplates.view(saved(() -> templates.save(t.id(), channel(req), req.pathParam("name"), body)));
+        return audited(req, t, saved(() -> templates.save(t.id(), channel(req), req.pathParam("name"), body)));
     }
 
     public JsonNode get(LrRequest req) {
@@ -67,7 +72,15 @@ public final class TemplateApi {
             throw AdminGate.notFound("This tenant has no " + label(c) + " template named '" + req.pathParam("name")
                     + "' of its own (built-in templates cannot be deleted).");
         }
+        audit.record(t.id(), req.origin(Audit.Actor.ADMIN), Audit.Event.success(Audit.TEMPLATE_DELETED, null,
+                label(c) + " template " + req.pathParam("name")), clock.millis());
         return Responses.deleted();
+    }
+
+    private JsonNode audited(LrRequest req, Tenant t, MessageTemplates.Template saved) {
+        audit.record(t.id(), req.origin(Audit.Actor.ADMIN), Audit.Event.success(Audit.TEMPLATE_SAVED, null,
+                label(saved.channel()) + " template " + saved.name()), clock.millis());
+        return MessageTemplates.view(saved);
     }
 
     private static String label(Channel c) {

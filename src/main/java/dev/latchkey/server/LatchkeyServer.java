@@ -173,9 +173,9 @@ public final class LatchkeyServer implements AutoCloseable {
                     new AccountApi(access, flow, clock),
                     new TokenApi(gate, tokens, accountStore),
                     new ManageAccountApi(gate, accounts, clock),
-                    new WebhookApi(gate, new Webhooks(db.jdbi(), secrets, clock, new TargetUrls(cfg.webhookResolver(), targetAddresses))),
+                    new WebhookApi(gate, new Webhooks(db.jdbi(), secrets, clock, new TargetUrls(cfg.webhookResolver(), targetAddresses)), audit, clock),
                     new AdminApi(tenants, adminGate, db.jdbi(), outbox, messages, riskEvents, metrics, audit, clock),
-                    new TemplateApi(adminGate, templates),
+                    new TemplateApi(adminGate, templates, audit, clock),
                     new AuditApi(adminGate, tenants, audit),
                     req -> {
                         db.jdbi().useHandle(h -> h.execute("SELECT 1"));

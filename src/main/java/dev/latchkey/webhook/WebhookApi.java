@@ -3,6 +3,7 @@ package dev.latchkey.webhook;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.latchkey.audit.Audit;
 import dev.latchkey.http.LrError;
 import dev.latchkey.http.LrRequest;
 import dev.latchkey.http.Responses;
@@ -15,10 +16,19 @@ import java.util.List;
 public final class WebhookApi {
     private final TenantGate gate;
     private final Webhooks webhooks;
+    private final Audit audit;
+    private final java.time.Clock clock;
 
-    public WebhookApi(TenantGate gate, Webhooks webhooks) {
+    public WebhookApi(TenantGate gate, Webhooks webhooks, Audit audit, java.time.Clock clock) {
         this.gate = gate;
         this.webhooks = webhooks;
+        this.audit = audit;
+        this.clock = clock;
+    }
+
+    /** A subscription changed: the audit trail keeps which, never its credentials. */
+    private void audited(LrRequest req, Tenant t, String event, String details) {
+        audit.record(t.id(), req.origin(Audit.Actor.APP), Audit.Event.success(event, null, details), clock.millis());
     }
 
     public JsonNode list(LrRequest req) {
@@ -29,7 +39,9 @@ public final class WebhookApi {
 
     public JsonNode create(LrRequest req) {
         Tenant t = gate.tenantWithSecret(req);
-        return Webhooks.view(webhooks.create(t, req.body()));
+        Webhooks.Webhook w = webhooks.create(t, req.body());
+        audited(req, t, Audit.WEBHOOK_SAVED, w.event() + " → " + w.targetUrl() + " (" + w.id() + ")");
+        return Webhooks.view(w);
     }
 
     public JsonNode get(LrRequest req) {
@@ -39,7 +51,9 @@ public final class WebhookApi {
 
     public JsonNode update(LrRequest req) {
         Tenant t = gate.tenantWithSecret(req);
-        return Webhooks.view(webhooks.update(t, req.pathParam("hookid"), req.body()));
+        Webhooks.Webhook w = webhooks.update(t, req.pathParam("hookid"), req.body());
+        audited(req, t, Audit.WEBHOOK_SAVED, w.event() + " → " + w.targetUrl() + " (" + w.id() + ")");
+        return Webhooks.view(w);
     }
 
     /** LoginRadius answers {@code {"isdeleted": true}} here (lower case, as documented). */
@@ -47,6 +61,7 @@ public final class WebhookApi {
         Tenant t = gate.tenantWithSecret(req);
         req.body();
         webhooks.delete(t, req.pathParam("hookid"));
+        audited(req, t, Audit.WEBHOOK_DELETED, req.pathParam("hookid"));
         return Json.object().put("isdeleted", true);
     }
 
@@ -73,7 +88,8 @@ public final class WebhookApi {
         Tenant t = gate.tenantWithSecret(req);
         JsonNode body = req.body();
         ObjectNode create = Json.object().put("Event", field(body, req, "event")).put("TargetUrl", field(body, req, "targeturl"));
-        webhooks.create(t, create);
+        Webhooks.Webhook w = webhooks.create(t, create);
+        audited(req, t, Audit.WEBHOOK_SAVED, w.event() + " → " + w.targetUrl() + " (" + w.id() + ")");
         return Responses.posted();
     }
 
@@ -101,6 +117,7 @@ public final class WebhookApi {
         if (n == 0) {
             throw LrError.PARAMETER_FORMAT.withDescription("No webhook of this tenant has that event and targeturl.");
         }
+        audited(req, t, Audit.WEBHOOK_DELETED, n + " subscription(s) removed by the legacy API");
         return Responses.deleted();
     }
 

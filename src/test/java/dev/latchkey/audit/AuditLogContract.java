@@ -145,11 +145,15 @@ abstract class AuditLogContract extends ServerContract {
         t.manage("DELETE", "/identity/v2/manage/account/" + uid + "/access_token/refresh/revoke", "{}");
         t.manage("PUT", "/identity/v2/manage/account/" + uid, "{\"IsActive\":false}");
         s.admin("PATCH", "/admin/v1/tenants/" + t.apiKey(), "{\"Security\":{\"LockoutSeconds\":60}}");
+        t.manage("POST", "/v2/manage/webhook", "{\"Event\":\"Login\",\"TargetUrl\":\"http://127.0.0.1:" + receiver.getAddress().getPort() + "/x\"}");
+        s.admin("POST", "/admin/v1/tenants/" + t.apiKey() + "/sms-templates", "{\"Name\":\"Audited\",\"Body\":\"{{Otp.Code}}\"}");
         JsonNode data = trail(t, "");
         assertThat(events(data)).containsSubsequence("FactorAdded:success", "SessionEnded:success", "FactorReset:success",
-                "SessionsEnded:success", "AccountUpdated:success", "AccountBlocked:success", "SessionsEnded:success", "TenantUpdated:success");
+                "SessionsEnded:success", "AccountUpdated:success", "AccountBlocked:success", "SessionsEnded:success", "TenantUpdated:success",
+                "WebhookSaved:success", "TemplateSaved:success");
         List<String> actors = new ArrayList<>();
         data.forEach(e -> actors.add(e.get("Event").asText() + ":" + e.get("Actor").asText()));
-        assertThat(actors).contains("FactorAdded:user", "FactorReset:app", "AccountBlocked:app", "TenantUpdated:admin");
+        assertThat(actors).contains("FactorAdded:user", "FactorReset:app", "AccountBlocked:app", "TenantUpdated:admin", "WebhookSaved:app",
+                "TemplateSaved:admin");
     }
 }
