@@ -94,6 +94,22 @@ public final class AdminApi {
         return tenants.view(validated(() -> tenants.create(body)));
     }
 
+    /** {@code GET /admin/v1/tenants}: every tenant's Name, ApiKey, CreatedDate and ModifiedDate, oldest first. */
+    public JsonNode listTenants(LrRequest req) {
+        gate.authorize(req);
+        return tenants.list();
+    }
+
+    /** {@code DELETE /admin/v1/tenants/{apikey}}: the tenant and all its data; 404 when there is no such tenant. */
+    public JsonNode deleteTenant(LrRequest req) {
+        Tenant t = gate.tenant(req);
+        req.body();
+        if (!tenants.delete(t)) {
+            throw AdminGate.unknownTenant();
+        }
+        return Responses.deleted();
+    }
+
     public JsonNode getTenant(LrRequest req) {
         return tenants.view(gate.tenant(req));
     }

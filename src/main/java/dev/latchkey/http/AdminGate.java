@@ -27,7 +27,12 @@ public final class AdminGate {
     /** The tenant named by {@code {apikey}} in the path, after the admin key. */
     public Tenant tenant(LrRequest req) {
         authorize(req);
-        return tenants.get(req.pathParam("apikey")).orElseThrow(() -> LrError.API_KEY_UNAUTHORIZED.error().withStatus(404));
+        return tenants.get(req.pathParam("apikey")).orElseThrow(AdminGate::unknownTenant);
+    }
+
+    /** 404 for an {@code {apikey}} that names no tenant, with LoginRadius's unknown-apikey error (901). */
+    public static ApiException unknownTenant() {
+        return LrError.API_KEY_UNAUTHORIZED.error().withStatus(404);
     }
 
     /** 404 in LoginRadius's shape, for an operator's reference to something that does not exist. */

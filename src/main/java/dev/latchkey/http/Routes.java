@@ -103,6 +103,8 @@ public final class Routes {
 
         // ── Admin API (operators, admin key) ─────────────────────────────────────────────────────────────────
         r.add(Method.POST, "/admin/v1/tenants", admin::createTenant);
+        r.add(Method.GET, "/admin/v1/tenants", admin::listTenants);
+        r.add(Method.DELETE, "/admin/v1/tenants/{apikey}", admin::deleteTenant);
         r.add(Method.GET, "/admin/v1/tenants/{apikey}", admin::getTenant);
         r.add(Method.PATCH, "/admin/v1/tenants/{apikey}", admin::patchTenant);
         r.add(Method.GET, "/admin/v1/tenants/{apikey}/webhook-deliveries", admin::webhookDeliveries);
