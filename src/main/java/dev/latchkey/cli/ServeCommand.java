@@ -14,6 +14,9 @@ import picocli.CommandLine.Option;
         description = {"Starts a Latchkey node. Every option can also be given as the LATCHKEY_* environment variable shown.",
                 "Without --db-url the store is an embedded H2 database in --data-dir."})
 final class ServeCommand implements Callable<Integer> {
+    @picocli.CommandLine.Spec
+    picocli.CommandLine.Model.CommandSpec spec;
+
     @Option(names = "--host", defaultValue = "${env:LATCHKEY_HOST:-0.0.0.0}", description = "Address to listen on (LATCHKEY_HOST). Default: ${DEFAULT-VALUE}.")
     String host;
 
@@ -116,14 +119,14 @@ final class ServeCommand implements Callable<Integer> {
                 return PasswordHasher.DEFAULT;
             case "minimal":
                 if (!PasswordHasher.INSECURE_CONSENT.equals(System.getenv("LATCHKEY_ALLOW_INSECURE_HASHING"))) {
-                    throw new picocli.CommandLine.ParameterException(new picocli.CommandLine(this),
+                    throw new picocli.CommandLine.ParameterException(spec.commandLine(),
                             "--password-hashing minimal is refused: it is for benchmarks and tests only "
                                     + "(set LATCHKEY_ALLOW_INSECURE_HASHING=" + PasswordHasher.INSECURE_CONSENT + " to accept it)");
                 }
                 System.err.println("WARNING: minimal Argon2id parameters: passwords are NOT protected. Benchmarks and tests only.");
                 return PasswordHasher.MINIMAL;
             default:
-                throw new picocli.CommandLine.ParameterException(new picocli.CommandLine(this),
+                throw new picocli.CommandLine.ParameterException(spec.commandLine(),
                         "--password-hashing must be owasp or minimal, not " + passwordHashing);
         }
     }
@@ -134,18 +137,18 @@ final class ServeCommand implements Callable<Integer> {
         String secret = secretKey != null ? secretKey : LatchkeyServer.secretKeyFromDataDir(dataDir);
         String security = smtpSecurity.toLowerCase(java.util.Locale.ROOT);
         if (!java.util.Set.of("none", "starttls", "tls").contains(security)) {
-            throw new picocli.CommandLine.ParameterException(new picocli.CommandLine(this), "--smtp-security must be none, starttls or tls, not " + smtpSecurity);
+            throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--smtp-security must be none, starttls or tls, not " + smtpSecurity);
         }
         try {
             dev.latchkey.http.ClientAddress.trusting(trustedProxies);
         } catch (IllegalArgumentException e) {
-            throw new picocli.CommandLine.ParameterException(new picocli.CommandLine(this), "--trusted-proxies: " + e.getMessage());
+            throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--trusted-proxies: " + e.getMessage());
         }
         if (smtpCaFile != null && !java.nio.file.Files.isReadable(smtpCaFile)) {
-            throw new picocli.CommandLine.ParameterException(new picocli.CommandLine(this), "--smtp-ca-file: cannot read " + smtpCaFile);
+            throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--smtp-ca-file: cannot read " + smtpCaFile);
         }
         if (geoipDb != null && !java.nio.file.Files.isReadable(geoipDb)) {
-            throw new picocli.CommandLine.ParameterException(new picocli.CommandLine(this), "--geoip-db: cannot read " + geoipDb);
+            throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--geoip-db: cannot read " + geoipDb);
         }
         ServerConfig.Messaging messaging = new ServerConfig.Messaging(blankToNull(publicUrl),
                 new DeliverySettings.Smtp(blankToNull(smtpHost), smtpPort, security, blankToNull(smtpUsername), blankToNull(smtpPassword), blankToNull(mailFrom)),
