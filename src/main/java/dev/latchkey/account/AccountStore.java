@@ -30,6 +30,20 @@ public final class AccountStore {
                 .bind("t", tenantId).bind("k", kind).bind("v", value).map(ROW).findOne();
     }
 
+    /**
+     * A login identifier as it is compared: email and username trimmed and lower-cased, phone normalised. The one place
+     * for it: the login and the Management API's lookups both go through {@link #byLoginIdentifier}.
+     */
+    public static String normalizedIdentifier(String kind, String value) {
+        String trimmed = value.trim();
+        return kind.equals("phone") ? ProfileSchema.normalizePhone(trimmed) : trimmed.toLowerCase(java.util.Locale.ROOT);
+    }
+
+    /** The account whose identifier of this kind ("email", "username", "phone") is {@code value} as a user typed it. */
+    public Optional<Account> byLoginIdentifier(Handle h, long tenantId, String kind, String value) {
+        return byIdentifier(h, tenantId, kind, normalizedIdentifier(kind, value));
+    }
+
     /** The kind of the first identifier in {@code ids} that another account of the tenant already holds, if any. */
     public Optional<String> takenIdentifier(Handle h, long tenantId, String exceptUid, List<String[]> ids) {
         for (String[] id : ids) {

@@ -78,6 +78,7 @@ public final class Routes {
 
         // ── Management API (apikey + apisecret) ──────────────────────────────────────────────────────────────
         r.add(Method.POST, mng + "/account", manage::create);
+        r.add(Method.GET, mng + "/account", manage::find); // ?email= | ?username= | ?phone=
         r.add(Method.GET, mng + "/account/2fa/backupcode", backupCodes::generateByUid);
         r.add(Method.GET, mng + "/account/2fa/backupcode/reset", backupCodes::resetByUid);
         r.add(Method.GET, mng + "/account/passkey", passkeys::listByUid); // before {uid}: a literal segment wins

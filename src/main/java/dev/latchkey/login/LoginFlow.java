@@ -19,7 +19,6 @@ import dev.latchkey.token.IssuedTokens;
 import dev.latchkey.token.Tokens;
 import java.time.Clock;
 import java.util.List;
-import java.util.Locale;
 import java.util.Optional;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
@@ -175,13 +174,13 @@ public final class LoginFlow {
 
     private Optional<Account> lookup(Handle h, Tenant tenant, Credentials c) {
         if (c.email() != null) {
-            return accounts.byIdentifier(h, tenant.id(), "email", c.email().trim().toLowerCase(Locale.ROOT));
+            return accounts.byLoginIdentifier(h, tenant.id(), "email", c.email());
         }
         if (c.username() != null) {
-            return accounts.byIdentifier(h, tenant.id(), "username", c.username().trim().toLowerCase(Locale.ROOT));
+            return accounts.byLoginIdentifier(h, tenant.id(), "username", c.username());
         }
         if (c.phone() != null) {
-            return accounts.byIdentifier(h, tenant.id(), "phone", ProfileSchema.normalizePhone(c.phone().trim()));
+            return accounts.byLoginIdentifier(h, tenant.id(), "phone", c.phone());
         }
         throw LrError.LOGIN_ID_REQUIRED.error();
     }
