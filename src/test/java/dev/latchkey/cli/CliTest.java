@@ -102,6 +102,63 @@ class CliTest {
     }
 
     @Test
+    void keysFromFilesAreRefusedOnceAndClearly() throws Exception {
+        java.nio.file.Path dir = java.nio.file.Files.createTempDirectory("latchkey-cli-keys");
+        java.nio.file.Path keyFile = java.nio.file.Files.writeString(dir.resolve("admin.key"), "k".repeat(40) + "\n");
+        java.nio.file.Path empty = java.nio.file.Files.writeString(dir.resolve("empty.key"), " \n");
+        String data = dir.resolve("data").toString();
+        for (String[] c : new String[][] {
+                {"--admin-key", "a".repeat(40), "--admin-key-file", keyFile.toString(),
+                        "latchkey: give the admin key once: --admin-key (LATCHKEY_ADMIN_KEY) or --admin-key-file (LATCHKEY_ADMIN_KEY_FILE), not both."},
+                {"--secret-key", "s".repeat(40), "--secret-key-file", keyFile.toString(),
+                        "latchkey: give the secret key once: --secret-key (LATCHKEY_SECRET_KEY) or --secret-key-file (LATCHKEY_SECRET_KEY_FILE), not both."},
+                {"--secret-key-file", dir.resolve("missing.key").toString(),
+                        "latchkey: --secret-key-file: cannot read " + dir.resolve("missing.key") + "."},
+                {"--admin-key-file", empty.toString(), "latchkey: --admin-key-file: " + empty + " holds no key."}}) {
+            java.util.List<String> args = new java.util.ArrayList<>(java.util.List.of("serve", "--port", "0", "--data-dir", data, c[0], c[1]));
+            if (c.length == 5) {
+                args.addAll(java.util.List.of(c[2], c[3]));
+            }
+            Outcome r = execute(args.toArray(String[]::new));
+            assertThat(r.exit()).as(String.join(" ", args)).isEqualTo(2);
+            assertThat(r.errLines()).as(String.join(" ", args)).containsExactly(c[c.length - 1], "Try 'latchkey serve --help' for more information.");
+        }
+        assertThat(dir.resolve("data")).doesNotExist();
+    }
+
+    @Test
+    void startUpErrorsNameTheFix() throws Exception {
+        String dir = java.nio.file.Files.createTempDirectory("latchkey-cli-start").toString();
+        Outcome postgres = execute("serve", "--port", "0", "--data-dir", dir, "--db-url", "postgres://ann:pw@127.0.0.1/latchkey?sslmode=disable");
+        assertThat(postgres.exit()).isEqualTo(1);
+        assertThat(postgres.errLines()).containsExactly("latchkey: --db-url (LATCHKEY_DB_URL) must be a JDBC URL, not "
+                + "'postgres://ann:…@127.0.0.1/latchkey': for PostgreSQL give --db-url jdbc:postgresql://127.0.0.1:5432/latchkey with the user "
+                + "in --db-user and the password in --db-password (the form is jdbc:postgresql://host:5432/db; without --db-url the store is "
+                + "the embedded H2 database).");
+        Outcome other = execute("serve", "--port", "0", "--data-dir", dir, "--db-url", "mysql://127.0.0.1/latchkey");
+        assertThat(other.exit()).isEqualTo(1);
+        assertThat(other.errLines()).containsExactly("latchkey: --db-url (LATCHKEY_DB_URL) must be a JDBC URL, not 'mysql://127.0.0.1/latchkey': "
+                + "for PostgreSQL give --db-url jdbc:postgresql://host:5432/db (the form is jdbc:postgresql://host:5432/db; without --db-url "
+                + "the store is the embedded H2 database).");
+        int closed;
+        try (java.net.ServerSocket socket = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            closed = socket.getLocalPort();
+        }
+        Outcome down = execute("serve", "--port", "0", "--data-dir", dir, "--db-url", "jdbc:postgresql://127.0.0.1:" + closed + "/latchkey?password=pw",
+                "--db-user", "latchkey");
+        assertThat(down.exit()).isEqualTo(1);
+        assertThat(down.errLines()).hasSize(1);
+        assertThat(down.errLines().get(0)).startsWith("latchkey: Cannot use the database jdbc:postgresql://127.0.0.1:" + closed + "/latchkey: ")
+                .contains("Connection", "refused").endsWith(". Check --db-url, --db-user and --db-password (LATCHKEY_DB_URL, LATCHKEY_DB_USER, "
+                        + "LATCHKEY_DB_PASSWORD) and that the database server runs.").doesNotContain("pw");
+        org.junit.jupiter.api.Assumptions.assumeTrue(System.getenv("LATCHKEY_ALLOW_SHORT_KEYS") == null);
+        Outcome shortKey = execute("serve", "--port", "0", "--data-dir", dir, "--admin-key", "letmein");
+        assertThat(shortKey.exit()).isEqualTo(1);
+        assertThat(shortKey.errLines()).containsExactly("latchkey: The admin key (--admin-key, --admin-key-file or LATCHKEY_ADMIN_KEY) has 7 "
+                + "characters; it needs at least 32. Leave it out and the first start generates one, or make one with 'openssl rand -hex 32'.");
+    }
+
+    @Test
     void riskRulesTemplatesEventsAndMessages() throws Exception {
         String[] conn = {"--server", s.base, "--admin-key", TestServer.ADMIN_KEY};
         String key = Json.parse(run(concat(new String[] {"tenant", "create", "--name", "Rules"}, conn)).out()).get("ApiKey").asText();
