@@ -91,7 +91,7 @@ public final class JarNode {
             Matcher r = ready.matcher(line);
             if (r.find()) {
                 // Keep draining stdout so the node never blocks on a full pipe.
-                reader(p.getInputStream(), new StringBuffer());
+                discard(p.getInputStream());
                 return new JarNode(p, r.group(1), printed, errors);
             }
         }
@@ -116,21 +116,17 @@ public final class JarNode {
         return new Exit(p.exitValue(), java.nio.file.Files.readString(output), java.nio.file.Files.readString(errors));
     }
 
-    /** A daemon thread that appends the stream's lines to {@code into} until it ends. */
-    private static Thread reader(java.io.InputStream stream, StringBuffer into) {
+    /** Reads the stream to its end on a daemon thread, dropping what it reads. */
+    private static void discard(java.io.InputStream stream) {
         Thread t = new Thread(() -> {
-            try (BufferedReader r = new BufferedReader(new InputStreamReader(stream, StandardCharsets.UTF_8))) {
-                String l;
-                while ((l = r.readLine()) != null) {
-                    into.append(l).append('\n');
-                }
+            try {
+                stream.transferTo(java.io.OutputStream.nullOutputStream());
             } catch (IOException ignored) {
                 // process gone
             }
         });
         t.setDaemon(true);
         t.start();
-        return t;
     }
 
     /** An HTTP answer, or status -1 when the connection failed (a killed node). */
