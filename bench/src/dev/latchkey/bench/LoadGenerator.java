@@ -43,7 +43,7 @@ import org.HdrHistogram.Histogram;
  * </pre>
  */
 public final class LoadGenerator {
-    static final String ADMIN = "bench-admin-key-0123456789";
+    static final String ADMIN = "bench-admin-key-0123456789abcdefghij";
     static final String SECRET = "bench-secret-key-0123456789abcdef";
     static final String ORIGIN = "http://localhost:8080";
     static final String PASSWORD = "bench-password-1";

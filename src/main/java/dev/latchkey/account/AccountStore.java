@@ -36,6 +36,15 @@ public final class AccountStore {
                 .bind("t", tenantId).bind("k", kind).bind("v", value).map(ROW).findOne();
     }
 
+
+    /**
+     * The account whose identifier of this kind ("email", "username", "phone") is {@code value} as a user typed it,
+     * compared on its key ({@link Identifiers#key}), as the login compares it.
+     */
+    public Optional<Account> byLoginIdentifier(Handle h, long tenantId, String kind, String value) {
+        return byIdentifier(h, tenantId, kind, Identifiers.key(kind, value));
+    }
+
     /** The kind of the first identifier in {@code ids} that another account of the tenant already holds, if any. */
     public Optional<String> takenIdentifier(Handle h, long tenantId, String exceptUid, List<String[]> ids) {
         for (String[] id : ids) {

@@ -73,6 +73,11 @@ public final class Accounts {
         return jdbi.withHandle(h -> store.byUid(h, tenant.id(), uid)).orElseThrow(LrError.USER_NOT_FOUND::error);
     }
 
+    /** The account an identifier ("email", "username", "phone") names, compared as the login compares it; 938 when none. */
+    public Account byIdentifier(Tenant tenant, String kind, String value) {
+        return jdbi.withHandle(h -> store.byLoginIdentifier(h, tenant.id(), kind, value)).orElseThrow(LrError.USER_NOT_FOUND::error);
+    }
+
     /**
      * Updates; fires UpdateProfile, and BlockAccount when IsActive turns false, unless suppressed. Blocking the account or
      * setting its password ends all its sessions at once (access and refresh tokens, logins waiting for a second factor).

@@ -14,6 +14,9 @@ import picocli.CommandLine.Option;
         description = {"Starts a Latchkey node. Every option can also be given as the LATCHKEY_* environment variable shown.",
                 "Without --db-url the store is an embedded H2 database in --data-dir."})
 final class ServeCommand implements Callable<Integer> {
+    @picocli.CommandLine.Spec
+    picocli.CommandLine.Model.CommandSpec spec;
+
     @Option(names = "--host", defaultValue = "${env:LATCHKEY_HOST:-0.0.0.0}", description = "Address to listen on (LATCHKEY_HOST). Default: ${DEFAULT-VALUE}.")
     String host;
 
@@ -35,12 +38,24 @@ final class ServeCommand implements Callable<Integer> {
     @Option(names = "--db-pool-size", defaultValue = "${env:LATCHKEY_DB_POOL_SIZE:-16}", description = "Database connections per node (LATCHKEY_DB_POOL_SIZE). Default: ${DEFAULT-VALUE}.")
     int dbPoolSize;
 
-    @Option(names = "--admin-key", defaultValue = "${env:LATCHKEY_ADMIN_KEY}", description = "Admin API key (LATCHKEY_ADMIN_KEY). Default: one generated and printed on the first start, kept as a hash.")
+    @Option(names = "--admin-key", defaultValue = "${env:LATCHKEY_ADMIN_KEY}",
+            description = {"Admin API key, at least 32 characters (LATCHKEY_ADMIN_KEY); kept as a hash.",
+                    "Default: one generated and printed on the first start. Better from a file: --admin-key-file."})
     String adminKey;
 
-    @Option(names = "--secret-key", defaultValue = "${env:LATCHKEY_SECRET_KEY}", description = {"Server secret key, at least 16 characters (LATCHKEY_SECRET_KEY): keys the hashes of tokens and codes.",
-            "Every node of a cluster needs the same one. Default: read from, or created in, DATA_DIR/secret.key."})
+    @Option(names = "--admin-key-file", defaultValue = "${env:LATCHKEY_ADMIN_KEY_FILE}",
+            description = "A file holding the admin key, so it is on no command line (LATCHKEY_ADMIN_KEY_FILE). Readable by its owner only, please.")
+    Path adminKeyFile;
+
+    @Option(names = "--secret-key", defaultValue = "${env:LATCHKEY_SECRET_KEY}", description = {
+            "Server secret key, at least 32 characters (LATCHKEY_SECRET_KEY): keys the hashes of tokens and codes, encrypts tenant secrets.",
+            "The database remembers which key it was set up with and refuses another. Every node of a cluster needs the same one.",
+            "Default: read from, or created in, DATA_DIR/secret.key."})
     String secretKey;
+
+    @Option(names = "--secret-key-file", defaultValue = "${env:LATCHKEY_SECRET_KEY_FILE}",
+            description = "A file holding the secret key, so it is on no command line (LATCHKEY_SECRET_KEY_FILE). Readable by its owner only, please.")
+    Path secretKeyFile;
 
     @Option(names = "--password-hashing", defaultValue = "${env:LATCHKEY_PASSWORD_HASHING:-owasp}",
             description = {"Argon2id parameters for new password hashes (LATCHKEY_PASSWORD_HASHING): owasp (m=19 MiB, t=2, p=1) or minimal.",
@@ -142,43 +157,80 @@ final class ServeCommand implements Callable<Integer> {
                 return PasswordHasher.DEFAULT;
             case "minimal":
                 if (!PasswordHasher.INSECURE_CONSENT.equals(System.getenv("LATCHKEY_ALLOW_INSECURE_HASHING"))) {
-                    throw new picocli.CommandLine.ParameterException(new picocli.CommandLine(this),
+                    throw new picocli.CommandLine.ParameterException(spec.commandLine(),
                             "--password-hashing minimal is refused: it is for benchmarks and tests only "
                                     + "(set LATCHKEY_ALLOW_INSECURE_HASHING=" + PasswordHasher.INSECURE_CONSENT + " to accept it)");
                 }
                 System.err.println("WARNING: minimal Argon2id parameters: passwords are NOT protected. Benchmarks and tests only.");
                 return PasswordHasher.MINIMAL;
             default:
-                throw new picocli.CommandLine.ParameterException(new picocli.CommandLine(this),
+                throw new picocli.CommandLine.ParameterException(spec.commandLine(),
                         "--password-hashing must be owasp or minimal, not " + passwordHashing);
         }
+    }
+
+    /**
+     * A key given on the command line, in the environment or in a file (read and trimmed); null when none. Both at
+     * once is refused, as is a file that cannot be read or holds nothing; a file others can read is warned about.
+     */
+    private String key(String what, String option, String variable, String value, Path file) {
+        boolean given = value != null && !value.isBlank();
+        if (given && file != null) {
+            throw new picocli.CommandLine.ParameterException(spec.commandLine(), "give the " + what + " once: " + option + " (" + variable
+                    + ") or " + option + "-file (" + variable + "_FILE), not both.");
+        }
+        if (file == null) {
+            return given ? value : null;
+        }
+        String key;
+        try {
+            key = java.nio.file.Files.readString(file, java.nio.charset.StandardCharsets.UTF_8).trim();
+        } catch (java.io.IOException | RuntimeException e) {
+            throw new picocli.CommandLine.ParameterException(spec.commandLine(), option + "-file: cannot read " + file + ".");
+        }
+        if (key.isEmpty()) {
+            throw new picocli.CommandLine.ParameterException(spec.commandLine(), option + "-file: " + file + " holds no key.");
+        }
+        try {
+            java.util.Set<java.nio.file.attribute.PosixFilePermission> permissions = java.nio.file.Files.getPosixFilePermissions(file);
+            if (permissions.contains(java.nio.file.attribute.PosixFilePermission.GROUP_READ)
+                    || permissions.contains(java.nio.file.attribute.PosixFilePermission.OTHERS_READ)) {
+                spec.commandLine().getErr().println("WARNING: " + file + " (the " + what + ") is readable by others ("
+                        + java.nio.file.attribute.PosixFilePermissions.toString(permissions) + "): chmod 600 " + file);
+            }
+        } catch (java.io.IOException | UnsupportedOperationException e) {
+            // no POSIX permissions to check here
+        }
+        return key;
     }
 
     @Override
     public Integer call() {
         PasswordHasher.Params params = hashing();
-        String secret = secretKey != null ? secretKey : LatchkeyServer.secretKeyFromDataDir(dataDir);
+        String givenAdminKey = key("admin key", "--admin-key", "LATCHKEY_ADMIN_KEY", adminKey, adminKeyFile);
+        String givenSecretKey = key("secret key", "--secret-key", "LATCHKEY_SECRET_KEY", secretKey, secretKeyFile);
+        String secret = givenSecretKey != null ? givenSecretKey : LatchkeyServer.secretKeyFromDataDir(dataDir);
         String security = smtpSecurity.toLowerCase(java.util.Locale.ROOT);
         if (!java.util.Set.of("none", "starttls", "tls").contains(security)) {
-            throw new picocli.CommandLine.ParameterException(new picocli.CommandLine(this), "--smtp-security must be none, starttls or tls, not " + smtpSecurity);
+            throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--smtp-security must be none, starttls or tls, not " + smtpSecurity);
         }
         try {
             dev.latchkey.http.ClientAddress.trusting(trustedProxies);
         } catch (IllegalArgumentException e) {
-            throw new picocli.CommandLine.ParameterException(new picocli.CommandLine(this), "--trusted-proxies: " + e.getMessage());
+            throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--trusted-proxies: " + e.getMessage());
         }
         if (smtpCaFile != null && !java.nio.file.Files.isReadable(smtpCaFile)) {
-            throw new picocli.CommandLine.ParameterException(new picocli.CommandLine(this), "--smtp-ca-file: cannot read " + smtpCaFile);
+            throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--smtp-ca-file: cannot read " + smtpCaFile);
         }
         if (geoipDb != null && !java.nio.file.Files.isReadable(geoipDb)) {
-            throw new picocli.CommandLine.ParameterException(new picocli.CommandLine(this), "--geoip-db: cannot read " + geoipDb);
+            throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--geoip-db: cannot read " + geoipDb);
         }
         ServerConfig.Messaging messaging = new ServerConfig.Messaging(blankToNull(publicUrl),
                 new DeliverySettings.Smtp(blankToNull(smtpHost), smtpPort, security, blankToNull(smtpUsername), blankToNull(smtpPassword), blankToNull(mailFrom)),
                 new DeliverySettings.Sms(blankToNull(smsUrl), blankToNull(smsAccountSid), blankToNull(smsAuthToken), blankToNull(smsFrom)),
                 ServerConfig.Messaging.NONE.backoffMillis(), Math.max(1, messageRetryHours) * 3_600_000L, smtpCaFile);
         ServerConfig cfg = new ServerConfig(host, port, dataDir, blankToNull(dbUrl), blankToNull(dbUser), blankToNull(dbPassword),
-                blankToNull(adminKey), secret, dbPoolSize, params, webhooksAllowPrivateTargets,
+                givenAdminKey, secret, dbPoolSize, params, webhooksAllowPrivateTargets,
                 ServerConfig.DEFAULT_WEBHOOK_BACKOFF_MILLIS, Math.max(1, webhookRetryHours) * 3_600_000L,
                 messaging, new ServerConfig.Risk(geoipDb, blankToNull(trustedProxies)), limits());
         returnMemoryWhenIdle();

@@ -1,47 +1,31 @@
 package dev.latchkey.cli;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.latchkey.json.Json;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
 
 /**
  * {@code latchkey tenant …}: the admin API from a terminal (tenants, risk rules, templates, deliveries). Prints the
  * answer as JSON.
  */
 @Command(name = "tenant", mixinStandardHelpOptions = true, description = "Manage tenants through a running node's admin API.",
-        subcommands = {TenantCommand.Create.class, TenantCommand.Show.class, TenantCommand.Update.class,
-                TenantCommand.Rba.class, TenantTemplateCommand.class, TenantCommand.RiskEvents.class, TenantCommand.Messages.class,
-                TenantCommand.Deliveries.class, TenantCommand.Resend.class})
-final class TenantCommand implements Runnable {
+        subcommands = {TenantCommand.Create.class, TenantCommand.ListTenants.class, TenantCommand.Show.class, TenantCommand.Update.class,
+                TenantCommand.Delete.class, TenantCommand.Rba.class, TenantTemplateCommand.class, TenantCommand.RiskEvents.class,
+                TenantCommand.Messages.class, TenantCommand.Deliveries.class, TenantCommand.Resend.class})
+final class TenantCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
     @Override
-    public void run() {
-        new picocli.CommandLine(this).usage(System.out);
-    }
-
-    static class Connection {
-        @Option(names = "--server", defaultValue = "${env:LATCHKEY_SERVER:-http://localhost:8080}", description = "Base URL of a node (LATCHKEY_SERVER). Default: ${DEFAULT-VALUE}.")
-        String server;
-
-        @Option(names = "--admin-key", defaultValue = "${env:LATCHKEY_ADMIN_KEY}", required = true, description = "Admin key (LATCHKEY_ADMIN_KEY).")
-        String adminKey;
-
-        int send(String method, String path, JsonNode body) throws Exception {
-            HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(server.replaceAll("/+$", "") + path))
-                    .header("Authorization", "Bearer " + adminKey).header("Content-Type", "application/json");
-            b.method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(Json.write(body)));
-            HttpResponse<String> r = HttpClient.newHttpClient().send(b.build(), HttpResponse.BodyHandlers.ofString());
-            System.out.println(Json.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(Json.parse(r.body())));
-            return r.statusCode() == 200 ? 0 : 1;
-        }
+    public Integer call() {
+        return Main.usageError(spec);
     }
 
     /** The settings a command line can set; --json takes any other field of the admin API body. */
@@ -82,8 +66,8 @@ final class TenantCommand implements Runnable {
 
     @Command(name = "create", mixinStandardHelpOptions = true, description = "Create a tenant; prints it with its ApiKey and ApiSecret.")
     static final class Create implements Callable<Integer> {
-        @ArgGroup(exclusive = false, multiplicity = "1")
-        Connection connection = new Connection();
+        @Mixin
+        NodeConnection connection = new NodeConnection();
         @ArgGroup(exclusive = false)
         Fields fields = new Fields();
 
@@ -95,21 +79,46 @@ final class TenantCommand implements Runnable {
 
     @Command(name = "show", mixinStandardHelpOptions = true, description = "Show a tenant.")
     static final class Show implements Callable<Integer> {
-        @ArgGroup(exclusive = false, multiplicity = "1")
-        Connection connection = new Connection();
+        @Mixin
+        NodeConnection connection = new NodeConnection();
         @Parameters(index = "0", description = "The tenant's ApiKey.")
         String apiKey;
 
         @Override
         public Integer call() throws Exception {
-            return connection.send("GET", "/admin/v1/tenants/" + apiKey, null);
+            return connection.send("GET", connection.tenantPath(apiKey), null);
+        }
+    }
+
+    @Command(name = "list", mixinStandardHelpOptions = true, description = "List the tenants: Name, ApiKey, CreatedDate, ModifiedDate (no secrets).")
+    static final class ListTenants implements Callable<Integer> {
+        @Mixin
+        NodeConnection connection = new NodeConnection();
+
+        @Override
+        public Integer call() throws Exception {
+            return connection.send("GET", "/admin/v1/tenants", null);
+        }
+    }
+
+    @Command(name = "delete", mixinStandardHelpOptions = true,
+            description = "Delete a tenant and everything it holds (accounts, tokens, factors, webhooks, templates, messages, risk events). No undo.")
+    static final class Delete implements Callable<Integer> {
+        @Mixin
+        NodeConnection connection = new NodeConnection();
+        @Parameters(index = "0", description = "The tenant's ApiKey.")
+        String apiKey;
+
+        @Override
+        public Integer call() throws Exception {
+            return connection.send("DELETE", connection.tenantPath(apiKey), Json.object());
         }
     }
 
     /** A tenant's outbox rows of one kind, newest 200, optionally by status (webhook deliveries, messages). */
     abstract static class OutboxListing implements Callable<Integer> {
-        @ArgGroup(exclusive = false, multiplicity = "1")
-        Connection connection = new Connection();
+        @Mixin
+        NodeConnection connection = new NodeConnection();
         @Parameters(index = "0", description = "The tenant's ApiKey.")
         String apiKey;
         @Option(names = "--status", description = "pending, delivered or failed.")
@@ -119,7 +128,7 @@ final class TenantCommand implements Runnable {
 
         @Override
         public Integer call() throws Exception {
-            return connection.send("GET", "/admin/v1/tenants/" + apiKey + "/" + what() + (status == null ? "" : "?status=" + status), null);
+            return connection.send("GET", connection.tenantPath(apiKey) + "/" + what() + (status == null ? "" : "?status=" + NodeConnection.segment(status)), null);
         }
     }
 
@@ -133,8 +142,8 @@ final class TenantCommand implements Runnable {
 
     @Command(name = "webhook-resend", mixinStandardHelpOptions = true, description = "Send a delivered or failed webhook event again.")
     static final class Resend implements Callable<Integer> {
-        @ArgGroup(exclusive = false, multiplicity = "1")
-        Connection connection = new Connection();
+        @Mixin
+        NodeConnection connection = new NodeConnection();
         @Parameters(index = "0", description = "The tenant's ApiKey.")
         String apiKey;
         @Parameters(index = "1", description = "The delivery Id.")
@@ -142,7 +151,7 @@ final class TenantCommand implements Runnable {
 
         @Override
         public Integer call() throws Exception {
-            return connection.send("POST", "/admin/v1/tenants/" + apiKey + "/webhook-deliveries/" + deliveryId + "/resend", Json.object());
+            return connection.send("POST", connection.tenantPath(apiKey) + "/webhook-deliveries/" + NodeConnection.segment(deliveryId) + "/resend", Json.object());
         }
     }
 
@@ -150,8 +159,8 @@ final class TenantCommand implements Runnable {
             description = {"Set risk-based authentication rules: one signal's rule, the history window, admin emails.",
                     "Example: tenant rba KEY --signal Country --enabled true --action MFA --notify-admins true"})
     static final class Rba implements Callable<Integer> {
-        @ArgGroup(exclusive = false, multiplicity = "1")
-        Connection connection = new Connection();
+        @Mixin
+        NodeConnection connection = new NodeConnection();
         @Parameters(index = "0", description = "The tenant's ApiKey.")
         String apiKey;
         @Option(names = "--signal", description = "Device, Browser, City, Country or IP: the rule the options below change.")
@@ -210,14 +219,14 @@ final class TenantCommand implements Runnable {
             }
             ObjectNode body = Json.object();
             body.set("RiskBasedAuthentication", rba);
-            return connection.send("PATCH", "/admin/v1/tenants/" + apiKey, body);
+            return connection.send("PATCH", connection.tenantPath(apiKey), body);
         }
     }
 
     @Command(name = "risk-events", mixinStandardHelpOptions = true, description = "List a tenant's risky logins and what was done (newest 200).")
     static final class RiskEvents implements Callable<Integer> {
-        @ArgGroup(exclusive = false, multiplicity = "1")
-        Connection connection = new Connection();
+        @Mixin
+        NodeConnection connection = new NodeConnection();
         @Parameters(index = "0", description = "The tenant's ApiKey.")
         String apiKey;
         @Option(names = "--uid", description = "Only this account's.")
@@ -225,7 +234,7 @@ final class TenantCommand implements Runnable {
 
         @Override
         public Integer call() throws Exception {
-            return connection.send("GET", "/admin/v1/tenants/" + apiKey + "/risk-events" + (uid == null ? "" : "?uid=" + uid), null);
+            return connection.send("GET", connection.tenantPath(apiKey) + "/risk-events" + (uid == null ? "" : "?uid=" + NodeConnection.segment(uid)), null);
         }
     }
 
@@ -239,8 +248,8 @@ final class TenantCommand implements Runnable {
 
     @Command(name = "update", mixinStandardHelpOptions = true, description = "Change some of a tenant's settings.")
     static final class Update implements Callable<Integer> {
-        @ArgGroup(exclusive = false, multiplicity = "1")
-        Connection connection = new Connection();
+        @Mixin
+        NodeConnection connection = new NodeConnection();
         @ArgGroup(exclusive = false)
         Fields fields = new Fields();
         @Parameters(index = "0", description = "The tenant's ApiKey.")
@@ -248,7 +257,7 @@ final class TenantCommand implements Runnable {
 
         @Override
         public Integer call() throws Exception {
-            return connection.send("PATCH", "/admin/v1/tenants/" + apiKey, fields.body());
+            return connection.send("PATCH", connection.tenantPath(apiKey), fields.body());
         }
     }
 }

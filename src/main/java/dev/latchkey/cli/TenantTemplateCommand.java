@@ -6,7 +6,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
-import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -15,26 +14,29 @@ import picocli.CommandLine.Parameters;
 @Command(name = "template", mixinStandardHelpOptions = true, description = "Manage a tenant's email and SMS templates.",
         subcommands = {TenantTemplateCommand.List.class, TenantTemplateCommand.Show.class, TenantTemplateCommand.Set.class,
                 TenantTemplateCommand.Delete.class})
-final class TenantTemplateCommand implements Runnable {
+final class TenantTemplateCommand implements Callable<Integer> {
+    @picocli.CommandLine.Spec
+    picocli.CommandLine.Model.CommandSpec spec;
+
     @Override
-    public void run() {
-        new picocli.CommandLine(this).usage(System.out);
+    public Integer call() {
+        return Main.usageError(spec);
     }
 
     static class Target {
-        @ArgGroup(exclusive = false, multiplicity = "1")
-        TenantCommand.Connection connection = new TenantCommand.Connection();
+        @picocli.CommandLine.Mixin
+        NodeConnection connection = new NodeConnection();
         @Parameters(index = "0", description = "The tenant's ApiKey.")
         String apiKey;
         @Option(names = "--sms", description = "An SMS template (default: email).")
         boolean sms;
 
         String path() {
-            return "/admin/v1/tenants/" + apiKey + (sms ? "/sms-templates" : "/email-templates");
+            return connection.tenantPath(apiKey) + (sms ? "/sms-templates" : "/email-templates");
         }
 
         String path(String name) {
-            return path() + "/" + java.net.URLEncoder.encode(name, StandardCharsets.UTF_8).replace("+", "%20");
+            return path() + "/" + NodeConnection.segment(name);
         }
     }
 

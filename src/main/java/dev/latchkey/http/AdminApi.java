@@ -99,6 +99,24 @@ public final class AdminApi {
         return tenants.view(created);
     }
 
+    /** {@code GET /admin/v1/tenants}: every tenant's Name, ApiKey, CreatedDate and ModifiedDate, oldest first. */
+    public JsonNode listTenants(LrRequest req) {
+        gate.authorize(req);
+        return tenants.list();
+    }
+
+    /** {@code DELETE /admin/v1/tenants/{apikey}}: the tenant and all its data; 404 when there is no such tenant. */
+    public JsonNode deleteTenant(LrRequest req) {
+        Tenant t = gate.tenant(req);
+        req.body();
+        if (!tenants.delete(t)) {
+            throw AdminGate.unknownTenant();
+        }
+        audit.record(t.id(), req.origin(Audit.Actor.ADMIN), Audit.Event.success(Audit.TENANT_DELETED, null,
+                t.name() + " (ApiKey " + t.apiKey() + ")"), clock.millis());
+        return Responses.deleted();
+    }
+
     public JsonNode getTenant(LrRequest req) {
         return tenants.view(gate.tenant(req));
     }

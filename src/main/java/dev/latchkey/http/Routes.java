@@ -79,6 +79,7 @@ public final class Routes {
 
         // ── Management API (apikey + apisecret) ──────────────────────────────────────────────────────────────
         r.add(Method.POST, mng + "/account", manage::create);
+        r.add(Method.GET, mng + "/account", manage::find); // ?email= | ?username= | ?phone=
         r.add(Method.GET, mng + "/account/2fa/backupcode", backupCodes::generateByUid);
         r.add(Method.GET, mng + "/account/2fa/backupcode/reset", backupCodes::resetByUid);
         r.add(Method.GET, mng + "/account/passkey", passkeys::listByUid); // before {uid}: a literal segment wins
@@ -104,6 +105,8 @@ public final class Routes {
 
         // ── Admin API (operators, admin key) ─────────────────────────────────────────────────────────────────
         r.add(Method.POST, "/admin/v1/tenants", admin::createTenant);
+        r.add(Method.GET, "/admin/v1/tenants", admin::listTenants);
+        r.add(Method.DELETE, "/admin/v1/tenants/{apikey}", admin::deleteTenant);
         r.add(Method.GET, "/admin/v1/tenants/{apikey}", admin::getTenant);
         r.add(Method.PATCH, "/admin/v1/tenants/{apikey}", admin::patchTenant);
         r.add(Method.GET, "/admin/v1/tenants/{apikey}/webhook-deliveries", admin::webhookDeliveries);

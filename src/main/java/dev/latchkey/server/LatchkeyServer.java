@@ -51,9 +51,6 @@ import dev.latchkey.webhook.WebhookSettings;
 import dev.latchkey.webhook.Webhooks;
 import dev.latchkey.tenant.Tenants;
 import dev.latchkey.token.Tokens;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.List;
@@ -114,20 +111,20 @@ public final class LatchkeyServer implements AutoCloseable {
         return start(cfg, Clock.systemUTC());
     }
 
-    /** Starts with the given clock (tests move time forward to expire tokens). */
+    /**
+     * Starts with the given clock (tests move time forward to expire tokens). A start that cannot succeed for a reason
+     * the operator can fix throws {@link StartupFailure} saying what to do. What a first start shows once (a generated
+     * admin key, the demo tenant) is created only when the node listens, so a failed first start loses nothing.
+     */
     public static LatchkeyServer start(ServerConfig cfg, Clock clock) {
-        String dbUrl = cfg.dbUrl();
-        if (dbUrl == null) {
-            try {
-                Files.createDirectories(cfg.dataDir());
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
-            dbUrl = Database.h2Url(cfg.dataDir());
-        }
-        Database db = new Database(dbUrl, cfg.dbUser(), cfg.dbPassword(), cfg.dbPoolSize());
+        ServerKeys.requireLongEnough(cfg.secretKey(), cfg.adminKey(), System.getenv(ServerKeys.SHORT_KEYS_CONSENT));
+        Database db = openDatabase(cfg);
+        HttpServer http = null;
+        List<OutboxDispatcher> dispatchers = List.of();
+        GeoIp geo = GeoIp.NONE;
         try {
             Secrets secrets = new Secrets(cfg.secretKey());
+            ServerKeys.requireTheDatabasesKey(db.jdbi(), secrets);
             PasswordHasher hasher = new PasswordHasher(cfg.passwordParams(), cfg.limits().passwordHashingQueue());
             Audit audit = new Audit(db.jdbi());
             TenantStore tenantStore = new TenantStore(db.jdbi());
@@ -137,7 +134,6 @@ public final class LatchkeyServer implements AutoCloseable {
                 DeliverySettings.checkTenantSettings(settings);
                 WebhookSettings.check(tenantId, settings);
             });
-            Bootstrap.Result boot = Bootstrap.run(db.jdbi(), secrets, tenants, cfg.adminKey());
 
             AccountStore accountStore = new AccountStore();
             WebhookOutbox outbox = new WebhookOutbox();
@@ -152,7 +148,7 @@ public final class LatchkeyServer implements AutoCloseable {
             ServerConfig.Messaging messaging = cfg.messaging();
             DeliverySettings delivery = new DeliverySettings(messaging.smtp(), messaging.sms(), secrets);
             Messages messages = new Messages(secrets);
-            GeoIp geo = cfg.risk().geoipDb() == null ? GeoIp.NONE : GeoIp.open(cfg.risk().geoipDb());
+            geo = cfg.risk().geoipDb() == null ? GeoIp.NONE : GeoIp.open(cfg.risk().geoipDb());
             RiskEvents riskEvents = new RiskEvents();
             int[] boundPort = {cfg.port()};
             RiskBasedAuthentication rba = new RiskBasedAuthentication(secrets, geo, new UserAgents().warmUp(), templates, messages,
@@ -163,7 +159,9 @@ public final class LatchkeyServer implements AutoCloseable {
                     List.of(backupCodes, passkeys), outbox, rba, new LoginThrottle(db.jdbi(), secrets), audit, clock);
             TenantGate gate = new TenantGate(tenantStore, secrets, clock);
             AccessGate access = new AccessGate(gate, tokens);
-            AdminGate adminGate = new AdminGate(secrets, boot.adminKeyHash(), tenants);
+            // Known once the node listens (see Bootstrap); until then the admin API refuses every key.
+            java.util.concurrent.atomic.AtomicReference<String> adminKeyHash = new java.util.concurrent.atomic.AtomicReference<>();
+            AdminGate adminGate = new AdminGate(secrets, adminKeyHash::get, tenants);
 
             List<Routes.Route> routes = Routes.table(
                     new LoginApi(gate, flow),
@@ -181,10 +179,11 @@ public final class LatchkeyServer implements AutoCloseable {
                         db.jdbi().useHandle(h -> h.execute("SELECT 1"));
                         return Json.object().put("Status", "ready");
                     });
-            HttpServer http = new HttpServer(cfg.host(), cfg.port(), routes, ClientAddress.trusting(cfg.risk().trustedProxies()),
-                    cfg.limits().refuseTokensInQuery()).start();
+            http = listen(cfg, routes);
             boundPort[0] = http.port();
-            List<OutboxDispatcher> dispatchers = List.of(
+            Bootstrap.Result boot = Bootstrap.run(db.jdbi(), secrets, tenants, cfg.adminKey());
+            adminKeyHash.set(boot.adminKeyHash());
+            dispatchers = List.of(
                     new WebhookDispatcher(db.jdbi(), secrets, clock, cfg.webhookBackoffMillis(), cfg.webhookRetryForMillis(), metrics,
                             cfg.webhookResolver(), targetAddresses).start(),
                     new MessageDispatcher(db.jdbi(), secrets, tenantStore, delivery, new SmtpMailer(messaging.smtpCaFile()), new TwilioSms(), clock,
@@ -197,7 +196,68 @@ public final class LatchkeyServer implements AutoCloseable {
             Purge purge = new Purge(db.jdbi(), clock, cfg.limits().retentionMillis(), cfg.limits().auditRetentionMillis()).start();
             return new LatchkeyServer(db, http, dispatchers, geo, purge, boot);
         } catch (RuntimeException e) {
+            if (http != null) {
+                http.stop();
+            }
+            dispatchers.forEach(OutboxDispatcher::close);
+            geo.close();
             db.close();
+            throw e;
+        }
+    }
+
+    /**
+     * The store: H2 in the data directory (made owner-only), or the PostgreSQL of {@code --db-url}. What commonly goes
+     * wrong is told as what to do: a URL that is no JDBC URL, an H2 database another node holds, a database that cannot
+     * be reached.
+     */
+    private static Database openDatabase(ServerConfig cfg) {
+        String url = cfg.dbUrl();
+        if (url == null) {
+            DataDirectory.prepare(cfg.dataDir());
+            url = Database.h2Url(cfg.dataDir());
+        } else {
+            String problem = Database.urlProblem(url);
+            if (problem != null) {
+                throw new StartupFailure(problem);
+            }
+        }
+        Database db;
+        try {
+            db = new Database(url, cfg.dbUser(), cfg.dbPassword(), cfg.dbPoolSize());
+        } catch (RuntimeException e) {
+            if (Database.isH2InUse(e)) {
+                throw new StartupFailure("The H2 database in " + cfg.dataDir().toAbsolutePath() + " is in use by another process, "
+                        + "most likely another Latchkey node: H2 serves one node. Stop the other node or give this one another "
+                        + "--data-dir; for several nodes, use PostgreSQL (--db-url jdbc:postgresql://host:5432/db).", e);
+            }
+            throw new StartupFailure("Cannot use the database " + Database.shown(url) + ": " + Database.reason(e)
+                    + (cfg.dbUrl() == null ? ". Check --data-dir (LATCHKEY_DATA_DIR)." : ". Check --db-url, --db-user and --db-password "
+                    + "(LATCHKEY_DB_URL, LATCHKEY_DB_USER, LATCHKEY_DB_PASSWORD) and that the database server runs."), e);
+        }
+        if (db.isH2()) {
+            DataDirectory.restrictDatabaseFiles(cfg.dataDir());
+        }
+        return db;
+    }
+
+    /** Starts the HTTP server; a port another process holds is told with the option that picks another. */
+    private static HttpServer listen(ServerConfig cfg, List<Routes.Route> routes) {
+        try {
+            return new HttpServer(cfg.host(), cfg.port(), routes, ClientAddress.trusting(cfg.risk().trustedProxies()),
+                    cfg.limits().refuseTokensInQuery()).start();
+        } catch (RuntimeException e) {
+            for (Throwable t = e; t != null; t = t.getCause()) {
+                if (t instanceof java.net.BindException || String.valueOf(t.getMessage()).contains("already in use")) {
+                    String why = String.valueOf(t.getMessage());
+                    if (why.contains("in use")) {
+                        throw new StartupFailure("Port " + cfg.port() + " on " + cfg.host() + " is already in use by another program. "
+                                + "Stop it, or give this node another port with --port (LATCHKEY_PORT).", e);
+                    }
+                    throw new StartupFailure("Cannot listen on " + cfg.host() + ":" + cfg.port() + " (" + why + "). Check --host "
+                            + "(LATCHKEY_HOST; 0.0.0.0 listens on every address) and --port (LATCHKEY_PORT).", e);
+                }
+            }
             throw e;
         }
     }
@@ -216,25 +276,12 @@ public final class LatchkeyServer implements AutoCloseable {
         return bootstrap;
     }
 
-    /** Reads the secret key from the data directory, creating it (readable by the owner only) on a first start. */
+    /**
+     * Reads the secret key from the data directory, creating it (and the directory) readable by the owner only on a
+     * first start.
+     */
     public static String secretKeyFromDataDir(Path dataDir) {
-        Path file = dataDir.resolve("secret.key");
-        try {
-            if (Files.exists(file)) {
-                return Files.readString(file).trim();
-            }
-            Files.createDirectories(dataDir);
-            String key = Secrets.newSecretKey();
-            Files.writeString(file, key + "\n");
-            try {
-                Files.setPosixFilePermissions(file, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
-            } catch (UnsupportedOperationException ignored) {
-                // not a POSIX file system
-            }
-            return key;
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        return DataDirectory.secretKey(dataDir);
     }
 
     /** Runs the purge of expired rows now (tests, operators' tools); it also runs every 10 minutes. */
@@ -242,13 +289,18 @@ public final class LatchkeyServer implements AutoCloseable {
         return purge.run();
     }
 
+    /**
+     * Stops in the order that lets each part finish with the next still there: no new requests (those in flight are
+     * answered), then the purge and the dispatchers, then the database last.
+     */
     @Override
     public void close() {
         idle.shutdownNow();
-        purge.close();
         http.stop();
+        purge.close();
         dispatchers.forEach(OutboxDispatcher::close);
         geo.close();
         db.close();
+        LOG.info("Latchkey stopped");
     }
 }

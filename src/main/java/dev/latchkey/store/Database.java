@@ -29,7 +29,12 @@ public final class Database implements AutoCloseable {
         cfg.setConnectionTimeout(10_000);
         this.dataSource = new HikariDataSource(cfg);
         this.h2 = url.startsWith("jdbc:h2:");
-        Flyway.configure().dataSource(dataSource).locations("classpath:db/migration").load().migrate();
+        try {
+            Flyway.configure().dataSource(dataSource).locations("classpath:db/migration").load().migrate();
+        } catch (RuntimeException e) {
+            dataSource.close();
+            throw e;
+        }
         this.jdbi = Jdbi.create(dataSource);
     }
 
@@ -42,6 +47,62 @@ public final class Database implements AutoCloseable {
         return "jdbc:h2:file:" + dataDir.toAbsolutePath().resolve("latchkey") + ";DB_CLOSE_ON_EXIT=FALSE;LOCK_TIMEOUT=10000;WRITE_DELAY=0";
     }
 
+    /**
+     * What is wrong with a database URL before anything connects, or null: it must be a JDBC URL. The common slip, a
+     * libpq URL (postgres://user:pw@host/db), is answered with its JDBC form.
+     */
+    public static String urlProblem(String url) {
+        if (url.startsWith("jdbc:postgresql://") || url.startsWith("jdbc:h2:")) {
+            return null;
+        }
+        String shown = shown(url);
+        String example = "jdbc:postgresql://host:5432/db";
+        String users = "";
+        if (url.startsWith("postgres://") || url.startsWith("postgresql://")) {
+            try {
+                java.net.URI uri = new java.net.URI(url);
+                if (uri.getHost() != null) {
+                    example = "jdbc:postgresql://" + uri.getHost() + ":" + (uri.getPort() < 0 ? 5432 : uri.getPort())
+                            + (uri.getPath() == null || uri.getPath().isEmpty() ? "/postgres" : uri.getPath());
+                }
+                if (uri.getUserInfo() != null) {
+                    users = " with the user in --db-user" + (uri.getUserInfo().contains(":") ? " and the password in --db-password" : "");
+                }
+            } catch (java.net.URISyntaxException e) {
+                // keep the generic example
+            }
+        }
+        return "--db-url (LATCHKEY_DB_URL) must be a JDBC URL, not '" + shown + "': for PostgreSQL give --db-url " + example + users
+                + " (the form is jdbc:postgresql://host:5432/db; without --db-url the store is the embedded H2 database).";
+    }
+
+    /** The URL as it may be shown: no query string and no password before the host (either may carry one). */
+    public static String shown(String url) {
+        int cut = url.indexOf('?');
+        String shown = cut < 0 ? url : url.substring(0, cut);
+        return shown.replaceFirst("(//[^/@:]*):[^/@]*@", "$1:…@");
+    }
+
+    /** Whether opening failed because another process holds the H2 file (H2's error 90020, DATABASE_ALREADY_OPEN). */
+    public static boolean isH2InUse(Throwable failure) {
+        for (Throwable t = failure; t != null; t = t.getCause()) {
+            if (t instanceof java.sql.SQLException sql && sql.getErrorCode() == 90020) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** The innermost message of a failure to open the database, for one line. */
+    public static String reason(Throwable failure) {
+        Throwable root = failure;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        String message = root.getMessage() == null ? root.getClass().getSimpleName() : root.getMessage();
+        return message.lines().findFirst().orElse(message);
+    }
+
     public Jdbi jdbi() {
         return jdbi;
     }
@@ -50,15 +111,13 @@ public final class Database implements AutoCloseable {
         return h2;
     }
 
+    /**
+     * Closes the pool. For H2 that is also a clean close of the database: with DB_CLOSE_ON_EXIT=FALSE H2 closes it when
+     * the last connection closes. (An explicit SHUTDOWN through Jdbi closed the database under the statement still
+     * running it, and every later call on those connections wrote a stack trace to latchkey.trace.db.)
+     */
     @Override
     public void close() {
-        if (h2) {
-            try {
-                jdbi.useHandle(h -> h.execute("SHUTDOWN"));
-            } catch (RuntimeException ignored) {
-                // already closed
-            }
-        }
         dataSource.close();
     }
 }

@@ -65,6 +65,35 @@ public final class TenantStore {
         cache.remove(t.apiKey());
     }
 
+    /** Every tenant, oldest first. */
+    public java.util.List<Tenant> list() {
+        return jdbi.withHandle(h -> h.createQuery("SELECT * FROM tenants ORDER BY created_at, id").map(ROW).list());
+    }
+
+    /**
+     * Deletes the tenant and everything that belongs to it, in one transaction: children before parents, so it works
+     * whether or not a table's foreign key cascades. A table that holds a tenant's rows (a tenant_id column, or a uid of
+     * one of its accounts) must be added here; {@code TenantListAndDeleteContract} finds every tenant_id table in the
+     * schema and fails for one this leaves rows in. False when there was no such tenant.
+     */
+    public boolean delete(Tenant t) {
+        boolean deleted = jdbi.inTransaction(h -> {
+            String[] byAccount = {"backup_codes"};
+            for (String table : byAccount) {
+                h.createUpdate("DELETE FROM " + table + " WHERE uid IN (SELECT uid FROM accounts WHERE tenant_id = :t)").bind("t", t.id()).execute();
+            }
+            // The audit trail (audit_events) is kept: it outlives what it records, and is pruned by age only.
+            String[] byTenant = {"login_throttle", "risk_events", "message_outbox", "message_templates", "webhook_outbox", "webhooks", "webauthn_challenges",
+                    "passkeys", "refresh_tokens", "access_tokens", "second_factor_tokens", "account_identifiers", "accounts"};
+            for (String table : byTenant) {
+                h.createUpdate("DELETE FROM " + table + " WHERE tenant_id = :t").bind("t", t.id()).execute();
+            }
+            return h.createUpdate("DELETE FROM tenants WHERE id = :t").bind("t", t.id()).execute() == 1;
+        });
+        cache.remove(t.apiKey());
+        return deleted;
+    }
+
     public long count() {
         return jdbi.withHandle(h -> h.createQuery("SELECT COUNT(*) FROM tenants").mapTo(Long.class).one());
     }

@@ -86,6 +86,23 @@ public final class Tenants {
         return name;
     }
 
+    /** Deletes the tenant and all its data (see {@link TenantStore#delete}); false when it was already gone. */
+    public boolean delete(Tenant tenant) {
+        return store.delete(tenant);
+    }
+
+    /** The operators' list: {@code {"Data": [{Name, ApiKey, CreatedDate, ModifiedDate}]}}, oldest first, no secrets. */
+    public ObjectNode list() {
+        ObjectNode out = Json.object();
+        com.fasterxml.jackson.databind.node.ArrayNode data = out.putArray("Data");
+        for (Tenant t : store.list()) {
+            data.addObject().put("Name", t.name()).put("ApiKey", t.apiKey())
+                    .put("CreatedDate", Instant.ofEpochMilli(t.createdAt()).toString())
+                    .put("ModifiedDate", Instant.ofEpochMilli(t.modifiedAt()).toString());
+        }
+        return out;
+    }
+
     /** The admin view of a tenant, secret included (operators need it to configure SDKs). */
     public ObjectNode view(Tenant t) {
         ObjectNode o = Json.object();

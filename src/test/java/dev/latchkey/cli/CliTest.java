@@ -102,6 +102,63 @@ class CliTest {
     }
 
     @Test
+    void keysFromFilesAreRefusedOnceAndClearly() throws Exception {
+        java.nio.file.Path dir = java.nio.file.Files.createTempDirectory("latchkey-cli-keys");
+        java.nio.file.Path keyFile = java.nio.file.Files.writeString(dir.resolve("admin.key"), "k".repeat(40) + "\n");
+        java.nio.file.Path empty = java.nio.file.Files.writeString(dir.resolve("empty.key"), " \n");
+        String data = dir.resolve("data").toString();
+        for (String[] c : new String[][] {
+                {"--admin-key", "a".repeat(40), "--admin-key-file", keyFile.toString(),
+                        "latchkey: give the admin key once: --admin-key (LATCHKEY_ADMIN_KEY) or --admin-key-file (LATCHKEY_ADMIN_KEY_FILE), not both."},
+                {"--secret-key", "s".repeat(40), "--secret-key-file", keyFile.toString(),
+                        "latchkey: give the secret key once: --secret-key (LATCHKEY_SECRET_KEY) or --secret-key-file (LATCHKEY_SECRET_KEY_FILE), not both."},
+                {"--secret-key-file", dir.resolve("missing.key").toString(),
+                        "latchkey: --secret-key-file: cannot read " + dir.resolve("missing.key") + "."},
+                {"--admin-key-file", empty.toString(), "latchkey: --admin-key-file: " + empty + " holds no key."}}) {
+            java.util.List<String> args = new java.util.ArrayList<>(java.util.List.of("serve", "--port", "0", "--data-dir", data, c[0], c[1]));
+            if (c.length == 5) {
+                args.addAll(java.util.List.of(c[2], c[3]));
+            }
+            Outcome r = execute(args.toArray(String[]::new));
+            assertThat(r.exit()).as(String.join(" ", args)).isEqualTo(2);
+            assertThat(r.errLines()).as(String.join(" ", args)).containsExactly(c[c.length - 1], "Try 'latchkey serve --help' for more information.");
+        }
+        assertThat(dir.resolve("data")).doesNotExist();
+    }
+
+    @Test
+    void startUpErrorsNameTheFix() throws Exception {
+        String dir = java.nio.file.Files.createTempDirectory("latchkey-cli-start").toString();
+        Outcome postgres = execute("serve", "--port", "0", "--data-dir", dir, "--db-url", "postgres://ann:pw@127.0.0.1/latchkey?sslmode=disable");
+        assertThat(postgres.exit()).isEqualTo(1);
+        assertThat(postgres.errLines()).containsExactly("latchkey: --db-url (LATCHKEY_DB_URL) must be a JDBC URL, not "
+                + "'postgres://ann:…@127.0.0.1/latchkey': for PostgreSQL give --db-url jdbc:postgresql://127.0.0.1:5432/latchkey with the user "
+                + "in --db-user and the password in --db-password (the form is jdbc:postgresql://host:5432/db; without --db-url the store is "
+                + "the embedded H2 database).");
+        Outcome other = execute("serve", "--port", "0", "--data-dir", dir, "--db-url", "mysql://127.0.0.1/latchkey");
+        assertThat(other.exit()).isEqualTo(1);
+        assertThat(other.errLines()).containsExactly("latchkey: --db-url (LATCHKEY_DB_URL) must be a JDBC URL, not 'mysql://127.0.0.1/latchkey': "
+                + "for PostgreSQL give --db-url jdbc:postgresql://host:5432/db (the form is jdbc:postgresql://host:5432/db; without --db-url "
+                + "the store is the embedded H2 database).");
+        int closed;
+        try (java.net.ServerSocket socket = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            closed = socket.getLocalPort();
+        }
+        Outcome down = execute("serve", "--port", "0", "--data-dir", dir, "--db-url", "jdbc:postgresql://127.0.0.1:" + closed + "/latchkey?password=pw",
+                "--db-user", "latchkey");
+        assertThat(down.exit()).isEqualTo(1);
+        assertThat(down.errLines()).hasSize(1);
+        assertThat(down.errLines().get(0)).startsWith("latchkey: Cannot use the database jdbc:postgresql://127.0.0.1:" + closed + "/latchkey: ")
+                .contains("Connection", "refused").endsWith(". Check --db-url, --db-user and --db-password (LATCHKEY_DB_URL, LATCHKEY_DB_USER, "
+                        + "LATCHKEY_DB_PASSWORD) and that the database server runs.").doesNotContain("pw");
+        org.junit.jupiter.api.Assumptions.assumeTrue(System.getenv("LATCHKEY_ALLOW_SHORT_KEYS") == null);
+        Outcome shortKey = execute("serve", "--port", "0", "--data-dir", dir, "--admin-key", "letmein");
+        assertThat(shortKey.exit()).isEqualTo(1);
+        assertThat(shortKey.errLines()).containsExactly("latchkey: The admin key (--admin-key, --admin-key-file or LATCHKEY_ADMIN_KEY) has 7 "
+                + "characters; it needs at least 32. Leave it out and the first start generates one, or make one with 'openssl rand -hex 32'.");
+    }
+
+    @Test
     void riskRulesTemplatesEventsAndMessages() throws Exception {
         String[] conn = {"--server", s.base, "--admin-key", TestServer.ADMIN_KEY};
         String key = Json.parse(run(concat(new String[] {"tenant", "create", "--name", "Rules"}, conn)).out()).get("ApiKey").asText();
@@ -139,6 +196,163 @@ class CliTest {
         assertThat(run(concat(new String[] {"tenant", "template", "delete", key, "Code", "--sms"}, conn)).exit()).isEqualTo(1);
         assertThat(Json.parse(run(concat(new String[] {"tenant", "risk-events", key, "--uid", "x"}, conn)).out())).isEqualTo(Json.parse("{\"Data\":[]}"));
         assertThat(Json.parse(run(concat(new String[] {"tenant", "messages", key, "--status", "pending"}, conn)).out())).isEqualTo(Json.parse("{\"Data\":[]}"));
+    }
+
+    /** What a command printed on stdout and stderr, and its exit code. */
+    record Outcome(int exit, String out, String err) {
+        java.util.List<String> errLines() {
+            return err.lines().toList();
+        }
+    }
+
+    private static Outcome execute(String... args) {
+        return executeWith(System.getenv(), args);
+    }
+
+    private static synchronized Outcome executeWith(java.util.Map<String, String> environment, String... args) {
+        PrintStream old = System.out;
+        ByteArrayOutputStream buf = new ByteArrayOutputStream();
+        java.io.StringWriter err = new java.io.StringWriter();
+        System.setOut(new PrintStream(buf, true, StandardCharsets.UTF_8));
+        try {
+            CommandLine cl = Main.commandLine(environment);
+            cl.setOut(new java.io.PrintWriter(System.out, true));
+            cl.setErr(new java.io.PrintWriter(err, true));
+            int code = cl.execute(args);
+            return new Outcome(code, buf.toString(StandardCharsets.UTF_8), err.toString());
+        } finally {
+            System.setOut(old);
+        }
+    }
+
+    @Test
+    void theEnvironmentAloneConnectsAndTenantsAreListedAndDeleted() {
+        java.util.Map<String, String> env = java.util.Map.of("LATCHKEY_ADMIN_KEY", TestServer.ADMIN_KEY, "LATCHKEY_URL", s.base + "/");
+        Outcome created = executeWith(env, "tenant", "create", "--name", "From the environment");
+        assertThat(created.exit()).as(created.err()).isZero();
+        String key = Json.parse(created.out()).get("ApiKey").asText();
+
+        Outcome list = executeWith(env, "tenant", "list");
+        assertThat(list.exit()).as(list.err()).isZero();
+        JsonNode listed = Json.parse(list.out()).get("Data");
+        assertThat(listed.findValuesAsText("ApiKey")).contains(key);
+        assertThat(list.out()).doesNotContain("ApiSecret");
+
+        // The older variable still works.
+        Outcome alias = executeWith(java.util.Map.of("LATCHKEY_ADMIN_KEY", TestServer.ADMIN_KEY, "LATCHKEY_SERVER", s.base), "tenant", "show", key);
+        assertThat(alias.exit()).as(alias.err()).isZero();
+        assertThat(Json.parse(alias.out()).get("Name").asText()).isEqualTo("From the environment");
+
+        Outcome deleted = executeWith(env, "tenant", "delete", key);
+        assertThat(deleted.exit()).as(deleted.err()).isZero();
+        assertThat(Json.parse(deleted.out())).isEqualTo(Json.parse("{\"IsDeleted\":true}"));
+        Outcome gone = executeWith(env, "tenant", "show", key);
+        assertThat(gone.exit()).isEqualTo(1);
+        assertThat(Json.parse(gone.out()).get("ErrorCode").asInt()).isEqualTo(901);
+        assertThat(gone.errLines()).containsExactly("latchkey: the node answered HTTP 404, ErrorCode 901: The provided LoginRadius API key is invalid "
+                + "or is not authorized, please use a valid or authorized LoginRadius API key or check the API key for your LoginRadius account.");
+
+        Outcome wrongKey = executeWith(java.util.Map.of("LATCHKEY_ADMIN_KEY", "not-the-admin-key", "LATCHKEY_URL", s.base), "tenant", "list");
+        assertThat(wrongKey.exit()).isEqualTo(1);
+        assertThat(wrongKey.errLines()).containsExactly("latchkey: the node answered HTTP 401, ErrorCode 6002: Access Unauthorized, please use valid "
+                + "authorization to access this endpoint. Is LATCHKEY_ADMIN_KEY (or --admin-key) this node's admin key?");
+    }
+
+    @Test
+    void withoutASubcommandUsageIsPrintedAndTheExitCodeIs2() {
+        Outcome top = execute();
+        assertThat(top.exit()).isEqualTo(2);
+        assertThat(top.out() + top.err()).contains("Usage: latchkey [-hV] [COMMAND]", "serve", "tenant");
+        Outcome tenant = execute("tenant");
+        assertThat(tenant.exit()).isEqualTo(2);
+        assertThat(tenant.out() + tenant.err()).contains("Usage: latchkey tenant [-hV] [COMMAND]", "create", "list", "delete");
+        Outcome template = execute("tenant", "template");
+        assertThat(template.exit()).isEqualTo(2);
+        assertThat(template.out() + template.err()).contains("Usage: latchkey tenant template [-hV] [COMMAND]");
+    }
+
+    @Test
+    void usageLinesNameTheWholeCommand() {
+        assertThat(execute("tenant", "create", "--help").out()).startsWith("Usage: latchkey tenant create ");
+        assertThat(execute("tenant", "template", "set", "--help").out()).startsWith("Usage: latchkey tenant template set ");
+        assertThat(execute("serve", "--help").out()).startsWith("Usage: latchkey serve ");
+    }
+
+    @Test
+    void aRefusedOptionIsOneLineAndAHint() {
+        Outcome r = execute("tenant", "create", "--bogus", "--admin-key", TestServer.ADMIN_KEY);
+        assertThat(r.exit()).isEqualTo(2);
+        assertThat(r.out()).isEmpty();
+        assertThat(r.errLines()).containsExactly("latchkey: Unknown option: '--bogus'",
+                "Try 'latchkey tenant create --help' for more information.");
+        Outcome serve = execute("serve", "--port", "eighty");
+        assertThat(serve.exit()).isEqualTo(2);
+        assertThat(serve.errLines()).hasSize(2);
+        assertThat(serve.errLines().get(0)).startsWith("latchkey: Invalid value for option '--port': 'eighty' is not an int");
+        assertThat(serve.errLines().get(1)).isEqualTo("Try 'latchkey serve --help' for more information.");
+    }
+
+    @Test
+    void anApiKeyThatIsNoGuidIsSaidSo() {
+        for (String[] command : new String[][] {{"tenant", "show", "bad key"}, {"tenant", "update", "not-a-key", "--name", "x"},
+                {"tenant", "messages", "a/b"}, {"tenant", "template", "list", "x y"}}) {
+            Outcome r = execute(concat(command, new String[] {"--server", s.base, "--admin-key", TestServer.ADMIN_KEY}));
+            assertThat(r.exit()).as(String.join(" ", command)).isEqualTo(2);
+            assertThat(r.err()).as(String.join(" ", command))
+                    .startsWith("latchkey: '" + command[command[1].equals("template") ? 3 : 2] + "' is not an ApiKey")
+                    .doesNotContain("Illegal character").doesNotContain("Exception");
+            assertThat(r.errLines().get(0)).contains("latchkey tenant list");
+        }
+    }
+
+    @Test
+    void anUnreachableNodeIsNamedWithWhatToDo() throws Exception {
+        int closed;
+        try (java.net.ServerSocket socket = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            closed = socket.getLocalPort();
+        }
+        String url = "http://127.0.0.1:" + closed;
+        Outcome r = execute("tenant", "show", java.util.UUID.randomUUID().toString(), "--server", url, "--admin-key", TestServer.ADMIN_KEY);
+        assertThat(r.exit()).isEqualTo(1);
+        assertThat(r.errLines()).containsExactly("latchkey: cannot reach a Latchkey node at " + url
+                + " (connection refused): start one with 'latchkey serve', or point --url (LATCHKEY_URL) at it.");
+    }
+
+    @Test
+    void aMissingAdminKeySaysHowToGiveIt() {
+        org.junit.jupiter.api.Assumptions.assumeTrue(System.getenv("LATCHKEY_ADMIN_KEY") == null);
+        Outcome r = execute("tenant", "show", java.util.UUID.randomUUID().toString(), "--server", s.base);
+        assertThat(r.exit()).isEqualTo(2);
+        assertThat(r.errLines().get(0)).isEqualTo("latchkey: no admin key: set LATCHKEY_ADMIN_KEY (the first start of a node prints it) "
+                + "or give --admin-key.");
+    }
+
+    /** Every command's --help, from the top down. */
+    private static java.util.List<CommandLine> everyCommand(CommandLine cl) {
+        java.util.List<CommandLine> all = new java.util.ArrayList<>(java.util.List.of(cl));
+        cl.getSubcommands().values().stream().distinct().forEach(sub -> all.addAll(everyCommand(sub)));
+        return all;
+    }
+
+    @Test
+    void helpNeverBreaksAUrlOrAValueAcrossLines() {
+        // URLs, JDBC URLs, variables with values, options: anything picocli could break at a hyphen, slash or colon.
+        java.util.regex.Pattern token = java.util.regex.Pattern.compile("[^\\s(]*[-/=:][^\\s,;)]*");
+        int checked = 0;
+        for (CommandLine cl : everyCommand(Main.commandLine())) {
+            String help = cl.getUsageMessage(CommandLine.Help.Ansi.OFF);
+            java.util.List<String> texts = new java.util.ArrayList<>(java.util.List.of(cl.getCommandSpec().usageMessage().description()));
+            cl.getCommandSpec().options().forEach(o -> texts.addAll(java.util.List.of(o.description())));
+            for (String text : texts) {
+                java.util.regex.Matcher m = token.matcher(text.replace("${DEFAULT-VALUE}", ""));
+                while (m.find()) {
+                    String whole = m.group().replaceAll("[.']+$", "");
+                    assertThat(help).as(cl.getCommandSpec().qualifiedName() + " --help keeps " + whole + " on one line").contains(whole);
+                    checked++;
+                }
+            }
+        }
+        assertThat(checked).isGreaterThan(100);
     }
 
     private static String[] concat(String[] a, String[] b) {

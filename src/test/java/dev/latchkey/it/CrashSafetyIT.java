@@ -26,7 +26,7 @@ import org.junit.jupiter.api.Test;
  * and no 2FA token is usable twice. On H2 (the data directory) and on PostgreSQL.
  */
 class CrashSafetyIT {
-    static final String ADMIN = "crash-admin-key-0123456789";
+    static final String ADMIN = "crash-admin-key-0123456789abcdefghij";
     static final String SECRET = "crash-secret-key-0123456789abcdef";
     static final Map<String, String> ENV = Map.of("LATCHKEY_ALLOW_INSECURE_HASHING", "for-benchmarks-and-tests");
     static final int USERS = 30;

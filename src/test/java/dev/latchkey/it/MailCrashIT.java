@@ -18,7 +18,7 @@ import org.junit.jupiter.api.Test;
  * every message is sent, each exactly once.
  */
 class MailCrashIT {
-    static final String ADMIN = "mail-crash-admin-key-0123456789";
+    static final String ADMIN = "mail-crash-admin-key-0123456789abcdefghij";
     static final String SECRET = "mail-crash-secret-key-0123456789abcdef";
     static final Map<String, String> ENV = Map.of("LATCHKEY_ALLOW_INSECURE_HASHING", "for-benchmarks-and-tests");
     static final int USERS = 10;

@@ -15,7 +15,7 @@ import org.junit.jupiter.api.Test;
 
 /** A node killed with SIGKILL while events wait in the outbox (the receiver is down) delivers them all after a restart. */
 class WebhookCrashIT {
-    static final String ADMIN = "crash-admin-key-0123456789";
+    static final String ADMIN = "crash-admin-key-0123456789abcdefghij";
     static final String SECRET = "crash-secret-key-0123456789abcdef";
     static final Map<String, String> ENV = Map.of("LATCHKEY_ALLOW_INSECURE_HASHING", "for-benchmarks-and-tests");
 

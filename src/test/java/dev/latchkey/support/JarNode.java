@@ -29,18 +29,50 @@ public final class JarNode {
     public final String base;
     /** The {@code export NAME=value} lines of a first start. */
     public final Map<String, String> printed;
+    private final Path errors;
 
-    private JarNode(Process process, String base, Map<String, String> printed) {
+    private JarNode(Process process, String base, Map<String, String> printed, Path errors) {
         this.process = process;
         this.base = base;
         this.printed = printed;
+        this.errors = errors;
     }
 
-    /** Starts {@code java -jar latchkey.jar serve ARGS} and waits for its ready line. */
+    /** What the node wrote to stderr so far (its log). */
+    public String err() {
+        try {
+            return java.nio.file.Files.readString(errors);
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    /**
+     * A file for a child's stderr. Not a pipe: when the child exits, the JDK's process reaper takes over a pipe's last
+     * bytes, and a thread still reading it got "Stream closed" and lost the child's last lines (its shutdown log).
+     */
+    private static Path errorFile() throws IOException {
+        Path file = java.nio.file.Files.createTempFile("latchkey-node", ".err");
+        file.toFile().deleteOnExit();
+        return file;
+    }
+
+    /** A process that ran to its end: exit code, stdout and stderr. */
+    public record Exit(int code, String out, String err) {}
+
+    /** Starts {@code java -jar latchkey.jar serve ARGS} on 127.0.0.1, any free port, and waits for its ready line. */
     public static JarNode start(Map<String, String> env, String... args) throws IOException {
-        List<String> cmd = new ArrayList<>(List.of("java", "-jar", JAR.toString(), "serve", "--host", "127.0.0.1", "--port", "0"));
-        cmd.addAll(List.of(args));
-        ProcessBuilder pb = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.DISCARD);
+        List<String> serve = new ArrayList<>(List.of("--port", "0"));
+        serve.addAll(List.of(args));
+        return serve(env, serve);
+    }
+
+    /** Starts {@code java -jar latchkey.jar serve --host 127.0.0.1 ARGS} (the caller picks the port) and waits for its ready line. */
+    public static JarNode serve(Map<String, String> env, List<String> args) throws IOException {
+        List<String> cmd = new ArrayList<>(List.of("java", "-jar", JAR.toString(), "serve", "--host", "127.0.0.1"));
+        cmd.addAll(args);
+        Path errors = errorFile();
+        ProcessBuilder pb = new ProcessBuilder(cmd).redirectError(errors.toFile());
         pb.environment().putAll(env);
         Process p = pb.start();
         BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
@@ -59,22 +91,42 @@ public final class JarNode {
             Matcher r = ready.matcher(line);
             if (r.find()) {
                 // Keep draining stdout so the node never blocks on a full pipe.
-                Thread drain = new Thread(() -> {
-                    try {
-                        while (out.readLine() != null) {
-                            // discard
-                        }
-                    } catch (IOException ignored) {
-                        // process gone
-                    }
-                });
-                drain.setDaemon(true);
-                drain.start();
-                return new JarNode(p, r.group(1), printed);
+                discard(p.getInputStream());
+                return new JarNode(p, r.group(1), printed, errors);
             }
         }
         p.destroyForcibly();
-        throw new IllegalStateException("no ready line; printed: " + lines);
+        throw new IllegalStateException("no ready line; printed: " + lines + "; stderr: " + java.nio.file.Files.readString(errors));
+    }
+
+    /** Runs {@code java -jar latchkey.jar ARGS} to its end (at most 60 s): a command, or a node that fails to start. */
+    public static Exit run(Map<String, String> env, String... args) throws IOException, InterruptedException {
+        List<String> cmd = new ArrayList<>(List.of("java", "-jar", JAR.toString()));
+        cmd.addAll(List.of(args));
+        Path errors = errorFile();
+        Path output = errorFile();
+        ProcessBuilder pb = new ProcessBuilder(cmd).redirectError(errors.toFile()).redirectOutput(output.toFile());
+        pb.environment().putAll(env);
+        Process p = pb.start();
+        if (!p.waitFor(60, TimeUnit.SECONDS)) {
+            p.destroyForcibly();
+            throw new IllegalStateException("still running after 60 s: " + cmd + "; stdout: " + java.nio.file.Files.readString(output)
+                    + "; stderr: " + java.nio.file.Files.readString(errors));
+        }
+        return new Exit(p.exitValue(), java.nio.file.Files.readString(output), java.nio.file.Files.readString(errors));
+    }
+
+    /** Reads the stream to its end on a daemon thread, dropping what it reads. */
+    private static void discard(java.io.InputStream stream) {
+        Thread t = new Thread(() -> {
+            try {
+                stream.transferTo(java.io.OutputStream.nullOutputStream());
+            } catch (IOException ignored) {
+                // process gone
+            }
+        });
+        t.setDaemon(true);
+        t.start();
     }
 
     /** An HTTP answer, or status -1 when the connection failed (a killed node). */

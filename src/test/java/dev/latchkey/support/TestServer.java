@@ -17,7 +17,7 @@ import java.time.Duration;
 
 /** A real Latchkey node on a random port, over H2 in a temp directory or a fresh PostgreSQL schema, and an HTTP client. */
 public final class TestServer implements AutoCloseable {
-    public static final String ADMIN_KEY = "test-admin-key-0123456789";
+    public static final String ADMIN_KEY = "test-admin-key-0123456789abcdefghij";
     public static final String SECRET_KEY = "test-secret-key-0123456789abcdef";
 
     public final Backend backend;

@@ -1,0 +1,10 @@
+package dev.latchkey.admin;
+
+import dev.latchkey.support.Backend;
+
+class TenantListAndDeletePostgresTest extends TenantListAndDeleteContract {
+    @Override
+    protected Backend backend() {
+        return Backend.POSTGRES;
+    }
+}
