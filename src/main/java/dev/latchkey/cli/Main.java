@@ -11,7 +11,7 @@ import picocli.CommandLine.Model.OptionSpec;
 /** {@code latchkey}: the server and the operators' commands. */
 @Command(name = "latchkey", mixinStandardHelpOptions = true, version = "Latchkey 0.1.0",
         description = "Self-hosted identity server speaking the LoginRadius Identity API v2, MFA first.",
-        subcommands = {ServeCommand.class, TenantCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {ServeCommand.class, TenantCommand.class, AuditCommand.class, CommandLine.HelpCommand.class})
 public final class Main implements Callable<Integer> {
     /**
      * Wide enough that picocli never wraps a description line: it wraps at hyphens and slashes too, which broke URLs,

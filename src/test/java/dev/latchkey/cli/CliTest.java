@@ -259,6 +259,23 @@ class CliTest {
     }
 
     @Test
+    void operatorsReadTheAuditTrail() {
+        java.util.Map<String, String> env = java.util.Map.of("LATCHKEY_ADMIN_KEY", TestServer.ADMIN_KEY, "LATCHKEY_URL", s.base);
+        TestServer.TestTenant t = s.mfaTenant(false);
+        t.account("audited@example.com", "audited-password");
+        t.login("audited@example.com", "wrong-password");
+        Outcome tenant = executeWith(env, "tenant", "audit", t.apiKey(), "--event", "LoginFailed");
+        assertThat(tenant.exit()).as(tenant.err()).isZero();
+        JsonNode entries = Json.parse(tenant.out()).get("Data");
+        assertThat(entries).hasSize(1);
+        assertThat(entries.get(0).get("Identifier").asText()).isEqualTo("audited@example.com");
+        Outcome all = executeWith(env, "audit", "--apikey", t.apiKey(), "--limit", "1");
+        assertThat(all.exit()).as(all.err()).isZero();
+        assertThat(Json.parse(all.out()).get("Data")).hasSize(1);
+        assertThat(executeWith(env, "audit", "--limit", "0").exit()).isEqualTo(1);
+    }
+
+    @Test
     void withoutASubcommandUsageIsPrintedAndTheExitCodeIs2() {
         Outcome top = execute();
         assertThat(top.exit()).isEqualTo(2);
