@@ -7,7 +7,10 @@ import org.bouncycastle.crypto.generators.Argon2BytesGenerator;
 import org.bouncycastle.crypto.params.Argon2Parameters;
 
 /**
- * Argon2id password hashing in the PHC string format ({@code $argon2id$v=19$m=..,t=..,p=..$salt$hash}).
+ * Argon2id password hashing in the PHC string format ({@code $argon2id$v=19$m=..,t=..,p=..,keyid=1$salt$hash}), keyed
+ * with a secret derived from the server key (Argon2's own secret input, a "pepper": {@code keyid=1} says so), so that a
+ * copy of the database alone cannot be used to test guesses. Hashes from before the pepper (no keyid) still verify and
+ * are rehashed at the next successful login.
  * Hashing is bounded to one hash per core, behind a queue of bounded length: a burst of logins queues here instead of
  * oversubscribing the CPU (and memory) that every other request needs, and once the queue is full the next one is
  * refused at once ({@link Busy}: the API answers 429 with Retry-After) instead of holding a request thread, so a flood
@@ -45,6 +48,7 @@ public final class PasswordHasher {
     public static final int QUEUE_PER_CORE = 16;
 
     private final Params params;
+    private final byte[] pepper;
     /** Places to hash or wait to hash: one per core plus the queue. */
     private final java.util.concurrent.Semaphore admissions;
     private final int queue;
@@ -77,13 +81,18 @@ public final class PasswordHasher {
         PARAMETERS = h;
     }
 
+    /** A hasher without a pepper (tools and tests; a node always has one). */
     public PasswordHasher(Params params) {
-        this(params, QUEUE_PER_CORE * Math.max(1, Runtime.getRuntime().availableProcessors()));
+        this(params, QUEUE_PER_CORE * Math.max(1, Runtime.getRuntime().availableProcessors()), null);
     }
 
-    /** {@code queue}: how many passwords may wait for a core before the next is refused. */
-    public PasswordHasher(Params params, int queue) {
+    /**
+     * {@code queue}: how many passwords may wait for a core before the next is refused. {@code pepper}: Argon2id's secret
+     * input for new hashes (null: none).
+     */
+    public PasswordHasher(Params params, int queue, byte[] pepper) {
         this.params = params;
+        this.pepper = pepper == null ? null : pepper.clone();
         int cores = Math.max(1, Runtime.getRuntime().availableProcessors());
         this.queue = Math.max(0, queue);
         this.admissions = new java.util.concurrent.Semaphore(cores + this.queue, true);
@@ -157,10 +166,13 @@ public final class PasswordHasher {
     private String hashAdmitted(String password) {
         byte[] salt = new byte[16];
         Secrets.RANDOM.nextBytes(salt);
-        byte[] out = derive(password, salt, params, 32);
+        byte[] out = derive(password, salt, params, 32, pepper);
         return "$argon2id$v=19$m=" + params.memoryKiB + ",t=" + params.iterations + ",p=" + params.parallelism
-                + "$" + B64.encodeToString(salt) + "$" + B64.encodeToString(out);
+                + (pepper == null ? "" : ",keyid=" + PEPPER_ID) + "$" + B64.encodeToString(salt) + "$" + B64.encodeToString(out);
     }
+
+    /** The pepper's id in the PHC string; a new derivation of the pepper would get the next one. */
+    private static final String PEPPER_ID = "1";
 
     private boolean verifyAdmitted(String password, String phc) {
         if (phc == null) {
@@ -173,9 +185,13 @@ public final class PasswordHasher {
         }
         try {
             Params p = parseParams(parts[3]);
+            String keyId = keyId(parts[3]);
+            if (keyId != null && (pepper == null || !keyId.equals(PEPPER_ID))) {
+                return false; // keyed with a pepper this hasher does not hold
+            }
             byte[] salt = B64D.decode(parts[4]);
             byte[] expected = B64D.decode(parts[5]);
-            byte[] actual = derive(password, salt, p, expected.length);
+            byte[] actual = derive(password, salt, p, expected.length, keyId == null ? null : pepper);
             return MessageDigest.isEqual(expected, actual);
         } catch (RuntimeException e) {
             return false;
@@ -193,16 +209,30 @@ public final class PasswordHasher {
         }
         try {
             Params stored = parseParams(parts[3]);
-            return stored.memoryKiB < params.memoryKiB || stored.iterations < params.iterations;
+            boolean unpeppered = pepper != null && !PEPPER_ID.equals(keyId(parts[3]));
+            return unpeppered || stored.memoryKiB < params.memoryKiB || stored.iterations < params.iterations;
         } catch (RuntimeException e) {
             return true;
         }
+    }
+
+    /** The {@code keyid} of a PHC parameter string, or null. */
+    private static String keyId(String s) {
+        for (String kv : s.split(",")) {
+            if (kv.startsWith("keyid=")) {
+                return kv.substring("keyid=".length());
+            }
+        }
+        return null;
     }
 
     private static Params parseParams(String s) {
         int m = 0, t = 0, p = 0;
         for (String kv : s.split(",")) {
             String[] pair = kv.split("=");
+            if (pair[0].equals("keyid")) {
+                continue;
+            }
             int v = Integer.parseInt(pair[1]);
             switch (pair[0]) {
                 case "m" -> m = v;
@@ -217,14 +247,17 @@ public final class PasswordHasher {
         return new Params(m, t, p);
     }
 
-    private byte[] derive(String password, byte[] salt, Params p, int length) {
-        Argon2Parameters spec = new Argon2Parameters.Builder(Argon2Parameters.ARGON2_id)
+    private byte[] derive(String password, byte[] salt, Params p, int length, byte[] secret) {
+        Argon2Parameters.Builder builder = new Argon2Parameters.Builder(Argon2Parameters.ARGON2_id)
                 .withVersion(Argon2Parameters.ARGON2_VERSION_13)
                 .withMemoryAsKB(p.memoryKiB)
                 .withIterations(p.iterations)
                 .withParallelism(p.parallelism)
-                .withSalt(salt)
-                .build();
+                .withSalt(salt);
+        if (secret != null) {
+            builder.withSecret(secret);
+        }
+        Argon2Parameters spec = builder.build();
         byte[] out = new byte[length];
         Slot slot;
         try {

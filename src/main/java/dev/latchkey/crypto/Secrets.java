@@ -24,6 +24,7 @@ public final class Secrets {
 
     private final SecretKeySpec hashKey;
     private final SecretKeySpec encryptionKey;
+    private final byte[] passwordPepper;
     private final ThreadLocal<Mac> macs;
 
     public Secrets(String secretKey) {
@@ -33,6 +34,7 @@ public final class Secrets {
         byte[] master = secretKey.getBytes(StandardCharsets.UTF_8);
         this.hashKey = new SecretKeySpec(hmac(master, "latchkey/hash/v1"), "HmacSHA256");
         this.encryptionKey = new SecretKeySpec(hmac(master, "latchkey/encrypt/v1"), "AES");
+        this.passwordPepper = hmac(master, "latchkey/password-pepper/v1");
         this.macs = ThreadLocal.withInitial(() -> {
             try {
                 Mac mac = Mac.getInstance("HmacSHA256");
@@ -42,6 +44,14 @@ public final class Secrets {
                 throw new IllegalStateException(e);
             }
         });
+    }
+
+    /**
+     * The secret input of password hashing (Argon2id's K, a "pepper"): kept out of the database, so a stolen database alone
+     * cannot be used to test password guesses.
+     */
+    public byte[] passwordPepper() {
+        return passwordPepper.clone();
     }
 
     /** A new random secret key, for a first start without one. */

@@ -125,7 +125,7 @@ public final class LatchkeyServer implements AutoCloseable {
         try {
             Secrets secrets = new Secrets(cfg.secretKey());
             ServerKeys.requireTheDatabasesKey(db.jdbi(), secrets);
-            PasswordHasher hasher = new PasswordHasher(cfg.passwordParams(), cfg.limits().passwordHashingQueue());
+            PasswordHasher hasher = new PasswordHasher(cfg.passwordParams(), cfg.limits().passwordHashingQueue(), secrets.passwordPepper());
             Audit audit = new Audit(db.jdbi());
             TenantStore tenantStore = new TenantStore(db.jdbi());
             MessageTemplates templates = new MessageTemplates(db.jdbi(), clock);

@@ -51,4 +51,23 @@ class PasswordHasherTest {
             assertThat(strong.verify("x", bad)).as(String.valueOf(bad)).isFalse();
         }
     }
+
+    @Test
+    void aPepperedHashNeedsTheServersKeyAndOldHashesAreUpgraded() {
+        byte[] pepper = new Secrets("test-secret-key-0123456789abcdef").passwordPepper();
+        byte[] otherPepper = new Secrets("another-secret-key-0123456789abc").passwordPepper();
+        PasswordHasher peppered = new PasswordHasher(new PasswordHasher.Params(1024, 1, 1), 8, pepper);
+        String h = peppered.hash("secret-1");
+        // Argon2id's own secret input (K), named in the PHC string as keyid=1 (RFC 9106; PHC string format).
+        assertThat(h).startsWith("$argon2id$v=19$m=1024,t=1,p=1,keyid=1$");
+        assertThat(peppered.verify("secret-1", h)).isTrue();
+        assertThat(peppered.needsRehash(h)).isFalse();
+        // The database alone does not let anyone test guesses: without the key (or with another) nothing verifies.
+        assertThat(weak.verify("secret-1", h)).isFalse();
+        assertThat(new PasswordHasher(new PasswordHasher.Params(1024, 1, 1), 8, otherPepper).verify("secret-1", h)).isFalse();
+        // A hash from before the pepper still verifies, and is rehashed at the next login.
+        String old = weak.hash("secret-1");
+        assertThat(peppered.verify("secret-1", old)).isTrue();
+        assertThat(peppered.needsRehash(old)).isTrue();
+    }
 }

@@ -7,7 +7,10 @@ import dev.latchkey.support.Backend;
 import dev.latchkey.support.TestServer;
 import org.junit.jupiter.api.Test;
 
-/** A hash made with older (weaker) parameters is replaced by one with today's at the next successful login. */
+/**
+ * A hash made with older (weaker) parameters, or before the server's pepper, is replaced by one with today's at the next
+ * successful login.
+ */
 class PasswordUpgradeTest {
     @Test
     void hashParametersAreUpgradedOnLogin() {
@@ -20,7 +23,7 @@ class PasswordUpgradeTest {
             assertThat(t.login("old@example.com", "wrong-password").status()).isEqualTo(401);
             assertThat(stored(s, uid)).isEqualTo(weak);
             assertThat(t.login("old@example.com", "old-password").status()).isEqualTo(200);
-            assertThat(stored(s, uid)).startsWith("$argon2id$v=19$m=19456,t=2,p=1$");
+            assertThat(stored(s, uid)).startsWith("$argon2id$v=19$m=19456,t=2,p=1,keyid=1$");
             assertThat(t.login("old@example.com", "old-password").status()).isEqualTo(200);
         }
     }
