@@ -49,7 +49,8 @@ class AdminApiTest {
                 {"IsEnabled":true,"RPID":"localhost","RPDisplayName":"Acme","RPOrigins":["http://localhost:8080"],"UserVerification":"preferred"}"""));
         assertThat(t.get("Plan")).isEqualTo(Json.parse("{\"Name\":\"trial\",\"ExpiresAt\":\"2099-01-01T00:00:00Z\"}"));
         assertThat(t.get("Security")).isEqualTo(Json.parse("""
-                {"MaxPasswordAttempts":5,"MaxSecondFactorAttemptsPerToken":5,"MaxSecondFactorAttempts":10,"LockoutSeconds":900}"""));
+                {"MaxPasswordAttempts":5,"MaxSecondFactorAttemptsPerToken":5,"MaxSecondFactorAttempts":10,"LockoutSeconds":900,
+                 "MaxFailedLoginsPerAddress":100,"AddressWindowSeconds":900,"SecondFactorProofMaxAgeSeconds":900}"""));
         Reply got = s.admin("GET", "/admin/v1/tenants/" + t.get("ApiKey").asText().toUpperCase(), null);
         assertThat(got.status()).isEqualTo(200);
         JsonNode gotView = ((com.fasterxml.jackson.databind.node.ObjectNode) got.json().deepCopy()).without("ModifiedDate");
@@ -64,7 +65,10 @@ class AdminApiTest {
         assertThat(r.json().get("TwoFactorAuthentication")).isEqualTo(Json.parse("{\"IsEnabled\":false,\"IsRequired\":false}"));
         assertThat(r.json().get("Plan")).isEqualTo(Json.parse("{\"Name\":null,\"ExpiresAt\":null}"));
         assertThat(r.json().get("Tokens")).isEqualTo(Json.parse(
-                "{\"AccessTokenLifetimeSeconds\":3600,\"RefreshTokenLifetimeSeconds\":5184000,\"SecondFactorTokenLifetimeSeconds\":600}"));
+                "{\"AccessTokenLifetimeSeconds\":3600,\"RefreshTokenLifetimeSeconds\":5184000,\"SecondFactorTokenLifetimeSeconds\":600,"
+                        + "\"LogoutEndsRefreshToken\":false}"));
+        assertThat(r.json().get("Identifiers")).isEqualTo(Json.parse("{\"AllowMixedScripts\":false}"));
+        assertThat(r.json().get("Webhooks")).isEqualTo(Json.parse("{\"UnsuppressibleEvents\":[]}"));
         Reply empty = s.send("POST", "/admin/v1/tenants", null, "Authorization", "Bearer " + TestServer.ADMIN_KEY);
         assertThat(empty.status()).isEqualTo(200);
     }
