@@ -88,8 +88,6 @@ public enum LrError {
     MFA_ENABLED_USE_MFA_LOGIN(1176, "Two factor authentication is enabled",
             "Two factor authentication is enabled, please use two factor authentication api for login.", 403),
     ACCOUNT_LOCKED(1198, "Your account has been locked", "Your account has been locked, please try again after sometime.", 403),
-    TOKEN_LIMIT(1178, "You have reached a limit for generating token",
-            "The limit for generating a token for this resource has been reached. The limit will auto reset upon reaching the configured request disabled period.", 403),
     MFA_REMOVAL_INVALID(1121, "This is not valid request for removing two factor authentication",
             "This is not valid request for removing two factor authentication, please use the correct value for removing two factor authentication.", 403),
     /*

@@ -109,9 +109,10 @@ public final class LoginFlow {
             if (failures < 0) {
                 Long until = account != null ? jdbi.withHandle(h -> accounts.lockedUntil(h, account.uid()))
                         : throttle.identifierLockedUntil(tenant, id.kind(), id.value());
-                ApiException locked = LrError.ACCOUNT_LOCKED.error().retryAfterMillis(until == null ? 1000 : until - now);
-                audit.record(tenant.id(), ctx.origin(), refused(account, id, locked, "password not evaluated: locked"), now);
-                throw locked;
+                ApiException refusal = notEvaluated(until, now);
+                audit.record(tenant.id(), ctx.origin(), refused(account, id, refusal, "password not evaluated: "
+                        + (refusal.error == LrError.ACCOUNT_LOCKED ? "locked" : "the limit of attempts is in flight")), now);
+                throw refusal;
             }
             boolean right;
             if (account != null) {
@@ -128,6 +129,19 @@ public final class LoginFlow {
             hashing.close(); // the hashing is done: the queue place goes back before the database work
             return step1(tenant, account, c.kind(), mfaEndpoint, ctx, rehash, now);
         }
+    }
+
+    /**
+     * An attempt that could not be counted, so was not evaluated: 1198 while the account (or identifier) is locked, with
+     * Retry-After until the lock ends; otherwise as many attempts as the limit allows are being evaluated at this moment,
+     * which is 429 (Retry-After: 1): one of them may lock it, or all may succeed. Either way the answer is the same for an
+     * account that exists and for one that does not.
+     */
+    private static ApiException notEvaluated(Long lockedUntil, long now) {
+        if (lockedUntil != null && lockedUntil > now) {
+            return LrError.ACCOUNT_LOCKED.error().retryAfterMillis(lockedUntil - now);
+        }
+        return LrError.TOO_MANY_REQUESTS.error().retryAfterMillis(1000);
     }
 
     /** A place in the hashing queue, or 429 (Retry-After: 1) when it is full: nothing has been counted yet. */
@@ -480,7 +494,7 @@ public final class LoginFlow {
                 failures[0] = accounts.reserveAttempt(h, uid, "second_factor_failures", tenant.maxSecondFactorAttempts(), now);
                 if (failures[0] < 0) {
                     Long until = accounts.lockedUntil(h, uid);
-                    return LrError.ACCOUNT_LOCKED.error().retryAfterMillis(until == null ? 1000 : until - now);
+                    return notEvaluated(until, now);
                 }
                 if (!challenges.reserveAttempt(h, p.challenge().tokenHash(), tenant.maxSecondFactorAttemptsPerToken(), now)) {
                     throw new NotEvaluated(); // rolls the account's count back: nothing will be evaluated
@@ -492,7 +506,11 @@ public final class LoginFlow {
         }
         if (refusal != null) {
             audit.record(tenant.id(), ctx.origin(), new Audit.Event(Audit.LOGIN_REFUSED, Audit.Outcome.REFUSED, uid, null,
-                    refusal.error.code, factor + " not evaluated: " + (refusal.error == LrError.ACCOUNT_LOCKED ? "locked" : "token spent")), now);
+                    refusal.error.code, factor + " not evaluated: " + switch (refusal.error) {
+                        case ACCOUNT_LOCKED -> "locked";
+                        case TOO_MANY_REQUESTS -> "the limit of attempts is in flight";
+                        default -> "token spent";
+                    }), now);
             throw refusal;
         }
         return failures[0];

@@ -17,7 +17,8 @@ class GracefulShutdownTest {
     @Test
     void requestsInFlightAreAnsweredWhileTheNodeStops() throws Exception {
         TestServer s = new TestServer(Backend.H2);
-        TestServer.TestTenant t = s.mfaTenant(false);
+        // Sixteen logins of one account at once: its password attempts in flight must be allowed to reach 16.
+        TestServer.TestTenant t = s.tenant("{\"Security\":{\"MaxPasswordAttempts\":20}}");
         t.account("drain@example.com", "drain-password");
         // Sixteen logins, each an Argon2id hash (two at a time on two cores): several hundred ms of work in flight.
         ExecutorService pool = Executors.newFixedThreadPool(16);

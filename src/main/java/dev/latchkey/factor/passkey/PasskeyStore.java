@@ -70,9 +70,13 @@ final class PasskeyStore {
                 .bind("now", now).bind("exp", expiresAt).execute();
     }
 
-    int liveChallenges(Handle h, String boundTo, long now) {
-        return h.createQuery("SELECT COUNT(*) FROM webauthn_challenges WHERE bound_to = :b AND used_at IS NULL AND expires_at > :now")
-                .bind("b", boundTo).bind("now", now).mapTo(Integer.class).one();
+    /** Deletes the challenges bound to {@code boundTo} but its newest {@code keep}. */
+    void keepNewestChallenges(Handle h, String boundTo, int keep) {
+        List<String> all = h.createQuery("SELECT challenge FROM webauthn_challenges WHERE bound_to = :b ORDER BY created_at DESC, challenge")
+                .bind("b", boundTo).mapTo(String.class).list();
+        for (String old : all.subList(Math.min(keep, all.size()), all.size())) {
+            h.createUpdate("DELETE FROM webauthn_challenges WHERE challenge = :c").bind("c", old).execute();
+        }
     }
 
     /** Consumes a challenge: true for exactly one caller, only for what it was issued to, before it expires. */

@@ -97,14 +97,16 @@ public final class Passkeys implements SecondFactor {
         secondFactorAuthentication.put("IsPasskeyAuthenticatorVerified", configured);
     }
 
-    /** Live (unused, unexpired) challenges a 2FA token or a session may hold at once: begins beyond this answer 1178. */
+    /**
+     * Unfinished ceremonies a 2FA token or a session holds at most: a new begin drops the oldest beyond this, so however
+     * many begins a client sends, the rows stay bounded and its newest ceremonies work (a failed finish leaves its
+     * challenge for another try). Bound per 2FA token or session, never per account, so that one holder of the password
+     * cannot crowd out the user's own ceremonies.
+     */
     static final int MAX_LIVE_CHALLENGES = 5;
 
     private String newChallenge(Handle h, Tenant tenant, Account account, String purpose, String boundTo, long expiresAt) {
-        if (store.liveChallenges(h, boundTo, clock.millis()) >= MAX_LIVE_CHALLENGES) {
-            throw LrError.TOKEN_LIMIT.withDescription("Too many passkey ceremonies begun and not finished for this login or session: "
-                    + "finish one, or wait until they expire (as long as the token they were issued for).");
-        }
+        store.keepNewestChallenges(h, boundTo, MAX_LIVE_CHALLENGES - 1);
         byte[] bytes = new byte[32];
         Secrets.RANDOM.nextBytes(bytes);
         String challenge = b64(bytes);
