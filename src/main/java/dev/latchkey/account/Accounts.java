@@ -47,7 +47,7 @@ public final class Accounts {
         if (ids.isEmpty()) {
             throw ApiException.validation("Email", "An Email, UserName or PhoneId is required.");
         }
-        String password = password(body);
+        String password = password(tenant, body);
         long now = clock.millis();
         Account account = new Account(Secrets.guid(), tenant.id(), profile,
                 password == null ? null : hasher.hash(password),
@@ -85,7 +85,7 @@ public final class Accounts {
     public Account update(Tenant tenant, String uid, JsonNode body, boolean notify, Audit.Origin origin) {
         long now = clock.millis();
         // Validated and hashed before the transaction: Argon2id must not hold a connection and the account's row lock.
-        String password = password(body);
+        String password = password(tenant, body);
         String newHash = password == null ? null : hasher.hash(password);
         java.util.concurrent.atomic.AtomicReference<List<String[]>> wanted = new java.util.concurrent.atomic.AtomicReference<>(List.of());
         try {
@@ -210,7 +210,11 @@ public final class Accounts {
         return v.asBoolean();
     }
 
-    private static String password(JsonNode body) {
+    /**
+     * The body's Password, or null: any text of {@code PasswordMinLength} (12 by default) to 128 characters, no
+     * composition rule (ASVS 2.1.1, 2.1.2, 2.1.9; NUL and half surrogates are refused at the door).
+     */
+    private static String password(Tenant tenant, JsonNode body) {
         JsonNode v = Json.field(body, "Password");
         if (v == null || v.isNull()) {
             return null;
@@ -219,8 +223,9 @@ public final class Accounts {
             throw ApiException.validation("Password", "The Password field must be a string.");
         }
         String p = v.asText();
-        if (p.length() < 6 || p.length() > 128) {
-            throw ApiException.validation("Password", "The Password must be 6 to 128 characters long.");
+        int min = tenant.passwordMinLength();
+        if (p.codePointCount(0, p.length()) < min || p.length() > 128) {
+            throw ApiException.validation("Password", "The Password must be " + min + " to 128 characters long.");
         }
         return p;
     }

@@ -47,6 +47,11 @@ public record Tenant(long id, String apiKey, String apiSecretHash, String apiSec
         return number("Security", "LockoutSeconds") * 1000;
     }
 
+    /** The shortest password an account may be given (the longest is 128, fixed). */
+    public int passwordMinLength() {
+        return (int) number("Security", "PasswordMinLength");
+    }
+
     public int maxFailedLoginsPerAddress() {
         return (int) number("Security", "MaxFailedLoginsPerAddress");
     }

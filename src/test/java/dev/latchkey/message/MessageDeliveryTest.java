@@ -41,7 +41,7 @@ class MessageDeliveryTest {
 
     /** A risky login (a new IP after a first one): queues one notice for the account. */
     static void riskyLogin(TestServer s, TestTenant t, String id, boolean phone, int n) {
-        String body = phone ? "{\"phone\":\"" + id + "\",\"password\":\"delivery-1\"}" : "{\"email\":\"" + id + "\",\"password\":\"delivery-1\"}";
+        String body = phone ? "{\"phone\":\"" + id + "\",\"password\":\"delivery-pass-1\"}" : "{\"email\":\"" + id + "\",\"password\":\"delivery-pass-1\"}";
         for (String ip : new String[] {"81.2.69." + n, "81.2.69." + (n + 100)}) {
             Reply r = s.send("POST", "/identity/v2/auth/login/2fa?apikey=" + t.apiKey(), body, "Content-Type", "application/json",
                     "X-Forwarded-For", ip);
@@ -52,8 +52,8 @@ class MessageDeliveryTest {
 
     static String account(TestTenant t, boolean phone) {
         String id = phone ? "+1555" + (1_000_000 + (int) (Math.random() * 8_999_999)) : "d-" + UUID.randomUUID() + "@example.com";
-        Reply r = t.manage("POST", "/identity/v2/manage/account", phone ? "{\"PhoneId\":\"" + id + "\",\"Password\":\"delivery-1\"}"
-                : "{\"Email\":[{\"Type\":\"Primary\",\"Value\":\"" + id + "\"}],\"Password\":\"delivery-1\"}");
+        Reply r = t.manage("POST", "/identity/v2/manage/account", phone ? "{\"PhoneId\":\"" + id + "\",\"Password\":\"delivery-pass-1\"}"
+                : "{\"Email\":[{\"Type\":\"Primary\",\"Value\":\"" + id + "\"}],\"Password\":\"delivery-pass-1\"}");
         assertThat(r.status()).as(r.raw()).isEqualTo(200);
         return id;
     }
