@@ -25,9 +25,12 @@ public final class Accounts {
     private final PasswordHasher hasher;
     private final dev.latchkey.webhook.WebhookOutbox outbox;
     private final Audit audit;
+    private final dev.latchkey.message.SecurityNotices notices;
     private final Clock clock;
 
-    public Accounts(Jdbi jdbi, AccountStore store, PasswordHasher hasher, dev.latchkey.webhook.WebhookOutbox outbox, Audit audit, Clock clock) {
+    public Accounts(Jdbi jdbi, AccountStore store, PasswordHasher hasher, dev.latchkey.webhook.WebhookOutbox outbox, Audit audit,
+                    dev.latchkey.message.SecurityNotices notices, Clock clock) {
+        this.notices = notices;
         this.jdbi = jdbi;
         this.store = store;
         this.hasher = hasher;
@@ -121,6 +124,7 @@ public final class Accounts {
                 if (password != null) {
                     outbox.enqueue(h, tenant, "SetPassword", rendered, !notify, now);
                     audit.record(h, tenant.id(), origin, Audit.Event.success(Audit.PASSWORD_SET, uid, null), now);
+                    notices.changed(h, tenant, next, "The password was changed", origin, now);
                 }
                 if (blocked || password != null) {
                     store.endSessions(h, uid, now);

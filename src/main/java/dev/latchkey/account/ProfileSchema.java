@@ -172,6 +172,20 @@ public final class ProfileSchema {
         return ids;
     }
 
+    /** The profile's primary email (else its first), or null. */
+    public static String primaryEmail(ObjectNode profile) {
+        JsonNode emails = profile.get("Email");
+        if (emails == null || !emails.isArray() || emails.isEmpty()) {
+            return null;
+        }
+        for (JsonNode e : emails) {
+            if ("Primary".equalsIgnoreCase(e.path("Type").asText())) {
+                return e.path("Value").asText(null);
+            }
+        }
+        return emails.get(0).path("Value").asText(null);
+    }
+
     public static String normalizePhone(String phone) {
         return phone.replaceAll("[\\s()\\-]", "");
     }

@@ -44,6 +44,8 @@ public final class MessageTemplates {
 
     /** Built-in template names, one per purpose; the defaults when neither the request nor the tenant names another. */
     public static final String RISK_NOTICE = "latchkey-risk-notice";
+    /** Sent to the user when a second factor or the password of the account changed (ASVS 4.0.3 2.5.5). */
+    public static final String SECURITY_NOTICE = "latchkey-security-notice";
     public static final String RISK_ADMIN_NOTICE = "latchkey-risk-admin-notice";
     public static final String ONE_CLICK_SIGN_IN = "latchkey-one-click-sign-in";
     public static final String SMS_OTP = "latchkey-sms-otp";
@@ -84,6 +86,8 @@ public final class MessageTemplates {
         m.put(key(Channel.EMAIL, RISK_NOTICE), new Template(Channel.EMAIL, RISK_NOTICE,
                 resource("risk-notice.subject.txt").strip(), resource("risk-notice.html"), resource("risk-notice.txt"), null, null));
         m.put(key(Channel.SMS, RISK_NOTICE), new Template(Channel.SMS, RISK_NOTICE, null, null, resource("risk-notice.sms.txt").strip(), null, null));
+        m.put(key(Channel.EMAIL, SECURITY_NOTICE), new Template(Channel.EMAIL, SECURITY_NOTICE,
+                resource("security-notice.subject.txt").strip(), resource("security-notice.html"), resource("security-notice.txt"), null, null));
         m.put(key(Channel.EMAIL, RISK_ADMIN_NOTICE), new Template(Channel.EMAIL, RISK_ADMIN_NOTICE,
                 resource("risk-admin-notice.subject.txt").strip(), resource("risk-admin-notice.html"), resource("risk-admin-notice.txt"), null, null));
         m.put(key(Channel.EMAIL, ONE_CLICK_SIGN_IN), new Template(Channel.EMAIL, ONE_CLICK_SIGN_IN,

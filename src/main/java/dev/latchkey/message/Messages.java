@@ -23,7 +23,9 @@ public final class Messages {
         RISK_NOTICE("risk-notice", true, MessageTemplates.RISK_NOTICE),
         RISK_ADMIN_NOTICE("risk-admin-notice", false, MessageTemplates.RISK_ADMIN_NOTICE),
         ONE_CLICK_SIGN_IN("one-click-sign-in", true, MessageTemplates.ONE_CLICK_SIGN_IN),
-        SMS_OTP("sms-otp", true, MessageTemplates.SMS_OTP);
+        SMS_OTP("sms-otp", true, MessageTemplates.SMS_OTP),
+        // Not counted toward the hourly limit: a change to how the account signs in is always told.
+        SECURITY_NOTICE("security-notice", false, MessageTemplates.SECURITY_NOTICE);
 
         public final String key;
         final boolean toUser;

@@ -15,7 +15,7 @@ import java.util.Map;
  * {@code Profile.*} (the LoginRadius profile); {@code Email} (primary); {@code Login.*} (Time, IP, City, Country,
  * CountryCode, Location, Browser, Device, UserAgent, Signal, SignalLabel, Signals, Action, Blocked); in a one-click email
  * {@code OneClickSignIn.Url} and {@code OneClickSignIn.ExpiresInMinutes}; in a code SMS {@code Otp.Code} and
- * {@code Otp.ExpiresInMinutes}.
+ * {@code Otp.ExpiresInMinutes}; in a security notice {@code Change.What}, {@code Change.Time}, {@code Change.IP}.
  */
 public final class TemplateModel {
     /** Where a login came from and what risk-based authentication made of it, as messages show it. */
@@ -64,6 +64,21 @@ public final class TemplateModel {
         return m;
     }
 
+    /** The model of a notice that {@code what} changed on the account (a second factor, the password), at {@code time}, from {@code ip}. */
+    @SuppressWarnings("unchecked")
+    public static Map<String, Object> ofChange(String appName, ObjectNode profile, String email, String what, long time, String ip) {
+        Map<String, Object> model = new LinkedHashMap<>();
+        model.put("App", Map.of("Name", appName));
+        model.put("Profile", Json.MAPPER.convertValue(profile, Map.class));
+        model.put("Email", email);
+        Map<String, Object> change = new LinkedHashMap<>();
+        change.put("What", what);
+        change.put("Time", Tokens.iso(time));
+        change.put("IP", ip);
+        model.put("Change", change);
+        return model;
+    }
+
     /** Every part of the model, filled with plausible values: what a template is rendered against when it is saved. */
     static Map<String, Object> sample(long now) {
         ObjectNode stored = Json.object();
@@ -75,6 +90,10 @@ public final class TemplateModel {
                 "Windows 10", "Mozilla/5.0 (Windows NT 10.0; Win64; x64) Chrome/131.0.0.0", "IP", "IP address",
                 List.of("City", "IP"), "MFA");
         Map<String, Object> model = of("Sample", ProfileSchema.render(account, now), "ann@example.com", login);
-        return withOtp(withOneClickSignIn(model, "https://id.example.com/hosted?vtype=oneclicksignin&vtoken=sample", 10), "123456", 10);
+        Map<String, Object> all = new LinkedHashMap<>(withOtp(withOneClickSignIn(model,
+                "https://id.example.com/hosted?vtype=oneclicksignin&vtoken=sample", 10), "123456", 10));
+        all.put("Change", ofChange("Sample", ProfileSchema.render(account, now), "ann@example.com", "A passkey was added", now,
+                "81.2.69.142").get("Change"));
+        return all;
     }
 }

@@ -284,16 +284,7 @@ public final class RiskBasedAuthentication {
 
     /** The account's primary email (else its first), or null. */
     static String emailOf(Account a) {
-        JsonNode emails = a.profile().get("Email");
-        if (emails == null || !emails.isArray() || emails.isEmpty()) {
-            return null;
-        }
-        for (JsonNode e : emails) {
-            if ("Primary".equalsIgnoreCase(e.path("Type").asText())) {
-                return e.path("Value").asText(null);
-            }
-        }
-        return emails.get(0).path("Value").asText(null);
+        return ProfileSchema.primaryEmail(a.profile());
     }
 
     static String phoneOf(Account a) {

@@ -19,6 +19,7 @@ import dev.latchkey.message.DeliverySettings;
 import dev.latchkey.message.MessageDispatcher;
 import dev.latchkey.message.MessageTemplates;
 import dev.latchkey.message.Messages;
+import dev.latchkey.message.SecurityNotices;
 import dev.latchkey.message.SmtpMailer;
 import dev.latchkey.message.TemplateApi;
 import dev.latchkey.message.TwilioSms;
@@ -138,16 +139,17 @@ public final class LatchkeyServer implements AutoCloseable {
             AccountStore accountStore = new AccountStore();
             WebhookOutbox outbox = new WebhookOutbox();
             io.micrometer.core.instrument.simple.SimpleMeterRegistry metrics = new io.micrometer.core.instrument.simple.SimpleMeterRegistry();
-            Accounts accounts = new Accounts(db.jdbi(), accountStore, hasher, outbox, audit, clock);
-            Tokens tokens = new Tokens(db.jdbi(), secrets, audit, clock);
-            BackupCodes backupCodes = new BackupCodes(db.jdbi(), accountStore, secrets, outbox, audit, clock);
-            Passkeys passkeys = new Passkeys(db.jdbi(), accountStore, outbox, audit, clock);
-            RecentSecondFactor proof = new RecentSecondFactor(clock);
-
-            TargetAddresses targetAddresses = new TargetAddresses(cfg.allowPrivateWebhookTargets());
             ServerConfig.Messaging messaging = cfg.messaging();
             DeliverySettings delivery = new DeliverySettings(messaging.smtp(), messaging.sms(), secrets);
             Messages messages = new Messages(secrets);
+            SecurityNotices notices = new SecurityNotices(templates, messages, delivery);
+            Accounts accounts = new Accounts(db.jdbi(), accountStore, hasher, outbox, audit, notices, clock);
+            Tokens tokens = new Tokens(db.jdbi(), secrets, audit, clock);
+            BackupCodes backupCodes = new BackupCodes(db.jdbi(), accountStore, secrets, outbox, audit, notices, clock);
+            Passkeys passkeys = new Passkeys(db.jdbi(), accountStore, outbox, audit, notices, clock);
+            RecentSecondFactor proof = new RecentSecondFactor(clock);
+
+            TargetAddresses targetAddresses = new TargetAddresses(cfg.allowPrivateWebhookTargets());
             geo = cfg.risk().geoipDb() == null ? GeoIp.NONE : GeoIp.open(cfg.risk().geoipDb());
             RiskEvents riskEvents = new RiskEvents();
             int[] boundPort = {cfg.port()};

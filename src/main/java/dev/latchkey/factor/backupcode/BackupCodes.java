@@ -27,9 +27,12 @@ public final class BackupCodes implements SecondFactor {
     private final Secrets secrets;
     private final dev.latchkey.webhook.WebhookOutbox outbox;
     private final Audit audit;
+    private final dev.latchkey.message.SecurityNotices notices;
     private final Clock clock;
 
-    public BackupCodes(Jdbi jdbi, AccountStore accounts, Secrets secrets, dev.latchkey.webhook.WebhookOutbox outbox, Audit audit, Clock clock) {
+    public BackupCodes(Jdbi jdbi, AccountStore accounts, Secrets secrets, dev.latchkey.webhook.WebhookOutbox outbox, Audit audit,
+                       dev.latchkey.message.SecurityNotices notices, Clock clock) {
+        this.notices = notices;
         this.jdbi = jdbi;
         this.accounts = accounts;
         this.secrets = secrets;
@@ -76,6 +79,8 @@ public final class BackupCodes implements SecondFactor {
                     change.suppresses(tenant, event), now);
             audit.record(h, tenant.id(), change.origin(), Audit.Event.success(replace ? Audit.FACTOR_RESET : Audit.FACTOR_ADDED, account.uid(),
                     "backup codes"), now);
+            notices.changed(h, tenant, account, replace ? "New backup codes were made (the old ones no longer work)"
+                    : "Backup codes were made", change.origin(), now);
         });
         return codes;
     }

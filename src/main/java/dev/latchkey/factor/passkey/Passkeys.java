@@ -73,9 +73,12 @@ public final class Passkeys implements SecondFactor {
 
     private final dev.latchkey.webhook.WebhookOutbox outbox;
     private final Audit audit;
+    private final dev.latchkey.message.SecurityNotices notices;
 
-    public Passkeys(Jdbi jdbi, AccountStore accounts, dev.latchkey.webhook.WebhookOutbox outbox, Audit audit, Clock clock) {
+    public Passkeys(Jdbi jdbi, AccountStore accounts, dev.latchkey.webhook.WebhookOutbox outbox, Audit audit,
+                    dev.latchkey.message.SecurityNotices notices, Clock clock) {
         dev.latchkey.crypto.FastEcdsa.install();
+        this.notices = notices;
         this.outbox = outbox;
         this.audit = audit;
         this.jdbi = jdbi;
@@ -349,6 +352,7 @@ public final class Passkeys implements SecondFactor {
         refreshPasskeyLogin(h, account.uid());
         notify(h, tenant, account.uid(), "PasskeyAdded", change, now);
         audit.record(h, tenant.id(), change.origin(), Audit.Event.success(Audit.FACTOR_ADDED, account.uid(), "passkey " + passkey.id()), now);
+        notices.changed(h, tenant, account, "A passkey was added", change.origin(), now);
         return Optional.of(view(passkey));
     }
 
@@ -431,5 +435,6 @@ public final class Passkeys implements SecondFactor {
         refreshPasskeyLogin(h, account.uid());
         notify(h, tenant, account.uid(), "PasskeyRemoved", change, now);
         audit.record(h, tenant.id(), change.origin(), Audit.Event.success(Audit.FACTOR_REMOVED, account.uid(), what), now);
+        notices.changed(h, tenant, account, what.startsWith("all") ? "Passkeys were turned off" : "A passkey was removed", change.origin(), now);
     }
 }
