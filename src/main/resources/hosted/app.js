@@ -1,38 +1,121 @@
-// Latchkey's hosted sign-in page: password, then a passkey (or a backup code), through the LoginRadius API. It is also
-// where a one-click sign-in link (risk-based authentication) lands: ?vtype=oneclicksignin&vtoken=… finishes that login.
-// Plain JavaScript, no build step. It keeps its tokens in sessionStorage for this tab only.
+// Latchkey's hosted sign-in page: the password, then whatever can finish this login (a passkey, a backup code, setting
+// up a passkey, or the link or code risk-based authentication sent), through the LoginRadius API and the page's own
+// /hosted/api/* (what LoginRadius's answers do not say: the site's name, what can work for a pending login).
+// It is also where a one-click sign-in link lands (?vtype=oneclicksignin&vtoken=…): mail scanners open links too, so the
+// page asks for a click before it uses one. Plain JavaScript, no build step. Tokens stay in sessionStorage (this tab).
 (() => {
   'use strict';
   const params = new URLSearchParams(location.search);
   const apikey = params.get('apikey');
   const $ = (id) => document.getElementById(id);
-  const state = {
-    get token() { return sessionStorage.getItem('lk.2fa'); },
-    set token(v) { v ? sessionStorage.setItem('lk.2fa', v) : sessionStorage.removeItem('lk.2fa'); },
-    get access() { return sessionStorage.getItem('lk.access'); },
-    set access(v) { v ? sessionStorage.setItem('lk.access', v) : sessionStorage.removeItem('lk.access'); },
-  };
+  const webauthn = Boolean(window.PublicKeyCredential && navigator.credentials);
+  /** How often a login waiting for its emailed link asks whether it is still waiting. */
+  const WATCH_MILLIS = 3000;
 
-  function status(text, ok) {
-    $('status').textContent = text || '';
-    $('status').className = ok ? 'ok' : '';
-  }
+  // Per tab and per site: a token of another site's login is never sent here.
+  const remembered = (name) => {
+    const key = 'lk.' + apikey + '.' + name;
+    return {
+      get: () => sessionStorage.getItem(key),
+      set: (v) => (v ? sessionStorage.setItem(key, v) : sessionStorage.removeItem(key)),
+    };
+  };
+  const pendingToken = remembered('2fa');
+  const pendingSent = remembered('sent'); // what step 1 said it sent (the masked email, the phone), to resume after a reload
+  const accessToken = remembered('access');
+  const app = { passkeys: false };
+  let oneClickToken = null; // only in memory: a reload asks for the emailed link again, which still works
+  let watching = null;
+
+  const SECTIONS = ['password-step', 'second-step', 'confirm-link', 'signed-in', 'no-apikey'];
 
   function show(section) {
-    for (const id of ['password-step', 'second-step', 'signed-in']) $(id).hidden = id !== section;
+    stopWatching();
+    for (const id of SECTIONS) $(id).hidden = id !== section;
+  }
+
+  /** The line under the heading: an error, unless kind says 'ok' or 'info'. */
+  function status(text, kind) {
+    $('status').textContent = text || '';
+    $('status').className = text ? kind || 'error' : '';
   }
 
   async function api(method, path, { query = {}, body, bearer } = {}) {
-    const q = new URLSearchParams({ apikey, ...query });
-    const headers = { 'Content-Type': 'application/json' };
+    const headers = {};
+    if (body !== undefined) headers['Content-Type'] = 'application/json';
     if (bearer) headers.Authorization = 'Bearer ' + bearer;
-    const r = await fetch(path + '?' + q, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
-    const json = await r.json();
-    if (json && json.ErrorCode) throw json;
+    let response;
+    try {
+      response = await fetch(path + '?' + new URLSearchParams({ apikey, ...query }), {
+        method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
+    } catch (e) {
+      throw { offline: true };
+    }
+    let json = null;
+    try { json = await response.json(); } catch (e) { /* not JSON: answered below by its status */ }
+    if (!response.ok || !json || json.ErrorCode) {
+      throw { ErrorCode: response.status, Message: 'The server answered ' + response.status + '.', ...(json || {}),
+        retryAfter: response.headers.get('Retry-After') };
+    }
     return json;
   }
 
-  // WebAuthn's binary fields travel as base64url.
+  // ── Words for people ──────────────────────────────────────────────────────────────────────────────────────────
+
+  // Where LoginRadius's text speaks of things this page does not have (a "password less login button", a new OTP).
+  const OWN_WORDS = {
+    966: 'The email or the password is wrong.',
+    975: 'This sign-in link has expired: sign in again to get a new one.',
+    1062: 'This sign-in link was already used: each link works once. Sign in again if you need to.',
+    1063: 'This sign-in link is not valid (was it copied whole?): sign in again to get a new one.',
+    1067: 'That code is wrong: check the SMS and type it again.',
+    1103: 'This sign-in is no longer waiting for its second step: sign in again.',
+    1104: 'This sign-in took too long and has expired: sign in again.',
+  };
+  const words = (s) => (s || '').toLowerCase().replace(/[^a-z0-9]+/g, ' ').trim();
+  const sentence = (s) => (/[.!?]$/.test(s) ? s : s + '.');
+
+  function whenToRetry(retryAfter) {
+    const seconds = Number(retryAfter);
+    if (!(seconds > 0)) return ' Try again later.';
+    if (seconds < 60) return ' Try again in ' + seconds + (seconds === 1 ? ' second.' : ' seconds.');
+    const minutes = Math.ceil(seconds / 60);
+    const at = new Date(Date.now() + seconds * 1000).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' });
+    return ' Try again in ' + minutes + (minutes === 1 ? ' minute' : ' minutes') + ' (after ' + at + ').';
+  }
+
+  /** An API error as a sentence: the Description where it says more than the Message, then the code for support. */
+  function explain(e) {
+    if (!e || e.offline) return 'The server could not be reached: check the connection and try again.';
+    if (!e.ErrorCode) return String((e && e.message) || e);
+    let text;
+    if (e.ErrorCode === 1198 || e.ErrorCode === 429) {
+      text = sentence(e.Message) + whenToRetry(e.retryAfter);
+    } else if (OWN_WORDS[e.ErrorCode]) {
+      text = OWN_WORDS[e.ErrorCode];
+    } else {
+      text = e.Description && !words(e.Description).includes(words(e.Message)) ? e.Description : e.Message;
+    }
+    return sentence(text) + ' (' + e.ErrorCode + ')';
+  }
+
+  /** A WebAuthn refusal (a DOMException) in words; anything else as an API error. */
+  function explainPasskey(e, creating) {
+    switch (e && e.name) {
+      case 'NotAllowedError':
+        return creating ? 'No passkey was set up: the request was cancelled or timed out.'
+          : 'No passkey for this account was found on this device, or the request was cancelled.';
+      case 'InvalidStateError': return 'This device already holds a passkey for this account.';
+      case 'AbortError': return 'The passkey request was cancelled.';
+      case 'SecurityError': return "Passkeys are not set up for this page's address: contact the site's support.";
+      default: return explain(e);
+    }
+  }
+
+  const readableDate = (iso) => (iso ? new Date(iso).toLocaleString() : '');
+
+  // ── WebAuthn: binary fields travel as base64url ───────────────────────────────────────────────────────────────
+
   const toBytes = (s) => Uint8Array.from(atob(s.replace(/-/g, '+').replace(/_/g, '/') + '==='.slice((s.length + 3) % 4)), (c) => c.charCodeAt(0));
   const toB64 = (buf) => btoa(String.fromCharCode(...new Uint8Array(buf))).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
   const descriptors = (list) => (list || []).map((c) => ({ ...c, id: toBytes(c.id) }));
@@ -62,133 +145,282 @@
     return credentialJSON(cred);
   }
 
-  function explain(e) {
-    if (e && e.ErrorCode) return e.Message + ' (' + e.ErrorCode + ')';
-    return (e && e.message) || String(e);
+  // ── Signed in ─────────────────────────────────────────────────────────────────────────────────────────────────
+
+  function forgetPending() {
+    stopWatching();
+    pendingToken.set(null);
+    pendingSent.set(null);
   }
 
   function signedIn(login) {
-    state.token = null;
-    state.access = login.access_token;
-    renderAccount();
+    forgetPending();
+    accessToken.set(login.access_token);
+    return renderAccount();
   }
 
   async function renderAccount() {
-    const p = await api('GET', '/identity/v2/auth/account', { bearer: state.access });
+    const p = await api('GET', '/identity/v2/auth/account', { bearer: accessToken.get() });
     $('profile-email').textContent = (p.Email && p.Email[0] && p.Email[0].Value) || '';
+    $('profile-phone').textContent = p.PhoneId || '';
+    $('profile-phone').hidden = $('profile-phone-label').hidden = !p.PhoneId;
     $('profile-name').textContent = [p.FirstName, p.LastName].filter(Boolean).join(' ');
     $('profile-uid').textContent = p.Uid;
     $('profile-logins').textContent = p.NoOfLogins;
-    $('profile-last-login').textContent = p.LastLoginDate || '';
+    $('profile-last-login').textContent = readableDate(p.LastLoginDate);
+    $('passkeys-section').hidden = !app.passkeys;
+    $('add-passkey').hidden = !webauthn;
     const list = $('passkeys');
     list.replaceChildren();
-    try {
-      const keys = await api('GET', '/identity/v2/auth/account/passkey', { bearer: state.access });
-      for (const k of keys.Data) {
-        const li = document.createElement('li');
-        li.textContent = k.Authenticator + ' added ' + k.CreatedAt.slice(0, 10) + (k.LastUsedAt ? ', last used ' + k.LastUsedAt.slice(0, 10) : '');
-        list.append(li);
+    if (app.passkeys) {
+      try {
+        const keys = await api('GET', '/identity/v2/auth/account/passkey', { bearer: accessToken.get() });
+        for (const k of keys.Data) {
+          list.append(Object.assign(document.createElement('li'), { textContent: k.Authenticator + ' added ' + readableDate(k.CreatedAt)
+            + (k.LastUsedAt ? ', last used ' + readableDate(k.LastUsedAt) : '')
+            + (k.IsPossiblyCloned ? ' (refused: it may have been copied)' : '') }));
+        }
+        if (!keys.Data.length) list.append(Object.assign(document.createElement('li'), { textContent: 'None yet' }));
+      } catch (e) {
+        list.append(Object.assign(document.createElement('li'), { textContent: explain(e) }));
       }
-      if (!keys.Data.length) list.append(Object.assign(document.createElement('li'), { textContent: 'None yet' }));
-    } catch (e) { /* passkeys may be off for this tenant */ }
+    }
     show('signed-in');
   }
 
-  $('login-form').addEventListener('submit', async (ev) => {
-    ev.preventDefault();
+  // ── Step 2: only what can work for this login ─────────────────────────────────────────────────────────────────
+
+  async function secondStep() {
+    const token = pendingToken.get();
+    let can;
+    try {
+      can = await api('GET', '/hosted/api/login', { query: { secondfactorauthenticationtoken: token } });
+    } catch (e) {
+      forgetPending();
+      show('password-step');
+      status(explain(e));
+      return;
+    }
+    const sent = JSON.parse(pendingSent.get() || '{}');
+    const link = Boolean(can.RiskChallenge && sent.email);
+    const code = Boolean(can.RiskChallenge && sent.phone);
+    $('second-intro').textContent = can.RiskChallenge
+      ? 'This sign-in comes from a new device, browser or place for your account, so it needs confirming.'
+      : 'Your account asks for a second step.';
+    $('risk-email').hidden = !link;
+    $('risk-email-address').textContent = sent.email || '';
+    $('otp-form').hidden = !code;
+    $('otp-phone').textContent = sent.phone || '';
+    $('use-passkey').hidden = !(can.Passkeys && webauthn);
+    $('enroll').hidden = !(can.PasskeyEnrollment && webauthn);
+    $('backup-form').hidden = !can.BackupCodes;
+    $('no-webauthn').hidden = webauthn || !(can.Passkeys || can.PasskeyEnrollment);
+    $('nothing-usable').hidden = link || code || can.BackupCodes || can.Passkeys || can.PasskeyEnrollment;
+    show('second-step');
+    if (link) watch(token);
+  }
+
+  /**
+   * While a risk challenge waits for its emailed link, asks every few seconds whether its login is still pending: the
+   * link may be opened in another tab or browser, which then holds the session, and this tab should not wait forever.
+   */
+  function watch(token) {
+    stopWatching();
+    watching = setInterval(async () => {
+      try {
+        await api('GET', '/hosted/api/login', { query: { secondfactorauthenticationtoken: token } });
+      } catch (e) {
+        if (pendingToken.get() !== token || !e || ![1103, 1104, 1198, 991].includes(e.ErrorCode)) return; // moved on, or passing
+        forgetPending();
+        show('password-step');
+        // 1103: the login ended. Only this tab holds its token, so what ended it is, almost always, the emailed link.
+        status(e.ErrorCode === 1103
+          ? 'This sign-in is no longer waiting here: it was most likely confirmed with the emailed link in another tab or '
+            + 'browser, which is signed in now. Continue there, or sign in again here.'
+          : explain(e), e.ErrorCode === 1103 ? 'info' : 'error');
+      }
+    }, WATCH_MILLIS);
+  }
+
+  function stopWatching() {
+    if (watching !== null) clearInterval(watching);
+    watching = null;
+  }
+
+  /**
+   * Runs one step-2 answer. Watching pauses meanwhile (this tab's own answer ends the login too); a refusal that ends
+   * the login goes back to the start, any other leaves the choices as they are.
+   */
+  async function answer(action, explainer = explain) {
+    status('');
+    const token = pendingToken.get();
+    const resume = watching !== null;
+    stopWatching();
+    try {
+      await action(token);
+    } catch (e) {
+      if (e && [1103, 1104, 1198, 991].includes(e.ErrorCode)) {
+        forgetPending();
+        show('password-step');
+      } else if (resume && pendingToken.get() === token) {
+        watch(token);
+      }
+      status(explainer(e));
+    }
+  }
+
+  const withToken = (token) => ({ query: { secondfactorauthenticationtoken: token } });
+
+  /**
+   * How step 1 names the account: an email address has an @, a phone number is digits (with an optional + and the usual
+   * separators), anything else is a username. After a phone login, risk-based authentication sends its code by SMS.
+   */
+  function identifier(value) {
+    const v = value.trim();
+    if (v.includes('@')) return { email: v };
+    if (/^\+?[0-9][0-9 ().-]{5,}$/.test(v)) return { phone: v.replace(/[ ().-]/g, '') };
+    return { username: v };
+  }
+
+  let busy = false;
+  /** One action at a time: a second click while the first is under way (a double click) does nothing. */
+  const single = (action) => async () => {
+    if (busy) return;
+    busy = true;
+    try { await action(); } finally { busy = false; }
+  };
+  // A form is never submitted by the browser itself (that would put the password in the address).
+  const onSubmit = (id, action) => $(id).addEventListener('submit', (ev) => { ev.preventDefault(); single(action)(); });
+  const onClick = (id, action) => $(id).addEventListener('click', single(action));
+
+  onSubmit('login-form', async () => {
     status('');
     try {
-      const r = await api('POST', '/identity/v2/auth/login/2fa', { body: { email: $('email').value, password: $('password').value } });
+      const r = await api('POST', '/identity/v2/auth/login/2fa', { body: { ...identifier($('email').value), password: $('password').value } });
       $('password').value = '';
-      if (!r.SecondFactorAuthentication) return signedIn(r);
+      if (!r.SecondFactorAuthentication) return await signedIn(r);
       const sfa = r.SecondFactorAuthentication;
-      state.token = sfa.SecondFactorAuthenticationToken;
-      const hasPasskey = sfa.IsPasskeyAuthenticatorVerified;
-      // A login that risk-based authentication asks to confirm: a link went by email, a code by SMS.
-      const confirming = Boolean((sfa.Email && sfa.Email.length) || sfa.OTPStatus);
-      $('use-passkey').hidden = !hasPasskey;
-      $('enroll-passkey-login').hidden = hasPasskey || confirming;
-      $('risk-email').hidden = !(sfa.Email && sfa.Email.length);
-      $('risk-email-address').textContent = (sfa.Email && sfa.Email[0]) || '';
-      $('otp-form').hidden = !sfa.OTPStatus;
-      $('otp-phone').textContent = sfa.OTPPhoneNo || '';
-      show('second-step');
+      pendingToken.set(sfa.SecondFactorAuthenticationToken);
+      // What risk-based authentication sent: a link by email, a code by SMS.
+      pendingSent.set(JSON.stringify({ email: (sfa.Email && sfa.Email[0]) || null, phone: sfa.OTPStatus ? sfa.OTPPhoneNo || 'your phone' : null }));
+      await secondStep();
     } catch (e) { status(explain(e)); }
   });
 
-  $('use-passkey').addEventListener('click', async () => {
+  onClick('use-passkey', () => answer(async (token) => {
+    const begin = await api('GET', '/identity/v2/auth/login/2fa/passkey/begin', withToken(token));
+    const body = await get(begin.LoginBeginCredential.publicKey);
+    await signedIn(await api('POST', '/identity/v2/auth/login/2fa/passkey/finish', { ...withToken(token), body }));
+  }, (e) => explainPasskey(e, false)));
+
+  onClick('enroll-passkey-login', () => answer(async (token) => {
+    const begin = await api('GET', '/identity/v2/auth/login/2fa/register/passkey/begin', withToken(token));
+    const body = await create(begin.RegisterBeginCredential.publicKey);
+    await signedIn(await api('POST', '/identity/v2/auth/login/2fa/register/passkey/finish', { ...withToken(token), body }));
+  }, (e) => explainPasskey(e, true)));
+
+  onSubmit('backup-form', () => answer(async (token) => {
+    const login = await api('PUT', '/identity/v2/auth/login/2fa/backupcode', { ...withToken(token), body: { backupcode: $('backup-code').value } });
+    $('backup-code').value = '';
+    await signedIn(login);
+  }));
+
+  onSubmit('otp-form', () => answer(async (token) => {
+    const login = await api('PUT', '/identity/v2/auth/login/2fa/verification/otp', { ...withToken(token), body: { otp: $('otp').value } });
+    $('otp').value = '';
+    await signedIn(login);
+  }));
+
+  $('cancel').addEventListener('click', () => { forgetPending(); status(''); show('password-step'); });
+
+  // ── The emailed one-click link: used only when the person clicks ─────────────────────────────────────────────
+
+  onClick('confirm-sign-in', async () => {
     status('');
     try {
-      const begin = await api('GET', '/identity/v2/auth/login/2fa/passkey/begin', { query: { secondfactorauthenticationtoken: state.token } });
-      const body = await get(begin.LoginBeginCredential.publicKey);
-      signedIn(await api('POST', '/identity/v2/auth/login/2fa/passkey/finish', { query: { secondfactorauthenticationtoken: state.token }, body }));
-    } catch (e) { status(explain(e)); }
+      const login = await api('GET', '/identity/v2/auth/login/oneclickverify', { query: { verificationtoken: oneClickToken } });
+      oneClickToken = null;
+      await signedIn(login);
+    } catch (e) {
+      if (!e || !e.offline) {
+        oneClickToken = null;
+        home();
+      }
+      status(explain(e));
+    }
   });
 
-  $('enroll-passkey-login').addEventListener('click', async () => {
-    status('');
-    try {
-      const begin = await api('GET', '/identity/v2/auth/login/2fa/register/passkey/begin', { query: { secondfactorauthenticationtoken: state.token } });
-      const body = await create(begin.RegisterBeginCredential.publicKey);
-      signedIn(await api('POST', '/identity/v2/auth/login/2fa/register/passkey/finish', { query: { secondfactorauthenticationtoken: state.token }, body }));
-    } catch (e) { status(explain(e)); }
+  $('reject-sign-in').addEventListener('click', () => {
+    oneClickToken = null;
+    home();
+    status("Nothing was confirmed, so that sign-in will not go through. If it was not you, someone may know your password: change it, or contact the site's support.", 'info');
   });
 
-  $('backup-form').addEventListener('submit', async (ev) => {
-    ev.preventDefault();
-    status('');
-    try {
-      signedIn(await api('PUT', '/identity/v2/auth/login/2fa/backupcode', { query: { secondfactorauthenticationtoken: state.token },
-        body: { backupcode: $('backup-code').value } }));
-      $('backup-code').value = '';
-    } catch (e) { status(explain(e)); }
-  });
-
-  $('otp-form').addEventListener('submit', async (ev) => {
-    ev.preventDefault();
-    status('');
-    try {
-      signedIn(await api('PUT', '/identity/v2/auth/login/2fa/verification/otp', { query: { secondfactorauthenticationtoken: state.token },
-        body: { otp: $('otp').value } }));
-      $('otp').value = '';
-    } catch (e) { status(explain(e)); }
-  });
-
-  async function oneClickSignIn(vtoken) {
-    history.replaceState(null, '', location.pathname + '?apikey=' + encodeURIComponent(apikey));
-    try {
-      signedIn(await api('GET', '/identity/v2/auth/login/oneclickverify', { query: { verificationtoken: vtoken } }));
-    } catch (e) { status(explain(e)); show('password-step'); }
+  /** Where the page rests: the account when this tab is signed in, else the password. */
+  function home() {
+    if (accessToken.get()) {
+      renderAccount().catch(() => { accessToken.set(null); show('password-step'); });
+    } else {
+      show('password-step');
+    }
   }
 
-  $('add-passkey').addEventListener('click', async () => {
+  // ── The account ───────────────────────────────────────────────────────────────────────────────────────────────
+
+  onClick('add-passkey', async () => {
     status('');
     try {
-      const begin = await api('GET', '/identity/v2/auth/account/2fa/register/passkey/begin', { bearer: state.access });
+      const begin = await api('GET', '/identity/v2/auth/account/2fa/register/passkey/begin', { bearer: accessToken.get() });
       const body = await create(begin.RegisterBeginCredential.publicKey);
-      await api('POST', '/identity/v2/auth/account/2fa/register/passkey/finish', { bearer: state.access, body });
-      status('Passkey added.', true);
+      await api('POST', '/identity/v2/auth/account/2fa/register/passkey/finish', { bearer: accessToken.get(), body });
       await renderAccount();
-    } catch (e) { status(explain(e)); }
+      status('Passkey added.', 'ok');
+    } catch (e) { status(explainPasskey(e, true)); }
   });
 
-  $('sign-out').addEventListener('click', async () => {
-    try { await api('GET', '/identity/v2/auth/access_token/invalidate', { bearer: state.access }); } catch (e) { /* already gone */ }
-    state.access = null;
-    status('Signed out.', true);
+  onClick('sign-out', async () => {
+    try { await api('GET', '/identity/v2/auth/access_token/invalidate', { bearer: accessToken.get() }); } catch (e) { /* already gone */ }
+    accessToken.set(null);
     show('password-step');
+    status('Signed out.', 'ok');
   });
 
-  $('cancel').addEventListener('click', () => { state.token = null; status(''); show('password-step'); });
+  // ── Start ─────────────────────────────────────────────────────────────────────────────────────────────────────
 
-  if (!apikey) {
-    $('no-apikey').hidden = false;
-    show(null);
-  } else if (params.get('vtype') === 'oneclicksignin' && params.get('vtoken')) {
-    oneClickSignIn(params.get('vtoken'));
-  } else if (state.access) {
-    renderAccount().catch(() => { state.access = null; show('password-step'); });
-  } else {
-    show('password-step');
+  async function start() {
+    if (!apikey) {
+      show('no-apikey');
+      return;
+    }
+    if (params.get('vtype') === 'oneclicksignin' && params.get('vtoken')) {
+      oneClickToken = params.get('vtoken');
+    }
+    if (params.has('vtoken') || params.has('vtype')) {
+      // The token leaves the address bar (and the history) before anything else happens.
+      history.replaceState(null, '', location.pathname + '?apikey=' + encodeURIComponent(apikey));
+    }
+    try {
+      const about = await api('GET', '/hosted/api/app');
+      app.passkeys = about.PasskeysEnabled;
+      if (about.Name) {
+        document.title = about.Name + ' · Sign in';
+        $('app-name').textContent = about.Name;
+      }
+    } catch (e) {
+      status(explain(e));
+      if (!e.offline) {
+        show(null);
+        return;
+      }
+    }
+    if (oneClickToken) {
+      show('confirm-link');
+    } else if (pendingToken.get() && !accessToken.get()) {
+      secondStep();
+    } else {
+      home();
+    }
   }
+
+  start();
 })();

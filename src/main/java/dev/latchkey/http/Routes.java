@@ -18,10 +18,12 @@ public final class Routes {
 
     public record Route(Method method, String path, Endpoint endpoint) {}
 
-    /** A static page: the hosted sign-in page (plain HTML and JavaScript), served with a strict CSP. */
+    /** A static page: the hosted sign-in page (plain HTML and JavaScript), the node's home page, served with a strict CSP. */
     public record Page(String path, String resource, String contentType) {}
 
     public static final List<Page> PAGES = List.of(
+            new Page("/", "/hosted/node.html", "text/html; charset=utf-8"),
+            new Page("/favicon.ico", "/hosted/favicon.ico", "image/x-icon"),
             new Page("/hosted", "/hosted/index.html", "text/html; charset=utf-8"),
             new Page("/hosted/app.js", "/hosted/app.js", "text/javascript; charset=utf-8"),
             new Page("/hosted/style.css", "/hosted/style.css", "text/css; charset=utf-8"));
@@ -34,7 +36,7 @@ public final class Routes {
 
     public static List<Route> table(LoginApi login, BackupCodeApi backupCodes, PasskeyApi passkeys, RiskChallengeApi risk,
                                     AccountApi account, TokenApi tokens, ManageAccountApi manage, WebhookApi webhooks,
-                                    AdminApi admin, TemplateApi templates, AuditApi audit, Endpoint ready) {
+                                    AdminApi admin, TemplateApi templates, AuditApi audit, HostedApi hosted, Endpoint ready) {
         Routes r = new Routes();
         final String auth = "/identity/v2/auth";
         final String mng = "/identity/v2/manage";
@@ -123,6 +125,10 @@ public final class Routes {
             r.add(Method.PUT, base + "/{name}", templates::put);
             r.add(Method.DELETE, base + "/{name}", templates::delete);
         }
+
+        // ── The hosted page's own API (Latchkey's, not LoginRadius's: see HostedApi) ─────────────────────────────
+        r.add(Method.GET, "/hosted/api/app", hosted::app);
+        r.add(Method.GET, "/hosted/api/login", hosted::login);
 
         // ── Health ───────────────────────────────────────────────────────────────────────────────────────────
         r.add(Method.GET, "/health/ready", ready);

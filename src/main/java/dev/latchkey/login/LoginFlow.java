@@ -396,6 +396,19 @@ public final class LoginFlow {
         return !enrolled && !hasConfiguredFactor(h, account);
     }
 
+    /**
+     * What can finish a pending login, so that a page offers only that: the account's usable factors, whether the
+     * password alone may enroll one, and whether risk-based authentication asked (then its link or code works too).
+     */
+    public record Choices(java.util.Set<SecondFactor> configured, boolean mayEnrollWithPasswordAlone, boolean riskChallenge) {}
+
+    /** The {@link Choices} of the login pending on {@code token}; refused as {@link #pending} refuses it. */
+    public Choices choices(Tenant tenant, String token) {
+        Pending p = pending(tenant, token);
+        boolean risk = p.challenge().risk() != null;
+        return jdbi.withHandle(h -> new Choices(configuredFactors(h, p.account()), !risk && mayEnrollWithPasswordAlone(h, p.account()), risk));
+    }
+
     /** {@link #mayEnrollWithPasswordAlone(Handle, Account)} in its own transaction. */
     public boolean mayEnrollWithPasswordAlone(Account account) {
         return jdbi.withHandle(h -> mayEnrollWithPasswordAlone(h, account));

@@ -31,6 +31,7 @@ import dev.latchkey.risk.RiskEvents;
 import dev.latchkey.risk.UserAgents;
 import dev.latchkey.http.AccountApi;
 import dev.latchkey.http.AdminApi;
+import dev.latchkey.http.HostedApi;
 import dev.latchkey.http.HttpServer;
 import dev.latchkey.http.LoginApi;
 import dev.latchkey.http.ManageAccountApi;
@@ -177,6 +178,7 @@ public final class LatchkeyServer implements AutoCloseable {
                     new AdminApi(tenants, adminGate, db.jdbi(), outbox, messages, riskEvents, metrics, audit, clock),
                     new TemplateApi(adminGate, templates, audit, clock),
                     new AuditApi(adminGate, tenants, audit),
+                    new HostedApi(gate, flow, backupCodes, passkeys),
                     req -> {
                         db.jdbi().useHandle(h -> h.execute("SELECT 1"));
                         return Json.object().put("Status", "ready");

@@ -3,16 +3,25 @@ package dev.latchkey.browser;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.latchkey.support.Backend;
+import dev.latchkey.support.SmsReceiver;
 import dev.latchkey.support.TestServer;
 import java.io.File;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
+import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.OutputType;
 import org.openqa.selenium.TakesScreenshot;
 import org.openqa.selenium.WebDriver;
@@ -23,13 +32,16 @@ import org.openqa.selenium.chrome.ChromeOptions;
 import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.openqa.selenium.support.ui.WebDriverWait;
 import org.openqa.selenium.virtualauthenticator.HasVirtualAuthenticator;
+import org.openqa.selenium.virtualauthenticator.VirtualAuthenticator;
 import org.openqa.selenium.virtualauthenticator.VirtualAuthenticatorOptions;
 
 /**
  * A real browser (Debian's Chromium, with a virtual WebAuthn authenticator) through the hosted page: password,
- * enroll a passkey, sign out, password + passkey, signed in with the profile shown; and a login that risk-based
- * authentication asks to confirm, finished by opening the emailed one-click link. Mandatory when
- * LATCHKEY_TEST_BROWSER_REQUIRED=true (CI); otherwise skipped, loudly, where Chromium is not installed.
+ * enroll a passkey, sign out, password + passkey, signed in with the profile shown; a login that risk-based
+ * authentication asks to confirm, finished by opening the emailed one-click link and clicking (never by merely loading
+ * it), or noticed when the link was opened elsewhere; only what can work offered at step 2; refusals in words a person
+ * understands; and every screen usable 390 px wide. Mandatory when LATCHKEY_TEST_BROWSER_REQUIRED=true (CI); otherwise
+ * skipped, loudly, where Chromium is not installed.
  */
 class HostedPageBrowserTest {
     static final File CHROMIUM = new File(System.getenv().getOrDefault("LATCHKEY_TEST_CHROMIUM", "/usr/bin/chromium"));
@@ -38,6 +50,7 @@ class HostedPageBrowserTest {
 
     static TestServer s;
     static dev.latchkey.support.Mailbox mail;
+    static SmsReceiver sms;
     static WebDriver driver;
 
     @BeforeAll
@@ -53,9 +66,11 @@ class HostedPageBrowserTest {
             Assumptions.abort("Chromium not installed");
         }
         mail = new dev.latchkey.support.Mailbox();
+        sms = new SmsReceiver();
         s = new TestServer(Backend.H2, new TestServer.Options(new dev.latchkey.server.ServerConfig.Messaging(null,
                 new dev.latchkey.message.DeliverySettings.Smtp("127.0.0.1", mail.port(), "none", null, null, "no-reply@latchkey.test"),
-                dev.latchkey.server.ServerConfig.Messaging.NONE.sms(), 100, 60_000, null),
+                new dev.latchkey.message.DeliverySettings.Sms(sms.baseUrl(), "AC0123456789abcdef0123456789abcdef", "sms-auth-token-1",
+                        "+15005550006"), 100, 60_000, null),
                 new dev.latchkey.server.ServerConfig.Risk(null, "127.0.0.1/32")));
         ChromeOptions options = new ChromeOptions();
         options.setBinary(CHROMIUM);
@@ -66,6 +81,24 @@ class HostedPageBrowserTest {
         ChromeDriverService service = new ChromeDriverService.Builder().usingDriverExecutable(CHROMEDRIVER).usingAnyFreePort().build();
         driver = new ChromeDriver(service, options);
     }
+
+    /** Every test starts from a blank tab: nothing kept from another test's sign-in, the usual window, no authenticator. */
+    @BeforeEach
+    void blankTab() {
+        driver.get(origin() + "/hosted");
+        ((JavascriptExecutor) driver).executeScript("sessionStorage.clear()");
+        ((ChromeDriver) driver).executeCdpCommand("Emulation.clearDeviceMetricsOverride", Map.of());
+    }
+
+    @AfterEach
+    void removeAuthenticator() {
+        if (authenticator != null) {
+            ((HasVirtualAuthenticator) driver).removeVirtualAuthenticator(authenticator);
+            authenticator = null;
+        }
+    }
+
+    static VirtualAuthenticator authenticator;
 
     @AfterAll
     static void stop() {
@@ -78,88 +111,377 @@ class HostedPageBrowserTest {
         if (mail != null) {
             mail.close();
         }
+        if (sms != null) {
+            sms.close();
+        }
+    }
+
+    static String origin() {
+        return "http://localhost:" + s.server.port();
     }
 
     private WebElement visible(WebDriverWait wait, String id) {
         return wait.until(ExpectedConditions.visibilityOfElementLocated(By.id(id)));
     }
 
+    private boolean displayed(String id) {
+        return driver.findElement(By.id(id)).isDisplayed();
+    }
+
+    private String text(String id) {
+        return driver.findElement(By.id(id)).getText();
+    }
+
+    private static WebDriverWait waiting() {
+        return new WebDriverWait(driver, Duration.ofSeconds(20));
+    }
+
     private void signIn(WebDriverWait wait, String email, String password) {
         WebElement e = visible(wait, "email");
         e.clear();
         e.sendKeys(email);
-        driver.findElement(By.id("password")).sendKeys(password);
+        WebElement p = driver.findElement(By.id("password"));
+        p.clear();
+        p.sendKeys(password);
         driver.findElement(By.id("sign-in")).click();
+    }
+
+    private static void addAuthenticator() {
+        authenticator = ((HasVirtualAuthenticator) driver).addVirtualAuthenticator(new VirtualAuthenticatorOptions()
+                .setProtocol(VirtualAuthenticatorOptions.Protocol.CTAP2)
+                .setTransport(VirtualAuthenticatorOptions.Transport.INTERNAL)
+                .setHasResidentKey(true).setHasUserVerification(true).setIsUserVerified(true).setIsUserConsenting(true));
+    }
+
+    private static String passkeysConfig() {
+        return "\"PassKeysConfig\":{\"IsEnabled\":true,\"RPID\":\"localhost\",\"RPDisplayName\":\"Latchkey\",\"RPOrigins\":[\"" + origin() + "\"]}";
+    }
+
+    /** A login through the trusted proxy from {@code address}: RBA's baseline for the account. */
+    private static void loginFrom(TestServer.TestTenant t, String email, String password, String address) {
+        TestServer.Reply r = s.send("POST", "/identity/v2/auth/login/2fa?apikey=" + t.apiKey(),
+                "{\"email\":\"" + email + "\",\"password\":\"" + password + "\"}", "Content-Type", "application/json", "X-Forwarded-For", address);
+        assertThat(r.status()).as(r.raw()).isEqualTo(200);
+    }
+
+    /** The one-click link of the latest risk challenge mailed to {@code email} (its {@code count}th mail). */
+    private static String emailedLink(String email, int count) {
+        List<dev.latchkey.support.Mailbox.Mail> got = mail.await(email, count);
+        assertThat(got).hasSize(count);
+        Matcher link = Pattern.compile("(http://\\S+vtoken=[0-9a-f-]{36})").matcher(got.get(count - 1).text());
+        assertThat(link.find()).isTrue();
+        return link.group(1);
+    }
+
+    private static String vtoken(String link) {
+        return link.substring(link.indexOf("vtoken=") + "vtoken=".length());
+    }
+
+    private void screenshot(String name) throws Exception {
+        Path shot = Path.of("target", "hosted-page-" + name + ".png");
+        Files.createDirectories(shot.getParent());
+        Files.write(shot, ((TakesScreenshot) driver).getScreenshotAs(OutputType.BYTES));
     }
 
     @Test
     void passwordEnrollSignOutThenPasswordAndPasskey() throws Exception {
-        String origin = "http://localhost:" + s.server.port();
         TestServer.TestTenant t = s.tenant("{\"Name\":\"Browser\",\"TwoFactorAuthentication\":{\"IsEnabled\":true,\"IsRequired\":false},"
-                + "\"PassKeysConfig\":{\"IsEnabled\":true,\"RPID\":\"localhost\",\"RPDisplayName\":\"Latchkey\",\"RPOrigins\":[\"" + origin + "\"]}}");
+                + passkeysConfig() + "}");
         t.account("browser@example.com", "browser-password-1");
+        addAuthenticator();
+        WebDriverWait wait = waiting();
 
-        ((HasVirtualAuthenticator) driver).addVirtualAuthenticator(new VirtualAuthenticatorOptions()
-                .setProtocol(VirtualAuthenticatorOptions.Protocol.CTAP2)
-                .setTransport(VirtualAuthenticatorOptions.Transport.INTERNAL)
-                .setHasResidentKey(true).setHasUserVerification(true).setIsUserVerified(true).setIsUserConsenting(true));
-        WebDriverWait wait = new WebDriverWait(driver, Duration.ofSeconds(20));
-
-        driver.get(origin + "/hosted?apikey=" + t.apiKey());
+        driver.get(origin() + "/hosted?apikey=" + t.apiKey());
+        // The tenant's name is the page's title and heading.
+        wait.until(ExpectedConditions.titleIs("Browser · Sign in"));
+        assertThat(text("app-name")).isEqualTo("Browser");
         // 1. Password only: optional MFA and no factor yet, so this signs in.
         signIn(wait, "browser@example.com", "browser-password-1");
         visible(wait, "signed-in");
-        assertThat(driver.findElement(By.id("profile-email")).getText()).isEqualTo("browser@example.com");
+        assertThat(text("profile-email")).isEqualTo("browser@example.com");
         // 2. Enroll a passkey from the account.
         driver.findElement(By.id("add-passkey")).click();
         wait.until(ExpectedConditions.textToBe(By.id("status"), "Passkey added."));
         wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("passkeys"), "Passkey added"));
+        // Dates as a person reads them, not ISO-8601.
+        assertThat(text("passkeys")).doesNotContainPattern("\\d{4}-\\d{2}-\\d{2}T");
+        assertThat(text("profile-last-login")).isNotEmpty().doesNotContainPattern("\\d{4}-\\d{2}-\\d{2}T");
         // 3. Sign out.
         driver.findElement(By.id("sign-out")).click();
         visible(wait, "password-step");
-        // 4. Password, then the passkey.
+        // 4. Password, then the passkey: it is what this account has, so it is all that is offered.
         signIn(wait, "browser@example.com", "browser-password-1");
-        visible(wait, "second-step");
-        visible(wait, "use-passkey").click();
+        visible(wait, "use-passkey");
+        assertThat(displayed("backup-form")).as("no backup codes").isFalse();
+        assertThat(displayed("enroll-passkey-login")).as("the account has a factor").isFalse();
+        driver.findElement(By.id("use-passkey")).click();
         visible(wait, "signed-in");
-        assertThat(driver.findElement(By.id("status")).getText()).isEmpty();
-        assertThat(driver.findElement(By.id("profile-email")).getText()).isEqualTo("browser@example.com");
-        assertThat(driver.findElement(By.id("profile-logins")).getText()).isEqualTo("2");
-        Path shot = Path.of("target", "hosted-page-signed-in.png");
-        Files.createDirectories(shot.getParent());
-        Files.write(shot, ((TakesScreenshot) driver).getScreenshotAs(OutputType.BYTES));
+        assertThat(text("status")).isEmpty();
+        assertThat(text("profile-email")).isEqualTo("browser@example.com");
+        assertThat(text("profile-logins")).isEqualTo("2");
+        screenshot("signed-in");
         // The server saw a real browser's passkey login: the credential's counter and last use were recorded.
         Long lastUsed = s.server.jdbi().withHandle(h -> h.createQuery("SELECT MAX(last_used_at) FROM passkeys").mapTo(Long.class).one());
         assertThat(lastUsed).isNotNull();
+
+        // 5. A device that holds no passkey for the account: said in words, not as a DOMException.
+        driver.findElement(By.id("sign-out")).click();
+        authenticator.removeAllCredentials();
+        signIn(wait, "browser@example.com", "browser-password-1");
+        visible(wait, "use-passkey").click();
+        wait.until(ExpectedConditions.textToBe(By.id("status"),
+                "No passkey for this account was found on this device, or the request was cancelled."));
+        assertThat(displayed("second-step")).isTrue();
     }
 
     @Test
-    void aLoginFromANewAddressIsConfirmedByTheEmailedLink() throws Exception {
-        String origin = "http://localhost:" + s.server.port();
+    void aLoginFromANewAddressIsConfirmedByTheEmailedLinkAndAClick() throws Exception {
         TestServer.TestTenant t = s.tenant("{\"Name\":\"Browser\",\"RiskBasedAuthentication\":{\"IP\":{\"IsEnabled\":true,\"Action\":\"MFA\"}}}");
         t.account("risky@example.com", "browser-password-1");
         // The usual place: London, through the trusted proxy. The browser itself comes from 127.0.0.1, a new address.
-        assertThat(s.send("POST", "/identity/v2/auth/login/2fa?apikey=" + t.apiKey(), "{\"email\":\"risky@example.com\",\"password\":\"browser-password-1\"}",
-                "Content-Type", "application/json", "X-Forwarded-For", "81.2.69.142").status()).isEqualTo(200);
-        WebDriverWait wait = new WebDriverWait(driver, Duration.ofSeconds(20));
-        driver.get(origin + "/hosted?apikey=" + t.apiKey());
+        loginFrom(t, "risky@example.com", "browser-password-1", "81.2.69.142");
+        WebDriverWait wait = waiting();
+        driver.get(origin() + "/hosted?apikey=" + t.apiKey());
         signIn(wait, "risky@example.com", "browser-password-1");
-        visible(wait, "second-step");
         visible(wait, "risk-email");
-        assertThat(driver.findElement(By.id("risk-email-address")).getText()).isEqualTo("r***y@e***.com");
-        assertThat(driver.findElement(By.id("otp-form")).isDisplayed()).isFalse();
-        assertThat(driver.findElement(By.id("enroll-passkey-login")).isDisplayed()).isFalse();
+        assertThat(text("risk-email-address")).isEqualTo("r***y@e***.com");
+        assertThat(displayed("otp-form")).isFalse();
+        assertThat(displayed("enroll-passkey-login")).isFalse();
+        assertThat(displayed("backup-form")).isFalse();
+        assertThat(displayed("use-passkey")).isFalse();
 
-        java.util.regex.Matcher link = java.util.regex.Pattern.compile("(http://\\S+vtoken=[0-9a-f-]{36})")
-                .matcher(mail.await("risky@example.com", 1).get(0).text());
-        assertThat(link.find()).isTrue();
-        assertThat(link.group(1)).startsWith(origin + "/hosted?apikey=" + t.apiKey() + "&vtype=oneclicksignin&vtoken=");
-        driver.get(link.group(1));
+        String link = emailedLink("risky@example.com", 1);
+        assertThat(link).startsWith(origin() + "/hosted?apikey=" + t.apiKey() + "&vtype=oneclicksignin&vtoken=");
+        driver.get(link);
+        // The page asks before it uses the link, and the token leaves the address bar at once.
+        visible(wait, "confirm-link");
+        assertThat(driver.getCurrentUrl()).as("the token leaves the address bar").isEqualTo(origin() + "/hosted?apikey=" + t.apiKey());
+        driver.findElement(By.id("confirm-sign-in")).click();
         visible(wait, "signed-in");
-        assertThat(driver.findElement(By.id("profile-email")).getText()).isEqualTo("risky@example.com");
-        assertThat(driver.getCurrentUrl()).as("the token leaves the address bar").isEqualTo(origin + "/hosted?apikey=" + t.apiKey());
-        // Opened again (a second click): the link is spent.
-        driver.get(link.group(1));
+        assertThat(text("profile-email")).isEqualTo("risky@example.com");
+        // Opened again (a second click): the link is spent, and the page says so in its own words.
+        driver.get(link);
+        visible(wait, "confirm-sign-in").click();
         wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("status"), "(1062)"));
+        assertThat(text("status")).startsWith("This sign-in link was already used");
+        assertThat(displayed("signed-in")).as("this tab is still signed in").isTrue();
+    }
+
+    @Test
+    void merelyLoadingTheLinkAsAMailScannerWouldDoesNotUseIt() throws Exception {
+        TestServer.TestTenant t = s.tenant("{\"Name\":\"Browser\",\"RiskBasedAuthentication\":{\"IP\":{\"IsEnabled\":true,\"Action\":\"MFA\"}}}");
+        t.account("scanned@example.com", "browser-password-1");
+        loginFrom(t, "scanned@example.com", "browser-password-1", "81.2.69.142");
+        loginFromNewPlace(t, "scanned@example.com");
+        String link = emailedLink("scanned@example.com", 1);
+        WebDriverWait wait = waiting();
+        driver.get(link);
+        visible(wait, "confirm-link");
+        assertThat(text("confirm-link")).contains("Confirm this sign-in");
+        Thread.sleep(1500); // whatever the page would do by itself, it has done by now
+        driver.get(origin() + "/hosted?apikey=" + t.apiKey());
+        visible(wait, "password-step");
+        // The link still works: whoever clicks it signs in.
+        TestServer.Reply verified = s.get("/identity/v2/auth/login/oneclickverify?apikey=" + t.apiKey() + "&verificationtoken=" + vtoken(link));
+        assertThat(verified.status()).as(verified.raw()).isEqualTo(200);
+        assertThat(verified.json().has("access_token")).isTrue();
+    }
+
+    /** Step 1 through the trusted proxy from Sweden, a new address for the account: a risk challenge, with a link mailed. */
+    private static void loginFromNewPlace(TestServer.TestTenant t, String email) {
+        TestServer.Reply r = s.send("POST", "/identity/v2/auth/login/2fa?apikey=" + t.apiKey(),
+                "{\"email\":\"" + email + "\",\"password\":\"browser-password-1\"}", "Content-Type", "application/json",
+                "X-Forwarded-For", "89.160.20.112");
+        assertThat(r.json().path("SecondFactorAuthentication").path("Email").path(0).asText()).as(r.raw()).isNotEmpty();
+    }
+
+    @Test
+    void theWaitingPageNoticesThatTheLinkWasOpenedElsewhere() throws Exception {
+        TestServer.TestTenant t = s.tenant("{\"Name\":\"Browser\",\"RiskBasedAuthentication\":{\"IP\":{\"IsEnabled\":true,\"Action\":\"MFA\"}}}");
+        t.account("elsewhere@example.com", "browser-password-1");
+        loginFrom(t, "elsewhere@example.com", "browser-password-1", "81.2.69.142");
+        WebDriverWait wait = waiting();
+        driver.get(origin() + "/hosted?apikey=" + t.apiKey());
+        signIn(wait, "elsewhere@example.com", "browser-password-1");
+        visible(wait, "risk-email");
+        // The link is opened on another device (here: the test's HTTP client): the tokens go there.
+        TestServer.Reply verified = s.get("/identity/v2/auth/login/oneclickverify?apikey=" + t.apiKey() + "&verificationtoken="
+                + vtoken(emailedLink("elsewhere@example.com", 1)));
+        assertThat(verified.status()).as(verified.raw()).isEqualTo(200);
+        wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("status"), "another tab or browser"));
+        assertThat(displayed("password-step")).isTrue();
+        assertThat(displayed("second-step")).isFalse();
+        assertThat(((JavascriptExecutor) driver).executeScript("return Object.keys(sessionStorage).length")).isEqualTo(0L);
+    }
+
+    @Test
+    void aPhoneLoginThatLooksNewIsConfirmedWithTheTextedCode() {
+        TestServer.TestTenant t = s.tenant("{\"Name\":\"Browser\",\"RiskBasedAuthentication\":{\"IP\":{\"IsEnabled\":true,\"Action\":\"MFA\"}}}");
+        String phone = "+1555" + String.format("%07d", (long) (Math.random() * 9_999_999));
+        TestServer.Reply created = t.manage("POST", "/identity/v2/manage/account", "{\"Email\":[{\"Type\":\"Primary\",\"Value\":"
+                + "\"texted@example.com\"}],\"PhoneId\":\"" + phone + "\",\"Password\":\"browser-password-1\",\"FirstName\":\"Test\"}");
+        assertThat(created.status()).as(created.raw()).isEqualTo(200);
+        TestServer.Reply baseline = s.send("POST", "/identity/v2/auth/login/2fa?apikey=" + t.apiKey(),
+                "{\"phone\":\"" + phone + "\",\"password\":\"browser-password-1\"}", "Content-Type", "application/json",
+                "X-Forwarded-For", "81.2.69.142");
+        assertThat(baseline.status()).as(baseline.raw()).isEqualTo(200);
+        WebDriverWait wait = waiting();
+        driver.get(origin() + "/hosted?apikey=" + t.apiKey());
+        // Typed as people write it: the page recognises a phone number and logs in with it.
+        signIn(wait, phone.substring(0, 2) + " " + phone.substring(2, 5) + " " + phone.substring(5), "browser-password-1");
+        visible(wait, "otp-form");
+        assertThat(text("otp-phone")).isEqualTo("*".repeat(phone.length() - 4) + phone.substring(phone.length() - 4));
+        assertThat(displayed("risk-email")).as("the account's email got the link as well").isTrue();
+        String code = sms.await(phone, 1).get(0).form().get("Body").substring(0, 6);
+        assertThat(code).matches("[0-9]{6}");
+
+        driver.findElement(By.id("otp")).sendKeys(code.equals("000000") ? "111111" : "000000");
+        driver.findElement(By.id("use-otp")).click();
+        wait.until(ExpectedConditions.textToBe(By.id("status"), "That code is wrong: check the SMS and type it again. (1067)"));
+        assertThat(displayed("otp-form")).isTrue();
+        driver.findElement(By.id("otp")).clear();
+        driver.findElement(By.id("otp")).sendKeys(code);
+        driver.findElement(By.id("use-otp")).click();
+        visible(wait, "signed-in");
+        assertThat(text("profile-phone")).isEqualTo(phone);
+    }
+
+    @Test
+    void stepTwoOffersOnlyWhatCanWorkForThisLogin() {
+        TestServer.TestTenant t = s.tenant("{\"Name\":\"Browser\",\"TwoFactorAuthentication\":{\"IsEnabled\":true,\"IsRequired\":true},"
+                + passkeysConfig() + "}");
+        WebDriverWait wait = waiting();
+        // No factor yet, MFA required: setting up a passkey is the way, and there are no codes to type.
+        t.account("new@example.com", "browser-password-1");
+        driver.get(origin() + "/hosted?apikey=" + t.apiKey());
+        signIn(wait, "new@example.com", "browser-password-1");
+        visible(wait, "enroll-passkey-login");
+        assertThat(displayed("backup-form")).isFalse();
+        assertThat(displayed("use-passkey")).isFalse();
+        assertThat(displayed("nothing-usable")).isFalse();
+        driver.findElement(By.id("cancel")).click();
+
+        // Backup codes: the code field, and no enrollment (the password alone may not add a factor to this account).
+        String uid = t.account("codes@example.com", "browser-password-1");
+        List<String> codes = t.backupCodes(uid);
+        signIn(wait, "codes@example.com", "browser-password-1");
+        visible(wait, "backup-form");
+        assertThat(displayed("enroll-passkey-login")).isFalse();
+        assertThat(displayed("use-passkey")).isFalse();
+        driver.findElement(By.id("cancel")).click();
+
+        // Every code used: nothing is left that can work here, and the page says so instead of offering a dead end.
+        for (String code : codes) {
+            assertThat(t.redeem(t.secondFactorToken("codes@example.com", "browser-password-1"), code).status()).isEqualTo(200);
+        }
+        signIn(wait, "codes@example.com", "browser-password-1");
+        visible(wait, "nothing-usable");
+        assertThat(text("nothing-usable")).isEqualTo("This account has no second factor you can use here: contact the site's support.");
+        assertThat(displayed("backup-form")).isFalse();
+        assertThat(displayed("enroll-passkey-login")).isFalse();
+        assertThat(displayed("use-passkey")).isFalse();
+    }
+
+    @Test
+    void aRiskyLoginRefusedSaysThatThisSignInWasRefusedNotThatTheAccountIsBlocked() {
+        TestServer.TestTenant t = s.tenant("{\"Name\":\"Browser\",\"RiskBasedAuthentication\":{\"IP\":{\"IsEnabled\":true,\"Action\":\"Block\"}}}");
+        t.account("blocked@example.com", "browser-password-1");
+        loginFrom(t, "blocked@example.com", "browser-password-1", "81.2.69.142");
+        WebDriverWait wait = waiting();
+        driver.get(origin() + "/hosted?apikey=" + t.apiKey());
+        signIn(wait, "blocked@example.com", "browser-password-1");
+        wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("status"), "(1164)"));
+        assertThat(text("status")).startsWith("This sign-in was refused because it looked risky")
+                .doesNotContain("Your account has been blocked").doesNotContain("has been blocked");
+        assertThat(displayed("password-step")).isTrue();
+    }
+
+    @Test
+    void aLockedAccountAndAThrottledAddressSayWhenToTryAgain() {
+        TestServer.TestTenant t = s.tenant("{\"Name\":\"Browser\",\"Security\":{\"MaxPasswordAttempts\":1,\"LockoutSeconds\":900}}");
+        t.account("locked@example.com", "browser-password-1");
+        WebDriverWait wait = waiting();
+        driver.get(origin() + "/hosted?apikey=" + t.apiKey());
+        signIn(wait, "locked@example.com", "wrong-password-1");
+        wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("status"), "(966)"));
+        signIn(wait, "locked@example.com", "browser-password-1");
+        wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("status"), "(1198)"));
+        assertThat(text("status")).matches("Your account has been locked\\. Try again in 15 minutes \\(after .+\\)\\. \\(1198\\)");
+
+        TestServer.TestTenant throttled = s.tenant("{\"Name\":\"Browser\",\"Security\":{\"MaxFailedLoginsPerAddress\":1,\"AddressWindowSeconds\":600}}");
+        throttled.account("throttled@example.com", "browser-password-1");
+        driver.get(origin() + "/hosted?apikey=" + throttled.apiKey());
+        signIn(wait, "throttled@example.com", "wrong-password-1");
+        wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("status"), "(966)"));
+        signIn(wait, "throttled@example.com", "browser-password-1");
+        wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("status"), "(429)"));
+        assertThat(text("status")).matches("Too many requests in a particular time frame\\. Try again in 10 minutes \\(after .+\\)\\. \\(429\\)");
+    }
+
+    @Test
+    void anUnknownApiKeyOrNoneSaysSo() {
+        WebDriverWait wait = waiting();
+        driver.get(origin() + "/hosted?apikey=" + UUID.randomUUID());
+        wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("status"), "(901)"));
+        assertThat(displayed("password-step")).isFalse();
+        driver.get(origin() + "/hosted");
+        visible(wait, "no-apikey");
+        assertThat(displayed("password-step")).isFalse();
+    }
+
+    @Test
+    void theFaviconIsAnImageTheBrowserDecodes() {
+        driver.get(origin() + "/");
+        Object width = ((JavascriptExecutor) driver).executeAsyncScript("const done = arguments[arguments.length - 1];"
+                + "const icon = new Image(); icon.onload = () => done(icon.naturalWidth); icon.onerror = () => done(-1);"
+                + "icon.src = '/favicon.ico';");
+        assertThat(width).isEqualTo(32L);
+    }
+
+    /** The page width as the layout sees it, and how wide its content is: equal when nothing scrolls sideways. */
+    private void assertFits(String screen) throws Exception {
+        @SuppressWarnings("unchecked")
+        List<Long> widths = (List<Long>) ((JavascriptExecutor) driver).executeScript(
+                "return [window.innerWidth, document.documentElement.scrollWidth]");
+        assertThat(widths.get(0)).as("viewport of " + screen).isEqualTo(390L);
+        assertThat(widths.get(1)).as("content width of " + screen).isLessThanOrEqualTo(390L);
+        screenshot("390-" + screen);
+    }
+
+    @Test
+    void everyScreenIsUsable390PixelsWide() throws Exception {
+        ((ChromeDriver) driver).executeCdpCommand("Emulation.setDeviceMetricsOverride",
+                Map.of("width", 390, "height", 844, "deviceScaleFactor", 1, "mobile", true));
+        String email = "narrow-screen-" + UUID.randomUUID() + "@a-rather-long-subdomain.example.com";
+        TestServer.TestTenant t = s.tenant("{\"Name\":\"A tenant with a fairly long name, Incorporated\","
+                + "\"TwoFactorAuthentication\":{\"IsEnabled\":true,\"IsRequired\":false}," + passkeysConfig() + "}");
+        List<String> codes = t.backupCodes(t.account(email, "browser-password-1"));
+        WebDriverWait wait = waiting();
+
+        driver.get(origin() + "/");
+        wait.until(ExpectedConditions.titleIs("Latchkey"));
+        assertFits("root");
+        driver.get(origin() + "/hosted");
+        visible(wait, "no-apikey");
+        assertFits("no-apikey");
+        driver.get(origin() + "/hosted?apikey=" + t.apiKey());
+        visible(wait, "password-step");
+        signIn(wait, email, "wrong-password-1");
+        wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("status"), "(966)"));
+        assertFits("password-step");
+        signIn(wait, email, "browser-password-1");
+        visible(wait, "backup-form");
+        assertFits("second-step");
+        driver.findElement(By.id("backup-code")).sendKeys(codes.get(0));
+        driver.findElement(By.id("use-backup-code")).click();
+        visible(wait, "signed-in");
+        wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("passkeys"), "None yet"));
+        assertFits("signed-in");
+        driver.get(origin() + "/hosted?apikey=" + t.apiKey() + "&vtype=oneclicksignin&vtoken=" + UUID.randomUUID());
+        visible(wait, "confirm-link");
+        assertFits("confirm-link");
+        driver.findElement(By.id("confirm-sign-in")).click();
+        wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("status"), "(1063)"));
+        assertFits("link-refused");
     }
 }

@@ -1,0 +1,10 @@
+package dev.latchkey.http;
+
+import dev.latchkey.support.Backend;
+
+class HostedApiPostgresTest extends HostedApiContract {
+    @Override
+    protected Backend backend() {
+        return Backend.POSTGRES;
+    }
+}
