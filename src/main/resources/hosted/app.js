@@ -293,11 +293,22 @@
   const onSubmit = (id, action) => $(id).addEventListener('submit', (ev) => { ev.preventDefault(); single(action)(); });
   const onClick = (id, action) => $(id).addEventListener('click', single(action));
 
+  // Show the typed password on request (a password manager fills it either way; nothing blocks pasting).
+  $('show-password').addEventListener('click', () => {
+    const shown = $('password').type === 'text';
+    $('password').type = shown ? 'password' : 'text';
+    $('show-password').textContent = shown ? 'Show' : 'Hide';
+    $('show-password').setAttribute('aria-pressed', String(!shown));
+  });
+
   onSubmit('login-form', async () => {
     status('');
     try {
       const r = await api('POST', '/identity/v2/auth/login/2fa', { body: { ...identifier($('email').value), password: $('password').value } });
       $('password').value = '';
+      $('password').type = 'password';
+      $('show-password').textContent = 'Show';
+      $('show-password').setAttribute('aria-pressed', 'false');
       if (!r.SecondFactorAuthentication) return await signedIn(r);
       const sfa = r.SecondFactorAuthentication;
       pendingToken.set(sfa.SecondFactorAuthenticationToken);

@@ -195,6 +195,14 @@ class HostedPageBrowserTest {
         // The tenant's name is the page's title and heading.
         wait.until(ExpectedConditions.titleIs("Browser · Sign in"));
         assertThat(text("app-name")).isEqualTo("Browser");
+        // The password can be shown while typing it (ASVS 2.1.12), and hidden again.
+        WebElement password = visible(wait, "password");
+        password.sendKeys("typed");
+        driver.findElement(By.id("show-password")).click();
+        assertThat(password.getAttribute("type")).isEqualTo("text");
+        assertThat(text("show-password")).isEqualTo("Hide");
+        driver.findElement(By.id("show-password")).click();
+        assertThat(password.getAttribute("type")).isEqualTo("password");
         // 1. Password only: optional MFA and no factor yet, so this signs in.
         signIn(wait, "browser@example.com", "browser-password-1");
         visible(wait, "signed-in");
