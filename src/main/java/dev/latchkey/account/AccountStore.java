@@ -38,6 +38,17 @@ public final class AccountStore {
 
 
     /**
+     * The networks of the recent completed logins of the account this identifier names ({@code accounts.trusted_addresses},
+     * see {@code LoginThrottle#trusted}); empty when it names none or none is kept. One indexed read either way.
+     */
+    public Optional<String> trustedAddresses(Handle h, long tenantId, String kind, String value) {
+        return h.createQuery("""
+                        SELECT a.trusted_addresses FROM account_identifiers i JOIN accounts a ON a.uid = i.uid
+                        WHERE i.tenant_id = :t AND i.kind = :k AND i.ident = :v""")
+                .bind("t", tenantId).bind("k", kind).bind("v", value).mapTo(String.class).findOne();
+    }
+
+    /**
      * The account whose identifier of this kind ("email", "username", "phone") is {@code value} as a user typed it,
      * compared on its key ({@link Identifiers#key}), as the login compares it.
      */

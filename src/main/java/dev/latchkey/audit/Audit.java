@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.latchkey.crypto.Secrets;
 import dev.latchkey.json.Json;
 import dev.latchkey.token.Tokens;
+import java.util.List;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
 
@@ -14,7 +15,10 @@ import org.jdbi.v3.core.Jdbi;
  * and with what outcome. Unlike webhooks, no request parameter suppresses it. Written in the transaction of what it
  * records (a failure in the transaction that counts it), so it exists exactly when that happened; pruned by age only.
  */
-public final class Audit {
+public final class Audit implements AutoCloseable {
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(Audit.class);
+    /** How often refusals counted in memory ({@link #refused}) are written. */
+    public static final long TALLY_MILLIS = 5_000;
     /** What came of it: done, a wrong answer, or refused before any answer was evaluated. */
     public enum Outcome {
         SUCCESS, FAILURE, REFUSED;
@@ -71,9 +75,55 @@ public final class Audit {
     public static final String WEBHOOK_DELETED = "WebhookDeleted";
 
     private final Jdbi jdbi;
+    private final RefusalTally tally = new RefusalTally();
+    private final java.util.concurrent.ScheduledExecutorService flusher = java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "latchkey-audit");
+        t.setDaemon(true);
+        return t;
+    });
 
     public Audit(Jdbi jdbi) {
         this.jdbi = jdbi;
+    }
+
+    /** Writes the refusals counted in memory every {@link #TALLY_MILLIS}. */
+    public Audit start() {
+        flusher.scheduleWithFixedDelay(() -> {
+            try {
+                flushRefusals();
+            } catch (RuntimeException e) {
+                LOG.warn("writing refused requests to the audit trail failed (retried): {}", e.toString());
+            }
+        }, TALLY_MILLIS, TALLY_MILLIS, java.util.concurrent.TimeUnit.MILLISECONDS);
+        return this;
+    }
+
+    /**
+     * A refusal that evaluated nothing and may come in floods (a full hashing queue, an address over its limit): counted
+     * in memory and written within {@link #TALLY_MILLIS}, one entry per tenant, address and reason, with how many and
+     * when (see {@link RefusalTally}).
+     */
+    public void refused(Long tenantId, Origin origin, Event e, long now) {
+        tally.add(tenantId, origin, e, now);
+    }
+
+    /** Writes the refusals counted so far, in one transaction (tests, and at stop). */
+    public void flushRefusals() {
+        List<RefusalTally.Entry> entries = tally.drain();
+        if (!entries.isEmpty()) {
+            jdbi.useTransaction(h -> entries.forEach(en -> record(h, en.tenantId(), en.origin(), en.event(), en.at())));
+        }
+    }
+
+    /** Stops the writer after writing what it counted (the database must still be open). */
+    @Override
+    public void close() {
+        flusher.shutdownNow();
+        try {
+            flushRefusals();
+        } catch (RuntimeException e) {
+            LOG.warn("writing refused requests to the audit trail at stop failed: {}", e.toString());
+        }
     }
 
     /** Records {@code e} in the caller's transaction. */

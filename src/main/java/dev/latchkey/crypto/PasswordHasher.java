@@ -51,6 +51,12 @@ public final class PasswordHasher {
     private final byte[] pepper;
     /** Places to hash or wait to hash: one per core plus the queue. */
     private final java.util.concurrent.Semaphore admissions;
+    /**
+     * The priority lane: a few more places, for logins the caller vouches for (an account's own address, see
+     * {@link #admitPriority}), whose hashes go before the queue's. One per core: a flood that fills the queue leaves a
+     * returning user a way in, and the lane cannot be used to flood in its turn.
+     */
+    private final java.util.concurrent.Semaphore priorityAdmissions;
     private final int queue;
     /**
      * One Argon2 generator per core, reused: Bouncy Castle allocates the whole memory (19 MiB in 19,456 blocks) in
@@ -58,9 +64,64 @@ public final class PasswordHasher {
      * keeps that memory out of the garbage collector: the heap stopped growing to gigabytes under login load.
      * The queue also bounds hashing to the cores (a burst of logins waits here instead of oversubscribing the CPU).
      */
-    private final java.util.concurrent.BlockingQueue<Slot> slots;
+    private final Slots slots;
     /** A hash to verify against when a login names no account; made in the background so start-up does not wait. */
     private final java.util.concurrent.CompletableFuture<String> dummyHash;
+
+    /**
+     * The generators, handed out first come first served, except that a waiting priority hash goes before every other.
+     */
+    private static final class Slots {
+        private final java.util.ArrayDeque<Slot> free = new java.util.ArrayDeque<>();
+        /** Tickets of waiters that gave up (interrupted) before their turn: their turn is skipped. */
+        private final java.util.Set<Long> abandoned = new java.util.HashSet<>();
+        private long nextTicket;
+        private long serving;
+        private int priorityWaiting;
+
+        Slots(int cores) {
+            for (int i = 0; i < cores; i++) {
+                free.push(new Slot());
+            }
+        }
+
+        synchronized Slot take(boolean priority) throws InterruptedException {
+            if (priority) {
+                priorityWaiting++;
+                try {
+                    while (free.isEmpty()) {
+                        wait();
+                    }
+                    return free.pop();
+                } finally {
+                    priorityWaiting--;
+                    notifyAll();
+                }
+            }
+            long ticket = nextTicket++;
+            try {
+                while (free.isEmpty() || priorityWaiting > 0 || ticket != serving) {
+                    wait();
+                }
+                return free.pop();
+            } finally {
+                if (ticket == serving) {
+                    serving++;
+                } else {
+                    abandoned.add(ticket);
+                }
+                while (abandoned.remove(serving)) {
+                    serving++;
+                }
+                notifyAll();
+            }
+        }
+
+        synchronized void give(Slot slot) {
+            free.push(slot);
+            notifyAll();
+        }
+    }
 
     /** A generator and the m/t/p its memory was sized for (null until first used). */
     private static final class Slot {
@@ -96,11 +157,9 @@ public final class PasswordHasher {
         int cores = Math.max(1, Runtime.getRuntime().availableProcessors());
         this.queue = Math.max(0, queue);
         this.admissions = new java.util.concurrent.Semaphore(cores + this.queue, true);
-        this.slots = new java.util.concurrent.ArrayBlockingQueue<>(cores, true);
-        for (int i = 0; i < cores; i++) {
-            slots.add(new Slot());
-        }
-        this.dummyHash = java.util.concurrent.CompletableFuture.supplyAsync(() -> hashAdmitted("latchkey-dummy-password"));
+        this.priorityAdmissions = new java.util.concurrent.Semaphore(cores, true);
+        this.slots = new Slots(cores);
+        this.dummyHash = java.util.concurrent.CompletableFuture.supplyAsync(() -> hashAdmitted("latchkey-dummy-password", false));
     }
 
     public Params params() {
@@ -119,33 +178,49 @@ public final class PasswordHasher {
         if (!admissions.tryAcquire()) {
             throw new Busy();
         }
-        return new Admission();
+        return new Admission(admissions, false);
+    }
+
+    /**
+     * A place in the priority lane, for a login the caller vouches for once {@link #admit} said Busy: its hash goes
+     * before those waiting in the queue. Busy when the lane is full too.
+     */
+    public Admission admitPriority() {
+        if (!priorityAdmissions.tryAcquire()) {
+            throw new Busy();
+        }
+        return new Admission(priorityAdmissions, true);
     }
 
     /** The right to hash once or a few times; the hash itself waits for a free core. */
     public final class Admission implements AutoCloseable {
+        private final java.util.concurrent.Semaphore place;
+        private final boolean priority;
         private boolean closed;
 
-        private Admission() {}
+        private Admission(java.util.concurrent.Semaphore place, boolean priority) {
+            this.place = place;
+            this.priority = priority;
+        }
 
         public String hash(String password) {
-            return PasswordHasher.this.hashAdmitted(password);
+            return PasswordHasher.this.hashAdmitted(password, priority);
         }
 
         public boolean verify(String password, String phc) {
-            return PasswordHasher.this.verifyAdmitted(password, phc);
+            return PasswordHasher.this.verifyAdmitted(password, phc, priority);
         }
 
         /** Spends the same time as a real verification, for logins naming no account (no user enumeration by timing). */
         public void verifyDummy(String password) {
-            verifyAdmitted(password, dummyHash.join());
+            verifyAdmitted(password, dummyHash.join(), priority);
         }
 
         @Override
         public void close() {
             if (!closed) {
                 closed = true;
-                admissions.release();
+                place.release();
             }
         }
     }
@@ -163,10 +238,10 @@ public final class PasswordHasher {
         }
     }
 
-    private String hashAdmitted(String password) {
+    private String hashAdmitted(String password, boolean priority) {
         byte[] salt = new byte[16];
         Secrets.RANDOM.nextBytes(salt);
-        byte[] out = derive(password, salt, params, 32, pepper);
+        byte[] out = derive(password, salt, params, 32, pepper, priority);
         return "$argon2id$v=19$m=" + params.memoryKiB + ",t=" + params.iterations + ",p=" + params.parallelism
                 + (pepper == null ? "" : ",keyid=" + PEPPER_ID) + "$" + B64.encodeToString(salt) + "$" + B64.encodeToString(out);
     }
@@ -174,7 +249,7 @@ public final class PasswordHasher {
     /** The pepper's id in the PHC string; a new derivation of the pepper would get the next one. */
     private static final String PEPPER_ID = "1";
 
-    private boolean verifyAdmitted(String password, String phc) {
+    private boolean verifyAdmitted(String password, String phc, boolean priority) {
         if (phc == null) {
             return false;
         }
@@ -191,7 +266,7 @@ public final class PasswordHasher {
             }
             byte[] salt = B64D.decode(parts[4]);
             byte[] expected = B64D.decode(parts[5]);
-            byte[] actual = derive(password, salt, p, expected.length, keyId == null ? null : pepper);
+            byte[] actual = derive(password, salt, p, expected.length, keyId == null ? null : pepper, priority);
             return MessageDigest.isEqual(expected, actual);
         } catch (RuntimeException e) {
             return false;
@@ -247,7 +322,7 @@ public final class PasswordHasher {
         return new Params(m, t, p);
     }
 
-    private byte[] derive(String password, byte[] salt, Params p, int length, byte[] secret) {
+    private byte[] derive(String password, byte[] salt, Params p, int length, byte[] secret, boolean priority) {
         Argon2Parameters.Builder builder = new Argon2Parameters.Builder(Argon2Parameters.ARGON2_id)
                 .withVersion(Argon2Parameters.ARGON2_VERSION_13)
                 .withMemoryAsKB(p.memoryKiB)
@@ -261,7 +336,7 @@ public final class PasswordHasher {
         byte[] out = new byte[length];
         Slot slot;
         try {
-            slot = slots.take();
+            slot = slots.take(priority);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while waiting to hash", e);
@@ -278,7 +353,7 @@ public final class PasswordHasher {
             slot.sizedFor = null; // re-initialise next time
             throw e;
         } finally {
-            slots.add(slot);
+            slots.give(slot);
         }
         return out;
     }

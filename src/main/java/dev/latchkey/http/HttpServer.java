@@ -29,6 +29,12 @@ public final class HttpServer {
 
     /** {@code refuseTokensInQuery}: see {@link LrRequest#LrRequest(Context, ClientAddress, boolean)}. */
     public HttpServer(String host, int port, List<Routes.Route> routes, ClientAddress clientAddress, boolean refuseTokensInQuery) {
+        this(host, port, routes, clientAddress, refuseTokensInQuery, 0);
+    }
+
+    /** {@code passwordLogins}: how many password logins are handled at once ({@link PasswordLoginLine}; 0: no limit). */
+    public HttpServer(String host, int port, List<Routes.Route> routes, ClientAddress clientAddress, boolean refuseTokensInQuery,
+                      int passwordLogins) {
         this.app = Javalin.create(config -> {
             config.jetty.host = host;
             config.jetty.port = port;
@@ -38,7 +44,11 @@ public final class HttpServer {
             // Graceful stop: refuse new connections, let requests in flight finish (Javalin attaches inside this wrapper).
             config.jetty.modifyServer(server -> {
                 server.setStopTimeout(DRAIN_MILLIS);
-                server.setHandler(new GracefulHandler(new DoubleSlashes()));
+                DoubleSlashes paths = new DoubleSlashes();
+                if (passwordLogins > 0) {
+                    paths.setHandler(new PasswordLoginLine(passwordLogins));
+                }
+                server.setHandler(new GracefulHandler(paths));
                 server.setErrorHandler(new JettyErrors());
             });
             config.jetty.modifyServletContextHandler(context -> context.setErrorHandler(new JettyErrors()));

@@ -22,6 +22,7 @@ import dev.latchkey.token.IssuedTokens;
 import dev.latchkey.token.Tokens;
 import java.time.Clock;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
@@ -144,13 +145,28 @@ public final class LoginFlow {
         return LrError.TOO_MANY_REQUESTS.error().retryAfterMillis(1000);
     }
 
-    /** A place in the hashing queue, or 429 (Retry-After: 1) when it is full: nothing has been counted yet. */
+    /**
+     * A place in the hashing queue, or 429 (Retry-After: 1) when it is full: nothing has been counted yet. When the queue
+     * is full, a login from a network one of the account's recent logins came from may take the priority lane, so a
+     * returning user still gets in during a flood of logins from elsewhere. Whether the identifier names an account or
+     * not, the same read is made and, from any other network, the same 429 is answered.
+     */
     private PasswordHasher.Admission admit(Tenant tenant, Identifier id, LoginContext ctx) {
         try {
             return hasher.admit();
         } catch (PasswordHasher.Busy e) {
+            if (ctx.ip() != null) {
+                String known = jdbi.withHandle(h -> accounts.trustedAddresses(h, tenant.id(), id.kind(), id.value())).orElse(null);
+                if (throttle.trusted(known, ctx.ip())) {
+                    try {
+                        return hasher.admitPriority();
+                    } catch (PasswordHasher.Busy full) {
+                        // the lane is full as well: refused like any other
+                    }
+                }
+            }
             ApiException busy = LrError.TOO_MANY_REQUESTS.error().retryAfterMillis(1000);
-            audit.record(tenant.id(), ctx.origin(), new Audit.Event(Audit.LOGIN_REFUSED, Audit.Outcome.REFUSED, null, id.value(),
+            audit.refused(tenant.id(), ctx.origin(), new Audit.Event(Audit.LOGIN_REFUSED, Audit.Outcome.REFUSED, null, id.value(),
                     busy.error.code, "password hashing saturated"), clock.millis());
             throw busy;
         }
@@ -161,7 +177,7 @@ public final class LoginFlow {
         try {
             check.run();
         } catch (ApiException e) {
-            audit.record(tenant.id(), ctx.origin(), new Audit.Event(Audit.LOGIN_REFUSED, Audit.Outcome.REFUSED, null, id.value(),
+            audit.refused(tenant.id(), ctx.origin(), new Audit.Event(Audit.LOGIN_REFUSED, Audit.Outcome.REFUSED, null, id.value(),
                     e.error.code, "too many failed logins from this address"), now);
             throw e;
         }
@@ -575,7 +591,14 @@ public final class LoginFlow {
         IssuedTokens issued = tokens.issue(h, tenant, account, now, secondFactorAt);
         // The profile document is re-read only when an enrollment changed it in this transaction; the count is read back.
         Account base = reload ? accounts.byUid(h, tenant.id(), account.uid()).orElseThrow() : account;
-        int logins = h.createQuery("SELECT no_of_logins FROM accounts WHERE uid = :uid").bind("uid", account.uid()).mapTo(Integer.class).one();
+        Map<String, Object> counted = h.createQuery("SELECT no_of_logins, trusted_addresses FROM accounts WHERE uid = :uid")
+                .bind("uid", account.uid()).mapToMap().one();
+        int logins = ((Number) counted.get("no_of_logins")).intValue();
+        // The network this completed login came from is remembered (written only when it is not already the latest).
+        String trusted = throttle.rememberTrusted((String) counted.get("trusted_addresses"), ctx.ip());
+        if (trusted != null) {
+            h.createUpdate("UPDATE accounts SET trusted_addresses = :ta WHERE uid = :uid").bind("ta", trusted).bind("uid", account.uid()).execute();
+        }
         if (passedRiskChallenge != null) {
             rba.challengePassed(h, account, passedRiskChallenge, ctx, now, logins);
         } else {

@@ -30,6 +30,55 @@ public final class LoginThrottle {
         this.secrets = secrets;
     }
 
+    /** How many addresses of an account's recent completed logins are kept ({@code accounts.trusted_addresses}). */
+    static final int TRUSTED_ADDRESSES = 5;
+
+    /**
+     * The key of the network an address belongs to, as kept in {@code accounts.trusted_addresses}: IPv4 addresses whole,
+     * IPv6 by their /64 (a host's temporary addresses change within it); a keyed hash, cut to 16 hex digits.
+     */
+    private String networkKey(String ip) {
+        String network = ip.toLowerCase(Locale.ROOT);
+        if (network.indexOf(':') >= 0) {
+            String[] groups = network.split(":", -1);
+            network = groups.length >= 4 ? String.join(":", groups[0], groups[1], groups[2], groups[3]) + "::/64" : network;
+        }
+        return secrets.hash("trusted:network:" + network).substring(0, 16);
+    }
+
+    /** Whether {@code ip} is one of the networks kept in {@code stored} (comma-separated keys, newest first). */
+    public boolean trusted(String stored, String ip) {
+        if (stored == null || stored.isEmpty() || ip == null) {
+            return false;
+        }
+        String key = networkKey(ip);
+        for (String k : stored.split(",")) {
+            if (Secrets.constantTimeEquals(k, key)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * {@code stored} with the network of {@code ip} first (the oldest dropped beyond {@link #TRUSTED_ADDRESSES}), or null
+     * when it is already first: nothing to write.
+     */
+    public String rememberTrusted(String stored, String ip) {
+        if (ip == null) {
+            return null;
+        }
+        String key = networkKey(ip);
+        java.util.List<String> keys = new java.util.ArrayList<>(stored == null || stored.isEmpty() ? java.util.List.of()
+                : java.util.List.of(stored.split(",")));
+        if (!keys.isEmpty() && keys.get(0).equals(key)) {
+            return null;
+        }
+        keys.remove(key);
+        keys.add(0, key);
+        return String.join(",", keys.subList(0, Math.min(keys.size(), TRUSTED_ADDRESSES)));
+    }
+
     private String addressKey(String ip) {
         return secrets.hash("throttle:address:" + ip.toLowerCase(Locale.ROOT));
     }

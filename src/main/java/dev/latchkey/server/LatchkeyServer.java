@@ -72,9 +72,12 @@ public final class LatchkeyServer implements AutoCloseable {
     private final List<OutboxDispatcher> dispatchers;
     private final GeoIp geo;
     private final Purge purge;
+    private final Audit audit;
 
-    private LatchkeyServer(Database db, HttpServer http, List<OutboxDispatcher> dispatchers, GeoIp geo, Purge purge, Bootstrap.Result bootstrap) {
+    private LatchkeyServer(Database db, HttpServer http, List<OutboxDispatcher> dispatchers, GeoIp geo, Purge purge, Audit audit,
+                           Bootstrap.Result bootstrap) {
         this.db = db;
+        this.audit = audit;
         this.purge = purge;
         this.http = http;
         this.dispatchers = dispatchers;
@@ -124,11 +127,12 @@ public final class LatchkeyServer implements AutoCloseable {
         HttpServer http = null;
         List<OutboxDispatcher> dispatchers = List.of();
         GeoIp geo = GeoIp.NONE;
+        Audit audit = null;
         try {
             Secrets secrets = new Secrets(cfg.secretKey());
             ServerKeys.requireTheDatabasesKey(db.jdbi(), secrets);
             PasswordHasher hasher = new PasswordHasher(cfg.passwordParams(), cfg.limits().passwordHashingQueue(), secrets.passwordPepper());
-            Audit audit = new Audit(db.jdbi());
+            audit = new Audit(db.jdbi()).start();
             TenantStore tenantStore = new TenantStore(db.jdbi());
             MessageTemplates templates = new MessageTemplates(db.jdbi(), clock);
             Tenants tenants = new Tenants(tenantStore, secrets, clock, (tenantId, settings) -> {
@@ -198,10 +202,13 @@ public final class LatchkeyServer implements AutoCloseable {
             // ICU's normalisation and confusables data load on first use: off start-up's path, before the first login.
             java.util.concurrent.CompletableFuture.runAsync(dev.latchkey.account.Identifiers::warmUp);
             Purge purge = new Purge(db.jdbi(), clock, cfg.limits().retentionMillis(), cfg.limits().auditRetentionMillis()).start();
-            return new LatchkeyServer(db, http, dispatchers, geo, purge, boot);
+            return new LatchkeyServer(db, http, dispatchers, geo, purge, audit, boot);
         } catch (RuntimeException e) {
             if (http != null) {
                 http.stop();
+            }
+            if (audit != null) {
+                audit.close();
             }
             dispatchers.forEach(OutboxDispatcher::close);
             geo.close();
@@ -248,8 +255,11 @@ public final class LatchkeyServer implements AutoCloseable {
     /** Starts the HTTP server; a port another process holds is told with the option that picks another. */
     private static HttpServer listen(ServerConfig cfg, List<Routes.Route> routes) {
         try {
+            int cores = Runtime.getRuntime().availableProcessors();
+            // The hasher's places (a core each, its queue, its priority lane) and one per core for the logins it refuses.
+            int passwordLogins = cores + cfg.limits().passwordHashingQueue() + cores + cores;
             return new HttpServer(cfg.host(), cfg.port(), routes, ClientAddress.trusting(cfg.risk().trustedProxies()),
-                    cfg.limits().refuseTokensInQuery()).start();
+                    cfg.limits().refuseTokensInQuery(), passwordLogins).start();
         } catch (RuntimeException e) {
             for (Throwable t = e; t != null; t = t.getCause()) {
                 if (t instanceof java.net.BindException || String.valueOf(t.getMessage()).contains("already in use")) {
@@ -288,6 +298,11 @@ public final class LatchkeyServer implements AutoCloseable {
         return DataDirectory.secretKey(dataDir);
     }
 
+    /** Writes the refusals the audit trail counts in memory now (tests); it also happens every few seconds. */
+    public void flushAudit() {
+        audit.flushRefusals();
+    }
+
     /** Runs the purge of expired rows now (tests, operators' tools); it also runs every 10 minutes. */
     public java.util.Map<String, Integer> purgeNow() {
         return purge.run();
@@ -302,6 +317,7 @@ public final class LatchkeyServer implements AutoCloseable {
         idle.shutdownNow();
         http.stop();
         purge.close();
+        audit.close();
         dispatchers.forEach(OutboxDispatcher::close);
         geo.close();
         db.close();

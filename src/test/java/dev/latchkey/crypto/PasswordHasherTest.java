@@ -70,4 +70,48 @@ class PasswordHasherTest {
         assertThat(peppered.verify("secret-1", old)).isTrue();
         assertThat(peppered.needsRehash(old)).isTrue();
     }
+
+    @Test
+    void thePriorityLaneHasAPlacePerCoreAndItsHashesGoBeforeTheQueue() throws Exception {
+        int cores = Runtime.getRuntime().availableProcessors();
+        PasswordHasher hasher = new PasswordHasher(PasswordHasher.DEFAULT, 4, null);
+        String phc = hasher.hash("password-x");
+        // Fill every core and the queue with hashes that are waiting or running.
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newCachedThreadPool();
+        java.util.List<PasswordHasher.Admission> held = new java.util.ArrayList<>();
+        for (int i = 0; i < cores + 4; i++) {
+            held.add(hasher.admit());
+        }
+        org.assertj.core.api.Assertions.assertThatThrownBy(hasher::admit).isInstanceOf(PasswordHasher.Busy.class);
+        java.util.List<Long> finished = java.util.Collections.synchronizedList(new java.util.ArrayList<>());
+        java.util.List<java.util.concurrent.Future<?>> queued = new java.util.ArrayList<>();
+        for (PasswordHasher.Admission a : held) {
+            queued.add(pool.submit(() -> {
+                a.verify("password-x", phc);
+                finished.add(System.nanoTime());
+                a.close();
+            }));
+        }
+        Thread.sleep(50); // the queue's hashes are waiting for the cores
+        java.util.List<PasswordHasher.Admission> priority = new java.util.ArrayList<>();
+        for (int i = 0; i < cores; i++) {
+            priority.add(hasher.admitPriority());
+        }
+        org.assertj.core.api.Assertions.assertThatThrownBy(hasher::admitPriority).isInstanceOf(PasswordHasher.Busy.class);
+        long start = System.nanoTime();
+        try (PasswordHasher.Admission first = priority.get(0)) {
+            assertThat(first.verify("password-x", phc)).isTrue();
+        }
+        long priorityDone = System.nanoTime();
+        for (java.util.concurrent.Future<?> f : queued) {
+            f.get();
+        }
+        priority.forEach(PasswordHasher.Admission::close);
+        pool.shutdown();
+        // At most the hashes already running when it came finished before it; the rest of the queue waited.
+        assertThat(finished.stream().filter(t -> t < priorityDone).count()).isLessThanOrEqualTo(cores);
+        assertThat(priorityDone - start).isPositive();
+        hasher.admit().close(); // every place was given back
+        hasher.admitPriority().close();
+    }
 }

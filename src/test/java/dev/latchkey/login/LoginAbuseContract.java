@@ -133,6 +133,94 @@ abstract class LoginAbuseContract extends ServerContract {
     }
 
     @Test
+    void aReturningUserGetsInDuringAFloodThatFillsTheHashingQueue() throws Exception {
+        // No queue: two places (one per core) for the flood, and the priority lane for a login from a network the
+        // account's own completed logins came from.
+        try (TestServer small = new TestServer(backend(), TestServer.Options.DEFAULT.withRisk(BEHIND_PROXY).withLimits(limits(0)))) {
+            TestTenant t = small.tenant("{\"Security\":{\"MaxFailedLoginsPerAddress\":100000}}");
+            String ann = unique("ann");
+            t.account(ann, "anns-password");
+            String ben = unique("ben");
+            t.account(ben, "bens-password");
+            Reply first = small.send("POST", "/identity/v2/auth/login?apikey=" + t.apiKey(),
+                    "{\"email\":\"" + ann + "\",\"password\":\"anns-password\"}", "Content-Type", "application/json",
+                    "X-Forwarded-For", "198.51.100.7");
+            assertThat(first.status()).as(first.raw()).isEqualTo(200);
+
+            java.util.concurrent.atomic.AtomicBoolean flooding = new java.util.concurrent.atomic.AtomicBoolean(true);
+            java.util.concurrent.atomic.AtomicInteger floodRefused = new java.util.concurrent.atomic.AtomicInteger();
+            List<java.util.concurrent.Callable<List<Integer>>> calls = new ArrayList<>();
+            for (int i = 0; i < 40; i++) {
+                String from = "192.0.2." + i;
+                calls.add(() -> {
+                    while (flooding.get()) {
+                        Reply r = small.send("POST", "/identity/v2/auth/login/2fa?apikey=" + t.apiKey(),
+                                "{\"email\":\"" + unique("flood") + "\",\"password\":\"wrong-password\"}",
+                                "Content-Type", "application/json", "X-Forwarded-For", from);
+                        if (r.status() == 429) {
+                            floodRefused.incrementAndGet();
+                        }
+                    }
+                    return List.of();
+                });
+            }
+            AtomicInteger usersLeft = new AtomicInteger(2);
+            // Ann from the address she logged in from; Ben, who never logged in, from his: one login at a time, in the flood.
+            for (String[] user : List.of(new String[] {ann, "anns-password", "198.51.100.7"}, new String[] {ben, "bens-password", "203.0.113.5"})) {
+                calls.add(() -> {
+                    Thread.sleep(500); // the flood is on
+                    List<Integer> statuses = new ArrayList<>();
+                    for (int i = 0; i < 10; i++) {
+                        statuses.add(small.send("POST", "/identity/v2/auth/login?apikey=" + t.apiKey(),
+                                "{\"email\":\"" + user[0] + "\",\"password\":\"" + user[1] + "\"}",
+                                "Content-Type", "application/json", "X-Forwarded-For", user[2]).status());
+                    }
+                    if (usersLeft.decrementAndGet() == 0) {
+                        flooding.set(false);
+                    }
+                    return statuses;
+                });
+            }
+            List<List<Integer>> out = Parallel.run(calls);
+            assertThat(floodRefused.get()).as("the flood was refused at once").isGreaterThan(100);
+            assertThat(out.get(40)).as("Ann, from her own address, gets in every time").containsOnly(200);
+            assertThat(out.get(41)).as("Ben has never logged in from there: he waits in line like anyone").contains(429);
+        }
+    }
+
+    @Test
+    void refusalsThatEvaluateNothingAreAuditedPerAddressNotWrittenOneByOne() throws Exception {
+        // A flood of refused requests must not become a flood of audit inserts (on H2 they held every pooled connection
+        // and health checks waited seconds): one entry per address and reason, with how many and when.
+        TestTenant t = s.tenant("{\"Security\":{\"MaxFailedLoginsPerAddress\":2,\"AddressWindowSeconds\":60}}");
+        for (int i = 0; i < 2; i++) {
+            assertThat(code(login(t, unique("spray"), "guess-" + i, "203.0.113.41"))).isEqualTo(966);
+        }
+        List<java.util.concurrent.Callable<Reply>> calls = new ArrayList<>();
+        for (int i = 0; i < 25; i++) {
+            calls.add(() -> login(t, unique("spray"), "guess", "203.0.113.41"));
+        }
+        assertThat(Parallel.run(calls)).allMatch(r -> r.status() == 429);
+        s.server.flushAudit();
+        com.fasterxml.jackson.databind.JsonNode data = s.admin("GET", "/admin/v1/tenants/" + t.apiKey() + "/audit-events?event=LoginRefused", null)
+                .json().get("Data");
+        assertThat(data).hasSize(1);
+        assertThat(data.get(0).get("IP").asText()).isEqualTo("203.0.113.41");
+        assertThat(data.get(0).get("ErrorCode").asInt()).isEqualTo(429);
+        assertThat(data.get(0).get("Outcome").asText()).isEqualTo("refused");
+        assertThat(data.get(0).get("Identifier").isNull()).isTrue();
+        assertThat(data.get(0).get("Details").asText()).matches("too many failed logins from this address \\(25 refused, for several "
+                + "identifiers, \\d{4}-.+Z to \\d{4}-.+Z\\)");
+        // A single refusal is an entry of its own, as precise as any other.
+        String one = unique("once");
+        assertThat(login(t, one, "guess", "203.0.113.41").status()).isEqualTo(429);
+        s.server.flushAudit();
+        data = s.admin("GET", "/admin/v1/tenants/" + t.apiKey() + "/audit-events?event=LoginRefused&limit=1", null).json().get("Data");
+        assertThat(data.get(0).get("Identifier").asText()).isEqualTo(one);
+        assertThat(data.get(0).get("Details").asText()).isEqualTo("too many failed logins from this address");
+    }
+
+    @Test
     void theAddressOfAnUntrustedClientIsItsConnection() {
         // Without the trusted proxy, forwarded addresses are ignored: rotating X-Forwarded-For does not escape.
         try (TestServer direct = new TestServer(backend(), TestServer.Options.DEFAULT)) {
