@@ -118,9 +118,9 @@ public final class LoadGenerator {
         return step1.json() == null ? null : step1.json().path("SecondFactorAuthentication").path("SecondFactorAuthenticationToken").asText(null);
     }
 
-    Reply redeem(String token, String code) {
+    Reply redeem(String token, String code, String... headers) {
         return send("PUT", "/identity/v2/auth/login/2fa/verification/backupcode?apikey=" + apiKey + "&secondfactorauthenticationtoken=" + token,
-                "{\"backupcode\":\"" + code + "\"}");
+                "{\"backupcode\":\"" + code + "\"}", headers);
     }
 
     // ── The node ────────────────────────────────────────────────────────────────────────────────────────────────
@@ -589,17 +589,28 @@ public final class LoadGenerator {
     List<Result> flood(int flooders) throws Exception {
         int warmup = Integer.parseInt(arg("warmup", "3"));
         int duration = Integer.parseInt(arg("duration", "10"));
-        List<ConcurrentLinkedQueue<String[]>> codes = partition(codePairs(seedUsers(20, false)), 1);
+        // Returning users logged in once before, from the address they use during the flood; newcomers never did.
+        List<User> returningUsers = seedUsers(20, false);
+        ConcurrentLinkedQueue<String[]> returning = new ConcurrentLinkedQueue<>();
+        for (List<String[]> pairs : codePairs(returningUsers)) {
+            String[] first = pairs.get(0);
+            Reply r = redeem(token(send("POST", "/identity/v2/auth/login/2fa?apikey=" + apiKey,
+                    "{\"email\":\"" + first[0] + "\",\"password\":\"" + PASSWORD + "\"}", "X-Forwarded-For", RETURNING_ADDRESS)), first[1],
+                    "X-Forwarded-For", RETURNING_ADDRESS);
+            ok(r, "a returning user's earlier login");
+            returning.addAll(pairs.subList(1, pairs.size()));
+        }
+        ConcurrentLinkedQueue<String[]> newcomers = new ConcurrentLinkedQueue<>();
+        codePairs(seedUsers(20, false)).forEach(newcomers::addAll);
         AtomicBoolean stop = new AtomicBoolean();
         AtomicBoolean measuring = new AtomicBoolean();
         AtomicLong floodSent = new AtomicLong();
         AtomicLong floodRefused = new AtomicLong();
-        Histogram user = new Histogram(60_000_000_000L, 3);
+        UserLoop known = new UserLoop(returning, RETURNING_ADDRESS);
+        UserLoop unknown = new UserLoop(newcomers, "192.0.2.2");
         Histogram health = new Histogram(60_000_000_000L, 3);
-        AtomicLong userOps = new AtomicLong();
-        AtomicLong userRefused = new AtomicLong();
         AtomicLong healthOps = new AtomicLong();
-        ExecutorService pool = Executors.newFixedThreadPool(flooders + 2);
+        ExecutorService pool = Executors.newFixedThreadPool(flooders + 3);
         // The flood has its own client (and connections): the generator must not become the bottleneck it measures.
         HttpClient floodClient = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).executor(Executors.newCachedThreadPool()).build();
         List<Future<?>> futures = new ArrayList<>();
@@ -620,36 +631,9 @@ public final class LoadGenerator {
                 return null;
             }));
         }
-        futures.add(pool.submit(() -> {
-            while (!stop.get()) {
-                String[] item = codes.get(0).poll();
-                if (item == null) {
-                    return null;
-                }
-                long t0 = System.nanoTime();
-                Reply r1 = send("POST", "/identity/v2/auth/login/2fa?apikey=" + apiKey,
-                        "{\"email\":\"" + item[0] + "\",\"password\":\"" + PASSWORD + "\"}", "X-Forwarded-For", "192.0.2.1");
-                boolean ok = false;
-                String token = token(r1);
-                if (token != null) {
-                    ok = redeem(token, item[1]).status() == 200;
-                } else if (r1.status() == 429) {
-                    codes.get(0).add(item); // the code was not spent: try it again
-                }
-                long t1 = System.nanoTime();
-                if (measuring.get()) {
-                    userOps.incrementAndGet();
-                    if (ok) {
-                        synchronized (user) {
-                            user.recordValue(Math.min(t1 - t0, user.getHighestTrackableValue()));
-                        }
-                    } else {
-                        userRefused.incrementAndGet();
-                    }
-                }
-            }
-            return null;
-        }));
+        for (UserLoop loop : List.of(known, unknown)) {
+            futures.add(pool.submit(() -> loop.run(stop, measuring)));
+        }
         futures.add(pool.submit(() -> {
             while (!stop.get()) {
                 long t0 = System.nanoTime();
@@ -664,6 +648,10 @@ public final class LoadGenerator {
             return null;
         }));
         Thread.sleep(warmup * 1000L);
+        String profileDir = args.get("profile-dir");
+        if (profileDir != null) {
+            jcmd("JFR.start", "name=m", "settings=default", "filename=" + profileDir + "/flood-" + flooders + ".jfr");
+        }
         long cpu0 = cpuTicks();
         long pg0 = postgresTicks();
         long gen0 = cpuTicks(ProcessHandle.current().pid());
@@ -671,6 +659,9 @@ public final class LoadGenerator {
         measuring.set(true);
         Thread.sleep(duration * 1000L);
         measuring.set(false);
+        if (profileDir != null) {
+            jcmd("JFR.stop", "name=m");
+        }
         double seconds = (System.nanoTime() - start) / 1e9;
         double cpu = (cpuTicks() - cpu0) / (double) CLK_TCK / seconds;
         double pg = (postgresTicks() - pg0) / (double) CLK_TCK / seconds;
@@ -681,12 +672,68 @@ public final class LoadGenerator {
             f.get();
         }
         System.out.printf(Locale.ROOT, "%n- flood: %d clients sent %d bogus logins in %.1f s (%.0f/s), %d (%.0f%%) answered 429 at once; "
-                        + "the user's logins: %d done, %d refused with 429%n", flooders, floodSent.get(), seconds, floodSent.get() / seconds,
-                floodRefused.get(), 100.0 * floodRefused.get() / Math.max(1, floodSent.get()), userOps.get() - userRefused.get(), userRefused.get());
+                        + "a returning user's logins: %d done, %d refused with 429; a newcomer's: %d done, %d refused with 429%n",
+                flooders, floodSent.get(), seconds, floodSent.get() / seconds, floodRefused.get(),
+                100.0 * floodRefused.get() / Math.max(1, floodSent.get()), known.done(), known.refused.get(), unknown.done(), unknown.refused.get());
         return List.of(
-                new Result("flood: the user's login (" + flooders + " bogus clients)", 1, userOps.get(), userRefused.get(), seconds, user, cpu,
-                        rssMiB(), false, pg, gen),
+                new Result("flood: a returning user's login (" + flooders + " bogus clients)", 1, known.ops.get(), known.refused.get(), seconds,
+                        known.latency, cpu, rssMiB(), false, pg, gen),
+                new Result("flood: a newcomer's login (" + flooders + " bogus clients)", 1, unknown.ops.get(), unknown.refused.get(), seconds,
+                        unknown.latency, cpu, rssMiB(), false, pg, gen),
                 new Result("flood: /health/ready (" + flooders + " bogus clients)", 1, healthOps.get(), 0, seconds, health, cpu, rssMiB(), false, pg, gen));
+    }
+
+    /** The address returning users logged in from before the flood, and log in from during it. */
+    static final String RETURNING_ADDRESS = "192.0.2.1";
+
+    /**
+     * One user after another logging in (password, then a backup code) from {@code address}, one login at a time; a 429
+     * is counted as refused and the same code tried again at once (an app would wait Retry-After: this is the worst case).
+     */
+    final class UserLoop {
+        final ConcurrentLinkedQueue<String[]> codes;
+        final String address;
+        final Histogram latency = new Histogram(60_000_000_000L, 3);
+        final AtomicLong ops = new AtomicLong();
+        final AtomicLong refused = new AtomicLong();
+
+        UserLoop(ConcurrentLinkedQueue<String[]> codes, String address) {
+            this.codes = codes;
+            this.address = address;
+        }
+
+        long done() {
+            return ops.get() - refused.get();
+        }
+
+        Void run(AtomicBoolean stop, AtomicBoolean measuring) throws Exception {
+            while (!stop.get()) {
+                String[] item = codes.poll();
+                if (item == null) {
+                    return null;
+                }
+                long t0 = System.nanoTime();
+                Reply r1 = send("POST", "/identity/v2/auth/login/2fa?apikey=" + apiKey,
+                        "{\"email\":\"" + item[0] + "\",\"password\":\"" + PASSWORD + "\"}", "X-Forwarded-For", address);
+                boolean ok = false;
+                String token = token(r1);
+                if (token != null) {
+                    ok = redeem(token, item[1], "X-Forwarded-For", address).status() == 200;
+                } else if (r1.status() == 429) {
+                    codes.add(item); // the code was not spent: try it again
+                }
+                long t1 = System.nanoTime();
+                if (measuring.get()) {
+                    ops.incrementAndGet();
+                    if (ok) {
+                        latency.recordValue(Math.min(t1 - t0, latency.getHighestTrackableValue()));
+                    } else {
+                        refused.incrementAndGet();
+                    }
+                }
+            }
+            return null;
+        }
     }
 
     static String header() {
