@@ -226,7 +226,7 @@ public final class LoadGenerator {
         Thread.sleep(warmup * 1000L);
         String profileDir = args.get("profile-dir");
         if (profileDir != null) {
-            jcmd("JFR.start", "name=m", "settings=default", "filename=" + profileDir + "/" + scenario + "-" + concurrency + ".jfr");
+            jcmd("JFR.start", "name=m", "settings=" + arg("profile-settings", "default"), "filename=" + profileDir + "/" + scenario + "-" + concurrency + ".jfr");
         }
         long cpu0 = cpuTicks();
         long pg0 = postgresTicks();

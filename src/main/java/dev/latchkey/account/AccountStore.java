@@ -159,9 +159,31 @@ public final class AccountStore {
     }
 
     /** Takes the account's row lock for the rest of the transaction (see the lock order above). */
+    /** An account's row, locked until the transaction ends: its failure counts and lock (null: no such account). */
+    public record Counts(int passwordFailures, int secondFactorFailures, Long lockedUntil) {}
+
+    /** {@link #lockRow}, returning what it locked. */
+    public Counts lockCounts(Handle h, String uid) {
+        return h.createQuery("SELECT password_failures, second_factor_failures, locked_until FROM accounts WHERE uid = :uid FOR UPDATE")
+                .bind("uid", uid).map((rs, c) -> new Counts(rs.getInt(1), rs.getInt(2), (Long) rs.getObject(3, Long.class))).findOne().orElse(null);
+    }
+
+    /** Sets a failure count the caller computed under {@link #lockCounts}. */
+    public void setFailures(Handle h, String uid, String column, int count) {
+        checkColumn(column);
+        h.createUpdate("UPDATE accounts SET " + column + " = :n WHERE uid = :uid").bind("n", count).bind("uid", uid).execute();
+    }
+
     public void lockRow(Handle h, String uid) {
         h.createQuery("SELECT uid FROM accounts WHERE uid = :uid FOR UPDATE").bind("uid", uid).mapTo(String.class).findOne();
     }
+
+    /**
+     * How long attempts counted before evaluation may stay unresolved: no evaluation lasts this long (the hashing queue
+     * and a hash take seconds at most), so a count at the limit with nothing counted for this long is not attempts in
+     * flight but a lowered limit or a node that stopped mid-login, and the next attempt is evaluated (and locks if wrong).
+     */
+    public static final long STALE_RESERVATION_MILLIS = 60_000;
 
     /**
      * Counts an attempt of the given kind before its answer is evaluated, so that however many arrive at once, no more than
@@ -171,9 +193,10 @@ public final class AccountStore {
      */
     public int reserveAttempt(Handle h, String uid, String column, int max, long now) {
         checkColumn(column);
-        int n = h.createUpdate("UPDATE accounts SET " + column + " = " + column + " + 1 WHERE uid = :uid AND " + column
-                        + " < :max AND (locked_until IS NULL OR locked_until <= :now)")
-                .bind("uid", uid).bind("max", max).bind("now", now).execute();
+        int n = h.createUpdate("UPDATE accounts SET " + column + " = " + column + " + 1, attempt_reserved_at = :now WHERE uid = :uid AND ("
+                        + column + " < :max OR attempt_reserved_at IS NULL OR attempt_reserved_at < :stale)"
+                        + " AND (locked_until IS NULL OR locked_until <= :now)")
+                .bind("uid", uid).bind("max", max).bind("now", now).bind("stale", now - STALE_RESERVATION_MILLIS).execute();
         if (n == 0) {
             return -1;
         }

@@ -33,7 +33,7 @@ public final class AccessGate {
     public SignedIn signedIn(LrRequest req) {
         Tenant tenant = tenants.tenant(req);
         String token = req.accessToken();
-        Tokens.Session session = tokens.validate(tenant, token);
+        Tokens.Session session = tokens.validateWithAccount(tenant, token);
         return new SignedIn(tenant, session.account(), token.toLowerCase(java.util.Locale.ROOT), session);
     }
 }

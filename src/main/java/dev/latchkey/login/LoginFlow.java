@@ -454,16 +454,23 @@ public final class LoginFlow {
     }
 
     /**
-     * Step 2, shared by every factor. The attempt is counted first on the account and on the token, in a transaction of
-     * its own ({@link #reserveSecondFactorAttempt}); then one transaction consumes the 2FA token, runs the factor's check
-     * and issues the tokens: a code or token replayed, in sequence or in parallel, succeeds at most once. A failed check
-     * rolls all that back; its failure stays counted (once) and may lock the account. {@code factor} names the factor in
-     * the audit trail.
+     * Step 2, shared by every factor, in one transaction that takes the account's row first: attempts on one account are
+     * evaluated one at a time, each counted (on the account and on its 2FA token) in the transaction that evaluates it,
+     * so however many answers arrive at once, no more than the tenant's limits are evaluated and each wrong answer is
+     * counted exactly once. A right answer consumes the 2FA token and issues the tokens: a code or token replayed, in
+     * sequence or in parallel, succeeds at most once. A wrong one undoes what the check did, keeps its count and may lock
+     * the account. A locked account answers 1198 (Retry-After) without evaluating. {@code factor} names the factor in the
+     * audit trail.
      */
     public ObjectNode completeSecondFactor(Tenant tenant, String token, LoginContext ctx, String factor, Verification verification,
                                            LrError onWrongAnswer) {
         return completeSecondFactor(tenant, pending(tenant, token), ctx, factor, verification, onWrongAnswer, false);
     }
+
+    /** What step 2 came to; its transaction commits whichever it is. */
+    private record SecondStep(ObjectNode login, ApiException refusal) {}
+
+    private static final String EVALUATION = "evaluation";
 
     /**
      * Step 2 for a caller that already checked the token ({@link #pending}). {@code enrolls}: the verification adds a
@@ -473,88 +480,79 @@ public final class LoginFlow {
                                            LrError onWrongAnswer, boolean enrolls) {
         SecondFactorChallenges.Challenge ch = p.challenge();
         Account account = p.account();
+        String uid = account.uid();
         long now = clock.millis();
-        int accountFailures = reserveSecondFactorAttempt(tenant, p, ctx, factor, now);
+        SecondStep step;
         try {
-            return jdbi.inTransaction(h -> {
-                accounts.lockRow(h, account.uid()); // the account's row before the token's (the lock order)
-                if (!challenges.consume(h, ch.tokenHash(), now, tenant.maxSecondFactorAttemptsPerToken())) {
+            step = jdbi.inTransaction(h -> {
+                // The account's row first (the lock order); every writer of its 2FA tokens holds it too.
+                AccountStore.Counts counts = accounts.lockCounts(h, uid);
+                if (counts == null) {
                     throw new NotEvaluated();
                 }
-                if (!verification.verify(h, account)) {
-                    throw new WrongAnswer();
+                int max = tenant.maxSecondFactorAttempts();
+                // A count at or over the limit without a lock (a lowered limit) is evaluated once more: wrong, it locks.
+                if (counts.lockedUntil() != null && counts.lockedUntil() > now) {
+                    ApiException refusal = notEvaluated(counts.lockedUntil(), now);
+                    audit.record(h, tenant.id(), ctx.origin(), new Audit.Event(Audit.LOGIN_REFUSED, Audit.Outcome.REFUSED, uid, null,
+                            refusal.error.code, factor + " not evaluated: locked"), now);
+                    return new SecondStep(null, refusal);
                 }
-                return complete(h, tenant, account, now, ctx, enrolls, ch.loginKind(), null, ch.risk(), now, factor);
+                // The 2FA token is not checked first: if another request spent it meanwhile, the consume or the count below
+                // finds it so and everything rolls back; the answer is 1103 whether this one was right or not.
+                h.savepoint(EVALUATION);
+                boolean right;
+                Rejected rejected = null;
+                ApiException unchecked = null;
+                try {
+                    right = verification.verify(h, account);
+                } catch (Rejected r) {
+                    rejected = r;
+                    right = false;
+                } catch (ApiException e) {
+                    unchecked = e; // an answer that could not even be checked: counted like a wrong one, answered as it said
+                    right = false;
+                }
+                if (right) {
+                    if (!challenges.consume(h, ch.tokenHash(), now, tenant.maxSecondFactorAttemptsPerToken())) {
+                        throw new NotEvaluated();
+                    }
+                    return new SecondStep(complete(h, tenant, account, now, ctx, enrolls, ch.loginKind(), null, ch.risk(), now, factor), null);
+                }
+                h.rollbackToSavepoint(EVALUATION);
+                if (rejected != null) {
+                    rejected.record.accept(h);
+                }
+                if (!challenges.countFailure(h, ch.tokenHash(), tenant.maxSecondFactorAttemptsPerToken(), now)) {
+                    throw new NotEvaluated();
+                }
+                int failures = counts.secondFactorFailures() + 1;
+                accounts.setFailures(h, uid, "second_factor_failures", failures);
+                ApiException answer = unchecked != null ? unchecked : onWrongAnswer.error();
+                audit.record(h, tenant.id(), ctx.origin(), new Audit.Event(Audit.LOGIN_FAILED, Audit.Outcome.FAILURE, uid, null,
+                        answer.error.code, factor), now);
+                if (failures >= max) {
+                    lock(h, tenant, uid, now);
+                    audit.record(h, tenant.id(), ctx.origin(), new Audit.Event(Audit.ACCOUNT_LOCKED, Audit.Outcome.SUCCESS, uid, null,
+                            null, "second factor: " + failures + " failures; locked until " + Tokens.iso(now + tenant.lockoutMillis())), now);
+                }
+                return new SecondStep(null, answer);
             });
         } catch (NotEvaluated e) {
-            // Another request finished this login between the count and the check: nothing was evaluated here.
-            jdbi.useTransaction(h -> accounts.refundAttempt(h, account.uid(), "second_factor_failures"));
-            throw LrError.MFA_TOKEN_INVALID.error();
-        } catch (WrongAnswer | Rejected e) {
-            jdbi.useTransaction(h -> {
-                accounts.lockRow(h, account.uid());
-                if (e instanceof Rejected r) {
-                    r.record.accept(h);
-                }
-                audit.record(h, tenant.id(), ctx.origin(), new Audit.Event(Audit.LOGIN_FAILED, Audit.Outcome.FAILURE, account.uid(), null,
-                        onWrongAnswer.code, factor), now);
-                if (accountFailures >= tenant.maxSecondFactorAttempts()) {
-                    lock(h, tenant, account.uid(), now);
-                    audit.record(h, tenant.id(), ctx.origin(), new Audit.Event(Audit.ACCOUNT_LOCKED, Audit.Outcome.SUCCESS, account.uid(), null,
-                            null, "second factor: " + accountFailures + " failures; locked until " + Tokens.iso(now + tenant.lockoutMillis())), now);
-                }
-            });
-            throw onWrongAnswer.error();
-        }
-    }
-
-    /**
-     * Counts a second-factor attempt before its answer is evaluated, on the account and then on its token (the lock order),
-     * committed at once: however many answers arrive together, at most the tenant's limits are evaluated. Returns the
-     * account's count with this attempt. Refused: 1198 (Retry-After) when the account is locked or its limit is in
-     * flight, 1103 when the token has spent its attempts or ended meanwhile.
-     */
-    private int reserveSecondFactorAttempt(Tenant tenant, Pending p, LoginContext ctx, String factor, long now) {
-        String uid = p.account().uid();
-        int[] failures = {0};
-        ApiException refusal;
-        try {
-            refusal = jdbi.inTransaction(h -> {
-                failures[0] = accounts.reserveAttempt(h, uid, "second_factor_failures", tenant.maxSecondFactorAttempts(), now);
-                if (failures[0] < 0) {
-                    Long until = accounts.lockedUntil(h, uid);
-                    return notEvaluated(until, now);
-                }
-                if (!challenges.reserveAttempt(h, p.challenge().tokenHash(), tenant.maxSecondFactorAttemptsPerToken(), now)) {
-                    throw new NotEvaluated(); // rolls the account's count back: nothing will be evaluated
-                }
-                return null;
-            });
-        } catch (NotEvaluated e) {
-            refusal = LrError.MFA_TOKEN_INVALID.error();
-        }
-        if (refusal != null) {
+            ApiException refusal = LrError.MFA_TOKEN_INVALID.error();
             audit.record(tenant.id(), ctx.origin(), new Audit.Event(Audit.LOGIN_REFUSED, Audit.Outcome.REFUSED, uid, null,
-                    refusal.error.code, factor + " not evaluated: " + switch (refusal.error) {
-                        case ACCOUNT_LOCKED -> "locked";
-                        case TOO_MANY_REQUESTS -> "the limit of attempts is in flight";
-                        default -> "token spent";
-                    }), now);
+                    refusal.error.code, factor + " not evaluated: token spent"), now);
             throw refusal;
         }
-        return failures[0];
+        if (step.refusal() != null) {
+            throw step.refusal();
+        }
+        return step.login();
     }
 
     /** The 2FA token was finished by another request between the count and the check. */
     private static final class NotEvaluated extends RuntimeException {
         NotEvaluated() {
-            super(null, null, false, false);
-        }
-    }
-
-    /** Signals a wrong second-factor answer out of the transaction, so it rolls back before the failure is counted. */
-    private static final class WrongAnswer extends RuntimeException {
-        WrongAnswer() {
             super(null, null, false, false);
         }
     }

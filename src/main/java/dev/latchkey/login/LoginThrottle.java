@@ -1,5 +1,6 @@
 package dev.latchkey.login;
 
+import dev.latchkey.account.AccountStore;
 import dev.latchkey.crypto.Secrets;
 import dev.latchkey.http.LrError;
 import dev.latchkey.tenant.Tenant;
@@ -127,9 +128,12 @@ public final class LoginThrottle {
         return jdbi.inTransaction(h -> {
             int[] reserved = {0};
             upsert(h, t, key, now, () -> reserved[0] = h.createUpdate("""
-                            UPDATE login_throttle SET failures = failures + 1
-                            WHERE tenant_id = :t AND key_hash = :k AND failures < :max AND (locked_until IS NULL OR locked_until <= :now)""")
-                    .bind("t", t.id()).bind("k", key).bind("max", max).bind("now", now).execute());
+                            UPDATE login_throttle SET failures = failures + 1, attempt_reserved_at = :now
+                            WHERE tenant_id = :t AND key_hash = :k
+                            AND (failures < :max OR attempt_reserved_at IS NULL OR attempt_reserved_at < :stale)
+                            AND (locked_until IS NULL OR locked_until <= :now)""")
+                    .bind("t", t.id()).bind("k", key).bind("max", max).bind("now", now)
+                    .bind("stale", now - AccountStore.STALE_RESERVATION_MILLIS).execute());
             if (reserved[0] == 0) {
                 return -1;
             }

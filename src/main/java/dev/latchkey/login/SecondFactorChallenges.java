@@ -71,25 +71,19 @@ public final class SecondFactorChallenges {
                 .bind("h", oneClickHash).bind("t", tenantId), tenantId);
     }
 
-    /**
-     * Counts an answer on this challenge before it is evaluated: true while the challenge is pending, unexpired and has
-     * attempts left (at most {@code maxFailures} are ever counted, however many arrive at once).
-     */
-    public boolean reserveAttempt(Handle h, String tokenHash, int maxFailures, long now) {
+    /** Counts a wrong answer on the challenge: false when it no longer takes answers (spent, used or expired). */
+    public boolean countFailure(Handle h, String tokenHash, int maxFailures, long now) {
         return h.createUpdate("""
                         UPDATE second_factor_tokens SET failures = failures + 1
                         WHERE token_hash = :h AND used_at IS NULL AND expires_at > :now AND failures < :max""")
                 .bind("now", now).bind("h", tokenHash).bind("max", maxFailures).execute() == 1;
     }
 
-    /**
-     * Consumes the challenge: true for exactly one caller, and only while unexpired. Its attempt was counted by
-     * {@link #reserveAttempt} (so the count may equal the limit here).
-     */
+    /** Consumes the challenge: true for exactly one caller, and only while it takes answers. */
     public boolean consume(Handle h, String tokenHash, long now, int maxFailures) {
         return h.createUpdate("""
                         UPDATE second_factor_tokens SET used_at = :now
-                        WHERE token_hash = :h AND used_at IS NULL AND expires_at > :now AND failures <= :max""")
+                        WHERE token_hash = :h AND used_at IS NULL AND expires_at > :now AND failures < :max""")
                 .bind("now", now).bind("h", tokenHash).bind("max", maxFailures).execute() == 1;
     }
 

@@ -28,6 +28,7 @@ public final class Tokens {
      * An access token that validated: whose it is, until when, the session's family and when its login passed a second
      * factor (null: the password alone), with the account as it is now.
      */
+    /** A live session; {@code account} only from {@link #validateWithAccount} (null from {@link #validate}). */
     public record Session(String uid, long expiresAt, String family, Long secondFactorAt, Account account) {}
 
     private final Jdbi jdbi;
@@ -80,10 +81,20 @@ public final class Tokens {
     }
 
     /**
-     * The session of an access token, with its account: 1060 when missing, 905 when unknown, another tenant's, or ended
-     * (logout, a revocation, the account blocked or its password set), 906 when expired.
+     * The session of an access token (without its account: {@link Session#account()} is null): 1060 when missing, 905
+     * when unknown, another tenant's, or ended (logout, a revocation, the account blocked or its password set), 906 when
+     * expired. What {@code /access_token/validate} needs, without reading and parsing the profile.
      */
     public Session validate(Tenant tenant, String accessToken) {
+        return session(tenant, accessToken, false);
+    }
+
+    /** {@link #validate}, with the account (one read: the endpoints a signed-in user calls). */
+    public Session validateWithAccount(Tenant tenant, String accessToken) {
+        return session(tenant, accessToken, true);
+    }
+
+    private Session session(Tenant tenant, String accessToken, boolean withAccount) {
         if (accessToken == null) {
             throw LrError.ACCESS_TOKEN_MISSING.error();
         }
@@ -92,17 +103,17 @@ public final class Tokens {
         }
         Session s = jdbi.withHandle(h -> h.createQuery("""
                         SELECT t.expires_at AS t_expires_at, t.family AS t_family, t.second_factor_at AS t_second_factor_at,
-                               t.generation AS t_generation, a.*
+                               t.generation AS t_generation, """ + (withAccount ? "a.*" : "a.uid, a.session_generation, a.is_active") + """
+
                         FROM access_tokens t JOIN accounts a ON a.uid = t.uid
                         WHERE t.token_hash = :h AND t.tenant_id = :t""")
                 .bind("h", secrets.hash(accessToken)).bind("t", tenant.id())
                 .map((rs, c) -> {
-                    Account a = AccountStore.ROW.map(rs, c);
-                    if (rs.getInt("t_generation") != a.sessionGeneration() || !a.active()) {
+                    if (rs.getInt("t_generation") != rs.getInt("session_generation") || !rs.getBoolean("is_active")) {
                         return null;
                     }
-                    return new Session(a.uid(), rs.getLong("t_expires_at"), rs.getString("t_family"),
-                            (Long) rs.getObject("t_second_factor_at", Long.class), a);
+                    return new Session(rs.getString("uid"), rs.getLong("t_expires_at"), rs.getString("t_family"),
+                            (Long) rs.getObject("t_second_factor_at", Long.class), withAccount ? AccountStore.ROW.map(rs, c) : null);
                 }).findOne().orElse(null));
         if (s == null) {
             throw LrError.ACCESS_TOKEN_INVALID.error();

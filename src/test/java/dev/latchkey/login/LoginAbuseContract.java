@@ -133,6 +133,30 @@ abstract class LoginAbuseContract extends ServerContract {
     }
 
     @Test
+    void aCountLeftAtTheLimitWithNothingInFlightIsEvaluatedAgainSoNoAccountIsStuck() {
+        // The operator lowers the limit below counts already made (a node that died mid-login leaves one the same way):
+        // for a minute that looks like attempts in flight (429); then the next attempt is evaluated, for an account and
+        // for an identifier that names none alike.
+        TestTenant t = s.tenant("{\"Security\":{\"MaxPasswordAttempts\":6,\"LockoutSeconds\":120}}");
+        String email = unique("stuck");
+        t.account(email, "the-password");
+        String nobody = unique("nobody");
+        for (int i = 0; i < 4; i++) {
+            assertThat(code(login(t, email, "wrong-" + i, "203.0.113.60"))).isEqualTo(966);
+            assertThat(code(login(t, nobody, "wrong-" + i, "203.0.113.61"))).isEqualTo(966);
+        }
+        assertThat(s.admin("PATCH", "/admin/v1/tenants/" + t.apiKey(), "{\"Security\":{\"MaxPasswordAttempts\":3}}").status()).isEqualTo(200);
+        s.clock.advance(Duration.ofSeconds(2)); // the tenant cache
+        assertThat(code(login(t, email, "the-password", "203.0.113.60"))).isEqualTo(429);
+        assertThat(code(login(t, nobody, "wrong-x", "203.0.113.61"))).isEqualTo(429);
+        s.clock.advance(Duration.ofSeconds(61));
+        assertThat(login(t, email, "the-password", "203.0.113.60").status()).isEqualTo(200);
+        Reply locked = login(t, nobody, "wrong-y", "203.0.113.61");
+        assertThat(code(locked)).as(locked.raw()).isEqualTo(966);
+        assertThat(code(login(t, nobody, "wrong-z", "203.0.113.61"))).isEqualTo(1198);
+    }
+
+    @Test
     void aReturningUserGetsInDuringAFloodThatFillsTheHashingQueue() throws Exception {
         // No queue: two places (one per core) for the flood, and the priority lane for a login from a network the
         // account's own completed logins came from.
