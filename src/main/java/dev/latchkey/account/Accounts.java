@@ -5,8 +5,8 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.latchkey.audit.Audit;
 import dev.latchkey.crypto.PasswordHasher;
 import dev.latchkey.crypto.Secrets;
-import dev.latchkey.http.ApiException;
-import dev.latchkey.http.LrError;
+import dev.latchkey.error.ApiException;
+import dev.latchkey.error.LrError;
 import dev.latchkey.json.Json;
 import dev.latchkey.tenant.Tenant;
 import java.time.Clock;
@@ -25,11 +25,11 @@ public final class Accounts {
     private final PasswordHasher hasher;
     private final dev.latchkey.webhook.WebhookOutbox outbox;
     private final Audit audit;
-    private final dev.latchkey.message.SecurityNotices notices;
+    private final SecurityNotice notices;
     private final Clock clock;
 
     public Accounts(Jdbi jdbi, AccountStore store, PasswordHasher hasher, dev.latchkey.webhook.WebhookOutbox outbox, Audit audit,
-                    dev.latchkey.message.SecurityNotices notices, Clock clock) {
+                    SecurityNotice notices, Clock clock) {
         this.notices = notices;
         this.jdbi = jdbi;
         this.store = store;

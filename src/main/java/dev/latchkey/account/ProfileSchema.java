@@ -3,7 +3,7 @@ package dev.latchkey.account;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.latchkey.http.ApiException;
+import dev.latchkey.error.ApiException;
 import dev.latchkey.json.Json;
 import java.io.IOException;
 import java.io.InputStream;

@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.latchkey.crypto.Secrets;
 import dev.latchkey.json.Json;
-import dev.latchkey.token.Tokens;
 import java.util.List;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
@@ -180,7 +179,7 @@ public final class Audit implements AutoCloseable {
                         o.put("TenantId", t);
                     }
                     o.put("ApiKey", rs.getString("api_key"));
-                    o.put("CreatedDate", Tokens.iso(rs.getLong("created_at")));
+                    o.put("CreatedDate", dev.latchkey.json.Json.iso(rs.getLong("created_at")));
                     o.put("Event", rs.getString("event"));
                     o.put("Outcome", rs.getString("outcome"));
                     o.put("Actor", rs.getString("actor"));

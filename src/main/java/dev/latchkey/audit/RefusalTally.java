@@ -1,6 +1,5 @@
 package dev.latchkey.audit;
 
-import dev.latchkey.token.Tokens;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -80,7 +79,7 @@ final class RefusalTally {
                 }
                 String details = c.count == 1 ? key.reason()
                         : key.reason() + " (" + c.count + " refused" + (key.manyAddresses() ? " from many addresses" : "")
-                          + (c.severalIdentifiers ? ", for several identifiers" : "") + ", " + Tokens.iso(c.first) + " to " + Tokens.iso(c.last) + ")";
+                          + (c.severalIdentifiers ? ", for several identifiers" : "") + ", " + dev.latchkey.json.Json.iso(c.first) + " to " + dev.latchkey.json.Json.iso(c.last) + ")";
                 out.add(new Entry(key.tenantId(), c.origin, new Audit.Event(key.event(), Audit.Outcome.REFUSED, null,
                         c.severalIdentifiers ? null : c.identifier, key.errorCode(), details), c.last, c.count));
             }

@@ -2,20 +2,53 @@ package dev.latchkey.factor;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.latchkey.account.Account;
+import dev.latchkey.tenant.Tenant;
+import java.util.Set;
 import org.jdbi.v3.core.Handle;
 
 /**
- * What every second factor (backup codes, passkeys, TOTP, ...) tells the login. Each factor lives in its own package
- * with its store and its HTTP handlers; verifying an answer is the factor's own business, finishing the login is
- * {@link dev.latchkey.login.LoginFlow}'s.
+ * What every second factor (backup codes, passkeys, the authenticator app, ...) tells the login and the account (Keycloak's
+ * {@code configuredFor}, Kratos's strategy). Each factor lives in its own package with its store; verifying an answer is
+ * the factor's own business, finishing the login is {@link dev.latchkey.login.LoginFlow}'s. A factor answered with a
+ * typed code also implements {@link CodeFactor}; one the user turns on with a code from the account, {@link EnabledByCode};
+ * one reset by a flag in the body of {@code DELETE …/2fa/authenticator}, {@link ResetByFlag}. {@link Factors} lists them.
  */
 public interface SecondFactor {
+    /** Its name in the registry and the audit trail ({@code "backupcode"}, {@code "passkey"}, {@code "authenticator"}). */
+    String id();
+
     /** Whether the account has this factor set up: with optional MFA, a configured factor makes login ask for step 2. */
     boolean isConfigured(Handle h, Account account);
 
     /**
-     * Adds this factor's flags to step 1's {@code SecondFactorAuthentication} and to the account's MFA settings;
-     * {@code configured} is what {@link #isConfigured} just answered (asked once per login).
+     * Adds this factor's flags, and its enrollment data when it may be set up now, to step 1's
+     * {@code SecondFactorAuthentication} and to the account's MFA settings. {@code configured} is what
+     * {@link #isConfigured} just answered (asked once per login); {@code enrollment} is null when no factor may be added
+     * now, otherwise who may finish the enrollment this answer offers (a login's 2FA token, a signed-in session).
      */
-    void describe(Account account, boolean configured, ObjectNode secondFactorAuthentication);
+    void describe(Handle h, Tenant tenant, Account account, boolean configured, Enrollment enrollment, ObjectNode secondFactorAuthentication);
+
+    /** The webhook events this factor sends (Latchkey's own: LoginRadius has no MFA event). */
+    default Set<String> webhookEvents() {
+        return Set.of();
+    }
+
+    /**
+     * Who may finish an enrollment that {@link #describe} offers: data shown to one login (its 2FA token) or one session
+     * (its refresh family) works only for it, so a secret shown to whoever knew the password is not the one the user sets up.
+     */
+    record Enrollment(String boundTo, FactorChange change) {
+        public static Enrollment login(String secondFactorTokenHash) {
+            return new Enrollment("login:" + secondFactorTokenHash, null);
+        }
+
+        public static Enrollment session(String family) {
+            return new Enrollment("session:" + family, null);
+        }
+
+        /** The same enrollment, finished by {@code change} (who, from where, and whether its webhook is suppressed). */
+        public Enrollment by(FactorChange change) {
+            return new Enrollment(boundTo, change);
+        }
+    }
 }

@@ -23,6 +23,7 @@ public final class AccountApi {
     }
 
     public JsonNode mfaSettings(LrRequest req) {
-        return flow.mfaSettings(gate.signedIn(req).account());
+        AccessGate.SignedIn caller = gate.signedIn(req);
+        return flow.mfaSettings(caller.tenant(), caller.account(), caller.session().family());
     }
 }

@@ -1,5 +1,6 @@
 package dev.latchkey.http;
 
+import dev.latchkey.error.ApiException;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.latchkey.audit.Audit;
 import dev.latchkey.tenant.Tenant;

@@ -1,5 +1,7 @@
 package dev.latchkey.http;
 
+import dev.latchkey.error.ApiException;
+import dev.latchkey.error.LrError;
 import dev.latchkey.crypto.Secrets;
 import dev.latchkey.tenant.Tenant;
 import dev.latchkey.tenant.Tenants;

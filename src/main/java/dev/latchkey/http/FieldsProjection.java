@@ -1,5 +1,7 @@
 package dev.latchkey.http;
 
+import dev.latchkey.error.ApiException;
+import dev.latchkey.error.LrError;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;

@@ -1,7 +1,9 @@
 package dev.latchkey.http;
 
+import dev.latchkey.error.ApiException;
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.latchkey.factor.SecondFactor;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.latchkey.factor.Factors;
 import dev.latchkey.factor.passkey.RelyingParty;
 import dev.latchkey.json.Json;
 import dev.latchkey.login.LoginFlow;
@@ -15,14 +17,12 @@ import dev.latchkey.tenant.Tenant;
 public final class HostedApi {
     private final TenantGate gate;
     private final LoginFlow flow;
-    private final SecondFactor backupCodes;
-    private final SecondFactor passkeys;
+    private final Factors factors;
 
-    public HostedApi(TenantGate gate, LoginFlow flow, SecondFactor backupCodes, SecondFactor passkeys) {
+    public HostedApi(TenantGate gate, LoginFlow flow, Factors factors) {
         this.gate = gate;
         this.flow = flow;
-        this.backupCodes = backupCodes;
-        this.passkeys = passkeys;
+        this.factors = factors;
     }
 
     /** {@code GET /hosted/api/app}: {@code {"Name", "PasskeysEnabled"}}. */
@@ -33,18 +33,24 @@ public final class HostedApi {
 
     /**
      * {@code GET /hosted/api/login?secondfactorauthenticationtoken=}: {@code {"BackupCodes", "Passkeys",
-     * "PasskeyEnrollment", "RiskChallenge"}} for a pending login; its token is checked, never consumed (a used one answers
-     * 1103, which is how a page waiting for an emailed link learns that it was opened elsewhere).
+     * "PasskeyEnrollment", "RiskChallenge", "Configured": [factor ids], "MayEnroll"}} for a pending login; its token is
+     * checked, never consumed (a used one answers 1103, which is how a page waiting for an emailed link learns that it was
+     * opened elsewhere).
      */
     public JsonNode login(LrRequest req) {
         Tenant tenant = gate.tenant(req);
         LoginFlow.Choices choices = flow.choices(tenant, req.secondFactorToken());
         boolean passkeysWork = passkeysWork(tenant);
-        return Json.object()
-                .put("BackupCodes", choices.configured().contains(backupCodes))
-                .put("Passkeys", passkeysWork && choices.configured().contains(passkeys))
+        java.util.Set<String> configured = new java.util.TreeSet<>();
+        choices.configured().forEach(f -> configured.add(f.id()));
+        ObjectNode out = Json.object()
+                .put("BackupCodes", configured.contains("backupcode"))
+                .put("Passkeys", passkeysWork && configured.contains("passkey"))
                 .put("PasskeyEnrollment", passkeysWork && choices.mayEnrollWithPasswordAlone())
-                .put("RiskChallenge", choices.riskChallenge());
+                .put("RiskChallenge", choices.riskChallenge())
+                .put("MayEnroll", choices.mayEnrollWithPasswordAlone());
+        configured.forEach(out.putArray("Configured")::add);
+        return out;
     }
 
     /** Passkeys on and their relying party complete: otherwise every passkey ceremony answers 1320 or 1322. */

@@ -1,5 +1,7 @@
 package dev.latchkey.http;
 
+import dev.latchkey.error.ApiException;
+import dev.latchkey.error.LrError;
 import dev.latchkey.json.Json;
 import java.nio.ByteBuffer;
 import org.eclipse.jetty.http.HttpHeader;

@@ -1,5 +1,6 @@
 package dev.latchkey.http;
 
+import dev.latchkey.error.LrError;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.latchkey.account.Accounts;
 import dev.latchkey.audit.Audit;

@@ -3,6 +3,7 @@ package dev.latchkey.http;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.latchkey.json.Json;
+import dev.latchkey.login.LoginOutcome;
 import java.util.List;
 
 /** Small shared answers of the LoginRadius API. */
@@ -29,12 +30,32 @@ public final class Responses {
         return p == null ? profile : p.apply(profile);
     }
 
-    /** Applies the request's {@code fields} to the Profile inside a login response; tokens stay. */
-    public static JsonNode login(LrRequest req, ObjectNode response) {
-        FieldsProjection p = req.fields();
-        if (p != null && response.hasNonNull("Profile")) {
-            response.set("Profile", p.apply(response.get("Profile")));
+    private static final String ZERO_GUID = "00000000-0000-0000-0000-000000000000";
+
+    /**
+     * A login step's outcome in LoginRadius's shape, with the request's {@code fields} applied to the Profile: logged in,
+     * {@code {"Profile", "access_token", "refresh_token", "expires_in"}}; a second factor needed,
+     * {@code {"SecondFactorAuthentication": {token, ExpireIn, the factors' flags}, "Profile": null, "access_token": <zero
+     * GUID>, "expires_in": "0001-01-01T00:00:00"}}.
+     */
+    public static JsonNode login(LrRequest req, LoginOutcome outcome) {
+        ObjectNode out = Json.object();
+        if (outcome instanceof LoginOutcome.LoggedIn in) {
+            FieldsProjection p = req.fields();
+            out.set("Profile", p == null ? in.profile() : p.apply(in.profile()));
+            out.put("access_token", in.tokens().accessToken());
+            out.put("refresh_token", in.tokens().refreshToken());
+            out.put("expires_in", Json.iso(in.tokens().accessExpiresAt()));
+        } else {
+            LoginOutcome.SecondFactorRequired needed = (LoginOutcome.SecondFactorRequired) outcome;
+            ObjectNode sfa = out.putObject("SecondFactorAuthentication");
+            sfa.put("SecondFactorAuthenticationToken", needed.token());
+            sfa.put("ExpireIn", Json.iso(needed.expiresAt()));
+            sfa.setAll(needed.factors());
+            out.putNull("Profile");
+            out.put("access_token", ZERO_GUID);
+            out.put("expires_in", "0001-01-01T00:00:00");
         }
-        return response;
+        return out;
     }
 }

@@ -1,11 +1,5 @@
 package dev.latchkey.http;
 
-import dev.latchkey.audit.AuditApi;
-import dev.latchkey.factor.backupcode.BackupCodeApi;
-import dev.latchkey.factor.passkey.PasskeyApi;
-import dev.latchkey.message.TemplateApi;
-import dev.latchkey.risk.RiskChallengeApi;
-import dev.latchkey.webhook.WebhookApi;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -34,7 +28,7 @@ public final class Routes {
         routes.add(new Route(m, path, e));
     }
 
-    public static List<Route> table(LoginApi login, BackupCodeApi backupCodes, PasskeyApi passkeys, RiskChallengeApi risk,
+    public static List<Route> table(LoginApi login, SecondFactorApi factors, BackupCodeApi backupCodes, PasskeyApi passkeys, RiskChallengeApi risk,
                                     AccountApi account, TokenApi tokens, ManageAccountApi manage, WebhookApi webhooks,
                                     AdminApi admin, TemplateApi templates, AuditApi audit, HostedApi hosted, Endpoint ready) {
         Routes r = new Routes();
@@ -46,9 +40,9 @@ public final class Routes {
         r.add(Method.POST, auth + "/login", login::plainLogin);
 
         // ── Login: step 2 with a backup code (seed 003, the SDKs' path, the legacy GET) ──────────────────────
-        r.add(Method.PUT, auth + "/login/2fa/backupcode", backupCodes::verifyFromBody);
-        r.add(Method.PUT, auth + "/login/2fa/verification/backupcode", backupCodes::verifyFromBody);
-        r.add(Method.GET, auth + "/login/2fa/backupcode", backupCodes::verifyFromQuery);
+        r.add(Method.PUT, auth + "/login/2fa/backupcode", factors.loginWithCode("backupcode", "backupcode"));
+        r.add(Method.PUT, auth + "/login/2fa/verification/backupcode", factors.loginWithCode("backupcode", "backupcode"));
+        r.add(Method.GET, auth + "/login/2fa/backupcode", factors.loginWithCodeInQuery("backupcode", "backupcode"));
 
         // ── Login: step 2 with a passkey (seed 000), and enrolling one during login (MFA required, none set up) ─
         r.add(Method.GET, auth + "/login/2fa/passkey/begin", passkeys::loginBegin);

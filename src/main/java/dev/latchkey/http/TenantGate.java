@@ -1,5 +1,6 @@
 package dev.latchkey.http;
 
+import dev.latchkey.error.LrError;
 import dev.latchkey.crypto.Secrets;
 import dev.latchkey.tenant.Tenant;
 import dev.latchkey.tenant.TenantStore;

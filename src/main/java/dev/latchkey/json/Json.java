@@ -24,6 +24,11 @@ public final class Json {
 
     private Json() {}
 
+    /** A time as the wire writes it: ISO-8601 UTC ({@code expires_in}, {@code ExpireIn}, {@code CreatedDate}). */
+    public static String iso(long epochMillis) {
+        return java.time.Instant.ofEpochMilli(epochMillis).toString();
+    }
+
     public static ObjectNode object() {
         return MAPPER.createObjectNode();
     }

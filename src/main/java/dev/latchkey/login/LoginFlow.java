@@ -10,13 +10,11 @@ import dev.latchkey.audit.Audit;
 import dev.latchkey.crypto.PasswordHasher;
 import dev.latchkey.crypto.Secrets;
 import dev.latchkey.factor.FactorRemoval;
+import dev.latchkey.factor.Factors;
 import dev.latchkey.factor.SecondFactor;
-import dev.latchkey.http.ApiException;
-import dev.latchkey.http.LrError;
+import dev.latchkey.error.ApiException;
+import dev.latchkey.error.LrError;
 import dev.latchkey.json.Json;
-import dev.latchkey.risk.RiskAssessment;
-import dev.latchkey.risk.RiskBasedAuthentication;
-import dev.latchkey.risk.RiskPolicy;
 import dev.latchkey.tenant.Tenant;
 import dev.latchkey.token.IssuedTokens;
 import dev.latchkey.token.Tokens;
@@ -58,23 +56,21 @@ public final class LoginFlow {
         boolean verify(Handle h, Account account);
     }
 
-    private static final String ZERO_GUID = "00000000-0000-0000-0000-000000000000";
-
     private final Jdbi jdbi;
     private final AccountStore accounts;
     private final SecondFactorChallenges challenges;
     private final Tokens tokens;
     private final PasswordHasher hasher;
-    private final List<SecondFactor> factors;
+    private final Factors factors;
     private final dev.latchkey.webhook.WebhookOutbox outbox;
-    private final RiskBasedAuthentication rba;
+    private final LoginRisk rba;
     private final LoginThrottle throttle;
     private final Audit audit;
     private final Clock clock;
 
     public LoginFlow(Jdbi jdbi, AccountStore accounts, SecondFactorChallenges challenges, Tokens tokens,
-                     PasswordHasher hasher, List<SecondFactor> factors, dev.latchkey.webhook.WebhookOutbox outbox,
-                     RiskBasedAuthentication rba, LoginThrottle throttle, Audit audit, Clock clock) {
+                     PasswordHasher hasher, Factors factors, dev.latchkey.webhook.WebhookOutbox outbox,
+                     LoginRisk rba, LoginThrottle throttle, Audit audit, Clock clock) {
         this.jdbi = jdbi;
         this.throttle = throttle;
         this.audit = audit;
@@ -83,7 +79,7 @@ public final class LoginFlow {
         this.challenges = challenges;
         this.tokens = tokens;
         this.hasher = hasher;
-        this.factors = List.copyOf(factors);
+        this.factors = factors;
         this.outbox = outbox;
         this.clock = clock;
     }
@@ -94,7 +90,7 @@ public final class LoginFlow {
      * account or identifier answers 1198 (with Retry-After) without evaluating the password; an address that has spent
      * its failures answers 429, as does a node whose password hashing is saturated.
      */
-    public ObjectNode passwordLogin(Tenant tenant, Credentials c, boolean mfaEndpoint, LoginContext ctx) {
+    public LoginOutcome passwordLogin(Tenant tenant, Credentials c, boolean mfaEndpoint, LoginContext ctx) {
         if (c.password() == null) {
             throw LrError.PASSWORD_MISSING.error();
         }
@@ -214,7 +210,7 @@ public final class LoginFlow {
      * The right password: its reserved attempt is given back (the count resets), then the account's state decides what
      * comes next. A refusal here is returned, not thrown, so its transaction (the reset, a risk event, notices) commits.
      */
-    private ObjectNode step1(Tenant tenant, Account account, String kind, boolean mfaEndpoint, LoginContext ctx, String rehash, long now) {
+    private LoginOutcome step1(Tenant tenant, Account account, String kind, boolean mfaEndpoint, LoginContext ctx, String rehash, long now) {
         Step1 step = jdbi.inTransaction(h -> {
             accounts.resetPasswordFailures(h, account.uid()); // also takes the account's row first (the lock order)
             if (rehash != null) {
@@ -232,19 +228,23 @@ public final class LoginFlow {
                     }
                     long expires = now + tenant.secondFactorTokenMillis();
                     String token = challenges.open(h, tenant.id(), account.uid(), now, expires, kind);
-                    return new Step1(secondFactorResponse(account, configured, token, expires), null);
+                    // An account that must set up MFA and never had a factor is offered enrollment data for this login.
+                    SecondFactor.Enrollment enrollment = tenant.mfaRequired() && configured.isEmpty() && mayEnrollWithPasswordAlone(h, account)
+                            ? SecondFactor.Enrollment.login(challenges.hash(token)) : null;
+                    return new Step1(secondFactorResponse(h, tenant, account, configured, enrollment, token, expires), null);
                 }
             }
-            RiskAssessment risk = rba.assess(h, tenant, account, ctx, now);
-            if (risk.action() == RiskPolicy.Action.BLOCK || (risk.action() == RiskPolicy.Action.MFA && !mfaEndpoint)) {
+            LoginRisk.Assessment risk = rba.assess(h, tenant, account, ctx, now);
+            LoginRisk.Verdict verdict = risk.verdict();
+            if (verdict == LoginRisk.Verdict.BLOCK || (verdict == LoginRisk.Verdict.SECOND_FACTOR && !mfaEndpoint)) {
                 rba.refused(h, tenant, account, risk, ctx, kind, now); // committed: the event and the notices stay
-                ApiException e = risk.action() == RiskPolicy.Action.BLOCK ? LrError.RISK_BLOCKED.error() : risk.deciding().error.error();
-                return refusal(h, tenant, account, ctx, e, "risk: " + risk.action(), now);
+                ApiException e = verdict == LoginRisk.Verdict.BLOCK ? LrError.RISK_BLOCKED.error() : risk.secondFactorNeeded();
+                return refusal(h, tenant, account, ctx, e, "risk: " + verdict, now);
             }
-            if (risk.action() == RiskPolicy.Action.MFA) {
+            if (verdict == LoginRisk.Verdict.SECOND_FACTOR) {
                 return new Step1(riskChallenge(h, tenant, account, risk, ctx, kind, now), null);
             }
-            return new Step1(complete(h, tenant, account, now, ctx, false, kind, risk, null, null, "password"), null);
+            return new Step1(complete(h, tenant, account, now, ctx, false, kind, new LoginRisk.Completion.Assessed(risk), null, "password"), null);
         });
         if (step.refusal() != null) {
             throw step.refusal();
@@ -259,19 +259,19 @@ public final class LoginFlow {
     }
 
     /** What step 1 comes to: an answer, or a refusal whose transaction still commits (its risk event and notices). */
-    private record Step1(ObjectNode answer, ApiException refusal) {}
+    private record Step1(LoginOutcome answer, ApiException refusal) {}
 
     /**
      * RBA asks for a second factor: step 1's answer, with the account's own factors and what was sent (the masked
      * email of the one-click link, the masked phone and {@code OTPStatus} of the SMS code).
      */
-    private ObjectNode riskChallenge(Handle h, Tenant tenant, Account account, RiskAssessment risk, LoginContext ctx, String kind, long now) {
+    private LoginOutcome riskChallenge(Handle h, Tenant tenant, Account account, LoginRisk.Assessment risk, LoginContext ctx, String kind, long now) {
         java.util.Set<SecondFactor> own = configuredFactors(h, account);
         long expires = now + tenant.secondFactorTokenMillis();
-        RiskBasedAuthentication.Challenge ch = rba.challenge(h, tenant, account, risk, ctx, kind, !own.isEmpty(), now, expires);
+        LoginRisk.Challenge ch = rba.challenge(h, tenant, account, risk, ctx, kind, !own.isEmpty(), now, expires);
         challenges.open(h, ch.token(), tenant.id(), account.uid(), now, expires, kind, ch.riskJson(), ch.otpHash(), ch.oneClickHash());
-        ObjectNode out = secondFactorResponse(account, own, ch.token(), expires);
-        ObjectNode sfa = (ObjectNode) out.get("SecondFactorAuthentication");
+        LoginOutcome.SecondFactorRequired out = secondFactorResponse(h, tenant, account, own, null, ch.token(), expires);
+        ObjectNode sfa = out.factors();
         if (ch.maskedEmail() != null) {
             sfa.putArray("Email").add(ch.maskedEmail());
         }
@@ -301,7 +301,7 @@ public final class LoginFlow {
     /** The factors set up for the account, each asked once. */
     private java.util.Set<SecondFactor> configuredFactors(Handle h, Account account) {
         java.util.Set<SecondFactor> configured = new java.util.HashSet<>();
-        for (SecondFactor f : factors) {
+        for (SecondFactor f : factors.all()) {
             if (f.isConfigured(h, account)) {
                 configured.add(f);
             }
@@ -309,13 +309,17 @@ public final class LoginFlow {
         return configured;
     }
 
-    /** {@code GET /auth/account/2fa}: the account's MFA settings, the same flags step 1 shows. */
-    public ObjectNode mfaSettings(Account account) {
-        return factorFlags(account, jdbi.withHandle(h -> configuredFactors(h, account)));
+    /**
+     * {@code GET /auth/account/2fa}: the account's MFA settings, the same flags step 1 shows, with the enrollment data of
+     * the factors it has not set up, for this session ({@code sessionFamily}) to finish.
+     */
+    public ObjectNode mfaSettings(Tenant tenant, Account account, String sessionFamily) {
+        return jdbi.inTransaction(h -> factorFlags(h, tenant, account, configuredFactors(h, account), SecondFactor.Enrollment.session(sessionFamily)));
     }
 
     /** The documented flags of every factor, each false/null until a factor sets its own. */
-    private ObjectNode factorFlags(Account account, java.util.Set<SecondFactor> configured) {
+    private ObjectNode factorFlags(Handle h, Tenant tenant, Account account, java.util.Set<SecondFactor> configured,
+                                   SecondFactor.Enrollment enrollment) {
         ObjectNode sfa = Json.object();
         sfa.putNull("QRCode");
         sfa.putNull("ManualEntryCode");
@@ -330,23 +334,15 @@ public final class LoginFlow {
         sfa.put("IsSecurityQuestionAuthenticatorVerified", false);
         sfa.putNull("SecurityQuestions");
         sfa.put("IsPasskeyAuthenticatorVerified", false);
-        for (SecondFactor f : factors) {
-            f.describe(account, configured.contains(f), sfa);
+        for (SecondFactor f : factors.all()) {
+            f.describe(h, tenant, account, configured.contains(f), enrollment, sfa);
         }
         return sfa;
     }
 
-    private ObjectNode secondFactorResponse(Account account, java.util.Set<SecondFactor> configured, String token, long expires) {
-        ObjectNode sfa = Json.object();
-        sfa.put("SecondFactorAuthenticationToken", token);
-        sfa.put("ExpireIn", Tokens.iso(expires));
-        sfa.setAll(factorFlags(account, configured));
-        ObjectNode out = Json.object();
-        out.set("SecondFactorAuthentication", sfa);
-        out.putNull("Profile");
-        out.put("access_token", ZERO_GUID);
-        out.put("expires_in", "0001-01-01T00:00:00");
-        return out;
+    private LoginOutcome.SecondFactorRequired secondFactorResponse(Handle h, Tenant tenant, Account account, java.util.Set<SecondFactor> configured,
+                                                                   SecondFactor.Enrollment enrollment, String token, long expires) {
+        return new LoginOutcome.SecondFactorRequired(token, expires, factorFlags(h, tenant, account, configured, enrollment));
     }
 
     /** A pending step 2: the 2FA token's challenge and its account, checked usable. */
@@ -450,7 +446,7 @@ public final class LoginFlow {
 
     /** Whether any factor is set up for the account (used to refuse adding a factor with the password alone). */
     public boolean hasConfiguredFactor(Handle h, Account account) {
-        return factors.stream().anyMatch(f -> f.isConfigured(h, account));
+        return factors.all().stream().anyMatch(f -> f.isConfigured(h, account));
     }
 
     /**
@@ -462,13 +458,13 @@ public final class LoginFlow {
      * the account. A locked account answers 1198 (Retry-After) without evaluating. {@code factor} names the factor in the
      * audit trail.
      */
-    public ObjectNode completeSecondFactor(Tenant tenant, String token, LoginContext ctx, String factor, Verification verification,
+    public LoginOutcome completeSecondFactor(Tenant tenant, String token, LoginContext ctx, String factor, Verification verification,
                                            LrError onWrongAnswer) {
         return completeSecondFactor(tenant, pending(tenant, token), ctx, factor, verification, onWrongAnswer, false);
     }
 
     /** What step 2 came to; its transaction commits whichever it is. */
-    private record SecondStep(ObjectNode login, ApiException refusal) {}
+    private record SecondStep(LoginOutcome login, ApiException refusal) {}
 
     private static final String EVALUATION = "evaluation";
 
@@ -476,7 +472,7 @@ public final class LoginFlow {
      * Step 2 for a caller that already checked the token ({@link #pending}). {@code enrolls}: the verification adds a
      * factor and changes the profile (Profile.PasskeyLogin), so the login response re-reads it.
      */
-    public ObjectNode completeSecondFactor(Tenant tenant, Pending p, LoginContext ctx, String factor, Verification verification,
+    public LoginOutcome completeSecondFactor(Tenant tenant, Pending p, LoginContext ctx, String factor, Verification verification,
                                            LrError onWrongAnswer, boolean enrolls) {
         SecondFactorChallenges.Challenge ch = p.challenge();
         Account account = p.account();
@@ -517,7 +513,9 @@ public final class LoginFlow {
                     if (!challenges.consume(h, ch.tokenHash(), now, tenant.maxSecondFactorAttemptsPerToken())) {
                         throw new NotEvaluated();
                     }
-                    return new SecondStep(complete(h, tenant, account, now, ctx, enrolls, ch.loginKind(), null, ch.risk(), now, factor), null);
+                    LoginRisk.Completion how = ch.risk() != null ? new LoginRisk.Completion.ChallengePassed(ch.risk())
+                            : new LoginRisk.Completion.AfterSecondFactor();
+                    return new SecondStep(complete(h, tenant, account, now, ctx, enrolls, ch.loginKind(), how, now, factor), null);
                 }
                 h.rollbackToSavepoint(EVALUATION);
                 if (rejected != null) {
@@ -578,13 +576,12 @@ public final class LoginFlow {
     /**
      * The last state: tokens issued and the login recorded, in the caller's transaction. Every path that issues tokens
      * ends here, with the request's {@link LoginContext}: this is where the webhook outbox, the audit trail and risk-based
-     * authentication hook in. {@code assessed}: the risk assessment of step 1 (a login without a second factor); null
-     * after a second factor, when RBA assesses this request and only notifies. {@code passedRiskChallenge}: the assessment
-     * a risk challenge kept (nothing is sent again). {@code secondFactorAt}: when a second factor was passed (null: the
-     * password alone), kept with the session as the proof that changing a second factor asks for.
+     * authentication hook in ({@code how}: judged at step 1, a risk challenge answered, or after the account's own factor).
+     * {@code secondFactorAt}: when a second factor was passed (null: the password alone), kept with the session as the
+     * proof that changing a second factor asks for.
      */
-    private ObjectNode complete(Handle h, Tenant tenant, Account account, long now, LoginContext ctx, boolean reload, String loginKind,
-                                RiskAssessment assessed, String passedRiskChallenge, Long secondFactorAt, String factor) {
+    private LoginOutcome complete(Handle h, Tenant tenant, Account account, long now, LoginContext ctx, boolean reload, String loginKind,
+                                LoginRisk.Completion how, Long secondFactorAt, String factor) {
         accounts.recordLogin(h, account.uid(), now);
         IssuedTokens issued = tokens.issue(h, tenant, account, now, secondFactorAt);
         // The profile document is re-read only when an enrollment changed it in this transaction; the count is read back.
@@ -597,25 +594,10 @@ public final class LoginFlow {
         if (trusted != null) {
             h.createUpdate("UPDATE accounts SET trusted_addresses = :ta WHERE uid = :uid").bind("ta", trusted).bind("uid", account.uid()).execute();
         }
-        if (passedRiskChallenge != null) {
-            rba.challengePassed(h, account, passedRiskChallenge, ctx, now, logins);
-        } else {
-            RiskAssessment risk = assessed != null ? assessed : rba.assess(h, tenant, account, ctx, now);
-            rba.completed(h, tenant, account, risk, ctx, loginKind, now, logins);
-        }
+        rba.completed(h, tenant, account, how, ctx, loginKind, now, logins);
         ObjectNode profile = ProfileSchema.render(base.loggedIn(logins, now), now);
         outbox.enqueue(h, tenant, "Login", profile, tenant.webhookSuppressed("Login", ctx.preventWebhook(), true), now);
         audit.record(h, tenant.id(), ctx.origin(), Audit.Event.success(Audit.LOGIN, account.uid(), factor), now);
-        return loginResponse(profile, issued);
-    }
-
-    /** LoginRadius's login response: {@code {"Profile", "access_token", "refresh_token", "expires_in"}}. */
-    public static ObjectNode loginResponse(JsonNode profile, IssuedTokens issued) {
-        ObjectNode out = Json.object();
-        out.set("Profile", profile);
-        out.put("access_token", issued.accessToken());
-        out.put("refresh_token", issued.refreshToken());
-        out.put("expires_in", Tokens.iso(issued.accessExpiresAt()));
-        return out;
+        return new LoginOutcome.LoggedIn(profile, issued);
     }
 }

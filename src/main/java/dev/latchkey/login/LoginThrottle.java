@@ -2,7 +2,7 @@ package dev.latchkey.login;
 
 import dev.latchkey.account.AccountStore;
 import dev.latchkey.crypto.Secrets;
-import dev.latchkey.http.LrError;
+import dev.latchkey.error.LrError;
 import dev.latchkey.tenant.Tenant;
 import java.util.Locale;
 import org.jdbi.v3.core.Handle;

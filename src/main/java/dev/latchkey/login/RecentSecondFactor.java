@@ -1,7 +1,7 @@
 package dev.latchkey.login;
 
 import dev.latchkey.account.Account;
-import dev.latchkey.http.LrError;
+import dev.latchkey.error.LrError;
 import dev.latchkey.tenant.Tenant;
 import java.time.Clock;
 

@@ -7,7 +7,6 @@ import com.samskivert.mustache.Mustache;
 import com.samskivert.mustache.MustacheException;
 import dev.latchkey.json.Json;
 import dev.latchkey.tenant.TenantSettings;
-import dev.latchkey.token.Tokens;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -50,7 +49,7 @@ public final class MessageTemplates {
     public static final String ONE_CLICK_SIGN_IN = "latchkey-one-click-sign-in";
     public static final String SMS_OTP = "latchkey-sms-otp";
 
-    static final Map<String, Template> BUILT_IN = builtIn();
+    public static final Map<String, Template> BUILT_IN = builtIn();
 
     private static final int MAX_NAME = 200;
     private static final int MAX_SUBJECT = 1000;
@@ -367,8 +366,8 @@ public final class MessageTemplates {
             o.put("Body", t.body());
         }
         o.put("IsBuiltIn", t.createdAt() == null);
-        o.put("CreatedDate", t.createdAt() == null ? null : Tokens.iso(t.createdAt()));
-        o.put("ModifiedDate", t.modifiedAt() == null ? null : Tokens.iso(t.modifiedAt()));
+        o.put("CreatedDate", t.createdAt() == null ? null : dev.latchkey.json.Json.iso(t.createdAt()));
+        o.put("ModifiedDate", t.modifiedAt() == null ? null : dev.latchkey.json.Json.iso(t.modifiedAt()));
         return o;
     }
 

@@ -15,7 +15,7 @@ import org.slf4j.LoggerFactory;
  * when the change happened), with the tenant's template {@code latchkey-security-notice} or Latchkey's. Nothing is sent
  * when the account has no email address or the tenant no way to send email; the change is in the audit trail either way.
  */
-public final class SecurityNotices {
+public final class SecurityNotices implements dev.latchkey.account.SecurityNotice {
     private static final Logger LOG = LoggerFactory.getLogger(SecurityNotices.class);
 
     private final MessageTemplates templates;
@@ -29,6 +29,7 @@ public final class SecurityNotices {
     }
 
     /** {@code what}: a sentence such as "Backup codes were generated", shown as the subject and in the text. */
+    @Override
     public void changed(Handle h, Tenant t, Account a, String what, Audit.Origin origin, long now) {
         String email = ProfileSchema.primaryEmail(a.profile());
         if (email == null || !delivery.canSend(t, Channel.EMAIL)) {

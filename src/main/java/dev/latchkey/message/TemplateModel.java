@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.latchkey.account.Account;
 import dev.latchkey.account.ProfileSchema;
 import dev.latchkey.json.Json;
-import dev.latchkey.token.Tokens;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -28,7 +27,7 @@ public final class TemplateModel {
     @SuppressWarnings("unchecked")
     public static Map<String, Object> of(String appName, ObjectNode profile, String email, Login login) {
         Map<String, Object> l = new LinkedHashMap<>();
-        l.put("Time", Tokens.iso(login.time()));
+        l.put("Time", dev.latchkey.json.Json.iso(login.time()));
         l.put("IP", login.ip());
         l.put("City", login.city());
         l.put("Country", login.country());
@@ -73,7 +72,7 @@ public final class TemplateModel {
         model.put("Email", email);
         Map<String, Object> change = new LinkedHashMap<>();
         change.put("What", what);
-        change.put("Time", Tokens.iso(time));
+        change.put("Time", dev.latchkey.json.Json.iso(time));
         change.put("IP", ip);
         model.put("Change", change);
         return model;

@@ -1,7 +1,6 @@
 package dev.latchkey.outbox;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.latchkey.token.Tokens;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 
@@ -17,11 +16,11 @@ public final class OutboxRows {
         String status = rs.getString("status");
         view.put("Status", status);
         view.put("Attempts", rs.getInt("attempts"));
-        view.put("NextAttemptAt", "pending".equals(status) ? Tokens.iso(rs.getLong("next_attempt_at")) : null);
+        view.put("NextAttemptAt", "pending".equals(status) ? dev.latchkey.json.Json.iso(rs.getLong("next_attempt_at")) : null);
         view.put("LastError", rs.getString("last_error"));
-        view.put("CreatedDate", Tokens.iso(rs.getLong("created_at")));
+        view.put("CreatedDate", dev.latchkey.json.Json.iso(rs.getLong("created_at")));
         long delivered = rs.getLong("delivered_at");
-        view.put("DeliveredDate", rs.wasNull() ? null : Tokens.iso(delivered));
+        view.put("DeliveredDate", rs.wasNull() ? null : dev.latchkey.json.Json.iso(delivered));
         return view;
     }
 }

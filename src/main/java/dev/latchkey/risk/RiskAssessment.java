@@ -3,6 +3,7 @@ package dev.latchkey.risk;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.latchkey.json.Json;
+import dev.latchkey.login.LoginRisk;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -13,7 +14,21 @@ import java.util.List;
  * asks for that action (its code answers a plain login that needs a second factor).
  */
 public record RiskAssessment(RiskPolicy policy, LoginOrigin origin, List<Signal> fired, RiskPolicy.Action action, Signal deciding,
-                             KnownOrigins known) {
+                             KnownOrigins known) implements LoginRisk.Assessment {
+
+    @Override
+    public LoginRisk.Verdict verdict() {
+        return switch (action) {
+            case NONE -> LoginRisk.Verdict.PASS;
+            case MFA -> LoginRisk.Verdict.SECOND_FACTOR;
+            case BLOCK -> LoginRisk.Verdict.BLOCK;
+        };
+    }
+
+    @Override
+    public dev.latchkey.error.ApiException secondFactorNeeded() {
+        return deciding.error.error();
+    }
 
     /** RBA is off for the tenant: nothing assessed, nothing recorded. */
     static final RiskAssessment OFF = new RiskAssessment(null, null, List.of(), RiskPolicy.Action.NONE, null, null);

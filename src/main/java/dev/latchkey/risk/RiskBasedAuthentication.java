@@ -4,8 +4,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.latchkey.account.Account;
 import dev.latchkey.account.ProfileSchema;
 import dev.latchkey.crypto.Secrets;
-import dev.latchkey.http.LrError;
+import dev.latchkey.error.LrError;
 import dev.latchkey.login.LoginContext;
+import dev.latchkey.login.LoginRisk;
 import dev.latchkey.message.MessageTemplates;
 import dev.latchkey.message.MessageTemplates.Channel;
 import dev.latchkey.message.Messages;
@@ -30,15 +31,8 @@ import org.slf4j.LoggerFactory;
  * so what it queues and records exists exactly when the login's outcome does; {@link dev.latchkey.login.LoginFlow}
  * decides when each is called.
  */
-public final class RiskBasedAuthentication {
+public final class RiskBasedAuthentication implements LoginRisk {
     private static final Logger LOG = LoggerFactory.getLogger(RiskBasedAuthentication.class);
-
-    /**
-     * A second factor asked for by RBA: the 2FA token, what its row keeps (the assessment, the hashed SMS code and
-     * one-click token), and what was sent (masked addresses, the SMS's message id).
-     */
-    public record Challenge(String token, String riskJson, String otpHash, String oneClickHash, String maskedEmail,
-                            String maskedPhone, String smsMessageId, String smsAccountSid) {}
 
     private final Secrets secrets;
     private final GeoIp geo;
@@ -75,6 +69,7 @@ public final class RiskBasedAuthentication {
      * their origins one after the other). {@link RiskAssessment#OFF} when no signal is enabled for the tenant. A template
      * parameter that names no template of the tenant is refused here (908), on every login, not only risky ones.
      */
+    @Override
     public RiskAssessment assess(Handle h, Tenant t, Account account, LoginContext ctx, long now) {
         RiskPolicy p = RiskPolicy.of(t);
         if (!p.enabled()) {
@@ -131,7 +126,18 @@ public final class RiskBasedAuthentication {
      * A login that completes (tokens issued): notifies the user and the admins of the signals that fired, records the
      * event, and records the origin as known. After a second factor this is all RBA does: it only notifies.
      */
-    public void completed(Handle h, Tenant t, Account a, RiskAssessment r, LoginContext ctx, String loginKind, long now, int loginNumber) {
+    @Override
+    public void completed(Handle h, Tenant t, Account a, Completion how, LoginContext ctx, String loginKind, long now, int loginNumber) {
+        if (how instanceof Completion.Assessed assessed) {
+            completed(h, t, a, (RiskAssessment) assessed.assessment(), ctx, loginKind, now, loginNumber);
+        } else if (how instanceof Completion.ChallengePassed passed) {
+            challengePassed(h, a, passed.riskJson(), ctx, now, loginNumber);
+        } else {
+            completed(h, t, a, assess(h, t, a, ctx, now), ctx, loginKind, now, loginNumber);
+        }
+    }
+
+    private void completed(Handle h, Tenant t, Account a, RiskAssessment r, LoginContext ctx, String loginKind, long now, int loginNumber) {
         if (r.off()) {
             return;
         }
@@ -148,7 +154,9 @@ public final class RiskBasedAuthentication {
      * A login refused: blocked (the user and admins are told, per the rules), or a plain login that needs a second
      * factor (only recorded: the MFA login that follows sends the challenge). Nothing becomes known.
      */
-    public void refused(Handle h, Tenant t, Account a, RiskAssessment r, LoginContext ctx, String loginKind, long now) {
+    @Override
+    public void refused(Handle h, Tenant t, Account a, Assessment assessment, LoginContext ctx, String loginKind, long now) {
+        RiskAssessment r = (RiskAssessment) assessment;
         boolean block = r.action() == RiskPolicy.Action.BLOCK;
         if (block) {
             notifyUser(h, t, a, r, ctx, loginKind, now, "Block");
@@ -163,8 +171,10 @@ public final class RiskBasedAuthentication {
      * The account's own factors work too ({@code hasOwnFactor}). Refused when no way to prove the login is left: 1071 (a
      * phone login without an SMS provider), 1122/1123 (the account's hourly message limit), else 1164.
      */
-    public Challenge challenge(Handle h, Tenant t, Account a, RiskAssessment r, LoginContext ctx, String loginKind,
+    @Override
+    public Challenge challenge(Handle h, Tenant t, Account a, Assessment assessment, LoginContext ctx, String loginKind,
                                boolean hasOwnFactor, long now, long expiresAt) {
+        RiskAssessment r = (RiskAssessment) assessment;
         RiskPolicy p = r.policy();
         String email = emailOf(a);
         String phone = "phone".equals(loginKind) ? phoneOf(a) : null;
@@ -214,7 +224,7 @@ public final class RiskBasedAuthentication {
      * the code (or the account's own factor) is the user's, so its origin becomes known. The origin the challenge was
      * raised for is not learned: it may be an attacker who holds the password, whose next login must be challenged again.
      */
-    public void challengePassed(Handle h, Account a, String riskJson, LoginContext ctx, long now, int loginNumber) {
+    private void challengePassed(Handle h, Account a, String riskJson, LoginContext ctx, long now, int loginNumber) {
         KnownOrigins known = readForUpdate(h, a.uid());
         known.see(origin(ctx), now, loginNumber);
         write(h, a.uid(), known);
@@ -224,6 +234,7 @@ public final class RiskBasedAuthentication {
         return secrets.hash("otp:" + token.toLowerCase(Locale.ROOT) + ":" + otp.trim());
     }
 
+    @Override
     public String oneClickHash(String vtoken) {
         return secrets.hash("oneclick:" + vtoken.toLowerCase(Locale.ROOT));
     }

@@ -5,7 +5,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.latchkey.crypto.Secrets;
 import dev.latchkey.json.Json;
 import dev.latchkey.tenant.Tenant;
-import dev.latchkey.token.Tokens;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
 
@@ -36,7 +35,7 @@ public final class RiskEvents {
                     ObjectNode e = Json.object();
                     e.put("Id", rs.getString("id"));
                     e.put("Uid", rs.getString("uid"));
-                    e.put("CreatedDate", Tokens.iso(rs.getLong("created_at")));
+                    e.put("CreatedDate", dev.latchkey.json.Json.iso(rs.getLong("created_at")));
                     ArrayNode signals = e.putArray("Signals");
                     for (String s : rs.getString("signals").split(",")) {
                         signals.add(s);

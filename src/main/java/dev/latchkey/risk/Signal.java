@@ -1,6 +1,6 @@
 package dev.latchkey.risk;
 
-import dev.latchkey.http.LrError;
+import dev.latchkey.error.LrError;
 import java.util.Locale;
 
 /**

@@ -3,14 +3,17 @@ package dev.latchkey.server;
 import dev.latchkey.account.AccountStore;
 import dev.latchkey.account.Accounts;
 import dev.latchkey.audit.Audit;
-import dev.latchkey.audit.AuditApi;
+import dev.latchkey.http.AuditApi;
 import dev.latchkey.login.LoginThrottle;
 import dev.latchkey.login.RecentSecondFactor;
 import dev.latchkey.crypto.PasswordHasher;
 import dev.latchkey.crypto.Secrets;
-import dev.latchkey.factor.backupcode.BackupCodeApi;
+import dev.latchkey.http.BackupCodeApi;
+import dev.latchkey.http.SecondFactorApi;
+import dev.latchkey.factor.FactorContext;
+import dev.latchkey.factor.Factors;
 import dev.latchkey.factor.backupcode.BackupCodes;
-import dev.latchkey.factor.passkey.PasskeyApi;
+import dev.latchkey.http.PasskeyApi;
 import dev.latchkey.factor.passkey.Passkeys;
 import dev.latchkey.http.AccessGate;
 import dev.latchkey.http.AdminGate;
@@ -21,12 +24,12 @@ import dev.latchkey.message.MessageTemplates;
 import dev.latchkey.message.Messages;
 import dev.latchkey.message.SecurityNotices;
 import dev.latchkey.message.SmtpMailer;
-import dev.latchkey.message.TemplateApi;
+import dev.latchkey.http.TemplateApi;
 import dev.latchkey.message.TwilioSms;
 import dev.latchkey.outbox.OutboxDispatcher;
 import dev.latchkey.risk.GeoIp;
 import dev.latchkey.risk.RiskBasedAuthentication;
-import dev.latchkey.risk.RiskChallengeApi;
+import dev.latchkey.http.RiskChallengeApi;
 import dev.latchkey.risk.RiskEvents;
 import dev.latchkey.risk.UserAgents;
 import dev.latchkey.http.AccountApi;
@@ -46,7 +49,7 @@ import dev.latchkey.store.Purge;
 import dev.latchkey.tenant.TenantStore;
 import dev.latchkey.webhook.TargetAddresses;
 import dev.latchkey.webhook.TargetUrls;
-import dev.latchkey.webhook.WebhookApi;
+import dev.latchkey.http.WebhookApi;
 import dev.latchkey.webhook.WebhookDispatcher;
 import dev.latchkey.webhook.WebhookOutbox;
 import dev.latchkey.webhook.WebhookSettings;
@@ -150,8 +153,13 @@ public final class LatchkeyServer implements AutoCloseable {
             SecurityNotices notices = new SecurityNotices(templates, messages, delivery);
             Accounts accounts = new Accounts(db.jdbi(), accountStore, hasher, outbox, audit, notices, clock);
             Tokens tokens = new Tokens(db.jdbi(), secrets, audit, clock);
-            BackupCodes backupCodes = new BackupCodes(db.jdbi(), accountStore, secrets, outbox, audit, notices, clock);
-            Passkeys passkeys = new Passkeys(db.jdbi(), accountStore, outbox, audit, notices, clock);
+            FactorContext factorContext = new FactorContext(db.jdbi(), accountStore, secrets, outbox, audit, notices, clock);
+            BackupCodes backupCodes = new BackupCodes(factorContext);
+            Passkeys passkeys = new Passkeys(factorContext);
+            // The registry of second factors: a factor is its package, its migration, a line here and its routes.
+            Factors factors = new Factors(List.of(
+                    backupCodes,
+                    passkeys));
             RecentSecondFactor proof = new RecentSecondFactor(clock);
 
             TargetAddresses targetAddresses = new TargetAddresses(cfg.allowPrivateWebhookTargets());
@@ -163,7 +171,7 @@ public final class LatchkeyServer implements AutoCloseable {
                             : "http://localhost:" + boundPort[0]);
 
             LoginFlow flow = new LoginFlow(db.jdbi(), accountStore, new SecondFactorChallenges(secrets), tokens, hasher,
-                    List.of(backupCodes, passkeys), outbox, rba, new LoginThrottle(db.jdbi(), secrets), audit, clock);
+                    factors, outbox, rba, new LoginThrottle(db.jdbi(), secrets), audit, clock);
             TenantGate gate = new TenantGate(tenantStore, secrets, clock);
             AccessGate access = new AccessGate(gate, tokens);
             // Known once the node listens (see Bootstrap); until then the admin API refuses every key.
@@ -172,7 +180,8 @@ public final class LatchkeyServer implements AutoCloseable {
 
             List<Routes.Route> routes = Routes.table(
                     new LoginApi(gate, flow),
-                    new BackupCodeApi(gate, access, flow, backupCodes, accounts, proof),
+                    new SecondFactorApi(gate, access, flow, factors, accounts, proof, clock),
+                    new BackupCodeApi(gate, access, backupCodes, accounts, proof),
                     new PasskeyApi(gate, access, flow, passkeys, accounts, secrets, proof, clock),
                     new RiskChallengeApi(gate, flow, rba),
                     new AccountApi(access, flow, clock),
@@ -182,7 +191,7 @@ public final class LatchkeyServer implements AutoCloseable {
                     new AdminApi(tenants, adminGate, db.jdbi(), outbox, messages, riskEvents, metrics, audit, clock),
                     new TemplateApi(adminGate, templates, audit, clock),
                     new AuditApi(adminGate, tenants, audit),
-                    new HostedApi(gate, flow, backupCodes, passkeys),
+                    new HostedApi(gate, flow, factors),
                     req -> {
                         db.jdbi().useHandle(h -> h.execute("SELECT 1"));
                         return Json.object().put("Status", "ready");

@@ -5,8 +5,8 @@ import dev.latchkey.account.Account;
 import dev.latchkey.account.AccountStore;
 import dev.latchkey.audit.Audit;
 import dev.latchkey.crypto.Secrets;
-import dev.latchkey.http.ApiException;
-import dev.latchkey.http.LrError;
+import dev.latchkey.error.ApiException;
+import dev.latchkey.error.LrError;
 import dev.latchkey.json.Json;
 import dev.latchkey.tenant.Tenant;
 import java.time.Clock;
@@ -44,7 +44,7 @@ public final class Tokens {
     }
 
     public static String iso(long millis) {
-        return Instant.ofEpochMilli(millis).toString();
+        return dev.latchkey.json.Json.iso(millis);
     }
 
     /**

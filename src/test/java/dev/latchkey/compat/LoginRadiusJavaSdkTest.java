@@ -118,7 +118,7 @@ class LoginRadiusJavaSdkTest {
     }
 
     /** Runs the SDK call; fails the test unless exactly onSuccess was called, and returns its data. */
-    private static <T> T ok(String what, Consumer<AsyncHandler<T>> call) {
+    static <T> T ok(String what, Consumer<AsyncHandler<T>> call) {
         Captured<T> c = new Captured<>();
         call.accept(c);
         if (c.failures > 0) {
@@ -132,7 +132,7 @@ class LoginRadiusJavaSdkTest {
     }
 
     /** Runs the SDK call; fails the test unless exactly onFailure was called with {@code code}. */
-    private static <T> ErrorResponse fails(String what, int code, Consumer<AsyncHandler<T>> call) {
+    static <T> ErrorResponse fails(String what, int code, Consumer<AsyncHandler<T>> call) {
         Captured<T> c = new Captured<>();
         call.accept(c);
         if (c.successes > 0) {

@@ -1,5 +1,7 @@
 package dev.latchkey.http;
 
+import dev.latchkey.error.ApiException;
+import dev.latchkey.error.LrError;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 

@@ -61,9 +61,16 @@ abstract class HostedApiContract extends ServerContract {
         return s.get("/hosted/api/login?apikey=" + t.apiKey() + "&secondfactorauthenticationtoken=" + token);
     }
 
-    private static JsonNode options(boolean backupCodes, boolean passkeys, boolean enrollment, boolean risk) {
-        return Json.parse("{\"BackupCodes\":" + backupCodes + ",\"Passkeys\":" + passkeys + ",\"PasskeyEnrollment\":" + enrollment
-                + ",\"RiskChallenge\":" + risk + "}");
+    /** What /hosted/api/login answers: the page's choices, whether the password alone may add a factor, the factors set up. */
+    private static JsonNode options(boolean backupCodes, boolean passkeys, boolean enrollment, boolean risk, boolean mayEnroll,
+                                    String... configured) {
+        com.fasterxml.jackson.databind.node.ObjectNode o = Json.object().put("BackupCodes", backupCodes).put("Passkeys", passkeys)
+                .put("PasskeyEnrollment", enrollment).put("RiskChallenge", risk).put("MayEnroll", mayEnroll);
+        com.fasterxml.jackson.databind.node.ArrayNode list = o.putArray("Configured");
+        for (String id : configured) {
+            list.add(id);
+        }
+        return o;
     }
 
     private static void assertError(Reply r, int status, int code, String message, String description) {
@@ -115,7 +122,8 @@ abstract class HostedApiContract extends ServerContract {
         String token = t.secondFactorToken(email, PASSWORD);
         Reply r = pending(t, token);
         assertThat(r.status()).isEqualTo(200);
-        assertThat(r.raw()).isEqualTo("{\"BackupCodes\":true,\"Passkeys\":false,\"PasskeyEnrollment\":false,\"RiskChallenge\":false}");
+        assertThat(r.raw()).isEqualTo("{\"BackupCodes\":true,\"Passkeys\":false,\"PasskeyEnrollment\":false,\"RiskChallenge\":false,"
+                + "\"MayEnroll\":false,\"Configured\":[\"backupcode\"]}");
         assertThat(r.headers().firstValue("Cache-Control")).hasValue("no-store");
         // Asking consumes nothing: the login still finishes, and then its token is used.
         assertThat(pending(t, token).status()).isEqualTo(200);
@@ -128,11 +136,11 @@ abstract class HostedApiContract extends ServerContract {
         TestTenant t = s.tenant("{\"Name\":\"Acme\",\"TwoFactorAuthentication\":{\"IsEnabled\":true,\"IsRequired\":true}," + PASSKEYS + "}");
         String email = email();
         t.account(email, PASSWORD);
-        assertThat(pending(t, t.secondFactorToken(email, PASSWORD)).json()).isEqualTo(options(false, false, true, false));
+        assertThat(pending(t, t.secondFactorToken(email, PASSWORD)).json()).isEqualTo(options(false, false, true, false, true));
 
         TestTenant noPasskeys = s.mfaTenant(true);
         noPasskeys.account(email, PASSWORD);
-        assertThat(pending(noPasskeys, noPasskeys.secondFactorToken(email, PASSWORD)).json()).isEqualTo(options(false, false, false, false));
+        assertThat(pending(noPasskeys, noPasskeys.secondFactorToken(email, PASSWORD)).json()).isEqualTo(options(false, false, false, false, true));
     }
 
     @Test
@@ -144,7 +152,7 @@ abstract class HostedApiContract extends ServerContract {
             assertThat(t.redeem(t.secondFactorToken(email, PASSWORD), code).status()).isEqualTo(200);
         }
         // It had a factor, so it keeps needing one, and the password alone may not add one.
-        assertThat(pending(t, t.secondFactorToken(email, PASSWORD)).json()).isEqualTo(options(false, false, false, false));
+        assertThat(pending(t, t.secondFactorToken(email, PASSWORD)).json()).isEqualTo(options(false, false, false, false, false));
     }
 
     @Test
@@ -160,18 +168,18 @@ abstract class HostedApiContract extends ServerContract {
                 "Content-Type", "application/json");
         assertThat(finish.status()).as(finish.raw()).isEqualTo(200);
         String uid = finish.json().get("Profile").get("Uid").asText();
-        assertThat(pending(t, t.secondFactorToken(email, PASSWORD)).json()).isEqualTo(options(false, true, false, false));
+        assertThat(pending(t, t.secondFactorToken(email, PASSWORD)).json()).isEqualTo(options(false, true, false, false, false, "passkey"));
 
         // Passkeys turned off for the tenant: the account's passkey cannot work, so it is not offered.
         assertThat(s.admin("PATCH", "/admin/v1/tenants/" + t.apiKey(), "{\"PassKeysConfig\":{\"IsEnabled\":false}}").status()).isEqualTo(200);
-        assertThat(pending(t, t.secondFactorToken(email, PASSWORD)).json()).isEqualTo(options(false, false, false, false));
+        assertThat(pending(t, t.secondFactorToken(email, PASSWORD)).json()).isEqualTo(options(false, false, false, false, false, "passkey"));
         assertThat(app("?apikey=" + t.apiKey()).json()).isEqualTo(Json.parse("{\"Name\":\"Acme\",\"PasskeysEnabled\":false}"));
 
         // On again, but the passkey was marked as possibly cloned: refused from then on, so not offered either.
         assertThat(s.admin("PATCH", "/admin/v1/tenants/" + t.apiKey(), "{\"PassKeysConfig\":{\"IsEnabled\":true}}").status()).isEqualTo(200);
-        assertThat(pending(t, t.secondFactorToken(email, PASSWORD)).json()).isEqualTo(options(false, true, false, false));
+        assertThat(pending(t, t.secondFactorToken(email, PASSWORD)).json()).isEqualTo(options(false, true, false, false, false, "passkey"));
         s.server.jdbi().useHandle(h -> h.createUpdate("UPDATE passkeys SET possibly_cloned = TRUE WHERE uid = :uid").bind("uid", uid).execute());
-        assertThat(pending(t, t.secondFactorToken(email, PASSWORD)).json()).isEqualTo(options(false, false, false, false));
+        assertThat(pending(t, t.secondFactorToken(email, PASSWORD)).json()).isEqualTo(options(false, false, false, false, false));
     }
 
     @Test
@@ -186,7 +194,7 @@ abstract class HostedApiContract extends ServerContract {
         String token = challenged.json().path("SecondFactorAuthentication").path("SecondFactorAuthenticationToken").asText(null);
         assertThat(token).as(challenged.raw()).isNotNull();
         // No factor of its own and no enrollment (a risk challenge is not confirmed by adding a factor): the link.
-        assertThat(pending(t, token).json()).isEqualTo(options(false, false, false, true));
+        assertThat(pending(t, token).json()).isEqualTo(options(false, false, false, true, false));
 
         Matcher link = Pattern.compile("vtoken=([0-9a-f-]{36})").matcher(mail.await(email, 1).get(0).text());
         assertThat(link.find()).isTrue();
@@ -214,7 +222,7 @@ abstract class HostedApiContract extends ServerContract {
                 "The apikey is a required parameter.");
         assertThat(s.get("/hosted/api/login?apikey=" + UUID.randomUUID() + "&secondfactorauthenticationtoken=" + token).json().get("ErrorCode").asInt())
                 .isEqualTo(901);
-        assertThat(pending(t, token).json()).isEqualTo(options(false, false, false, false));
+        assertThat(pending(t, token).json()).isEqualTo(options(false, false, false, false, true));
 
         s.clock.advance(Duration.ofSeconds(31));
         assertError(pending(t, token), 403, 1104, "Two factor authentication token has expired",

@@ -5,8 +5,11 @@ import dev.latchkey.account.Account;
 import dev.latchkey.account.AccountStore;
 import dev.latchkey.audit.Audit;
 import dev.latchkey.crypto.Secrets;
-import dev.latchkey.factor.SecondFactor;
-import dev.latchkey.http.LrError;
+import dev.latchkey.factor.CodeFactor;
+import dev.latchkey.factor.FactorContext;
+import dev.latchkey.tenant.Tenant;
+import java.util.Set;
+import dev.latchkey.error.LrError;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
@@ -18,7 +21,7 @@ import org.jdbi.v3.core.Jdbi;
  * Backup codes (reference §3.2): ten single-use codes shaped like LoginRadius's ({@code xxxxx-xxxxx}, lower-case
  * alphanumerics, 51.7 bits each), shown once, stored only as keyed hashes, redeemed by one UPDATE.
  */
-public final class BackupCodes implements SecondFactor {
+public final class BackupCodes implements CodeFactor {
     public static final int COUNT = 10;
     private static final char[] ALPHABET = "abcdefghijklmnopqrstuvwxyz0123456789".toCharArray();
 
@@ -30,15 +33,24 @@ public final class BackupCodes implements SecondFactor {
     private final dev.latchkey.message.SecurityNotices notices;
     private final Clock clock;
 
-    public BackupCodes(Jdbi jdbi, AccountStore accounts, Secrets secrets, dev.latchkey.webhook.WebhookOutbox outbox, Audit audit,
-                       dev.latchkey.message.SecurityNotices notices, Clock clock) {
-        this.notices = notices;
-        this.jdbi = jdbi;
-        this.accounts = accounts;
-        this.secrets = secrets;
-        this.outbox = outbox;
-        this.audit = audit;
-        this.clock = clock;
+    public BackupCodes(FactorContext c) {
+        this.notices = c.notices();
+        this.jdbi = c.jdbi();
+        this.accounts = c.accounts();
+        this.secrets = c.secrets();
+        this.outbox = c.outbox();
+        this.audit = c.audit();
+        this.clock = c.clock();
+    }
+
+    @Override
+    public String id() {
+        return "backupcode";
+    }
+
+    @Override
+    public Set<String> webhookEvents() {
+        return Set.of("BackupCodesGenerated", "BackupCodesReset");
     }
 
     @Override
@@ -48,7 +60,7 @@ public final class BackupCodes implements SecondFactor {
     }
 
     @Override
-    public void describe(Account account, boolean configured, ObjectNode secondFactorAuthentication) {
+    public void describe(Handle h, Tenant tenant, Account account, boolean configured, Enrollment enrollment, ObjectNode secondFactorAuthentication) {
         // LoginRadius documents no flag for backup codes in step 1; they are always offered once generated.
     }
 
@@ -83,6 +95,17 @@ public final class BackupCodes implements SecondFactor {
                     : "Backup codes were made", change.origin(), now);
         });
         return codes;
+    }
+
+    /** Backup codes are made with an access token or by an admin, never during a login. */
+    @Override
+    public Verdict verify(Handle h, Tenant tenant, Account account, String code, Enrollment enrollment) {
+        return redeem(h, account, code) ? Verdict.RIGHT : Verdict.WRONG;
+    }
+
+    @Override
+    public LrError wrongCode() {
+        return LrError.BACKUP_CODE_INVALID;
     }
 
     /** Consumes the code inside the caller's transaction: true exactly once per code, whatever the concurrency. */

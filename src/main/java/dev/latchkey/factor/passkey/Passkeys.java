@@ -29,9 +29,10 @@ import dev.latchkey.account.AccountStore;
 import dev.latchkey.audit.Audit;
 import dev.latchkey.crypto.Secrets;
 import dev.latchkey.factor.FactorChange;
+import dev.latchkey.factor.FactorContext;
 import dev.latchkey.factor.FactorRemoval;
 import dev.latchkey.factor.SecondFactor;
-import dev.latchkey.http.LrError;
+import dev.latchkey.error.LrError;
 import dev.latchkey.json.Json;
 import dev.latchkey.login.LoginFlow;
 import dev.latchkey.tenant.Tenant;
@@ -75,15 +76,14 @@ public final class Passkeys implements SecondFactor {
     private final Audit audit;
     private final dev.latchkey.message.SecurityNotices notices;
 
-    public Passkeys(Jdbi jdbi, AccountStore accounts, dev.latchkey.webhook.WebhookOutbox outbox, Audit audit,
-                    dev.latchkey.message.SecurityNotices notices, Clock clock) {
+    public Passkeys(FactorContext c) {
         dev.latchkey.crypto.FastEcdsa.install();
-        this.notices = notices;
-        this.outbox = outbox;
-        this.audit = audit;
-        this.jdbi = jdbi;
-        this.accounts = accounts;
-        this.clock = clock;
+        this.notices = c.notices();
+        this.outbox = c.outbox();
+        this.audit = c.audit();
+        this.jdbi = c.jdbi();
+        this.accounts = c.accounts();
+        this.clock = c.clock();
     }
 
     static String b64(byte[] bytes) {
@@ -96,7 +96,17 @@ public final class Passkeys implements SecondFactor {
     }
 
     @Override
-    public void describe(Account account, boolean configured, ObjectNode secondFactorAuthentication) {
+    public String id() {
+        return "passkey";
+    }
+
+    @Override
+    public Set<String> webhookEvents() {
+        return Set.of("PasskeyAdded", "PasskeyRemoved");
+    }
+
+    @Override
+    public void describe(Handle h, Tenant tenant, Account account, boolean configured, Enrollment enrollment, ObjectNode secondFactorAuthentication) {
         secondFactorAuthentication.put("IsPasskeyAuthenticatorVerified", configured);
     }
 

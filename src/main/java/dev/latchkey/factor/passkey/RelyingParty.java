@@ -1,7 +1,7 @@
 package dev.latchkey.factor.passkey;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.latchkey.http.LrError;
+import dev.latchkey.error.LrError;
 import dev.latchkey.tenant.Tenant;
 import java.util.LinkedHashSet;
 import java.util.Set;

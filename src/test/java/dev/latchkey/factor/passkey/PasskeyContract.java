@@ -43,7 +43,7 @@ abstract class PasskeyContract extends ServerContract {
     /** The ErrorCode of a refusal, after checking its HTTP status is the one the catalog gives that code. */
     private static int code(Reply r) {
         int code = r.json().path("ErrorCode").asInt(0);
-        int status = java.util.Arrays.stream(dev.latchkey.http.LrError.values()).filter(e -> e.code == code)
+        int status = java.util.Arrays.stream(dev.latchkey.error.LrError.values()).filter(e -> e.code == code)
                 .mapToInt(e -> e.status).findFirst().orElse(-1);
         assertThat(r.status()).as(r.raw()).isEqualTo(status);
         return code;

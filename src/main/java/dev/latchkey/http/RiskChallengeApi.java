@@ -1,12 +1,11 @@
-package dev.latchkey.risk;
+package dev.latchkey.http;
+
+import dev.latchkey.risk.RiskBasedAuthentication;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.latchkey.crypto.Secrets;
-import dev.latchkey.http.ApiException;
-import dev.latchkey.http.LrError;
-import dev.latchkey.http.LrRequest;
-import dev.latchkey.http.Responses;
-import dev.latchkey.http.TenantGate;
+import dev.latchkey.error.ApiException;
+import dev.latchkey.error.LrError;
 import dev.latchkey.login.LoginContext;
 import dev.latchkey.login.LoginFlow;
 import dev.latchkey.tenant.Tenant;

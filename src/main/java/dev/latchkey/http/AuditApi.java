@@ -1,9 +1,9 @@
-package dev.latchkey.audit;
+package dev.latchkey.http;
+
+import dev.latchkey.audit.Audit;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.latchkey.http.AdminGate;
-import dev.latchkey.http.ApiException;
-import dev.latchkey.http.LrRequest;
+import dev.latchkey.error.ApiException;
 import dev.latchkey.tenant.Tenant;
 import dev.latchkey.tenant.Tenants;
 import java.time.Instant;

@@ -1,11 +1,10 @@
-package dev.latchkey.message;
+package dev.latchkey.http;
+
+import dev.latchkey.message.MessageTemplates;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.latchkey.audit.Audit;
-import dev.latchkey.http.AdminGate;
-import dev.latchkey.http.ApiException;
-import dev.latchkey.http.LrRequest;
-import dev.latchkey.http.Responses;
+import dev.latchkey.error.ApiException;
 import dev.latchkey.message.MessageTemplates.Channel;
 import dev.latchkey.tenant.Tenant;
 import java.util.ArrayList;

@@ -1,4 +1,4 @@
-package dev.latchkey.http;
+package dev.latchkey.error;
 
 /**
  * The catalog of every error Latchkey answers: LoginRadius code, Message, Description and HTTP status,
@@ -88,6 +88,11 @@ public enum LrError {
     MFA_ENABLED_USE_MFA_LOGIN(1176, "Two factor authentication is enabled",
             "Two factor authentication is enabled, please use two factor authentication api for login.", 403),
     ACCOUNT_LOCKED(1198, "Your account has been locked", "Your account has been locked, please try again after sometime.", 403),
+    AUTHENTICATOR_NOT_CONFIGURED(1099, "Two-factor authenticator is not configured",
+            "Two-factor authenticator app is not configured. Please configure an authenticator to enable two-factor authentication.", 403),
+    AUTHENTICATOR_CODE_INVALID(1102, "The two-factor authenticator code is incorrect", "Please enter the correct authenticator code.", 403),
+    AUTHENTICATOR_NOT_ENABLED(1279, "The authenticator method is not enabled for two-factor authentication",
+            "Please enable the authenticator method for two-factor authentication and try again.", 403),
     MFA_REMOVAL_INVALID(1121, "This is not valid request for removing two factor authentication",
             "This is not valid request for removing two factor authentication, please use the correct value for removing two factor authentication.", 403),
     /*

@@ -1,65 +1,30 @@
-package dev.latchkey.factor.backupcode;
+package dev.latchkey.http;
+
+import dev.latchkey.factor.backupcode.BackupCodes;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.latchkey.account.Account;
 import dev.latchkey.account.Accounts;
 import dev.latchkey.audit.Audit;
 import dev.latchkey.factor.FactorChange;
-import dev.latchkey.http.AccessGate;
-import dev.latchkey.http.LrError;
-import dev.latchkey.http.LrRequest;
-import dev.latchkey.http.Responses;
-import dev.latchkey.http.TenantGate;
-import dev.latchkey.login.LoginContext;
-import dev.latchkey.login.LoginFlow;
+import dev.latchkey.error.LrError;
 import dev.latchkey.login.RecentSecondFactor;
 import dev.latchkey.tenant.Tenant;
 
-/** The backup-code endpoints: verify during login (three documented variants), generate and reset (user and admin). */
+/** The backup-code endpoints: generate and reset (user and admin); step 2 is {@link SecondFactorApi#loginWithCode}. */
 public final class BackupCodeApi {
     private final TenantGate gate;
     private final AccessGate access;
-    private final LoginFlow flow;
     private final BackupCodes codes;
     private final Accounts accounts;
     private final RecentSecondFactor proof;
 
-    public BackupCodeApi(TenantGate gate, AccessGate access, LoginFlow flow, BackupCodes codes, Accounts accounts, RecentSecondFactor proof) {
+    public BackupCodeApi(TenantGate gate, AccessGate access, BackupCodes codes, Accounts accounts, RecentSecondFactor proof) {
         this.gate = gate;
         this.access = access;
-        this.flow = flow;
         this.codes = codes;
         this.accounts = accounts;
         this.proof = proof;
-    }
-
-    /** {@code PUT /login/2fa/backupcode} (the seed) and {@code PUT /login/2fa/verification/backupcode} (the SDKs). */
-    public JsonNode verifyFromBody(LrRequest req) {
-        Tenant tenant = gate.tenant(req);
-        return verify(req, tenant, req.bodyString("backupcode"));
-    }
-
-    /** The legacy {@code GET /login/2fa/backupcode?backupcode=} of the older SDKs. */
-    public JsonNode verifyFromQuery(LrRequest req) {
-        Tenant tenant = gate.tenant(req);
-        return verify(req, tenant, req.query("backupcode"));
-    }
-
-    private JsonNode verify(LrRequest req, Tenant tenant, String code) {
-        String token = req.secondFactorToken();
-        req.fields();
-        LoginContext ctx = req.loginContext();
-        if (token == null) {
-            throw LrError.required("secondfactorauthenticationtoken");
-        }
-        if (code == null || code.isBlank()) {
-            throw LrError.required("backupcode");
-        }
-        if (code.length() > 64) {
-            throw LrError.BACKUP_CODE_INVALID.error();
-        }
-        return Responses.login(req, flow.completeSecondFactor(tenant, token, ctx, "backupcode",
-                (h, account) -> codes.redeem(h, account, code), LrError.BACKUP_CODE_INVALID));
     }
 
     public JsonNode generateForUser(LrRequest req) {

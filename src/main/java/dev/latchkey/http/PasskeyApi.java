@@ -1,4 +1,8 @@
-package dev.latchkey.factor.passkey;
+package dev.latchkey.http;
+
+import dev.latchkey.factor.passkey.RelyingParty;
+
+import dev.latchkey.factor.passkey.Passkeys;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -7,11 +11,7 @@ import dev.latchkey.account.Accounts;
 import dev.latchkey.audit.Audit;
 import dev.latchkey.factor.FactorChange;
 import dev.latchkey.crypto.Secrets;
-import dev.latchkey.http.AccessGate;
-import dev.latchkey.http.LrError;
-import dev.latchkey.http.LrRequest;
-import dev.latchkey.http.Responses;
-import dev.latchkey.http.TenantGate;
+import dev.latchkey.error.LrError;
 import dev.latchkey.json.Json;
 import dev.latchkey.login.LoginContext;
 import dev.latchkey.login.LoginFlow;

@@ -1,13 +1,14 @@
-package dev.latchkey.webhook;
+package dev.latchkey.http;
+
+import dev.latchkey.webhook.WebhookEvents;
+
+import dev.latchkey.webhook.Webhooks;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.latchkey.audit.Audit;
-import dev.latchkey.http.LrError;
-import dev.latchkey.http.LrRequest;
-import dev.latchkey.http.Responses;
-import dev.latchkey.http.TenantGate;
+import dev.latchkey.error.LrError;
 import dev.latchkey.json.Json;
 import dev.latchkey.tenant.Tenant;
 import java.util.List;
@@ -69,7 +70,7 @@ public final class WebhookApi {
         gate.tenantWithSecret(req);
         ObjectNode o = Json.object();
         ArrayNode data = o.putArray("Data");
-        WebhookEvents.ALL.forEach(data::add);
+        WebhookEvents.all().forEach(data::add);
         return o;
     }
 

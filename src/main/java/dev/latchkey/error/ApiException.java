@@ -1,4 +1,4 @@
-package dev.latchkey.http;
+package dev.latchkey.error;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;

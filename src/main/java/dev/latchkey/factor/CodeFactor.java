@@ -1,0 +1,35 @@
+package dev.latchkey.factor;
+
+import dev.latchkey.account.Account;
+import dev.latchkey.error.LrError;
+import dev.latchkey.tenant.Tenant;
+import org.jdbi.v3.core.Handle;
+
+/**
+ * A second factor answered with a code the user types (backup codes, the authenticator app; SMS and email codes next).
+ * One step-2 endpoint serves them all: it reads the 2FA token, the code and the login's shared parameters, and lets the
+ * login count and finish it.
+ */
+public interface CodeFactor extends SecondFactor {
+    /** What a code for this factor is at most; a longer one is wrong without being checked. */
+    int MAX_CODE_LENGTH = 64;
+
+    /**
+     * Checks {@code code} inside the login's transaction (which holds the account's row); a right code is spent here, so
+     * it is accepted once. {@code enrollment}: non-null when this login may add the factor (the account never had one,
+     * and this 2FA token was shown enrollment data): a right code for that pending enrollment sets the factor up.
+     */
+    Verdict verify(Handle h, Tenant tenant, Account account, String code, Enrollment enrollment);
+
+    /** The answer to a wrong code. */
+    LrError wrongCode();
+
+    /** What {@link #verify} found. */
+    enum Verdict {
+        WRONG, RIGHT, ENROLLED;
+
+        public boolean right() {
+            return this != WRONG;
+        }
+    }
+}

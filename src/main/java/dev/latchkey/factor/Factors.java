@@ -1,0 +1,43 @@
+package dev.latchkey.factor;
+
+import dev.latchkey.webhook.WebhookEvents;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * The registry of second factors: the one list the login, the account's MFA settings, the step-2 endpoints and the hosted
+ * page read. Adding a factor is its package, its migration, a line here where the node is wired, and its routes.
+ */
+public final class Factors {
+    private final List<SecondFactor> all;
+
+    public Factors(List<SecondFactor> all) {
+        this.all = List.copyOf(all);
+        Set<String> ids = new LinkedHashSet<>();
+        for (SecondFactor f : all) {
+            if (!ids.add(f.id())) {
+                throw new IllegalArgumentException("two factors named " + f.id());
+            }
+        }
+        all.forEach(f -> WebhookEvents.registerFactorEvents(f.webhookEvents()));
+    }
+
+    public List<SecondFactor> all() {
+        return all;
+    }
+
+    /** The factor named {@code id} with the capability {@code kind}; an unknown name is a wiring mistake. */
+    public <T extends SecondFactor> T get(String id, Class<T> kind) {
+        return all.stream().filter(f -> f.id().equals(id)).findFirst().filter(kind::isInstance).map(kind::cast)
+                .orElseThrow(() -> new IllegalArgumentException("no " + kind.getSimpleName() + " named " + id));
+    }
+
+    /** The factor a reset body names ({@code {"authenticator": true}}), if any. */
+    public Optional<ResetByFlag> resetBy(String flag) {
+        return all.stream().filter(ResetByFlag.class::isInstance).map(ResetByFlag.class::cast)
+                .filter(f -> f.resetFlags().stream().anyMatch(flag::equalsIgnoreCase)).findFirst();
+    }
+
+}
