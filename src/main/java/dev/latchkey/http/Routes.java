@@ -50,6 +50,11 @@ public final class Routes {
         r.add(Method.GET, auth + "/login/2fa/register/passkey/begin", passkeys::registerBegin); // also the Bearer variant
         r.add(Method.POST, auth + "/login/2fa/register/passkey/finish", passkeys::registerFinish);
 
+        // ── Login: step 2 with the authenticator app (TOTP), and its older name ─────────────────────────────────
+        r.add(Method.PUT, auth + "/login/2fa/verification/authenticatorcode", factors.loginWithCode("authenticator", "authenticatorcode"));
+        r.add(Method.PUT, auth + "/login/2fa/verification/googleauthenticatorcode",
+                factors.loginWithCode("authenticator", "googleauthenticatorcode"));
+
         // ── Login: a second factor asked for by risk-based authentication (besides the account's own factors) ─
         r.add(Method.PUT, auth + "/login/2fa/verification/otp", risk::verifyOtp);
         r.add(Method.GET, auth + "/login/oneclickverify", risk::oneClickVerify);
@@ -60,6 +65,10 @@ public final class Routes {
         r.add(Method.GET, auth + "/account/2fa", account::mfaSettings);
         r.add(Method.GET, auth + "/account/2fa/backupcode", backupCodes::generateForUser);
         r.add(Method.GET, auth + "/account/2fa/backupcode/reset", backupCodes::resetForUser);
+        r.add(Method.PUT, auth + "/account/2fa/verification/authenticatorcode", factors.enableWithCode("authenticator", "authenticatorcode"));
+        r.add(Method.PUT, auth + "/account/2fa/verification/googleauthenticatorcode",
+                factors.enableWithCode("authenticator", "googleauthenticatorcode"));
+        r.add(Method.DELETE, auth + "/account/2fa/authenticator", factors::resetByUser); // {"authenticator": true}
         r.add(Method.GET, auth + "/account/2fa/register/passkey/begin", passkeys::accountRegisterBegin);
         r.add(Method.POST, auth + "/account/2fa/register/passkey/finish", passkeys::accountRegisterFinish);
         r.add(Method.GET, auth + "/account/passkey", passkeys::list);
@@ -78,6 +87,7 @@ public final class Routes {
         r.add(Method.GET, mng + "/account", manage::find); // ?email= | ?username= | ?phone=
         r.add(Method.GET, mng + "/account/2fa/backupcode", backupCodes::generateByUid);
         r.add(Method.GET, mng + "/account/2fa/backupcode/reset", backupCodes::resetByUid);
+        r.add(Method.DELETE, mng + "/account/2fa/authenticator", factors::resetByUid); // ?uid=, {"authenticator": true}
         r.add(Method.GET, mng + "/account/passkey", passkeys::listByUid); // before {uid}: a literal segment wins
         r.add(Method.DELETE, mng + "/account/passkey/{id}", passkeys::removeByUid);
         r.add(Method.DELETE, mng + "/account/2fa/authenticator/passkey", passkeys::disableByUid);

@@ -159,7 +159,8 @@ public final class LatchkeyServer implements AutoCloseable {
             // The registry of second factors: a factor is its package, its migration, a line here and its routes.
             Factors factors = new Factors(List.of(
                     backupCodes,
-                    passkeys));
+                    passkeys,
+                    new dev.latchkey.factor.authenticator.AuthenticatorApp(factorContext)));
             RecentSecondFactor proof = new RecentSecondFactor(clock);
 
             TargetAddresses targetAddresses = new TargetAddresses(cfg.allowPrivateWebhookTargets());
