@@ -69,6 +69,7 @@
     1062: 'This sign-in link was already used: each link works once. Sign in again if you need to.',
     1063: 'This sign-in link is not valid (was it copied whole?): sign in again to get a new one.',
     1067: 'That code is wrong: check the SMS and type it again.',
+    1102: 'That code is wrong: type the code your authenticator app shows now.',
     1103: 'This sign-in is no longer waiting for its second step: sign in again.',
     1104: 'This sign-in took too long and has expired: sign in again.',
   };
@@ -185,8 +186,31 @@
         list.append(Object.assign(document.createElement('li'), { textContent: explain(e) }));
       }
     }
+    await renderAuthenticator();
     show('signed-in');
   }
+
+  /** The account's authenticator app: set up (with a way to remove it), or the data to set one up from here. */
+  async function renderAuthenticator() {
+    let mfa;
+    try {
+      mfa = await api('GET', '/identity/v2/auth/account/2fa', { bearer: accessToken.get() });
+    } catch (e) {
+      $('authenticator-section').hidden = true; // MFA is off for this site
+      return;
+    }
+    const on = Boolean(mfa.IsAuthenticatorVerified);
+    $('authenticator-section').hidden = false;
+    $('authenticator-on').hidden = $('remove-authenticator').hidden = !on;
+    $('authenticator-add').hidden = on || !mfa.ManualEntryCode;
+    if (!on && mfa.ManualEntryCode) {
+      $('account-qr').src = mfa.QRCode;
+      $('account-manual').textContent = spaced(mfa.ManualEntryCode);
+    }
+  }
+
+  /** A key typed by hand is easier to read in groups of four. */
+  const spaced = (key) => key.replace(/(.{4})(?=.)/g, '$1 ');
 
   // ── Step 2: only what can work for this login ─────────────────────────────────────────────────────────────────
 
@@ -211,11 +235,20 @@
     $('risk-email-address').textContent = sent.email || '';
     $('otp-form').hidden = !code;
     $('otp-phone').textContent = sent.phone || '';
+    const configured = can.Configured || [];
+    const enrollment = sent.authenticator || null;
+    $('authenticator-form').hidden = !configured.includes('authenticator');
+    $('authenticator-enroll').hidden = !(can.MayEnroll && enrollment);
+    if (can.MayEnroll && enrollment) {
+      $('enroll-qr').src = enrollment.qr;
+      $('enroll-manual').textContent = spaced(enrollment.manual);
+    }
     $('use-passkey').hidden = !(can.Passkeys && webauthn);
     $('enroll').hidden = !(can.PasskeyEnrollment && webauthn);
     $('backup-form').hidden = !can.BackupCodes;
     $('no-webauthn').hidden = webauthn || !(can.Passkeys || can.PasskeyEnrollment);
-    $('nothing-usable').hidden = link || code || can.BackupCodes || can.Passkeys || can.PasskeyEnrollment;
+    $('nothing-usable').hidden = link || code || can.BackupCodes || can.Passkeys || can.PasskeyEnrollment
+      || configured.includes('authenticator') || Boolean(can.MayEnroll && enrollment);
     show('second-step');
     if (link) watch(token);
   }
@@ -312,8 +345,9 @@
       if (!r.SecondFactorAuthentication) return await signedIn(r);
       const sfa = r.SecondFactorAuthentication;
       pendingToken.set(sfa.SecondFactorAuthenticationToken);
-      // What risk-based authentication sent: a link by email, a code by SMS.
-      pendingSent.set(JSON.stringify({ email: (sfa.Email && sfa.Email[0]) || null, phone: sfa.OTPStatus ? sfa.OTPPhoneNo || 'your phone' : null }));
+      // What risk-based authentication sent (a link by email, a code by SMS), and an authenticator app to set up.
+      pendingSent.set(JSON.stringify({ email: (sfa.Email && sfa.Email[0]) || null, phone: sfa.OTPStatus ? sfa.OTPPhoneNo || 'your phone' : null,
+        authenticator: sfa.ManualEntryCode ? { qr: sfa.QRCode, manual: sfa.ManualEntryCode } : null }));
       await secondStep();
     } catch (e) { status(explain(e)); }
   });
@@ -333,6 +367,20 @@
   onSubmit('backup-form', () => answer(async (token) => {
     const login = await api('PUT', '/identity/v2/auth/login/2fa/backupcode', { ...withToken(token), body: { backupcode: $('backup-code').value } });
     $('backup-code').value = '';
+    await signedIn(login);
+  }));
+
+  onSubmit('authenticator-form', () => answer(async (token) => {
+    const login = await api('PUT', '/identity/v2/auth/login/2fa/verification/authenticatorcode',
+      { ...withToken(token), body: { authenticatorcode: $('authenticator-code').value.replace(/\s/g, '') } });
+    $('authenticator-code').value = '';
+    await signedIn(login);
+  }));
+
+  onSubmit('authenticator-enroll', () => answer(async (token) => {
+    const login = await api('PUT', '/identity/v2/auth/login/2fa/verification/authenticatorcode',
+      { ...withToken(token), body: { authenticatorcode: $('enroll-code').value.replace(/\s/g, '') } });
+    $('enroll-code').value = '';
     await signedIn(login);
   }));
 
@@ -387,6 +435,26 @@
       await renderAccount();
       status('Passkey added.', 'ok');
     } catch (e) { status(explainPasskey(e, true)); }
+  });
+
+  onSubmit('authenticator-add', async () => {
+    status('');
+    try {
+      await api('PUT', '/identity/v2/auth/account/2fa/verification/authenticatorcode',
+        { bearer: accessToken.get(), body: { authenticatorcode: $('account-code').value.replace(/\s/g, '') } });
+      $('account-code').value = '';
+      await renderAccount();
+      status('Authenticator app set up.', 'ok');
+    } catch (e) { status(explain(e)); }
+  });
+
+  onClick('remove-authenticator', async () => {
+    status('');
+    try {
+      await api('DELETE', '/identity/v2/auth/account/2fa/authenticator', { bearer: accessToken.get(), body: { authenticator: true } });
+      await renderAccount();
+      status('Authenticator app removed.', 'ok');
+    } catch (e) { status(explain(e)); }
   });
 
   onClick('sign-out', async () => {

@@ -72,7 +72,7 @@ public final class HttpServer {
             for (Routes.Page page : Routes.PAGES) {
                 byte[] content = resource(page.resource());
                 config.routes.get(page.path(), ctx -> {
-                    ctx.header("Content-Security-Policy", "default-src 'self'; base-uri 'none'; frame-ancestors 'none'");
+                    ctx.header("Content-Security-Policy", "default-src 'self'; img-src 'self' data:; base-uri 'none'; frame-ancestors 'none'");
                     ctx.header("X-Content-Type-Options", "nosniff");
                     ctx.contentType(page.contentType()).result(content);
                 });

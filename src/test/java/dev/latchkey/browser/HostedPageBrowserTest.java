@@ -183,6 +183,56 @@ class HostedPageBrowserTest {
         Files.write(shot, ((TakesScreenshot) driver).getScreenshotAs(OutputType.BYTES));
     }
 
+    /**
+     * MFA required and no factor yet: the page shows the authenticator app's QR code and key; the key read off the page goes
+     * into an authenticator (an independent TOTP library), its code sets it up and signs in; the next sign-in asks for
+     * the app's code, and the account page shows it set up.
+     */
+    @Test
+    void setUpTheAuthenticatorAppFromTheKeyOnThePageThenSignInWithIt() throws Exception {
+        TestServer.TestTenant t = s.tenant("{\"Name\":\"Authenticator Co\",\"TwoFactorAuthentication\":{\"IsEnabled\":true,\"IsRequired\":true}}");
+        t.account("totp-browser@example.com", "browser-password-1");
+        WebDriverWait wait = waiting();
+
+        driver.get(origin() + "/hosted?apikey=" + t.apiKey());
+        wait.until(ExpectedConditions.titleIs("Authenticator Co · Sign in"));
+        signIn(wait, "totp-browser@example.com", "browser-password-1");
+        visible(wait, "authenticator-enroll");
+        WebElement qr = driver.findElement(By.id("enroll-qr"));
+        assertThat(qr.getAttribute("src")).startsWith("data:image/png;base64,");
+        // The QR image loaded (the page's CSP allows data: images): its natural width is the PNG's.
+        assertThat(((Number) ((JavascriptExecutor) driver).executeScript("return arguments[0].naturalWidth", qr)).intValue()).isGreaterThan(100);
+        assertThat(displayed("authenticator-form")).isFalse(); // nothing set up yet to answer with
+        assertThat(displayed("nothing-usable")).isFalse();
+        String key = text("enroll-manual").replace(" ", "");
+        assertThat(key).matches("[A-Z2-7]{32}");
+        screenshot("authenticator-enroll");
+        dev.latchkey.support.AuthenticatorDevice app = new dev.latchkey.support.AuthenticatorDevice(key);
+        driver.findElement(By.id("enroll-code")).sendKeys(app.code(s.clock.instant()));
+        driver.findElement(By.id("enroll-authenticator-login")).click();
+        visible(wait, "signed-in");
+        assertThat(text("profile-email")).isEqualTo("totp-browser@example.com");
+        visible(wait, "authenticator-on");
+        assertThat(displayed("authenticator-add")).isFalse();
+
+        driver.findElement(By.id("sign-out")).click();
+        signIn(wait, "totp-browser@example.com", "browser-password-1");
+        visible(wait, "authenticator-form");
+        assertThat(displayed("authenticator-enroll")).isFalse();
+        // A wrong code is explained and the login waits for the right one.
+        driver.findElement(By.id("authenticator-code")).sendKeys(app.code(s.clock.instant(), 5));
+        driver.findElement(By.id("use-authenticator")).click();
+        wait.until(d -> text("status").contains("authenticator app shows now"));
+        s.clock.advance(Duration.ofSeconds(30)); // the code used to set it up is spent: the app's next one
+        WebElement field = driver.findElement(By.id("authenticator-code"));
+        field.clear();
+        field.sendKeys(app.code(s.clock.instant()));
+        driver.findElement(By.id("use-authenticator")).click();
+        visible(wait, "signed-in");
+        assertThat(text("profile-email")).isEqualTo("totp-browser@example.com");
+        screenshot("authenticator-signed-in");
+    }
+
     @Test
     void passwordEnrollSignOutThenPasswordAndPasskey() throws Exception {
         TestServer.TestTenant t = s.tenant("{\"Name\":\"Browser\",\"TwoFactorAuthentication\":{\"IsEnabled\":true,\"IsRequired\":false},"

@@ -18,7 +18,7 @@ import org.junit.jupiter.api.Test;
  * is an icon, and the hosted page's files; all with the strict Content-Security-Policy, none with a secret.
  */
 class NodePagesTest {
-    static final String CSP = "default-src 'self'; base-uri 'none'; frame-ancestors 'none'";
+    static final String CSP = "default-src 'self'; img-src 'self' data:; base-uri 'none'; frame-ancestors 'none'";
 
     static TestServer s;
 
