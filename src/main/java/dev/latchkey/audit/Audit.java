@@ -1,9 +1,6 @@
 package dev.latchkey.audit;
 
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.latchkey.crypto.Secrets;
-import dev.latchkey.json.Json;
 import java.util.List;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
@@ -148,8 +145,12 @@ public final class Audit implements AutoCloseable {
     /** What operators filter the trail by; null fields do not filter. {@code before}: only entries older than this time. */
     public record Query(Long tenantId, String uid, String event, Long before, int limit) {}
 
-    /** Entries newest first, as {@code {"Data":[{Id, TenantId, ApiKey, CreatedDate, Event, Outcome, Actor, Uid, …}]}}. */
-    public ObjectNode list(Query q) {
+    /** An entry of the trail as operators read it ({@code apiKey} null once its tenant is deleted). */
+    public record Entry(String id, Long tenantId, String apiKey, long createdAt, String event, String outcome, String actor, String uid,
+                        String identifier, String ip, String userAgent, Integer errorCode, String details) {}
+
+    /** Entries newest first. */
+    public java.util.List<Entry> list(Query q) {
         StringBuilder sql = new StringBuilder("""
                 SELECT e.*, t.api_key FROM audit_events e LEFT JOIN tenants t ON t.id = e.tenant_id WHERE 1 = 1""");
         if (q.tenantId() != null) {
@@ -165,37 +166,16 @@ public final class Audit implements AutoCloseable {
             sql.append(" AND e.created_at < :before");
         }
         sql.append(" ORDER BY e.created_at DESC, e.seq DESC LIMIT ").append(q.limit());
-        ObjectNode out = Json.object();
-        ArrayNode data = out.putArray("Data");
-        jdbi.useHandle(h -> h.createQuery(sql.toString())
+        return jdbi.withHandle(h -> h.createQuery(sql.toString())
                 .bind("t", q.tenantId()).bind("uid", q.uid()).bind("event", q.event()).bind("before", q.before())
                 .map((rs, c) -> {
-                    ObjectNode o = Json.object();
-                    o.put("Id", rs.getString("id"));
                     long t = rs.getLong("tenant_id");
-                    if (rs.wasNull()) {
-                        o.putNull("TenantId");
-                    } else {
-                        o.put("TenantId", t);
-                    }
-                    o.put("ApiKey", rs.getString("api_key"));
-                    o.put("CreatedDate", dev.latchkey.json.Json.iso(rs.getLong("created_at")));
-                    o.put("Event", rs.getString("event"));
-                    o.put("Outcome", rs.getString("outcome"));
-                    o.put("Actor", rs.getString("actor"));
-                    o.put("Uid", rs.getString("uid"));
-                    o.put("Identifier", rs.getString("identifier"));
-                    o.put("IP", rs.getString("ip"));
-                    o.put("UserAgent", rs.getString("user_agent"));
+                    Long tenantId = rs.wasNull() ? null : t;
                     int code = rs.getInt("error_code");
-                    if (rs.wasNull()) {
-                        o.putNull("ErrorCode");
-                    } else {
-                        o.put("ErrorCode", code);
-                    }
-                    o.put("Details", rs.getString("details"));
-                    return o;
-                }).forEach(data::add));
-        return out;
+                    Integer errorCode = rs.wasNull() ? null : code;
+                    return new Entry(rs.getString("id"), tenantId, rs.getString("api_key"), rs.getLong("created_at"), rs.getString("event"),
+                            rs.getString("outcome"), rs.getString("actor"), rs.getString("uid"), rs.getString("identifier"), rs.getString("ip"),
+                            rs.getString("user_agent"), errorCode, rs.getString("details"));
+                }).list());
     }
 }

@@ -51,7 +51,7 @@ public final class AdminApi {
     /** {@code GET /admin/v1/tenants/{apikey}/webhook-deliveries[?status=pending|delivered|failed]}: newest 200. */
     public JsonNode webhookDeliveries(LrRequest req) {
         Tenant t = gate.tenant(req);
-        return outbox.deliveries(jdbi, t, status(req), 200);
+        return Responses.data(outbox.deliveries(jdbi, t, status(req), 200), OperatorViews::delivery);
     }
 
     private static String status(LrRequest req) {
@@ -75,13 +75,13 @@ public final class AdminApi {
     /** {@code GET /admin/v1/tenants/{apikey}/messages[?status=pending|delivered|failed]}: emails and SMS, newest 200, no content. */
     public JsonNode messages(LrRequest req) {
         Tenant t = gate.tenant(req);
-        return messages.list(jdbi, t, status(req), 200);
+        return Responses.data(messages.list(jdbi, t, status(req), 200), OperatorViews::message);
     }
 
     /** {@code GET /admin/v1/tenants/{apikey}/risk-events[?uid=]}: risky logins and what was done, newest 200. */
     public JsonNode riskEvents(LrRequest req) {
         Tenant t = gate.tenant(req);
-        return riskEvents.list(jdbi, t, req.query("uid"), 200);
+        return Responses.data(riskEvents.list(jdbi, t, req.query("uid"), 200), OperatorViews::riskEvent);
     }
 
     private static <T> T validated(Supplier<T> action) {
@@ -97,13 +97,13 @@ public final class AdminApi {
         JsonNode body = req.body();
         Tenant created = validated(() -> tenants.create(body));
         audit.record(created.id(), req.origin(Audit.Actor.ADMIN), Audit.Event.success(Audit.TENANT_CREATED, null, created.name()), clock.millis());
-        return tenants.view(created);
+        return view(created);
     }
 
     /** {@code GET /admin/v1/tenants}: every tenant's Name, ApiKey, CreatedDate and ModifiedDate, oldest first. */
     public JsonNode listTenants(LrRequest req) {
         gate.authorize(req);
-        return tenants.list();
+        return Responses.data(tenants.list(), OperatorViews::tenant);
     }
 
     /** {@code DELETE /admin/v1/tenants/{apikey}}: the tenant and all its data; 404 when there is no such tenant. */
@@ -119,7 +119,7 @@ public final class AdminApi {
     }
 
     public JsonNode getTenant(LrRequest req) {
-        return tenants.view(gate.tenant(req));
+        return view(gate.tenant(req));
     }
 
     public JsonNode patchTenant(LrRequest req) {
@@ -127,7 +127,19 @@ public final class AdminApi {
         JsonNode body = req.body();
         Tenant patched = validated(() -> tenants.patch(t, body));
         audit.record(t.id(), req.origin(Audit.Actor.ADMIN), Audit.Event.success(Audit.TENANT_UPDATED, null, changedSections(body)), clock.millis());
-        return tenants.view(patched);
+        return view(patched);
+    }
+
+    /** The admin view of a tenant: Name, ApiKey, ApiSecret (operators configure SDKs with it), every settings section, dates. */
+    private com.fasterxml.jackson.databind.node.ObjectNode view(Tenant t) {
+        com.fasterxml.jackson.databind.node.ObjectNode o = dev.latchkey.json.Json.object();
+        o.put("Name", t.name());
+        o.put("ApiKey", t.apiKey());
+        o.put("ApiSecret", tenants.apiSecret(t));
+        o.setAll(tenants.effectiveSettings(t));
+        o.put("CreatedDate", dev.latchkey.json.Json.iso(t.createdAt()));
+        o.put("ModifiedDate", dev.latchkey.json.Json.iso(t.modifiedAt()));
+        return o;
     }
 
     /** The top-level settings a PATCH named (its values may hold secrets, so only the names are audited). */

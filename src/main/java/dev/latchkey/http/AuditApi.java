@@ -37,12 +37,12 @@ public final class AuditApi {
             Tenant t = tenants.get(apiKey).orElseThrow(() -> AdminGate.notFound("No tenant has that ApiKey."));
             tenantId = t.id();
         }
-        return audit.list(query(req, tenantId));
+        return Responses.data(audit.list(query(req, tenantId)), OperatorViews::auditEntry);
     }
 
     public JsonNode ofTenant(LrRequest req) {
         Tenant t = gate.tenant(req);
-        return audit.list(query(req, t.id()));
+        return Responses.data(audit.list(query(req, t.id())), OperatorViews::auditEntry);
     }
 
     private static Audit.Query query(LrRequest req, Long tenantId) {

@@ -2,6 +2,7 @@ package dev.latchkey.http;
 
 import dev.latchkey.factor.passkey.RelyingParty;
 
+import dev.latchkey.factor.passkey.PasskeyStore;
 import dev.latchkey.factor.passkey.Passkeys;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -174,14 +175,26 @@ public final class PasskeyApi {
         FactorChange change = byUser(req);
         JsonNode credential = credential(req);
         String boundTo = enrollmentBinding(caller);
-        Optional<ObjectNode> added = passkeys.enroll(caller.tenant(), rp, caller.account(), boundTo, credential, change);
+        Optional<PasskeyStore.Passkey> added = passkeys.enroll(caller.tenant(), rp, caller.account(), boundTo, credential, change);
         ObjectNode out = Json.object().put("IsPosted", true);
-        out.setAll(added.orElseThrow(LrError.PASSKEY_VERIFICATION_FAILED::error));
+        out.setAll(view(added.orElseThrow(LrError.PASSKEY_VERIFICATION_FAILED::error)));
         return out;
     }
 
+    /** A passkey as the API shows it (LoginRadius's {@code {Id, Authenticator, Identifier, CreatedAt}}, plus its use). */
+    static ObjectNode view(PasskeyStore.Passkey p) {
+        ObjectNode o = Json.object();
+        o.put("Id", p.id());
+        o.put("Authenticator", "Passkey");
+        o.put("Identifier", p.credentialId());
+        o.put("CreatedAt", Json.iso(p.createdAt()));
+        o.put("LastUsedAt", p.lastUsedAt() == null ? null : Json.iso(p.lastUsedAt()));
+        o.put("IsPossiblyCloned", p.possiblyCloned());
+        return o;
+    }
+
     public JsonNode list(LrRequest req) {
-        return passkeys.list(access.signedIn(req).account());
+        return Responses.data(passkeys.list(access.signedIn(req).account()), PasskeyApi::view);
     }
 
     public JsonNode remove(LrRequest req) {
@@ -200,7 +213,7 @@ public final class PasskeyApi {
 
     public JsonNode listByUid(LrRequest req) {
         Tenant tenant = gate.tenantWithSecret(req);
-        return passkeys.list(accounts.get(tenant, req.requiredQuery("uid")));
+        return Responses.data(passkeys.list(accounts.get(tenant, req.requiredQuery("uid"))), PasskeyApi::view);
     }
 
     public JsonNode removeByUid(LrRequest req) {

@@ -18,6 +18,14 @@ public final class Responses {
         return Json.object().put("IsDeleted", true);
     }
 
+    /** LoginRadius's list shape, {@code {"Data": [...]}}, each item rendered by {@code view}. */
+    public static <T> ObjectNode data(java.util.Collection<T> items, java.util.function.Function<? super T, ? extends JsonNode> view) {
+        ObjectNode o = Json.object();
+        com.fasterxml.jackson.databind.node.ArrayNode data = o.putArray("Data");
+        items.forEach(item -> data.add(view.apply(item)));
+        return o;
+    }
+
     public static ObjectNode backupCodes(List<String> codes) {
         ObjectNode o = Json.object();
         codes.forEach(o.putArray("BackUpCodes")::add);

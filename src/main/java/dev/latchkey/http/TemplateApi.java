@@ -1,6 +1,8 @@
 package dev.latchkey.http;
 
 import dev.latchkey.message.MessageTemplates;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.latchkey.json.Json;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.latchkey.audit.Audit;
@@ -40,7 +42,7 @@ public final class TemplateApi {
                 .filter(b -> all.stream().noneMatch(own -> own.name().equalsIgnoreCase(b.name())))
                 .sorted(java.util.Comparator.comparing(MessageTemplates.Template::name))
                 .forEach(all::add);
-        return MessageTemplates.list(all);
+        return Responses.data(all, TemplateApi::view);
     }
 
     public JsonNode create(LrRequest req) {
@@ -59,7 +61,7 @@ public final class TemplateApi {
         Tenant t = gate.tenant(req);
         Channel c = channel(req);
         String name = req.pathParam("name");
-        return MessageTemplates.view(templates.find(t.id(), c, name).orElseThrow(() ->
+        return view(templates.find(t.id(), c, name).orElseThrow(() ->
                 AdminGate.notFound("There is no " + label(c) + " template named '" + name + "'.")));
     }
 
@@ -79,7 +81,7 @@ public final class TemplateApi {
     private JsonNode audited(LrRequest req, Tenant t, MessageTemplates.Template saved) {
         audit.record(t.id(), req.origin(Audit.Actor.ADMIN), Audit.Event.success(Audit.TEMPLATE_SAVED, null,
                 label(saved.channel()) + " template " + saved.name()), clock.millis());
-        return MessageTemplates.view(saved);
+        return view(saved);
     }
 
     private static String label(Channel c) {
@@ -93,4 +95,22 @@ public final class TemplateApi {
             throw ApiException.validation(e.field, e.getMessage()).withStatus(400);
         }
     }
+
+    /** The operators' view of a template; built-in ones have no dates and say so. */
+    static ObjectNode view(MessageTemplates.Template t) {
+        ObjectNode o = Json.object();
+        o.put("Name", t.name());
+        if (t.channel() == Channel.EMAIL) {
+            o.put("Subject", t.subject());
+            o.put("Html", t.html());
+            o.put("Text", t.body());
+        } else {
+            o.put("Body", t.body());
+        }
+        o.put("IsBuiltIn", t.createdAt() == null);
+        o.put("CreatedDate", t.createdAt() == null ? null : dev.latchkey.json.Json.iso(t.createdAt()));
+        o.put("ModifiedDate", t.modifiedAt() == null ? null : dev.latchkey.json.Json.iso(t.modifiedAt()));
+        return o;
+    }
+
 }

@@ -1,7 +1,6 @@
 package dev.latchkey.message;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.samskivert.mustache.Mustache;
 import com.samskivert.mustache.MustacheException;
@@ -352,30 +351,6 @@ public final class MessageTemplates {
     public boolean delete(long tenantId, Channel channel, String name) {
         return jdbi.withHandle(h -> h.createUpdate("DELETE FROM message_templates WHERE tenant_id = :t AND channel = :c AND name_key = :k")
                 .bind("t", tenantId).bind("c", channel.key()).bind("k", name.toLowerCase(Locale.ROOT)).execute() == 1);
-    }
-
-    /** The operators' view of a template; built-in ones have no dates and say so. */
-    public static ObjectNode view(Template t) {
-        ObjectNode o = Json.object();
-        o.put("Name", t.name());
-        if (t.channel() == Channel.EMAIL) {
-            o.put("Subject", t.subject());
-            o.put("Html", t.html());
-            o.put("Text", t.body());
-        } else {
-            o.put("Body", t.body());
-        }
-        o.put("IsBuiltIn", t.createdAt() == null);
-        o.put("CreatedDate", t.createdAt() == null ? null : dev.latchkey.json.Json.iso(t.createdAt()));
-        o.put("ModifiedDate", t.modifiedAt() == null ? null : dev.latchkey.json.Json.iso(t.modifiedAt()));
-        return o;
-    }
-
-    public static ObjectNode list(List<Template> templates) {
-        ObjectNode o = Json.object();
-        ArrayNode data = o.putArray("Data");
-        templates.forEach(t -> data.add(view(t)));
-        return o;
     }
 
     /**

@@ -1,6 +1,5 @@
 package dev.latchkey.message;
 
-import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.latchkey.crypto.Secrets;
 import dev.latchkey.json.Json;
@@ -90,24 +89,18 @@ public final class Messages {
                 .bind("uid", uid).bind("since", now - 3_600_000L).bindList("purposes", userFacing).mapTo(Integer.class).one();
     }
 
+    /** A message as operators see it (never its content). */
+    public record Sent(String id, String uid, String channel, String purpose, String template, String recipient,
+                       OutboxRows.Bookkeeping bookkeeping) {}
+
     /** A tenant's messages for operators, newest first, without their content; {@code status} null for all. */
-    public ObjectNode list(Jdbi jdbi, Tenant tenant, String status, int limit) {
-        ObjectNode out = Json.object();
-        ArrayNode data = out.putArray("Data");
-        jdbi.useHandle(h -> h.createQuery("SELECT id, uid, channel, purpose, template, recipient, " + OutboxRows.COLUMNS
+    public List<Sent> list(Jdbi jdbi, Tenant tenant, String status, int limit) {
+        return jdbi.withHandle(h -> h.createQuery("SELECT id, uid, channel, purpose, template, recipient, " + OutboxRows.COLUMNS
                         + " FROM message_outbox WHERE tenant_id = :t" + (status == null ? "" : " AND status = :s")
                         + " ORDER BY created_at DESC, id LIMIT " + limit)
                 .bind("t", tenant.id()).bind("s", status)
-                .map((rs, c) -> {
-                    ObjectNode d = Json.object();
-                    d.put("Id", rs.getString("id"));
-                    d.put("Uid", rs.getString("uid"));
-                    d.put("Channel", rs.getString("channel"));
-                    d.put("Purpose", rs.getString("purpose"));
-                    d.put("Template", rs.getString("template"));
-                    d.put("Recipient", rs.getString("recipient"));
-                    return OutboxRows.putBookkeeping(d, rs);
-                }).forEach(data::add));
-        return out;
+                .map((rs, c) -> new Sent(rs.getString("id"), rs.getString("uid"), rs.getString("channel"), rs.getString("purpose"),
+                        rs.getString("template"), rs.getString("recipient"), OutboxRows.read(rs)))
+                .list());
     }
 }

@@ -1,9 +1,6 @@
 package dev.latchkey.risk;
 
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.latchkey.crypto.Secrets;
-import dev.latchkey.json.Json;
 import dev.latchkey.tenant.Tenant;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
@@ -24,30 +21,18 @@ public final class RiskEvents {
         return s == null || s.length() <= max ? s : s.substring(0, max);
     }
 
+    /** One recorded risk decision: when, which signals fired, what was done, and where the login came from. */
+    public record Event(String id, String uid, long createdAt, java.util.List<String> signals, String action, String ip, String city,
+                        String country, String browser, String device) {}
+
     /** {@code GET /admin/v1/tenants/{apikey}/risk-events[?uid=]}: newest first. */
-    public ObjectNode list(Jdbi jdbi, Tenant tenant, String uid, int limit) {
-        ObjectNode out = Json.object();
-        ArrayNode data = out.putArray("Data");
-        jdbi.useHandle(h -> h.createQuery("SELECT id, uid, created_at, signals, action, ip, city, country, browser, device FROM risk_events"
+    public java.util.List<Event> list(Jdbi jdbi, Tenant tenant, String uid, int limit) {
+        return jdbi.withHandle(h -> h.createQuery("SELECT id, uid, created_at, signals, action, ip, city, country, browser, device FROM risk_events"
                         + " WHERE tenant_id = :t" + (uid == null ? "" : " AND uid = :uid") + " ORDER BY created_at DESC, id LIMIT " + limit)
                 .bind("t", tenant.id()).bind("uid", uid)
-                .map((rs, c) -> {
-                    ObjectNode e = Json.object();
-                    e.put("Id", rs.getString("id"));
-                    e.put("Uid", rs.getString("uid"));
-                    e.put("CreatedDate", dev.latchkey.json.Json.iso(rs.getLong("created_at")));
-                    ArrayNode signals = e.putArray("Signals");
-                    for (String s : rs.getString("signals").split(",")) {
-                        signals.add(s);
-                    }
-                    e.put("Action", rs.getString("action"));
-                    e.put("IP", rs.getString("ip"));
-                    e.put("City", rs.getString("city"));
-                    e.put("Country", rs.getString("country"));
-                    e.put("Browser", rs.getString("browser"));
-                    e.put("Device", rs.getString("device"));
-                    return e;
-                }).forEach(data::add));
-        return out;
+                .map((rs, c) -> new Event(rs.getString("id"), rs.getString("uid"), rs.getLong("created_at"),
+                        java.util.List.of(rs.getString("signals").split(",")), rs.getString("action"), rs.getString("ip"), rs.getString("city"),
+                        rs.getString("country"), rs.getString("browser"), rs.getString("device")))
+                .list());
     }
 }

@@ -43,7 +43,7 @@ public final class Bootstrap {
             jdbi.useHandle(h -> h.createUpdate("UPDATE server_settings SET setting = :v WHERE name = 'demo_tenant'")
                     .bind("v", demo.apiKey()).execute());
             demoKey = demo.apiKey();
-            demoSecret = Json.parse(Json.write(tenants.view(demo))).get("ApiSecret").asText();
+            demoSecret = tenants.apiSecret(demo);
         }
         return new Result(adminKeyHash, newAdminKey, demoKey, demoSecret);
     }

@@ -5,7 +5,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.latchkey.crypto.Secrets;
 import dev.latchkey.json.Json;
 import java.time.Clock;
-import java.time.Instant;
 import java.util.Iterator;
 import java.util.Map;
 import java.util.Optional;
@@ -91,24 +90,19 @@ public final class Tenants {
         return store.delete(tenant);
     }
 
-    /** The operators' list: {@code {"Data": [{Name, ApiKey, CreatedDate, ModifiedDate}]}}, oldest first, no secrets. */
-    public ObjectNode list() {
-        ObjectNode out = Json.object();
-        com.fasterxml.jackson.databind.node.ArrayNode data = out.putArray("Data");
-        for (Tenant t : store.list()) {
-            data.addObject().put("Name", t.name()).put("ApiKey", t.apiKey())
-                    .put("CreatedDate", Instant.ofEpochMilli(t.createdAt()).toString())
-                    .put("ModifiedDate", Instant.ofEpochMilli(t.modifiedAt()).toString());
-        }
-        return out;
+    /** Every tenant, oldest first. */
+    public java.util.List<Tenant> list() {
+        return store.list();
     }
 
-    /** The admin view of a tenant, secret included (operators need it to configure SDKs). */
-    public ObjectNode view(Tenant t) {
+    /** The tenant's API secret in clear, for operators (they configure SDKs with it). */
+    public String apiSecret(Tenant t) {
+        return secrets.decrypt(t.apiSecretSealed());
+    }
+
+    /** The tenant's settings, every section with its defaults filled in and its secrets masked, as operators read them. */
+    public ObjectNode effectiveSettings(Tenant t) {
         ObjectNode o = Json.object();
-        o.put("Name", t.name());
-        o.put("ApiKey", t.apiKey());
-        o.put("ApiSecret", secrets.decrypt(t.apiSecretSealed()));
         ObjectNode defaults = TenantSettings.defaults();
         defaults.fieldNames().forEachRemaining(section -> {
             JsonNode stored = t.settings().get(section);
@@ -119,8 +113,6 @@ public final class Tenants {
             o.set(section, merged);
         });
         TenantSettings.maskSecrets(o);
-        o.put("CreatedDate", Instant.ofEpochMilli(t.createdAt()).toString());
-        o.put("ModifiedDate", Instant.ofEpochMilli(t.modifiedAt()).toString());
         return o;
     }
 }

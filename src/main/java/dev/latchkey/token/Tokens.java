@@ -10,7 +10,6 @@ import dev.latchkey.error.LrError;
 import dev.latchkey.json.Json;
 import dev.latchkey.tenant.Tenant;
 import java.time.Clock;
-import java.time.Instant;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
 

@@ -18,22 +18,17 @@ import org.jdbi.v3.core.Handle;
  */
 public final class WebhookOutbox {
 
+    /** A delivery as operators see it. */
+    public record Delivery(String id, String hookId, String event, OutboxRows.Bookkeeping bookkeeping) {}
+
     /** Deliveries of a tenant for operators, newest first; {@code status} null for all. */
-    public ObjectNode deliveries(org.jdbi.v3.core.Jdbi jdbi, Tenant tenant, String status, int limit) {
-        ObjectNode out = Json.object();
-        com.fasterxml.jackson.databind.node.ArrayNode data = out.putArray("Data");
-        jdbi.useHandle(h -> h.createQuery("SELECT id, webhook_id, event, " + OutboxRows.COLUMNS
+    public java.util.List<Delivery> deliveries(org.jdbi.v3.core.Jdbi jdbi, Tenant tenant, String status, int limit) {
+        return jdbi.withHandle(h -> h.createQuery("SELECT id, webhook_id, event, " + OutboxRows.COLUMNS
                         + " FROM webhook_outbox WHERE tenant_id = :t" + (status == null ? "" : " AND status = :s")
                         + " ORDER BY created_at DESC, id LIMIT " + limit)
                 .bind("t", tenant.id()).bind("s", status)
-                .map((rs, c) -> {
-                    ObjectNode d = Json.object();
-                    d.put("Id", rs.getString("id"));
-                    d.put("HookId", rs.getString("webhook_id"));
-                    d.put("Event", rs.getString("event"));
-                    return OutboxRows.putBookkeeping(d, rs);
-                }).forEach(data::add));
-        return out;
+                .map((rs, c) -> new Delivery(rs.getString("id"), rs.getString("webhook_id"), rs.getString("event"), OutboxRows.read(rs)))
+                .list());
     }
 
     /** Sends a failed (or delivered) event again, now, with a fresh retry period. */

@@ -1,7 +1,6 @@
 package dev.latchkey.webhook;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.latchkey.crypto.Secrets;
 import dev.latchkey.error.ApiException;
@@ -9,7 +8,6 @@ import dev.latchkey.error.LrError;
 import dev.latchkey.json.Json;
 import dev.latchkey.tenant.Tenant;
 import java.time.Clock;
-import java.time.Instant;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
@@ -285,38 +283,6 @@ public final class Webhooks {
             return new String[] {"Bearer", null, token.asText()};
         }
         throw ApiException.validation("Authentication.AuthType", "AuthType must be Basic or Bearer.");
-    }
-
-    /** LoginRadius's webhook model; the receiver's credentials masked. */
-    public static ObjectNode view(Webhook w) {
-        ObjectNode o = Json.object();
-        o.put("Id", w.id());
-        o.put("TargetUrl", w.targetUrl());
-        o.put("Event", w.event());
-        o.put("CreatedDate", Instant.ofEpochMilli(w.createdAt()).toString());
-        o.put("LastModifiedDate", Instant.ofEpochMilli(w.modifiedAt()).toString());
-        o.putNull("SecretName");
-        o.put("IsIntegrationWebhook", false);
-        o.put("Name", w.name());
-        o.set("Headers", w.headers());
-        o.set("QueryParams", w.queryParams());
-        if (w.authType() == null) {
-            o.putNull("Authentication");
-        } else if (w.authType().equals("Basic")) {
-            o.putObject("Authentication").put("AuthType", "Basic").putObject("BasicAuth").put("Username", w.authUsername()).put("Password", "********");
-        } else {
-            o.putObject("Authentication").put("AuthType", "Bearer").putObject("BearerToken").put("Token", "********");
-        }
-        // Latchkey's extension (the SDKs' models ignore fields they do not know): false for an event it never sends.
-        o.put("IsSentByLatchkey", WebhookEvents.isSent(w.event()));
-        return o;
-    }
-
-    public static ObjectNode listView(List<Webhook> hooks) {
-        ObjectNode o = Json.object();
-        ArrayNode data = o.putArray("Data");
-        hooks.forEach(w -> data.add(view(w)));
-        return o;
     }
 
     public Optional<String> secret(Webhook w) {

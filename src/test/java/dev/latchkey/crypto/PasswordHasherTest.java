@@ -74,7 +74,10 @@ class PasswordHasherTest {
     @Test
     void thePriorityLaneHasAPlacePerCoreAndItsHashesGoBeforeTheQueue() throws Exception {
         int cores = Runtime.getRuntime().availableProcessors();
-        PasswordHasher hasher = new PasswordHasher(PasswordHasher.DEFAULT, 4, null);
+        // Hashes slow enough (about half a second each here) that the test's own thread, however late the machine schedules
+        // it, is waiting in the priority lane before the first running hash ends (with 60 ms hashes, a loaded CI machine
+        // let two more queued hashes start first).
+        PasswordHasher hasher = new PasswordHasher(new PasswordHasher.Params(19 * 1024, 16, 1), 4, null);
         String phc = hasher.hash("password-x");
         // Fill every core and the queue with hashes that are waiting or running.
         java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newCachedThreadPool();

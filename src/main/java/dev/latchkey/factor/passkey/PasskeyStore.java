@@ -6,9 +6,9 @@ import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.mapper.RowMapper;
 
 /** Passkeys and WebAuthn challenges in the database. Every method runs in the caller's transaction. */
-final class PasskeyStore {
+public final class PasskeyStore {
     /** A stored passkey; {@code credential} is the base64url attested credential data (id and COSE public key). */
-    record Passkey(String id, long tenantId, String uid, String credentialId, String credential, long signCount,
+    public record Passkey(String id, long tenantId, String uid, String credentialId, String credential, long signCount,
                    boolean uvInitialized, boolean backupEligible, boolean backupState, String transports,
                    String enrolledVia, boolean possiblyCloned, long createdAt, Long lastUsedAt) {}
 

@@ -313,7 +313,7 @@ public final class Passkeys implements SecondFactor {
      * origin, RP ID hash, user presence (and verification when required), an allowed algorithm, a credential id new to
      * the tenant. {@code via} is "login" (enrolled during an MFA login) or "account" (signed in).
      */
-    public Optional<ObjectNode> register(Handle h, Tenant tenant, RelyingParty rp, Account account, String boundTo,
+    public Optional<PasskeyStore.Passkey> register(Handle h, Tenant tenant, RelyingParty rp, Account account, String boundTo,
                                          JsonNode credential, String via, FactorChange change) {
         Optional<JsonNode> c = credentialObject(credential);
         if (c.isEmpty()) {
@@ -363,11 +363,11 @@ public final class Passkeys implements SecondFactor {
         notify(h, tenant, account.uid(), "PasskeyAdded", change, now);
         audit.record(h, tenant.id(), change.origin(), Audit.Event.success(Audit.FACTOR_ADDED, account.uid(), "passkey " + passkey.id()), now);
         notices.changed(h, tenant, account, "A passkey was added", change.origin(), now);
-        return Optional.of(view(passkey));
+        return Optional.of(passkey);
     }
 
     /** Enrolls from a signed-in account, in its own transaction. */
-    public Optional<ObjectNode> enroll(Tenant tenant, RelyingParty rp, Account account, String boundTo, JsonNode credential,
+    public Optional<PasskeyStore.Passkey> enroll(Tenant tenant, RelyingParty rp, Account account, String boundTo, JsonNode credential,
                                        FactorChange change) {
         return jdbi.inTransaction(h -> {
             accounts.lockRow(h, account.uid());
@@ -395,23 +395,9 @@ public final class Passkeys implements SecondFactor {
                 outbox.enqueue(h, tenant, event, dev.latchkey.account.ProfileSchema.render(a, now), change.suppresses(tenant, event), now));
     }
 
-    /** A passkey as the API shows it (LoginRadius's {@code {Id, Authenticator, Identifier, CreatedAt}}, plus its use). */
-    static ObjectNode view(PasskeyStore.Passkey p) {
-        ObjectNode o = Json.object();
-        o.put("Id", p.id());
-        o.put("Authenticator", "Passkey");
-        o.put("Identifier", p.credentialId());
-        o.put("CreatedAt", Instant.ofEpochMilli(p.createdAt()).toString());
-        o.put("LastUsedAt", p.lastUsedAt() == null ? null : Instant.ofEpochMilli(p.lastUsedAt()).toString());
-        o.put("IsPossiblyCloned", p.possiblyCloned());
-        return o;
-    }
-
-    public ObjectNode list(Account account) {
-        ObjectNode o = Json.object();
-        ArrayNode data = o.putArray("Data");
-        jdbi.useHandle(h -> store.ofAccount(h, account.uid()).forEach(p -> data.add(view(p))));
-        return o;
+    /** The account's passkeys, oldest first. */
+    public List<PasskeyStore.Passkey> list(Account account) {
+        return jdbi.withHandle(h -> store.ofAccount(h, account.uid()));
     }
 
     /**

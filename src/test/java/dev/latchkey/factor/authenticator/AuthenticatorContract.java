@@ -302,6 +302,54 @@ abstract class AuthenticatorContract extends ServerContract {
     }
 
     @Test
+    void enablingRefusesBadInputs() {
+        TestTenant t = s.mfaTenant(false);
+        String email = email();
+        t.account(email, PASSWORD);
+        String access = t.login(email, PASSWORD).text("access_token");
+        // Nothing shown to this session yet: nothing to confirm.
+        Reply nothingPending = enable(t, access, "authenticatorcode", "authenticatorcode", "123456");
+        assertError(nothingPending, 403, 1099);
+        AuthenticatorDevice app = new AuthenticatorDevice(mfaSettings(t, access).json().get("ManualEntryCode").asText());
+        String path = "/identity/v2/auth/account/2fa/verification/authenticatorcode?apikey=" + t.apiKey();
+        Reply missing = s.send("PUT", path, "{}", "Authorization", "Bearer " + access, "Content-Type", "application/json");
+        assertError(missing, 403, 908);
+        assertThat(missing.json().get("Description").asText()).isEqualTo("The authenticatorcode is a required parameter.");
+        assertError(s.send("PUT", path, "{\"authenticatorcode\":123456}", "Authorization", "Bearer " + access, "Content-Type", "application/json"),
+                403, 1134);
+        assertError(enable(t, access, "authenticatorcode", "authenticatorcode", "1".repeat(100_000)), 403, 1102);
+        assertError(enable(t, access, "authenticatorcode", "authenticatorcode", "12345\u0000"), 403, 1134);
+        assertError(enable(t, access, "authenticatorcode", "authenticatorcode", "１２３４５６"), 403, 1102);
+        // Another session of the same user was shown nothing: the secret shown to this one is not its to confirm.
+        String otherSession = t.login(email, PASSWORD).text("access_token");
+        assertError(enable(t, otherSession, "authenticatorcode", "authenticatorcode", app.code(now())), 403, 1099);
+        assertThat(enable(t, access, "authenticatorcode", "authenticatorcode", app.code(now())).status()).isEqualTo(200);
+        // MFA off for the tenant: 1097.
+        TestTenant off = s.tenant("{\"TwoFactorAuthentication\":{\"IsEnabled\":false}}");
+        off.account(email, PASSWORD);
+        assertError(enable(off, off.login(email, PASSWORD).text("access_token"), "authenticatorcode", "authenticatorcode", "123456"), 403, 1097);
+    }
+
+    @Test
+    void twentyParallelEnablesSetItUpOnceAndTwentyParallelResetsRemoveItOnce() throws Exception {
+        TestTenant t = s.mfaTenant(false);
+        String email = email();
+        String uid = t.account(email, PASSWORD);
+        String access = t.login(email, PASSWORD).text("access_token");
+        AuthenticatorDevice app = new AuthenticatorDevice(mfaSettings(t, access).json().get("ManualEntryCode").asText());
+        String code = app.code(now());
+        List<Reply> enables = Parallel.times(20, () -> enable(t, access, "authenticatorcode", "authenticatorcode", code));
+        assertThat(enables.stream().filter(r -> r.status() == 200).count()).isEqualTo(1);
+        assertThat(enables.stream().filter(r -> r.status() != 200))
+                .allSatisfy(r -> assertThat(r.json().get("ErrorCode").asInt()).as(r.raw()).isEqualTo(1279));
+        List<Reply> resets = Parallel.times(20, () ->
+                t.manage("DELETE", "/identity/v2/manage/account/2fa/authenticator?uid=" + uid, "{\"authenticator\":true}"));
+        assertThat(resets.stream().filter(r -> r.status() == 200).count()).isEqualTo(1);
+        assertThat(resets.stream().filter(r -> r.status() != 200))
+                .allSatisfy(r -> assertThat(r.json().get("ErrorCode").asInt()).as(r.raw()).isEqualTo(1099));
+    }
+
+    @Test
     void anotherTenantsTokenIsUnknown() {
         TestTenant t = s.mfaTenant(false);
         TestTenant other = s.mfaTenant(false);
