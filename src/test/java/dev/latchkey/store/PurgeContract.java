@@ -33,6 +33,9 @@ abstract class PurgeContract extends ServerContract {
         assertThat(s.get("/identity/v2/auth/login/2fa/passkey/begin?apikey=" + t.apiKey() + "&secondfactorauthenticationtoken=" + pending)
                 .json().path("ErrorCode").asInt()).isEqualTo(1328);
         s.get("/identity/v2/auth/account/2fa/register/passkey/begin?apikey=" + t.apiKey(), "Authorization", "Bearer " + login.text("access_token"));
+        // An authenticator app shown for enrollment and never confirmed.
+        assertThat(s.get("/identity/v2/auth/account/2fa?apikey=" + t.apiKey(), "Authorization", "Bearer " + login.text("access_token"))
+                .json().get("ManualEntryCode").isTextual()).isTrue();
         t.login("nobody-" + email, "wrong-password");
         Map<String, Integer> none = s.server.purgeNow();
         assertThat(count("access_tokens")).isPositive();
@@ -46,6 +49,8 @@ abstract class PurgeContract extends ServerContract {
         assertThat(purged.get("second_factor_tokens")).isPositive();
         assertThat(purged.get("webauthn_challenges")).isPositive();
         assertThat(purged.get("login_throttle")).isPositive();
+        assertThat(purged.get("authenticator_enrollments")).isPositive();
+        assertThat(count("authenticator_enrollments")).isZero();
         assertThat(count("access_tokens")).isZero();
         assertThat(count("refresh_tokens")).isZero();
         assertThat(count("second_factor_tokens")).isZero();
@@ -57,6 +62,20 @@ abstract class PurgeContract extends ServerContract {
         assertThat(count("audit_events")).isZero();
         s.clock.advance(Duration.ofDays(-428));
         assertThat(none).isNotNull();
+    }
+
+    @Test
+    void anAccountKeepsAtMostFivePendingAuthenticatorSecrets() {
+        TestTenant t = s.mfaTenant(false);
+        String email = "totp-pile-" + UUID.randomUUID() + "@example.com";
+        String uid = t.account(email, "pile-password-1");
+        for (int i = 0; i < 30; i++) {
+            String access = t.login(email, "pile-password-1").text("access_token");
+            assertThat(s.get("/identity/v2/auth/account/2fa?apikey=" + t.apiKey(), "Authorization", "Bearer " + access).status()).isEqualTo(200);
+        }
+        long pending = s.server.jdbi().withHandle(h -> h.createQuery("SELECT COUNT(*) FROM authenticator_enrollments WHERE uid = :uid")
+                .bind("uid", uid).mapTo(Long.class).one());
+        assertThat(pending).isEqualTo(5);
     }
 
     @Test
