@@ -18,8 +18,9 @@ public interface CodeFactor extends SecondFactor {
      * Checks {@code code} inside the login's transaction (which holds the account's row); a right code is spent here, so
      * it is accepted once. {@code enrollment}: non-null when this login may add the factor (the account never had one,
      * and this 2FA token was shown enrollment data): a right code for that pending enrollment sets the factor up.
+     * {@code origin}: who answered, from where (for what a refusal tells the user). May throw {@link RejectedAnswer}.
      */
-    Verdict verify(Handle h, Tenant tenant, Account account, String code, Enrollment enrollment);
+    Verdict verify(Handle h, Tenant tenant, Account account, String code, Enrollment enrollment, dev.latchkey.audit.Audit.Origin origin);
 
     /** The answer to a wrong code. */
     LrError wrongCode();

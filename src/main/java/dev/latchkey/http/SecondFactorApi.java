@@ -79,7 +79,7 @@ public final class SecondFactorApi {
             }
             // Only a login that proved the password of an account that never had a factor may set one up here.
             boolean mayEnroll = !riskChallenge && flow.mayEnrollWithPasswordAlone(h, account);
-            return factor.verify(h, tenant, account, code, mayEnroll ? enrollment : null).right();
+            return factor.verify(h, tenant, account, code, mayEnroll ? enrollment : null, ctx.origin()).right();
         }, factor.wrongCode(), !pending.account().mfaEnrolled()));
     }
 

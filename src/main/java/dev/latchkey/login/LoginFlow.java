@@ -498,11 +498,11 @@ public final class LoginFlow {
                 // finds it so and everything rolls back; the answer is 1103 whether this one was right or not.
                 h.savepoint(EVALUATION);
                 boolean right;
-                Rejected rejected = null;
+                dev.latchkey.factor.RejectedAnswer rejected = null;
                 ApiException unchecked = null;
                 try {
                     right = verification.verify(h, account);
-                } catch (Rejected r) {
+                } catch (dev.latchkey.factor.RejectedAnswer r) {
                     rejected = r;
                     right = false;
                 } catch (ApiException e) {
@@ -519,7 +519,7 @@ public final class LoginFlow {
                 }
                 h.rollbackToSavepoint(EVALUATION);
                 if (rejected != null) {
-                    rejected.record.accept(h);
+                    rejected.record(h);
                 }
                 if (!challenges.countFailure(h, ch.tokenHash(), tenant.maxSecondFactorAttemptsPerToken(), now)) {
                     throw new NotEvaluated();
@@ -552,19 +552,6 @@ public final class LoginFlow {
     private static final class NotEvaluated extends RuntimeException {
         NotEvaluated() {
             super(null, null, false, false);
-        }
-    }
-
-    /**
-     * Thrown by a factor's check to refuse the answer and record something about it that must survive the rollback
-     * (a passkey whose counter went backwards is marked as possibly cloned). Counted like a wrong answer.
-     */
-    public static final class Rejected extends RuntimeException {
-        private final java.util.function.Consumer<Handle> record;
-
-        public Rejected(java.util.function.Consumer<Handle> record) {
-            super(null, null, false, false);
-            this.record = record;
         }
     }
 

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.latchkey.json.Json;
 import dev.latchkey.server.ServerConfig;
+import dev.latchkey.support.AuthenticatorDevice;
 import dev.latchkey.support.Backend;
 import dev.latchkey.support.Mailbox;
 import dev.latchkey.support.PasskeyEmulator;
@@ -53,6 +54,48 @@ class SecurityNoticeTest {
             // A change of the profile that is not about signing in sends nothing.
             t.manage("PUT", "/identity/v2/manage/account/" + uid, "{\"LastName\":\"Quiet\"}");
             assertThat(mail.awaitExactly(email, 4)).hasSize(4);
+        }
+    }
+
+    /**
+     * The authenticator app set up and removed is told like every factor; a code replayed (right, but of a step already
+     * used: someone saw it, or the app was copied) is refused, audited and told to the user (ASVS 4.0.3 2.8.5).
+     */
+    @Test
+    void anAuthenticatorSetUpRemovedOrItsCodeReplayedIsToldByEmail() {
+        try (Mailbox mail = new Mailbox(); TestServer s = new TestServer(Backend.H2, new TestServer.Options(new ServerConfig.Messaging(null,
+                new DeliverySettings.Smtp("127.0.0.1", mail.port(), "none", null, null, "no-reply@latchkey.test"),
+                ServerConfig.Messaging.NONE.sms(), 100, 60_000, null), new ServerConfig.Risk(null, "127.0.0.1")))) {
+            TestTenant t = s.tenant("{\"Name\":\"Acme\",\"TwoFactorAuthentication\":{\"IsEnabled\":true}}");
+            String email = "totp-noticed@example.com";
+            String uid = t.account(email, "noticed-password");
+            String access = t.login(email, "noticed-password").text("access_token");
+            String manual = s.get("/identity/v2/auth/account/2fa?apikey=" + t.apiKey(), "Authorization", "Bearer " + access)
+                    .json().get("ManualEntryCode").asText();
+            AuthenticatorDevice app = new AuthenticatorDevice(manual);
+            String code = app.code(s.clock.instant());
+            assertThat(s.send("PUT", "/identity/v2/auth/account/2fa/verification/authenticatorcode?apikey=" + t.apiKey(),
+                    "{\"authenticatorcode\":\"" + code + "\"}", "Authorization", "Bearer " + access, "Content-Type", "application/json")
+                    .status()).isEqualTo(200);
+            // The code that set it up, replayed at a login from another address.
+            Reply replay = s.send("PUT", "/identity/v2/auth/login/2fa/verification/authenticatorcode?apikey=" + t.apiKey()
+                            + "&secondfactorauthenticationtoken=" + t.secondFactorToken(email, "noticed-password"),
+                    "{\"authenticatorcode\":\"" + code + "\"}", "Content-Type", "application/json", "X-Forwarded-For", "81.2.69.142");
+            assertThat(replay.status()).isEqualTo(403);
+            assertThat(replay.json().get("ErrorCode").asInt()).isEqualTo(1102);
+            JsonNode audit = s.admin("GET", "/admin/v1/tenants/" + t.apiKey() + "/audit-events?uid=" + uid, null).json().get("Data");
+            assertThat(audit.findValuesAsText("Details")).contains("authenticator code replayed (its step was already used)");
+            assertThat(t.manage("DELETE", "/identity/v2/manage/account/2fa/authenticator?uid=" + uid, "{\"authenticator\":true}").status())
+                    .isEqualTo(200);
+
+            List<Mailbox.Mail> mails = mail.await(email, 3);
+            assertThat(mails).extracting(Mailbox.Mail::subject).containsExactlyInAnyOrder("Acme: An authenticator app was set up",
+                    "Acme: A used authenticator code was tried again", "Acme: The authenticator app was removed");
+            Mailbox.Mail replayed = mails.stream().filter(m -> m.subject().contains("tried again")).findFirst().orElseThrow();
+            assertThat(replayed.text()).contains("From: 81.2.69.142");
+            // A wrong code (not a replay) sends nothing.
+            s.clock.advance(java.time.Duration.ofSeconds(30));
+            assertThat(mail.awaitExactly(email, 3)).hasSize(3);
         }
     }
 }

@@ -12,6 +12,7 @@ import dev.latchkey.factor.EnabledByCode;
 import dev.latchkey.factor.FactorChange;
 import dev.latchkey.factor.FactorContext;
 import dev.latchkey.factor.FactorRemoval;
+import dev.latchkey.factor.RejectedAnswer;
 import dev.latchkey.factor.ResetByFlag;
 import dev.latchkey.tenant.Tenant;
 import java.net.URLEncoder;
@@ -110,13 +111,21 @@ public final class AuthenticatorApp implements CodeFactor, EnabledByCode, ResetB
     }
 
     @Override
-    public Verdict verify(Handle h, Tenant tenant, Account account, String code, Enrollment enrollment) {
+    public Verdict verify(Handle h, Tenant tenant, Account account, String code, Enrollment enrollment, Audit.Origin origin) {
         long now = c.clock().millis();
         String typed = code.replaceAll("\\s", "");
         Optional<AuthenticatorStore.Verified> verified = store.verified(h, account.uid());
         if (verified.isPresent()) {
             OptionalLong step = Totp.matchingStep(key(verified.get().sealedSecret()), typed, now);
-            return step.isPresent() && store.spend(h, account.uid(), step.getAsLong()) ? Verdict.RIGHT : Verdict.WRONG;
+            if (step.isEmpty()) {
+                return Verdict.WRONG;
+            }
+            if (store.spend(h, account.uid(), step.getAsLong())) {
+                return Verdict.RIGHT;
+            }
+            // A right code of a step already used: a replay (someone saw the code, or the user's app was copied). Refused
+            // like a wrong one, written to the audit trail and told to the user (ASVS 2.8.5).
+            throw new RejectedAnswer(h2 -> replayed(h2, tenant, account, origin, now));
         }
         if (enrollment == null) {
             throw LrError.AUTHENTICATOR_NOT_CONFIGURED.error();
@@ -128,6 +137,13 @@ public final class AuthenticatorApp implements CodeFactor, EnabledByCode, ResetB
         }
         added(h, tenant, account, sealed, step.getAsLong(), enrollment.change(), now);
         return Verdict.ENROLLED;
+    }
+
+    private void replayed(Handle h, Tenant tenant, Account account, Audit.Origin origin, long now) {
+        c.audit().record(h, tenant.id(), origin, new Audit.Event(Audit.LOGIN_FAILED, Audit.Outcome.FAILURE, account.uid(), null,
+                LrError.AUTHENTICATOR_CODE_INVALID.code, "authenticator code replayed (its step was already used)"), now);
+        c.notices().changed(h, tenant, account, "A used authenticator code was tried again",
+                origin, now);
     }
 
     @Override

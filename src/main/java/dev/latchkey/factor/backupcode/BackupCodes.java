@@ -99,7 +99,7 @@ public final class BackupCodes implements CodeFactor {
 
     /** Backup codes are made with an access token or by an admin, never during a login. */
     @Override
-    public Verdict verify(Handle h, Tenant tenant, Account account, String code, Enrollment enrollment) {
+    public Verdict verify(Handle h, Tenant tenant, Account account, String code, Enrollment enrollment, Audit.Origin origin) {
         return redeem(h, account, code) ? Verdict.RIGHT : Verdict.WRONG;
     }
 

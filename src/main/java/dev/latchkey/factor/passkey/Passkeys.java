@@ -34,7 +34,6 @@ import dev.latchkey.factor.FactorRemoval;
 import dev.latchkey.factor.SecondFactor;
 import dev.latchkey.error.LrError;
 import dev.latchkey.json.Json;
-import dev.latchkey.login.LoginFlow;
 import dev.latchkey.tenant.Tenant;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
@@ -278,7 +277,7 @@ public final class Passkeys implements SecondFactor {
         try {
             webauthn.verify(data, params);
         } catch (MaliciousCounterValueException e) {
-            throw new LoginFlow.Rejected(h2 -> store.markPossiblyCloned(h2, passkey.id()));
+            throw new dev.latchkey.factor.RejectedAnswer(h2 -> store.markPossiblyCloned(h2, passkey.id()));
         } catch (RuntimeException e) {
             return false;
         }
