@@ -69,6 +69,7 @@ public final class Audit implements AutoCloseable {
     public static final String TEMPLATE_DELETED = "TemplateDeleted";
     public static final String WEBHOOK_SAVED = "WebhookSaved";
     public static final String WEBHOOK_DELETED = "WebhookDeleted";
+    public static final String REAUTHENTICATED = "Reauthenticated";
 
     private final Jdbi jdbi;
     private final RefusalTally tally = new RefusalTally();

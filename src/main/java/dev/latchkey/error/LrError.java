@@ -99,6 +99,8 @@ public enum LrError {
      * LoginRadius answers 1193 when the proof of a recent second factor (its re-authentication's SecondFactorValidationToken)
      * is invalid; Latchkey asks for that proof before a signed-in user changes a second factor, and answers 1193 without it.
      */
+    REAUTH_NOT_ENABLED(1191, "Event Based two factor authentication is not enabled",
+            "Event Based two factor authentication is not enabled, please enable event based two factor authentication for login.", 403),
     SECOND_FACTOR_PROOF_INVALID(1193, "Two factor validation token is invalid",
             "The LoginRadius two factor Validation token is invalid, please use the correct or valid token in order to process this request.", 403),
     REFRESH_TOKEN_INVALID(1217, "Refresh token invalid", "LoginRadius refresh token is invalid.", 403),

@@ -26,6 +26,11 @@ public final class Responses {
         return o;
     }
 
+    /** A re-authentication's proof: {@code {"SecondFactorValidationToken", "ExpireIn"}}. */
+    public static ObjectNode stepUp(dev.latchkey.login.StepUp.Proof proof) {
+        return Json.object().put("SecondFactorValidationToken", proof.token()).put("ExpireIn", Json.iso(proof.expiresAt()));
+    }
+
     public static ObjectNode backupCodes(List<String> codes) {
         ObjectNode o = Json.object();
         codes.forEach(o.putArray("BackUpCodes")::add);

@@ -30,7 +30,7 @@ public final class Routes {
 
     public static List<Route> table(LoginApi login, SecondFactorApi factors, BackupCodeApi backupCodes, PasskeyApi passkeys, RiskChallengeApi risk,
                                     AccountApi account, TokenApi tokens, ManageAccountApi manage, WebhookApi webhooks,
-                                    AdminApi admin, TemplateApi templates, AuditApi audit, HostedApi hosted, Endpoint ready) {
+                                    AdminApi admin, TemplateApi templates, AuditApi audit, HostedApi hosted, ReauthApi reauth, Endpoint ready) {
         Routes r = new Routes();
         final String auth = "/identity/v2/auth";
         final String mng = "/identity/v2/manage";
@@ -75,6 +75,14 @@ public final class Routes {
         r.add(Method.DELETE, auth + "/account/passkey/{id}", passkeys::remove);
         r.add(Method.DELETE, auth + "/account/2fa/authenticator/passkey", passkeys::disable);
 
+        // ── Step-up re-authentication (access token); the application checks the proof server-side ──────────────
+        r.add(Method.GET, auth + "/account/reauth/2fa", reauth::factors);
+        r.add(Method.PUT, auth + "/account/reauth/2fa/backupcode", factors.reauthWithCode("backupcode", "backupcode"));
+        r.add(Method.PUT, auth + "/account/reauth/2fa/authenticatorcode", factors.reauthWithCode("authenticator", "authenticatorcode"));
+        r.add(Method.PUT, auth + "/account/reauth/2fa/googleauthenticatorcode",
+                factors.reauthWithCode("authenticator", "googleauthenticatorcode"));
+        r.add(Method.PUT, auth + "/account/reauth/password", reauth::password);
+
         // ── Tokens ───────────────────────────────────────────────────────────────────────────────────────────
         r.add(Method.GET, auth + "/access_token/validate", tokens::validate);
         r.add(Method.GET, auth + "/access_token/invalidate", tokens::invalidate);
@@ -91,6 +99,8 @@ public final class Routes {
         r.add(Method.GET, mng + "/account/passkey", passkeys::listByUid); // before {uid}: a literal segment wins
         r.add(Method.DELETE, mng + "/account/passkey/{id}", passkeys::removeByUid);
         r.add(Method.DELETE, mng + "/account/2fa/authenticator/passkey", passkeys::disableByUid);
+        r.add(Method.POST, mng + "/account/{uid}/reauth/2fa", reauth::validateSecondFactor);
+        r.add(Method.POST, mng + "/account/{uid}/reauth/password", reauth::validatePassword);
         r.add(Method.GET, mng + "/account/{uid}", manage::get);
         r.add(Method.PUT, mng + "/account/{uid}", manage::update);
         r.add(Method.DELETE, mng + "/account/{uid}", manage::delete);

@@ -15,6 +15,7 @@ import dev.latchkey.factor.SecondFactor;
 import dev.latchkey.login.LoginContext;
 import dev.latchkey.login.LoginFlow;
 import dev.latchkey.login.RecentSecondFactor;
+import dev.latchkey.login.StepUp;
 import dev.latchkey.tenant.Tenant;
 import java.time.Clock;
 import java.util.Iterator;
@@ -33,10 +34,12 @@ public final class SecondFactorApi {
     private final Factors factors;
     private final Accounts accounts;
     private final RecentSecondFactor proof;
+    private final StepUp stepUp;
     private final Clock clock;
 
     public SecondFactorApi(TenantGate gate, AccessGate access, LoginFlow flow, Factors factors, Accounts accounts, RecentSecondFactor proof,
-                           Clock clock) {
+                           StepUp stepUp, Clock clock) {
+        this.stepUp = stepUp;
         this.gate = gate;
         this.access = access;
         this.flow = flow;
@@ -104,6 +107,27 @@ public final class SecondFactorApi {
             Account now = factor.enable(caller.tenant(), caller.account(), code.length() > CodeFactor.MAX_CODE_LENGTH ? "" : code,
                     SecondFactor.Enrollment.session(caller.session().family()), change);
             return Responses.profile(req, ProfileSchema.render(now, clock.millis()));
+        };
+    }
+
+    /**
+     * Step-up re-authentication with a code factor ({@code PUT /auth/account/reauth/2fa/…}, access token): answers
+     * {@code {"SecondFactorValidationToken", "ExpireIn"}}; wrong answers count toward the lockout as at login.
+     */
+    public Endpoint reauthWithCode(String factorId, String field) {
+        CodeFactor factor = factors.get(factorId, CodeFactor.class);
+        return req -> {
+            AccessGate.SignedIn caller = access.signedIn(req);
+            String code = req.bodyString(field);
+            if (code == null || code.isBlank()) {
+                throw LrError.required(field);
+            }
+            LoginContext ctx = req.loginContext();
+            // An account without this factor answers the factor's own error (1099 for the authenticator), counted as wrong.
+            StepUp.Proof proof = stepUp.withSecondFactor(caller.tenant(), caller.account(), caller.session().family(), ctx,
+                    "re-authentication: " + factor.id(), (h, account) -> code.length() <= CodeFactor.MAX_CODE_LENGTH
+                            && factor.verify(h, caller.tenant(), account, code, null, ctx.origin()).right(), factor.wrongCode());
+            return Responses.stepUp(proof);
         };
     }
 

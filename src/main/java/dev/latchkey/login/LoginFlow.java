@@ -317,6 +317,11 @@ public final class LoginFlow {
         return jdbi.inTransaction(h -> factorFlags(h, tenant, account, configuredFactors(h, account), SecondFactor.Enrollment.session(sessionFamily)));
     }
 
+    /** {@code GET /auth/account/reauth/2fa}: the flags of the account's factors, without enrollment data. */
+    public ObjectNode reauthFactors(Tenant tenant, Account account) {
+        return jdbi.withHandle(h -> factorFlags(h, tenant, account, configuredFactors(h, account), null));
+    }
+
     /** The documented flags of every factor, each false/null until a factor sets its own. */
     private ObjectNode factorFlags(Handle h, Tenant tenant, Account account, java.util.Set<SecondFactor> configured,
                                    SecondFactor.Enrollment enrollment) {

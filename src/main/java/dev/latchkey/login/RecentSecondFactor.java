@@ -11,8 +11,8 @@ import java.time.Clock;
  * could replace the account's factors. The proof is when the session's login passed a second factor (kept with its
  * access and refresh tokens, so a refresh does not renew it), within {@code Security.SecondFactorProofMaxAgeSeconds}.
  * An account that has no second factor yet needs none: the password is all there is to prove. Step-up
- * re-authentication (LoginRadius's {@code /auth/account/reauth/*}) is the other way to give the proof: it will record a
- * fresh second factor on the session. Admins (the Management API) are not asked for it.
+ * re-authentication with a second factor ({@link StepUp}, LoginRadius's {@code /auth/account/reauth/2fa/*}) is the other
+ * way to give the proof: it records a fresh second factor on the session. Admins (the Management API) are not asked for it.
  */
 public final class RecentSecondFactor {
     private final Clock clock;

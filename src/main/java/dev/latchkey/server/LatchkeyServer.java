@@ -44,6 +44,8 @@ import dev.latchkey.http.TokenApi;
 import dev.latchkey.json.Json;
 import dev.latchkey.login.LoginFlow;
 import dev.latchkey.login.SecondFactorChallenges;
+import dev.latchkey.login.StepUp;
+import dev.latchkey.http.ReauthApi;
 import dev.latchkey.store.Database;
 import dev.latchkey.store.Purge;
 import dev.latchkey.tenant.TenantStore;
@@ -171,7 +173,9 @@ public final class LatchkeyServer implements AutoCloseable {
                     delivery, riskEvents, () -> messaging.publicUrl() != null ? messaging.publicUrl().replaceAll("/+$", "")
                             : "http://localhost:" + boundPort[0]);
 
-            LoginFlow flow = new LoginFlow(db.jdbi(), accountStore, new SecondFactorChallenges(secrets), tokens, hasher,
+            SecondFactorChallenges challenges = new SecondFactorChallenges(secrets);
+            StepUp stepUp = new StepUp(db.jdbi(), accountStore, challenges, hasher, secrets, audit, clock);
+            LoginFlow flow = new LoginFlow(db.jdbi(), accountStore, challenges, tokens, hasher,
                     factors, outbox, rba, new LoginThrottle(db.jdbi(), secrets), audit, clock);
             TenantGate gate = new TenantGate(tenantStore, secrets, clock);
             AccessGate access = new AccessGate(gate, tokens);
@@ -181,7 +185,7 @@ public final class LatchkeyServer implements AutoCloseable {
 
             List<Routes.Route> routes = Routes.table(
                     new LoginApi(gate, flow),
-                    new SecondFactorApi(gate, access, flow, factors, accounts, proof, clock),
+                    new SecondFactorApi(gate, access, flow, factors, accounts, proof, stepUp, clock),
                     new BackupCodeApi(gate, access, backupCodes, accounts, proof),
                     new PasskeyApi(gate, access, flow, passkeys, accounts, secrets, proof, clock),
                     new RiskChallengeApi(gate, flow, rba),
@@ -193,6 +197,7 @@ public final class LatchkeyServer implements AutoCloseable {
                     new TemplateApi(adminGate, templates, audit, clock),
                     new AuditApi(adminGate, tenants, audit),
                     new HostedApi(gate, flow, factors),
+                    new ReauthApi(gate, access, flow, stepUp, accounts),
                     req -> {
                         db.jdbi().useHandle(h -> h.execute("SELECT 1"));
                         return Json.object().put("Status", "ready");
