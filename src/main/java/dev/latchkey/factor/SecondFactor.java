@@ -28,6 +28,20 @@ public interface SecondFactor {
      */
     void describe(Handle h, Tenant tenant, Account account, boolean configured, Enrollment enrollment, ObjectNode secondFactorAuthentication);
 
+    /**
+     * Whether the tenant offers this factor (a factor with its own switch in {@code TwoFactorAuthentication} answers it).
+     * One not offered is neither shown nor asked for, and cannot be set up or answered ({@link #notOffered}); it can
+     * still be removed.
+     */
+    default boolean offeredBy(Tenant tenant) {
+        return true;
+    }
+
+    /** The answer to using a factor the tenant does not offer. */
+    default dev.latchkey.error.ApiException notOffered() {
+        return dev.latchkey.error.LrError.MFA_NOT_ENABLED.error();
+    }
+
     /** The webhook events this factor sends (Latchkey's own: LoginRadius has no MFA event). */
     default Set<String> webhookEvents() {
         return Set.of();

@@ -72,6 +72,9 @@ public final class SecondFactorApi {
         if (code == null || code.isBlank()) {
             throw LrError.required(field);
         }
+        if (!factor.offeredBy(tenant)) {
+            throw factor.notOffered();
+        }
         LoginFlow.Pending pending = flow.pending(tenant, token);
         boolean riskChallenge = pending.challenge().risk() != null;
         SecondFactor.Enrollment enrollment = SecondFactor.Enrollment.login(pending.challenge().tokenHash())
@@ -102,6 +105,9 @@ public final class SecondFactorApi {
             if (!caller.tenant().mfaEnabled()) {
                 throw LrError.MFA_NOT_ENABLED.error();
             }
+            if (!factor.offeredBy(caller.tenant())) {
+                throw factor.notOffered();
+            }
             proof.require(caller.tenant(), caller.account(), caller.session().secondFactorAt());
             FactorChange change = new FactorChange(req.preventWebhook(), true, req.origin(Audit.Actor.USER));
             Account now = factor.enable(caller.tenant(), caller.account(), code.length() > CodeFactor.MAX_CODE_LENGTH ? "" : code,
@@ -121,6 +127,10 @@ public final class SecondFactorApi {
             String code = req.bodyString(field);
             if (code == null || code.isBlank()) {
                 throw LrError.required(field);
+            }
+            StepUp.requireMfa(caller.tenant());
+            if (!factor.offeredBy(caller.tenant())) {
+                throw factor.notOffered();
             }
             LoginContext ctx = req.loginContext();
             // An account without this factor answers the factor's own error (1099 for the authenticator), counted as wrong.

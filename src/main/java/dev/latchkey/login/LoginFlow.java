@@ -221,7 +221,7 @@ public final class LoginFlow {
                 return refusal(h, tenant, account, ctx, LrError.ACCOUNT_BLOCKED.error(), "blocked", now);
             }
             if (tenant.mfaEnabled()) {
-                java.util.Set<SecondFactor> configured = configuredFactors(h, account);
+                java.util.Set<SecondFactor> configured = configuredFactors(h, tenant, account);
                 if (tenant.mfaRequired() || account.mfaEnrolled() || !configured.isEmpty()) {
                     if (!mfaEndpoint) {
                         return refusal(h, tenant, account, ctx, LrError.MFA_ENABLED_USE_MFA_LOGIN.error(), "needs the MFA login", now);
@@ -266,7 +266,7 @@ public final class LoginFlow {
      * email of the one-click link, the masked phone and {@code OTPStatus} of the SMS code).
      */
     private LoginOutcome riskChallenge(Handle h, Tenant tenant, Account account, LoginRisk.Assessment risk, LoginContext ctx, String kind, long now) {
-        java.util.Set<SecondFactor> own = configuredFactors(h, account);
+        java.util.Set<SecondFactor> own = configuredFactors(h, tenant, account);
         long expires = now + tenant.secondFactorTokenMillis();
         LoginRisk.Challenge ch = rba.challenge(h, tenant, account, risk, ctx, kind, !own.isEmpty(), now, expires);
         challenges.open(h, ch.token(), tenant.id(), account.uid(), now, expires, kind, ch.riskJson(), ch.otpHash(), ch.oneClickHash());
@@ -298,11 +298,11 @@ public final class LoginFlow {
         throw LrError.LOGIN_ID_REQUIRED.error();
     }
 
-    /** The factors set up for the account, each asked once. */
-    private java.util.Set<SecondFactor> configuredFactors(Handle h, Account account) {
+    /** The factors set up for the account that the tenant offers, each asked once. */
+    private java.util.Set<SecondFactor> configuredFactors(Handle h, Tenant tenant, Account account) {
         java.util.Set<SecondFactor> configured = new java.util.HashSet<>();
         for (SecondFactor f : factors.all()) {
-            if (f.isConfigured(h, account)) {
+            if (f.offeredBy(tenant) && f.isConfigured(h, account)) {
                 configured.add(f);
             }
         }
@@ -314,12 +314,12 @@ public final class LoginFlow {
      * the factors it has not set up, for this session ({@code sessionFamily}) to finish.
      */
     public ObjectNode mfaSettings(Tenant tenant, Account account, String sessionFamily) {
-        return jdbi.inTransaction(h -> factorFlags(h, tenant, account, configuredFactors(h, account), SecondFactor.Enrollment.session(sessionFamily)));
+        return jdbi.inTransaction(h -> factorFlags(h, tenant, account, configuredFactors(h, tenant, account), SecondFactor.Enrollment.session(sessionFamily)));
     }
 
     /** {@code GET /auth/account/reauth/2fa}: the flags of the account's factors, without enrollment data. */
     public ObjectNode reauthFactors(Tenant tenant, Account account) {
-        return jdbi.withHandle(h -> factorFlags(h, tenant, account, configuredFactors(h, account), null));
+        return jdbi.withHandle(h -> factorFlags(h, tenant, account, configuredFactors(h, tenant, account), null));
     }
 
     /** The documented flags of every factor, each false/null until a factor sets its own. */
@@ -423,7 +423,7 @@ public final class LoginFlow {
     public Choices choices(Tenant tenant, String token) {
         Pending p = pending(tenant, token);
         boolean risk = p.challenge().risk() != null;
-        return jdbi.withHandle(h -> new Choices(configuredFactors(h, p.account()), !risk && mayEnrollWithPasswordAlone(h, p.account()), risk));
+        return jdbi.withHandle(h -> new Choices(configuredFactors(h, tenant, p.account()), !risk && mayEnrollWithPasswordAlone(h, p.account()), risk));
     }
 
     /** {@link #mayEnrollWithPasswordAlone(Handle, Account)} in its own transaction. */

@@ -26,6 +26,14 @@ public record Tenant(long id, String apiKey, String apiSecretHash, String apiSec
         return mfaEnabled() && section("TwoFactorAuthentication").path("IsRequired").asBoolean(false);
     }
 
+    /**
+     * Whether the tenant offers the factor that {@code TwoFactorAuthentication.<flag>} switches (LoginRadius's
+     * {@code IsAuthenticator}, ...): on unless turned off.
+     */
+    public boolean offersFactor(String flag) {
+        return section("TwoFactorAuthentication").path(flag).asBoolean(true);
+    }
+
     public boolean planExpired(long nowMillis) {
         JsonNode at = section("Plan").get("ExpiresAt");
         return at != null && at.isTextual() && Instant.parse(at.asText()).toEpochMilli() <= nowMillis;

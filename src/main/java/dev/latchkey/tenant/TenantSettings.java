@@ -61,7 +61,8 @@ public final class TenantSettings {
     static final Section SCHEMA = new Section(fields(
             "TwoFactorAuthentication", new Section(fields(
                     "IsEnabled", new Bool(false),
-                    "IsRequired", new Bool(false))),
+                    "IsRequired", new Bool(false),
+                    "IsAuthenticator", new Bool(true))),
             "PassKeysConfig", new Section(fields(
                     "IsEnabled", new Bool(false),
                     "RPID", new Str(253),

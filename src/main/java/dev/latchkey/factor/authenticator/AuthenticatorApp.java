@@ -54,6 +54,17 @@ public final class AuthenticatorApp implements CodeFactor, EnabledByCode, ResetB
         return Set.of("authenticator", "googleauthenticator");
     }
 
+    /** {@code TwoFactorAuthentication.IsAuthenticator}, on unless turned off; both paths (and the legacy name) follow it. */
+    @Override
+    public boolean offeredBy(Tenant tenant) {
+        return tenant.offersFactor("IsAuthenticator");
+    }
+
+    @Override
+    public dev.latchkey.error.ApiException notOffered() {
+        return LrError.AUTHENTICATOR_NOT_ENABLED.error();
+    }
+
     @Override
     public boolean isConfigured(Handle h, Account account) {
         return store.isVerified(h, account.uid());
@@ -68,7 +79,7 @@ public final class AuthenticatorApp implements CodeFactor, EnabledByCode, ResetB
     public void describe(Handle h, Tenant tenant, Account account, boolean configured, Enrollment enrollment, ObjectNode sfa) {
         sfa.put("IsAuthenticatorVerified", configured);
         sfa.put("IsGoogleAuthenticatorVerified", configured);
-        if (configured || enrollment == null) {
+        if (configured || enrollment == null || !offeredBy(tenant)) {
             return;
         }
         long now = c.clock().millis();
