@@ -66,12 +66,14 @@ public final class LoginFlow {
     private final LoginRisk rba;
     private final LoginThrottle throttle;
     private final Audit audit;
+    private final Lockout lockout;
     private final Clock clock;
 
     public LoginFlow(Jdbi jdbi, AccountStore accounts, SecondFactorChallenges challenges, Tokens tokens,
                      PasswordHasher hasher, Factors factors, dev.latchkey.webhook.WebhookOutbox outbox,
                      LoginRisk rba, LoginThrottle throttle, Audit audit, Clock clock) {
         this.jdbi = jdbi;
+        this.lockout = new Lockout(accounts, challenges, audit);
         this.throttle = throttle;
         this.audit = audit;
         this.rba = rba;
@@ -529,16 +531,9 @@ public final class LoginFlow {
                 if (!challenges.countFailure(h, ch.tokenHash(), tenant.maxSecondFactorAttemptsPerToken(), now)) {
                     throw new NotEvaluated();
                 }
-                int failures = counts.secondFactorFailures() + 1;
-                accounts.setFailures(h, uid, "second_factor_failures", failures);
                 ApiException answer = unchecked != null ? unchecked : onWrongAnswer.error();
-                audit.record(h, tenant.id(), ctx.origin(), new Audit.Event(Audit.LOGIN_FAILED, Audit.Outcome.FAILURE, uid, null,
-                        answer.error.code, factor), now);
-                if (failures >= max) {
-                    lock(h, tenant, uid, now);
-                    audit.record(h, tenant.id(), ctx.origin(), new Audit.Event(Audit.ACCOUNT_LOCKED, Audit.Outcome.SUCCESS, uid, null,
-                            null, "second factor: " + failures + " failures; locked until " + Tokens.iso(now + tenant.lockoutMillis())), now);
-                }
+                lockout.wrongAnswer(h, tenant, uid, "second_factor_failures", counts.secondFactorFailures() + 1, max, ctx.origin(),
+                        answer.error.code, factor, now);
                 return new SecondStep(null, answer);
             });
         } catch (NotEvaluated e) {
@@ -561,8 +556,7 @@ public final class LoginFlow {
     }
 
     private void lock(Handle h, Tenant tenant, String uid, long now) {
-        accounts.lock(h, uid, now + tenant.lockoutMillis());
-        challenges.closeAll(h, uid, now);
+        lockout.lock(h, tenant, uid, now);
     }
 
     /**

@@ -9,7 +9,6 @@ import dev.latchkey.error.ApiException;
 import dev.latchkey.error.LrError;
 import dev.latchkey.factor.RejectedAnswer;
 import dev.latchkey.tenant.Tenant;
-import dev.latchkey.token.Tokens;
 import java.time.Clock;
 import java.util.Locale;
 import org.jdbi.v3.core.Handle;
@@ -46,12 +45,12 @@ public final class StepUp {
     private final PasswordHasher hasher;
     private final Secrets secrets;
     private final Audit audit;
-    private final SecondFactorChallenges challenges;
+    private final Lockout lockout;
     private final Clock clock;
 
     public StepUp(Jdbi jdbi, AccountStore accounts, SecondFactorChallenges challenges, PasswordHasher hasher, Secrets secrets, Audit audit,
                   Clock clock) {
-        this.challenges = challenges;
+        this.lockout = new Lockout(accounts, challenges, audit);
         this.jdbi = jdbi;
         this.accounts = accounts;
         this.hasher = hasher;
@@ -101,8 +100,8 @@ public final class StepUp {
                 rejected.record(h);
             }
             ApiException answer = unchecked != null ? unchecked : onWrongAnswer.error();
-            wrong(h, tenant, uid, "second_factor_failures", counts.secondFactorFailures() + 1, tenant.maxSecondFactorAttempts(), ctx,
-                    answer, "re-authentication: " + factor, now);
+            lockout.wrongAnswer(h, tenant, uid, "second_factor_failures", counts.secondFactorFailures() + 1, tenant.maxSecondFactorAttempts(),
+                    ctx.origin(), answer.error.code, "re-authentication: " + factor, now);
             return new Outcome(null, answer);
         });
         return outcome.proofOrThrow();
@@ -132,8 +131,8 @@ public final class StepUp {
                     return new Outcome(issue(h, tenant, uid, Kind.PASSWORD, ctx, "password", now), null);
                 }
                 ApiException answer = LrError.INVALID_CREDENTIALS.error();
-                wrong(h, tenant, uid, "password_failures", counts.passwordFailures() + 1, tenant.maxPasswordAttempts(), ctx, answer,
-                        "re-authentication: password", now);
+                lockout.wrongAnswer(h, tenant, uid, "password_failures", counts.passwordFailures() + 1, tenant.maxPasswordAttempts(),
+                        ctx.origin(), answer.error.code, "re-authentication: password", now);
                 return new Outcome(null, answer);
             });
             return outcome.proofOrThrow();
@@ -177,19 +176,6 @@ public final class StepUp {
             throw refusal;
         }
         return counts;
-    }
-
-    private void wrong(Handle h, Tenant tenant, String uid, String column, int failures, int max, LoginContext ctx, ApiException answer,
-                       String details, long now) {
-        accounts.setFailures(h, uid, column, failures);
-        audit.record(h, tenant.id(), ctx.origin(), new Audit.Event(Audit.LOGIN_FAILED, Audit.Outcome.FAILURE, uid, null, answer.error.code,
-                details), now);
-        if (failures >= max) {
-            accounts.lock(h, uid, now + tenant.lockoutMillis());
-            challenges.closeAll(h, uid, now); // as at login: a lock ends the account's pending logins
-            audit.record(h, tenant.id(), ctx.origin(), new Audit.Event(Audit.ACCOUNT_LOCKED, Audit.Outcome.SUCCESS, uid, null, null,
-                    details + ": " + failures + " failures; locked until " + Tokens.iso(now + tenant.lockoutMillis())), now);
-        }
     }
 
     private Proof issue(Handle h, Tenant tenant, String uid, Kind kind, LoginContext ctx, String factor, long now) {
