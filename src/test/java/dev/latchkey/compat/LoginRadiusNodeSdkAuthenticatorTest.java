@@ -18,13 +18,15 @@ import org.junit.jupiter.api.parallel.Isolated;
  * The authenticator app through the official Node SDK 11.7.0 run by node, unchanged, over HTTPS on port 443 (a TLS
  * proxy in front of the node under test): {@code mfaConfigureByAccessToken}, {@code mfaVerifyAuthenticatorCode},
  * {@code mfaLoginByEmail} then {@code mfaValidateAuthenticatorCode}, {@code mfaResetAuthenticatorByToken} and
- * {@code mfaResetAuthenticatorByUid}.
+ * {@code mfaResetAuthenticatorByUid}; and step-up with the app ({@code mfaReAuthenticate},
+ * {@code mfaReAuthenticateByAuthenticatorCode}, {@code verifyMultiFactorOtpReauthentication}), which only this SDK has.
  */
 @Isolated
 class LoginRadiusNodeSdkAuthenticatorTest {
     private static final String EMAIL = "node.totp@example.com";
     private static final String PASSWORD = "S3cure-Passw0rd!";
     private static final String MFA = "multiFactorAuthenticationApi";
+    private static final String REAUTH = "reAuthenticationApi";
     static TestServer s;
     static TestServer.TestTenant t;
     static NodeSdk node;
@@ -75,6 +77,17 @@ class LoginRadiusNodeSdkAuthenticatorTest {
 
         s.clock.advance(Duration.ofSeconds(30));
         String afterSecondFactor = login(app);
+
+        // Step-up with the app (only the Node SDK has this call), checked server side once.
+        assertThat(node.call(REAUTH, "mfaReAuthenticate", afterSecondFactor).ok().get("IsAuthenticatorVerified").asBoolean()).isTrue();
+        s.clock.advance(Duration.ofSeconds(30));
+        JsonNode proof = node.call(REAUTH, "mfaReAuthenticateByAuthenticatorCode", afterSecondFactor, Map.of("authenticatorcode", code(app))).ok();
+        String token = proof.get("SecondFactorValidationToken").asText();
+        assertThat(proof.get("ExpireIn").asText()).isNotBlank();
+        assertThat(node.call(REAUTH, "verifyMultiFactorOtpReauthentication", Map.of("SecondFactorValidationToken", token), uid).ok()
+                .get("IsValid").asBoolean()).isTrue();
+        assertThat(node.call(REAUTH, "verifyMultiFactorOtpReauthentication", Map.of("SecondFactorValidationToken", token), uid).error()
+                .get("ErrorCode").asInt()).isEqualTo(1193);
         assertThat(node.call(MFA, "mfaResetAuthenticatorByToken", afterSecondFactor, true).ok().get("IsDeleted").asBoolean()).isTrue();
 
         // Set up again from the same session, then an admin resets it by uid; a second reset finds nothing (1099).
