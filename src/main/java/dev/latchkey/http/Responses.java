@@ -26,6 +26,18 @@ public final class Responses {
         return o;
     }
 
+    /** {@code {"access_token","refresh_token","expires_in"}}, the token endpoints' answer. */
+    public static ObjectNode tokens(dev.latchkey.token.IssuedTokens issued) {
+        return putTokens(Json.object(), issued);
+    }
+
+    private static ObjectNode putTokens(ObjectNode out, dev.latchkey.token.IssuedTokens issued) {
+        out.put("access_token", issued.accessToken());
+        out.put("refresh_token", issued.refreshToken());
+        out.put("expires_in", Json.iso(issued.accessExpiresAt()));
+        return out;
+    }
+
     /** A re-authentication's proof: {@code {"SecondFactorValidationToken", "ExpireIn"}}. */
     public static ObjectNode stepUp(dev.latchkey.login.StepUp.Proof proof) {
         return Json.object().put("SecondFactorValidationToken", proof.token()).put("ExpireIn", Json.iso(proof.expiresAt()));
@@ -56,9 +68,7 @@ public final class Responses {
         if (outcome instanceof LoginOutcome.LoggedIn in) {
             FieldsProjection p = req.fields();
             out.set("Profile", p == null ? in.profile() : p.apply(in.profile()));
-            out.put("access_token", in.tokens().accessToken());
-            out.put("refresh_token", in.tokens().refreshToken());
-            out.put("expires_in", Json.iso(in.tokens().accessExpiresAt()));
+            putTokens(out, in.tokens());
         } else {
             LoginOutcome.SecondFactorRequired needed = (LoginOutcome.SecondFactorRequired) outcome;
             ObjectNode sfa = out.putObject("SecondFactorAuthentication");

@@ -28,7 +28,7 @@ public final class TokenApi {
         o.put("access_token", token.toLowerCase(java.util.Locale.ROOT));
         // Refresh tokens are stored only as hashes, so the pair's refresh token cannot be shown again.
         o.putNull("refresh_token");
-        o.put("expires_in", Tokens.iso(s.expiresAt()));
+        o.put("expires_in", dev.latchkey.json.Json.iso(s.expiresAt()));
         return o;
     }
 
@@ -42,7 +42,7 @@ public final class TokenApi {
 
     public JsonNode refresh(LrRequest req) {
         Tenant tenant = gate.tenantWithSecret(req);
-        return Tokens.body(tokens.refresh(tenant, req.query("refresh_token"), req.origin(Audit.Actor.APP)));
+        return Responses.tokens(tokens.refresh(tenant, req.query("refresh_token"), req.origin(Audit.Actor.APP)));
     }
 
     public JsonNode revoke(LrRequest req) {

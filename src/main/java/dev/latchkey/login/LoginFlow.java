@@ -1,6 +1,5 @@
 package dev.latchkey.login;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.latchkey.account.Account;
 import dev.latchkey.account.AccountStore;
@@ -19,9 +18,7 @@ import dev.latchkey.tenant.Tenant;
 import dev.latchkey.token.IssuedTokens;
 import dev.latchkey.token.Tokens;
 import java.time.Clock;
-import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
 
@@ -203,7 +200,7 @@ public final class LoginFlow {
                     LrError.INVALID_CREDENTIALS.code, account == null ? "password (no such account)" : "password"), now);
             if (lock) {
                 audit.record(h, tenant.id(), ctx.origin(), new Audit.Event(Audit.ACCOUNT_LOCKED, Audit.Outcome.SUCCESS, uid, id.value(),
-                        null, "password: " + failures + " failures; locked until " + Tokens.iso(now + tenant.lockoutMillis())), now);
+                        null, "password: " + failures + " failures; locked until " + Json.iso(now + tenant.lockoutMillis())), now);
             }
         });
     }
@@ -473,8 +470,6 @@ public final class LoginFlow {
     /** What step 2 came to; its transaction commits whichever it is. */
     private record SecondStep(LoginOutcome login, ApiException refusal) {}
 
-    private static final String EVALUATION = "evaluation";
-
     /**
      * Step 2 for a caller that already checked the token ({@link #pending}). {@code enrolls}: the verification adds a
      * factor and changes the profile (Profile.PasskeyLogin), so the login response re-reads it.
@@ -495,28 +490,14 @@ public final class LoginFlow {
                 }
                 int max = tenant.maxSecondFactorAttempts();
                 // A count at or over the limit without a lock (a lowered limit) is evaluated once more: wrong, it locks.
-                if (counts.lockedUntil() != null && counts.lockedUntil() > now) {
-                    ApiException refusal = notEvaluated(counts.lockedUntil(), now);
-                    audit.record(h, tenant.id(), ctx.origin(), new Audit.Event(Audit.LOGIN_REFUSED, Audit.Outcome.REFUSED, uid, null,
-                            refusal.error.code, factor + " not evaluated: locked"), now);
-                    return new SecondStep(null, refusal);
+                ApiException locked = lockout.lockedOut(h, tenant, uid, counts, ctx.origin(), factor, now);
+                if (locked != null) {
+                    return new SecondStep(null, locked);
                 }
                 // The 2FA token is not checked first: if another request spent it meanwhile, the consume or the count below
                 // finds it so and everything rolls back; the answer is 1103 whether this one was right or not.
-                h.savepoint(EVALUATION);
-                boolean right;
-                dev.latchkey.factor.RejectedAnswer rejected = null;
-                ApiException unchecked = null;
-                try {
-                    right = verification.verify(h, account);
-                } catch (dev.latchkey.factor.RejectedAnswer r) {
-                    rejected = r;
-                    right = false;
-                } catch (ApiException e) {
-                    unchecked = e; // an answer that could not even be checked: counted like a wrong one, answered as it said
-                    right = false;
-                }
-                if (right) {
+                Lockout.Evaluation evaluated = Lockout.evaluate(h, account, verification);
+                if (evaluated.right()) {
                     if (!challenges.consume(h, ch.tokenHash(), now, tenant.maxSecondFactorAttemptsPerToken())) {
                         throw new NotEvaluated();
                     }
@@ -524,14 +505,10 @@ public final class LoginFlow {
                             : new LoginRisk.Completion.AfterSecondFactor();
                     return new SecondStep(complete(h, tenant, account, now, ctx, enrolls, ch.loginKind(), how, now, factor), null);
                 }
-                h.rollbackToSavepoint(EVALUATION);
-                if (rejected != null) {
-                    rejected.record(h);
-                }
                 if (!challenges.countFailure(h, ch.tokenHash(), tenant.maxSecondFactorAttemptsPerToken(), now)) {
                     throw new NotEvaluated();
                 }
-                ApiException answer = unchecked != null ? unchecked : onWrongAnswer.error();
+                ApiException answer = evaluated.unchecked() != null ? evaluated.unchecked() : onWrongAnswer.error();
                 lockout.wrongAnswer(h, tenant, uid, "second_factor_failures", counts.secondFactorFailures() + 1, max, ctx.origin(),
                         answer.error.code, factor, now);
                 return new SecondStep(null, answer);

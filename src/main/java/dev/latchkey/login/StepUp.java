@@ -7,8 +7,8 @@ import dev.latchkey.crypto.PasswordHasher;
 import dev.latchkey.crypto.Secrets;
 import dev.latchkey.error.ApiException;
 import dev.latchkey.error.LrError;
-import dev.latchkey.factor.RejectedAnswer;
 import dev.latchkey.tenant.Tenant;
+import dev.latchkey.token.Tokens;
 import java.time.Clock;
 import java.util.Locale;
 import org.jdbi.v3.core.Handle;
@@ -38,18 +38,18 @@ public final class StepUp {
     /** The SecondFactorValidationToken and when it stops working. */
     public record Proof(String token, long expiresAt) {}
 
-    private static final String EVALUATION = "evaluation";
-
     private final Jdbi jdbi;
     private final AccountStore accounts;
     private final PasswordHasher hasher;
     private final Secrets secrets;
     private final Audit audit;
     private final Lockout lockout;
+    private final Tokens tokens;
     private final Clock clock;
 
-    public StepUp(Jdbi jdbi, AccountStore accounts, SecondFactorChallenges challenges, PasswordHasher hasher, Secrets secrets, Audit audit,
-                  Clock clock) {
+    public StepUp(Jdbi jdbi, AccountStore accounts, SecondFactorChallenges challenges, Tokens tokens, PasswordHasher hasher, Secrets secrets,
+                  Audit audit, Clock clock) {
+        this.tokens = tokens;
         this.lockout = new Lockout(accounts, challenges, audit);
         this.jdbi = jdbi;
         this.accounts = accounts;
@@ -76,30 +76,20 @@ public final class StepUp {
         long now = clock.millis();
         String uid = account.uid();
         Outcome outcome = jdbi.inTransaction(h -> {
-            AccountStore.Counts counts = notLocked(h, tenant, uid, ctx, factor, now);
-            h.savepoint(EVALUATION);
-            boolean right;
-            RejectedAnswer rejected = null;
-            ApiException unchecked = null;
-            try {
-                right = verification.verify(h, account);
-            } catch (RejectedAnswer r) {
-                rejected = r;
-                right = false;
-            } catch (ApiException e) {
-                unchecked = e;
-                right = false;
+            AccountStore.Counts counts = accounts.lockCounts(h, uid);
+            if (counts == null) {
+                throw LrError.ACCESS_TOKEN_INVALID.error();
             }
-            if (right) {
-                h.createUpdate("UPDATE access_tokens SET second_factor_at = :now WHERE family = :f").bind("now", now).bind("f", family).execute();
-                h.createUpdate("UPDATE refresh_tokens SET second_factor_at = :now WHERE family = :f").bind("now", now).bind("f", family).execute();
+            ApiException locked = lockout.lockedOut(h, tenant, uid, counts, ctx.origin(), factor, now);
+            if (locked != null) {
+                return new Outcome(null, locked);
+            }
+            Lockout.Evaluation evaluated = Lockout.evaluate(h, account, verification);
+            if (evaluated.right()) {
+                tokens.recordSecondFactor(h, family, now);
                 return new Outcome(issue(h, tenant, uid, Kind.SECOND_FACTOR, ctx, factor, now), null);
             }
-            h.rollbackToSavepoint(EVALUATION);
-            if (rejected != null) {
-                rejected.record(h);
-            }
-            ApiException answer = unchecked != null ? unchecked : onWrongAnswer.error();
+            ApiException answer = evaluated.unchecked() != null ? evaluated.unchecked() : onWrongAnswer.error();
             lockout.wrongAnswer(h, tenant, uid, "second_factor_failures", counts.secondFactorFailures() + 1, tenant.maxSecondFactorAttempts(),
                     ctx.origin(), answer.error.code, "re-authentication: " + factor, now);
             return new Outcome(null, answer);
@@ -122,7 +112,14 @@ public final class StepUp {
         }
         try (hashing) {
             Outcome outcome = jdbi.inTransaction(h -> {
-                AccountStore.Counts counts = notLocked(h, tenant, uid, ctx, "password", now);
+                AccountStore.Counts counts = accounts.lockCounts(h, uid);
+                if (counts == null) {
+                    throw LrError.ACCESS_TOKEN_INVALID.error();
+                }
+                ApiException locked = lockout.lockedOut(h, tenant, uid, counts, ctx.origin(), "re-authentication: password", now);
+                if (locked != null) {
+                    return new Outcome(null, locked);
+                }
                 String hash = h.createQuery("SELECT password_hash FROM accounts WHERE uid = :uid").bind("uid", uid).mapTo(String.class)
                         .findOne().orElse(null);
                 boolean right = hash != null && hashing.verify(password, hash);
@@ -162,20 +159,6 @@ public final class StepUp {
             }
             return proof;
         }
-    }
-
-    private AccountStore.Counts notLocked(Handle h, Tenant tenant, String uid, LoginContext ctx, String what, long now) {
-        AccountStore.Counts counts = accounts.lockCounts(h, uid);
-        if (counts == null) {
-            throw LrError.ACCESS_TOKEN_INVALID.error();
-        }
-        if (counts.lockedUntil() != null && counts.lockedUntil() > now) {
-            ApiException refusal = LrError.ACCOUNT_LOCKED.error().retryAfterMillis(counts.lockedUntil() - now);
-            audit.record(tenant.id(), ctx.origin(), new Audit.Event(Audit.LOGIN_REFUSED, Audit.Outcome.REFUSED, uid, null,
-                    refusal.error.code, "re-authentication (" + what + ") not evaluated: locked"), now);
-            throw refusal;
-        }
-        return counts;
     }
 
     private Proof issue(Handle h, Tenant tenant, String uid, Kind kind, LoginContext ctx, String factor, long now) {

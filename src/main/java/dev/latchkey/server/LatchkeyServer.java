@@ -174,7 +174,7 @@ public final class LatchkeyServer implements AutoCloseable {
                             : "http://localhost:" + boundPort[0]);
 
             SecondFactorChallenges challenges = new SecondFactorChallenges(secrets);
-            StepUp stepUp = new StepUp(db.jdbi(), accountStore, challenges, hasher, secrets, audit, clock);
+            StepUp stepUp = new StepUp(db.jdbi(), accountStore, challenges, tokens, hasher, secrets, audit, clock);
             LoginFlow flow = new LoginFlow(db.jdbi(), accountStore, challenges, tokens, hasher,
                     factors, outbox, rba, new LoginThrottle(db.jdbi(), secrets), audit, clock);
             TenantGate gate = new TenantGate(tenantStore, secrets, clock);

@@ -1,13 +1,11 @@
 package dev.latchkey.token;
 
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.latchkey.account.Account;
 import dev.latchkey.account.AccountStore;
 import dev.latchkey.audit.Audit;
 import dev.latchkey.crypto.Secrets;
 import dev.latchkey.error.ApiException;
 import dev.latchkey.error.LrError;
-import dev.latchkey.json.Json;
 import dev.latchkey.tenant.Tenant;
 import java.time.Clock;
 import org.jdbi.v3.core.Handle;
@@ -42,8 +40,13 @@ public final class Tokens {
         this.clock = clock;
     }
 
-    public static String iso(long millis) {
-        return dev.latchkey.json.Json.iso(millis);
+    /**
+     * A second factor passed now by the session {@code family} (step-up re-authentication): its access and refresh
+     * tokens carry it from now on, as the proof a factor change asks for.
+     */
+    public void recordSecondFactor(Handle h, String family, long now) {
+        h.createUpdate("UPDATE access_tokens SET second_factor_at = :now WHERE family = :f").bind("now", now).bind("f", family).execute();
+        h.createUpdate("UPDATE refresh_tokens SET second_factor_at = :now WHERE family = :f").bind("now", now).bind("f", family).execute();
     }
 
     /**
@@ -242,12 +245,4 @@ public final class Tokens {
         return secrets.hash(refreshToken);
     }
 
-    /** {@code {"access_token","refresh_token","expires_in"}}, the token endpoints' answer. */
-    public static ObjectNode body(IssuedTokens t) {
-        ObjectNode o = Json.object();
-        o.put("access_token", t.accessToken());
-        o.put("refresh_token", t.refreshToken());
-        o.put("expires_in", iso(t.accessExpiresAt()));
-        return o;
-    }
 }

@@ -9,9 +9,9 @@ import com.loginradius.sdk.models.responsemodels.MultiFactorAuthenticationRespon
 import com.loginradius.sdk.models.responsemodels.MultiFactorAuthenticationSettingsResponse;
 import com.loginradius.sdk.models.responsemodels.otherobjects.DeleteResponse;
 import com.loginradius.sdk.models.responsemodels.userprofile.Identity;
-import com.loginradius.sdk.util.LoginRadiusSDK;
 import dev.latchkey.support.AuthenticatorDevice;
 import dev.latchkey.support.Backend;
+import dev.latchkey.support.JavaSdk;
 import dev.latchkey.support.TestServer;
 import java.time.Duration;
 import org.junit.jupiter.api.AfterAll;
@@ -61,10 +61,7 @@ class LoginRadiusJavaSdkAuthenticatorTest {
     @Test
     void enableLogInAndResetThroughTheSdk() {
         TestServer.TestTenant t = s.mfaTenant(false);
-        LoginRadiusSDK.Initialize.setApiKey(t.apiKey());
-        LoginRadiusSDK.Initialize.setApiSecret(t.apiSecret());
-        LoginRadiusSDK.Initialize.setCustomDomain(s.base);
-        LoginRadiusSDK.Initialize.setRequestSigning(false);
+        JavaSdk.pointAt(s, t);
         String uid = t.account(EMAIL, PASSWORD);
         String access = t.login(EMAIL, PASSWORD).text("access_token"); // optional MFA, no factor yet: a complete login
 

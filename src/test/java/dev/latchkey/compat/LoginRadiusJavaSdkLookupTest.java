@@ -6,8 +6,8 @@ import com.loginradius.sdk.api.account.AccountApi;
 import com.loginradius.sdk.models.responsemodels.userprofile.Identity;
 import com.loginradius.sdk.util.AsyncHandler;
 import com.loginradius.sdk.util.ErrorResponse;
-import com.loginradius.sdk.util.LoginRadiusSDK;
 import dev.latchkey.support.Backend;
+import dev.latchkey.support.JavaSdk;
 import dev.latchkey.support.TestServer;
 import java.util.function.Consumer;
 import org.junit.jupiter.api.AfterAll;
@@ -37,10 +37,7 @@ class LoginRadiusJavaSdkLookupTest {
                  "Password":"lookup-password","FirstName":"Sam"}""");
         assertThat(created.status()).as(created.raw()).isEqualTo(200);
         uid = created.text("Uid");
-        LoginRadiusSDK.Initialize.setApiKey(tenant.apiKey());
-        LoginRadiusSDK.Initialize.setApiSecret(tenant.apiSecret());
-        LoginRadiusSDK.Initialize.setCustomDomain(s.base);
-        LoginRadiusSDK.Initialize.setRequestSigning(false);
+        JavaSdk.pointAt(s, tenant);
     }
 
     @AfterAll

@@ -10,9 +10,9 @@ import com.loginradius.sdk.models.requestmodels.ReauthByGoogleAuthenticatorCodeM
 import com.loginradius.sdk.models.responsemodels.EventBasedMultiFactorAuthenticationToken;
 import com.loginradius.sdk.models.responsemodels.MultiFactorAuthenticationSettingsResponse;
 import com.loginradius.sdk.models.responsemodels.otherobjects.PostValidationResponse;
-import com.loginradius.sdk.util.LoginRadiusSDK;
 import dev.latchkey.support.AuthenticatorDevice;
 import dev.latchkey.support.Backend;
+import dev.latchkey.support.JavaSdk;
 import dev.latchkey.support.TestServer;
 import java.time.Duration;
 import java.util.List;
@@ -58,10 +58,7 @@ class LoginRadiusJavaSdkReauthTest {
     @Test
     void everyReauthenticationTheSdkHasForTheseFactors() {
         TestServer.TestTenant t = s.mfaTenant(false);
-        LoginRadiusSDK.Initialize.setApiKey(t.apiKey());
-        LoginRadiusSDK.Initialize.setApiSecret(t.apiSecret());
-        LoginRadiusSDK.Initialize.setCustomDomain(s.base);
-        LoginRadiusSDK.Initialize.setRequestSigning(false);
+        JavaSdk.pointAt(s, t);
         String uid = t.account(EMAIL, PASSWORD);
         String access = t.login(EMAIL, PASSWORD).text("access_token");
         AuthenticatorDevice app = new AuthenticatorDevice(s.get("/identity/v2/auth/account/2fa?apikey=" + t.apiKey(),

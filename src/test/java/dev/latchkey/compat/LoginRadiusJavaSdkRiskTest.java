@@ -11,10 +11,10 @@ import com.loginradius.sdk.models.responsemodels.MultiFactorAuthenticationRespon
 import com.loginradius.sdk.models.responsemodels.userprofile.Identity;
 import com.loginradius.sdk.util.AsyncHandler;
 import com.loginradius.sdk.util.ErrorResponse;
-import com.loginradius.sdk.util.LoginRadiusSDK;
 import dev.latchkey.message.DeliverySettings;
 import dev.latchkey.server.ServerConfig;
 import dev.latchkey.support.Backend;
+import dev.latchkey.support.JavaSdk;
 import dev.latchkey.support.Mailbox;
 import dev.latchkey.support.SmsReceiver;
 import dev.latchkey.support.TestServer;
@@ -77,10 +77,7 @@ class LoginRadiusJavaSdkRiskTest {
             assertThat(s.send("POST", "/identity/v2/auth/login/2fa?apikey=" + t.apiKey(), "{\"phone\":\"" + phone + "\",\"password\":\"" + PASSWORD + "\"}",
                     "Content-Type", "application/json", "X-Forwarded-For", "81.2.69.142").status()).isEqualTo(200);
 
-            LoginRadiusSDK.Initialize.setApiKey(t.apiKey());
-            LoginRadiusSDK.Initialize.setApiSecret(t.apiSecret());
-            LoginRadiusSDK.Initialize.setCustomDomain(s.base);
-            LoginRadiusSDK.Initialize.setRequestSigning(false);
+            JavaSdk.pointAt(s, t);
             MultiFactorAuthenticationApi mfa = new MultiFactorAuthenticationApi();
 
             // By SMS code.

@@ -10,8 +10,8 @@ import com.loginradius.sdk.models.responsemodels.otherobjects.DeleteResponse;
 import com.loginradius.sdk.models.responsemodels.otherobjects.PostResponse;
 import com.loginradius.sdk.util.AsyncHandler;
 import com.loginradius.sdk.util.ErrorResponse;
-import com.loginradius.sdk.util.LoginRadiusSDK;
 import dev.latchkey.support.Backend;
+import dev.latchkey.support.JavaSdk;
 import dev.latchkey.support.TestServer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -34,10 +34,7 @@ class WebhookJavaSdkTest {
     static void start() {
         s = new TestServer(Backend.H2);
         TestServer.TestTenant t = s.mfaTenant(false);
-        LoginRadiusSDK.Initialize.setApiKey(t.apiKey());
-        LoginRadiusSDK.Initialize.setApiSecret(t.apiSecret());
-        LoginRadiusSDK.Initialize.setCustomDomain(s.base);
-        LoginRadiusSDK.Initialize.setRequestSigning(false);
+        JavaSdk.pointAt(s, t);
     }
 
     @AfterAll
