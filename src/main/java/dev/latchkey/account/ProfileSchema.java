@@ -186,6 +186,12 @@ public final class ProfileSchema {
         return emails.get(0).path("Value").asText(null);
     }
 
+    /** {@code *******4567}: enough for the user to recognise the phone, not enough to learn it. */
+    public static String maskPhone(String phone) {
+        int keep = Math.min(4, phone.length());
+        return "*".repeat(phone.length() - keep) + phone.substring(phone.length() - keep);
+    }
+
     public static String normalizePhone(String phone) {
         return phone.replaceAll("[\\s()\\-]", "");
     }

@@ -29,6 +29,14 @@ public interface SecondFactor {
     void describe(Handle h, Tenant tenant, Account account, boolean configured, Enrollment enrollment, ObjectNode secondFactorAuthentication);
 
     /**
+     * Step 1 or a step-up asks the account for a second factor and this one is set up: a factor that delivers its code
+     * (the SMS code) sends one now and says so in {@code secondFactorAuthentication} ({@code OTPStatus}). Never refuses:
+     * a code that cannot be sent now (a limit, no provider) is asked for again by the client.
+     */
+    default void challenged(Handle h, Tenant tenant, Account account, CodeRequest request, ObjectNode secondFactorAuthentication) {
+    }
+
+    /**
      * Whether the tenant offers this factor (a factor with its own switch in {@code TwoFactorAuthentication} answers it).
      * One not offered is neither shown nor asked for, and cannot be set up or answered ({@link #notOffered}); it can
      * still be removed.

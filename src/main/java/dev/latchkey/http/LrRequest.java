@@ -286,6 +286,28 @@ public final class LrRequest {
         }
         String ip = clientIp();
         String userAgent = header("X-Origin-User-Agent");
-        return new LoginContext(preventWebhook(), Map.copyOf(templates), ip, userAgent != null ? userAgent : header("User-Agent"));
+        return new LoginContext(preventWebhook(), Map.copyOf(templates), ip, userAgent != null ? userAgent : header("User-Agent"),
+                codeRequest());
+    }
+
+    /**
+     * The templates a second factor's code is sent with ({@code smstemplate2fa}, {@code emailtemplate2fa}; LoginRadius's
+     * parameters). {@code isvoiceotp=true} asks for the code by phone call, which a Twilio-compatible Messages API cannot
+     * place: 1281, whatever else the request is.
+     */
+    public dev.latchkey.factor.CodeRequest codeRequest() {
+        if ("true".equalsIgnoreCase(query("isvoiceotp"))) {
+            throw LrError.VOICE_OTP_NOT_CONFIGURED.withDescription("Codes are sent by SMS through a Twilio-compatible Messages API, "
+                    + "which cannot place voice calls: leave out isvoiceotp (or set it to false).");
+        }
+        return new dev.latchkey.factor.CodeRequest(template("smstemplate2fa"), template("emailtemplate2fa"));
+    }
+
+    private String template(String parameter) {
+        String v = query(parameter);
+        if (v != null && v.length() > 200) {
+            throw LrError.PARAMETER_FORMAT.withDescription("The " + parameter + " parameter is too long.");
+        }
+        return v == null || v.isBlank() ? null : v;
     }
 }

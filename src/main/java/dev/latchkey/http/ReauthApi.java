@@ -28,11 +28,14 @@ public final class ReauthApi {
         this.accounts = accounts;
     }
 
-    /** {@code GET /auth/account/reauth/2fa}: the account's factor flags (no enrollment data); 1191 where MFA is off. */
+    /**
+     * {@code GET /auth/account/reauth/2fa}: the account's factor flags (no enrollment data), and an SMS code sent to its
+     * verified phone ({@code smstemplate2fa}); 1191 where MFA is off.
+     */
     public JsonNode factors(LrRequest req) {
         AccessGate.SignedIn caller = access.signedIn(req);
         StepUp.requireMfa(caller.tenant());
-        return flow.reauthFactors(caller.tenant(), caller.account());
+        return flow.reauthFactors(caller.tenant(), caller.account(), req.codeRequest());
     }
 
     /** {@code PUT /auth/account/reauth/password} with {@code {"password"}}: the proof, kind password; 966 when wrong. */

@@ -6,6 +6,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.latchkey.crypto.Secrets;
 import dev.latchkey.error.ApiException;
 import dev.latchkey.error.LrError;
+import dev.latchkey.factor.CodeFactor;
+import dev.latchkey.factor.Factors;
 import dev.latchkey.login.LoginContext;
 import dev.latchkey.login.LoginFlow;
 import dev.latchkey.tenant.Tenant;
@@ -24,15 +26,23 @@ public final class RiskChallengeApi {
     private final TenantGate gate;
     private final LoginFlow flow;
     private final RiskBasedAuthentication rba;
+    private final CodeFactor sms;
+    private final Endpoint smsLogin;
 
-    public RiskChallengeApi(TenantGate gate, LoginFlow flow, RiskBasedAuthentication rba) {
+    public RiskChallengeApi(TenantGate gate, LoginFlow flow, RiskBasedAuthentication rba, Factors factors, SecondFactorApi shared) {
         this.gate = gate;
         this.flow = flow;
         this.rba = rba;
+        this.sms = factors.get("sms", CodeFactor.class);
+        this.smsLogin = shared.loginWithCode("sms", "otp");
     }
 
-    /** Body {@code {"otp": "123456"}} with {@code secondfactorauthenticationtoken}: 1067 when wrong, 1100 when no code was sent. */
-    public JsonNode verifyOtp(LrRequest req) {
+    /**
+     * Body {@code {"otp": "123456"}} with {@code secondfactorauthenticationtoken}: the path of two codes. A login that risk-based
+     * authentication challenged by SMS takes the code it sent (or one of the account's SMS factor); any other login is the
+     * SMS factor's step 2 ({@link SecondFactorApi#loginWithCode}). 1067 when wrong, 1100 when no code can apply.
+     */
+    public JsonNode verifyOtp(LrRequest req) throws Exception {
         Tenant tenant = gate.tenant(req);
         req.fields();
         LoginContext ctx = req.loginContext();
@@ -47,10 +57,12 @@ public final class RiskChallengeApi {
         LoginFlow.Pending p = flow.pending(tenant, token);
         String expected = p.challenge().otpHash();
         if (expected == null) {
-            throw LrError.OTP_NOT_ENABLED.error();
+            return smsLogin.handle(req);
         }
+        boolean ownFactor = sms.offeredBy(tenant);
         return Responses.login(req, flow.completeSecondFactor(tenant, p, ctx, "risk challenge: SMS code",
-                (h, account) -> otp.length() <= MAX_OTP_LENGTH && Secrets.constantTimeEquals(rba.otpHash(token, otp), expected),
+                (h, account) -> otp.length() <= MAX_OTP_LENGTH && (Secrets.constantTimeEquals(rba.otpHash(token, otp), expected)
+                        || ownFactor && sms.isConfigured(h, account) && sms.verify(h, tenant, account, otp, null, ctx.origin()).right()),
                 LrError.OTP_INVALID, false));
     }
 

@@ -28,7 +28,7 @@ public final class Routes {
         routes.add(new Route(m, path, e));
     }
 
-    public static List<Route> table(LoginApi login, SecondFactorApi factors, BackupCodeApi backupCodes, PasskeyApi passkeys, RiskChallengeApi risk,
+    public static List<Route> table(LoginApi login, SecondFactorApi factors, SmsCodeApi sms, BackupCodeApi backupCodes, PasskeyApi passkeys, RiskChallengeApi risk,
                                     AccountApi account, TokenApi tokens, ManageAccountApi manage, WebhookApi webhooks,
                                     AdminApi admin, TemplateApi templates, AuditApi audit, HostedApi hosted, ReauthApi reauth, Endpoint ready) {
         Routes r = new Routes();
@@ -55,8 +55,12 @@ public final class Routes {
         r.add(Method.PUT, auth + "/login/2fa/verification/googleauthenticatorcode",
                 factors.loginWithCode("authenticator", "googleauthenticatorcode"));
 
+        // ── Login: step 2 with an SMS code, and setting the phone up during login (MFA required, no factor yet) ──
+        r.add(Method.PUT, auth + "/login/2fa", sms::setPhoneDuringLogin); // {"phoneno2fa"}
+        r.add(Method.GET, auth + "/login/2fa/resend", sms::resend);
+        r.add(Method.PUT, auth + "/login/2fa/verification/otp", risk::verifyOtp); // the SMS factor's code, or a risk challenge's
+
         // ── Login: a second factor asked for by risk-based authentication (besides the account's own factors) ─
-        r.add(Method.PUT, auth + "/login/2fa/verification/otp", risk::verifyOtp);
         r.add(Method.GET, auth + "/login/oneclickverify", risk::oneClickVerify);
         r.add(Method.GET, auth + "/login/passwordlesslogin/email/verify", risk::oneClickVerify); // the SDKs' passwordless verify
 
@@ -68,7 +72,9 @@ public final class Routes {
         r.add(Method.PUT, auth + "/account/2fa/verification/authenticatorcode", factors.enableWithCode("authenticator", "authenticatorcode"));
         r.add(Method.PUT, auth + "/account/2fa/verification/googleauthenticatorcode",
                 factors.enableWithCode("authenticator", "googleauthenticatorcode"));
-        r.add(Method.DELETE, auth + "/account/2fa/authenticator", factors::resetByUser); // {"authenticator": true}
+        r.add(Method.PUT, auth + "/account/2fa", sms::setPhoneFromAccount); // {"phoneno2fa"}
+        r.add(Method.PUT, auth + "/account/2fa/verification/otp", factors.enableWithCode("sms", "otp")); // also the SDKs' mfaUpdateSetting
+        r.add(Method.DELETE, auth + "/account/2fa/authenticator", factors::resetByUser); // {"authenticator"|"otpauthenticator": true}
         r.add(Method.GET, auth + "/account/2fa/register/passkey/begin", passkeys::accountRegisterBegin);
         r.add(Method.POST, auth + "/account/2fa/register/passkey/finish", passkeys::accountRegisterFinish);
         r.add(Method.GET, auth + "/account/passkey", passkeys::list);
@@ -77,6 +83,7 @@ public final class Routes {
 
         // ── Step-up re-authentication (access token); the application checks the proof server-side ──────────────
         r.add(Method.GET, auth + "/account/reauth/2fa", reauth::factors);
+        r.add(Method.PUT, auth + "/account/reauth/2fa/otp", factors.reauthWithCode("sms", "otp"));
         r.add(Method.PUT, auth + "/account/reauth/2fa/backupcode", factors.reauthWithCode("backupcode", "backupcode"));
         r.add(Method.PUT, auth + "/account/reauth/2fa/authenticatorcode", factors.reauthWithCode("authenticator", "authenticatorcode"));
         r.add(Method.PUT, auth + "/account/reauth/2fa/googleauthenticatorcode",

@@ -8,6 +8,7 @@ import dev.latchkey.account.ProfileSchema;
 import dev.latchkey.audit.Audit;
 import dev.latchkey.crypto.PasswordHasher;
 import dev.latchkey.crypto.Secrets;
+import dev.latchkey.factor.CodeRequest;
 import dev.latchkey.factor.FactorRemoval;
 import dev.latchkey.factor.Factors;
 import dev.latchkey.factor.SecondFactor;
@@ -230,7 +231,9 @@ public final class LoginFlow {
                     // An account that must set up MFA and never had a factor is offered enrollment data for this login.
                     SecondFactor.Enrollment enrollment = tenant.mfaRequired() && configured.isEmpty() && mayEnrollWithPasswordAlone(h, account)
                             ? SecondFactor.Enrollment.login(challenges.hash(token)) : null;
-                    return new Step1(secondFactorResponse(h, tenant, account, configured, enrollment, token, expires), null);
+                    LoginOutcome.SecondFactorRequired out = secondFactorResponse(h, tenant, account, configured, enrollment, token, expires);
+                    configured.forEach(f -> f.challenged(h, tenant, account, ctx.codes(), out.factors())); // the SMS code is sent now
+                    return new Step1(out, null);
                 }
             }
             LoginRisk.Assessment risk = rba.assess(h, tenant, account, ctx, now);
@@ -316,9 +319,17 @@ public final class LoginFlow {
         return jdbi.inTransaction(h -> factorFlags(h, tenant, account, configuredFactors(h, tenant, account), SecondFactor.Enrollment.session(sessionFamily)));
     }
 
-    /** {@code GET /auth/account/reauth/2fa}: the flags of the account's factors, without enrollment data. */
-    public ObjectNode reauthFactors(Tenant tenant, Account account) {
-        return jdbi.withHandle(h -> factorFlags(h, tenant, account, configuredFactors(h, tenant, account), null));
+    /**
+     * {@code GET /auth/account/reauth/2fa}: the flags of the account's factors, without enrollment data; a factor that
+     * delivers its code (SMS) sends one, as at step 1.
+     */
+    public ObjectNode reauthFactors(Tenant tenant, Account account, CodeRequest codes) {
+        return jdbi.inTransaction(h -> {
+            java.util.Set<SecondFactor> configured = configuredFactors(h, tenant, account);
+            ObjectNode sfa = factorFlags(h, tenant, account, configured, null);
+            configured.forEach(f -> f.challenged(h, tenant, account, codes, sfa));
+            return sfa;
+        });
     }
 
     /** The documented flags of every factor, each false/null until a factor sets its own. */

@@ -23,6 +23,8 @@ public final class Messages {
         RISK_ADMIN_NOTICE("risk-admin-notice", false, MessageTemplates.RISK_ADMIN_NOTICE),
         ONE_CLICK_SIGN_IN("one-click-sign-in", true, MessageTemplates.ONE_CLICK_SIGN_IN),
         SMS_OTP("sms-otp", true, MessageTemplates.SMS_OTP),
+        /** A code of the account's SMS second factor (step 1, resend, setting the phone up, step-up). */
+        MFA_SMS_CODE("mfa-sms-code", true, MessageTemplates.SMS_OTP),
         // Not counted toward the hourly limit: a change to how the account signs in is always told.
         SECURITY_NOTICE("security-notice", false, MessageTemplates.SECURITY_NOTICE);
 
@@ -87,6 +89,17 @@ public final class Messages {
         List<String> userFacing = java.util.Arrays.stream(Purpose.values()).filter(p -> p.toUser).map(p -> p.key).toList();
         return h.createQuery("SELECT COUNT(*) FROM message_outbox WHERE uid = :uid AND created_at > :since AND purpose IN (<purposes>)")
                 .bind("uid", uid).bind("since", now - 3_600_000L).bindList("purposes", userFacing).mapTo(Integer.class).one();
+    }
+
+    /**
+     * Messages of {@code purpose} queued in the hour before {@code now}: to {@code recipient} within the tenant, or (when
+     * {@code recipient} is null) about the account {@code uid}. What a per-phone or per-account hourly limit counts.
+     */
+    public int sentWithinHour(Handle h, long tenantId, Purpose purpose, String recipient, String uid, long now) {
+        String by = recipient != null ? "tenant_id = :t AND recipient = :r" : "uid = :uid";
+        return h.createQuery("SELECT COUNT(*) FROM message_outbox WHERE " + by + " AND created_at > :since AND purpose = :p")
+                .bind("t", tenantId).bind("r", recipient).bind("uid", uid).bind("since", now - 3_600_000L).bind("p", purpose.key)
+                .mapTo(Integer.class).one();
     }
 
     /** A message as operators see it (never its content). */

@@ -63,6 +63,15 @@ public final class TemplateModel {
         return m;
     }
 
+    /** The model of a one-time code sent to the user (a second factor's SMS or email code), valid {@code expiresInMinutes}. */
+    public static Map<String, Object> ofCode(String appName, ObjectNode profile, String email, String code, long expiresInMinutes) {
+        Map<String, Object> model = new LinkedHashMap<>();
+        model.put("App", Map.of("Name", appName));
+        model.put("Profile", Json.MAPPER.convertValue(profile, Map.class));
+        model.put("Email", email);
+        return withOtp(model, code, expiresInMinutes);
+    }
+
     /** The model of a notice that {@code what} changed on the account (a second factor, the password), at {@code time}, from {@code ip}. */
     @SuppressWarnings("unchecked")
     public static Map<String, Object> ofChange(String appName, ObjectNode profile, String email, String what, long time, String ip) {

@@ -316,8 +316,7 @@ public final class RiskBasedAuthentication implements LoginRisk {
 
     /** {@code *******4567}. */
     static String maskPhone(String phone) {
-        int keep = Math.min(4, phone.length());
-        return "*".repeat(phone.length() - keep) + phone.substring(phone.length() - keep);
+        return ProfileSchema.maskPhone(phone);
     }
 
     private static String first(String... names) {

@@ -162,7 +162,8 @@ public final class LatchkeyServer implements AutoCloseable {
             Factors factors = new Factors(List.of(
                     backupCodes,
                     passkeys,
-                    new dev.latchkey.factor.authenticator.AuthenticatorApp(factorContext)));
+                    new dev.latchkey.factor.authenticator.AuthenticatorApp(factorContext),
+                    new dev.latchkey.factor.sms.SmsCodes(factorContext, new dev.latchkey.message.CodeSender(templates, messages, delivery))));
             RecentSecondFactor proof = new RecentSecondFactor(clock);
 
             TargetAddresses targetAddresses = new TargetAddresses(cfg.allowPrivateWebhookTargets());
@@ -183,12 +184,14 @@ public final class LatchkeyServer implements AutoCloseable {
             java.util.concurrent.atomic.AtomicReference<String> adminKeyHash = new java.util.concurrent.atomic.AtomicReference<>();
             AdminGate adminGate = new AdminGate(secrets, adminKeyHash::get, tenants);
 
+            SecondFactorApi sharedFactorApi = new SecondFactorApi(gate, access, flow, factors, accounts, proof, stepUp, clock);
             List<Routes.Route> routes = Routes.table(
                     new LoginApi(gate, flow),
-                    new SecondFactorApi(gate, access, flow, factors, accounts, proof, stepUp, clock),
+                    sharedFactorApi,
+                    new dev.latchkey.http.SmsCodeApi(gate, access, flow, factors),
                     new BackupCodeApi(gate, access, backupCodes, accounts, proof),
                     new PasskeyApi(gate, access, flow, passkeys, accounts, secrets, proof, clock),
-                    new RiskChallengeApi(gate, flow, rba),
+                    new RiskChallengeApi(gate, flow, rba, factors, sharedFactorApi),
                     new AccountApi(access, flow, clock),
                     new TokenApi(gate, tokens, accountStore),
                     new ManageAccountApi(gate, accounts, clock),

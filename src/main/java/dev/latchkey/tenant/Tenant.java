@@ -39,6 +39,21 @@ public record Tenant(long id, String apiKey, String apiSecretHash, String apiSec
         return at != null && at.isTextual() && Instant.parse(at.asText()).toEpochMilli() <= nowMillis;
     }
 
+    /** How long a second factor's code sent by SMS or email can be used ({@code TwoFactorAuthentication.CodeLifetimeSeconds}). */
+    public long codeLifetimeMillis() {
+        return number("TwoFactorAuthentication", "CodeLifetimeSeconds") * 1000;
+    }
+
+    /** At most this many SMS codes go to one phone number in an hour (for any account of the tenant). */
+    public int smsCodesPerPhonePerHour() {
+        return (int) number("TwoFactorAuthentication", "SmsCodesPerPhonePerHour");
+    }
+
+    /** At most this many SMS codes go out for one account in an hour. */
+    public int smsCodesPerAccountPerHour() {
+        return (int) number("TwoFactorAuthentication", "SmsCodesPerAccountPerHour");
+    }
+
     public int maxPasswordAttempts() {
         return (int) number("Security", "MaxPasswordAttempts");
     }

@@ -62,7 +62,11 @@ public final class TenantSettings {
             "TwoFactorAuthentication", new Section(fields(
                     "IsEnabled", new Bool(false),
                     "IsRequired", new Bool(false),
-                    "IsAuthenticator", new Bool(true))),
+                    "IsAuthenticator", new Bool(true),
+                    "IsOTPAuthenticator", new Bool(true),
+                    "CodeLifetimeSeconds", new Int(60, 3600, 600),
+                    "SmsCodesPerPhonePerHour", new Int(1, 1000, 5),
+                    "SmsCodesPerAccountPerHour", new Int(1, 1000, 10))),
             "PassKeysConfig", new Section(fields(
                     "IsEnabled", new Bool(false),
                     "RPID", new Str(253),

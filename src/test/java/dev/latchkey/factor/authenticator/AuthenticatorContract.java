@@ -368,7 +368,7 @@ abstract class AuthenticatorContract extends ServerContract {
         AuthenticatorDevice app = enrolledFromAccount(t, email);
         s.clock.advance(Duration.ofSeconds(30));
         String access = verify(t, t.secondFactorToken(email, PASSWORD), app.code(now())).text("access_token");
-        for (String wrong : new String[] {"{}", "{\"authenticator\":false}", "{\"otpauthenticator\":true}", "{\"authenticator\":\"yes\"}",
+        for (String wrong : new String[] {"{}", "{\"authenticator\":false}", "{\"pushauthenticator\":true}", "{\"authenticator\":\"yes\"}",
                 "{\"authenticator\":true,\"unknown\":true}"}) {
             assertError(reset(t, access, wrong), 403, 1121);
         }

@@ -1,0 +1,274 @@
+package dev.latchkey.factor.sms;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.latchkey.account.Account;
+import dev.latchkey.account.ProfileSchema;
+import dev.latchkey.audit.Audit;
+import dev.latchkey.crypto.Secrets;
+import dev.latchkey.error.ApiException;
+import dev.latchkey.error.LrError;
+import dev.latchkey.factor.CodeFactor;
+import dev.latchkey.factor.CodeRequest;
+import dev.latchkey.factor.EnabledByCode;
+import dev.latchkey.factor.FactorChange;
+import dev.latchkey.factor.FactorContext;
+import dev.latchkey.factor.FactorRemoval;
+import dev.latchkey.factor.ResetByFlag;
+import dev.latchkey.message.CodeSender;
+import dev.latchkey.message.MessageTemplates.Channel;
+import dev.latchkey.message.Messages.Purpose;
+import dev.latchkey.tenant.Tenant;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.Set;
+import java.util.regex.Pattern;
+import org.jdbi.v3.core.Handle;
+
+/**
+ * The SMS code factor: LoginRadius's "SMS OTP" second factor (reference §2.2, §3.3). The account's verified phone gets a
+ * six-digit code at step 1, on resend and at step-up; a phone is set up (during a login that may add a factor, or from a
+ * signed-in session) by a code sent to it, which binds the phone to that login or session until confirmed. Codes come
+ * from the CSPRNG, are kept only as keyed hashes, live {@code TwoFactorAuthentication.CodeLifetimeSeconds} and are spent
+ * by the statement that accepts them; sends are limited per phone and per account per hour. The phone is sealed under the
+ * server key; answers show it masked.
+ */
+public final class SmsCodes implements CodeFactor, EnabledByCode, ResetByFlag {
+    /** {@code +} and 6 to 15 digits once spaces, dots, dashes and brackets are gone (E.164, what an SMS API takes). */
+    private static final Pattern PHONE = Pattern.compile("\\+?[1-9][0-9]{5,14}");
+
+    /** What a send answers, LoginRadius's {@code {"AccountSid", "Sid"}} ({@code OTPStatus}): the provider account, the message id. */
+    public record Sent(String accountSid, String sid) {}
+
+    private final FactorContext c;
+    private final CodeSender sender;
+    private final SmsCodeStore store = new SmsCodeStore();
+
+    public SmsCodes(FactorContext context, CodeSender sender) {
+        this.c = context;
+        this.sender = sender;
+    }
+
+    @Override
+    public String id() {
+        return "sms";
+    }
+
+    @Override
+    public Set<String> webhookEvents() {
+        return Set.of("SmsAuthenticatorAdded", "SmsAuthenticatorRemoved");
+    }
+
+    @Override
+    public Set<String> resetFlags() {
+        return Set.of("otpauthenticator");
+    }
+
+    /** {@code TwoFactorAuthentication.IsOTPAuthenticator}, on unless turned off. */
+    @Override
+    public boolean offeredBy(Tenant tenant) {
+        return tenant.offersFactor("IsOTPAuthenticator");
+    }
+
+    @Override
+    public ApiException notOffered() {
+        return LrError.OTP_NOT_ENABLED.error();
+    }
+
+    @Override
+    public boolean isConfigured(Handle h, Account account) {
+        return store.sealedPhone(h, account.uid()).isPresent();
+    }
+
+    /** {@code IsOTPAuthenticatorVerified}, and the verified phone masked in {@code OTPPhoneNo}. */
+    @Override
+    public void describe(Handle h, Tenant tenant, Account account, boolean configured, Enrollment enrollment, ObjectNode sfa) {
+        sfa.put("IsOTPAuthenticatorVerified", configured);
+        if (configured) {
+            store.sealedPhone(h, account.uid()).ifPresent(p -> sfa.put("OTPPhoneNo", mask(c.secrets().decrypt(p))));
+        }
+    }
+
+    /** Step 1 or a step-up: a code to the verified phone, unless a limit or a missing provider says no (then OTPStatus stays null). */
+    @Override
+    public void challenged(Handle h, Tenant tenant, Account account, CodeRequest request, ObjectNode sfa) {
+        Optional<String> sealed = store.sealedPhone(h, account.uid());
+        if (sealed.isEmpty() || !offeredBy(tenant) || !sender.canSend(tenant, Channel.SMS)) {
+            return;
+        }
+        String phone = c.secrets().decrypt(sealed.get());
+        long now = c.clock().millis();
+        if (overLimit(h, tenant, account, phone, now)) {
+            return;
+        }
+        Sent sent = send(h, tenant, account, null, phone, request, now);
+        sfa.putObject("OTPStatus").put("AccountSid", sent.accountSid()).put("Sid", sent.sid());
+    }
+
+    /**
+     * Sends a code that sets up {@code phone} for the login or session {@code boundTo} ({@code PUT /login/2fa},
+     * {@code PUT /account/2fa}): 1096 not a phone number, 1071 no SMS provider, 1123 an hourly limit reached.
+     */
+    public Sent startEnrollment(Tenant tenant, Account account, String boundTo, String phone, CodeRequest request) {
+        String normalized = normalize(phone);
+        requireProvider(tenant);
+        return c.jdbi().inTransaction(h -> {
+            c.accounts().lockRow(h, account.uid()); // one send at a time per account: the limits count what was sent
+            long now = c.clock().millis();
+            requireWithinLimits(h, tenant, account, normalized, now);
+            return send(h, tenant, account, boundTo, normalized, request, now);
+        });
+    }
+
+    /**
+     * {@code GET /login/2fa/resend}: a new code to the phone the login {@code boundTo} is setting up, else to the verified
+     * phone; 1100 when there is neither.
+     */
+    public Sent resend(Tenant tenant, Account account, String boundTo, CodeRequest request) {
+        requireProvider(tenant);
+        return c.jdbi().inTransaction(h -> {
+            c.accounts().lockRow(h, account.uid());
+            long now = c.clock().millis();
+            List<SmsCodeStore.Code> pending = store.codes(h, account.uid(), boundTo, now);
+            String sealedNew = pending.isEmpty() ? null : pending.get(0).sealedPhone();
+            Optional<String> sealedVerified = store.sealedPhone(h, account.uid());
+            if (sealedNew == null && sealedVerified.isEmpty()) {
+                throw LrError.OTP_NOT_ENABLED.withDescription("No phone is set up for SMS codes on this account: send one with "
+                        + "PUT /identity/v2/auth/login/2fa {\"phoneno2fa\": \"+...\"}.");
+            }
+            String phone = c.secrets().decrypt(sealedNew != null ? sealedNew : sealedVerified.get());
+            requireWithinLimits(h, tenant, account, phone, now);
+            return send(h, tenant, account, sealedNew != null ? boundTo : null, phone, request, now);
+        });
+    }
+
+    private void requireProvider(Tenant tenant) {
+        if (!sender.canSend(tenant, Channel.SMS)) {
+            throw LrError.SMS_NOT_CONFIGURED.error();
+        }
+    }
+
+    private void requireWithinLimits(Handle h, Tenant tenant, Account account, String phone, long now) {
+        if (overLimit(h, tenant, account, phone, now)) {
+            throw LrError.SMS_LIMIT.error();
+        }
+    }
+
+    private boolean overLimit(Handle h, Tenant tenant, Account account, String phone, long now) {
+        return sender.sentWithinHour(h, tenant, Purpose.MFA_SMS_CODE, phone, null, now) >= tenant.smsCodesPerPhonePerHour()
+                || sender.sentWithinHour(h, tenant, Purpose.MFA_SMS_CODE, null, account.uid(), now) >= tenant.smsCodesPerAccountPerHour();
+    }
+
+    private Sent send(Handle h, Tenant tenant, Account account, String boundTo, String phone, CodeRequest request, long now) {
+        String code = String.format(Locale.ROOT, "%06d", Secrets.RANDOM.nextInt(1_000_000));
+        long lifetime = tenant.codeLifetimeMillis();
+        store.insertCode(h, Secrets.guid(), account.uid(), boundTo, boundTo == null ? null : c.secrets().encrypt(phone),
+                hash(account, code), now, now + lifetime);
+        String sid = sender.send(h, tenant, account, Purpose.MFA_SMS_CODE, Channel.SMS, request.smsTemplate(), phone, code,
+                Math.max(1, lifetime / 60_000), now);
+        return new Sent(sender.smsAccountSid(tenant), sid);
+    }
+
+    private String hash(Account account, String code) {
+        return c.secrets().hash("sms2fa:" + account.uid() + ":" + code);
+    }
+
+    @Override
+    public LrError wrongCode() {
+        return LrError.OTP_INVALID;
+    }
+
+    @Override
+    public Verdict verify(Handle h, Tenant tenant, Account account, String code, Enrollment enrollment, Audit.Origin origin) {
+        long now = c.clock().millis();
+        String typed = hash(account, code.strip());
+        if (isConfigured(h, account)) {
+            return spend(h, account, null, typed, now) != null ? Verdict.RIGHT : Verdict.WRONG;
+        }
+        if (enrollment == null) {
+            throw LrError.OTP_NOT_ENABLED.error();
+        }
+        SmsCodeStore.Code used = spend(h, account, enrollment.boundTo(), typed, now);
+        if (used == null) {
+            return Verdict.WRONG;
+        }
+        added(h, tenant, account, used.sealedPhone(), enrollment.change(), now);
+        return Verdict.ENROLLED;
+    }
+
+    /** The outstanding code of that kind whose hash is {@code typed}, spent; null when none (or another request spent it). */
+    private SmsCodeStore.Code spend(Handle h, Account account, String boundTo, String typed, long now) {
+        SmsCodeStore.Code match = null;
+        for (SmsCodeStore.Code code : store.codes(h, account.uid(), boundTo, now)) {
+            if (Secrets.constantTimeEquals(code.hash(), typed) && match == null) {
+                match = code;
+            }
+        }
+        if (match == null || !store.consume(h, match.id())) {
+            return null;
+        }
+        store.dropCodes(h, account.uid(), boundTo);
+        return match;
+    }
+
+    /** {@code PUT /account/2fa/verification/otp}: the phone this session set up is confirmed (added, or replacing the verified one). */
+    @Override
+    public Account enable(Tenant tenant, Account account, String code, Enrollment enrollment, FactorChange change) {
+        long now = c.clock().millis();
+        return c.jdbi().inTransaction(h -> {
+            c.accounts().lockRow(h, account.uid());
+            SmsCodeStore.Code used = spend(h, account, enrollment.boundTo(), hash(account, code.strip()), now);
+            if (used == null) {
+                if (store.codes(h, account.uid(), enrollment.boundTo(), now).isEmpty()) {
+                    throw LrError.OTP_NOT_ENABLED.withDescription("No phone is being set up for this session: send a code with "
+                            + "PUT /identity/v2/auth/account/2fa {\"phoneno2fa\": \"+...\"} first.");
+                }
+                throw LrError.OTP_INVALID.error();
+            }
+            added(h, tenant, account, used.sealedPhone(), change, now);
+            return c.accounts().byUid(h, tenant.id(), account.uid()).orElseThrow();
+        });
+    }
+
+    private void added(Handle h, Tenant tenant, Account account, String sealedPhone, FactorChange change, long now) {
+        boolean replaced = isConfigured(h, account);
+        store.setPhone(h, account.uid(), sealedPhone, now);
+        c.accounts().setMfaEnrolled(h, account.uid(), true);
+        tell(h, tenant, account, "SmsAuthenticatorAdded", Audit.FACTOR_ADDED,
+                replaced ? "The phone for sign-in codes was changed" : "A phone was set up for sign-in codes", change, now);
+    }
+
+    @Override
+    public void reset(Tenant tenant, Account account, FactorChange change, FactorRemoval removal) {
+        c.jdbi().useTransaction(h -> {
+            c.accounts().lockRow(h, account.uid());
+            if (store.remove(h, account.uid()) == 0) {
+                throw LrError.OTP_NOT_ENABLED.error();
+            }
+            removal.removed(h, account);
+            tell(h, tenant, account, "SmsAuthenticatorRemoved", Audit.FACTOR_REMOVED, "The phone for sign-in codes was removed", change,
+                    c.clock().millis());
+        });
+    }
+
+    private void tell(Handle h, Tenant tenant, Account account, String event, String auditEvent, String notice, FactorChange change, long now) {
+        Account current = c.accounts().byUid(h, tenant.id(), account.uid()).orElse(account);
+        c.outbox().enqueue(h, tenant, event, ProfileSchema.render(current, now), change.suppresses(tenant, event), now);
+        c.audit().record(h, tenant.id(), change.origin(), Audit.Event.success(auditEvent, account.uid(), "sms code"), now);
+        c.notices().changed(h, tenant, account, notice, change.origin(), now);
+    }
+
+    /** The phone as an SMS API takes it; 1096 for anything else (1076 when missing is the caller's: it names the parameter). */
+    static String normalize(String phone) {
+        String p = phone == null ? "" : phone.replaceAll("[\\s().\\-]", "");
+        if (!PHONE.matcher(p).matches()) {
+            throw LrError.PHONE_INVALID.error();
+        }
+        return p;
+    }
+
+    /** {@code *******4567}: the last four digits. */
+    static String mask(String phone) {
+        return ProfileSchema.maskPhone(phone);
+    }
+}
