@@ -69,6 +69,8 @@
     1062: 'This sign-in link was already used: each link works once. Sign in again if you need to.',
     1063: 'This sign-in link is not valid (was it copied whole?): sign in again to get a new one.',
     1067: 'That code is wrong: check the SMS and type it again.',
+    1096: 'That is not a mobile number a code can be texted to: type it with its country code, as +1 555 555 0100.',
+    1123: 'Too many codes were sent by SMS in the past hour: wait a while, or use another way to sign in.',
     1102: 'That code is wrong: type the code your authenticator app shows now.',
     1103: 'This sign-in is no longer waiting for its second step: sign in again.',
     1104: 'This sign-in took too long and has expired: sign in again.',
@@ -190,6 +192,16 @@
     show('signed-in');
   }
 
+  /** The account's codes by SMS: the phone they go to (with a way to stop them), or a way to set a phone up from here. */
+  function renderSms(mfa) {
+    const on = Boolean(mfa && mfa.IsOTPAuthenticatorVerified);
+    $('sms-section').hidden = !mfa;
+    $('sms-on').hidden = $('remove-sms').hidden = !on;
+    $('sms-phone-on').textContent = on ? mfa.OTPPhoneNo : '';
+    $('sms-add').hidden = on;
+    $('sms-confirm').hidden = true;
+  }
+
   /** The account's authenticator app: set up (with a way to remove it), or the data to set one up from here. */
   async function renderAuthenticator() {
     let mfa;
@@ -197,8 +209,10 @@
       mfa = await api('GET', '/identity/v2/auth/account/2fa', { bearer: accessToken.get() });
     } catch (e) {
       $('authenticator-section').hidden = true; // MFA is off for this site
+      renderSms(null);
       return;
     }
+    renderSms(mfa);
     const on = Boolean(mfa.IsAuthenticatorVerified);
     $('authenticator-section').hidden = false;
     $('authenticator-on').hidden = $('remove-authenticator').hidden = !on;
@@ -233,9 +247,13 @@
       : 'Your account asks for a second step.';
     $('risk-email').hidden = !link;
     $('risk-email-address').textContent = sent.email || '';
-    $('otp-form').hidden = !code;
-    $('otp-phone').textContent = sent.phone || '';
     const configured = can.Configured || [];
+    // The account's SMS factor (its code was sent at step 1), or a phone this login is setting up.
+    const sms = configured.includes('sms') || Boolean(sent.smsEnrolling);
+    $('otp-form').hidden = !(code || sms);
+    $('otp-phone').textContent = sent.smsEnrolling || sent.phone || sent.smsPhone || 'your phone';
+    $('resend-otp').hidden = !sms;
+    $('sms-enroll').hidden = !can.SmsEnrollment || Boolean(sent.smsEnrolling);
     const enrollment = sent.authenticator || null;
     $('authenticator-form').hidden = !configured.includes('authenticator');
     $('authenticator-enroll').hidden = !(can.MayEnroll && enrollment);
@@ -247,7 +265,7 @@
     $('enroll').hidden = !(can.PasskeyEnrollment && webauthn);
     $('backup-form').hidden = !can.BackupCodes;
     $('no-webauthn').hidden = webauthn || !(can.Passkeys || can.PasskeyEnrollment);
-    $('nothing-usable').hidden = link || code || can.BackupCodes || can.Passkeys || can.PasskeyEnrollment
+    $('nothing-usable').hidden = link || code || sms || can.SmsEnrollment || can.BackupCodes || can.Passkeys || can.PasskeyEnrollment
       || configured.includes('authenticator') || Boolean(can.MayEnroll && enrollment);
     show('second-step');
     if (link) watch(token);
@@ -347,6 +365,7 @@
       pendingToken.set(sfa.SecondFactorAuthenticationToken);
       // What risk-based authentication sent (a link by email, a code by SMS), and an authenticator app to set up.
       pendingSent.set(JSON.stringify({ email: (sfa.Email && sfa.Email[0]) || null, phone: sfa.OTPStatus ? sfa.OTPPhoneNo || 'your phone' : null,
+        smsPhone: sfa.IsOTPAuthenticatorVerified ? sfa.OTPPhoneNo : null,
         authenticator: sfa.ManualEntryCode ? { qr: sfa.QRCode, manual: sfa.ManualEntryCode } : null }));
       await secondStep();
     } catch (e) { status(explain(e)); }
@@ -388,6 +407,19 @@
     const login = await api('PUT', '/identity/v2/auth/login/2fa/verification/otp', { ...withToken(token), body: { otp: $('otp').value } });
     $('otp').value = '';
     await signedIn(login);
+  }));
+
+  onClick('resend-otp', () => answer(async (token) => {
+    await api('GET', '/identity/v2/auth/login/2fa/resend', withToken(token));
+    status('A new code is on its way.', 'ok');
+  }));
+
+  onSubmit('sms-enroll', () => answer(async (token) => {
+    const phone = $('sms-phone').value.trim();
+    await api('PUT', '/identity/v2/auth/login/2fa', { ...withToken(token), body: { phoneno2fa: phone } });
+    pendingSent.set(JSON.stringify({ ...JSON.parse(pendingSent.get() || '{}'), smsEnrolling: phone }));
+    await secondStep();
+    status('We sent a code to ' + phone + '.', 'ok');
   }));
 
   $('cancel').addEventListener('click', () => { forgetPending(); status(''); show('password-step'); });
@@ -454,6 +486,35 @@
       await api('DELETE', '/identity/v2/auth/account/2fa/authenticator', { bearer: accessToken.get(), body: { authenticator: true } });
       await renderAccount();
       status('Authenticator app removed.', 'ok');
+    } catch (e) { status(explain(e)); }
+  });
+
+  onSubmit('sms-add', async () => {
+    status('');
+    try {
+      await api('PUT', '/identity/v2/auth/account/2fa', { bearer: accessToken.get(), body: { phoneno2fa: $('account-sms-phone').value.trim() } });
+      $('sms-confirm').hidden = false;
+      status('We sent a code to ' + $('account-sms-phone').value.trim() + '.', 'ok');
+    } catch (e) { status(explain(e)); }
+  });
+
+  onSubmit('sms-confirm', async () => {
+    status('');
+    try {
+      await api('PUT', '/identity/v2/auth/account/2fa/verification/otp',
+        { bearer: accessToken.get(), body: { otp: $('account-sms-code').value.replace(/\s/g, '') } });
+      $('account-sms-code').value = '';
+      await renderAccount();
+      status('Codes by SMS set up.', 'ok');
+    } catch (e) { status(explain(e)); }
+  });
+
+  onClick('remove-sms', async () => {
+    status('');
+    try {
+      await api('DELETE', '/identity/v2/auth/account/2fa/authenticator', { bearer: accessToken.get(), body: { otpauthenticator: true } });
+      await renderAccount();
+      status('Codes by SMS stopped.', 'ok');
     } catch (e) { status(explain(e)); }
   });
 

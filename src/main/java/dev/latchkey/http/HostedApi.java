@@ -18,11 +18,13 @@ public final class HostedApi {
     private final TenantGate gate;
     private final LoginFlow flow;
     private final Factors factors;
+    private final dev.latchkey.factor.sms.SmsCodes sms;
 
     public HostedApi(TenantGate gate, LoginFlow flow, Factors factors) {
         this.gate = gate;
         this.flow = flow;
         this.factors = factors;
+        this.sms = factors.get("sms", dev.latchkey.factor.sms.SmsCodes.class);
     }
 
     /** {@code GET /hosted/api/app}: {@code {"Name", "PasskeysEnabled"}}. */
@@ -33,7 +35,7 @@ public final class HostedApi {
 
     /**
      * {@code GET /hosted/api/login?secondfactorauthenticationtoken=}: {@code {"BackupCodes", "Passkeys",
-     * "PasskeyEnrollment", "RiskChallenge", "Configured": [factor ids], "MayEnroll"}} for a pending login; its token is
+     * "PasskeyEnrollment", "RiskChallenge", "Configured": [factor ids], "MayEnroll", "SmsEnrollment"}} for a pending login; its token is
      * checked, never consumed (a used one answers 1103, which is how a page waiting for an emailed link learns that it was
      * opened elsewhere).
      */
@@ -48,7 +50,8 @@ public final class HostedApi {
                 .put("Passkeys", passkeysWork && configured.contains("passkey"))
                 .put("PasskeyEnrollment", passkeysWork && choices.mayEnrollWithPasswordAlone())
                 .put("RiskChallenge", choices.riskChallenge())
-                .put("MayEnroll", choices.mayEnrollWithPasswordAlone());
+                .put("MayEnroll", choices.mayEnrollWithPasswordAlone())
+                .put("SmsEnrollment", choices.mayEnrollWithPasswordAlone() && sms.canSend(tenant));
         configured.forEach(out.putArray("Configured")::add);
         return out;
     }

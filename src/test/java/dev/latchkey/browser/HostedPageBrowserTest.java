@@ -233,6 +233,92 @@ class HostedPageBrowserTest {
         screenshot("authenticator-signed-in");
     }
 
+    /**
+     * SMS codes: MFA required and no factor yet, the page asks for a mobile number, texts a code (and a new one on request),
+     * and the texted code sets the phone up and signs in; the next sign-in has texted a code already, and the account page
+     * shows the masked phone.
+     */
+    @Test
+    void setUpCodesBySmsDuringSignInThenSignInWithTheTextedCode() throws Exception {
+        TestServer.TestTenant t = s.tenant("{\"Name\":\"Sms Co\",\"TwoFactorAuthentication\":{\"IsEnabled\":true,\"IsRequired\":true,"
+                + "\"IsAuthenticator\":false}}");
+        t.account("sms-browser@example.com", "browser-password-1");
+        String phone = "+1555" + String.format("%07d", (long) (Math.random() * 9_999_999));
+        WebDriverWait wait = waiting();
+
+        driver.get(origin() + "/hosted?apikey=" + t.apiKey());
+        wait.until(ExpectedConditions.titleIs("Sms Co · Sign in"));
+        signIn(wait, "sms-browser@example.com", "browser-password-1");
+        visible(wait, "sms-enroll");
+        assertThat(displayed("otp-form")).isFalse(); // no phone yet to send a code to
+        assertThat(displayed("authenticator-enroll")).isFalse(); // the site does not offer the app
+        assertThat(displayed("nothing-usable")).isFalse();
+        driver.findElement(By.id("sms-phone")).sendKeys("not a phone");
+        driver.findElement(By.id("send-sms-code")).click();
+        wait.until(d -> text("status").contains("with its country code"));
+        driver.findElement(By.id("sms-phone")).clear();
+        driver.findElement(By.id("sms-phone")).sendKeys(phone.substring(0, 2) + " " + phone.substring(2, 5) + " " + phone.substring(5));
+        driver.findElement(By.id("send-sms-code")).click();
+        visible(wait, "otp-form");
+        assertThat(displayed("sms-enroll")).isFalse();
+        sms.await(phone, 1);
+        driver.findElement(By.id("resend-otp")).click();
+        wait.until(d -> text("status").contains("A new code is on its way"));
+        String code = sms.await(phone, 2).get(1).form().get("Body").substring(0, 6);
+        screenshot("sms-enroll");
+        driver.findElement(By.id("otp")).sendKeys(code);
+        driver.findElement(By.id("use-otp")).click();
+        visible(wait, "signed-in");
+        assertThat(text("profile-email")).isEqualTo("sms-browser@example.com");
+        visible(wait, "sms-on");
+        assertThat(text("sms-phone-on")).isEqualTo("*".repeat(phone.length() - 4) + phone.substring(phone.length() - 4));
+
+        driver.findElement(By.id("sign-out")).click();
+        signIn(wait, "sms-browser@example.com", "browser-password-1");
+        visible(wait, "otp-form");
+        assertThat(displayed("sms-enroll")).isFalse();
+        assertThat(text("otp-phone")).isEqualTo("*".repeat(phone.length() - 4) + phone.substring(phone.length() - 4));
+        String next = sms.await(phone, 3).get(2).form().get("Body").substring(0, 6);
+        driver.findElement(By.id("otp")).sendKeys(next.equals("000000") ? "111111" : "000000");
+        driver.findElement(By.id("use-otp")).click();
+        wait.until(ExpectedConditions.textToBe(By.id("status"), "That code is wrong: check the SMS and type it again. (1067)"));
+        driver.findElement(By.id("otp")).clear();
+        driver.findElement(By.id("otp")).sendKeys(next);
+        driver.findElement(By.id("use-otp")).click();
+        visible(wait, "signed-in");
+        screenshot("sms-signed-in");
+    }
+
+    /** From the account page: a phone set up with a texted code, then removed (this session passed a second factor). */
+    @Test
+    void setUpAndRemoveCodesBySmsFromTheAccountPage() {
+        TestServer.TestTenant t = s.tenant("{\"Name\":\"Sms Account\",\"TwoFactorAuthentication\":{\"IsEnabled\":true,\"IsRequired\":false}}");
+        t.account("sms-account@example.com", "browser-password-1");
+        String phone = "+1555" + String.format("%07d", (long) (Math.random() * 9_999_999));
+        WebDriverWait wait = waiting();
+        driver.get(origin() + "/hosted?apikey=" + t.apiKey());
+        signIn(wait, "sms-account@example.com", "browser-password-1");
+        visible(wait, "sms-add");
+        driver.findElement(By.id("account-sms-phone")).sendKeys(phone);
+        driver.findElement(By.id("account-send-sms")).click();
+        visible(wait, "sms-confirm");
+        driver.findElement(By.id("account-sms-code")).sendKeys(sms.await(phone, 1).get(0).form().get("Body").substring(0, 6));
+        driver.findElement(By.id("add-sms")).click();
+        visible(wait, "sms-on");
+        wait.until(d -> text("status").contains("Codes by SMS set up"));
+        // Signed in with the password alone (before the phone existed): removing it needs a second factor first.
+        driver.findElement(By.id("remove-sms")).click();
+        wait.until(d -> text("status").contains("(1193)"));
+        driver.findElement(By.id("sign-out")).click();
+        signIn(wait, "sms-account@example.com", "browser-password-1");
+        visible(wait, "otp-form");
+        driver.findElement(By.id("otp")).sendKeys(sms.await(phone, 2).get(1).form().get("Body").substring(0, 6));
+        driver.findElement(By.id("use-otp")).click();
+        visible(wait, "remove-sms").click();
+        wait.until(d -> text("status").contains("Codes by SMS stopped"));
+        visible(wait, "sms-add");
+    }
+
     @Test
     void passwordEnrollSignOutThenPasswordAndPasskey() throws Exception {
         TestServer.TestTenant t = s.tenant("{\"Name\":\"Browser\",\"TwoFactorAuthentication\":{\"IsEnabled\":true,\"IsRequired\":false},"

@@ -75,6 +75,11 @@ public final class SmsCodes implements CodeFactor, EnabledByCode, ResetByFlag {
         return LrError.OTP_NOT_ENABLED.error();
     }
 
+    /** Offered by the tenant, with an SMS provider: a phone can be set up now. */
+    public boolean canSend(Tenant tenant) {
+        return offeredBy(tenant) && sender.canSend(tenant, Channel.SMS);
+    }
+
     @Override
     public boolean isConfigured(Handle h, Account account) {
         return store.sealedPhone(h, account.uid()).isPresent();
