@@ -22,6 +22,16 @@ public interface CodeFactor extends SecondFactor {
      */
     Verdict verify(Handle h, Tenant tenant, Account account, String code, Enrollment enrollment, dev.latchkey.audit.Audit.Origin origin);
 
+    /**
+     * {@link #verify} for one attempt's answer ({@code attempt}: {@link SecondFactor#loginAttempt} at step 2,
+     * {@link SecondFactor#sessionAttempt} at step-up): a factor that sends its code for an attempt (SMS) accepts only the
+     * codes it sent for that one (ASVS 2.7.3); the others ignore it.
+     */
+    default Verdict verify(Handle h, Tenant tenant, Account account, String code, Enrollment enrollment, String attempt,
+                           dev.latchkey.audit.Audit.Origin origin) {
+        return verify(h, tenant, account, code, enrollment, origin);
+    }
+
     /** The answer to a wrong code. */
     LrError wrongCode();
 

@@ -30,10 +30,22 @@ public interface SecondFactor {
 
     /**
      * Step 1 or a step-up asks the account for a second factor and this one is set up: a factor that delivers its code
-     * (the SMS code) sends one now and says so in {@code secondFactorAuthentication} ({@code OTPStatus}). Never refuses:
-     * a code that cannot be sent now (a limit, no provider) is asked for again by the client.
+     * (the SMS code) sends one now, for {@code attempt} only ({@link #loginAttempt}, {@link #sessionAttempt}), and says so
+     * in {@code secondFactorAuthentication} ({@code OTPStatus}). Never refuses: a code that cannot be sent now (a limit,
+     * no provider) is asked for again by the client.
      */
-    default void challenged(Handle h, Tenant tenant, Account account, CodeRequest request, ObjectNode secondFactorAuthentication) {
+    default void challenged(Handle h, Tenant tenant, Account account, String attempt, CodeRequest request,
+                            ObjectNode secondFactorAuthentication) {
+    }
+
+    /** What a login's answers are for: its 2FA token ({@code attempt} of {@link #challenged} and {@link CodeFactor#verify}). */
+    static String loginAttempt(String secondFactorTokenHash) {
+        return "login:" + secondFactorTokenHash;
+    }
+
+    /** What a signed-in session's answers are for (a step-up, a factor set up from the account): its refresh family. */
+    static String sessionAttempt(String family) {
+        return "session:" + family;
     }
 
     /**
@@ -61,11 +73,11 @@ public interface SecondFactor {
      */
     record Enrollment(String boundTo, FactorChange change) {
         public static Enrollment login(String secondFactorTokenHash) {
-            return new Enrollment("login:" + secondFactorTokenHash, null);
+            return new Enrollment(loginAttempt(secondFactorTokenHash), null);
         }
 
         public static Enrollment session(String family) {
-            return new Enrollment("session:" + family, null);
+            return new Enrollment(sessionAttempt(family), null);
         }
 
         /** The same enrollment, finished by {@code change} (who, from where, and whether its webhook is suppressed). */

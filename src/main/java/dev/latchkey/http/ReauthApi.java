@@ -35,7 +35,7 @@ public final class ReauthApi {
     public JsonNode factors(LrRequest req) {
         AccessGate.SignedIn caller = access.signedIn(req);
         StepUp.requireMfa(caller.tenant());
-        return flow.reauthFactors(caller.tenant(), caller.account(), req.codeRequest());
+        return flow.reauthFactors(caller.tenant(), caller.account(), caller.session().family(), req.codeRequest());
     }
 
     /** {@code PUT /auth/account/reauth/password} with {@code {"password"}}: the proof, kind password; 966 when wrong. */

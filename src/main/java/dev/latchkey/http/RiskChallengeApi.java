@@ -62,7 +62,8 @@ public final class RiskChallengeApi {
         boolean ownFactor = sms.offeredBy(tenant);
         return Responses.login(req, flow.completeSecondFactor(tenant, p, ctx, "risk challenge: SMS code",
                 (h, account) -> otp.length() <= MAX_OTP_LENGTH && (Secrets.constantTimeEquals(rba.otpHash(token, otp), expected)
-                        || ownFactor && sms.isConfigured(h, account) && sms.verify(h, tenant, account, otp, null, ctx.origin()).right()),
+                        || ownFactor && sms.isConfigured(h, account) && sms.verify(h, tenant, account, otp, null,
+                                dev.latchkey.factor.SecondFactor.loginAttempt(p.challenge().tokenHash()), ctx.origin()).right()),
                 LrError.OTP_INVALID, false));
     }
 

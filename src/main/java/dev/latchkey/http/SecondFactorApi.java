@@ -85,7 +85,7 @@ public final class SecondFactorApi {
             }
             // Only a login that proved the password of an account that never had a factor may set one up here.
             boolean mayEnroll = !riskChallenge && flow.mayEnrollWithPasswordAlone(h, account);
-            return factor.verify(h, tenant, account, code, mayEnroll ? enrollment : null, ctx.origin()).right();
+            return factor.verify(h, tenant, account, code, mayEnroll ? enrollment : null, enrollment.boundTo(), ctx.origin()).right();
         }, factor.wrongCode(), !pending.account().mfaEnrolled()));
     }
 
@@ -136,7 +136,8 @@ public final class SecondFactorApi {
             // An account without this factor answers the factor's own error (1099 for the authenticator), counted as wrong.
             StepUp.Proof proof = stepUp.withSecondFactor(caller.tenant(), caller.account(), caller.session().family(), ctx,
                     "re-authentication: " + factor.id(), (h, account) -> code.length() <= CodeFactor.MAX_CODE_LENGTH
-                            && factor.verify(h, caller.tenant(), account, code, null, ctx.origin()).right(), factor.wrongCode());
+                            && factor.verify(h, caller.tenant(), account, code, null, SecondFactor.sessionAttempt(caller.session().family()),
+                            ctx.origin()).right(), factor.wrongCode());
             return Responses.stepUp(proof);
         };
     }

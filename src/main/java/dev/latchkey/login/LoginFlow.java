@@ -232,7 +232,8 @@ public final class LoginFlow {
                     SecondFactor.Enrollment enrollment = tenant.mfaRequired() && configured.isEmpty() && mayEnrollWithPasswordAlone(h, account)
                             ? SecondFactor.Enrollment.login(challenges.hash(token)) : null;
                     LoginOutcome.SecondFactorRequired out = secondFactorResponse(h, tenant, account, configured, enrollment, token, expires);
-                    configured.forEach(f -> f.challenged(h, tenant, account, ctx.codes(), out.factors())); // the SMS code is sent now
+                    String attempt = SecondFactor.loginAttempt(challenges.hash(token));
+                    configured.forEach(f -> f.challenged(h, tenant, account, attempt, ctx.codes(), out.factors())); // the SMS code, now
                     return new Step1(out, null);
                 }
             }
@@ -323,11 +324,12 @@ public final class LoginFlow {
      * {@code GET /auth/account/reauth/2fa}: the flags of the account's factors, without enrollment data; a factor that
      * delivers its code (SMS) sends one, as at step 1.
      */
-    public ObjectNode reauthFactors(Tenant tenant, Account account, CodeRequest codes) {
+    public ObjectNode reauthFactors(Tenant tenant, Account account, String sessionFamily, CodeRequest codes) {
         return jdbi.inTransaction(h -> {
             java.util.Set<SecondFactor> configured = configuredFactors(h, tenant, account);
             ObjectNode sfa = factorFlags(h, tenant, account, configured, null);
-            configured.forEach(f -> f.challenged(h, tenant, account, codes, sfa));
+            String attempt = SecondFactor.sessionAttempt(sessionFamily);
+            configured.forEach(f -> f.challenged(h, tenant, account, attempt, codes, sfa));
             return sfa;
         });
     }

@@ -31,7 +31,12 @@ public record Tenant(long id, String apiKey, String apiSecretHash, String apiSec
      * {@code IsAuthenticator}, ...): on unless turned off.
      */
     public boolean offersFactor(String flag) {
-        return section("TwoFactorAuthentication").path(flag).asBoolean(true);
+        return offersFactor(flag, true);
+    }
+
+    /** {@link #offersFactor(String)} for a factor whose switch defaults to {@code byDefault}. */
+    public boolean offersFactor(String flag, boolean byDefault) {
+        return section("TwoFactorAuthentication").path(flag).asBoolean(byDefault);
     }
 
     public boolean planExpired(long nowMillis) {

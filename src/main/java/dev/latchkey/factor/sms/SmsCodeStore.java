@@ -6,7 +6,8 @@ import org.jdbi.v3.core.Handle;
 
 /**
  * The SMS factor's two tables: an account's verified phone (sealed), and the codes sent and not yet used (keyed hashes),
- * either for the verified phone or for a phone that a login or session is setting up.
+ * each bound to the attempt it was sent for (a login's 2FA token, a session): to the verified phone, or to a phone that
+ * attempt is setting up.
  */
 final class SmsCodeStore {
     /** Codes an account keeps outstanding at most: a new one drops the oldest beyond it (bounded growth). */
@@ -45,10 +46,13 @@ final class SmsCodeStore {
                 .bind("exp", expiresAt).execute();
     }
 
-    /** The unexpired codes for the verified phone ({@code boundTo} null) or for the phone {@code boundTo} is setting up. */
-    List<Code> codes(Handle h, String uid, String boundTo, long now) {
-        return h.createQuery("SELECT id, code_hash, phone FROM sms_codes WHERE uid = :uid AND expires_at > :now AND "
-                        + (boundTo == null ? "bound_to IS NULL" : "bound_to = :b") + " ORDER BY created_at DESC, id")
+    /**
+     * The unexpired codes sent for the attempt {@code boundTo}: to the phone it is setting up ({@code newPhone}), or to the
+     * verified phone.
+     */
+    List<Code> codes(Handle h, String uid, String boundTo, boolean newPhone, long now) {
+        return h.createQuery("SELECT id, code_hash, phone FROM sms_codes WHERE uid = :uid AND bound_to = :b AND expires_at > :now AND phone IS "
+                        + (newPhone ? "NOT NULL" : "NULL") + " ORDER BY created_at DESC, id")
                 .bind("uid", uid).bind("now", now).bind("b", boundTo)
                 .map((rs, c) -> new Code(rs.getString(1), rs.getString(2), rs.getString(3))).list();
     }
@@ -58,9 +62,8 @@ final class SmsCodeStore {
         return h.createUpdate("DELETE FROM sms_codes WHERE id = :id").bind("id", id).execute() == 1;
     }
 
-    /** Drops the other outstanding codes of the same kind once one was used (a used phone's older codes are void). */
-    void dropCodes(Handle h, String uid, String boundTo) {
-        h.createUpdate("DELETE FROM sms_codes WHERE uid = :uid AND " + (boundTo == null ? "bound_to IS NULL" : "bound_to = :b"))
-                .bind("uid", uid).bind("b", boundTo).execute();
+    /** Drops every other outstanding code of the account once one was used: they are void. */
+    void dropCodes(Handle h, String uid) {
+        h.createUpdate("DELETE FROM sms_codes WHERE uid = :uid").bind("uid", uid).execute();
     }
 }

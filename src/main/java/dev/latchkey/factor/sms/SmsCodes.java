@@ -27,8 +27,9 @@ import org.jdbi.v3.core.Handle;
 
 /**
  * The SMS code factor: LoginRadius's "SMS OTP" second factor (reference §2.2, §3.3). The account's verified phone gets a
- * six-digit code at step 1, on resend and at step-up; a phone is set up (during a login that may add a factor, or from a
- * signed-in session) by a code sent to it, which binds the phone to that login or session until confirmed. Codes come
+ * six-digit code at step 1, on resend and at step-up, that works only for the login (its 2FA token) or the session it was
+ * sent for; a phone is set up (during a login that may add a factor, or from a signed-in session) by a code sent to it,
+ * which binds the phone to that login or session until confirmed. Codes come
  * from the CSPRNG, are kept only as keyed hashes, live {@code TwoFactorAuthentication.CodeLifetimeSeconds} and are spent
  * by the statement that accepts them; sends are limited per phone and per account per hour. The phone is sealed under the
  * server key; answers show it masked.
@@ -64,10 +65,13 @@ public final class SmsCodes implements CodeFactor, EnabledByCode, ResetByFlag {
         return Set.of("otpauthenticator");
     }
 
-    /** {@code TwoFactorAuthentication.IsOTPAuthenticator}, on unless turned off. */
+    /**
+     * {@code TwoFactorAuthentication.IsOTPAuthenticator}: off unless turned on (ASVS 2.7.1: SMS, a restricted
+     * authenticator, is not offered by default).
+     */
     @Override
     public boolean offeredBy(Tenant tenant) {
-        return tenant.offersFactor("IsOTPAuthenticator");
+        return tenant.offersFactor("IsOTPAuthenticator", false);
     }
 
     @Override
@@ -96,7 +100,7 @@ public final class SmsCodes implements CodeFactor, EnabledByCode, ResetByFlag {
 
     /** Step 1 or a step-up: a code to the verified phone, unless a limit or a missing provider says no (then OTPStatus stays null). */
     @Override
-    public void challenged(Handle h, Tenant tenant, Account account, CodeRequest request, ObjectNode sfa) {
+    public void challenged(Handle h, Tenant tenant, Account account, String attempt, CodeRequest request, ObjectNode sfa) {
         Optional<String> sealed = store.sealedPhone(h, account.uid());
         if (sealed.isEmpty() || !offeredBy(tenant) || !sender.canSend(tenant, Channel.SMS)) {
             return;
@@ -106,7 +110,7 @@ public final class SmsCodes implements CodeFactor, EnabledByCode, ResetByFlag {
         if (overLimit(h, tenant, account, phone, now)) {
             return;
         }
-        Sent sent = send(h, tenant, account, null, phone, request, now);
+        Sent sent = send(h, tenant, account, attempt, phone, false, request, now);
         sfa.putObject("OTPStatus").put("AccountSid", sent.accountSid()).put("Sid", sent.sid());
     }
 
@@ -121,7 +125,7 @@ public final class SmsCodes implements CodeFactor, EnabledByCode, ResetByFlag {
             c.accounts().lockRow(h, account.uid()); // one send at a time per account: the limits count what was sent
             long now = c.clock().millis();
             requireWithinLimits(h, tenant, account, normalized, now);
-            return send(h, tenant, account, boundTo, normalized, request, now);
+            return send(h, tenant, account, boundTo, normalized, true, request, now);
         });
     }
 
@@ -134,7 +138,7 @@ public final class SmsCodes implements CodeFactor, EnabledByCode, ResetByFlag {
         return c.jdbi().inTransaction(h -> {
             c.accounts().lockRow(h, account.uid());
             long now = c.clock().millis();
-            List<SmsCodeStore.Code> pending = store.codes(h, account.uid(), boundTo, now);
+            List<SmsCodeStore.Code> pending = store.codes(h, account.uid(), boundTo, true, now);
             String sealedNew = pending.isEmpty() ? null : pending.get(0).sealedPhone();
             Optional<String> sealedVerified = store.sealedPhone(h, account.uid());
             if (sealedNew == null && sealedVerified.isEmpty()) {
@@ -143,7 +147,7 @@ public final class SmsCodes implements CodeFactor, EnabledByCode, ResetByFlag {
             }
             String phone = c.secrets().decrypt(sealedNew != null ? sealedNew : sealedVerified.get());
             requireWithinLimits(h, tenant, account, phone, now);
-            return send(h, tenant, account, sealedNew != null ? boundTo : null, phone, request, now);
+            return send(h, tenant, account, boundTo, phone, sealedNew != null, request, now);
         });
     }
 
@@ -164,10 +168,11 @@ public final class SmsCodes implements CodeFactor, EnabledByCode, ResetByFlag {
                 || sender.sentWithinHour(h, tenant, Purpose.MFA_SMS_CODE, null, account.uid(), now) >= tenant.smsCodesPerAccountPerHour();
     }
 
-    private Sent send(Handle h, Tenant tenant, Account account, String boundTo, String phone, CodeRequest request, long now) {
+    /** A code for the attempt {@code boundTo}, texted to {@code phone}: the one it sets up ({@code newPhone}) or the verified one. */
+    private Sent send(Handle h, Tenant tenant, Account account, String boundTo, String phone, boolean newPhone, CodeRequest request, long now) {
         String code = String.format(Locale.ROOT, "%06d", Secrets.RANDOM.nextInt(1_000_000));
         long lifetime = tenant.codeLifetimeMillis();
-        store.insertCode(h, Secrets.guid(), account.uid(), boundTo, boundTo == null ? null : c.secrets().encrypt(phone),
+        store.insertCode(h, Secrets.guid(), account.uid(), boundTo, newPhone ? c.secrets().encrypt(phone) : null,
                 hash(account, code), now, now + lifetime);
         String sid = sender.send(h, tenant, account, Purpose.MFA_SMS_CODE, Channel.SMS, request.smsTemplate(), phone, code,
                 Math.max(1, lifetime / 60_000), now);
@@ -183,17 +188,24 @@ public final class SmsCodes implements CodeFactor, EnabledByCode, ResetByFlag {
         return LrError.OTP_INVALID;
     }
 
+    /** Without the attempt no code of the verified phone matches (every one is sent for an attempt). */
     @Override
     public Verdict verify(Handle h, Tenant tenant, Account account, String code, Enrollment enrollment, Audit.Origin origin) {
+        return verify(h, tenant, account, code, enrollment, null, origin);
+    }
+
+    /** A code sent for this {@code attempt} to the verified phone, or, when enrolling, to the phone this login is setting up. */
+    @Override
+    public Verdict verify(Handle h, Tenant tenant, Account account, String code, Enrollment enrollment, String attempt, Audit.Origin origin) {
         long now = c.clock().millis();
         String typed = hash(account, code.strip());
         if (isConfigured(h, account)) {
-            return spend(h, account, null, typed, now) != null ? Verdict.RIGHT : Verdict.WRONG;
+            return attempt != null && spend(h, account, attempt, false, typed, now) != null ? Verdict.RIGHT : Verdict.WRONG;
         }
         if (enrollment == null) {
             throw LrError.OTP_NOT_ENABLED.error();
         }
-        SmsCodeStore.Code used = spend(h, account, enrollment.boundTo(), typed, now);
+        SmsCodeStore.Code used = spend(h, account, enrollment.boundTo(), true, typed, now);
         if (used == null) {
             return Verdict.WRONG;
         }
@@ -201,10 +213,13 @@ public final class SmsCodes implements CodeFactor, EnabledByCode, ResetByFlag {
         return Verdict.ENROLLED;
     }
 
-    /** The outstanding code of that kind whose hash is {@code typed}, spent; null when none (or another request spent it). */
-    private SmsCodeStore.Code spend(Handle h, Account account, String boundTo, String typed, long now) {
+    /**
+     * The outstanding code of {@code boundTo} (to a new phone or the verified one) whose hash is {@code typed}, spent, with
+     * every other code of the account; null when none (or another request spent it).
+     */
+    private SmsCodeStore.Code spend(Handle h, Account account, String boundTo, boolean newPhone, String typed, long now) {
         SmsCodeStore.Code match = null;
-        for (SmsCodeStore.Code code : store.codes(h, account.uid(), boundTo, now)) {
+        for (SmsCodeStore.Code code : store.codes(h, account.uid(), boundTo, newPhone, now)) {
             if (Secrets.constantTimeEquals(code.hash(), typed) && match == null) {
                 match = code;
             }
@@ -212,7 +227,7 @@ public final class SmsCodes implements CodeFactor, EnabledByCode, ResetByFlag {
         if (match == null || !store.consume(h, match.id())) {
             return null;
         }
-        store.dropCodes(h, account.uid(), boundTo);
+        store.dropCodes(h, account.uid());
         return match;
     }
 
@@ -222,9 +237,9 @@ public final class SmsCodes implements CodeFactor, EnabledByCode, ResetByFlag {
         long now = c.clock().millis();
         return c.jdbi().inTransaction(h -> {
             c.accounts().lockRow(h, account.uid());
-            SmsCodeStore.Code used = spend(h, account, enrollment.boundTo(), hash(account, code.strip()), now);
+            SmsCodeStore.Code used = spend(h, account, enrollment.boundTo(), true, hash(account, code.strip()), now);
             if (used == null) {
-                if (store.codes(h, account.uid(), enrollment.boundTo(), now).isEmpty()) {
+                if (store.codes(h, account.uid(), enrollment.boundTo(), true, now).isEmpty()) {
                     throw LrError.OTP_NOT_ENABLED.withDescription("No phone is being set up for this session: send a code with "
                             + "PUT /identity/v2/auth/account/2fa {\"phoneno2fa\": \"+...\"} first.");
                 }
