@@ -63,7 +63,7 @@ public final class TenantSettings {
                     "IsEnabled", new Bool(false),
                     "IsRequired", new Bool(false),
                     "IsAuthenticator", new Bool(true),
-                    "IsOTPAuthenticator", new Bool(false),
+                    "IsSmsOTPAuthenticator", new Bool(false),
                     "CodeLifetimeSeconds", new Int(60, 3600, 600),
                     "SmsCodesPerPhonePerHour", new Int(1, 1000, 5),
                     "SmsCodesPerAccountPerHour", new Int(1, 1000, 10))),

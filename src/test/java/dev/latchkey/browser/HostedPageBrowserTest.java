@@ -241,7 +241,7 @@ class HostedPageBrowserTest {
     @Test
     void setUpCodesBySmsDuringSignInThenSignInWithTheTextedCode() throws Exception {
         TestServer.TestTenant t = s.tenant("{\"Name\":\"Sms Co\",\"TwoFactorAuthentication\":{\"IsEnabled\":true,\"IsRequired\":true,"
-                + "\"IsAuthenticator\":false,\"IsOTPAuthenticator\":true}}");
+                + "\"IsAuthenticator\":false,\"IsSmsOTPAuthenticator\":true}}");
         t.account("sms-browser@example.com", "browser-password-1");
         String phone = "+1555" + String.format("%07d", (long) (Math.random() * 9_999_999));
         WebDriverWait wait = waiting();
@@ -292,7 +292,7 @@ class HostedPageBrowserTest {
     /** From the account page: a phone set up with a texted code, then removed (this session passed a second factor). */
     @Test
     void setUpAndRemoveCodesBySmsFromTheAccountPage() {
-        TestServer.TestTenant t = s.tenant("{\"Name\":\"Sms Account\",\"TwoFactorAuthentication\":{\"IsEnabled\":true,\"IsRequired\":false,\"IsOTPAuthenticator\":true}}");
+        TestServer.TestTenant t = s.tenant("{\"Name\":\"Sms Account\",\"TwoFactorAuthentication\":{\"IsEnabled\":true,\"IsRequired\":false,\"IsSmsOTPAuthenticator\":true}}");
         t.account("sms-account@example.com", "browser-password-1");
         String phone = "+1555" + String.format("%07d", (long) (Math.random() * 9_999_999));
         WebDriverWait wait = waiting();

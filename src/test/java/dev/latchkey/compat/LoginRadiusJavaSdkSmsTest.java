@@ -85,7 +85,7 @@ class LoginRadiusJavaSdkSmsTest {
 
     @Test
     void everySmsMethodOfTheSdk() {
-        TestServer.TestTenant t = s.tenant("{\"Name\":\"Acme\",\"TwoFactorAuthentication\":{\"IsEnabled\":true,\"IsRequired\":true,\"IsOTPAuthenticator\":true,"
+        TestServer.TestTenant t = s.tenant("{\"Name\":\"Acme\",\"TwoFactorAuthentication\":{\"IsEnabled\":true,\"IsRequired\":true,\"IsSmsOTPAuthenticator\":true,"
                 + "\"SmsCodesPerPhonePerHour\":100,\"SmsCodesPerAccountPerHour\":100}}");
         JavaSdk.pointAt(s, t);
         String uid = t.account(EMAIL, PASSWORD);
@@ -146,7 +146,7 @@ class LoginRadiusJavaSdkSmsTest {
 
     @Test
     void theUserResetsWhereMfaIsOptional() {
-        TestServer.TestTenant t = s.tenant("{\"Name\":\"Acme\",\"TwoFactorAuthentication\":{\"IsEnabled\":true,\"IsRequired\":false,\"IsOTPAuthenticator\":true}}");
+        TestServer.TestTenant t = s.tenant("{\"Name\":\"Acme\",\"TwoFactorAuthentication\":{\"IsEnabled\":true,\"IsRequired\":false,\"IsSmsOTPAuthenticator\":true}}");
         JavaSdk.pointAt(s, t);
         String phone = "+15555550188";
         t.account(EMAIL, PASSWORD);

@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.latchkey.account.Account;
 import dev.latchkey.account.ProfileSchema;
 import dev.latchkey.audit.Audit;
-import dev.latchkey.crypto.Secrets;
 import dev.latchkey.error.ApiException;
 import dev.latchkey.error.LrError;
 import dev.latchkey.factor.CodeFactor;
@@ -14,12 +13,12 @@ import dev.latchkey.factor.FactorChange;
 import dev.latchkey.factor.FactorContext;
 import dev.latchkey.factor.FactorRemoval;
 import dev.latchkey.factor.ResetByFlag;
+import dev.latchkey.factor.SentCodes;
 import dev.latchkey.message.CodeSender;
 import dev.latchkey.message.MessageTemplates.Channel;
 import dev.latchkey.message.Messages.Purpose;
 import dev.latchkey.tenant.Tenant;
 import java.util.List;
-import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
 import java.util.regex.Pattern;
@@ -44,10 +43,12 @@ public final class SmsCodes implements CodeFactor, EnabledByCode, ResetByFlag {
     private final FactorContext c;
     private final CodeSender sender;
     private final SmsCodeStore store = new SmsCodeStore();
+    private final SentCodes codes;
 
     public SmsCodes(FactorContext context, CodeSender sender) {
         this.c = context;
         this.sender = sender;
+        this.codes = new SentCodes(id(), context.secrets());
     }
 
     @Override
@@ -66,12 +67,12 @@ public final class SmsCodes implements CodeFactor, EnabledByCode, ResetByFlag {
     }
 
     /**
-     * {@code TwoFactorAuthentication.IsOTPAuthenticator}: off unless turned on (ASVS 2.7.1: SMS, a restricted
+     * {@code TwoFactorAuthentication.IsSmsOTPAuthenticator}: off unless turned on (ASVS 2.7.1: SMS, a restricted
      * authenticator, is not offered by default).
      */
     @Override
     public boolean offeredBy(Tenant tenant) {
-        return tenant.offersFactor("IsOTPAuthenticator", false);
+        return tenant.offersFactor("IsSmsOTPAuthenticator", false);
     }
 
     @Override
@@ -138,8 +139,8 @@ public final class SmsCodes implements CodeFactor, EnabledByCode, ResetByFlag {
         return c.jdbi().inTransaction(h -> {
             c.accounts().lockRow(h, account.uid());
             long now = c.clock().millis();
-            List<SmsCodeStore.Code> pending = store.codes(h, account.uid(), boundTo, true, now);
-            String sealedNew = pending.isEmpty() ? null : pending.get(0).sealedPhone();
+            List<SentCodes.Code> pending = codes.outstanding(h, account.uid(), boundTo, true, now);
+            String sealedNew = pending.isEmpty() ? null : pending.get(0).target();
             Optional<String> sealedVerified = store.sealedPhone(h, account.uid());
             if (sealedNew == null && sealedVerified.isEmpty()) {
                 throw LrError.OTP_NOT_ENABLED.withDescription("No phone is set up for SMS codes on this account: send one with "
@@ -170,17 +171,12 @@ public final class SmsCodes implements CodeFactor, EnabledByCode, ResetByFlag {
 
     /** A code for the attempt {@code boundTo}, texted to {@code phone}: the one it sets up ({@code newPhone}) or the verified one. */
     private Sent send(Handle h, Tenant tenant, Account account, String boundTo, String phone, boolean newPhone, CodeRequest request, long now) {
-        String code = String.format(Locale.ROOT, "%06d", Secrets.RANDOM.nextInt(1_000_000));
+        String code = SentCodes.newCode();
         long lifetime = tenant.codeLifetimeMillis();
-        store.insertCode(h, Secrets.guid(), account.uid(), boundTo, newPhone ? c.secrets().encrypt(phone) : null,
-                hash(account, code), now, now + lifetime);
+        codes.keep(h, account.uid(), boundTo, newPhone, newPhone ? c.secrets().encrypt(phone) : null, code, now, now + lifetime);
         String sid = sender.send(h, tenant, account, Purpose.MFA_SMS_CODE, Channel.SMS, request.smsTemplate(), phone, code,
                 Math.max(1, lifetime / 60_000), now);
         return new Sent(sender.smsAccountSid(tenant), sid);
-    }
-
-    private String hash(Account account, String code) {
-        return c.secrets().hash("sms2fa:" + account.uid() + ":" + code);
     }
 
     @Override
@@ -198,37 +194,18 @@ public final class SmsCodes implements CodeFactor, EnabledByCode, ResetByFlag {
     @Override
     public Verdict verify(Handle h, Tenant tenant, Account account, String code, Enrollment enrollment, String attempt, Audit.Origin origin) {
         long now = c.clock().millis();
-        String typed = hash(account, code.strip());
         if (isConfigured(h, account)) {
-            return attempt != null && spend(h, account, attempt, false, typed, now) != null ? Verdict.RIGHT : Verdict.WRONG;
+            return codes.spend(h, account.uid(), attempt, false, code, now) != null ? Verdict.RIGHT : Verdict.WRONG;
         }
         if (enrollment == null) {
             throw LrError.OTP_NOT_ENABLED.error();
         }
-        SmsCodeStore.Code used = spend(h, account, enrollment.boundTo(), true, typed, now);
+        SentCodes.Code used = codes.spend(h, account.uid(), enrollment.boundTo(), true, code, now);
         if (used == null) {
             return Verdict.WRONG;
         }
-        added(h, tenant, account, used.sealedPhone(), enrollment.change(), now);
+        added(h, tenant, account, used.target(), enrollment.change(), now);
         return Verdict.ENROLLED;
-    }
-
-    /**
-     * The outstanding code of {@code boundTo} (to a new phone or the verified one) whose hash is {@code typed}, spent, with
-     * every other code of the account; null when none (or another request spent it).
-     */
-    private SmsCodeStore.Code spend(Handle h, Account account, String boundTo, boolean newPhone, String typed, long now) {
-        SmsCodeStore.Code match = null;
-        for (SmsCodeStore.Code code : store.codes(h, account.uid(), boundTo, newPhone, now)) {
-            if (Secrets.constantTimeEquals(code.hash(), typed) && match == null) {
-                match = code;
-            }
-        }
-        if (match == null || !store.consume(h, match.id())) {
-            return null;
-        }
-        store.dropCodes(h, account.uid());
-        return match;
     }
 
     /** {@code PUT /account/2fa/verification/otp}: the phone this session set up is confirmed (added, or replacing the verified one). */
@@ -237,15 +214,15 @@ public final class SmsCodes implements CodeFactor, EnabledByCode, ResetByFlag {
         long now = c.clock().millis();
         return c.jdbi().inTransaction(h -> {
             c.accounts().lockRow(h, account.uid());
-            SmsCodeStore.Code used = spend(h, account, enrollment.boundTo(), true, hash(account, code.strip()), now);
+            SentCodes.Code used = codes.spend(h, account.uid(), enrollment.boundTo(), true, code, now);
             if (used == null) {
-                if (store.codes(h, account.uid(), enrollment.boundTo(), true, now).isEmpty()) {
+                if (codes.outstanding(h, account.uid(), enrollment.boundTo(), true, now).isEmpty()) {
                     throw LrError.OTP_NOT_ENABLED.withDescription("No phone is being set up for this session: send a code with "
                             + "PUT /identity/v2/auth/account/2fa {\"phoneno2fa\": \"+...\"} first.");
                 }
                 throw LrError.OTP_INVALID.error();
             }
-            added(h, tenant, account, used.sealedPhone(), change, now);
+            added(h, tenant, account, used.target(), change, now);
             return c.accounts().byUid(h, tenant.id(), account.uid()).orElseThrow();
         });
     }
@@ -262,6 +239,7 @@ public final class SmsCodes implements CodeFactor, EnabledByCode, ResetByFlag {
     public void reset(Tenant tenant, Account account, FactorChange change, FactorRemoval removal) {
         c.jdbi().useTransaction(h -> {
             c.accounts().lockRow(h, account.uid());
+            codes.forget(h, account.uid());
             if (store.remove(h, account.uid()) == 0) {
                 throw LrError.OTP_NOT_ENABLED.error();
             }

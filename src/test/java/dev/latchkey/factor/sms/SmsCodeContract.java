@@ -34,7 +34,7 @@ abstract class SmsCodeContract extends ServerContract {
             + "&rbadeviceemailtemplate=e&rbabrowsersmstemplate=f&rbacitysmstemplate=g&rbacountrysmstemplate=h"
             + "&rbaipsmstemplate=i&rbadevicesmstemplate=j&smstemplate2fa=k";
     /** Generous send limits, for tests that are not about them. */
-    private static final String LIMITS = "\"IsOTPAuthenticator\":true,\"SmsCodesPerPhonePerHour\":100,\"SmsCodesPerAccountPerHour\":100";
+    private static final String LIMITS = "\"IsSmsOTPAuthenticator\":true,\"SmsCodesPerPhonePerHour\":100,\"SmsCodesPerAccountPerHour\":100";
 
     private final SmsReceiver sms = new SmsReceiver();
 
@@ -189,7 +189,7 @@ abstract class SmsCodeContract extends ServerContract {
         String digits = phone.substring(1);
         List<String> stored = s.server.jdbi().withHandle(h -> {
             List<String> all = new ArrayList<>(h.createQuery("SELECT phone FROM sms_factors").mapTo(String.class).list());
-            all.addAll(h.createQuery("SELECT code_hash FROM sms_codes").mapTo(String.class).list());
+            all.addAll(h.createQuery("SELECT code_hash FROM factor_codes").mapTo(String.class).list());
             return all;
         });
         assertThat(stored).isNotEmpty().noneMatch(v -> v.contains(digits) || v.contains(code));
@@ -304,7 +304,7 @@ abstract class SmsCodeContract extends ServerContract {
     @Test
     void sendsAreLimitedPerPhoneAndPerAccountEachHour() {
         TestTenant t = s.tenant("{\"Name\":\"Acme\",\"TwoFactorAuthentication\":{\"IsEnabled\":true,\"IsRequired\":false,"
-                + "\"IsOTPAuthenticator\":true,\"SmsCodesPerPhonePerHour\":3,\"SmsCodesPerAccountPerHour\":100}}");
+                + "\"IsSmsOTPAuthenticator\":true,\"SmsCodesPerPhonePerHour\":3,\"SmsCodesPerAccountPerHour\":100}}");
         String email = email();
         String phone = phone();
         enrolledFromAccount(t, email, phone); // 1
@@ -323,7 +323,7 @@ abstract class SmsCodeContract extends ServerContract {
         assertSent(resend(t, t.secondFactorToken(email, PASSWORD)));
 
         TestTenant perAccount = s.tenant("{\"Name\":\"Acme\",\"TwoFactorAuthentication\":{\"IsEnabled\":true,\"IsRequired\":false,"
-                + "\"IsOTPAuthenticator\":true,\"SmsCodesPerPhonePerHour\":100,\"SmsCodesPerAccountPerHour\":2}}");
+                + "\"IsSmsOTPAuthenticator\":true,\"SmsCodesPerPhonePerHour\":100,\"SmsCodesPerAccountPerHour\":2}}");
         String e2 = email();
         perAccount.account(e2, PASSWORD);
         String a2 = perAccount.login(e2, PASSWORD).text("access_token");
@@ -428,7 +428,7 @@ abstract class SmsCodeContract extends ServerContract {
         String email = email();
         String phone = phone();
         String access = enrolledFromAccount(t, email, phone);
-        assertThat(s.admin("PATCH", "/admin/v1/tenants/" + t.apiKey(), "{\"TwoFactorAuthentication\":{\"IsOTPAuthenticator\":false}}").status())
+        assertThat(s.admin("PATCH", "/admin/v1/tenants/" + t.apiKey(), "{\"TwoFactorAuthentication\":{\"IsSmsOTPAuthenticator\":false}}").status())
                 .isEqualTo(200);
         JsonNode sfa = t.login(email, PASSWORD).json().get("SecondFactorAuthentication"); // it had a factor: still asked
         assertThat(sfa.get("IsOTPAuthenticatorVerified").asBoolean()).isFalse();
@@ -450,7 +450,7 @@ abstract class SmsCodeContract extends ServerContract {
         assertError(resend(t, token), 403, 1100);
         assertError(verify(t, token, "123456"), 403, 1100);
         assertThat(s.admin("GET", "/admin/v1/tenants/" + t.apiKey(), null).json().get("TwoFactorAuthentication")
-                .get("IsOTPAuthenticator").asBoolean()).isFalse();
+                .get("IsSmsOTPAuthenticator").asBoolean()).isFalse();
     }
 
     @Test
