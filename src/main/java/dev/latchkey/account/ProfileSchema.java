@@ -186,6 +186,17 @@ public final class ProfileSchema {
         return emails.get(0).path("Value").asText(null);
     }
 
+    /** {@code a***n@e***.com}: enough for the user to recognise the address, not enough to learn it. */
+    public static String maskEmail(String email) {
+        int at = email.indexOf('@');
+        String local = at < 0 ? email : email.substring(0, at);
+        String domain = at < 0 ? "" : email.substring(at + 1);
+        int dot = domain.lastIndexOf('.');
+        String maskedLocal = local.length() <= 2 ? (local.isEmpty() ? "" : local.charAt(0)) + "***" : local.charAt(0) + "***" + local.charAt(local.length() - 1);
+        String maskedDomain = domain.isEmpty() ? "***" : dot <= 0 ? domain.charAt(0) + "***" : domain.charAt(0) + "***" + domain.substring(dot);
+        return maskedLocal + "@" + maskedDomain;
+    }
+
     /** {@code *******4567}: enough for the user to recognise the phone, not enough to learn it. */
     public static String maskPhone(String phone) {
         int keep = Math.min(4, phone.length());

@@ -49,6 +49,8 @@ public enum LrError {
             "Authenticator, OTP, or security question-based two-factor authentication method is already enabled. Please use the update profile API to update the phone number.", 403),
     VOICE_OTP_NOT_CONFIGURED(1281, "Voice OTP has not been configured",
             "The Voice OTP has not been configured, please configure it.", 403),
+    EMAIL_OTP_NOT_ENABLED(1256, "Email OTP two factor authentication is not enabled",
+            "The Email OTP two factor authentication is not enabled, please enable Email OTP two factor authentication for login.", 403),
     OTP_NOT_ENABLED(1100, "OTP two factor authentication is not enabled",
             "The OTP two factor authentication is not enabled, please enable OTP two factor authentication for login.", 403),
     EMAIL_LIMIT(1122, "You have reached a limit for sending emails",

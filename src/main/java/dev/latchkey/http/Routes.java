@@ -28,7 +28,7 @@ public final class Routes {
         routes.add(new Route(m, path, e));
     }
 
-    public static List<Route> table(LoginApi login, SecondFactorApi factors, SmsCodeApi sms, BackupCodeApi backupCodes, PasskeyApi passkeys, RiskChallengeApi risk,
+    public static List<Route> table(LoginApi login, SecondFactorApi factors, SmsCodeApi sms, EmailCodeApi email, BackupCodeApi backupCodes, PasskeyApi passkeys, RiskChallengeApi risk,
                                     AccountApi account, TokenApi tokens, ManageAccountApi manage, WebhookApi webhooks,
                                     AdminApi admin, TemplateApi templates, AuditApi audit, HostedApi hosted, ReauthApi reauth, Endpoint ready) {
         Routes r = new Routes();
@@ -60,6 +60,11 @@ public final class Routes {
         r.add(Method.GET, auth + "/login/2fa/resend", sms::resend);
         r.add(Method.PUT, auth + "/login/2fa/verification/otp", risk::verifyOtp); // the SMS factor's code, or a risk challenge's
 
+        // ── Login: step 2 with an email code (sent on request to one of the account's addresses) ────────────────
+        r.add(Method.POST, auth + "/login/2fa/otp/email", email::sendDuringLogin); // {"emailid"}
+        r.add(Method.POST, auth + "/login/2fa/email", email::sendDuringLoginByEmail); // {"email"}, the other documented variant
+        r.add(Method.PUT, auth + "/login/2fa/verification/otp/email", factors.loginWith("email", SecondFactorApi.Answer.emailCode()));
+
         // ── Login: a second factor asked for by risk-based authentication (besides the account's own factors) ─
         r.add(Method.GET, auth + "/login/oneclickverify", risk::oneClickVerify);
         r.add(Method.GET, auth + "/login/passwordlesslogin/email/verify", risk::oneClickVerify); // the SDKs' passwordless verify
@@ -74,6 +79,9 @@ public final class Routes {
                 factors.enableWithCode("authenticator", "googleauthenticatorcode"));
         r.add(Method.PUT, auth + "/account/2fa", sms::setPhoneFromAccount); // {"phoneno2fa"}
         r.add(Method.PUT, auth + "/account/2fa/verification/otp", factors.enableWithCode("sms", "otp")); // also the SDKs' mfaUpdateSetting
+        r.add(Method.GET, auth + "/account/2fa/otp/email", email::sendFromAccount); // ?emailid=
+        r.add(Method.PUT, auth + "/account/2fa/verification/otp/email", factors.enableWith("email", SecondFactorApi.Answer.emailCode()));
+        r.add(Method.DELETE, auth + "/account/2fa/authenticator/otp/email", factors.resetByUserPath("email"));
         r.add(Method.DELETE, auth + "/account/2fa/authenticator", factors::resetByUser); // {"authenticator"|"otpauthenticator": true}
         r.add(Method.GET, auth + "/account/2fa/register/passkey/begin", passkeys::accountRegisterBegin);
         r.add(Method.POST, auth + "/account/2fa/register/passkey/finish", passkeys::accountRegisterFinish);
@@ -84,6 +92,8 @@ public final class Routes {
         // ── Step-up re-authentication (access token); the application checks the proof server-side ──────────────
         r.add(Method.GET, auth + "/account/reauth/2fa", reauth::factors);
         r.add(Method.PUT, auth + "/account/reauth/2fa/otp", factors.reauthWithCode("sms", "otp"));
+        r.add(Method.GET, auth + "/account/reauth/2fa/otp/email", email::sendForStepUp); // ?emailid=
+        r.add(Method.PUT, auth + "/account/reauth/2fa/otp/email/verify", factors.reauthWith("email", SecondFactorApi.Answer.emailCode()));
         r.add(Method.PUT, auth + "/account/reauth/2fa/backupcode", factors.reauthWithCode("backupcode", "backupcode"));
         r.add(Method.PUT, auth + "/account/reauth/2fa/authenticatorcode", factors.reauthWithCode("authenticator", "authenticatorcode"));
         r.add(Method.PUT, auth + "/account/reauth/2fa/googleauthenticatorcode",
@@ -102,6 +112,7 @@ public final class Routes {
         r.add(Method.GET, mng + "/account", manage::find); // ?email= | ?username= | ?phone=
         r.add(Method.GET, mng + "/account/2fa/backupcode", backupCodes::generateByUid);
         r.add(Method.GET, mng + "/account/2fa/backupcode/reset", backupCodes::resetByUid);
+        r.add(Method.DELETE, mng + "/account/2fa/authenticator/otp/email", factors.resetByUidPath("email")); // ?uid=
         r.add(Method.DELETE, mng + "/account/2fa/authenticator", factors::resetByUid); // ?uid=, {"authenticator": true}
         r.add(Method.GET, mng + "/account/passkey", passkeys::listByUid); // before {uid}: a literal segment wins
         r.add(Method.DELETE, mng + "/account/passkey/{id}", passkeys::removeByUid);

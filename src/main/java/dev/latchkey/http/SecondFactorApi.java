@@ -49,19 +49,62 @@ public final class SecondFactorApi {
         this.clock = clock;
     }
 
+    /**
+     * How an answer is read from a request: the code the factor checks, or null for one too long to be right (refused as
+     * wrong without being checked); a missing part is refused with the name of its parameter.
+     */
+    @FunctionalInterface
+    public interface Answer {
+        String read(LrRequest req);
+
+        /** The code in the body's {@code field}. */
+        static Answer body(String field) {
+            return req -> bounded(required(req.bodyString(field), field));
+        }
+
+        /** The code in the query's {@code parameter}. */
+        static Answer query(String parameter) {
+            return req -> bounded(required(req.query(parameter), parameter));
+        }
+
+        /** The email factor's {@code {"emailid", "Otp"}}: the address the code went to and the code. */
+        static Answer emailCode() {
+            return req -> {
+                String email = required(req.bodyString("emailid"), "emailid");
+                String otp = required(req.bodyString("otp"), "otp");
+                return email.length() > 320 || bounded(otp) == null ? null : dev.latchkey.factor.email.EmailCodes.answer(email, otp);
+            };
+        }
+
+        private static String required(String value, String name) {
+            if (value == null || value.isBlank()) {
+                throw LrError.required(name);
+            }
+            return value;
+        }
+
+        private static String bounded(String code) {
+            return code.length() > CodeFactor.MAX_CODE_LENGTH ? null : code;
+        }
+    }
+
     /** Step 2 with the code in the body's {@code field} ({@code PUT /login/2fa/verification/…}): the login response. */
     public Endpoint loginWithCode(String factorId, String field) {
-        CodeFactor factor = factors.get(factorId, CodeFactor.class);
-        return req -> login(req, factor, field, req.bodyString(field));
+        return loginWith(factorId, Answer.body(field));
     }
 
     /** Step 2 with the code in the query ({@code GET /login/2fa/backupcode?backupcode=} of the older SDKs). */
     public Endpoint loginWithCodeInQuery(String factorId, String parameter) {
-        CodeFactor factor = factors.get(factorId, CodeFactor.class);
-        return req -> login(req, factor, parameter, req.query(parameter));
+        return loginWith(factorId, Answer.query(parameter));
     }
 
-    private JsonNode login(LrRequest req, CodeFactor factor, String field, String code) {
+    /** Step 2 with an answer read by {@code answer}: the login response. */
+    public Endpoint loginWith(String factorId, Answer answer) {
+        CodeFactor factor = factors.get(factorId, CodeFactor.class);
+        return req -> login(req, factor, answer);
+    }
+
+    private JsonNode login(LrRequest req, CodeFactor factor, Answer answer) {
         Tenant tenant = gate.tenant(req);
         String token = req.secondFactorToken();
         req.fields();
@@ -69,9 +112,7 @@ public final class SecondFactorApi {
         if (token == null) {
             throw LrError.required("secondfactorauthenticationtoken");
         }
-        if (code == null || code.isBlank()) {
-            throw LrError.required(field);
-        }
+        String code = answer.read(req);
         if (!factor.offeredBy(tenant)) {
             throw factor.notOffered();
         }
@@ -80,7 +121,7 @@ public final class SecondFactorApi {
         SecondFactor.Enrollment enrollment = SecondFactor.Enrollment.login(pending.challenge().tokenHash())
                 .by(new FactorChange(ctx.preventWebhook(), true, ctx.origin()));
         return Responses.login(req, flow.completeSecondFactor(tenant, pending, ctx, factor.id(), (h, account) -> {
-            if (code.length() > CodeFactor.MAX_CODE_LENGTH) {
+            if (code == null) {
                 return false;
             }
             // Only a login that proved the password of an account that never had a factor may set one up here.
@@ -94,14 +135,16 @@ public final class SecondFactorApi {
      * with the profile. An account that already has a factor needs a recent second factor (see {@link RecentSecondFactor}).
      */
     public Endpoint enableWithCode(String factorId, String field) {
+        return enableWith(factorId, Answer.body(field));
+    }
+
+    /** {@link #enableWithCode} with an answer read by {@code answer}. */
+    public Endpoint enableWith(String factorId, Answer answer) {
         EnabledByCode factor = factors.get(factorId, EnabledByCode.class);
         return req -> {
             AccessGate.SignedIn caller = access.signedIn(req);
             req.fields();
-            String code = req.bodyString(field);
-            if (code == null || code.isBlank()) {
-                throw LrError.required(field);
-            }
+            String code = answer.read(req);
             if (!caller.tenant().mfaEnabled()) {
                 throw LrError.MFA_NOT_ENABLED.error();
             }
@@ -110,7 +153,7 @@ public final class SecondFactorApi {
             }
             proof.require(caller.tenant(), caller.account(), caller.session().secondFactorAt());
             FactorChange change = new FactorChange(req.preventWebhook(), true, req.origin(Audit.Actor.USER));
-            Account now = factor.enable(caller.tenant(), caller.account(), code.length() > CodeFactor.MAX_CODE_LENGTH ? "" : code,
+            Account now = factor.enable(caller.tenant(), caller.account(), code == null ? "" : code,
                     SecondFactor.Enrollment.session(caller.session().family()), change);
             return Responses.profile(req, ProfileSchema.render(now, clock.millis()));
         };
@@ -121,13 +164,15 @@ public final class SecondFactorApi {
      * {@code {"SecondFactorValidationToken", "ExpireIn"}}; wrong answers count toward the lockout as at login.
      */
     public Endpoint reauthWithCode(String factorId, String field) {
+        return reauthWith(factorId, Answer.body(field));
+    }
+
+    /** {@link #reauthWithCode} with an answer read by {@code answer}. */
+    public Endpoint reauthWith(String factorId, Answer answer) {
         CodeFactor factor = factors.get(factorId, CodeFactor.class);
         return req -> {
             AccessGate.SignedIn caller = access.signedIn(req);
-            String code = req.bodyString(field);
-            if (code == null || code.isBlank()) {
-                throw LrError.required(field);
-            }
+            String code = answer.read(req);
             StepUp.requireMfa(caller.tenant());
             if (!factor.offeredBy(caller.tenant())) {
                 throw factor.notOffered();
@@ -135,7 +180,7 @@ public final class SecondFactorApi {
             LoginContext ctx = req.loginContext();
             // An account without this factor answers the factor's own error (1099 for the authenticator), counted as wrong.
             StepUp.Proof proof = stepUp.withSecondFactor(caller.tenant(), caller.account(), caller.session().family(), ctx,
-                    "re-authentication: " + factor.id(), (h, account) -> code.length() <= CodeFactor.MAX_CODE_LENGTH
+                    "re-authentication: " + factor.id(), (h, account) -> code != null
                             && factor.verify(h, caller.tenant(), account, code, null, SecondFactor.sessionAttempt(caller.session().family()),
                             ctx.origin()).right(), factor.wrongCode());
             return Responses.stepUp(proof);
@@ -160,6 +205,34 @@ public final class SecondFactorApi {
         factor.reset(tenant, account, new FactorChange(req.preventWebhook(), false, req.origin(Audit.Actor.APP)),
                 flow.afterRemoval(tenant, false));
         return Responses.deleted();
+    }
+
+    /**
+     * {@code DELETE /auth/account/2fa/authenticator/<factor>} (a factor reset by its own path, as the email code): a recent
+     * second factor needed; the body is not read.
+     */
+    public Endpoint resetByUserPath(String factorId) {
+        ResetByFlag factor = factors.get(factorId, ResetByFlag.class);
+        return req -> {
+            AccessGate.SignedIn caller = access.signedIn(req);
+            req.body(); // not read, but a body that is not a JSON object is refused as everywhere (1084)
+            proof.require(caller.tenant(), caller.account(), caller.session().secondFactorAt());
+            factor.reset(caller.tenant(), caller.account(), new FactorChange(req.preventWebhook(), true, req.origin(Audit.Actor.USER)),
+                    flow.afterRemoval(caller.tenant(), true));
+            return Responses.deleted();
+        };
+    }
+
+    /** {@code DELETE /manage/account/2fa/authenticator/<factor>?uid=} (apikey + apisecret). */
+    public Endpoint resetByUidPath(String factorId) {
+        ResetByFlag factor = factors.get(factorId, ResetByFlag.class);
+        return req -> {
+            Tenant tenant = gate.tenantWithSecret(req);
+            Account account = accounts.get(tenant, req.requiredQuery("uid"));
+            req.body();
+            factor.reset(tenant, account, new FactorChange(req.preventWebhook(), false, req.origin(Audit.Actor.APP)), flow.afterRemoval(tenant, false));
+            return Responses.deleted();
+        };
     }
 
     /** The factor the body names with {@code true}; 1121 for any other body (none, false, several, unknown). */

@@ -47,6 +47,8 @@ public final class MessageTemplates {
     public static final String RISK_ADMIN_NOTICE = "latchkey-risk-admin-notice";
     public static final String ONE_CLICK_SIGN_IN = "latchkey-one-click-sign-in";
     public static final String SMS_OTP = "latchkey-sms-otp";
+    /** The email code factor's code. */
+    public static final String EMAIL_OTP = "latchkey-email-otp";
 
     public static final Map<String, Template> BUILT_IN = builtIn();
 
@@ -91,6 +93,8 @@ public final class MessageTemplates {
         m.put(key(Channel.EMAIL, ONE_CLICK_SIGN_IN), new Template(Channel.EMAIL, ONE_CLICK_SIGN_IN,
                 resource("one-click-sign-in.subject.txt").strip(), resource("one-click-sign-in.html"), resource("one-click-sign-in.txt"), null, null));
         m.put(key(Channel.SMS, SMS_OTP), new Template(Channel.SMS, SMS_OTP, null, null, resource("sms-otp.sms.txt").strip(), null, null));
+        m.put(key(Channel.EMAIL, EMAIL_OTP), new Template(Channel.EMAIL, EMAIL_OTP,
+                resource("email-otp.subject.txt").strip(), resource("email-otp.html"), resource("email-otp.txt"), null, null));
         return Map.copyOf(m);
     }
 

@@ -25,6 +25,8 @@ public final class Messages {
         SMS_OTP("sms-otp", true, MessageTemplates.SMS_OTP),
         /** A code of the account's SMS second factor (step 1, resend, setting the phone up, step-up). */
         MFA_SMS_CODE("mfa-sms-code", true, MessageTemplates.SMS_OTP),
+        /** A code of the account's email second factor. */
+        MFA_EMAIL_CODE("mfa-email-code", true, MessageTemplates.EMAIL_OTP),
         // Not counted toward the hourly limit: a change to how the account signs in is always told.
         SECURITY_NOTICE("security-notice", false, MessageTemplates.SECURITY_NOTICE);
 

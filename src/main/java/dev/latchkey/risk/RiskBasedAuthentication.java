@@ -305,13 +305,7 @@ public final class RiskBasedAuthentication implements LoginRisk {
 
     /** {@code a***n@e***.com}: enough for the user to recognise, not enough to learn the address. */
     static String maskEmail(String email) {
-        int at = email.indexOf('@');
-        String local = email.substring(0, at);
-        String domain = email.substring(at + 1);
-        int dot = domain.lastIndexOf('.');
-        String maskedLocal = local.length() <= 2 ? local.charAt(0) + "***" : local.charAt(0) + "***" + local.charAt(local.length() - 1);
-        String maskedDomain = dot <= 0 ? domain.charAt(0) + "***" : domain.charAt(0) + "***" + domain.substring(dot);
-        return maskedLocal + "@" + maskedDomain;
+        return ProfileSchema.maskEmail(email);
     }
 
     /** {@code *******4567}. */

@@ -158,12 +158,14 @@ public final class LatchkeyServer implements AutoCloseable {
             FactorContext factorContext = new FactorContext(db.jdbi(), accountStore, secrets, outbox, audit, notices, clock);
             BackupCodes backupCodes = new BackupCodes(factorContext);
             Passkeys passkeys = new Passkeys(factorContext);
+            dev.latchkey.message.CodeSender codeSender = new dev.latchkey.message.CodeSender(templates, messages, delivery);
             // The registry of second factors: a factor is its package, its migration, a line here and its routes.
             Factors factors = new Factors(List.of(
                     backupCodes,
                     passkeys,
                     new dev.latchkey.factor.authenticator.AuthenticatorApp(factorContext),
-                    new dev.latchkey.factor.sms.SmsCodes(factorContext, new dev.latchkey.message.CodeSender(templates, messages, delivery))));
+                    new dev.latchkey.factor.sms.SmsCodes(factorContext, codeSender),
+                    new dev.latchkey.factor.email.EmailCodes(factorContext, codeSender)));
             RecentSecondFactor proof = new RecentSecondFactor(clock);
 
             TargetAddresses targetAddresses = new TargetAddresses(cfg.allowPrivateWebhookTargets());
@@ -189,6 +191,7 @@ public final class LatchkeyServer implements AutoCloseable {
                     new LoginApi(gate, flow),
                     sharedFactorApi,
                     new dev.latchkey.http.SmsCodeApi(gate, access, flow, factors),
+                    new dev.latchkey.http.EmailCodeApi(gate, access, flow, factors),
                     new BackupCodeApi(gate, access, backupCodes, accounts, proof),
                     new PasskeyApi(gate, access, flow, passkeys, accounts, secrets, proof, clock),
                     new RiskChallengeApi(gate, flow, rba, factors, sharedFactorApi),

@@ -59,6 +59,11 @@ public record Tenant(long id, String apiKey, String apiSecretHash, String apiSec
         return (int) number("TwoFactorAuthentication", "SmsCodesPerAccountPerHour");
     }
 
+    /** At most this many email codes go out for one account in an hour. */
+    public int emailCodesPerAccountPerHour() {
+        return (int) number("TwoFactorAuthentication", "EmailCodesPerAccountPerHour");
+    }
+
     public int maxPasswordAttempts() {
         return (int) number("Security", "MaxPasswordAttempts");
     }

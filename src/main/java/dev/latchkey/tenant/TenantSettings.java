@@ -64,9 +64,11 @@ public final class TenantSettings {
                     "IsRequired", new Bool(false),
                     "IsAuthenticator", new Bool(true),
                     "IsSmsOTPAuthenticator", new Bool(false),
+                    "IsEmailOTPAuthenticator", new Bool(false),
                     "CodeLifetimeSeconds", new Int(60, 3600, 600),
                     "SmsCodesPerPhonePerHour", new Int(1, 1000, 5),
-                    "SmsCodesPerAccountPerHour", new Int(1, 1000, 10))),
+                    "SmsCodesPerAccountPerHour", new Int(1, 1000, 10),
+                    "EmailCodesPerAccountPerHour", new Int(1, 1000, 10))),
             "PassKeysConfig", new Section(fields(
                     "IsEnabled", new Bool(false),
                     "RPID", new Str(253),

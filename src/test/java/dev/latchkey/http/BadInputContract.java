@@ -35,8 +35,11 @@ abstract class BadInputContract extends ServerContract {
 
     @BeforeAll
     void seed() {
-        t = s.mfaTenant(false);
-        other = s.mfaTenant(false);
+        // Every factor offered, codes by SMS and email included: the matrix is about credentials and input, not the switches.
+        String everyFactor = "{\"TwoFactorAuthentication\":{\"IsEnabled\":true,\"IsRequired\":false,\"IsSmsOTPAuthenticator\":true,"
+                + "\"IsEmailOTPAuthenticator\":true}}";
+        t = s.tenant(everyFactor);
+        other = s.tenant(everyFactor);
         uid = t.account("bad@example.com", "bad-password");
         otherUid = t.account("other@example.com", "other-password");
         codes = t.backupCodes(uid);
@@ -66,6 +69,9 @@ abstract class BadInputContract extends ServerContract {
                 new Api("sms otp", "PUT", "/identity/v2/auth/login/2fa/verification/otp", "{\"otp\":\"123456\"}", Cred.TWO_FA),
                 new Api("sms phone during login", "PUT", "/identity/v2/auth/login/2fa", "{\"phoneno2fa\":\"+15555550100\"}", Cred.TWO_FA),
                 new Api("sms resend", "GET", "/identity/v2/auth/login/2fa/resend", null, Cred.TWO_FA),
+                new Api("email code send", "POST", "/identity/v2/auth/login/2fa/otp/email", "{\"emailid\":\"bad@example.com\"}", Cred.TWO_FA),
+                new Api("email code send (email)", "POST", "/identity/v2/auth/login/2fa/email", "{\"email\":\"bad@example.com\"}", Cred.TWO_FA),
+                new Api("email code", "PUT", "/identity/v2/auth/login/2fa/verification/otp/email", "{\"emailid\":\"bad@example.com\",\"Otp\":\"123456\"}", Cred.TWO_FA),
                 new Api("one-click verify", "GET", "/identity/v2/auth/login/oneclickverify?verificationtoken=" + UUID.randomUUID(), null, Cred.NONE),
                 new Api("account", "GET", "/identity/v2/auth/account", null, Cred.ACCESS),
                 new Api("account 2fa", "GET", "/identity/v2/auth/account/2fa", null, Cred.ACCESS),
@@ -75,9 +81,14 @@ abstract class BadInputContract extends ServerContract {
                 new Api("user google authenticator enable", "PUT", "/identity/v2/auth/account/2fa/verification/googleauthenticatorcode", "{\"googleauthenticatorcode\":\"123456\"}", Cred.ACCESS),
                 new Api("user sms phone", "PUT", "/identity/v2/auth/account/2fa", "{\"phoneno2fa\":\"+15555550100\"}", Cred.ACCESS),
                 new Api("user sms enable", "PUT", "/identity/v2/auth/account/2fa/verification/otp", "{\"otp\":\"123456\"}", Cred.ACCESS),
+                new Api("user email code send", "GET", "/identity/v2/auth/account/2fa/otp/email?emailid=bad@example.com", null, Cred.ACCESS),
+                new Api("user email code enable", "PUT", "/identity/v2/auth/account/2fa/verification/otp/email", "{\"EmailId\":\"bad@example.com\",\"Otp\":\"123456\"}", Cred.ACCESS),
+                new Api("user email code reset", "DELETE", "/identity/v2/auth/account/2fa/authenticator/otp/email", "{}", Cred.ACCESS),
                 new Api("user authenticator reset", "DELETE", "/identity/v2/auth/account/2fa/authenticator", "{\"authenticator\":true}", Cred.ACCESS),
                 new Api("reauth factors", "GET", "/identity/v2/auth/account/reauth/2fa", null, Cred.ACCESS),
                 new Api("reauth otp", "PUT", "/identity/v2/auth/account/reauth/2fa/otp", "{\"otp\":\"123456\"}", Cred.ACCESS),
+                new Api("reauth email send", "GET", "/identity/v2/auth/account/reauth/2fa/otp/email?emailid=bad@example.com", null, Cred.ACCESS),
+                new Api("reauth email verify", "PUT", "/identity/v2/auth/account/reauth/2fa/otp/email/verify", "{\"EmailId\":\"bad@example.com\",\"Otp\":\"123456\"}", Cred.ACCESS),
                 new Api("reauth backupcode", "PUT", "/identity/v2/auth/account/reauth/2fa/backupcode", "{\"backupcode\":\"abcde-fghij\"}", Cred.ACCESS),
                 new Api("reauth authenticatorcode", "PUT", "/identity/v2/auth/account/reauth/2fa/authenticatorcode", "{\"authenticatorcode\":\"123456\"}", Cred.ACCESS),
                 new Api("reauth googleauthenticatorcode", "PUT", "/identity/v2/auth/account/reauth/2fa/googleauthenticatorcode", "{\"googleauthenticatorcode\":\"123456\"}", Cred.ACCESS),
@@ -93,6 +104,7 @@ abstract class BadInputContract extends ServerContract {
                 new Api("manage by phone", "GET", "/identity/v2/manage/account?phone=%2B15005550006", null, Cred.SECRET),
                 new Api("admin backupcode", "GET", "/identity/v2/manage/account/2fa/backupcode?uid=" + uid, null, Cred.SECRET),
                 new Api("admin backupcode reset", "GET", "/identity/v2/manage/account/2fa/backupcode/reset?uid=" + uid, null, Cred.SECRET),
+                new Api("admin email code reset", "DELETE", "/identity/v2/manage/account/2fa/authenticator/otp/email?uid=" + uid, "{}", Cred.SECRET),
                 new Api("admin authenticator reset", "DELETE", "/identity/v2/manage/account/2fa/authenticator?uid=" + uid, "{\"authenticator\":true}", Cred.SECRET),
                 new Api("reauth check 2fa", "POST", "/identity/v2/manage/account/" + uid + "/reauth/2fa", "{\"SecondFactorValidationToken\":\"" + UUID.randomUUID() + "\"}", Cred.SECRET),
                 new Api("reauth check password", "POST", "/identity/v2/manage/account/" + uid + "/reauth/password", "{\"SecondFactorValidationToken\":\"" + UUID.randomUUID() + "\"}", Cred.SECRET),
