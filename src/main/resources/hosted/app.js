@@ -68,7 +68,7 @@
     975: 'This sign-in link has expired: sign in again to get a new one.',
     1062: 'This sign-in link was already used: each link works once. Sign in again if you need to.',
     1063: 'This sign-in link is not valid (was it copied whole?): sign in again to get a new one.',
-    1067: 'That code is wrong: check the SMS and type it again.',
+    1067: 'That code is wrong: check the message and type it again.',
     1096: 'That is not a mobile number a code can be texted to: type it with its country code, as +1 555 555 0100.',
     1123: 'Too many codes were sent by SMS in the past hour: wait a while, or use another way to sign in.',
     1102: 'That code is wrong: type the code your authenticator app shows now.',
@@ -192,10 +192,19 @@
     show('signed-in');
   }
 
+  /** The account's codes by email: on (with a way to stop them), or a way to set them up from here. */
+  function renderEmailCodes(mfa) {
+    const on = Boolean(mfa && mfa.IsEmailOtpAuthenticatorVerified);
+    $('email-code-section').hidden = !mfa || (!app.emailCodes && !on);
+    $('email-code-on').hidden = $('remove-email-code').hidden = !on;
+    $('email-code-add').hidden = on;
+    if (!$('account-email-address').value) $('account-email-address').value = $('profile-email').textContent;
+  }
+
   /** The account's codes by SMS: the phone they go to (with a way to stop them), or a way to set a phone up from here. */
   function renderSms(mfa) {
     const on = Boolean(mfa && mfa.IsOTPAuthenticatorVerified);
-    $('sms-section').hidden = !mfa;
+    $('sms-section').hidden = !mfa || (!app.smsCodes && !on); // a phone set up before the site stopped offering SMS stays removable
     $('sms-on').hidden = $('remove-sms').hidden = !on;
     $('sms-phone-on').textContent = on ? mfa.OTPPhoneNo : '';
     $('sms-add').hidden = on;
@@ -210,9 +219,11 @@
     } catch (e) {
       $('authenticator-section').hidden = true; // MFA is off for this site
       renderSms(null);
+      renderEmailCodes(null);
       return;
     }
     renderSms(mfa);
+    renderEmailCodes(mfa);
     const on = Boolean(mfa.IsAuthenticatorVerified);
     $('authenticator-section').hidden = false;
     $('authenticator-on').hidden = $('remove-authenticator').hidden = !on;
@@ -254,6 +265,13 @@
     $('otp-phone').textContent = sent.smsEnrolling || sent.phone || sent.smsPhone || 'your phone';
     $('resend-otp').hidden = !sms;
     $('sms-enroll').hidden = !can.SmsEnrollment || Boolean(sent.smsEnrolling);
+    // Codes by email: sent at step 1 where set up (to the primary address), on request to an address of the account.
+    const emailCodes = configured.includes('email') || Boolean(can.EmailEnrollment);
+    $('email-otp-form').hidden = !emailCodes;
+    $('email-otp-intro').textContent = sent.emailSentTo
+      ? 'We emailed a code to ' + sent.emailSentTo + '.'
+      : configured.includes('email') ? 'Get a code by email.' : 'Your account needs a second step at every sign-in: get a code by email.';
+    if (!$('email-otp-address').value) $('email-otp-address').value = sent.typedEmail || '';
     const enrollment = sent.authenticator || null;
     $('authenticator-form').hidden = !configured.includes('authenticator');
     $('authenticator-enroll').hidden = !(can.MayEnroll && enrollment);
@@ -265,7 +283,7 @@
     $('enroll').hidden = !(can.PasskeyEnrollment && webauthn);
     $('backup-form').hidden = !can.BackupCodes;
     $('no-webauthn').hidden = webauthn || !(can.Passkeys || can.PasskeyEnrollment);
-    $('nothing-usable').hidden = link || code || sms || can.SmsEnrollment || can.BackupCodes || can.Passkeys || can.PasskeyEnrollment
+    $('nothing-usable').hidden = link || code || sms || can.SmsEnrollment || emailCodes || can.BackupCodes || can.Passkeys || can.PasskeyEnrollment
       || configured.includes('authenticator') || Boolean(can.MayEnroll && enrollment);
     show('second-step');
     if (link) watch(token);
@@ -366,6 +384,7 @@
       // What risk-based authentication sent (a link by email, a code by SMS), and an authenticator app to set up.
       pendingSent.set(JSON.stringify({ email: (sfa.Email && sfa.Email[0]) || null, phone: sfa.OTPStatus ? sfa.OTPPhoneNo || 'your phone' : null,
         smsPhone: sfa.IsOTPAuthenticatorVerified ? sfa.OTPPhoneNo : null,
+        typedEmail: identifier($('email').value).email || null, emailSentTo: sfa.EmailOTPStatus ? sfa.EmailOTPStatus.Email : null,
         authenticator: sfa.ManualEntryCode ? { qr: sfa.QRCode, manual: sfa.ManualEntryCode } : null }));
       await secondStep();
     } catch (e) { status(explain(e)); }
@@ -406,6 +425,19 @@
   onSubmit('otp-form', () => answer(async (token) => {
     const login = await api('PUT', '/identity/v2/auth/login/2fa/verification/otp', { ...withToken(token), body: { otp: $('otp').value } });
     $('otp').value = '';
+    await signedIn(login);
+  }));
+
+  onClick('send-email-otp', () => answer(async (token) => {
+    const address = $('email-otp-address').value.trim();
+    await api('POST', '/identity/v2/auth/login/2fa/otp/email', { ...withToken(token), body: { emailid: address } });
+    status('We emailed a code to ' + address + '.', 'ok');
+  }));
+
+  onSubmit('email-otp-form', () => answer(async (token) => {
+    const login = await api('PUT', '/identity/v2/auth/login/2fa/verification/otp/email',
+      { ...withToken(token), body: { emailid: $('email-otp-address').value.trim(), Otp: $('email-otp').value.replace(/\s/g, '') } });
+    $('email-otp').value = '';
     await signedIn(login);
   }));
 
@@ -518,6 +550,35 @@
     } catch (e) { status(explain(e)); }
   });
 
+  onClick('account-send-email-code', async () => {
+    status('');
+    try {
+      const address = $('account-email-address').value.trim();
+      await api('GET', '/identity/v2/auth/account/2fa/otp/email', { bearer: accessToken.get(), query: { emailid: address } });
+      status('We emailed a code to ' + address + '.', 'ok');
+    } catch (e) { status(explain(e)); }
+  });
+
+  onSubmit('email-code-add', async () => {
+    status('');
+    try {
+      await api('PUT', '/identity/v2/auth/account/2fa/verification/otp/email', { bearer: accessToken.get(),
+        body: { EmailId: $('account-email-address').value.trim(), Otp: $('account-email-code').value.replace(/\s/g, '') } });
+      $('account-email-code').value = '';
+      await renderAccount();
+      status('Codes by email set up.', 'ok');
+    } catch (e) { status(explain(e)); }
+  });
+
+  onClick('remove-email-code', async () => {
+    status('');
+    try {
+      await api('DELETE', '/identity/v2/auth/account/2fa/authenticator/otp/email', { bearer: accessToken.get(), body: {} });
+      await renderAccount();
+      status('Codes by email stopped.', 'ok');
+    } catch (e) { status(explain(e)); }
+  });
+
   onClick('sign-out', async () => {
     try { await api('GET', '/identity/v2/auth/access_token/invalidate', { bearer: accessToken.get() }); } catch (e) { /* already gone */ }
     accessToken.set(null);
@@ -542,6 +603,8 @@
     try {
       const about = await api('GET', '/hosted/api/app');
       app.passkeys = about.PasskeysEnabled;
+      app.emailCodes = about.EmailCodes;
+      app.smsCodes = about.SmsCodes;
       if (about.Name) {
         document.title = about.Name + ' · Sign in';
         $('app-name').textContent = about.Name;

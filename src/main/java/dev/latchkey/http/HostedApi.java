@@ -19,23 +19,26 @@ public final class HostedApi {
     private final LoginFlow flow;
     private final Factors factors;
     private final dev.latchkey.factor.sms.SmsCodes sms;
+    private final dev.latchkey.factor.email.EmailCodes email;
 
     public HostedApi(TenantGate gate, LoginFlow flow, Factors factors) {
         this.gate = gate;
         this.flow = flow;
         this.factors = factors;
         this.sms = factors.get("sms", dev.latchkey.factor.sms.SmsCodes.class);
+        this.email = factors.get("email", dev.latchkey.factor.email.EmailCodes.class);
     }
 
-    /** {@code GET /hosted/api/app}: {@code {"Name", "PasskeysEnabled"}}. */
+    /** {@code GET /hosted/api/app}: {@code {"Name", "PasskeysEnabled", "SmsCodes", "EmailCodes"}} (what the site offers and can send). */
     public JsonNode app(LrRequest req) {
         Tenant tenant = gate.tenant(req);
-        return Json.object().put("Name", tenant.name()).put("PasskeysEnabled", passkeysWork(tenant));
+        return Json.object().put("Name", tenant.name()).put("PasskeysEnabled", passkeysWork(tenant)).put("SmsCodes", sms.canSend(tenant))
+                .put("EmailCodes", email.canSend(tenant));
     }
 
     /**
      * {@code GET /hosted/api/login?secondfactorauthenticationtoken=}: {@code {"BackupCodes", "Passkeys",
-     * "PasskeyEnrollment", "RiskChallenge", "Configured": [factor ids], "MayEnroll", "SmsEnrollment"}} for a pending login; its token is
+     * "PasskeyEnrollment", "RiskChallenge", "Configured": [factor ids], "MayEnroll", "SmsEnrollment", "EmailEnrollment"}} for a pending login; its token is
      * checked, never consumed (a used one answers 1103, which is how a page waiting for an emailed link learns that it was
      * opened elsewhere).
      */
@@ -51,7 +54,8 @@ public final class HostedApi {
                 .put("PasskeyEnrollment", passkeysWork && choices.mayEnrollWithPasswordAlone())
                 .put("RiskChallenge", choices.riskChallenge())
                 .put("MayEnroll", choices.mayEnrollWithPasswordAlone())
-                .put("SmsEnrollment", choices.mayEnrollWithPasswordAlone() && sms.canSend(tenant));
+                .put("SmsEnrollment", choices.mayEnrollWithPasswordAlone() && sms.canSend(tenant))
+                .put("EmailEnrollment", choices.mayEnrollWithPasswordAlone() && email.canSend(tenant));
         configured.forEach(out.putArray("Configured")::add);
         return out;
     }
