@@ -310,4 +310,29 @@ public final class LrRequest {
         }
         return v == null || v.isBlank() ? null : v;
     }
+
+    /**
+     * The parameter, with the '+' a client sent unencoded kept (the Java SDK does not URL-encode: "ann+tag@example.com",
+     * "+15005550006"). An email or username cannot hold a space, so every space decoded from one was such a '+'; in a
+     * phone number only a leading '+' means something (other '+'s and spaces are separators).
+     */
+    public String identifierQuery(String kind) {
+        String query = ctx.queryString();
+        if (query == null) {
+            return null;
+        }
+        for (String pair : query.split("&")) {
+            int eq = pair.indexOf('=');
+            if (eq > 0 && decode(pair.substring(0, eq)).trim().equalsIgnoreCase(kind)) {
+                String raw = pair.substring(eq + 1);
+                String value = kind.equals("phone") && raw.startsWith("+") ? "+" + decode(raw.substring(1)) : decode(raw);
+                value = value.trim();
+                if (!kind.equals("phone")) {
+                    value = value.replace(' ', '+');
+                }
+                return value.isEmpty() ? null : value;
+            }
+        }
+        return null;
+    }
 }

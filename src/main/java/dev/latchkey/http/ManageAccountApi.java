@@ -40,7 +40,7 @@ public final class ManageAccountApi {
         Tenant tenant = gate.tenantWithSecret(req);
         req.fields();
         for (String kind : new String[] {"email", "username", "phone"}) {
-            String value = identifierParameter(req, kind);
+            String value = req.identifierQuery(kind);
             if (value != null) {
                 return Responses.profile(req, ProfileSchema.render(accounts.byIdentifier(tenant, kind, value), clock.millis()));
             }
@@ -48,38 +48,6 @@ public final class ManageAccountApi {
         throw LrError.required("email, username or phone");
     }
 
-    /**
-     * The parameter, with the '+' a client sent unencoded kept (the Java SDK does not URL-encode: "ann+tag@example.com",
-     * "+15005550006"). An email or username cannot hold a space, so every space decoded from one was such a '+'; in a
-     * phone number only a leading '+' means something (other '+'s and spaces are separators).
-     */
-    private static String identifierParameter(LrRequest req, String kind) {
-        String query = req.ctx().queryString();
-        if (query == null) {
-            return null;
-        }
-        for (String pair : query.split("&")) {
-            int eq = pair.indexOf('=');
-            if (eq > 0 && decode(pair.substring(0, eq)).trim().equalsIgnoreCase(kind)) {
-                String raw = pair.substring(eq + 1);
-                String value = kind.equals("phone") && raw.startsWith("+") ? "+" + decode(raw.substring(1)) : decode(raw);
-                value = value.trim();
-                if (!kind.equals("phone")) {
-                    value = value.replace(' ', '+');
-                }
-                return value.isEmpty() ? null : value;
-            }
-        }
-        return null;
-    }
-
-    private static String decode(String text) {
-        try {
-            return java.net.URLDecoder.decode(text, java.nio.charset.StandardCharsets.UTF_8);
-        } catch (IllegalArgumentException e) {
-            return text; // a raw '%' from a client that did not encode: the text as sent
-        }
-    }
 
     public JsonNode update(LrRequest req) {
         Tenant tenant = gate.tenantWithSecret(req);

@@ -28,7 +28,7 @@ public final class Routes {
         routes.add(new Route(m, path, e));
     }
 
-    public static List<Route> table(LoginApi login, SecondFactorApi factors, SmsCodeApi sms, EmailCodeApi email, BackupCodeApi backupCodes, PasskeyApi passkeys, RiskChallengeApi risk,
+    public static List<Route> table(LoginApi login, SecondFactorApi factors, SmsCodeApi sms, EmailCodeApi email, SecurityQuestionApi questions, BackupCodeApi backupCodes, PasskeyApi passkeys, RiskChallengeApi risk,
                                     AccountApi account, TokenApi tokens, ManageAccountApi manage, WebhookApi webhooks,
                                     AdminApi admin, TemplateApi templates, AuditApi audit, HostedApi hosted, ReauthApi reauth, Endpoint ready) {
         Routes r = new Routes();
@@ -65,6 +65,15 @@ public final class Routes {
         r.add(Method.POST, auth + "/login/2fa/email", email::sendDuringLoginByEmail); // {"email"}, the other documented variant
         r.add(Method.PUT, auth + "/login/2fa/verification/otp/email", factors.loginWith("email", SecondFactorApi.Answer.emailCode()));
 
+        // ── Login: step 2 with security questions, and setting them during a login (MFA required, no factor yet) ─
+        r.add(Method.POST, auth + "/login/2fa/verification/securityquestionanswer", factors.loginWith("securityquestion",
+                SecondFactorApi.Answer.securityQuestions()));
+        r.add(Method.PUT, auth + "/login/2fa/securityquestionanswer", questions::setDuringLogin);
+        r.add(Method.GET, auth + "/securityquestion/email", questions.questionsBy("email"));
+        r.add(Method.GET, auth + "/securityquestion/username", questions.questionsBy("username"));
+        r.add(Method.GET, auth + "/securityquestion/phone", questions.questionsBy("phone"));
+        r.add(Method.GET, auth + "/securityquestion/accesstoken", questions::questionsOfSession);
+
         // ── Login: a second factor asked for by risk-based authentication (besides the account's own factors) ─
         r.add(Method.GET, auth + "/login/oneclickverify", risk::oneClickVerify);
         r.add(Method.GET, auth + "/login/passwordlesslogin/email/verify", risk::oneClickVerify); // the SDKs' passwordless verify
@@ -82,6 +91,8 @@ public final class Routes {
         r.add(Method.GET, auth + "/account/2fa/otp/email", email::sendFromAccount); // ?emailid=
         r.add(Method.PUT, auth + "/account/2fa/verification/otp/email", factors.enableWith("email", SecondFactorApi.Answer.emailCode()));
         r.add(Method.DELETE, auth + "/account/2fa/authenticator/otp/email", factors.resetByUserPath("email"));
+        r.add(Method.PUT, auth + "/account/2fa/securityquestionanswer", questions::setFromAccount);
+        r.add(Method.DELETE, auth + "/account/2fa/authenticator/securityquestionanswer", factors.resetByUserPath("securityquestion"));
         r.add(Method.DELETE, auth + "/account/2fa/authenticator", factors::resetByUser); // {"authenticator"|"otpauthenticator": true}
         r.add(Method.GET, auth + "/account/2fa/register/passkey/begin", passkeys::accountRegisterBegin);
         r.add(Method.POST, auth + "/account/2fa/register/passkey/finish", passkeys::accountRegisterFinish);
@@ -94,6 +105,8 @@ public final class Routes {
         r.add(Method.PUT, auth + "/account/reauth/2fa/otp", factors.reauthWithCode("sms", "otp"));
         r.add(Method.GET, auth + "/account/reauth/2fa/otp/email", email::sendForStepUp); // ?emailid=
         r.add(Method.PUT, auth + "/account/reauth/2fa/otp/email/verify", factors.reauthWith("email", SecondFactorApi.Answer.emailCode()));
+        r.add(Method.POST, auth + "/account/reauth/2fa/securityquestionanswer/verify", factors.reauthWith("securityquestion",
+                SecondFactorApi.Answer.securityQuestions()));
         r.add(Method.PUT, auth + "/account/reauth/2fa/backupcode", factors.reauthWithCode("backupcode", "backupcode"));
         r.add(Method.PUT, auth + "/account/reauth/2fa/authenticatorcode", factors.reauthWithCode("authenticator", "authenticatorcode"));
         r.add(Method.PUT, auth + "/account/reauth/2fa/googleauthenticatorcode",
@@ -113,6 +126,7 @@ public final class Routes {
         r.add(Method.GET, mng + "/account/2fa/backupcode", backupCodes::generateByUid);
         r.add(Method.GET, mng + "/account/2fa/backupcode/reset", backupCodes::resetByUid);
         r.add(Method.DELETE, mng + "/account/2fa/authenticator/otp/email", factors.resetByUidPath("email")); // ?uid=
+        r.add(Method.DELETE, mng + "/account/2fa/authenticator/securityquestionanswer", factors.resetByUidPath("securityquestion")); // ?uid=
         r.add(Method.DELETE, mng + "/account/2fa/authenticator", factors::resetByUid); // ?uid=, {"authenticator": true}
         r.add(Method.GET, mng + "/account/passkey", passkeys::listByUid); // before {uid}: a literal segment wins
         r.add(Method.DELETE, mng + "/account/passkey/{id}", passkeys::removeByUid);
@@ -150,6 +164,9 @@ public final class Routes {
         r.add(Method.GET, "/admin/v1/tenants/{apikey}/risk-events", admin::riskEvents);
         r.add(Method.GET, "/admin/v1/tenants/{apikey}/audit-events", audit::ofTenant);
         r.add(Method.GET, "/admin/v1/audit-events", audit::all);
+        r.add(Method.GET, "/admin/v1/tenants/{apikey}/security-questions", questions::catalog);
+        r.add(Method.POST, "/admin/v1/tenants/{apikey}/security-questions", questions::addQuestion);
+        r.add(Method.DELETE, "/admin/v1/tenants/{apikey}/security-questions/{id}", questions::removeQuestion);
         for (String base : new String[] {"/admin/v1/tenants/{apikey}/email-templates", "/admin/v1/tenants/{apikey}/sms-templates"}) {
             r.add(Method.GET, base, templates::list);
             r.add(Method.POST, base, templates::create);

@@ -76,6 +76,18 @@ public final class SecondFactorApi {
             };
         }
 
+        /**
+         * Security questions' {@code {"securityquestionanswer": [{"QuestionId", "Answer"}, …]}}, as the one string the factor
+         * checks; an answer or id too long to be right makes the whole answer wrong without being checked.
+         */
+        static Answer securityQuestions() {
+            return req -> {
+                java.util.List<dev.latchkey.factor.securityquestion.SecurityQuestions.Answer> answers = SecurityQuestionApi.answers(req);
+                boolean bounded = answers.stream().allMatch(a -> a.questionId().length() <= 64 && a.answer().length() <= 1024);
+                return bounded ? dev.latchkey.factor.securityquestion.SecurityQuestions.encode(answers) : null;
+            };
+        }
+
         private static String required(String value, String name) {
             if (value == null || value.isBlank()) {
                 throw LrError.required(name);

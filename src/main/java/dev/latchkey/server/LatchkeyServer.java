@@ -165,7 +165,8 @@ public final class LatchkeyServer implements AutoCloseable {
                     passkeys,
                     new dev.latchkey.factor.authenticator.AuthenticatorApp(factorContext),
                     new dev.latchkey.factor.sms.SmsCodes(factorContext, codeSender),
-                    new dev.latchkey.factor.email.EmailCodes(factorContext, codeSender)));
+                    new dev.latchkey.factor.email.EmailCodes(factorContext, codeSender),
+                    new dev.latchkey.factor.securityquestion.SecurityQuestions(factorContext, hasher)));
             RecentSecondFactor proof = new RecentSecondFactor(clock);
 
             TargetAddresses targetAddresses = new TargetAddresses(cfg.allowPrivateWebhookTargets());
@@ -192,6 +193,7 @@ public final class LatchkeyServer implements AutoCloseable {
                     sharedFactorApi,
                     new dev.latchkey.http.SmsCodeApi(gate, access, flow, factors),
                     new dev.latchkey.http.EmailCodeApi(gate, access, flow, factors),
+                    new dev.latchkey.http.SecurityQuestionApi(gate, access, adminGate, flow, proof, factors),
                     new BackupCodeApi(gate, access, backupCodes, accounts, proof),
                     new PasskeyApi(gate, access, flow, passkeys, accounts, secrets, proof, clock),
                     new RiskChallengeApi(gate, flow, rba, factors, sharedFactorApi),

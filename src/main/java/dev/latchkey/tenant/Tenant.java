@@ -64,6 +64,11 @@ public record Tenant(long id, String apiKey, String apiSecretHash, String apiSec
         return (int) number("TwoFactorAuthentication", "EmailCodesPerAccountPerHour");
     }
 
+    /** How many security questions an account sets up and answers ({@code TwoFactorAuthentication.SecurityQuestionsToAnswer}). */
+    public int securityQuestionsToAnswer() {
+        return (int) number("TwoFactorAuthentication", "SecurityQuestionsToAnswer");
+    }
+
     public int maxPasswordAttempts() {
         return (int) number("Security", "MaxPasswordAttempts");
     }

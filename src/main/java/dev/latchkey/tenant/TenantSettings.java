@@ -65,6 +65,8 @@ public final class TenantSettings {
                     "IsAuthenticator", new Bool(true),
                     "IsSmsOTPAuthenticator", new Bool(false),
                     "IsEmailOTPAuthenticator", new Bool(false),
+                    "IsSecurityQuestionAuthenticator", new Bool(false),
+                    "SecurityQuestionsToAnswer", new Int(1, 10, 2),
                     "CodeLifetimeSeconds", new Int(60, 3600, 600),
                     "SmsCodesPerPhonePerHour", new Int(1, 1000, 5),
                     "SmsCodesPerAccountPerHour", new Int(1, 1000, 10),

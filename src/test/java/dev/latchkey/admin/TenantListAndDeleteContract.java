@@ -59,6 +59,18 @@ abstract class TenantListAndDeleteContract extends ServerContract {
         Reply template = s.admin("PUT", "/admin/v1/tenants/" + t.apiKey() + "/email-templates/Hello", "{\"Subject\":\"Hi\",\"Text\":\"Hello\"}");
         t.login("nobody-" + email, "not-the-password"); // a throttling row
         assertThat(template.status()).as(template.raw()).isEqualTo(200);
+        // A security question in the catalog and the account's answers to two (the tenant offers them for this).
+        assertThat(s.admin("PATCH", "/admin/v1/tenants/" + t.apiKey(), "{\"TwoFactorAuthentication\":{\"IsSecurityQuestionAuthenticator\":true}}")
+                .status()).isEqualTo(200);
+        List<String> questions = new java.util.ArrayList<>();
+        for (String q : new String[] {"First?", "Second?"}) {
+            questions.add(s.admin("POST", "/admin/v1/tenants/" + t.apiKey() + "/security-questions", "{\"Question\":\"" + q + "\"}")
+                    .json().get("QuestionId").asText());
+        }
+        Reply answered = s.send("PUT", "/identity/v2/auth/account/2fa/securityquestionanswer?apikey=" + t.apiKey(),
+                "{\"securityquestionanswer\":[{\"QuestionId\":\"" + questions.get(0) + "\",\"Answer\":\"a\"},{\"QuestionId\":\""
+                        + questions.get(1) + "\",\"Answer\":\"b\"}]}", "Authorization", "Bearer " + access, "Content-Type", "application/json");
+        assertThat(answered.status()).as(answered.raw()).isEqualTo(200);
         long tenantId = tenantId(t);
         long now = System.currentTimeMillis();
         s.server.jdbi().useHandle(h -> {

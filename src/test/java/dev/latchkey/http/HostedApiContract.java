@@ -65,7 +65,8 @@ abstract class HostedApiContract extends ServerContract {
     private static JsonNode options(boolean backupCodes, boolean passkeys, boolean enrollment, boolean risk, boolean mayEnroll,
                                     String... configured) {
         com.fasterxml.jackson.databind.node.ObjectNode o = Json.object().put("BackupCodes", backupCodes).put("Passkeys", passkeys)
-                .put("PasskeyEnrollment", enrollment).put("RiskChallenge", risk).put("MayEnroll", mayEnroll);
+                .put("PasskeyEnrollment", enrollment).put("RiskChallenge", risk).put("MayEnroll", mayEnroll)
+                .put("SmsEnrollment", false).put("EmailEnrollment", false); // this node has no SMS or email provider
         com.fasterxml.jackson.databind.node.ArrayNode list = o.putArray("Configured");
         for (String id : configured) {
             list.add(id);
@@ -92,11 +93,11 @@ abstract class HostedApiContract extends ServerContract {
         TestTenant plain = s.tenant("{\"Name\":\"Acme <Shop>\"}");
         Reply r = app("?apikey=" + plain.apiKey());
         assertThat(r.status()).isEqualTo(200);
-        assertThat(r.raw()).isEqualTo("{\"Name\":\"Acme <Shop>\",\"PasskeysEnabled\":false}");
+        assertThat(r.raw()).isEqualTo("{\"Name\":\"Acme <Shop>\",\"PasskeysEnabled\":false,\"SmsCodes\":false,\"EmailCodes\":false}");
         assertThat(r.headers().firstValue("Cache-Control")).hasValue("no-store");
 
         TestTenant withPasskeys = s.tenant("{\"Name\":\"Acme\"," + PASSKEYS + "}");
-        assertThat(app("?apikey=" + withPasskeys.apiKey()).json()).isEqualTo(Json.parse("{\"Name\":\"Acme\",\"PasskeysEnabled\":true}"));
+        assertThat(app("?apikey=" + withPasskeys.apiKey()).json()).isEqualTo(Json.parse("{\"Name\":\"Acme\",\"PasskeysEnabled\":true,\"SmsCodes\":false,\"EmailCodes\":false}"));
         // The API key is matched like every tenant endpoint's: any case of the parameter, or the header.
         assertThat(app("?ApiKey=" + withPasskeys.apiKey()).status()).isEqualTo(200);
         assertThat(s.get("/hosted/api/app", "X-LoginRadius-ApiKey", withPasskeys.apiKey()).status()).isEqualTo(200);
@@ -123,7 +124,7 @@ abstract class HostedApiContract extends ServerContract {
         Reply r = pending(t, token);
         assertThat(r.status()).isEqualTo(200);
         assertThat(r.raw()).isEqualTo("{\"BackupCodes\":true,\"Passkeys\":false,\"PasskeyEnrollment\":false,\"RiskChallenge\":false,"
-                + "\"MayEnroll\":false,\"Configured\":[\"backupcode\"]}");
+                + "\"MayEnroll\":false,\"SmsEnrollment\":false,\"EmailEnrollment\":false,\"Configured\":[\"backupcode\"]}");
         assertThat(r.headers().firstValue("Cache-Control")).hasValue("no-store");
         // Asking consumes nothing: the login still finishes, and then its token is used.
         assertThat(pending(t, token).status()).isEqualTo(200);
@@ -173,7 +174,7 @@ abstract class HostedApiContract extends ServerContract {
         // Passkeys turned off for the tenant: the account's passkey cannot work, so it is not offered.
         assertThat(s.admin("PATCH", "/admin/v1/tenants/" + t.apiKey(), "{\"PassKeysConfig\":{\"IsEnabled\":false}}").status()).isEqualTo(200);
         assertThat(pending(t, t.secondFactorToken(email, PASSWORD)).json()).isEqualTo(options(false, false, false, false, false, "passkey"));
-        assertThat(app("?apikey=" + t.apiKey()).json()).isEqualTo(Json.parse("{\"Name\":\"Acme\",\"PasskeysEnabled\":false}"));
+        assertThat(app("?apikey=" + t.apiKey()).json()).isEqualTo(Json.parse("{\"Name\":\"Acme\",\"PasskeysEnabled\":false,\"SmsCodes\":false,\"EmailCodes\":false}"));
 
         // On again, but the passkey was marked as possibly cloned: refused from then on, so not offered either.
         assertThat(s.admin("PATCH", "/admin/v1/tenants/" + t.apiKey(), "{\"PassKeysConfig\":{\"IsEnabled\":true}}").status()).isEqualTo(200);

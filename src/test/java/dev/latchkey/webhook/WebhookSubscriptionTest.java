@@ -79,7 +79,7 @@ class WebhookSubscriptionTest {
     void eventsAndTheLegacyApi() {
         Reply events = t.manage("GET", "/v2/manage/webhook/events", null);
         assertThat(events.status()).isEqualTo(200);
-        assertThat(events.json().get("Data")).hasSize(37);
+        assertThat(events.json().get("Data")).hasSize(43);
         assertThat(events.json().get("Data").get(0).asText()).isEqualTo("Login");
 
         TestTenant legacy = s.mfaTenant(false);
@@ -179,16 +179,17 @@ class WebhookSubscriptionTest {
     @Test
     void anEventLatchkeyNeverSendsIsAcceptedAndFlagged() {
         TestTenant t = s.mfaTenant(false);
-        // What Latchkey sends: grep outbox.enqueue (LoginFlow, Accounts, BackupCodes, Passkeys, AuthenticatorApp).
+        // What Latchkey sends: grep outbox.enqueue (LoginFlow, Accounts, and every factor).
         List<String> sent = List.of("Login", "CreateTraditionalAccount", "UpdateProfile", "SetPassword", "BlockAccount",
                 "DeleteAccount", "BackupCodesGenerated", "BackupCodesReset", "PasskeyAdded", "PasskeyRemoved", "AuthenticatorAdded",
-                "AuthenticatorRemoved");
+                "AuthenticatorRemoved", "SmsAuthenticatorAdded", "SmsAuthenticatorRemoved", "EmailOtpAuthenticatorAdded",
+                "EmailOtpAuthenticatorRemoved", "SecurityQuestionAuthenticatorAdded", "SecurityQuestionAuthenticatorRemoved");
         ch.qos.logback.classic.Logger log = (ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger(Webhooks.class);
         ch.qos.logback.core.read.ListAppender<ch.qos.logback.classic.spi.ILoggingEvent> logged = new ch.qos.logback.core.read.ListAppender<>();
         logged.start();
         log.addAppender(logged);
         JsonNode all = t.manage("GET", "/v2/manage/webhook/events", null).json().get("Data");
-        assertThat(all).hasSize(37);
+        assertThat(all).hasSize(43);
         List<String> flaggedSent = new ArrayList<>();
         for (JsonNode event : all) {
             Reply r = t.manage("POST", "/v2/manage/webhook", "{\"Event\":\"" + event.asText() + "\",\"TargetUrl\":\"http://127.0.0.1:9/e\"}");
