@@ -37,7 +37,7 @@ abstract class BadInputContract extends ServerContract {
     void seed() {
         // Every factor offered, codes by SMS and email included: the matrix is about credentials and input, not the switches.
         String everyFactor = "{\"TwoFactorAuthentication\":{\"IsEnabled\":true,\"IsRequired\":false,\"IsSmsOTPAuthenticator\":true,"
-                + "\"IsEmailOTPAuthenticator\":true}}";
+                + "\"IsEmailOTPAuthenticator\":true,\"IsSecurityQuestionAuthenticator\":true}}";
         t = s.tenant(everyFactor);
         other = s.tenant(everyFactor);
         uid = t.account("bad@example.com", "bad-password");
@@ -71,6 +71,10 @@ abstract class BadInputContract extends ServerContract {
                 new Api("sms resend", "GET", "/identity/v2/auth/login/2fa/resend", null, Cred.TWO_FA),
                 new Api("email code send", "POST", "/identity/v2/auth/login/2fa/otp/email", "{\"emailid\":\"bad@example.com\"}", Cred.TWO_FA),
                 new Api("email code send (email)", "POST", "/identity/v2/auth/login/2fa/email", "{\"email\":\"bad@example.com\"}", Cred.TWO_FA),
+                new Api("security questions", "POST", "/identity/v2/auth/login/2fa/verification/securityquestionanswer", "{\"securityquestionanswer\":[{\"QuestionId\":\"x\",\"Answer\":\"y\"}]}", Cred.TWO_FA),
+                new Api("security questions during login", "PUT", "/identity/v2/auth/login/2fa/securityquestionanswer", "{\"securityquestionanswer\":[{\"QuestionId\":\"x\",\"Answer\":\"y\"}]}", Cred.TWO_FA),
+                new Api("questions by email", "GET", "/identity/v2/auth/securityquestion/email?email=bad@example.com", null, Cred.NONE),
+                new Api("questions by session", "GET", "/identity/v2/auth/securityquestion/accesstoken", null, Cred.ACCESS),
                 new Api("email code", "PUT", "/identity/v2/auth/login/2fa/verification/otp/email", "{\"emailid\":\"bad@example.com\",\"Otp\":\"123456\"}", Cred.TWO_FA),
                 new Api("one-click verify", "GET", "/identity/v2/auth/login/oneclickverify?verificationtoken=" + UUID.randomUUID(), null, Cred.NONE),
                 new Api("account", "GET", "/identity/v2/auth/account", null, Cred.ACCESS),
@@ -84,11 +88,14 @@ abstract class BadInputContract extends ServerContract {
                 new Api("user email code send", "GET", "/identity/v2/auth/account/2fa/otp/email?emailid=bad@example.com", null, Cred.ACCESS),
                 new Api("user email code enable", "PUT", "/identity/v2/auth/account/2fa/verification/otp/email", "{\"EmailId\":\"bad@example.com\",\"Otp\":\"123456\"}", Cred.ACCESS),
                 new Api("user email code reset", "DELETE", "/identity/v2/auth/account/2fa/authenticator/otp/email", "{}", Cred.ACCESS),
+                new Api("user security questions", "PUT", "/identity/v2/auth/account/2fa/securityquestionanswer", "{\"securityquestionanswer\":[{\"QuestionId\":\"x\",\"Answer\":\"y\"}]}", Cred.ACCESS),
+                new Api("user security questions reset", "DELETE", "/identity/v2/auth/account/2fa/authenticator/securityquestionanswer", "{}", Cred.ACCESS),
                 new Api("user authenticator reset", "DELETE", "/identity/v2/auth/account/2fa/authenticator", "{\"authenticator\":true}", Cred.ACCESS),
                 new Api("reauth factors", "GET", "/identity/v2/auth/account/reauth/2fa", null, Cred.ACCESS),
                 new Api("reauth otp", "PUT", "/identity/v2/auth/account/reauth/2fa/otp", "{\"otp\":\"123456\"}", Cred.ACCESS),
                 new Api("reauth email send", "GET", "/identity/v2/auth/account/reauth/2fa/otp/email?emailid=bad@example.com", null, Cred.ACCESS),
                 new Api("reauth email verify", "PUT", "/identity/v2/auth/account/reauth/2fa/otp/email/verify", "{\"EmailId\":\"bad@example.com\",\"Otp\":\"123456\"}", Cred.ACCESS),
+                new Api("reauth security questions", "POST", "/identity/v2/auth/account/reauth/2fa/securityquestionanswer/verify", "{\"securityquestionanswer\":[{\"QuestionId\":\"x\",\"Answer\":\"y\"}]}", Cred.ACCESS),
                 new Api("reauth backupcode", "PUT", "/identity/v2/auth/account/reauth/2fa/backupcode", "{\"backupcode\":\"abcde-fghij\"}", Cred.ACCESS),
                 new Api("reauth authenticatorcode", "PUT", "/identity/v2/auth/account/reauth/2fa/authenticatorcode", "{\"authenticatorcode\":\"123456\"}", Cred.ACCESS),
                 new Api("reauth googleauthenticatorcode", "PUT", "/identity/v2/auth/account/reauth/2fa/googleauthenticatorcode", "{\"googleauthenticatorcode\":\"123456\"}", Cred.ACCESS),
@@ -105,6 +112,7 @@ abstract class BadInputContract extends ServerContract {
                 new Api("admin backupcode", "GET", "/identity/v2/manage/account/2fa/backupcode?uid=" + uid, null, Cred.SECRET),
                 new Api("admin backupcode reset", "GET", "/identity/v2/manage/account/2fa/backupcode/reset?uid=" + uid, null, Cred.SECRET),
                 new Api("admin email code reset", "DELETE", "/identity/v2/manage/account/2fa/authenticator/otp/email?uid=" + uid, "{}", Cred.SECRET),
+                new Api("admin security questions reset", "DELETE", "/identity/v2/manage/account/2fa/authenticator/securityquestionanswer?uid=" + uid, "{}", Cred.SECRET),
                 new Api("admin authenticator reset", "DELETE", "/identity/v2/manage/account/2fa/authenticator?uid=" + uid, "{\"authenticator\":true}", Cred.SECRET),
                 new Api("reauth check 2fa", "POST", "/identity/v2/manage/account/" + uid + "/reauth/2fa", "{\"SecondFactorValidationToken\":\"" + UUID.randomUUID() + "\"}", Cred.SECRET),
                 new Api("reauth check password", "POST", "/identity/v2/manage/account/" + uid + "/reauth/password", "{\"SecondFactorValidationToken\":\"" + UUID.randomUUID() + "\"}", Cred.SECRET),
