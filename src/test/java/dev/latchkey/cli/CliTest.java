@@ -59,7 +59,7 @@ class CliTest {
             assertThat(r.out()).contains(s);
         }
         assertThat(run("--help").out()).contains("serve", "tenant");
-        assertThat(run("tenant", "--help").out()).contains("create", "show", "update", "rba", "template", "risk-events", "messages");
+        assertThat(run("tenant", "--help").out()).contains("create", "show", "update", "rba", "template", "security-question", "risk-events", "messages");
         assertThat(run("tenant", "template", "--help").out()).contains("list", "show", "set", "delete");
     }
 
@@ -156,6 +156,25 @@ class CliTest {
         assertThat(shortKey.exit()).isEqualTo(1);
         assertThat(shortKey.errLines()).containsExactly("latchkey: The admin key (--admin-key, --admin-key-file or LATCHKEY_ADMIN_KEY) has 7 "
                 + "characters; it needs at least 32. Leave it out and the first start generates one, or make one with 'openssl rand -hex 32'.");
+    }
+
+    @Test
+    void securityQuestionCatalog() throws Exception {
+        String[] conn = {"--server", s.base, "--admin-key", TestServer.ADMIN_KEY};
+        assertThat(run("tenant", "security-question", "--help").out()).contains("list", "add", "delete");
+        String key = Json.parse(run(concat(new String[] {"tenant", "create", "--name", "Questions"}, conn)).out()).get("ApiKey").asText();
+        Run added = run(concat(new String[] {"tenant", "security-question", "add", key, "What street did you grow up on?"}, conn));
+        assertThat(added.exit()).as(added.out()).isZero();
+        String id = Json.parse(added.out()).get("QuestionId").asText();
+        assertThat(id).matches("[0-9a-f]{32}");
+        assertThat(Json.parse(run(concat(new String[] {"tenant", "security-question", "list", key}, conn)).out())).isEqualTo(Json.parse(
+                "{\"Data\":[{\"QuestionId\":\"" + id + "\",\"Question\":\"What street did you grow up on?\"}]}"));
+        Run empty = run(concat(new String[] {"tenant", "security-question", "add", key, " "}, conn));
+        assertThat(empty.exit()).isEqualTo(1);
+        assertThat(Json.parse(empty.out()).get("ErrorCode").asInt()).isEqualTo(1134);
+        assertThat(run(concat(new String[] {"tenant", "security-question", "delete", key, id}, conn)).exit()).isZero();
+        assertThat(run(concat(new String[] {"tenant", "security-question", "delete", key, id}, conn)).exit()).isEqualTo(1);
+        assertThat(Json.parse(run(concat(new String[] {"tenant", "security-question", "list", key}, conn)).out())).isEqualTo(Json.parse("{\"Data\":[]}"));
     }
 
     @Test
@@ -392,7 +411,7 @@ class CliTest {
         Run updated = run("tenant", "update", key, "--server", s.base, "--admin-key", TestServer.ADMIN_KEY, "--mfa-required", "true",
                 "--json", "{\"Security\":{\"LockoutSeconds\":60}}");
         assertThat(updated.exit()).as(updated.out()).isZero();
-        assertThat(Json.parse(updated.out()).get("TwoFactorAuthentication")).isEqualTo(Json.parse("{\"IsEnabled\":true,\"IsRequired\":true,\"IsAuthenticator\":true,\"IsSmsOTPAuthenticator\":false,\"IsEmailOTPAuthenticator\":false,\"CodeLifetimeSeconds\":600,\"SmsCodesPerPhonePerHour\":5,\"SmsCodesPerAccountPerHour\":10,\"EmailCodesPerAccountPerHour\":10}"));
+        assertThat(Json.parse(updated.out()).get("TwoFactorAuthentication")).isEqualTo(Json.parse("{\"IsEnabled\":true,\"IsRequired\":true,\"IsAuthenticator\":true,\"IsSmsOTPAuthenticator\":false,\"IsEmailOTPAuthenticator\":false,\"IsSecurityQuestionAuthenticator\":false,\"SecurityQuestionsToAnswer\":2,\"CodeLifetimeSeconds\":600,\"SmsCodesPerPhonePerHour\":5,\"SmsCodesPerAccountPerHour\":10,\"EmailCodesPerAccountPerHour\":10}"));
         assertThat(Json.parse(updated.out()).get("Security").get("LockoutSeconds").asInt()).isEqualTo(60);
 
         Run shown = run("tenant", "show", key, "--server", s.base, "--admin-key", TestServer.ADMIN_KEY);
