@@ -17,6 +17,7 @@ import dev.latchkey.json.Json;
 import dev.latchkey.login.LoginContext;
 import dev.latchkey.login.LoginFlow;
 import dev.latchkey.login.RecentSecondFactor;
+import dev.latchkey.login.StepUp;
 import dev.latchkey.tenant.Tenant;
 import java.time.Clock;
 import java.util.Optional;
@@ -37,9 +38,11 @@ public final class PasskeyApi {
     private final Secrets secrets;
     private final RecentSecondFactor proof;
     private final Clock clock;
+    private final StepUp stepUp;
 
     public PasskeyApi(TenantGate gate, AccessGate access, LoginFlow flow, Passkeys passkeys, Accounts accounts, Secrets secrets,
-                      RecentSecondFactor proof, Clock clock) {
+                      RecentSecondFactor proof, StepUp stepUp, Clock clock) {
+        this.stepUp = stepUp;
         this.gate = gate;
         this.proof = proof;
         this.access = access;
@@ -179,6 +182,38 @@ public final class PasskeyApi {
         ObjectNode out = Json.object().put("IsPosted", true);
         out.setAll(view(added.orElseThrow(LrError.PASSKEY_VERIFICATION_FAILED::error)));
         return out;
+    }
+
+    /**
+     * {@code GET /identity/v2/auth/account/reauth/2fa/passkey/begin} (access token): a step-up with a passkey, its
+     * {@code LoginBeginCredential} bound to this access token for 5 minutes; 1191 where MFA is off.
+     */
+    public JsonNode reauthBegin(LrRequest req) {
+        AccessGate.SignedIn caller = access.signedIn(req);
+        StepUp.requireMfa(caller.tenant());
+        RelyingParty rp = RelyingParty.of(caller.tenant());
+        long expires = Math.min(clock.millis() + ENROLL_CHALLENGE_MILLIS, caller.sessionExpiresAt());
+        return wrap("LoginBeginCredential", passkeys.requestOptions(caller.tenant(), rp, caller.account(), reauthBinding(caller), expires));
+    }
+
+    /**
+     * {@code POST /identity/v2/auth/account/reauth/2fa/passkey/finish} with {@code {"PasskeyCredential"}}: the proof,
+     * {@code {"SecondFactorValidationToken", "ExpireIn"}}; a failed assertion counts toward the lockout as at login (1321).
+     */
+    public JsonNode reauthFinish(LrRequest req) {
+        AccessGate.SignedIn caller = access.signedIn(req);
+        JsonNode credential = credential(req);
+        StepUp.requireMfa(caller.tenant());
+        RelyingParty rp = RelyingParty.of(caller.tenant());
+        String boundTo = reauthBinding(caller);
+        LoginContext ctx = req.loginContext();
+        return Responses.stepUp(stepUp.withSecondFactor(caller.tenant(), caller.account(), caller.session().family(), ctx,
+                "re-authentication: passkey", (h, account) -> passkeys.verifyAssertion(h, caller.tenant(), rp, account, boundTo, credential),
+                LrError.PASSKEY_VERIFICATION_FAILED));
+    }
+
+    private String reauthBinding(AccessGate.SignedIn caller) {
+        return secrets.hash("passkey-reauth:" + caller.accessToken());
     }
 
     /** A passkey as the API shows it (LoginRadius's {@code {Id, Authenticator, Identifier, CreatedAt}}, plus its use). */

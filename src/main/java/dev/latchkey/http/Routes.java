@@ -111,6 +111,8 @@ public final class Routes {
         r.add(Method.PUT, auth + "/account/reauth/2fa/authenticatorcode", factors.reauthWithCode("authenticator", "authenticatorcode"));
         r.add(Method.PUT, auth + "/account/reauth/2fa/googleauthenticatorcode",
                 factors.reauthWithCode("authenticator", "googleauthenticatorcode"));
+        r.add(Method.GET, auth + "/account/reauth/2fa/passkey/begin", passkeys::reauthBegin);
+        r.add(Method.POST, auth + "/account/reauth/2fa/passkey/finish", passkeys::reauthFinish);
         r.add(Method.PUT, auth + "/account/reauth/password", reauth::password);
 
         // ── Tokens ───────────────────────────────────────────────────────────────────────────────────────────

@@ -195,7 +195,7 @@ public final class LatchkeyServer implements AutoCloseable {
                     new dev.latchkey.http.EmailCodeApi(gate, access, flow, factors),
                     new dev.latchkey.http.SecurityQuestionApi(gate, access, adminGate, flow, proof, factors),
                     new BackupCodeApi(gate, access, backupCodes, accounts, proof),
-                    new PasskeyApi(gate, access, flow, passkeys, accounts, secrets, proof, clock),
+                    new PasskeyApi(gate, access, flow, passkeys, accounts, secrets, proof, stepUp, clock),
                     new RiskChallengeApi(gate, flow, rba, factors, sharedFactorApi),
                     new AccountApi(access, flow, clock),
                     new TokenApi(gate, tokens, accountStore),

@@ -96,6 +96,8 @@ abstract class BadInputContract extends ServerContract {
                 new Api("reauth email send", "GET", "/identity/v2/auth/account/reauth/2fa/otp/email?emailid=bad@example.com", null, Cred.ACCESS),
                 new Api("reauth email verify", "PUT", "/identity/v2/auth/account/reauth/2fa/otp/email/verify", "{\"EmailId\":\"bad@example.com\",\"Otp\":\"123456\"}", Cred.ACCESS),
                 new Api("reauth security questions", "POST", "/identity/v2/auth/account/reauth/2fa/securityquestionanswer/verify", "{\"securityquestionanswer\":[{\"QuestionId\":\"x\",\"Answer\":\"y\"}]}", Cred.ACCESS),
+                new Api("reauth passkey begin", "GET", "/identity/v2/auth/account/reauth/2fa/passkey/begin", null, Cred.ACCESS),
+                new Api("reauth passkey finish", "POST", "/identity/v2/auth/account/reauth/2fa/passkey/finish", "{\"PasskeyCredential\":{}}", Cred.ACCESS),
                 new Api("reauth backupcode", "PUT", "/identity/v2/auth/account/reauth/2fa/backupcode", "{\"backupcode\":\"abcde-fghij\"}", Cred.ACCESS),
                 new Api("reauth authenticatorcode", "PUT", "/identity/v2/auth/account/reauth/2fa/authenticatorcode", "{\"authenticatorcode\":\"123456\"}", Cred.ACCESS),
                 new Api("reauth googleauthenticatorcode", "PUT", "/identity/v2/auth/account/reauth/2fa/googleauthenticatorcode", "{\"googleauthenticatorcode\":\"123456\"}", Cred.ACCESS),

@@ -144,6 +144,56 @@ abstract class PasskeyContract extends ServerContract {
                  "Message":"An unexpected error occurred while verifying your passkey.","IsProviderError":false,"ProviderErrorResponse":null}"""));
     }
 
+    /**
+     * Step-up with a passkey: begin (access token) gives request options bound to that session; finish gives the proof,
+     * which the application checks once; a forged assertion is refused and counted; another session's options do not work.
+     */
+    @Test
+    void stepUpWithAPasskey() {
+        TestTenant t = tenant(true, "");
+        String email = email();
+        PasskeyEmulator pk = new PasskeyEmulator(ORIGIN);
+        String uid = enrolledDuringLogin(t, email, pk);
+        String token = t.secondFactorToken(email, "pk-password-1");
+        String access = loginFinish(t, token, pk.authenticate(requestOptions(t, token))).text("access_token");
+
+        Reply begin = s.get("/identity/v2/auth/account/reauth/2fa/passkey/begin?apikey=" + t.apiKey(), "Authorization", "Bearer " + access);
+        assertThat(begin.status()).as(begin.raw()).isEqualTo(200);
+        JsonNode options = begin.json().get("LoginBeginCredential").get("publicKey");
+        assertThat(options.get("allowCredentials")).hasSize(1);
+        // Another session of the account cannot finish this one's ceremony.
+        String token2 = t.secondFactorToken(email, "pk-password-1");
+        String other = loginFinish(t, token2, pk.authenticate(requestOptions(t, token2))).text("access_token");
+        Reply elsewhere = s.send("POST", "/identity/v2/auth/account/reauth/2fa/passkey/finish?apikey=" + t.apiKey(),
+                Json.write(pk.authenticate(options)), "Authorization", "Bearer " + other, "Content-Type", "application/json");
+        assertThat(code(elsewhere)).isEqualTo(1321);
+        Reply forged = s.send("POST", "/identity/v2/auth/account/reauth/2fa/passkey/finish?apikey=" + t.apiKey(),
+                Json.write(pk.authenticate(options, null, null, PasskeyEmulator.b64url(new byte[32]), null)), "Authorization", "Bearer " + access, "Content-Type", "application/json");
+        assertThat(code(forged)).isEqualTo(1321);
+
+        JsonNode fresh = s.get("/identity/v2/auth/account/reauth/2fa/passkey/begin?apikey=" + t.apiKey(), "Authorization", "Bearer " + access)
+                .json().get("LoginBeginCredential").get("publicKey");
+        Reply proof = s.send("POST", "/identity/v2/auth/account/reauth/2fa/passkey/finish?apikey=" + t.apiKey(),
+                Json.write(pk.authenticate(fresh)), "Authorization", "Bearer " + access, "Content-Type", "application/json");
+        assertThat(proof.status()).as(proof.raw()).isEqualTo(200);
+        String validation = proof.text("SecondFactorValidationToken");
+        assertThat(t.manage("POST", "/identity/v2/manage/account/" + uid + "/reauth/2fa", "{\"SecondFactorValidationToken\":\"" + validation + "\"}")
+                .json()).isEqualTo(Json.parse("{\"IsValid\":true}"));
+        assertThat(code(t.manage("POST", "/identity/v2/manage/account/" + uid + "/reauth/2fa", "{\"SecondFactorValidationToken\":\"" + validation
+                + "\"}"))).isEqualTo(1193);
+        // The same assertion again: its challenge is spent.
+        Reply replay = s.send("POST", "/identity/v2/auth/account/reauth/2fa/passkey/finish?apikey=" + t.apiKey(),
+                Json.write(pk.authenticate(fresh)), "Authorization", "Bearer " + access, "Content-Type", "application/json");
+        assertThat(code(replay)).isEqualTo(1321);
+        // Without MFA: 1191.
+        TestTenant off = s.tenant("{\"PassKeysConfig\":{\"IsEnabled\":true,\"RPID\":\"localhost\",\"RPDisplayName\":\"x\",\"RPOrigins\":[\""
+                + ORIGIN + "\"]}}");
+        off.account(email, "pk-password-1");
+        String plain = off.login(email, "pk-password-1").text("access_token");
+        assertThat(code(s.get("/identity/v2/auth/account/reauth/2fa/passkey/begin?apikey=" + off.apiKey(), "Authorization", "Bearer " + plain)))
+                .isEqualTo(1191);
+    }
+
     @Test
     void enrollFromTheAccountListRemoveAndTurnOff() {
         TestTenant t = tenant(false, "");
