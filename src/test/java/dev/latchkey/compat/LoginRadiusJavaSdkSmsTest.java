@@ -28,7 +28,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.parallel.Isolated;
 
 /**
- * The SMS code factor through the official Java SDK 11.0.0, unchanged, every SMS method it has: {@code mfaLoginByEmail},
+ * The SMS code factor through the official Java SDK 11.0.0, unchanged, every SMS method it has: {@code mfaLoginByEmail} (and
+ * {@code mfaLoginByUserName}),
  * {@code mfaUpdatePhoneNumber} (set the phone during a login that must set up MFA), {@code mfaResendOTP},
  * {@code mfaValidateOTPByPhone}; from the account {@code mfaUpdatePhoneNumberByToken} and {@code mfaUpdateSetting};
  * {@code mfaConfigureByAccessToken}; step-up {@code mfaReAuthenticate}, {@code mfaReAuthenticateByOTP} and
@@ -149,11 +150,15 @@ class LoginRadiusJavaSdkSmsTest {
         TestServer.TestTenant t = s.tenant("{\"Name\":\"Acme\",\"TwoFactorAuthentication\":{\"IsEnabled\":true,\"IsRequired\":false,\"IsSmsOTPAuthenticator\":true}}");
         JavaSdk.pointAt(s, t);
         String phone = "+15555550188";
-        t.account(EMAIL, PASSWORD);
+        assertThat(t.manage("POST", "/identity/v2/manage/account", "{\"Email\":[{\"Type\":\"Primary\",\"Value\":\"" + EMAIL
+                + "\"}],\"UserName\":\"sdksms\",\"Password\":\"" + PASSWORD + "\"}").status()).isEqualTo(200);
         String passwordOnly = t.login(EMAIL, PASSWORD).text("access_token");
         LoginRadiusJavaSdkTest.<SMSResponseData>ok("mfaUpdatePhoneNumberByToken", h -> mfa().mfaUpdatePhoneNumberByToken(passwordOnly, phone, null, h));
         LoginRadiusJavaSdkTest.<Identity>ok("mfaUpdateSetting", h -> mfa().mfaUpdateSetting(passwordOnly, otp(code(phone, 1)), null, h));
-        String token = secondFactorToken();
+        // Step 1 by username this time (mfaLoginByUserName sends the password first, then the username).
+        MultiFactorAuthenticationResponse<Identity> byUserName = LoginRadiusJavaSdkTest.ok("mfaLoginByUserName",
+                h -> mfa().mfaLoginByUserName(PASSWORD, "sdksms", null, null, null, null, null, null, h));
+        String token = byUserName.getSecondFactorAuthentication().getSecondFactorAuthenticationToken().toString();
         String access = LoginRadiusJavaSdkTest.<AccessToken<Identity>>ok("mfaValidateOTPByPhone",
                 h -> mfa().mfaValidateOTPByPhone(otp(code(phone, 2)), token, null, null, h)).getAccess_Token().toString();
         DeleteResponse reset = LoginRadiusJavaSdkTest.ok("mfaResetSMSAuthByToken", h -> mfa().mfaResetSMSAuthByToken(access, true, h));
