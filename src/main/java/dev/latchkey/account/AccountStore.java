@@ -224,6 +224,12 @@ public final class AccountStore {
         h.createUpdate("UPDATE accounts SET session_generation = session_generation + 1 WHERE uid = :uid").bind("uid", uid).execute();
         h.createUpdate("UPDATE second_factor_tokens SET used_at = :now WHERE uid = :uid AND used_at IS NULL")
                 .bind("now", now).bind("uid", uid).execute();
+        forgetDevices(h, uid);
+    }
+
+    /** Ends every remembered device of the account (a password set, the account blocked, a second factor removed). */
+    public int forgetDevices(Handle h, String uid) {
+        return h.createUpdate("DELETE FROM remembered_devices WHERE uid = :uid").bind("uid", uid).execute();
     }
 
     /** Whether the account must give a second factor at every login (set when a factor is added). */

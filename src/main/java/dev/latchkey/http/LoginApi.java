@@ -27,6 +27,10 @@ public final class LoginApi {
         Tenant tenant = gate.tenant(req);
         req.fields();
         LoginContext ctx = req.loginContext();
+        String deviceToken = req.bodyString("device_token"); // Latchkey's remember-this-device extension
+        if (deviceToken != null) {
+            ctx = ctx.withDeviceToken(deviceToken);
+        }
         LoginFlow.Credentials c = new LoginFlow.Credentials(
                 req.bodyString("email"), req.bodyString("username"), req.bodyString("phone"), req.bodyString("password"));
         return Responses.login(req, flow.passwordLogin(tenant, c, mfaEndpoint, ctx));

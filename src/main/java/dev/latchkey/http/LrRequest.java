@@ -286,8 +286,13 @@ public final class LrRequest {
         }
         String ip = clientIp();
         String userAgent = header("X-Origin-User-Agent");
+        String remember = header("X-Latchkey-Remember-Device") != null ? header("X-Latchkey-Remember-Device") : query("remember_device");
+        if (remember != null && !remember.equalsIgnoreCase("true") && !remember.equalsIgnoreCase("false")) {
+            throw LrError.PARAMETER_FORMAT.withDescription("The remember_device parameter must be true or false.");
+        }
+        // The device token is a long-lived credential: a header (or step 1's body), never the URL.
         return new LoginContext(preventWebhook(), Map.copyOf(templates), ip, userAgent != null ? userAgent : header("User-Agent"),
-                codeRequest());
+                codeRequest(), "true".equalsIgnoreCase(remember), header("X-Latchkey-Device-Token"));
     }
 
     /**

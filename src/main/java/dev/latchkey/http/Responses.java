@@ -69,6 +69,10 @@ public final class Responses {
             FieldsProjection p = req.fields();
             out.set("Profile", p == null ? in.profile() : p.apply(in.profile()));
             putTokens(out, in.tokens());
+            if (in.device() != null) { // Latchkey's remember-this-device extension: unknown to the SDKs, which ignore it
+                out.put("device_token", in.device().token());
+                out.put("device_token_expires_in", Json.iso(in.device().expiresAt()));
+            }
         } else {
             LoginOutcome.SecondFactorRequired needed = (LoginOutcome.SecondFactorRequired) outcome;
             ObjectNode sfa = out.putObject("SecondFactorAuthentication");

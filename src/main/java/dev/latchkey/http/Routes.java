@@ -28,7 +28,7 @@ public final class Routes {
         routes.add(new Route(m, path, e));
     }
 
-    public static List<Route> table(LoginApi login, SecondFactorApi factors, SmsCodeApi sms, EmailCodeApi email, SecurityQuestionApi questions, BackupCodeApi backupCodes, PasskeyApi passkeys, RiskChallengeApi risk,
+    public static List<Route> table(LoginApi login, SecondFactorApi factors, SmsCodeApi sms, EmailCodeApi email, SecurityQuestionApi questions, DeviceApi devices, BackupCodeApi backupCodes, PasskeyApi passkeys, RiskChallengeApi risk,
                                     AccountApi account, TokenApi tokens, ManageAccountApi manage, WebhookApi webhooks,
                                     AdminApi admin, TemplateApi templates, AuditApi audit, HostedApi hosted, ReauthApi reauth, Endpoint ready) {
         Routes r = new Routes();
@@ -100,6 +100,11 @@ public final class Routes {
         r.add(Method.DELETE, auth + "/account/passkey/{id}", passkeys::remove);
         r.add(Method.DELETE, auth + "/account/2fa/authenticator/passkey", passkeys::disable);
 
+        // ── Remembered devices (Latchkey's extension: LoginRadius has no API for them) ─────────────────────────────
+        r.add(Method.GET, auth + "/account/2fa/remembereddevices", devices::list);
+        r.add(Method.DELETE, auth + "/account/2fa/remembereddevices", devices::revokeAll);
+        r.add(Method.DELETE, auth + "/account/2fa/remembereddevices/{id}", devices::revoke);
+
         // ── Step-up re-authentication (access token); the application checks the proof server-side ──────────────
         r.add(Method.GET, auth + "/account/reauth/2fa", reauth::factors);
         r.add(Method.PUT, auth + "/account/reauth/2fa/otp", factors.reauthWithCode("sms", "otp"));
@@ -133,6 +138,9 @@ public final class Routes {
         r.add(Method.GET, mng + "/account/passkey", passkeys::listByUid); // before {uid}: a literal segment wins
         r.add(Method.DELETE, mng + "/account/passkey/{id}", passkeys::removeByUid);
         r.add(Method.DELETE, mng + "/account/2fa/authenticator/passkey", passkeys::disableByUid);
+        r.add(Method.GET, mng + "/account/2fa/remembereddevices", devices::listByUid); // ?uid=
+        r.add(Method.DELETE, mng + "/account/2fa/remembereddevices", devices::revokeAllByUid);
+        r.add(Method.DELETE, mng + "/account/2fa/remembereddevices/{id}", devices::revokeByUid);
         r.add(Method.POST, mng + "/account/{uid}/reauth/2fa", reauth::validateSecondFactor);
         r.add(Method.POST, mng + "/account/{uid}/reauth/password", reauth::validatePassword);
         r.add(Method.GET, mng + "/account/{uid}", manage::get);

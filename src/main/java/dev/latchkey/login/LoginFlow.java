@@ -66,11 +66,13 @@ public final class LoginFlow {
     private final Audit audit;
     private final Lockout lockout;
     private final Clock clock;
+    private final RememberedDevices devices;
 
     public LoginFlow(Jdbi jdbi, AccountStore accounts, SecondFactorChallenges challenges, Tokens tokens,
                      PasswordHasher hasher, Factors factors, dev.latchkey.webhook.WebhookOutbox outbox,
-                     LoginRisk rba, LoginThrottle throttle, Audit audit, Clock clock) {
+                     LoginRisk rba, LoginThrottle throttle, Audit audit, RememberedDevices devices, Clock clock) {
         this.jdbi = jdbi;
+        this.devices = devices;
         this.lockout = new Lockout(accounts, challenges, audit);
         this.throttle = throttle;
         this.audit = audit;
@@ -220,9 +222,12 @@ public final class LoginFlow {
             if (!account.active()) {
                 return refusal(h, tenant, account, ctx, LrError.ACCOUNT_BLOCKED.error(), "blocked", now);
             }
+            boolean remembered = false;
             if (tenant.mfaEnabled()) {
                 java.util.Set<SecondFactor> configured = configuredFactors(h, tenant, account);
-                if (tenant.mfaRequired() || account.mfaEnrolled() || !configured.isEmpty()) {
+                // A remembered device of this account (Latchkey's extension) skips the second factor; risk is still judged below.
+                remembered = !configured.isEmpty() && devices.recognises(h, tenant, account, ctx.deviceToken(), now);
+                if (!remembered && (tenant.mfaRequired() || account.mfaEnrolled() || !configured.isEmpty())) {
                     if (!mfaEndpoint) {
                         return refusal(h, tenant, account, ctx, LrError.MFA_ENABLED_USE_MFA_LOGIN.error(), "needs the MFA login", now);
                     }
@@ -247,7 +252,8 @@ public final class LoginFlow {
             if (verdict == LoginRisk.Verdict.SECOND_FACTOR) {
                 return new Step1(riskChallenge(h, tenant, account, risk, ctx, kind, now), null);
             }
-            return new Step1(complete(h, tenant, account, now, ctx, false, kind, new LoginRisk.Completion.Assessed(risk), null, "password"), null);
+            return new Step1(complete(h, tenant, account, now, ctx, false, kind, new LoginRisk.Completion.Assessed(risk), null,
+                    remembered ? "password, remembered device" : "password"), null);
         });
         if (step.refusal() != null) {
             throw step.refusal();
@@ -450,6 +456,7 @@ public final class LoginFlow {
      */
     public FactorRemoval afterRemoval(Tenant tenant, boolean byUser) {
         return (h, account) -> {
+            accounts.forgetDevices(h, account.uid()); // a second factor removed ends every remembered device
             if (hasConfiguredFactor(h, account)) {
                 return;
             }
@@ -574,6 +581,9 @@ public final class LoginFlow {
         ObjectNode profile = ProfileSchema.render(base.loggedIn(logins, now), now);
         outbox.enqueue(h, tenant, "Login", profile, tenant.webhookSuppressed("Login", ctx.preventWebhook(), true), now);
         audit.record(h, tenant.id(), ctx.origin(), Audit.Event.success(Audit.LOGIN, account.uid(), factor), now);
-        return new LoginOutcome.LoggedIn(profile, issued);
+        // Remember this device: only after the account's own second factor, and only when the login asked.
+        RememberedDevices.Issued device = ctx.rememberDevice() && how instanceof LoginRisk.Completion.AfterSecondFactor
+                ? devices.issue(h, tenant, account, ctx, now).orElse(null) : null;
+        return new LoginOutcome.LoggedIn(profile, issued, device);
     }
 }

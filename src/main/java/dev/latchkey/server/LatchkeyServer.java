@@ -179,8 +179,9 @@ public final class LatchkeyServer implements AutoCloseable {
 
             SecondFactorChallenges challenges = new SecondFactorChallenges(secrets);
             StepUp stepUp = new StepUp(db.jdbi(), accountStore, challenges, tokens, hasher, secrets, audit, clock);
+            dev.latchkey.login.RememberedDevices devices = new dev.latchkey.login.RememberedDevices(db.jdbi(), secrets);
             LoginFlow flow = new LoginFlow(db.jdbi(), accountStore, challenges, tokens, hasher,
-                    factors, outbox, rba, new LoginThrottle(db.jdbi(), secrets), audit, clock);
+                    factors, outbox, rba, new LoginThrottle(db.jdbi(), secrets), audit, devices, clock);
             TenantGate gate = new TenantGate(tenantStore, secrets, clock);
             AccessGate access = new AccessGate(gate, tokens);
             // Known once the node listens (see Bootstrap); until then the admin API refuses every key.
@@ -194,6 +195,7 @@ public final class LatchkeyServer implements AutoCloseable {
                     new dev.latchkey.http.SmsCodeApi(gate, access, flow, factors),
                     new dev.latchkey.http.EmailCodeApi(gate, access, flow, factors),
                     new dev.latchkey.http.SecurityQuestionApi(gate, access, adminGate, flow, proof, factors),
+                    new dev.latchkey.http.DeviceApi(gate, access, devices, accounts, clock),
                     new BackupCodeApi(gate, access, backupCodes, accounts, proof),
                     new PasskeyApi(gate, access, flow, passkeys, accounts, secrets, proof, stepUp, clock),
                     new RiskChallengeApi(gate, flow, rba, factors, sharedFactorApi),

@@ -69,6 +69,11 @@ public record Tenant(long id, String apiKey, String apiSecretHash, String apiSec
         return (int) number("TwoFactorAuthentication", "SecurityQuestionsToAnswer");
     }
 
+    /** How long a remembered device skips the second factor ({@code TwoFactorAuthentication.RememberDeviceDays}; 0: never). */
+    public long rememberDeviceMillis() {
+        return number("TwoFactorAuthentication", "RememberDeviceDays") * 24L * 3600 * 1000;
+    }
+
     public int maxPasswordAttempts() {
         return (int) number("Security", "MaxPasswordAttempts");
     }

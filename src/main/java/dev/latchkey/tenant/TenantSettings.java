@@ -70,7 +70,8 @@ public final class TenantSettings {
                     "CodeLifetimeSeconds", new Int(60, 3600, 600),
                     "SmsCodesPerPhonePerHour", new Int(1, 1000, 5),
                     "SmsCodesPerAccountPerHour", new Int(1, 1000, 10),
-                    "EmailCodesPerAccountPerHour", new Int(1, 1000, 10))),
+                    "EmailCodesPerAccountPerHour", new Int(1, 1000, 10),
+                    "RememberDeviceDays", new Int(0, 365, 0))),
             "PassKeysConfig", new Section(fields(
                     "IsEnabled", new Bool(false),
                     "RPID", new Str(253),

@@ -44,7 +44,7 @@ class AdminApiTest {
         assertThat(t.get("ApiKey").asText()).matches("[0-9a-f-]{36}");
         assertThat(t.get("ApiSecret").asText()).matches("[0-9a-f-]{36}").isNotEqualTo(t.get("ApiKey").asText());
         assertThat(t.get("Name").asText()).isEqualTo("Acme");
-        assertThat(t.get("TwoFactorAuthentication")).isEqualTo(Json.parse("{\"IsEnabled\":true,\"IsRequired\":true,\"IsAuthenticator\":true,\"IsSmsOTPAuthenticator\":false,\"IsEmailOTPAuthenticator\":false,\"IsSecurityQuestionAuthenticator\":false,\"SecurityQuestionsToAnswer\":2,\"CodeLifetimeSeconds\":600,\"SmsCodesPerPhonePerHour\":5,\"SmsCodesPerAccountPerHour\":10,\"EmailCodesPerAccountPerHour\":10}"));
+        assertThat(t.get("TwoFactorAuthentication")).isEqualTo(Json.parse("{\"IsEnabled\":true,\"IsRequired\":true,\"IsAuthenticator\":true,\"IsSmsOTPAuthenticator\":false,\"IsEmailOTPAuthenticator\":false,\"IsSecurityQuestionAuthenticator\":false,\"SecurityQuestionsToAnswer\":2,\"CodeLifetimeSeconds\":600,\"SmsCodesPerPhonePerHour\":5,\"SmsCodesPerAccountPerHour\":10,\"EmailCodesPerAccountPerHour\":10,\"RememberDeviceDays\":0}"));
         assertThat(t.get("PassKeysConfig")).isEqualTo(Json.parse("""
                 {"IsEnabled":true,"RPID":"localhost","RPDisplayName":"Acme","RPOrigins":["http://localhost:8080"],"UserVerification":"preferred"}"""));
         assertThat(t.get("Plan")).isEqualTo(Json.parse("{\"Name\":\"trial\",\"ExpiresAt\":\"2099-01-01T00:00:00Z\"}"));
@@ -62,7 +62,7 @@ class AdminApiTest {
     void everyFieldIsOptionalWithSensibleDefaults() {
         Reply r = s.admin("POST", "/admin/v1/tenants", "{}");
         assertThat(r.status()).isEqualTo(200);
-        assertThat(r.json().get("TwoFactorAuthentication")).isEqualTo(Json.parse("{\"IsEnabled\":false,\"IsRequired\":false,\"IsAuthenticator\":true,\"IsSmsOTPAuthenticator\":false,\"IsEmailOTPAuthenticator\":false,\"IsSecurityQuestionAuthenticator\":false,\"SecurityQuestionsToAnswer\":2,\"CodeLifetimeSeconds\":600,\"SmsCodesPerPhonePerHour\":5,\"SmsCodesPerAccountPerHour\":10,\"EmailCodesPerAccountPerHour\":10}"));
+        assertThat(r.json().get("TwoFactorAuthentication")).isEqualTo(Json.parse("{\"IsEnabled\":false,\"IsRequired\":false,\"IsAuthenticator\":true,\"IsSmsOTPAuthenticator\":false,\"IsEmailOTPAuthenticator\":false,\"IsSecurityQuestionAuthenticator\":false,\"SecurityQuestionsToAnswer\":2,\"CodeLifetimeSeconds\":600,\"SmsCodesPerPhonePerHour\":5,\"SmsCodesPerAccountPerHour\":10,\"EmailCodesPerAccountPerHour\":10,\"RememberDeviceDays\":0}"));
         assertThat(r.json().get("Plan")).isEqualTo(Json.parse("{\"Name\":null,\"ExpiresAt\":null}"));
         assertThat(r.json().get("Tokens")).isEqualTo(Json.parse(
                 "{\"AccessTokenLifetimeSeconds\":3600,\"RefreshTokenLifetimeSeconds\":5184000,\"SecondFactorTokenLifetimeSeconds\":600,"
@@ -108,7 +108,7 @@ class AdminApiTest {
         String key = created.text("ApiKey");
         Reply patched = s.admin("PATCH", "/admin/v1/tenants/" + key, "{\"twofactorauthentication\":{\"isrequired\":true}}");
         assertThat(patched.status()).isEqualTo(200);
-        assertThat(patched.json().get("TwoFactorAuthentication")).isEqualTo(Json.parse("{\"IsEnabled\":true,\"IsRequired\":true,\"IsAuthenticator\":true,\"IsSmsOTPAuthenticator\":false,\"IsEmailOTPAuthenticator\":false,\"IsSecurityQuestionAuthenticator\":false,\"SecurityQuestionsToAnswer\":2,\"CodeLifetimeSeconds\":600,\"SmsCodesPerPhonePerHour\":5,\"SmsCodesPerAccountPerHour\":10,\"EmailCodesPerAccountPerHour\":10}"));
+        assertThat(patched.json().get("TwoFactorAuthentication")).isEqualTo(Json.parse("{\"IsEnabled\":true,\"IsRequired\":true,\"IsAuthenticator\":true,\"IsSmsOTPAuthenticator\":false,\"IsEmailOTPAuthenticator\":false,\"IsSecurityQuestionAuthenticator\":false,\"SecurityQuestionsToAnswer\":2,\"CodeLifetimeSeconds\":600,\"SmsCodesPerPhonePerHour\":5,\"SmsCodesPerAccountPerHour\":10,\"EmailCodesPerAccountPerHour\":10,\"RememberDeviceDays\":0}"));
         assertThat(patched.text("Name")).isEqualTo("P");
         assertThat(patched.text("ApiSecret")).isEqualTo(created.text("ApiSecret"));
         // A rejected patch changes nothing.

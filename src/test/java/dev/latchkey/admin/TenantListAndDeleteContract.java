@@ -71,6 +71,13 @@ abstract class TenantListAndDeleteContract extends ServerContract {
                 "{\"securityquestionanswer\":[{\"QuestionId\":\"" + questions.get(0) + "\",\"Answer\":\"a\"},{\"QuestionId\":\""
                         + questions.get(1) + "\",\"Answer\":\"b\"}]}", "Authorization", "Bearer " + access, "Content-Type", "application/json");
         assertThat(answered.status()).as(answered.raw()).isEqualTo(200);
+        // A remembered device (the tenant remembers them for a day).
+        assertThat(s.admin("PATCH", "/admin/v1/tenants/" + t.apiKey(), "{\"TwoFactorAuthentication\":{\"RememberDeviceDays\":1}}").status())
+                .isEqualTo(200);
+        Reply remembered = s.send("PUT", "/identity/v2/auth/login/2fa/verification/backupcode?apikey=" + t.apiKey()
+                + "&remember_device=true&secondfactorauthenticationtoken=" + t.secondFactorToken(email, "delete-password-1"),
+                "{\"backupcode\":\"" + codes.get(1) + "\"}", "Content-Type", "application/json");
+        assertThat(remembered.json().has("device_token")).as(remembered.raw()).isTrue();
         long tenantId = tenantId(t);
         long now = System.currentTimeMillis();
         s.server.jdbi().useHandle(h -> {

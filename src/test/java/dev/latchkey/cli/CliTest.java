@@ -411,7 +411,7 @@ class CliTest {
         Run updated = run("tenant", "update", key, "--server", s.base, "--admin-key", TestServer.ADMIN_KEY, "--mfa-required", "true",
                 "--json", "{\"Security\":{\"LockoutSeconds\":60}}");
         assertThat(updated.exit()).as(updated.out()).isZero();
-        assertThat(Json.parse(updated.out()).get("TwoFactorAuthentication")).isEqualTo(Json.parse("{\"IsEnabled\":true,\"IsRequired\":true,\"IsAuthenticator\":true,\"IsSmsOTPAuthenticator\":false,\"IsEmailOTPAuthenticator\":false,\"IsSecurityQuestionAuthenticator\":false,\"SecurityQuestionsToAnswer\":2,\"CodeLifetimeSeconds\":600,\"SmsCodesPerPhonePerHour\":5,\"SmsCodesPerAccountPerHour\":10,\"EmailCodesPerAccountPerHour\":10}"));
+        assertThat(Json.parse(updated.out()).get("TwoFactorAuthentication")).isEqualTo(Json.parse("{\"IsEnabled\":true,\"IsRequired\":true,\"IsAuthenticator\":true,\"IsSmsOTPAuthenticator\":false,\"IsEmailOTPAuthenticator\":false,\"IsSecurityQuestionAuthenticator\":false,\"SecurityQuestionsToAnswer\":2,\"CodeLifetimeSeconds\":600,\"SmsCodesPerPhonePerHour\":5,\"SmsCodesPerAccountPerHour\":10,\"EmailCodesPerAccountPerHour\":10,\"RememberDeviceDays\":0}"));
         assertThat(Json.parse(updated.out()).get("Security").get("LockoutSeconds").asInt()).isEqualTo(60);
 
         Run shown = run("tenant", "show", key, "--server", s.base, "--admin-key", TestServer.ADMIN_KEY);
