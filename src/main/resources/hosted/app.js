@@ -69,6 +69,8 @@
     1062: 'This sign-in link was already used: each link works once. Sign in again if you need to.',
     1063: 'This sign-in link is not valid (was it copied whole?): sign in again to get a new one.',
     1067: 'That code is wrong: check the message and type it again.',
+    1093: 'An answer is wrong: check them and try again.',
+    1260: 'Answer more of the questions: the site asks for more answers than that.',
     1096: 'That is not a mobile number a code can be texted to: type it with its country code, as +1 555 555 0100.',
     1123: 'Too many codes were sent by SMS in the past hour: wait a while, or use another way to sign in.',
     1102: 'That code is wrong: type the code your authenticator app shows now.',
@@ -192,6 +194,17 @@
     show('signed-in');
   }
 
+  /** The account's security questions: set up (with a way to remove them), or the catalog to answer from here. */
+  function renderSecurityQuestions(mfa) {
+    const on = Boolean(mfa && mfa.IsSecurityQuestionAuthenticatorVerified);
+    const catalog = (mfa && !on && mfa.SecurityQuestions) || [];
+    $('sq-section').hidden = !mfa || (!on && !catalog.length);
+    $('sq-on').hidden = $('remove-sq').hidden = !on;
+    $('sq-add').hidden = on || !catalog.length;
+    $('sq-add-intro').textContent = 'Answer the questions you will be asked at sign-in (at least the number the site asks for).';
+    questionFields('sq-add-fields', catalog, 'sq-add');
+  }
+
   /** The account's codes by email: on (with a way to stop them), or a way to set them up from here. */
   function renderEmailCodes(mfa) {
     const on = Boolean(mfa && mfa.IsEmailOtpAuthenticatorVerified);
@@ -220,10 +233,14 @@
       $('authenticator-section').hidden = true; // MFA is off for this site
       renderSms(null);
       renderEmailCodes(null);
+      renderSecurityQuestions(null);
+      $('backup-section').hidden = true;
       return;
     }
     renderSms(mfa);
     renderEmailCodes(mfa);
+    renderSecurityQuestions(mfa);
+    $('backup-section').hidden = false;
     const on = Boolean(mfa.IsAuthenticatorVerified);
     $('authenticator-section').hidden = false;
     $('authenticator-on').hidden = $('remove-authenticator').hidden = !on;
@@ -272,6 +289,13 @@
       ? 'We emailed a code to ' + sent.emailSentTo + '.'
       : configured.includes('email') ? 'Get a code by email.' : 'Your account needs a second step at every sign-in: get a code by email.';
     if (!$('email-otp-address').value) $('email-otp-address').value = sent.typedEmail || '';
+    // Security questions: the account's to answer, or the catalog to choose answers from where they may be set up now.
+    const sqOn = configured.includes('securityquestion');
+    const sqEnroll = !sqOn && Boolean(can.SecurityQuestionEnrollment);
+    $('sq-form').hidden = !((sqOn || sqEnroll) && (sent.questions || []).length);
+    $('sq-intro').textContent = sqOn ? 'Answer your security questions.'
+      : 'Your account needs a second step at every sign-in: answer at least ' + can.SecurityQuestionsToAnswer + ' of these questions.';
+    questionFields('sq-fields', sent.questions || [], 'sq');
     const enrollment = sent.authenticator || null;
     $('authenticator-form').hidden = !configured.includes('authenticator');
     $('authenticator-enroll').hidden = !(can.MayEnroll && enrollment);
@@ -283,7 +307,7 @@
     $('enroll').hidden = !(can.PasskeyEnrollment && webauthn);
     $('backup-form').hidden = !can.BackupCodes;
     $('no-webauthn').hidden = webauthn || !(can.Passkeys || can.PasskeyEnrollment);
-    $('nothing-usable').hidden = link || code || sms || can.SmsEnrollment || emailCodes || can.BackupCodes || can.Passkeys || can.PasskeyEnrollment
+    $('nothing-usable').hidden = link || code || sms || can.SmsEnrollment || emailCodes || !$('sq-form').hidden || can.BackupCodes || can.Passkeys || can.PasskeyEnrollment
       || configured.includes('authenticator') || Boolean(can.MayEnroll && enrollment);
     show('second-step');
     if (link) watch(token);
@@ -384,7 +408,7 @@
       // What risk-based authentication sent (a link by email, a code by SMS), and an authenticator app to set up.
       pendingSent.set(JSON.stringify({ email: (sfa.Email && sfa.Email[0]) || null, phone: sfa.OTPStatus ? sfa.OTPPhoneNo || 'your phone' : null,
         smsPhone: sfa.IsOTPAuthenticatorVerified ? sfa.OTPPhoneNo : null,
-        typedEmail: identifier($('email').value).email || null, emailSentTo: sfa.EmailOTPStatus ? sfa.EmailOTPStatus.Email : null,
+        typedEmail: identifier($('email').value).email || null, questions: sfa.SecurityQuestions || [], emailSentTo: sfa.EmailOTPStatus ? sfa.EmailOTPStatus.Email : null,
         authenticator: sfa.ManualEntryCode ? { qr: sfa.QRCode, manual: sfa.ManualEntryCode } : null }));
       await secondStep();
     } catch (e) { status(explain(e)); }
@@ -425,6 +449,34 @@
   onSubmit('otp-form', () => answer(async (token) => {
     const login = await api('PUT', '/identity/v2/auth/login/2fa/verification/otp', { ...withToken(token), body: { otp: $('otp').value } });
     $('otp').value = '';
+    await signedIn(login);
+  }));
+
+  /** One labelled field per question ({QuestionId, Question}), in the element {@code id}; the fields' ids start with {@code prefix}. */
+  function questionFields(id, questions, prefix) {
+    const box = $(id);
+    if (box.dataset.ids === questions.map((q) => q.QuestionId).join(',')) return; // already drawn: keep what was typed
+    box.dataset.ids = questions.map((q) => q.QuestionId).join(',');
+    box.replaceChildren();
+    questions.forEach((q, i) => {
+      const label = Object.assign(document.createElement('label'), { textContent: q.Question, htmlFor: prefix + '-' + i });
+      const input = Object.assign(document.createElement('input'), { id: prefix + '-' + i, autocomplete: 'off', spellcheck: false });
+      input.dataset.questionId = q.QuestionId;
+      box.append(label, input);
+    });
+  }
+
+  /** The answers typed in the element {@code id}: [{QuestionId, Answer}] for every field filled in. */
+  const typedAnswers = (id) => [...$(id).querySelectorAll('input')].filter((i) => i.value.trim())
+    .map((i) => ({ QuestionId: i.dataset.questionId, Answer: i.value }));
+
+  onSubmit('sq-form', () => answer(async (token) => {
+    const can = await api('GET', '/hosted/api/login', { query: { secondfactorauthenticationtoken: token } });
+    const body = { securityquestionanswer: typedAnswers('sq-fields') };
+    const login = (can.Configured || []).includes('securityquestion')
+      ? await api('POST', '/identity/v2/auth/login/2fa/verification/securityquestionanswer', { ...withToken(token), body })
+      : await api('PUT', '/identity/v2/auth/login/2fa/securityquestionanswer', { ...withToken(token), body });
+    $('sq-fields').querySelectorAll('input').forEach((i) => { i.value = ''; });
     await signedIn(login);
   }));
 
@@ -576,6 +628,44 @@
       await api('DELETE', '/identity/v2/auth/account/2fa/authenticator/otp/email', { bearer: accessToken.get(), body: {} });
       await renderAccount();
       status('Codes by email stopped.', 'ok');
+    } catch (e) { status(explain(e)); }
+  });
+
+  // Backup codes: the first set, or a new set that replaces the old one (1127: some exist already).
+  onClick('get-backup-codes', async () => {
+    status('');
+    try {
+      let r;
+      try {
+        r = await api('GET', '/identity/v2/auth/account/2fa/backupcode', { bearer: accessToken.get() });
+      } catch (e) {
+        if (!e || e.ErrorCode !== 1127) throw e;
+        r = await api('GET', '/identity/v2/auth/account/2fa/backupcode/reset', { bearer: accessToken.get() });
+      }
+      const list = $('backup-codes');
+      list.replaceChildren(...r.BackUpCodes.map((c) => Object.assign(document.createElement('li'), { textContent: c })));
+      list.hidden = false;
+      status('Here are your backup codes: any earlier ones no longer work.', 'ok');
+    } catch (e) { status(explain(e)); }
+  });
+
+  onSubmit('sq-add', async () => {
+    status('');
+    try {
+      await api('PUT', '/identity/v2/auth/account/2fa/securityquestionanswer',
+        { bearer: accessToken.get(), body: { securityquestionanswer: typedAnswers('sq-add-fields'), ReplaceSecurityQuestionAnswer: true } });
+      $('sq-add-fields').querySelectorAll('input').forEach((i) => { i.value = ''; });
+      await renderAccount();
+      status('Security questions set up.', 'ok');
+    } catch (e) { status(explain(e)); }
+  });
+
+  onClick('remove-sq', async () => {
+    status('');
+    try {
+      await api('DELETE', '/identity/v2/auth/account/2fa/authenticator/securityquestionanswer', { bearer: accessToken.get(), body: {} });
+      await renderAccount();
+      status('Security questions removed.', 'ok');
     } catch (e) { status(explain(e)); }
   });
 

@@ -20,6 +20,7 @@ public final class HostedApi {
     private final Factors factors;
     private final dev.latchkey.factor.sms.SmsCodes sms;
     private final dev.latchkey.factor.email.EmailCodes email;
+    private final dev.latchkey.factor.SecondFactor questions;
 
     public HostedApi(TenantGate gate, LoginFlow flow, Factors factors) {
         this.gate = gate;
@@ -27,6 +28,7 @@ public final class HostedApi {
         this.factors = factors;
         this.sms = factors.get("sms", dev.latchkey.factor.sms.SmsCodes.class);
         this.email = factors.get("email", dev.latchkey.factor.email.EmailCodes.class);
+        this.questions = factors.get("securityquestion", dev.latchkey.factor.SecondFactor.class);
     }
 
     /** {@code GET /hosted/api/app}: {@code {"Name", "PasskeysEnabled", "SmsCodes", "EmailCodes"}} (what the site offers and can send). */
@@ -38,7 +40,8 @@ public final class HostedApi {
 
     /**
      * {@code GET /hosted/api/login?secondfactorauthenticationtoken=}: {@code {"BackupCodes", "Passkeys",
-     * "PasskeyEnrollment", "RiskChallenge", "Configured": [factor ids], "MayEnroll", "SmsEnrollment", "EmailEnrollment"}} for a pending login; its token is
+     * "PasskeyEnrollment", "RiskChallenge", "Configured": [factor ids], "MayEnroll", "SmsEnrollment", "EmailEnrollment",
+     * "SecurityQuestionEnrollment", "SecurityQuestionsToAnswer"}} for a pending login; its token is
      * checked, never consumed (a used one answers 1103, which is how a page waiting for an emailed link learns that it was
      * opened elsewhere).
      */
@@ -55,7 +58,9 @@ public final class HostedApi {
                 .put("RiskChallenge", choices.riskChallenge())
                 .put("MayEnroll", choices.mayEnrollWithPasswordAlone())
                 .put("SmsEnrollment", choices.mayEnrollWithPasswordAlone() && sms.canSend(tenant))
-                .put("EmailEnrollment", choices.mayEnrollWithPasswordAlone() && email.canSend(tenant));
+                .put("EmailEnrollment", choices.mayEnrollWithPasswordAlone() && email.canSend(tenant))
+                .put("SecurityQuestionEnrollment", choices.mayEnrollWithPasswordAlone() && questions.offeredBy(tenant))
+                .put("SecurityQuestionsToAnswer", tenant.securityQuestionsToAnswer());
         configured.forEach(out.putArray("Configured")::add);
         return out;
     }

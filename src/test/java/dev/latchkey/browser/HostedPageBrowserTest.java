@@ -355,6 +355,57 @@ class HostedPageBrowserTest {
         wait.until(d -> text("status").contains("(1121)"));
     }
 
+    /**
+     * Security questions: MFA required and no factor yet, the page lists the site's questions; two answers set them up
+     * and sign in; the next sign-in asks the account's two, answered in another case and spacing.
+     */
+    @Test
+    void setUpSecurityQuestionsDuringSignInThenAnswerThem() {
+        TestServer.TestTenant t = s.tenant("{\"Name\":\"Questions Co\",\"TwoFactorAuthentication\":{\"IsEnabled\":true,\"IsRequired\":true,"
+                + "\"IsAuthenticator\":false,\"IsSecurityQuestionAuthenticator\":true}}");
+        for (String q : new String[] {"What street did you grow up on?", "What was your first pet's name?", "Which city were you born in?"}) {
+            assertThat(s.admin("POST", "/admin/v1/tenants/" + t.apiKey() + "/security-questions", "{\"Question\":\"" + q + "\"}").status())
+                    .isEqualTo(200);
+        }
+        t.account("questions@example.com", "browser-password-1");
+        WebDriverWait wait = waiting();
+        driver.get(origin() + "/hosted?apikey=" + t.apiKey());
+        wait.until(ExpectedConditions.titleIs("Questions Co · Sign in"));
+        signIn(wait, "questions@example.com", "browser-password-1");
+        visible(wait, "sq-form");
+        assertThat(text("sq-intro")).contains("at least 2");
+        assertThat(driver.findElements(By.cssSelector("#sq-fields input"))).hasSize(3);
+        driver.findElement(By.id("sq-0")).sendKeys("Mill Road");
+        driver.findElement(By.id("use-sq")).click();
+        wait.until(d -> text("status").contains("(1260)"));
+        driver.findElement(By.id("sq-2")).sendKeys("Zürich");
+        driver.findElement(By.id("use-sq")).click();
+        visible(wait, "signed-in");
+        visible(wait, "sq-on");
+
+        driver.findElement(By.id("sign-out")).click();
+        signIn(wait, "questions@example.com", "browser-password-1");
+        visible(wait, "sq-form");
+        assertThat(driver.findElements(By.cssSelector("#sq-fields label"))).extracting(WebElement::getText)
+                .containsExactly("What street did you grow up on?", "Which city were you born in?");
+        driver.findElement(By.id("sq-0")).sendKeys("mill road");
+        driver.findElement(By.id("sq-1")).sendKeys("Geneva");
+        driver.findElement(By.id("use-sq")).click();
+        wait.until(d -> text("status").contains("(1093)"));
+        driver.findElement(By.id("sq-1")).clear();
+        driver.findElement(By.id("sq-1")).sendKeys("  ZÜRICH ");
+        driver.findElement(By.id("use-sq")).click();
+        visible(wait, "signed-in");
+        // This session passed a second factor: it may get backup codes from the account page (and a new set).
+        driver.findElement(By.id("get-backup-codes")).click();
+        visible(wait, "backup-codes");
+        assertThat(driver.findElements(By.cssSelector("#backup-codes li"))).hasSize(10);
+        String first = driver.findElement(By.cssSelector("#backup-codes li")).getText();
+        driver.findElement(By.id("get-backup-codes")).click();
+        wait.until(d -> !d.findElement(By.cssSelector("#backup-codes li")).getText().equals(first));
+        assertThat(driver.findElements(By.cssSelector("#backup-codes li"))).hasSize(10);
+    }
+
     /** From the account page: a phone set up with a texted code, then removed (this session passed a second factor). */
     @Test
     void setUpAndRemoveCodesBySmsFromTheAccountPage() {

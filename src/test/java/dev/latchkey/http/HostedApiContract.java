@@ -66,7 +66,8 @@ abstract class HostedApiContract extends ServerContract {
                                     String... configured) {
         com.fasterxml.jackson.databind.node.ObjectNode o = Json.object().put("BackupCodes", backupCodes).put("Passkeys", passkeys)
                 .put("PasskeyEnrollment", enrollment).put("RiskChallenge", risk).put("MayEnroll", mayEnroll)
-                .put("SmsEnrollment", false).put("EmailEnrollment", false); // this node has no SMS or email provider
+                .put("SmsEnrollment", false).put("EmailEnrollment", false) // this node has no SMS or email provider
+                .put("SecurityQuestionEnrollment", false).put("SecurityQuestionsToAnswer", 2);
         com.fasterxml.jackson.databind.node.ArrayNode list = o.putArray("Configured");
         for (String id : configured) {
             list.add(id);
@@ -124,7 +125,8 @@ abstract class HostedApiContract extends ServerContract {
         Reply r = pending(t, token);
         assertThat(r.status()).isEqualTo(200);
         assertThat(r.raw()).isEqualTo("{\"BackupCodes\":true,\"Passkeys\":false,\"PasskeyEnrollment\":false,\"RiskChallenge\":false,"
-                + "\"MayEnroll\":false,\"SmsEnrollment\":false,\"EmailEnrollment\":false,\"Configured\":[\"backupcode\"]}");
+                + "\"MayEnroll\":false,\"SmsEnrollment\":false,\"EmailEnrollment\":false,\"SecurityQuestionEnrollment\":false,"
+                + "\"SecurityQuestionsToAnswer\":2,\"Configured\":[\"backupcode\"]}");
         assertThat(r.headers().firstValue("Cache-Control")).hasValue("no-store");
         // Asking consumes nothing: the login still finishes, and then its token is used.
         assertThat(pending(t, token).status()).isEqualTo(200);
