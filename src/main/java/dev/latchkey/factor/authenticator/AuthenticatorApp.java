@@ -3,7 +3,6 @@ package dev.latchkey.factor.authenticator;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.latchkey.account.Account;
-import dev.latchkey.account.ProfileSchema;
 import dev.latchkey.audit.Audit;
 import dev.latchkey.crypto.Secrets;
 import dev.latchkey.error.LrError;
@@ -197,10 +196,7 @@ public final class AuthenticatorApp implements CodeFactor, EnabledByCode, ResetB
     }
 
     private void tell(Handle h, Tenant tenant, Account account, String event, String auditEvent, String notice, FactorChange change, long now) {
-        Account current = c.accounts().byUid(h, tenant.id(), account.uid()).orElse(account);
-        c.outbox().enqueue(h, tenant, event, ProfileSchema.render(current, now), change.suppresses(tenant, event), now);
-        c.audit().record(h, tenant.id(), change.origin(), Audit.Event.success(auditEvent, account.uid(), "authenticator app"), now);
-        c.notices().changed(h, tenant, account, notice, change.origin(), now);
+        c.announce(h, tenant, account, event, auditEvent, "authenticator app", notice, change, now);
     }
 
     private byte[] key(String sealed) {

@@ -244,9 +244,6 @@ public final class EmailCodes implements CodeFactor, EnabledByCode, ResetByFlag 
     }
 
     private void tell(Handle h, Tenant tenant, Account account, String event, String auditEvent, String notice, FactorChange change, long now) {
-        Account current = c.accounts().byUid(h, tenant.id(), account.uid()).orElse(account);
-        c.outbox().enqueue(h, tenant, event, ProfileSchema.render(current, now), change.suppresses(tenant, event), now);
-        c.audit().record(h, tenant.id(), change.origin(), Audit.Event.success(auditEvent, account.uid(), "email code"), now);
-        c.notices().changed(h, tenant, account, notice, change.origin(), now);
+        c.announce(h, tenant, account, event, auditEvent, "email code", notice, change, now);
     }
 }

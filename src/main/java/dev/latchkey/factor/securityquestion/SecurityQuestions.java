@@ -5,7 +5,6 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.latchkey.account.Account;
 import dev.latchkey.account.Identifiers;
-import dev.latchkey.account.ProfileSchema;
 import dev.latchkey.audit.Audit;
 import dev.latchkey.crypto.PasswordHasher;
 import dev.latchkey.crypto.Secrets;
@@ -298,10 +297,7 @@ public final class SecurityQuestions implements CodeFactor, ResetByFlag {
     }
 
     private void tell(Handle h, Tenant tenant, Account account, String event, String auditEvent, String notice, FactorChange change, long now) {
-        Account current = c.accounts().byUid(h, tenant.id(), account.uid()).orElse(account);
-        c.outbox().enqueue(h, tenant, event, ProfileSchema.render(current, now), change.suppresses(tenant, event), now);
-        c.audit().record(h, tenant.id(), change.origin(), Audit.Event.success(auditEvent, account.uid(), "security questions"), now);
-        c.notices().changed(h, tenant, account, notice, change.origin(), now);
+        c.announce(h, tenant, account, event, auditEvent, "security questions", notice, change, now);
     }
 
     /**

@@ -250,10 +250,7 @@ public final class SmsCodes implements CodeFactor, EnabledByCode, ResetByFlag {
     }
 
     private void tell(Handle h, Tenant tenant, Account account, String event, String auditEvent, String notice, FactorChange change, long now) {
-        Account current = c.accounts().byUid(h, tenant.id(), account.uid()).orElse(account);
-        c.outbox().enqueue(h, tenant, event, ProfileSchema.render(current, now), change.suppresses(tenant, event), now);
-        c.audit().record(h, tenant.id(), change.origin(), Audit.Event.success(auditEvent, account.uid(), "sms code"), now);
-        c.notices().changed(h, tenant, account, notice, change.origin(), now);
+        c.announce(h, tenant, account, event, auditEvent, "sms code", notice, change, now);
     }
 
     /** The phone as an SMS API takes it; 1096 for anything else (1076 when missing is the caller's: it names the parameter). */
