@@ -268,6 +268,19 @@ abstract class EmailCodeContract extends ServerContract {
     }
 
     @Test
+    void twentyParallelSendsKeepToTheLimit() throws Exception {
+        TestTenant t = s.tenant("{\"Name\":\"Acme\",\"TwoFactorAuthentication\":{\"IsEnabled\":true,\"IsRequired\":false,"
+                + "\"IsEmailOTPAuthenticator\":true,\"EmailCodesPerAccountPerHour\":3}}");
+        String address = email();
+        t.account(address, PASSWORD);
+        String access = t.login(address, PASSWORD).text("access_token");
+        List<Reply> replies = Parallel.times(20, () -> sendFromAccount(t, access, address));
+        assertThat(replies.stream().filter(r -> r.status() == 200).count()).isEqualTo(3);
+        assertThat(replies.stream().filter(r -> r.status() != 200))
+                .allSatisfy(r -> assertThat(r.json().get("ErrorCode").asInt()).as(r.raw()).isEqualTo(1122));
+    }
+
+    @Test
     void theUserResetsWithARecentSecondFactorAndTheAdminByUid() {
         TestTenant t = tenant(false, "");
         String address = email();

@@ -333,6 +333,21 @@ abstract class SmsCodeContract extends ServerContract {
     }
 
     @Test
+    void twentyParallelSendsKeepToTheLimit() throws Exception {
+        TestTenant t = s.tenant("{\"Name\":\"Acme\",\"TwoFactorAuthentication\":{\"IsEnabled\":true,\"IsRequired\":false,"
+                + "\"IsSmsOTPAuthenticator\":true,\"SmsCodesPerPhonePerHour\":100,\"SmsCodesPerAccountPerHour\":3}}");
+        String email = email();
+        t.account(email, PASSWORD);
+        String access = t.login(email, PASSWORD).text("access_token");
+        String phone = phone();
+        List<Reply> replies = Parallel.times(20, () -> setPhoneFromAccount(t, access, "{\"phoneno2fa\":\"" + phone + "\"}", ""));
+        assertThat(replies.stream().filter(r -> r.status() == 200).count()).isEqualTo(3);
+        assertThat(replies.stream().filter(r -> r.status() != 200))
+                .allSatisfy(r -> assertThat(r.json().get("ErrorCode").asInt()).as(r.raw()).isEqualTo(1123));
+        assertThat(sms.await(phone, 3)).hasSize(3);
+    }
+
+    @Test
     void theUserResetsWithARecentSecondFactorAndTheAdminByUid() {
         TestTenant t = tenant(false, "");
         String email = email();
