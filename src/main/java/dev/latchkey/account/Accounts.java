@@ -44,6 +44,10 @@ public final class Accounts {
      * {@code origin}: who asked, for the audit trail.
      */
     public Account create(Tenant tenant, JsonNode body, boolean notify, Audit.Origin origin) {
+        return insert(tenant, body, notify, origin, "CreateTraditionalAccount");
+    }
+
+    private Account insert(Tenant tenant, JsonNode body, boolean notify, Audit.Origin origin, String event) {
         ObjectNode profile = Json.object();
         ProfileSchema.merge(profile, body);
         List<String[]> ids = ProfileSchema.identifiers(profile);
@@ -62,7 +66,7 @@ public final class Accounts {
                 rejectTaken(store.takenIdentifier(h, tenant.id(), null, ids));
                 rejectConfusable(store.confusableIdentifier(h, tenant.id(), null, ids));
                 store.insert(h, account, ids);
-                outbox.enqueue(h, tenant, "CreateTraditionalAccount", ProfileSchema.render(account, now), !notify, now);
+                outbox.enqueue(h, tenant, event, ProfileSchema.render(account, now), !notify, now);
                 audit.record(h, tenant.id(), origin, Audit.Event.success(Audit.ACCOUNT_CREATED, account.uid(), null), now);
             });
         } catch (UnableToExecuteStatementException e) {
@@ -70,6 +74,27 @@ public final class Accounts {
             throw raced(tenant, null, ids, e);
         }
         return account;
+    }
+
+    /**
+     * {@code POST /auth/register}: a user signs up. Unlike the Management API's create, the body cannot choose what only
+     * the application may ({@code IsActive}, {@code EmailVerified}, {@code Uid}): the account is active and its email
+     * unverified. A primary email (1038) and a password are required; the webhook event is LoginRadius's {@code Register}.
+     */
+    public Account register(Tenant tenant, JsonNode body, boolean notify, Audit.Origin origin) {
+        ObjectNode own = body.deepCopy();
+        for (String privileged : new String[] {"IsActive", "EmailVerified", "Uid", "isactive", "emailverified", "uid"}) {
+            own.remove(privileged);
+        }
+        ObjectNode probe = Json.object();
+        ProfileSchema.merge(probe, own);
+        if (ProfileSchema.primaryEmail(probe) == null) {
+            throw LrError.EMAIL_REQUIRED.error();
+        }
+        if (password(tenant, own) == null) {
+            throw ApiException.validation("Password", "The Password is required.");
+        }
+        return insert(tenant, own, notify, origin, "Register");
     }
 
     public Account get(Tenant tenant, String uid) {

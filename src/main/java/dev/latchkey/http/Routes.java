@@ -28,12 +28,15 @@ public final class Routes {
         routes.add(new Route(m, path, e));
     }
 
-    public static List<Route> table(LoginApi login, SecondFactorApi factors, SmsCodeApi sms, EmailCodeApi email, SecurityQuestionApi questions, DeviceApi devices, BackupCodeApi backupCodes, PasskeyApi passkeys, RiskChallengeApi risk,
+    public static List<Route> table(LoginApi login, SecondFactorApi factors, SmsCodeApi sms, EmailCodeApi email, SecurityQuestionApi questions, DeviceApi devices, RegistrationApi registration, BackupCodeApi backupCodes, PasskeyApi passkeys, RiskChallengeApi risk,
                                     AccountApi account, TokenApi tokens, ManageAccountApi manage, WebhookApi webhooks,
                                     AdminApi admin, TemplateApi templates, AuditApi audit, HostedApi hosted, ReauthApi reauth, Endpoint ready) {
         Routes r = new Routes();
         final String auth = "/identity/v2/auth";
         final String mng = "/identity/v2/manage";
+
+        // ── Sign-up (a SOTT proves the application asks) ────────────────────────────────────────────────────
+        r.add(Method.POST, auth + "/register", registration::register);
 
         // ── Login: step 1 (first factor) ─────────────────────────────────────────────────────────────────────
         r.add(Method.POST, auth + "/login/2fa", login::mfaLogin);
@@ -130,6 +133,7 @@ public final class Routes {
         // ── Management API (apikey + apisecret) ──────────────────────────────────────────────────────────────
         r.add(Method.POST, mng + "/account", manage::create);
         r.add(Method.GET, mng + "/account", manage::find); // ?email= | ?username= | ?phone=
+        r.add(Method.GET, mng + "/account/sott", registration::sott); // before {uid}: a literal segment wins
         r.add(Method.GET, mng + "/account/2fa/backupcode", backupCodes::generateByUid);
         r.add(Method.GET, mng + "/account/2fa/backupcode/reset", backupCodes::resetByUid);
         r.add(Method.DELETE, mng + "/account/2fa/authenticator/otp/email", factors.resetByUidPath("email")); // ?uid=

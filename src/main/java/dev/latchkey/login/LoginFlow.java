@@ -291,6 +291,26 @@ public final class LoginFlow {
         return out;
     }
 
+    /**
+     * Right after a registration ({@code POST /auth/register}): the new account is logged in, as LoginRadius answers, unless
+     * the tenant requires a second factor (then null: the next login sets one up) or risk-based authentication would ask
+     * for one or refuse (null as well: the next login is judged as any).
+     */
+    public LoginOutcome afterRegistration(Tenant tenant, Account account, LoginContext ctx) {
+        if (tenant.mfaRequired()) {
+            return null;
+        }
+        long now = clock.millis();
+        return jdbi.inTransaction(h -> {
+            accounts.lockRow(h, account.uid());
+            LoginRisk.Assessment risk = rba.assess(h, tenant, account, ctx, now);
+            if (risk.verdict() != LoginRisk.Verdict.PASS) {
+                return null;
+            }
+            return complete(h, tenant, account, now, ctx, false, "email", new LoginRisk.Completion.Assessed(risk), null, "registration");
+        });
+    }
+
     /** How step 1 named the account: its kind and the value as identifiers are stored (see {@link ProfileSchema#identifiers}). */
     record Identifier(String kind, String value) {}
 

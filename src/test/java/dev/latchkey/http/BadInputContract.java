@@ -118,6 +118,7 @@ abstract class BadInputContract extends ServerContract {
                 new Api("admin backupcode reset", "GET", "/identity/v2/manage/account/2fa/backupcode/reset?uid=" + uid, null, Cred.SECRET),
                 new Api("admin email code reset", "DELETE", "/identity/v2/manage/account/2fa/authenticator/otp/email?uid=" + uid, "{}", Cred.SECRET),
                 new Api("admin security questions reset", "DELETE", "/identity/v2/manage/account/2fa/authenticator/securityquestionanswer?uid=" + uid, "{}", Cred.SECRET),
+                new Api("sott", "GET", "/identity/v2/manage/account/sott", null, Cred.SECRET),
                 new Api("admin remembered devices", "GET", "/identity/v2/manage/account/2fa/remembereddevices?uid=" + uid, null, Cred.SECRET),
                 new Api("admin remembered devices forget all", "DELETE", "/identity/v2/manage/account/2fa/remembereddevices?uid=" + uid, "{}", Cred.SECRET),
                 new Api("admin authenticator reset", "DELETE", "/identity/v2/manage/account/2fa/authenticator?uid=" + uid, "{\"authenticator\":true}", Cred.SECRET),
