@@ -111,6 +111,22 @@ public final class Accounts {
      * setting its password ends all its sessions at once (access and refresh tokens, logins waiting for a second factor).
      */
     public Account update(Tenant tenant, String uid, JsonNode body, boolean notify, Audit.Origin origin) {
+        return update(tenant, uid, body, notify, origin, "SetPassword");
+    }
+
+    /**
+     * A new password for the account ({@code event}: LoginRadius's {@code ChangePassword} when its user changed it,
+     * {@code SetPassword} when the application set it): the policy checked, every session ended, the user told. Returns the
+     * account as it is now (its new hash included).
+     */
+    public Account setPassword(Tenant tenant, String uid, String password, String event, boolean notify, Audit.Origin origin) {
+        if (password == null) {
+            throw ApiException.validation("Password", "The Password is required.");
+        }
+        return update(tenant, uid, Json.object().put("Password", password), notify, origin, event);
+    }
+
+    private Account update(Tenant tenant, String uid, JsonNode body, boolean notify, Audit.Origin origin, String passwordEvent) {
         long now = clock.millis();
         // Validated and hashed before the transaction: Argon2id must not hold a connection and the account's row lock.
         String password = password(tenant, body);
@@ -147,7 +163,7 @@ public final class Accounts {
                     audit.record(h, tenant.id(), origin, Audit.Event.success(Audit.ACCOUNT_BLOCKED, uid, null), now);
                 }
                 if (password != null) {
-                    outbox.enqueue(h, tenant, "SetPassword", rendered, !notify, now);
+                    outbox.enqueue(h, tenant, passwordEvent, rendered, !notify, now);
                     audit.record(h, tenant.id(), origin, Audit.Event.success(Audit.PASSWORD_SET, uid, null), now);
                     notices.changed(h, tenant, next, "The password was changed", origin, now);
                 }

@@ -23,6 +23,7 @@ public enum LrError {
             "Secured one-time token (SOTT) is required, please use a valid secure one-time token (SOTT) in order to process this request.", 400),
     SOTT_INVALID(1049, "Secured one-time token (SOTT) is invalid",
             "Secured one-time token (SOTT) is invalid, please use a valid secure one-time token (SOTT) in order to process this request.", 403),
+    CURRENT_PASSWORD_INVALID(967, "Current password is invalid", "Your current password is invalid, please use the correct password.", 401),
     EMAIL_INVALID(990, "This email is invalid", "This is not a valid email address, please use a valid email address.", 403),
     USERNAME_EXISTS(1017, "This username is already registered with this website",
             "The username you have selected is already in use, please choose a different username.", 403),

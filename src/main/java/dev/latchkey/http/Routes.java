@@ -28,7 +28,7 @@ public final class Routes {
         routes.add(new Route(m, path, e));
     }
 
-    public static List<Route> table(LoginApi login, SecondFactorApi factors, SmsCodeApi sms, EmailCodeApi email, SecurityQuestionApi questions, DeviceApi devices, RegistrationApi registration, BackupCodeApi backupCodes, PasskeyApi passkeys, RiskChallengeApi risk,
+    public static List<Route> table(LoginApi login, SecondFactorApi factors, SmsCodeApi sms, EmailCodeApi email, SecurityQuestionApi questions, DeviceApi devices, RegistrationApi registration, PasswordApi passwords, BackupCodeApi backupCodes, PasskeyApi passkeys, RiskChallengeApi risk,
                                     AccountApi account, TokenApi tokens, ManageAccountApi manage, WebhookApi webhooks,
                                     AdminApi admin, TemplateApi templates, AuditApi audit, HostedApi hosted, ReauthApi reauth, Endpoint ready) {
         Routes r = new Routes();
@@ -37,6 +37,9 @@ public final class Routes {
 
         // ── Sign-up (a SOTT proves the application asks) ────────────────────────────────────────────────────
         r.add(Method.POST, auth + "/register", registration::register);
+
+        // ── Passwords ──────────────────────────────────────────────────────────────────────────────────────
+        r.add(Method.PUT, auth + "/password/change", passwords::change); // access token
 
         // ── Login: step 1 (first factor) ─────────────────────────────────────────────────────────────────────
         r.add(Method.POST, auth + "/login/2fa", login::mfaLogin);
@@ -147,6 +150,8 @@ public final class Routes {
         r.add(Method.DELETE, mng + "/account/2fa/remembereddevices/{id}", devices::revokeByUid);
         r.add(Method.POST, mng + "/account/{uid}/reauth/2fa", reauth::validateSecondFactor);
         r.add(Method.POST, mng + "/account/{uid}/reauth/password", reauth::validatePassword);
+        r.add(Method.PUT, mng + "/account/{uid}/password", passwords::set);
+        r.add(Method.GET, mng + "/account/{uid}/password", passwords::hash);
         r.add(Method.GET, mng + "/account/{uid}", manage::get);
         r.add(Method.PUT, mng + "/account/{uid}", manage::update);
         r.add(Method.DELETE, mng + "/account/{uid}", manage::delete);

@@ -102,6 +102,20 @@ public final class StepUp {
         if (password == null || password.isEmpty()) {
             throw LrError.PASSWORD_MISSING.error();
         }
+        return checkPassword(tenant, account, password, ctx, "re-authentication: password", LrError.INVALID_CREDENTIALS,
+                (h, now) -> issue(h, tenant, account.uid(), Kind.PASSWORD, ctx, "password", now));
+    }
+
+    /**
+     * The signed-in account's current password, checked as a step-up checks it (one at a time per account, counted toward
+     * the password lockout, 1198 while locked): {@code wrong} when it is not the password. For a password change.
+     */
+    public void requirePassword(Tenant tenant, Account account, String password, LoginContext ctx, String what, LrError wrong) {
+        checkPassword(tenant, account, password, ctx, what, wrong, (h, now) -> new Proof(null, now));
+    }
+
+    private Proof checkPassword(Tenant tenant, Account account, String password, LoginContext ctx, String what, LrError wrong,
+                                java.util.function.BiFunction<org.jdbi.v3.core.Handle, Long, Proof> onRight) {
         long now = clock.millis();
         String uid = account.uid();
         PasswordHasher.Admission hashing;
@@ -116,7 +130,7 @@ public final class StepUp {
                 if (counts == null) {
                     throw LrError.ACCESS_TOKEN_INVALID.error();
                 }
-                ApiException locked = lockout.lockedOut(h, tenant, uid, counts, ctx.origin(), "re-authentication: password", now);
+                ApiException locked = lockout.lockedOut(h, tenant, uid, counts, ctx.origin(), what, now);
                 if (locked != null) {
                     return new Outcome(null, locked);
                 }
@@ -125,11 +139,11 @@ public final class StepUp {
                 boolean right = hash != null && hashing.verify(password, hash);
                 if (right) {
                     accounts.resetPasswordFailures(h, uid);
-                    return new Outcome(issue(h, tenant, uid, Kind.PASSWORD, ctx, "password", now), null);
+                    return new Outcome(onRight.apply(h, now), null);
                 }
-                ApiException answer = LrError.INVALID_CREDENTIALS.error();
+                ApiException answer = wrong.error();
                 lockout.wrongAnswer(h, tenant, uid, "password_failures", counts.passwordFailures() + 1, tenant.maxPasswordAttempts(),
-                        ctx.origin(), answer.error.code, "re-authentication: password", now);
+                        ctx.origin(), answer.error.code, what, now);
                 return new Outcome(null, answer);
             });
             return outcome.proofOrThrow();

@@ -197,6 +197,7 @@ public final class LatchkeyServer implements AutoCloseable {
                     new dev.latchkey.http.SecurityQuestionApi(gate, access, adminGate, flow, proof, factors),
                     new dev.latchkey.http.DeviceApi(gate, access, devices, accounts, clock),
                     new dev.latchkey.http.RegistrationApi(gate, accounts, flow, secrets, clock),
+                    new dev.latchkey.http.PasswordApi(gate, access, accounts, stepUp),
                     new BackupCodeApi(gate, access, backupCodes, accounts, proof),
                     new PasskeyApi(gate, access, flow, passkeys, accounts, secrets, proof, stepUp, clock),
                     new RiskChallengeApi(gate, flow, rba, factors, sharedFactorApi),
