@@ -259,6 +259,11 @@ public final class Accounts {
      * The body's Password, or null: any text of {@code PasswordMinLength} (12 by default) to 128 characters, no
      * composition rule (ASVS 2.1.1, 2.1.2, 2.1.9; NUL and half surrogates are refused at the door).
      */
+    /** A new password checked against the tenant's policy (1134 otherwise), before anything is spent on it. */
+    public static void checkPassword(Tenant tenant, String password) {
+        password(tenant, Json.object().put("Password", password));
+    }
+
     private static String password(Tenant tenant, JsonNode body) {
         JsonNode v = Json.field(body, "Password");
         if (v == null || v.isNull()) {

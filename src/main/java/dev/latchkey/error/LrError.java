@@ -42,6 +42,8 @@ public enum LrError {
     INVALID_CREDENTIALS(966, "Invalid user ID and/or password", "Please use a valid user ID and password combination.", 401),
     ACCOUNT_BLOCKED(991, "Your account is blocked",
             "Your account has been blocked by the system admin, please contact the admin for more information.", 403),
+    RESET_TOKEN_USED(974, "The email verification link has already been used",
+            "Each link can only be used once, you can log in now if you have already verified the email, OR use the ‘forgot password’ option.", 403),
     LINK_EXPIRED(975, "Your verification link has expired",
             "This verification link has expired, please request for new verification link.", 403),
     LINK_USED(1062, "The password less login link has already been used",

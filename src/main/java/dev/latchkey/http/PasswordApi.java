@@ -19,12 +19,101 @@ public final class PasswordApi {
     private final AccessGate access;
     private final Accounts accounts;
     private final StepUp stepUp;
+    private final Forgotten forgotten;
 
-    public PasswordApi(TenantGate gate, AccessGate access, Accounts accounts, StepUp stepUp) {
+    /** What a forgotten-password email needs: the store, the reset tokens, the mail and where the hosted page is. */
+    public record Forgotten(org.jdbi.v3.core.Jdbi jdbi, dev.latchkey.account.AccountStore store, dev.latchkey.account.PasswordResets resets,
+                            dev.latchkey.message.CodeSender mail, java.util.function.Supplier<String> publicUrl, java.time.Clock clock) {}
+
+    public PasswordApi(TenantGate gate, AccessGate access, Accounts accounts, StepUp stepUp, Forgotten forgotten) {
         this.gate = gate;
         this.access = access;
         this.accounts = accounts;
         this.stepUp = stepUp;
+        this.forgotten = forgotten;
+    }
+
+    /**
+     * {@code POST /identity/v2/auth/password?resetpasswordurl=&emailtemplate=} with {@code {"email"}} or
+     * {@code {"username"}}: {@code {"IsPosted": true}} whether or not such an account exists (no enumeration); when it
+     * does and has an email address, a link {@code resetpasswordurl?vtype=reset&vtoken=…} is emailed (at most 5 an hour).
+     * The URL must start with one of the tenant's {@code Security.AllowedUrls} or be the hosted page (908 otherwise: no
+     * open redirect); without one, the hosted page.
+     */
+    public JsonNode forgot(LrRequest req) {
+        Tenant tenant = gate.tenant(req);
+        String email = req.bodyString("email");
+        String username = req.bodyString("username");
+        if ((email == null || email.isBlank()) && (username == null || username.isBlank())) {
+            throw LrError.required("email");
+        }
+        String base = allowedUrl(tenant, req.query("resetpasswordurl"));
+        String template = req.query("emailtemplate");
+        String kind = email != null && !email.isBlank() ? "email" : "username";
+        String value = kind.equals("email") ? email : username;
+        if (value.length() > 320) {
+            throw LrError.PARAMETER_FORMAT.withDescription("The " + kind + " is too long.");
+        }
+        if (!forgotten.mail().canSend(tenant, dev.latchkey.message.MessageTemplates.Channel.EMAIL)) {
+            throw LrError.EMAIL_LIMIT.withDescription("This site has no email delivery configured, so no reset link can be sent.");
+        }
+        long now = forgotten.clock().millis();
+        forgotten.jdbi().useTransaction(h -> {
+            Account account = forgotten.store().byLoginIdentifier(h, tenant.id(), kind, value).orElse(null);
+            String to = account == null ? null : dev.latchkey.account.ProfileSchema.primaryEmail(account.profile());
+            if (to == null || !account.active() || !forgotten.resets().mayStart(h, account.uid(), now)) {
+                return; // the same answer: nothing tells whether the account exists
+            }
+            String token = forgotten.resets().start(h, tenant, account.uid(), now);
+            String url = base + (base.contains("?") ? "&" : "?") + "vtype=reset&vtoken=" + token;
+            forgotten.mail().sendResetLink(h, tenant, account, template, to, url, Math.max(1, tenant.passwordResetMillis() / 60_000), now);
+        });
+        return Responses.posted();
+    }
+
+    /**
+     * {@code PUT /identity/v2/auth/password/reset} with {@code {"resettoken", "password"}}: {@code {"IsPosted": true}};
+     * the token works once (974 used, 975 expired, 1063 unknown), the password meets the policy (1134, checked before the
+     * token is spent). Every session ends; webhook {@code ResetPassword}; the user is told.
+     */
+    public JsonNode reset(LrRequest req) {
+        Tenant tenant = gate.tenant(req);
+        String token = required(req.bodyString("resettoken"), "resettoken");
+        String password = required(req.bodyString("password"), "password");
+        Accounts.checkPassword(tenant, password);
+        String uid = forgotten.resets().spend(tenant, token.strip(), forgotten.clock().millis());
+        accounts.setPassword(tenant, uid, password, "ResetPassword", !req.preventWebhook(), req.origin(Audit.Actor.USER));
+        return Responses.posted();
+    }
+
+    /** {@code url} when the tenant allows it (a prefix of {@code Security.AllowedUrls}, same scheme, host and port), else 908. */
+    private String allowedUrl(Tenant tenant, String url) {
+        String hosted = forgotten.publicUrl().get() + "/hosted?apikey=" + tenant.apiKey();
+        if (url == null || url.isBlank()) {
+            return hosted;
+        }
+        java.net.URI u;
+        try {
+            u = new java.net.URI(url.strip());
+        } catch (java.net.URISyntaxException e) {
+            throw LrError.PARAMETER_FORMAT.withDescription("The resetpasswordurl is not a URL.");
+        }
+        java.util.List<String> allowed = new java.util.ArrayList<>(tenant.allowedUrls());
+        allowed.add(forgotten.publicUrl().get() + "/hosted");
+        for (String prefix : allowed) {
+            try {
+                java.net.URI p = new java.net.URI(prefix);
+                if (p.getScheme() != null && p.getScheme().equalsIgnoreCase(u.getScheme()) && p.getHost() != null
+                        && p.getHost().equalsIgnoreCase(u.getHost()) && p.getPort() == u.getPort()
+                        && (u.getRawPath() == null ? "" : u.getRawPath()).startsWith(p.getRawPath() == null ? "" : p.getRawPath())
+                        && u.getRawFragment() == null) {
+                    return url.strip();
+                }
+            } catch (java.net.URISyntaxException ignored) {
+                // a setting that is no URL allows nothing
+            }
+        }
+        throw LrError.PARAMETER_FORMAT.withDescription("The resetpasswordurl is not one of this site's allowed URLs (Security.AllowedUrls).");
     }
 
     /**

@@ -40,6 +40,8 @@ public final class Routes {
 
         // ── Passwords ──────────────────────────────────────────────────────────────────────────────────────
         r.add(Method.PUT, auth + "/password/change", passwords::change); // access token
+        r.add(Method.POST, auth + "/password", passwords::forgot); // {"email"} or {"username"}
+        r.add(Method.PUT, auth + "/password/reset", passwords::reset); // {"resettoken", "password"}
 
         // ── Login: step 1 (first factor) ─────────────────────────────────────────────────────────────────────
         r.add(Method.POST, auth + "/login/2fa", login::mfaLogin);

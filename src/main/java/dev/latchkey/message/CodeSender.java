@@ -43,6 +43,18 @@ public final class CodeSender {
      */
     public String send(Handle h, Tenant t, Account a, Messages.Purpose purpose, MessageTemplates.Channel channel, String templateName,
                        String to, String code, long expiresInMinutes, long now) {
+        return messages.enqueue(h, t, a.uid(), purpose, template(h, t, purpose, channel, templateName), to,
+                TemplateModel.ofCode(t.name(), ProfileSchema.render(a, now), ProfileSchema.primaryEmail(a.profile()), code, expiresInMinutes), now);
+    }
+
+    /** Queues a forgotten-password email with the link {@code url} to {@code to} (the tenant's {@code templateName}, else Latchkey's). */
+    public String sendResetLink(Handle h, Tenant t, Account a, String templateName, String to, String url, long expiresInMinutes, long now) {
+        Messages.Purpose purpose = Messages.Purpose.PASSWORD_RESET;
+        return messages.enqueue(h, t, a.uid(), purpose, template(h, t, purpose, MessageTemplates.Channel.EMAIL, templateName), to,
+                TemplateModel.ofReset(t.name(), ProfileSchema.render(a, now), to, url, expiresInMinutes), now);
+    }
+
+    private MessageTemplates.Template template(Handle h, Tenant t, Messages.Purpose purpose, MessageTemplates.Channel channel, String templateName) {
         MessageTemplates.Template template = null;
         if (templateName != null) {
             template = templates.find(h, t.id(), channel, templateName).orElse(null);
@@ -53,7 +65,6 @@ public final class CodeSender {
         if (template == null) {
             template = templates.find(h, t.id(), channel, purpose.builtIn).orElseThrow();
         }
-        return messages.enqueue(h, t, a.uid(), purpose, template, to,
-                TemplateModel.ofCode(t.name(), ProfileSchema.render(a, now), ProfileSchema.primaryEmail(a.profile()), code, expiresInMinutes), now);
+        return template;
     }
 }

@@ -49,6 +49,8 @@ public final class MessageTemplates {
     public static final String SMS_OTP = "latchkey-sms-otp";
     /** The email code factor's code. */
     public static final String EMAIL_OTP = "latchkey-email-otp";
+    /** The forgotten-password link. */
+    public static final String RESET_PASSWORD = "latchkey-reset-password";
 
     public static final Map<String, Template> BUILT_IN = builtIn();
 
@@ -93,6 +95,8 @@ public final class MessageTemplates {
         m.put(key(Channel.EMAIL, ONE_CLICK_SIGN_IN), new Template(Channel.EMAIL, ONE_CLICK_SIGN_IN,
                 resource("one-click-sign-in.subject.txt").strip(), resource("one-click-sign-in.html"), resource("one-click-sign-in.txt"), null, null));
         m.put(key(Channel.SMS, SMS_OTP), new Template(Channel.SMS, SMS_OTP, null, null, resource("sms-otp.sms.txt").strip(), null, null));
+        m.put(key(Channel.EMAIL, RESET_PASSWORD), new Template(Channel.EMAIL, RESET_PASSWORD,
+                resource("reset-password.subject.txt").strip(), resource("reset-password.html"), resource("reset-password.txt"), null, null));
         m.put(key(Channel.EMAIL, EMAIL_OTP), new Template(Channel.EMAIL, EMAIL_OTP,
                 resource("email-otp.subject.txt").strip(), resource("email-otp.html"), resource("email-otp.txt"), null, null));
         return Map.copyOf(m);

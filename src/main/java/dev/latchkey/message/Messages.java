@@ -27,6 +27,8 @@ public final class Messages {
         MFA_SMS_CODE("mfa-sms-code", true, MessageTemplates.SMS_OTP),
         /** A code of the account's email second factor. */
         MFA_EMAIL_CODE("mfa-email-code", true, MessageTemplates.EMAIL_OTP),
+        /** A forgotten-password link. */
+        PASSWORD_RESET("password-reset", true, MessageTemplates.RESET_PASSWORD),
         // Not counted toward the hourly limit: a change to how the account signs in is always told.
         SECURITY_NOTICE("security-notice", false, MessageTemplates.SECURITY_NOTICE);
 

@@ -66,10 +66,20 @@ public final class TemplateModel {
     /** The model of a one-time code sent to the user (a second factor's SMS or email code), valid {@code expiresInMinutes}. */
     public static Map<String, Object> ofCode(String appName, ObjectNode profile, String email, String code, long expiresInMinutes) {
         Map<String, Object> model = new LinkedHashMap<>();
-        model.put("App", Map.of("Name", appName));
+        model.put("App", Map.of("Name", appName == null ? "" : appName));
         model.put("Profile", Json.MAPPER.convertValue(profile, Map.class));
         model.put("Email", email);
         return withOtp(model, code, expiresInMinutes);
+    }
+
+    /** The model of a forgotten-password email: the link ({@code ResetPassword.Url}) and how long it works. */
+    public static Map<String, Object> ofReset(String appName, ObjectNode profile, String email, String url, long expiresInMinutes) {
+        Map<String, Object> model = new LinkedHashMap<>();
+        model.put("App", Map.of("Name", appName == null ? "" : appName));
+        model.put("Profile", Json.MAPPER.convertValue(profile, Map.class));
+        model.put("Email", email);
+        model.put("ResetPassword", Map.of("Url", url, "ExpiresInMinutes", expiresInMinutes));
+        return model;
     }
 
     /** The model of a notice that {@code what} changed on the account (a second factor, the password), at {@code time}, from {@code ip}. */
@@ -100,6 +110,7 @@ public final class TemplateModel {
         Map<String, Object> model = of("Sample", ProfileSchema.render(account, now), "ann@example.com", login);
         Map<String, Object> all = new LinkedHashMap<>(withOtp(withOneClickSignIn(model,
                 "https://id.example.com/hosted?vtype=oneclicksignin&vtoken=sample", 10), "123456", 10));
+        all.put("ResetPassword", Map.<String, Object>of("Url", "https://id.example.com/hosted?vtype=reset&vtoken=sample", "ExpiresInMinutes", 60));
         all.put("Change", ofChange("Sample", ProfileSchema.render(account, now), "ann@example.com", "A passkey was added", now,
                 "81.2.69.142").get("Change"));
         return all;

@@ -74,6 +74,18 @@ public record Tenant(long id, String apiKey, String apiSecretHash, String apiSec
         return number("TwoFactorAuthentication", "RememberDeviceDays") * 24L * 3600 * 1000;
     }
 
+    /** The URL prefixes an emailed link may point at ({@code Security.AllowedUrls}). */
+    public java.util.List<String> allowedUrls() {
+        java.util.List<String> out = new java.util.ArrayList<>();
+        section("Security").path("AllowedUrls").forEach(u -> out.add(u.asText()));
+        return out;
+    }
+
+    /** How long a password-reset link works ({@code Security.PasswordResetTokenSeconds}, an hour by default). */
+    public long passwordResetMillis() {
+        return number("Security", "PasswordResetTokenSeconds") * 1000;
+    }
+
     public int maxPasswordAttempts() {
         return (int) number("Security", "MaxPasswordAttempts");
     }

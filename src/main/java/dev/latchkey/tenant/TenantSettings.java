@@ -90,7 +90,10 @@ public final class TenantSettings {
                     "AddressWindowSeconds", new Int(10, 86_400, 900),
                     "SecondFactorProofMaxAgeSeconds", new Int(60, 86_400, 900),
                     // ASVS 4.0.3 2.1.1 asks for 12; LoginRadius's default is 6 (set 6 for its exact behaviour).
-                    "PasswordMinLength", new Int(6, 64, 12))),
+                    "PasswordMinLength", new Int(6, 64, 12),
+                    // Where emailed links (password reset, ...) may send the user: URL prefixes; the hosted page always may.
+                    "AllowedUrls", new Strs(32),
+                    "PasswordResetTokenSeconds", new Int(300, 259_200, 3600))),
             "Tokens", new Section(fields(
                     "AccessTokenLifetimeSeconds", new Int(60, 31_536_000, 3600),
                     "RefreshTokenLifetimeSeconds", new Int(60, 31_536_000, 60L * 24 * 3600),

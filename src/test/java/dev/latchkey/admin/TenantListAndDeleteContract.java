@@ -88,6 +88,9 @@ abstract class TenantListAndDeleteContract extends ServerContract {
                     .bind("id", UUID.randomUUID().toString()).bind("t", tenantId).bind("uid", uid).bind("cid", UUID.randomUUID().toString())
                     .bind("now", now).execute();
             h.createUpdate("""
+                            INSERT INTO password_resets (token_hash, tenant_id, uid, created_at, expires_at) VALUES (:id, :t, :uid, :now, :now)""")
+                    .bind("id", UUID.randomUUID().toString()).bind("t", tenantId).bind("uid", uid).bind("now", now).execute();
+            h.createUpdate("""
                             INSERT INTO risk_events (id, tenant_id, uid, created_at, signals, action) VALUES (:id, :t, :uid, :now, 'IP', 'Notify')""")
                     .bind("id", UUID.randomUUID().toString()).bind("t", tenantId).bind("uid", uid).bind("now", now).execute();
             h.createUpdate("""

@@ -23,16 +23,48 @@ import org.junit.jupiter.api.parallel.Isolated;
 class LoginRadiusJavaSdkPasswordTest {
     private static final String EMAIL = "sdk.pw@example.com";
     private static final String PASSWORD = "S3cure-Passw0rd!";
+    static dev.latchkey.support.Mailbox mail;
     static TestServer s;
 
     @BeforeAll
     static void start() {
-        s = new TestServer(Backend.H2);
+        mail = new dev.latchkey.support.Mailbox().ignoring(dev.latchkey.support.Mailbox::securityNotice);
+        s = new TestServer(Backend.H2, new TestServer.Options(new dev.latchkey.server.ServerConfig.Messaging(null,
+                new dev.latchkey.message.DeliverySettings.Smtp("127.0.0.1", mail.port(), "none", null, null, "no-reply@acme.example"),
+                dev.latchkey.server.ServerConfig.Messaging.NONE.sms(), 100, 60_000, null), dev.latchkey.server.ServerConfig.Risk.NONE));
     }
 
     @AfterAll
     static void stop() {
         s.close();
+        mail.close();
+    }
+
+    /** Forgot → the emailed link's token → reset, through the SDK ({@code forgotPassword}, {@code resetPasswordByResetToken}). */
+    @Test
+    void forgotAndResetThroughTheSdk() {
+        TestServer.TestTenant t = s.tenant("{\"Name\":\"Acme\",\"Security\":{\"AllowedUrls\":[\"https://app.example.com/reset\"]}}");
+        JavaSdk.pointAt(s, t);
+        t.account("sdk.forgot@example.com", PASSWORD);
+        AuthenticationApi auth = new AuthenticationApi();
+        PostResponse asked = LoginRadiusJavaSdkTest.ok("forgotPassword",
+                h -> auth.forgotPassword("sdk.forgot@example.com", "https://app.example.com/reset", null, h));
+        assertThat(asked.getIsPosted()).isTrue();
+        String text = mail.await("sdk.forgot@example.com", 1).get(0).text();
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("vtoken=([0-9a-f-]{36})").matcher(text);
+        assertThat(m.find()).isTrue();
+        com.loginradius.sdk.models.requestmodels.ResetPasswordByResetTokenModel model = new com.loginradius.sdk.models.requestmodels.ResetPasswordByResetTokenModel();
+        model.setResetToken(m.group(1));
+        model.setPassword("Res3t-Passw0rd!");
+        com.loginradius.sdk.models.responsemodels.otherobjects.UserProfilePostResponse<com.loginradius.sdk.models.responsemodels.AccessTokenBase>
+                reset = LoginRadiusJavaSdkTest.ok("resetPasswordByResetToken", h -> auth.resetPasswordByResetToken(model, h));
+        assertThat(reset.getIsPosted()).isTrue();
+        LoginRadiusJavaSdkTest.<com.loginradius.sdk.models.responsemodels.otherobjects.UserProfilePostResponse<
+                com.loginradius.sdk.models.responsemodels.AccessTokenBase>>fails("resetPasswordByResetToken twice", 974,
+                h -> auth.resetPasswordByResetToken(model, h));
+        assertThat(t.login("sdk.forgot@example.com", "Res3t-Passw0rd!").status()).isEqualTo(200);
+        LoginRadiusJavaSdkTest.<PostResponse>fails("forgotPassword to a URL the site does not allow", 908,
+                h -> auth.forgotPassword("sdk.forgot@example.com", "https://evil.example.com/", null, h));
     }
 
     @Test
