@@ -227,6 +227,12 @@ public final class AccountStore {
         forgetDevices(h, uid);
     }
 
+    /** Marks the account's email verified; whether it was not before. */
+    public boolean setEmailVerified(Handle h, String uid, long now) {
+        return h.createUpdate("UPDATE accounts SET email_verified = TRUE, modified_at = :now WHERE uid = :uid AND email_verified = FALSE")
+                .bind("now", now).bind("uid", uid).execute() == 1;
+    }
+
     /** Ends every remembered device of the account (a password set, the account blocked, a second factor removed). */
     public int forgetDevices(Handle h, String uid) {
         return h.createUpdate("DELETE FROM remembered_devices WHERE uid = :uid").bind("uid", uid).execute();

@@ -97,6 +97,24 @@ public final class Accounts {
         return insert(tenant, own, notify, origin, "Register");
     }
 
+    /**
+     * The account's email is verified (its link was followed): {@code EmailVerified} becomes true and LoginRadius's
+     * {@code EmailVerification} webhook event is sent; the account as it is now.
+     */
+    public Account markEmailVerified(Tenant tenant, String uid, boolean notify, Audit.Origin origin) {
+        long now = clock.millis();
+        return jdbi.inTransaction(h -> {
+            store.lockRow(h, uid);
+            boolean changed = store.setEmailVerified(h, uid, now);
+            Account current = store.byUid(h, tenant.id(), uid).orElseThrow(LrError.USER_NOT_FOUND::error);
+            if (changed) {
+                outbox.enqueue(h, tenant, "EmailVerification", ProfileSchema.render(current, now), !notify, now);
+                audit.record(h, tenant.id(), origin, Audit.Event.success(Audit.ACCOUNT_UPDATED, uid, "email verified"), now);
+            }
+            return current;
+        });
+    }
+
     public Account get(Tenant tenant, String uid) {
         return jdbi.withHandle(h -> store.byUid(h, tenant.id(), uid)).orElseThrow(LrError.USER_NOT_FOUND::error);
     }

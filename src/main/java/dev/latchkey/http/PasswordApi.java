@@ -19,13 +19,9 @@ public final class PasswordApi {
     private final AccessGate access;
     private final Accounts accounts;
     private final StepUp stepUp;
-    private final Forgotten forgotten;
+    private final AccountMail forgotten;
 
-    /** What a forgotten-password email needs: the store, the reset tokens, the mail and where the hosted page is. */
-    public record Forgotten(org.jdbi.v3.core.Jdbi jdbi, dev.latchkey.account.AccountStore store, dev.latchkey.account.PasswordResets resets,
-                            dev.latchkey.message.CodeSender mail, java.util.function.Supplier<String> publicUrl, java.time.Clock clock) {}
-
-    public PasswordApi(TenantGate gate, AccessGate access, Accounts accounts, StepUp stepUp, Forgotten forgotten) {
+    public PasswordApi(TenantGate gate, AccessGate access, Accounts accounts, StepUp stepUp, AccountMail forgotten) {
         this.gate = gate;
         this.access = access;
         this.accounts = accounts;
@@ -47,7 +43,7 @@ public final class PasswordApi {
         if ((email == null || email.isBlank()) && (username == null || username.isBlank())) {
             throw LrError.required("email");
         }
-        String base = allowedUrl(tenant, req.query("resetpasswordurl"));
+        String base = forgotten.allowedUrl(tenant, req.query("resetpasswordurl"), "resetpasswordurl");
         String template = req.query("emailtemplate");
         String kind = email != null && !email.isBlank() ? "email" : "username";
         String value = kind.equals("email") ? email : username;
@@ -64,9 +60,10 @@ public final class PasswordApi {
             if (to == null || !account.active() || !forgotten.resets().mayStart(h, account.uid(), now)) {
                 return; // the same answer: nothing tells whether the account exists
             }
-            String token = forgotten.resets().start(h, tenant, account.uid(), now);
+            String token = forgotten.resets().start(h, tenant, account.uid(), to, now, tenant.passwordResetMillis());
             String url = base + (base.contains("?") ? "&" : "?") + "vtype=reset&vtoken=" + token;
-            forgotten.mail().sendResetLink(h, tenant, account, template, to, url, Math.max(1, tenant.passwordResetMillis() / 60_000), now);
+            forgotten.mail().sendLink(h, tenant, account, dev.latchkey.message.Messages.Purpose.PASSWORD_RESET, template, to, url,
+                    Math.max(1, tenant.passwordResetMillis() / 60_000), now);
         });
         return Responses.posted();
     }
@@ -81,40 +78,11 @@ public final class PasswordApi {
         String token = required(req.bodyString("resettoken"), "resettoken");
         String password = required(req.bodyString("password"), "password");
         Accounts.checkPassword(tenant, password);
-        String uid = forgotten.resets().spend(tenant, token.strip(), forgotten.clock().millis());
+        String uid = forgotten.resets().spend(tenant, token.strip(), forgotten.clock().millis()).uid();
         accounts.setPassword(tenant, uid, password, "ResetPassword", !req.preventWebhook(), req.origin(Audit.Actor.USER));
         return Responses.posted();
     }
 
-    /** {@code url} when the tenant allows it (a prefix of {@code Security.AllowedUrls}, same scheme, host and port), else 908. */
-    private String allowedUrl(Tenant tenant, String url) {
-        String hosted = forgotten.publicUrl().get() + "/hosted?apikey=" + tenant.apiKey();
-        if (url == null || url.isBlank()) {
-            return hosted;
-        }
-        java.net.URI u;
-        try {
-            u = new java.net.URI(url.strip());
-        } catch (java.net.URISyntaxException e) {
-            throw LrError.PARAMETER_FORMAT.withDescription("The resetpasswordurl is not a URL.");
-        }
-        java.util.List<String> allowed = new java.util.ArrayList<>(tenant.allowedUrls());
-        allowed.add(forgotten.publicUrl().get() + "/hosted");
-        for (String prefix : allowed) {
-            try {
-                java.net.URI p = new java.net.URI(prefix);
-                if (p.getScheme() != null && p.getScheme().equalsIgnoreCase(u.getScheme()) && p.getHost() != null
-                        && p.getHost().equalsIgnoreCase(u.getHost()) && p.getPort() == u.getPort()
-                        && (u.getRawPath() == null ? "" : u.getRawPath()).startsWith(p.getRawPath() == null ? "" : p.getRawPath())
-                        && u.getRawFragment() == null) {
-                    return url.strip();
-                }
-            } catch (java.net.URISyntaxException ignored) {
-                // a setting that is no URL allows nothing
-            }
-        }
-        throw LrError.PARAMETER_FORMAT.withDescription("The resetpasswordurl is not one of this site's allowed URLs (Security.AllowedUrls).");
-    }
 
     /**
      * {@code PUT /identity/v2/auth/password/change} (access token) with {@code {"oldpassword", "newpassword"}} (the SDKs

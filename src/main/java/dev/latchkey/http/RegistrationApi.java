@@ -32,8 +32,10 @@ public final class RegistrationApi {
     private final LoginFlow flow;
     private final Secrets secrets;
     private final Clock clock;
+    private final AccountMail mail;
 
-    public RegistrationApi(TenantGate gate, Accounts accounts, LoginFlow flow, Secrets secrets, Clock clock) {
+    public RegistrationApi(TenantGate gate, Accounts accounts, LoginFlow flow, Secrets secrets, AccountMail mail, Clock clock) {
+        this.mail = mail;
         this.gate = gate;
         this.accounts = accounts;
         this.flow = flow;
@@ -58,7 +60,17 @@ public final class RegistrationApi {
             throw LrError.SOTT_INVALID.error();
         }
         LoginContext ctx = req.loginContext();
+        String base = mail.allowedUrl(tenant, req.query("verificationurl"), "verificationurl");
+        boolean prevent = req.query("options") != null && req.query("options").toLowerCase(java.util.Locale.ROOT).contains("preventverificationemail");
+        if ("Required".equals(tenant.emailVerificationFlow()) && !mail.mail().canSend(tenant, dev.latchkey.message.MessageTemplates.Channel.EMAIL)) {
+            throw LrError.EMAIL_LIMIT.withDescription("This site requires a verified email but has no email delivery configured.");
+        }
         Account account = accounts.register(tenant, req.body(), !req.preventWebhook(), req.origin(Audit.Actor.USER));
+        if (!prevent) {
+            String template = req.query("emailtemplate");
+            mail.jdbi().useTransaction(h -> mail.sendVerification(h, tenant, account,
+                    dev.latchkey.account.ProfileSchema.primaryEmail(account.profile()), base, template, clock.millis()));
+        }
         ObjectNode out = Json.object().put("IsPosted", true);
         LoginOutcome login = flow.afterRegistration(tenant, account, ctx);
         if (login != null) {

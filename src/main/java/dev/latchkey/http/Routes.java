@@ -28,7 +28,7 @@ public final class Routes {
         routes.add(new Route(m, path, e));
     }
 
-    public static List<Route> table(LoginApi login, SecondFactorApi factors, SmsCodeApi sms, EmailCodeApi email, SecurityQuestionApi questions, DeviceApi devices, RegistrationApi registration, PasswordApi passwords, BackupCodeApi backupCodes, PasskeyApi passkeys, RiskChallengeApi risk,
+    public static List<Route> table(LoginApi login, SecondFactorApi factors, SmsCodeApi sms, EmailCodeApi email, SecurityQuestionApi questions, DeviceApi devices, RegistrationApi registration, PasswordApi passwords, EmailVerificationApi verification, BackupCodeApi backupCodes, PasskeyApi passkeys, RiskChallengeApi risk,
                                     AccountApi account, TokenApi tokens, ManageAccountApi manage, WebhookApi webhooks,
                                     AdminApi admin, TemplateApi templates, AuditApi audit, HostedApi hosted, ReauthApi reauth, Endpoint ready) {
         Routes r = new Routes();
@@ -37,6 +37,8 @@ public final class Routes {
 
         // ── Sign-up (a SOTT proves the application asks) ────────────────────────────────────────────────────
         r.add(Method.POST, auth + "/register", registration::register);
+        r.add(Method.PUT, auth + "/register", verification::resend); // {"email"}: the verification email again
+        r.add(Method.GET, auth + "/email", verification::verify); // ?verificationtoken=
 
         // ── Passwords ──────────────────────────────────────────────────────────────────────────────────────
         r.add(Method.PUT, auth + "/password/change", passwords::change); // access token

@@ -222,6 +222,11 @@ public final class LoginFlow {
             if (!account.active()) {
                 return refusal(h, tenant, account, ctx, LrError.ACCOUNT_BLOCKED.error(), "blocked", now);
             }
+            // Where the tenant requires a verified email, an account with an unverified one waits for its link (970).
+            if ("Required".equals(tenant.emailVerificationFlow()) && !account.emailVerified()
+                    && ProfileSchema.primaryEmail(account.profile()) != null) {
+                return refusal(h, tenant, account, ctx, LrError.EMAIL_NOT_VERIFIED.error(), "email not verified", now);
+            }
             boolean remembered = false;
             if (tenant.mfaEnabled()) {
                 java.util.Set<SecondFactor> configured = configuredFactors(h, tenant, account);
@@ -297,7 +302,7 @@ public final class LoginFlow {
      * for one or refuse (null as well: the next login is judged as any).
      */
     public LoginOutcome afterRegistration(Tenant tenant, Account account, LoginContext ctx) {
-        if (tenant.mfaRequired()) {
+        if (tenant.mfaRequired() || "Required".equals(tenant.emailVerificationFlow()) && !account.emailVerified()) {
             return null;
         }
         long now = clock.millis();

@@ -47,11 +47,15 @@ public final class CodeSender {
                 TemplateModel.ofCode(t.name(), ProfileSchema.render(a, now), ProfileSchema.primaryEmail(a.profile()), code, expiresInMinutes), now);
     }
 
-    /** Queues a forgotten-password email with the link {@code url} to {@code to} (the tenant's {@code templateName}, else Latchkey's). */
-    public String sendResetLink(Handle h, Tenant t, Account a, String templateName, String to, String url, long expiresInMinutes, long now) {
-        Messages.Purpose purpose = Messages.Purpose.PASSWORD_RESET;
+    /**
+     * Queues an email with a link ({@code purpose}: {@code PASSWORD_RESET} or {@code EMAIL_VERIFICATION}) to {@code to}
+     * (the tenant's {@code templateName}, else Latchkey's).
+     */
+    public String sendLink(Handle h, Tenant t, Account a, Messages.Purpose purpose, String templateName, String to, String url,
+                           long expiresInMinutes, long now) {
+        String key = purpose == Messages.Purpose.PASSWORD_RESET ? "ResetPassword" : "EmailVerification";
         return messages.enqueue(h, t, a.uid(), purpose, template(h, t, purpose, MessageTemplates.Channel.EMAIL, templateName), to,
-                TemplateModel.ofReset(t.name(), ProfileSchema.render(a, now), to, url, expiresInMinutes), now);
+                TemplateModel.ofLink(t.name(), ProfileSchema.render(a, now), to, key, url, expiresInMinutes), now);
     }
 
     private MessageTemplates.Template template(Handle h, Tenant t, Messages.Purpose purpose, MessageTemplates.Channel channel, String templateName) {

@@ -51,6 +51,8 @@ public final class MessageTemplates {
     public static final String EMAIL_OTP = "latchkey-email-otp";
     /** The forgotten-password link. */
     public static final String RESET_PASSWORD = "latchkey-reset-password";
+    /** The link that confirms an email address. */
+    public static final String EMAIL_VERIFICATION = "latchkey-email-verification";
 
     public static final Map<String, Template> BUILT_IN = builtIn();
 
@@ -95,6 +97,9 @@ public final class MessageTemplates {
         m.put(key(Channel.EMAIL, ONE_CLICK_SIGN_IN), new Template(Channel.EMAIL, ONE_CLICK_SIGN_IN,
                 resource("one-click-sign-in.subject.txt").strip(), resource("one-click-sign-in.html"), resource("one-click-sign-in.txt"), null, null));
         m.put(key(Channel.SMS, SMS_OTP), new Template(Channel.SMS, SMS_OTP, null, null, resource("sms-otp.sms.txt").strip(), null, null));
+        m.put(key(Channel.EMAIL, EMAIL_VERIFICATION), new Template(Channel.EMAIL, EMAIL_VERIFICATION,
+                resource("email-verification.subject.txt").strip(), resource("email-verification.html"), resource("email-verification.txt"),
+                null, null));
         m.put(key(Channel.EMAIL, RESET_PASSWORD), new Template(Channel.EMAIL, RESET_PASSWORD,
                 resource("reset-password.subject.txt").strip(), resource("reset-password.html"), resource("reset-password.txt"), null, null));
         m.put(key(Channel.EMAIL, EMAIL_OTP), new Template(Channel.EMAIL, EMAIL_OTP,

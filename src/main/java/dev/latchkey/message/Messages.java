@@ -29,6 +29,8 @@ public final class Messages {
         MFA_EMAIL_CODE("mfa-email-code", true, MessageTemplates.EMAIL_OTP),
         /** A forgotten-password link. */
         PASSWORD_RESET("password-reset", true, MessageTemplates.RESET_PASSWORD),
+        /** A link that confirms an email address. */
+        EMAIL_VERIFICATION("email-verification", true, MessageTemplates.EMAIL_VERIFICATION),
         // Not counted toward the hourly limit: a change to how the account signs in is always told.
         SECURITY_NOTICE("security-notice", false, MessageTemplates.SECURITY_NOTICE);
 

@@ -72,13 +72,16 @@ public final class TemplateModel {
         return withOtp(model, code, expiresInMinutes);
     }
 
-    /** The model of a forgotten-password email: the link ({@code ResetPassword.Url}) and how long it works. */
-    public static Map<String, Object> ofReset(String appName, ObjectNode profile, String email, String url, long expiresInMinutes) {
+    /**
+     * The model of an emailed link: under {@code key} ({@code ResetPassword}, {@code EmailVerification}) its {@code Url} and
+     * how long it works ({@code ExpiresInMinutes}).
+     */
+    public static Map<String, Object> ofLink(String appName, ObjectNode profile, String email, String key, String url, long expiresInMinutes) {
         Map<String, Object> model = new LinkedHashMap<>();
         model.put("App", Map.of("Name", appName == null ? "" : appName));
         model.put("Profile", Json.MAPPER.convertValue(profile, Map.class));
         model.put("Email", email);
-        model.put("ResetPassword", Map.of("Url", url, "ExpiresInMinutes", expiresInMinutes));
+        model.put(key, Map.of("Url", url, "ExpiresInMinutes", expiresInMinutes));
         return model;
     }
 
@@ -111,6 +114,8 @@ public final class TemplateModel {
         Map<String, Object> all = new LinkedHashMap<>(withOtp(withOneClickSignIn(model,
                 "https://id.example.com/hosted?vtype=oneclicksignin&vtoken=sample", 10), "123456", 10));
         all.put("ResetPassword", Map.<String, Object>of("Url", "https://id.example.com/hosted?vtype=reset&vtoken=sample", "ExpiresInMinutes", 60));
+        all.put("EmailVerification", Map.<String, Object>of("Url", "https://id.example.com/hosted?vtype=emailverification&vtoken=sample",
+                "ExpiresInMinutes", 4320));
         all.put("Change", ofChange("Sample", ProfileSchema.render(account, now), "ann@example.com", "A passkey was added", now,
                 "81.2.69.142").get("Change"));
         return all;

@@ -188,6 +188,10 @@ public final class LatchkeyServer implements AutoCloseable {
             java.util.concurrent.atomic.AtomicReference<String> adminKeyHash = new java.util.concurrent.atomic.AtomicReference<>();
             AdminGate adminGate = new AdminGate(secrets, adminKeyHash::get, tenants);
 
+            dev.latchkey.http.AccountMail accountMail = new dev.latchkey.http.AccountMail(db.jdbi(), accountStore,
+                    new dev.latchkey.account.AccountLinks(db.jdbi(), secrets, dev.latchkey.account.AccountLinks.RESET),
+                    new dev.latchkey.account.AccountLinks(db.jdbi(), secrets, dev.latchkey.account.AccountLinks.VERIFY), codeSender,
+                    () -> messaging.publicUrl() != null ? messaging.publicUrl().replaceAll("/+$", "") : "http://localhost:" + boundPort[0], clock);
             SecondFactorApi sharedFactorApi = new SecondFactorApi(gate, access, flow, factors, accounts, proof, stepUp, clock);
             List<Routes.Route> routes = Routes.table(
                     new LoginApi(gate, flow),
@@ -196,11 +200,9 @@ public final class LatchkeyServer implements AutoCloseable {
                     new dev.latchkey.http.EmailCodeApi(gate, access, flow, factors),
                     new dev.latchkey.http.SecurityQuestionApi(gate, access, adminGate, flow, proof, factors),
                     new dev.latchkey.http.DeviceApi(gate, access, devices, accounts, clock),
-                    new dev.latchkey.http.RegistrationApi(gate, accounts, flow, secrets, clock),
-                    new dev.latchkey.http.PasswordApi(gate, access, accounts, stepUp, new dev.latchkey.http.PasswordApi.Forgotten(db.jdbi(),
-                            accountStore, new dev.latchkey.account.PasswordResets(db.jdbi(), secrets), codeSender,
-                            () -> messaging.publicUrl() != null ? messaging.publicUrl().replaceAll("/+$", "") : "http://localhost:" + boundPort[0],
-                            clock)),
+                    new dev.latchkey.http.RegistrationApi(gate, accounts, flow, secrets, accountMail, clock),
+                    new dev.latchkey.http.PasswordApi(gate, access, accounts, stepUp, accountMail),
+                    new dev.latchkey.http.EmailVerificationApi(gate, accounts, flow, accountMail, clock),
                     new BackupCodeApi(gate, access, backupCodes, accounts, proof),
                     new PasskeyApi(gate, access, flow, passkeys, accounts, secrets, proof, stepUp, clock),
                     new RiskChallengeApi(gate, flow, rba, factors, sharedFactorApi),

@@ -71,7 +71,7 @@ public final class Purge implements AutoCloseable {
         deleted.put("authenticator_enrollments", batched("authenticator_enrollments", "bound_to", "expires_at < :now", now));
         deleted.put("factor_codes", batched("factor_codes", "id", "expires_at < :now", now));
         deleted.put("remembered_devices", batched("remembered_devices", "id", "expires_at < :now", now));
-        deleted.put("password_resets", batched("password_resets", "token_hash", "expires_at < :now", now));
+        deleted.put("account_links", batched("account_links", "token_hash", "expires_at < :now", now));
         deleted.put("login_throttle", jdbi.withHandle(h -> h.createUpdate("""
                         DELETE FROM login_throttle WHERE window_start < :before AND (locked_until IS NULL OR locked_until < :before)""")
                 .bind("before", now - THROTTLE_KEEP_MILLIS).execute()));

@@ -86,6 +86,20 @@ public record Tenant(long id, String apiKey, String apiSecretHash, String apiSec
         return number("Security", "PasswordResetTokenSeconds") * 1000;
     }
 
+    /** {@code EmailVerification.Flow}: "Optional", "Required" or "Disabled". */
+    public String emailVerificationFlow() {
+        return section("EmailVerification").path("Flow").asText("Optional");
+    }
+
+    public long emailVerificationMillis() {
+        return number("EmailVerification", "TokenSeconds") * 1000;
+    }
+
+    /** Whether verifying the email signs the user in ({@code EmailVerification.AutoLogin}). */
+    public boolean loginAfterEmailVerification() {
+        return section("EmailVerification").path("AutoLogin").asBoolean(false);
+    }
+
     public int maxPasswordAttempts() {
         return (int) number("Security", "MaxPasswordAttempts");
     }

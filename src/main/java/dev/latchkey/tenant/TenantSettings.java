@@ -99,6 +99,12 @@ public final class TenantSettings {
                     "RefreshTokenLifetimeSeconds", new Int(60, 31_536_000, 60L * 24 * 3600),
                     "SecondFactorTokenLifetimeSeconds", new Int(30, 86_400, 600),
                     "LogoutEndsRefreshToken", new Bool(false))),
+            // Email verification (LoginRadius's flows): Optional sends the link and lets the user in; Required refuses the
+            // login (970) until the email is verified; Disabled sends nothing.
+            "EmailVerification", new Section(fields(
+                    "Flow", new Choice("Optional", "Optional", "Required", "Disabled"),
+                    "TokenSeconds", new Int(300, 604_800, 259_200),
+                    "AutoLogin", new Bool(false))),
             // Identifiers (email, username, phone): confusable look-alikes are refused unless the tenant allows them.
             "Identifiers", new Section(fields(
                     "AllowMixedScripts", new Bool(false))),

@@ -41,7 +41,7 @@ public final class WebhookEvents {
      * changes, second-factor changes). The others can be subscribed to, for code written against LoginRadius, but a
      * subscription to one of them is flagged ({@code IsSentByLatchkey: false}) and logged: it never fires.
      */
-    private static final Set<String> SENT = Set.of("Login", "Register", "CreateTraditionalAccount", "UpdateProfile", "SetPassword", "ChangePassword", "ResetPassword",
+    private static final Set<String> SENT = Set.of("Login", "Register", "CreateTraditionalAccount", "UpdateProfile", "SetPassword", "ChangePassword", "ResetPassword", "EmailVerification",
             "BlockAccount", "DeleteAccount");
 
     private WebhookEvents() {}

@@ -102,7 +102,7 @@ abstract class ForgotPasswordContract extends ServerContract {
                 + "(SELECT id FROM tenants WHERE api_key = :k)").bind("k", t.apiKey()).mapTo(String.class).list());
         assertThat(queued).contains("ResetPassword");
         // The token is stored as a keyed hash only.
-        List<String> stored = s.server.jdbi().withHandle(h -> h.createQuery("SELECT token_hash FROM password_resets").mapTo(String.class).list());
+        List<String> stored = s.server.jdbi().withHandle(h -> h.createQuery("SELECT token_hash FROM account_links").mapTo(String.class).list());
         assertThat(stored).noneMatch(v -> v.contains(token));
     }
 

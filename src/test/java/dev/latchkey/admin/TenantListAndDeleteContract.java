@@ -88,7 +88,7 @@ abstract class TenantListAndDeleteContract extends ServerContract {
                     .bind("id", UUID.randomUUID().toString()).bind("t", tenantId).bind("uid", uid).bind("cid", UUID.randomUUID().toString())
                     .bind("now", now).execute();
             h.createUpdate("""
-                            INSERT INTO password_resets (token_hash, tenant_id, uid, created_at, expires_at) VALUES (:id, :t, :uid, :now, :now)""")
+                            INSERT INTO account_links (token_hash, tenant_id, uid, kind, created_at, expires_at) VALUES (:id, :t, :uid, 'reset', :now, :now)""")
                     .bind("id", UUID.randomUUID().toString()).bind("t", tenantId).bind("uid", uid).bind("now", now).execute();
             h.createUpdate("""
                             INSERT INTO risk_events (id, tenant_id, uid, created_at, signals, action) VALUES (:id, :t, :uid, :now, 'IP', 'Notify')""")

@@ -30,16 +30,56 @@ import org.junit.jupiter.api.parallel.Isolated;
 @Isolated
 class LoginRadiusJavaSdkRegistrationTest {
     private static final String PASSWORD = "S3cure-Passw0rd!";
+    static dev.latchkey.support.Mailbox mail;
     static TestServer s;
 
     @BeforeAll
     static void start() {
-        s = new TestServer(Backend.H2);
+        mail = new dev.latchkey.support.Mailbox().ignoring(dev.latchkey.support.Mailbox::securityNotice);
+        s = new TestServer(Backend.H2, new TestServer.Options(new dev.latchkey.server.ServerConfig.Messaging(null,
+                new dev.latchkey.message.DeliverySettings.Smtp("127.0.0.1", mail.port(), "none", null, null, "no-reply@acme.example"),
+                dev.latchkey.server.ServerConfig.Messaging.NONE.sms(), 100, 60_000, null), dev.latchkey.server.ServerConfig.Risk.NONE));
     }
 
     @AfterAll
     static void stop() {
         s.close();
+        mail.close();
+    }
+
+    /** The verification token of the {@code n}th email to {@code address}. */
+    private static String verificationToken(String address, int n) {
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("vtype=emailverification&vtoken=([0-9a-f-]{36})")
+                .matcher(mail.await(address, n).get(n - 1).text());
+        assertThat(m.find()).isTrue();
+        return m.group(1);
+    }
+
+    /** Required verification: sign up, 970 at login, the link sent again, verified with {@code verifyEmail}, then in. */
+    @Test
+    void verifyTheEmailThroughTheSdk() {
+        TestServer.TestTenant t = s.tenant("{\"Name\":\"Acme\",\"EmailVerification\":{\"Flow\":\"Required\"},"
+                + "\"Security\":{\"AllowedUrls\":[\"https://app.example.com/verify\"]}}");
+        JavaSdk.pointAt(s, t);
+        AuthenticationApi auth = new AuthenticationApi();
+        SottResponseData served = LoginRadiusJavaSdkTest.ok("generateSott", h -> new SottApi().generateSott(10, h));
+        UserProfilePostResponse<AccessToken<Identity>> made = LoginRadiusJavaSdkTest.ok("userRegistrationByEmail (required verification)",
+                h -> auth.userRegistrationByEmail(user("sdk.verify@example.com"), served.getSott(), null, null, null,
+                        "https://app.example.com/verify", null, h));
+        assertThat(made.getIsPosted()).isTrue();
+        assertThat(made.getData()).isNull();
+        verificationToken("sdk.verify@example.com", 1);
+        assertThat(t.login("sdk.verify@example.com", PASSWORD).json().get("ErrorCode").asInt()).isEqualTo(970);
+        com.loginradius.sdk.models.responsemodels.otherobjects.PostResponse resent = LoginRadiusJavaSdkTest.ok("authResendEmailVerification",
+                h -> auth.authResendEmailVerification("sdk.verify@example.com", null, "https://app.example.com/verify", h));
+        assertThat(resent.getIsPosted()).isTrue();
+        String token = verificationToken("sdk.verify@example.com", 2);
+        var verified = LoginRadiusJavaSdkTest.<UserProfilePostResponse<com.loginradius.sdk.models.responsemodels.configobjects.EmailVerificationData<Identity>>>ok(
+                "verifyEmail", h -> auth.verifyEmail(token, null, null, null, h));
+        assertThat(verified.getIsPosted()).isTrue();
+        LoginRadiusJavaSdkTest.<UserProfilePostResponse<com.loginradius.sdk.models.responsemodels.configobjects.EmailVerificationData<Identity>>>fails(
+                "verifyEmail twice", 974, h -> auth.verifyEmail(token, null, null, null, h));
+        assertThat(t.login("sdk.verify@example.com", PASSWORD).status()).isEqualTo(200);
     }
 
     private static AuthUserRegistrationModel user(String email) {

@@ -96,6 +96,8 @@ abstract class BadInputContract extends ServerContract {
                 new Api("reauth email send", "GET", "/identity/v2/auth/account/reauth/2fa/otp/email?emailid=bad@example.com", null, Cred.ACCESS),
                 new Api("reauth email verify", "PUT", "/identity/v2/auth/account/reauth/2fa/otp/email/verify", "{\"EmailId\":\"bad@example.com\",\"Otp\":\"123456\"}", Cred.ACCESS),
                 new Api("reauth security questions", "POST", "/identity/v2/auth/account/reauth/2fa/securityquestionanswer/verify", "{\"securityquestionanswer\":[{\"QuestionId\":\"x\",\"Answer\":\"y\"}]}", Cred.ACCESS),
+                new Api("verify email", "GET", "/identity/v2/auth/email?verificationtoken=" + UUID.randomUUID(), null, Cred.NONE),
+                new Api("resend verification", "PUT", "/identity/v2/auth/register", "{\"email\":\"nobody@example.com\"}", Cred.NONE),
                 new Api("forgot password", "POST", "/identity/v2/auth/password", "{\"email\":\"nobody@example.com\"}", Cred.NONE),
                 new Api("reset password", "PUT", "/identity/v2/auth/password/reset", "{\"resettoken\":\"" + UUID.randomUUID() + "\",\"password\":\"bad-password\"}", Cred.NONE),
                 new Api("password change", "PUT", "/identity/v2/auth/password/change", "{\"oldpassword\":\"bad-password\",\"newpassword\":\"bad-password\"}", Cred.ACCESS),

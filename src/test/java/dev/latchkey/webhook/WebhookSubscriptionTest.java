@@ -180,7 +180,7 @@ class WebhookSubscriptionTest {
     void anEventLatchkeyNeverSendsIsAcceptedAndFlagged() {
         TestTenant t = s.mfaTenant(false);
         // What Latchkey sends: grep outbox.enqueue (LoginFlow, Accounts, and every factor).
-        List<String> sent = List.of("Login", "Register", "CreateTraditionalAccount", "UpdateProfile", "SetPassword", "ChangePassword", "ResetPassword", "BlockAccount",
+        List<String> sent = List.of("Login", "Register", "CreateTraditionalAccount", "UpdateProfile", "SetPassword", "ChangePassword", "ResetPassword", "EmailVerification", "BlockAccount",
                 "DeleteAccount", "BackupCodesGenerated", "BackupCodesReset", "PasskeyAdded", "PasskeyRemoved", "AuthenticatorAdded",
                 "AuthenticatorRemoved", "SmsAuthenticatorAdded", "SmsAuthenticatorRemoved", "EmailOtpAuthenticatorAdded",
                 "EmailOtpAuthenticatorRemoved", "SecurityQuestionAuthenticatorAdded", "SecurityQuestionAuthenticatorRemoved");

@@ -1,0 +1,69 @@
+package dev.latchkey.http;
+
+import dev.latchkey.account.Account;
+import dev.latchkey.account.AccountLinks;
+import dev.latchkey.account.AccountStore;
+import dev.latchkey.error.LrError;
+import dev.latchkey.message.CodeSender;
+import dev.latchkey.message.MessageTemplates;
+import dev.latchkey.message.Messages;
+import dev.latchkey.tenant.Tenant;
+import java.time.Clock;
+import java.util.function.Supplier;
+import org.jdbi.v3.core.Handle;
+import org.jdbi.v3.core.Jdbi;
+
+/**
+ * What the emails of an account's lifecycle need (a forgotten password, an address to verify): the store, the links, the
+ * mail, where the hosted page is, and the check that a link only points where the tenant allows.
+ */
+public record AccountMail(Jdbi jdbi, AccountStore store, AccountLinks resets, AccountLinks verifications, CodeSender mail,
+                          Supplier<String> publicUrl, Clock clock) {
+
+    /** {@code url} when the tenant allows it (a prefix of {@code Security.AllowedUrls}, same scheme, host and port), else 908. */
+    public String allowedUrl(Tenant tenant, String url, String parameter) {
+        String hosted = publicUrl.get() + "/hosted?apikey=" + tenant.apiKey();
+        if (url == null || url.isBlank()) {
+            return hosted;
+        }
+        java.net.URI u;
+        try {
+            u = new java.net.URI(url.strip());
+        } catch (java.net.URISyntaxException e) {
+            throw LrError.PARAMETER_FORMAT.withDescription("The " + parameter + " is not a URL.");
+        }
+        java.util.List<String> allowed = new java.util.ArrayList<>(tenant.allowedUrls());
+        allowed.add(publicUrl.get() + "/hosted");
+        for (String prefix : allowed) {
+            try {
+                java.net.URI p = new java.net.URI(prefix);
+                if (p.getScheme() != null && p.getScheme().equalsIgnoreCase(u.getScheme()) && p.getHost() != null
+                        && p.getHost().equalsIgnoreCase(u.getHost()) && p.getPort() == u.getPort()
+                        && (u.getRawPath() == null ? "" : u.getRawPath()).startsWith(p.getRawPath() == null ? "" : p.getRawPath())
+                        && u.getRawFragment() == null) {
+                    return url.strip();
+                }
+            } catch (java.net.URISyntaxException ignored) {
+                // a setting that is no URL allows nothing
+            }
+        }
+        throw LrError.PARAMETER_FORMAT.withDescription("The " + parameter + " is not one of this site's allowed URLs (Security.AllowedUrls).");
+    }
+
+    /**
+     * Emails a verification link for {@code email} of the account ({@code base?vtype=emailverification&vtoken=…}), in the
+     * caller's transaction; nothing when the tenant's flow is Disabled, no email can be sent, or the hourly cap is reached.
+     * Whether one was queued.
+     */
+    public boolean sendVerification(Handle h, Tenant tenant, Account account, String email, String base, String template, long now) {
+        if ("Disabled".equals(tenant.emailVerificationFlow()) || email == null || !mail.canSend(tenant, MessageTemplates.Channel.EMAIL)
+                || !verifications.mayStart(h, account.uid(), now)) {
+            return false;
+        }
+        String token = verifications.start(h, tenant, account.uid(), email, now, tenant.emailVerificationMillis());
+        String url = base + (base.contains("?") ? "&" : "?") + "vtype=emailverification&vtoken=" + token;
+        mail.sendLink(h, tenant, account, Messages.Purpose.EMAIL_VERIFICATION, template, email, url,
+                Math.max(1, tenant.emailVerificationMillis() / 60_000), now);
+        return true;
+    }
+}
