@@ -25,9 +25,11 @@
   const accessToken = remembered('access');
   const app = { passkeys: false };
   let oneClickToken = null; // only in memory: a reload asks for the emailed link again, which still works
+  let resetToken = null; // a forgotten-password link's token, only in memory as well
+  let verificationToken = null; // an email-verification link's token
   let watching = null;
 
-  const SECTIONS = ['password-step', 'second-step', 'confirm-link', 'signed-in', 'no-apikey'];
+  const SECTIONS = ['password-step', 'forgot-step', 'reset-step', 'second-step', 'confirm-link', 'signed-in', 'no-apikey'];
 
   function show(section) {
     stopWatching();
@@ -65,9 +67,11 @@
   // Where LoginRadius's text speaks of things this page does not have (a "password less login button", a new OTP).
   const OWN_WORDS = {
     966: 'The email or the password is wrong.',
-    975: 'This sign-in link has expired: sign in again to get a new one.',
+    // Emailed links: one-click sign-in, a forgotten password, an address to confirm.
+    974: 'This link was already used: each link works once. Ask for a new one if you need to.',
+    975: 'This link has expired: ask for a new one (sign in again, or "Forgot your password?").',
     1062: 'This sign-in link was already used: each link works once. Sign in again if you need to.',
-    1063: 'This sign-in link is not valid (was it copied whole?): sign in again to get a new one.',
+    1063: 'This link is not valid (was it copied whole?): ask for a new one.',
     1067: 'That code is wrong: check the message and type it again.',
     1093: 'An answer is wrong: check them and try again.',
     1260: 'Answer more of the questions: the site asks for more answers than that.',
@@ -669,6 +673,39 @@
     } catch (e) { status(explain(e)); }
   });
 
+  onClick('forgot', async () => {
+    status('');
+    $('forgot-email').value = identifier($('email').value).email || '';
+    show('forgot-step');
+  });
+  onClick('forgot-back', async () => { status(''); show('password-step'); });
+
+  onSubmit('forgot-form', async () => {
+    status('');
+    try {
+      await api('POST', '/identity/v2/auth/password', { body: { email: $('forgot-email').value.trim() } });
+      show('password-step');
+      status('If an account has this address, we emailed it a link to choose a new password.', 'ok');
+    } catch (e) { status(explain(e)); }
+  });
+
+  onSubmit('reset-form', async () => {
+    status('');
+    try {
+      await api('PUT', '/identity/v2/auth/password/reset', { body: { resettoken: resetToken, password: $('new-password').value } });
+      resetToken = null;
+      $('new-password').value = '';
+      show('password-step');
+      status('Your password is changed: sign in with the new one.', 'ok');
+    } catch (e) {
+      if (e && [974, 975, 1063].includes(e.ErrorCode)) {
+        resetToken = null;
+        show('password-step');
+      }
+      status(explain(e));
+    }
+  });
+
   onClick('sign-out', async () => {
     try { await api('GET', '/identity/v2/auth/access_token/invalidate', { bearer: accessToken.get() }); } catch (e) { /* already gone */ }
     accessToken.set(null);
@@ -686,6 +723,8 @@
     if (params.get('vtype') === 'oneclicksignin' && params.get('vtoken')) {
       oneClickToken = params.get('vtoken');
     }
+    if (params.get('vtype') === 'reset' && params.get('vtoken')) resetToken = params.get('vtoken');
+    if (params.get('vtype') === 'emailverification' && params.get('vtoken')) verificationToken = params.get('vtoken');
     if (params.has('vtoken') || params.has('vtype')) {
       // The token leaves the address bar (and the history) before anything else happens.
       history.replaceState(null, '', location.pathname + '?apikey=' + encodeURIComponent(apikey));
@@ -706,7 +745,21 @@
         return;
       }
     }
-    if (oneClickToken) {
+    if (verificationToken) {
+      const token = verificationToken;
+      verificationToken = null;
+      try {
+        const r = await api('GET', '/identity/v2/auth/email', { query: { verificationtoken: token } });
+        if (r.Data) return await signedIn(r.Data);
+        show('password-step');
+        status('Your email address is confirmed: you can sign in.', 'ok');
+      } catch (e) {
+        show('password-step');
+        status(explain(e));
+      }
+    } else if (resetToken) {
+      show('reset-step');
+    } else if (oneClickToken) {
       show('confirm-link');
     } else if (pendingToken.get() && !accessToken.get()) {
       secondStep();

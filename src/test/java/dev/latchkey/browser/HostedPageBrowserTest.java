@@ -406,6 +406,47 @@ class HostedPageBrowserTest {
         assertThat(driver.findElements(By.cssSelector("#backup-codes li"))).hasSize(10);
     }
 
+    /**
+     * Account lifecycle on the hosted page (issue 13): a user signed up through the API confirms the address with the
+     * emailed link (which lands here), forgets the password, follows the emailed reset link here, chooses a new one and
+     * signs in with it.
+     */
+    @Test
+    void verifyTheEmailThenForgotResetAndSignIn() {
+        TestServer.TestTenant t = s.tenant("{\"Name\":\"Life Co\",\"EmailVerification\":{\"Flow\":\"Required\"}}");
+        String email = "life-" + System.nanoTime() + "@example.com";
+        String sott = t.manage("GET", "/identity/v2/manage/account/sott", null).text("Sott");
+        TestServer.Reply made = s.send("POST", "/identity/v2/auth/register?apikey=" + t.apiKey(), "{\"Email\":[{\"Type\":\"Primary\",\"Value\":\""
+                + email + "\"}],\"Password\":\"browser-password-1\",\"FirstName\":\"Life\"}", "Content-Type", "application/json",
+                "X-LoginRadius-Sott", sott);
+        assertThat(made.status()).as(made.raw()).isEqualTo(200);
+        WebDriverWait wait = waiting();
+        driver.get(origin() + "/hosted?apikey=" + t.apiKey());
+        signIn(wait, email, "browser-password-1");
+        wait.until(d -> text("status").contains("(970)"));
+
+        Matcher verify = Pattern.compile("(http://\\S+vtype=emailverification&vtoken=[0-9a-f-]{36})").matcher(mail.await(email, 1).get(0).text());
+        assertThat(verify.find()).isTrue();
+        driver.get(verify.group(1));
+        wait.until(d -> text("status").contains("Your email address is confirmed"));
+        assertThat(driver.getCurrentUrl()).doesNotContain("vtoken");
+
+        visible(wait, "forgot").click();
+        visible(wait, "forgot-email").sendKeys(email);
+        driver.findElement(By.id("send-reset")).click();
+        wait.until(d -> text("status").contains("If an account has this address"));
+        List<dev.latchkey.support.Mailbox.Mail> mails = mail.await(email, 2);
+        Matcher reset = Pattern.compile("(http://\\S+vtype=reset&vtoken=[0-9a-f-]{36})").matcher(mails.get(mails.size() - 1).text());
+        assertThat(reset.find()).isTrue();
+        driver.get(reset.group(1));
+        visible(wait, "new-password").sendKeys("new-browser-password-2");
+        driver.findElement(By.id("set-new-password")).click();
+        wait.until(d -> text("status").contains("Your password is changed"));
+        signIn(wait, email, "new-browser-password-2");
+        visible(wait, "signed-in");
+        assertThat(text("profile-email")).isEqualTo(email);
+    }
+
     /** From the account page: a phone set up with a texted code, then removed (this session passed a second factor). */
     @Test
     void setUpAndRemoveCodesBySmsFromTheAccountPage() {
