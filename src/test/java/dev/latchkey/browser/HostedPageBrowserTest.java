@@ -402,7 +402,9 @@ class HostedPageBrowserTest {
         assertThat(driver.findElements(By.cssSelector("#backup-codes li"))).hasSize(10);
         String first = driver.findElement(By.cssSelector("#backup-codes li")).getText();
         driver.findElement(By.id("get-backup-codes")).click();
-        wait.until(d -> !d.findElement(By.cssSelector("#backup-codes li")).getText().equals(first));
+        // The list is redrawn: an element read while it is replaced is stale, and is read again.
+        wait.ignoring(org.openqa.selenium.StaleElementReferenceException.class)
+                .until(d -> !d.findElement(By.cssSelector("#backup-codes li")).getText().equals(first));
         assertThat(driver.findElements(By.cssSelector("#backup-codes li"))).hasSize(10);
     }
 
