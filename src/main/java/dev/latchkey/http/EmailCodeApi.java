@@ -48,7 +48,7 @@ public final class EmailCodeApi {
         if (token == null) {
             throw LrError.required("secondfactorauthenticationtoken");
         }
-        String address = required(req.bodyString(field), field);
+        String address = req.requiredBodyString(field);
         var codes = req.codeRequest();
         if (!email.offeredBy(tenant)) {
             throw email.notOffered();
@@ -62,7 +62,7 @@ public final class EmailCodeApi {
     /** {@code GET /account/2fa/otp/email?emailid=} (access token): a code that turns the factor on from this session. */
     public JsonNode sendFromAccount(LrRequest req) {
         AccessGate.SignedIn caller = access.signedIn(req);
-        String address = required(req.query("emailid"), "emailid");
+        String address = req.requiredQuery("emailid");
         var codes = req.codeRequest();
         if (!caller.tenant().mfaEnabled()) {
             throw LrError.MFA_NOT_ENABLED.error();
@@ -77,7 +77,7 @@ public final class EmailCodeApi {
     /** {@code GET /account/reauth/2fa/otp/email?emailid=} (access token): a code for a step-up of this session. */
     public JsonNode sendForStepUp(LrRequest req) {
         AccessGate.SignedIn caller = access.signedIn(req);
-        String address = required(req.query("emailid"), "emailid");
+        String address = req.requiredQuery("emailid");
         var codes = req.codeRequest();
         StepUp.requireMfa(caller.tenant());
         if (!email.offeredBy(caller.tenant())) {
@@ -85,12 +85,5 @@ public final class EmailCodeApi {
         }
         email.send(caller.tenant(), caller.account(), SecondFactor.sessionAttempt(caller.session().family()), address, false, codes);
         return Responses.posted();
-    }
-
-    private static String required(String value, String name) {
-        if (value == null || value.isBlank()) {
-            throw LrError.required(name);
-        }
-        return value;
     }
 }

@@ -42,10 +42,7 @@ public final class EmailVerificationApi {
     public JsonNode verify(LrRequest req) {
         Tenant tenant = gate.tenant(req);
         req.fields();
-        String token = req.query("verificationtoken");
-        if (token == null || token.isBlank()) {
-            throw LrError.required("verificationtoken");
-        }
+        String token = req.requiredQuery("verificationtoken");
         AccountLinks.Spent spent = mail.verifications().spend(tenant, token.strip(), clock.millis());
         Account account = accounts.markEmailVerified(tenant, spent.uid(), !req.preventWebhook(), req.origin(Audit.Actor.USER));
         ObjectNode out = Json.object().put("IsPosted", true);
@@ -65,10 +62,7 @@ public final class EmailVerificationApi {
      */
     public JsonNode resend(LrRequest req) {
         Tenant tenant = gate.tenant(req);
-        String email = req.bodyString("email");
-        if (email == null || email.isBlank()) {
-            throw LrError.required("email");
-        }
+        String email = req.requiredBodyString("email");
         if (email.length() > 320) {
             throw LrError.PARAMETER_FORMAT.withDescription("The email is too long.");
         }

@@ -213,6 +213,15 @@ public final class LrRequest {
     }
 
     /** A string field of the body (case-insensitive key); null when absent; 1134 naming the field when not a string. */
+    /** {@link #bodyString}, required: 908 naming {@code field} when it is absent, null or blank (the twin of {@link #requiredQuery}). */
+    public String requiredBodyString(String field) {
+        String v = bodyString(field);
+        if (v == null || v.isBlank()) {
+            throw LrError.required(field);
+        }
+        return v;
+    }
+
     public String bodyString(String field) {
         JsonNode v = Json.field(body(), field);
         if (v == null || v.isNull()) {

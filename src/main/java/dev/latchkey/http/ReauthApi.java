@@ -61,10 +61,7 @@ public final class ReauthApi {
         Tenant tenant = gate.tenantWithSecret(req);
         String uid = req.pathParam("uid");
         accounts.get(tenant, uid);
-        String token = req.bodyString("SecondFactorValidationToken");
-        if (token == null || token.isBlank()) {
-            throw LrError.required("SecondFactorValidationToken");
-        }
+        String token = req.requiredBodyString("SecondFactorValidationToken");
         if (!stepUp.validate(tenant, uid, kind, token)) {
             throw LrError.SECOND_FACTOR_PROOF_INVALID.error();
         }

@@ -50,10 +50,7 @@ public final class RiskChallengeApi {
         if (token == null) {
             throw LrError.required("secondfactorauthenticationtoken");
         }
-        String otp = req.bodyString("otp");
-        if (otp == null || otp.isBlank()) {
-            throw LrError.required("otp");
-        }
+        String otp = req.requiredBodyString("otp");
         LoginFlow.Pending p = flow.pending(tenant, token);
         String expected = p.challenge().otpHash();
         if (expected == null) {

@@ -59,19 +59,19 @@ public final class SecondFactorApi {
 
         /** The code in the body's {@code field}. */
         static Answer body(String field) {
-            return req -> bounded(required(req.bodyString(field), field));
+            return req -> bounded(req.requiredBodyString(field));
         }
 
         /** The code in the query's {@code parameter}. */
         static Answer query(String parameter) {
-            return req -> bounded(required(req.query(parameter), parameter));
+            return req -> bounded(req.requiredQuery(parameter));
         }
 
         /** The email factor's {@code {"emailid", "Otp"}}: the address the code went to and the code. */
         static Answer emailCode() {
             return req -> {
-                String email = required(req.bodyString("emailid"), "emailid");
-                String otp = required(req.bodyString("otp"), "otp");
+                String email = req.requiredBodyString("emailid");
+                String otp = req.requiredBodyString("otp");
                 return email.length() > 320 || bounded(otp) == null ? null : dev.latchkey.factor.email.EmailCodes.answer(email, otp);
             };
         }
@@ -86,13 +86,6 @@ public final class SecondFactorApi {
                 boolean bounded = answers.stream().allMatch(a -> a.questionId().length() <= 64 && a.answer().length() <= 1024);
                 return bounded ? dev.latchkey.factor.securityquestion.SecurityQuestions.encode(answers) : null;
             };
-        }
-
-        private static String required(String value, String name) {
-            if (value == null || value.isBlank()) {
-                throw LrError.required(name);
-            }
-            return value;
         }
 
         private static String bounded(String code) {

@@ -38,7 +38,7 @@ public final class SmsCodeApi {
         if (token == null) {
             throw LrError.required("secondfactorauthenticationtoken");
         }
-        String phone = requiredPhone(req);
+        String phone = req.requiredBodyString("phoneno2fa");
         var codes = req.codeRequest();
         if (!sms.offeredBy(tenant)) {
             throw sms.notOffered();
@@ -73,7 +73,7 @@ public final class SmsCodeApi {
      */
     public JsonNode setPhoneFromAccount(LrRequest req) {
         AccessGate.SignedIn caller = access.signedIn(req);
-        String phone = requiredPhone(req);
+        String phone = req.requiredBodyString("phoneno2fa");
         var codes = req.codeRequest();
         if (!caller.tenant().mfaEnabled()) {
             throw LrError.MFA_NOT_ENABLED.error();
@@ -83,14 +83,6 @@ public final class SmsCodeApi {
         }
         return sent(sms.startEnrollment(caller.tenant(), caller.account(), SecondFactor.Enrollment.session(caller.session().family()).boundTo(),
                 phone, codes));
-    }
-
-    private static String requiredPhone(LrRequest req) {
-        String phone = req.bodyString("phoneno2fa");
-        if (phone == null || phone.isBlank()) {
-            throw LrError.required("phoneno2fa");
-        }
-        return phone;
     }
 
     private static JsonNode sent(SmsCodes.Sent sent) {
