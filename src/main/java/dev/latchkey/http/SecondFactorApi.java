@@ -194,50 +194,52 @@ public final class SecondFactorApi {
 
     /** {@code DELETE /auth/account/2fa/authenticator} with {@code {"<flag>": true}}: a recent second factor needed. */
     public JsonNode resetByUser(LrRequest req) {
+        return resetForUser(req, this::flagged);
+    }
+
+    /** {@code DELETE /manage/account/2fa/authenticator?uid=} with the same body (apikey + apisecret). */
+    public JsonNode resetByUid(LrRequest req) {
+        return resetForUid(req, this::flagged);
+    }
+
+    /**
+     * {@code DELETE /auth/account/2fa/authenticator/<factor>} (a factor reset by its own path, as the email code): a recent
+     * second factor needed; the body names nothing.
+     */
+    public Endpoint resetByUserPath(String factorId) {
+        ResetByFlag factor = factors.get(factorId, ResetByFlag.class);
+        return req -> resetForUser(req, r -> byPath(r, factor));
+    }
+
+    /** {@code DELETE /manage/account/2fa/authenticator/<factor>?uid=} (apikey + apisecret). */
+    public Endpoint resetByUidPath(String factorId) {
+        ResetByFlag factor = factors.get(factorId, ResetByFlag.class);
+        return req -> resetForUid(req, r -> byPath(r, factor));
+    }
+
+    /** The user's reset of the factor {@code which} picks from the request: a recent second factor needed. */
+    private JsonNode resetForUser(LrRequest req, java.util.function.Function<LrRequest, ResetByFlag> which) {
         AccessGate.SignedIn caller = access.signedIn(req);
-        ResetByFlag factor = flagged(req);
+        ResetByFlag factor = which.apply(req);
         proof.require(caller.tenant(), caller.account(), caller.session().secondFactorAt());
         factor.reset(caller.tenant(), caller.account(), new FactorChange(req.preventWebhook(), true, req.origin(Audit.Actor.USER)),
                 flow.afterRemoval(caller.tenant(), true));
         return Responses.deleted();
     }
 
-    /** {@code DELETE /manage/account/2fa/authenticator?uid=} with the same body (apikey + apisecret). */
-    public JsonNode resetByUid(LrRequest req) {
+    /** The application's reset, by uid, of the factor {@code which} picks from the request. */
+    private JsonNode resetForUid(LrRequest req, java.util.function.Function<LrRequest, ResetByFlag> which) {
         Tenant tenant = gate.tenantWithSecret(req);
         Account account = accounts.get(tenant, req.requiredQuery("uid"));
-        ResetByFlag factor = flagged(req);
-        factor.reset(tenant, account, new FactorChange(req.preventWebhook(), false, req.origin(Audit.Actor.APP)),
-                flow.afterRemoval(tenant, false));
+        ResetByFlag factor = which.apply(req);
+        factor.reset(tenant, account, new FactorChange(req.preventWebhook(), false, req.origin(Audit.Actor.APP)), flow.afterRemoval(tenant, false));
         return Responses.deleted();
     }
 
-    /**
-     * {@code DELETE /auth/account/2fa/authenticator/<factor>} (a factor reset by its own path, as the email code): a recent
-     * second factor needed; the body is not read.
-     */
-    public Endpoint resetByUserPath(String factorId) {
-        ResetByFlag factor = factors.get(factorId, ResetByFlag.class);
-        return req -> {
-            AccessGate.SignedIn caller = access.signedIn(req);
-            req.body(); // not read, but a body that is not a JSON object is refused as everywhere (1084)
-            proof.require(caller.tenant(), caller.account(), caller.session().secondFactorAt());
-            factor.reset(caller.tenant(), caller.account(), new FactorChange(req.preventWebhook(), true, req.origin(Audit.Actor.USER)),
-                    flow.afterRemoval(caller.tenant(), true));
-            return Responses.deleted();
-        };
-    }
-
-    /** {@code DELETE /manage/account/2fa/authenticator/<factor>?uid=} (apikey + apisecret). */
-    public Endpoint resetByUidPath(String factorId) {
-        ResetByFlag factor = factors.get(factorId, ResetByFlag.class);
-        return req -> {
-            Tenant tenant = gate.tenantWithSecret(req);
-            Account account = accounts.get(tenant, req.requiredQuery("uid"));
-            req.body();
-            factor.reset(tenant, account, new FactorChange(req.preventWebhook(), false, req.origin(Audit.Actor.APP)), flow.afterRemoval(tenant, false));
-            return Responses.deleted();
-        };
+    /** A factor named by the path: the body is not read, but one that is not a JSON object is refused as everywhere (1084). */
+    private static ResetByFlag byPath(LrRequest req, ResetByFlag factor) {
+        req.body();
+        return factor;
     }
 
     /** The factor the body names with {@code true}; 1121 for any other body (none, false, several, unknown). */
