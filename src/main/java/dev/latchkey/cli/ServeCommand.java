@@ -71,8 +71,9 @@ final class ServeCommand implements Callable<Integer> {
     int webhookRetryHours;
 
     @Option(names = "--public-url", defaultValue = "${env:LATCHKEY_PUBLIC_URL}",
-            description = {"The URL users reach this node at, e.g. https://id.example.com (LATCHKEY_PUBLIC_URL): one-click sign-in links",
-                    "point at its hosted page unless a tenant sets RiskBasedAuthentication.OneClickSignInUrl. Default: http://localhost:PORT."})
+            description = {"The URL users reach this node at, e.g. https://id.example.com (LATCHKEY_PUBLIC_URL): emailed links (one-click",
+                    "sign-in, password reset, email verification) point at its hosted page unless a tenant sets",
+                    "RiskBasedAuthentication.OneClickSignInUrl or the request names one of Security.AllowedUrls. Default: http://localhost:PORT."})
     String publicUrl;
 
     @Option(names = "--smtp-host", defaultValue = "${env:LATCHKEY_SMTP_HOST}", description = "SMTP server for email, e.g. smtp.example.com (LATCHKEY_SMTP_HOST). Default: none (tenants may bring their own).")

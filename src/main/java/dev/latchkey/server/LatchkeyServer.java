@@ -173,9 +173,11 @@ public final class LatchkeyServer implements AutoCloseable {
             geo = cfg.risk().geoipDb() == null ? GeoIp.NONE : GeoIp.open(cfg.risk().geoipDb());
             RiskEvents riskEvents = new RiskEvents();
             int[] boundPort = {cfg.port()};
+            // Where emailed links point (one-click sign-in, reset, verification): --public-url, else this node once it listens.
+            java.util.function.Supplier<String> publicUrl = () -> messaging.publicUrl() != null ? messaging.publicUrl().replaceAll("/+$", "")
+                    : "http://localhost:" + boundPort[0];
             RiskBasedAuthentication rba = new RiskBasedAuthentication(secrets, geo, new UserAgents().warmUp(), templates, messages,
-                    delivery, riskEvents, () -> messaging.publicUrl() != null ? messaging.publicUrl().replaceAll("/+$", "")
-                            : "http://localhost:" + boundPort[0]);
+                    delivery, riskEvents, publicUrl);
 
             SecondFactorChallenges challenges = new SecondFactorChallenges(secrets);
             StepUp stepUp = new StepUp(db.jdbi(), accountStore, challenges, tokens, hasher, secrets, audit, clock);
@@ -191,7 +193,7 @@ public final class LatchkeyServer implements AutoCloseable {
             dev.latchkey.http.AccountMail accountMail = new dev.latchkey.http.AccountMail(db.jdbi(), accountStore,
                     new dev.latchkey.account.AccountLinks(db.jdbi(), secrets, dev.latchkey.account.AccountLinks.RESET),
                     new dev.latchkey.account.AccountLinks(db.jdbi(), secrets, dev.latchkey.account.AccountLinks.VERIFY), codeSender,
-                    () -> messaging.publicUrl() != null ? messaging.publicUrl().replaceAll("/+$", "") : "http://localhost:" + boundPort[0], clock);
+                    publicUrl, clock);
             SecondFactorApi sharedFactorApi = new SecondFactorApi(gate, access, flow, factors, accounts, proof, stepUp, clock);
             List<Routes.Route> routes = Routes.table(
                     new LoginApi(gate, flow),
