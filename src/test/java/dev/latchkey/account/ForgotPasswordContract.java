@@ -3,8 +3,6 @@ package dev.latchkey.account;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.latchkey.json.Json;
-import dev.latchkey.message.DeliverySettings;
-import dev.latchkey.server.ServerConfig;
 import dev.latchkey.support.Mailbox;
 import dev.latchkey.support.Parallel;
 import dev.latchkey.support.ServerContract;
@@ -33,9 +31,7 @@ abstract class ForgotPasswordContract extends ServerContract {
 
     @Override
     protected TestServer.Options options() {
-        return new TestServer.Options(new ServerConfig.Messaging(null,
-                new DeliverySettings.Smtp("127.0.0.1", mail.port(), "none", null, null, "Acme <no-reply@acme.example>"),
-                ServerConfig.Messaging.NONE.sms(), 100, 60_000, null), ServerConfig.Risk.NONE);
+        return TestServer.Options.mailTo(mail.port(), "Acme <no-reply@acme.example>");
     }
 
     @AfterAll

@@ -36,9 +36,7 @@ class LoginRadiusJavaSdkRegistrationTest {
     @BeforeAll
     static void start() {
         mail = new dev.latchkey.support.Mailbox().ignoring(dev.latchkey.support.Mailbox::securityNotice);
-        s = new TestServer(Backend.H2, new TestServer.Options(new dev.latchkey.server.ServerConfig.Messaging(null,
-                new dev.latchkey.message.DeliverySettings.Smtp("127.0.0.1", mail.port(), "none", null, null, "no-reply@acme.example"),
-                dev.latchkey.server.ServerConfig.Messaging.NONE.sms(), 100, 60_000, null), dev.latchkey.server.ServerConfig.Risk.NONE));
+        s = new TestServer(Backend.H2, TestServer.Options.mailTo(mail.port(), "no-reply@acme.example"));
     }
 
     @AfterAll

@@ -3,8 +3,6 @@ package dev.latchkey.compat;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.latchkey.message.DeliverySettings;
-import dev.latchkey.server.ServerConfig;
 import dev.latchkey.support.Backend;
 import dev.latchkey.support.Mailbox;
 import dev.latchkey.support.NodeSdk;
@@ -41,9 +39,7 @@ class LoginRadiusNodeSdkEmailCodeTest {
     @BeforeAll
     static void start() throws Exception {
         mail = new Mailbox().ignoring(Mailbox::securityNotice);
-        s = new TestServer(Backend.H2, new TestServer.Options(new ServerConfig.Messaging(null,
-                new DeliverySettings.Smtp("127.0.0.1", mail.port(), "none", null, null, "Acme <no-reply@acme.example>"),
-                ServerConfig.Messaging.NONE.sms(), 100, 60_000, null), ServerConfig.Risk.NONE));
+        s = new TestServer(Backend.H2, TestServer.Options.mailTo(mail.port(), "Acme <no-reply@acme.example>"));
         t = s.tenant("{\"Name\":\"Acme\",\"TwoFactorAuthentication\":{\"IsEnabled\":true,\"IsRequired\":false,\"IsEmailOTPAuthenticator\":true,"
                 + "\"EmailCodesPerAccountPerHour\":100}}");
         node = NodeSdk.start(s.server.port(), t.apiKey(), t.apiSecret());

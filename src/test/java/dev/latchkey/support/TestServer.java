@@ -51,6 +51,12 @@ public final class TestServer implements AutoCloseable {
                 ServerConfig.Messaging.NONE.sms(), 100, 60_000, null), ServerConfig.Risk.NONE, ServerConfig.Limits.DEFAULT,
                 WebhookTargets.LOOPBACK_RECEIVERS);
 
+        /** A node whose email goes to a local SMTP server on {@code port} (a GreenMail {@link Mailbox}), from {@code from}; no SMS, no risk. */
+        public static Options mailTo(int port, String from) {
+            return new Options(new ServerConfig.Messaging(null, new dev.latchkey.message.DeliverySettings.Smtp("127.0.0.1", port, "none", null,
+                    null, from), ServerConfig.Messaging.NONE.sms(), 100, 60_000, null), ServerConfig.Risk.NONE);
+        }
+
         public Options(ServerConfig.Messaging messaging, ServerConfig.Risk risk) {
             this(messaging, risk, ServerConfig.Limits.DEFAULT, WebhookTargets.LOOPBACK_RECEIVERS);
         }

@@ -4,8 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.latchkey.json.Json;
-import dev.latchkey.message.DeliverySettings;
-import dev.latchkey.server.ServerConfig;
 import dev.latchkey.support.Mailbox;
 import dev.latchkey.support.Parallel;
 import dev.latchkey.support.ServerContract;
@@ -39,9 +37,7 @@ abstract class EmailCodeContract extends ServerContract {
 
     @Override
     protected TestServer.Options options() {
-        return new TestServer.Options(new ServerConfig.Messaging(null,
-                new DeliverySettings.Smtp("127.0.0.1", mail.port(), "none", null, null, "Acme <no-reply@acme.example>"),
-                ServerConfig.Messaging.NONE.sms(), 100, 60_000, null), ServerConfig.Risk.NONE);
+        return TestServer.Options.mailTo(mail.port(), "Acme <no-reply@acme.example>");
     }
 
     @AfterAll
