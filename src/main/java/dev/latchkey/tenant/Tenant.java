@@ -86,6 +86,21 @@ public record Tenant(long id, String apiKey, String apiSecretHash, String apiSec
         return number("Security", "PasswordResetTokenSeconds") * 1000;
     }
 
+    /** Whether new passwords in the bundled breached-password list are refused ({@code Security.RefuseBreachedPasswords}). */
+    public boolean refusesBreachedPasswords() {
+        return section("Security").path("RefuseBreachedPasswords").asBoolean(true);
+    }
+
+    /** Whether the email and username availability checks answer ({@code Security.AvailabilityChecks}). */
+    public boolean availabilityChecks() {
+        return section("Security").path("AvailabilityChecks").asBoolean(true);
+    }
+
+    /** How long an account-deletion link works ({@code Security.DeleteAccountTokenSeconds}, 72 hours by default). */
+    public long deleteAccountMillis() {
+        return number("Security", "DeleteAccountTokenSeconds") * 1000;
+    }
+
     /** {@code EmailVerification.Flow}: "Optional", "Required" or "Disabled". */
     public String emailVerificationFlow() {
         return section("EmailVerification").path("Flow").asText("Optional");

@@ -93,7 +93,14 @@ public final class TenantSettings {
                     "PasswordMinLength", new Int(6, 64, 12),
                     // Where emailed links (password reset, ...) may send the user: URL prefixes; the hosted page always may.
                     "AllowedUrls", new Strs(32),
-                    "PasswordResetTokenSeconds", new Int(300, 259_200, 3600))),
+                    "PasswordResetTokenSeconds", new Int(300, 259_200, 3600),
+                    // New passwords found in the bundled list of the most common breached passwords are refused (1315).
+                    "RefuseBreachedPasswords", new Bool(true),
+                    // GET /auth/email?email= and /auth/username?username= tell anyone whether an account exists (LoginRadius's
+                    // behaviour); false answers them 1006.
+                    "AvailabilityChecks", new Bool(true),
+                    // How long the link of an account-deletion email works (LoginRadius: 72 h).
+                    "DeleteAccountTokenSeconds", new Int(300, 604_800, 259_200))),
             "Tokens", new Section(fields(
                     "AccessTokenLifetimeSeconds", new Int(60, 31_536_000, 3600),
                     "RefreshTokenLifetimeSeconds", new Int(60, 31_536_000, 60L * 24 * 3600),
