@@ -8,17 +8,19 @@ import org.jdbi.v3.core.Jdbi;
 
 /**
  * Links emailed to an account, of one kind ({@link #RESET}: a forgotten password, reference §14; {@link #VERIFY}: an email
- * address to confirm, §13): GUIDs from the CSPRNG, kept as keyed hashes, bound to their account (and address), used once
+ * address to confirm, §13, either one of the account's or one it asked to add; {@link #DELETE}: the account's deletion, §15): GUIDs from the CSPRNG, kept as keyed hashes, bound to their account (and address), used once
  * (by the statement that marks them used), for the tenant's lifetime of that kind.
  */
 public final class AccountLinks {
     public static final String RESET = "reset";
     public static final String VERIFY = "verify";
+    /** An account's deletion to confirm (reference §15, vtype {@code deleteuser}). */
+    public static final String DELETE = "delete";
     /** Emails of one kind an account gets in an hour at most; more asks are answered the same and send nothing. */
     public static final int PER_ACCOUNT_PER_HOUR = 5;
 
-    /** A spent link: whose, and which address it was sent for. */
-    public record Spent(String uid, String email) {}
+    /** A spent link: whose, which address it was sent for, and that address's Type when the account asked to add it. */
+    public record Spent(String uid, String email, String emailType) {}
 
     private final Jdbi jdbi;
     private final Secrets secrets;
@@ -42,27 +44,39 @@ public final class AccountLinks {
 
     /** A new token for the account (and {@code email}), living {@code lifetimeMillis}, in the caller's transaction. */
     public String start(Handle h, Tenant tenant, String uid, String email, long now, long lifetimeMillis) {
+        return start(h, tenant, uid, email, null, now, lifetimeMillis);
+    }
+
+    /** {@link #start}, for an address of {@code emailType} the account asked to add (it joins the profile when the link is followed). */
+    public String start(Handle h, Tenant tenant, String uid, String email, String emailType, long now, long lifetimeMillis) {
         String token = Secrets.guid();
         h.createUpdate("""
-                        INSERT INTO account_links (token_hash, tenant_id, uid, kind, email, created_at, expires_at)
-                        VALUES (:hash, :t, :uid, :k, :e, :now, :exp)""")
-                .bind("hash", hash(token)).bind("t", tenant.id()).bind("uid", uid).bind("k", kind).bind("e", email).bind("now", now)
-                .bind("exp", now + lifetimeMillis).execute();
+                        INSERT INTO account_links (token_hash, tenant_id, uid, kind, email, email_type, created_at, expires_at)
+                        VALUES (:hash, :t, :uid, :k, :e, :type, :now, :exp)""")
+                .bind("hash", hash(token)).bind("t", tenant.id()).bind("uid", uid).bind("k", kind).bind("e", email).bind("type", emailType)
+                .bind("now", now).bind("exp", now + lifetimeMillis).execute();
         return token;
     }
 
     /**
      * Spends {@code token}: whose it was. 1063 unknown (or another tenant's or kind's), 974 used, 975 expired; however many
-     * requests present it at once, one spends it. The account's other links of this kind die with it.
+     * requests present it at once, one spends it. The account's other links of this kind (for a verification: of this address) die with it.
      */
     public Spent spend(Tenant tenant, String token, long now) {
+        return spend(tenant, token, now, LrError.VTOKEN_INVALID);
+    }
+
+    /** {@link #spend}, answering {@code unknown} for a token that is not one (LoginRadius's 1119 for a DeleteToken). */
+    public Spent spend(Tenant tenant, String token, long now, LrError unknown) {
         if (token == null || !Secrets.isGuid(token)) {
-            throw LrError.VTOKEN_INVALID.error();
+            throw unknown.error();
         }
         String hash = hash(token);
         return jdbi.inTransaction(h -> {
-            var row = h.createQuery("SELECT uid, email, expires_at, used_at FROM account_links WHERE token_hash = :hash AND tenant_id = :t")
-                    .bind("hash", hash).bind("t", tenant.id()).mapToMap().findOne().orElseThrow(LrError.VTOKEN_INVALID::error);
+            var row = h.createQuery("""
+                            SELECT uid, email, email_type, expires_at, used_at FROM account_links
+                            WHERE token_hash = :hash AND tenant_id = :t AND kind = :k""")
+                    .bind("hash", hash).bind("t", tenant.id()).bind("k", kind).mapToMap().findOne().orElseThrow(unknown::error);
             if (row.get("used_at") != null) {
                 throw LrError.RESET_TOKEN_USED.error();
             }
@@ -73,9 +87,11 @@ public final class AccountLinks {
                     .bind("now", now).bind("hash", hash).execute() != 1) {
                 throw LrError.RESET_TOKEN_USED.error();
             }
-            h.createUpdate("UPDATE account_links SET used_at = :now WHERE uid = :uid AND kind = :k AND used_at IS NULL")
-                    .bind("now", now).bind("uid", row.get("uid")).bind("k", kind).execute();
-            return new Spent((String) row.get("uid"), (String) row.get("email"));
+            // Verification links die per address (an address being added keeps its own); the other kinds, all at once.
+            h.createUpdate("UPDATE account_links SET used_at = :now WHERE uid = :uid AND kind = :k AND used_at IS NULL"
+                            + (kind.equals(VERIFY) ? " AND email = :e" : ""))
+                    .bind("now", now).bind("uid", row.get("uid")).bind("k", kind).bind("e", row.get("email")).execute();
+            return new Spent((String) row.get("uid"), (String) row.get("email"), (String) row.get("email_type"));
         });
     }
 }

@@ -253,4 +253,34 @@ public final class AccountStore {
         h.createUpdate("UPDATE accounts SET locked_until = :u, password_failures = 0, second_factor_failures = 0 WHERE uid = :uid")
                 .bind("u", until).bind("uid", uid).execute();
     }
+
+    /** Whether any account (of any tenant: a uid is unique in the store) has {@code uid}. */
+    public boolean uidTaken(Handle h, String uid) {
+        return h.createQuery("SELECT COUNT(*) FROM accounts WHERE uid = :uid").bind("uid", uid).mapTo(Integer.class).one() > 0;
+    }
+
+    /**
+     * Gives the account {@code oldUid} the uid {@code newUid} (LoginRadius's uid change): a copy of its row under the new
+     * uid, every table that holds the uid moved to it, the old row deleted; in the caller's transaction. The tables come
+     * from the database's own catalog (every column named uid), so one added later moves too; the audit trail keeps the
+     * uids as they were when recorded.
+     */
+    public void changeUid(Handle h, String oldUid, String newUid) {
+        List<String> columns = h.createQuery("""
+                        SELECT LOWER(column_name) FROM information_schema.columns
+                        WHERE LOWER(table_name) = 'accounts' AND table_schema = CURRENT_SCHEMA ORDER BY ordinal_position""")
+                .mapTo(String.class).list();
+        String select = String.join(", ", columns.stream().map(c -> c.equals("uid") ? ":new" : c).toList());
+        h.createUpdate("INSERT INTO accounts (" + String.join(", ", columns) + ") SELECT " + select + " FROM accounts WHERE uid = :old")
+                .bind("new", newUid).bind("old", oldUid).execute();
+        List<String> tables = h.createQuery("""
+                        SELECT DISTINCT LOWER(table_name) FROM information_schema.columns
+                        WHERE LOWER(column_name) = 'uid' AND table_schema = CURRENT_SCHEMA
+                          AND LOWER(table_name) NOT IN ('accounts', 'audit_events', 'flyway_schema_history')""")
+                .mapTo(String.class).list();
+        for (String table : tables) {
+            h.createUpdate("UPDATE " + table + " SET uid = :new WHERE uid = :old").bind("new", newUid).bind("old", oldUid).execute();
+        }
+        h.createUpdate("DELETE FROM accounts WHERE uid = :old").bind("old", oldUid).execute();
+    }
 }

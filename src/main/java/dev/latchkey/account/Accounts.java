@@ -129,7 +129,127 @@ public final class Accounts {
      * setting its password ends all its sessions at once (access and refresh tokens, logins waiting for a second factor).
      */
     public Account update(Tenant tenant, String uid, JsonNode body, boolean notify, Audit.Origin origin) {
-        return update(tenant, uid, body, notify, origin, "SetPassword");
+        return update(tenant, uid, body, notify, origin, "SetPassword", "UpdateProfile");
+    }
+
+    /**
+     * {@code PUT /auth/account}: the user edits their own profile. What only the application may change ({@code IsActive},
+     * {@code EmailVerified}, {@code Uid}, the password) and the identifiers that have their own flows ({@code Email}: added
+     * and removed by {@link #addEmail}, {@link #removeEmail}; {@code PhoneId}) are left out; with {@code nullSupport}
+     * false (LoginRadius's default) a null leaves the field as it is instead of clearing it. Fires UpdateProfile.
+     */
+    public Account updateOwn(Tenant tenant, String uid, JsonNode body, boolean nullSupport, boolean notify, Audit.Origin origin) {
+        ObjectNode own = Json.object();
+        body.fields().forEachRemaining(e -> {
+            String key = ProfileSchema.canonical(e.getKey());
+            if (key == null || SELF_EXCLUDED.contains(key) || (e.getValue().isNull() && !nullSupport)) {
+                return;
+            }
+            own.set(e.getKey(), e.getValue());
+        });
+        return update(tenant, uid, own, notify, origin, "SetPassword", "UpdateProfile");
+    }
+
+    private static final java.util.Set<String> SELF_EXCLUDED = java.util.Set.of("Email", "PhoneId", "Password", "IsActive", "EmailVerified", "Uid");
+
+    /**
+     * Adds {@code email} (of {@code type}) to the account's addresses, now that its owner followed the link: LoginRadius's
+     * {@code AddEmail} event. Already there: nothing changes. 936 when another account took it meanwhile.
+     */
+    public Account addEmail(Tenant tenant, String uid, String email, String type, boolean notify, Audit.Origin origin) {
+        Account current = get(tenant, uid);
+        if (hasEmail(current, email)) {
+            return current;
+        }
+        com.fasterxml.jackson.databind.node.ArrayNode emails = emails(current);
+        emails.addObject().put("Type", type == null || type.isBlank() ? "Secondary" : type).put("Value", email);
+        return update(tenant, uid, Json.object().set("Email", emails), notify, origin, "SetPassword", "AddEmail");
+    }
+
+    /**
+     * Removes {@code email} from the account's addresses (1340 when it has no such address, 1005 when it is the only one);
+     * when it was the primary one, the first left becomes primary. LoginRadius's {@code RemoveEmail} event.
+     */
+    public Account removeEmail(Tenant tenant, String uid, String email, boolean notify, Audit.Origin origin) {
+        Account current = get(tenant, uid);
+        if (!hasEmail(current, email)) {
+            throw LrError.EMAIL_NOT_IN_PROFILE.error();
+        }
+        String key = Identifiers.key("email", email);
+        com.fasterxml.jackson.databind.node.ArrayNode left = Json.MAPPER.createArrayNode();
+        boolean primaryGone = false;
+        for (JsonNode e : emails(current)) {
+            if (Identifiers.key("email", e.path("Value").asText()).equals(key)) {
+                primaryGone |= "Primary".equalsIgnoreCase(e.path("Type").asText());
+            } else {
+                left.add(e);
+            }
+        }
+        if (left.isEmpty()) {
+            throw LrError.ONLY_EMAIL.error();
+        }
+        if (primaryGone) {
+            ((ObjectNode) left.get(0)).put("Type", "Primary");
+        }
+        return update(tenant, uid, Json.object().set("Email", left), notify, origin, "SetPassword", "RemoveEmail");
+    }
+
+    /** {@code PUT /auth/username}: the account's UserName (1024 malformed, 1017 taken); LoginRadius's {@code SetUsername} event. */
+    public Account setUsername(Tenant tenant, String uid, String username, boolean notify, Audit.Origin origin) {
+        if (!ProfileSchema.validUsername(username)) {
+            throw LrError.USERNAME_FORMAT.error();
+        }
+        return update(tenant, uid, Json.object().put("UserName", username), notify, origin, "SetPassword", "SetUsername");
+    }
+
+    /** {@code PUT /manage/account/{uid}/phoneid}: the account's PhoneId (1134 malformed, 1058 taken); {@code UpdatePhoneId}. */
+    public Account setPhoneId(Tenant tenant, String uid, String phone, boolean notify, Audit.Origin origin) {
+        return update(tenant, uid, Json.object().put("PhoneId", phone), notify, origin, "SetPassword", "UpdatePhoneId");
+    }
+
+    /**
+     * {@code PUT /manage/account/{uid}/email} (LoginRadius's upsert): each address of {@code emails} joins the account's,
+     * or changes its Type where the account has it already; fires UpdateProfile.
+     */
+    public Account upsertEmails(Tenant tenant, String uid, JsonNode emails, boolean notify, Audit.Origin origin) {
+        ObjectNode probe = Json.object();
+        ProfileSchema.merge(probe, Json.object().set("Email", emails));
+        if (!probe.has("Email") || probe.get("Email").isEmpty()) {
+            throw LrError.EMAIL_REQUIRED.error();
+        }
+        Account current = get(tenant, uid);
+        com.fasterxml.jackson.databind.node.ArrayNode merged = emails(current);
+        for (JsonNode e : probe.get("Email")) {
+            String key = Identifiers.key("email", e.get("Value").asText());
+            boolean found = false;
+            for (JsonNode m : merged) {
+                if (Identifiers.key("email", m.path("Value").asText()).equals(key)) {
+                    ((ObjectNode) m).put("Type", e.get("Type").asText());
+                    found = true;
+                }
+            }
+            if (!found) {
+                merged.add(e);
+            }
+        }
+        return update(tenant, uid, Json.object().set("Email", merged), notify, origin, "SetPassword", "UpdateProfile");
+    }
+
+    /** Whether {@code email} is one of the account's addresses, compared as logins compare them. */
+    public static boolean hasEmail(Account account, String email) {
+        String key = Identifiers.key("email", email);
+        for (JsonNode e : emails(account)) {
+            if (Identifiers.key("email", e.path("Value").asText()).equals(key)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static com.fasterxml.jackson.databind.node.ArrayNode emails(Account account) {
+        JsonNode emails = account.profile().get("Email");
+        return emails != null && emails.isArray() ? ((com.fasterxml.jackson.databind.node.ArrayNode) emails).deepCopy()
+                : Json.MAPPER.createArrayNode();
     }
 
     /**
@@ -141,10 +261,11 @@ public final class Accounts {
         if (password == null) {
             throw ApiException.validation("Password", "The Password is required.");
         }
-        return update(tenant, uid, Json.object().put("Password", password), notify, origin, event);
+        return update(tenant, uid, Json.object().put("Password", password), notify, origin, event, "UpdateProfile");
     }
 
-    private Account update(Tenant tenant, String uid, JsonNode body, boolean notify, Audit.Origin origin, String passwordEvent) {
+    private Account update(Tenant tenant, String uid, JsonNode body, boolean notify, Audit.Origin origin, String passwordEvent,
+                           String profileEvent) {
         long now = clock.millis();
         // Validated and hashed before the transaction: Argon2id must not hold a connection and the account's row lock.
         String password = password(tenant, body);
@@ -173,7 +294,7 @@ public final class Accounts {
                         current.sessionGeneration(), current.mfaEnrolled());
                 store.updateProfile(h, next, ids, now);
                 ObjectNode rendered = ProfileSchema.render(next, now);
-                outbox.enqueue(h, tenant, "UpdateProfile", rendered, !notify, now);
+                outbox.enqueue(h, tenant, profileEvent, rendered, !notify, now);
                 audit.record(h, tenant.id(), origin, Audit.Event.success(Audit.ACCOUNT_UPDATED, uid, null), now);
                 boolean blocked = current.active() && !next.active();
                 if (blocked) {
@@ -196,6 +317,42 @@ public final class Accounts {
             // Another node took one of the new identifiers between our check and our write.
             throw raced(tenant, uid, wanted.get(), e);
         }
+    }
+
+    private static final java.util.regex.Pattern UID = java.util.regex.Pattern.compile("[A-Za-z0-9_-]{1,36}");
+
+    /**
+     * {@code PUT /manage/account/uid?uid=} with {@code {"NewUid"}}: the account gets a new uid (letters, digits, '_' and
+     * '-', 1 to 36 characters: 1134 otherwise, or when another account has it); its sessions, factors and links follow;
+     * the old uid is kept in {@code PreviousUids}. LoginRadius's {@code UpdateUid} event.
+     */
+    public Account changeUid(Tenant tenant, String uid, String newUid, boolean notify, Audit.Origin origin) {
+        if (newUid == null || !UID.matcher(newUid).matches()) {
+            throw ApiException.validation("NewUid", "The NewUid must be 1 to 36 letters, digits, '_' or '-'.");
+        }
+        long now = clock.millis();
+        return jdbi.inTransaction(h -> {
+            store.lockRow(h, uid);
+            Account current = store.byUid(h, tenant.id(), uid).orElseThrow(LrError.USER_NOT_FOUND::error);
+            if (newUid.equals(uid)) {
+                return current;
+            }
+            if (store.uidTaken(h, newUid)) {
+                throw ApiException.validation("NewUid", "The NewUid is already in use.");
+            }
+            store.changeUid(h, uid, newUid);
+            com.fasterxml.jackson.databind.node.ArrayNode previous = Json.MAPPER.createArrayNode();
+            JsonNode before = current.profile().get("PreviousUids");
+            if (before != null && before.isArray()) {
+                previous.addAll((com.fasterxml.jackson.databind.node.ArrayNode) before);
+            }
+            previous.add(uid);
+            store.setProfileField(h, newUid, "PreviousUids", previous);
+            Account next = store.byUid(h, tenant.id(), newUid).orElseThrow();
+            outbox.enqueue(h, tenant, "UpdateUid", ProfileSchema.render(next, now), !notify, now);
+            audit.record(h, tenant.id(), origin, Audit.Event.success(Audit.ACCOUNT_UPDATED, newUid, "uid changed from " + uid), now);
+            return next;
+        });
     }
 
     /** Deletes (its tokens, codes and passkeys go with it); fires DeleteAccount with the profile as it was, unless suppressed. */

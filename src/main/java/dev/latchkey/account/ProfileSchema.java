@@ -64,6 +64,16 @@ public final class ProfileSchema {
         }
     }
 
+    /** Whether {@code email} has the form of an email address (as the Email array's values must). */
+    public static boolean validEmail(String email) {
+        return email != null && email.length() <= 254 && EMAIL.matcher(email).matches();
+    }
+
+    /** Whether {@code username} has the form of a UserName: no spaces, 1 to 32 characters. */
+    public static boolean validUsername(String username) {
+        return username != null && USERNAME.matcher(username).matches();
+    }
+
     public static String canonical(String key) {
         return CANONICAL.get(key.toLowerCase(Locale.ROOT));
     }

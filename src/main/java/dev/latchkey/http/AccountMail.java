@@ -14,10 +14,10 @@ import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
 
 /**
- * What the emails of an account's lifecycle need (a forgotten password, an address to verify): the store, the links, the
+ * What the emails of an account's lifecycle need (a forgotten password, an address to verify, a deletion to confirm): the store, the links, the
  * mail, where the hosted page is, and the check that a link only points where the tenant allows.
  */
-public record AccountMail(Jdbi jdbi, AccountStore store, AccountLinks resets, AccountLinks verifications, CodeSender mail,
+public record AccountMail(Jdbi jdbi, AccountStore store, AccountLinks resets, AccountLinks verifications, AccountLinks deletions, CodeSender mail,
                           Supplier<String> publicUrl, Clock clock) {
 
     /** {@code url} when the tenant allows it (a prefix of {@code Security.AllowedUrls}, same scheme, host and port), else 908. */
@@ -56,11 +56,24 @@ public record AccountMail(Jdbi jdbi, AccountStore store, AccountLinks resets, Ac
      * Whether one was queued.
      */
     public boolean sendVerification(Handle h, Tenant tenant, Account account, String email, String base, String template, long now) {
+        return sendVerification(h, tenant, account, email, null, base, template, now);
+    }
+
+    /**
+     * {@link #sendVerification} for an address the account asked to add ({@code type}: its Type): it joins the profile when
+     * the link is followed.
+     */
+    public boolean sendAddition(Handle h, Tenant tenant, Account account, String email, String type, String base, String template, long now) {
+        return sendVerification(h, tenant, account, email, type, base, template, now);
+    }
+
+    private boolean sendVerification(Handle h, Tenant tenant, Account account, String email, String type, String base, String template,
+                                     long now) {
         if ("Disabled".equals(tenant.emailVerificationFlow()) || email == null || !mail.canSend(tenant, MessageTemplates.Channel.EMAIL)
                 || !verifications.mayStart(h, account.uid(), now)) {
             return false;
         }
-        String token = verifications.start(h, tenant, account.uid(), email, now, tenant.emailVerificationMillis());
+        String token = verifications.start(h, tenant, account.uid(), email, type, now, tenant.emailVerificationMillis());
         String url = base + (base.contains("?") ? "&" : "?") + "vtype=emailverification&vtoken=" + token;
         mail.sendLink(h, tenant, account, Messages.Purpose.EMAIL_VERIFICATION, template, email, url,
                 Math.max(1, tenant.emailVerificationMillis() / 60_000), now);

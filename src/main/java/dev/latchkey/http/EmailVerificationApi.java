@@ -44,7 +44,10 @@ public final class EmailVerificationApi {
         req.fields();
         String token = req.requiredQuery("verificationtoken");
         AccountLinks.Spent spent = mail.verifications().spend(tenant, token.strip(), clock.millis());
-        Account account = accounts.markEmailVerified(tenant, spent.uid(), !req.preventWebhook(), req.origin(Audit.Actor.USER));
+        Account account = spent.emailType() != null
+                // an address the account asked to add: it joins the profile now (LoginRadius's AddEmail)
+                ? accounts.addEmail(tenant, spent.uid(), spent.email(), spent.emailType(), !req.preventWebhook(), req.origin(Audit.Actor.USER))
+                : accounts.markEmailVerified(tenant, spent.uid(), !req.preventWebhook(), req.origin(Audit.Actor.USER));
         ObjectNode out = Json.object().put("IsPosted", true);
         if (tenant.loginAfterEmailVerification()) {
             LoginOutcome login = flow.afterRegistration(tenant, account, req.loginContext());

@@ -29,7 +29,7 @@ public final class Routes {
     }
 
     public static List<Route> table(LoginApi login, SecondFactorApi factors, SmsCodeApi sms, EmailCodeApi email, SecurityQuestionApi questions, DeviceApi devices, RegistrationApi registration, PasswordApi passwords, EmailVerificationApi verification, BackupCodeApi backupCodes, PasskeyApi passkeys, RiskChallengeApi risk,
-                                    AccountApi account, TokenApi tokens, ManageAccountApi manage, WebhookApi webhooks,
+                                    AccountApi account, ProfileApi profile, TokenApi tokens, ManageAccountApi manage, WebhookApi webhooks,
                                     AdminApi admin, TemplateApi templates, AuditApi audit, HostedApi hosted, ReauthApi reauth, Endpoint ready) {
         Routes r = new Routes();
         final String auth = "/identity/v2/auth";
@@ -38,7 +38,9 @@ public final class Routes {
         // ── Sign-up (a SOTT proves the application asks) ────────────────────────────────────────────────────
         r.add(Method.POST, auth + "/register", registration::register);
         r.add(Method.PUT, auth + "/register", verification::resend); // {"email"}: the verification email again
-        r.add(Method.GET, auth + "/email", verification::verify); // ?verificationtoken=
+        // One path, two operations (reference §13): ?verificationtoken= verifies, ?email= checks availability.
+        r.add(Method.GET, auth + "/email", req -> req.query("verificationtoken") != null ? verification.verify(req)
+                : profile.emailAvailability(req));
 
         // ── Passwords ──────────────────────────────────────────────────────────────────────────────────────
         r.add(Method.PUT, auth + "/password/change", passwords::change); // access token
@@ -88,8 +90,15 @@ public final class Routes {
         r.add(Method.GET, auth + "/login/oneclickverify", risk::oneClickVerify);
         r.add(Method.GET, auth + "/login/passwordlesslogin/email/verify", risk::oneClickVerify); // the SDKs' passwordless verify
 
-        // ── Account (access token) ───────────────────────────────────────────────────────────────────────────
+        // ── Account (access token): the profile, its addresses, username and deletion ──────────────────────────
         r.add(Method.GET, auth + "/account", account::profile);
+        r.add(Method.PUT, auth + "/account", profile::update);
+        r.add(Method.DELETE, auth + "/account", profile::requestDeletion); // ?deleteurl=: a confirmation link is emailed
+        r.add(Method.GET, auth + "/account/delete", profile::confirmDeletion); // ?deletetoken=, no access token
+        r.add(Method.POST, auth + "/email", profile::addEmail); // {"email", "type"}: joins once its link is followed
+        r.add(Method.DELETE, auth + "/email", profile::removeEmail); // {"email"}
+        r.add(Method.PUT, auth + "/username", profile::setUsername); // {"username"}
+        r.add(Method.GET, auth + "/username", profile::usernameAvailability); // ?username=
         r.add(Method.GET, auth + "/account/2fa", account::mfaSettings);
         r.add(Method.GET, auth + "/account/2fa/backupcode", backupCodes::generateForUser);
         r.add(Method.GET, auth + "/account/2fa/backupcode/reset", backupCodes::resetForUser);
@@ -131,6 +140,8 @@ public final class Routes {
         r.add(Method.PUT, auth + "/account/reauth/password", reauth::password);
 
         // ── Tokens ───────────────────────────────────────────────────────────────────────────────────────────
+        r.add(Method.GET, auth + "/access_token", tokens::info);
+        r.add(Method.GET, auth + "/access_token/sliding_token", tokens::slide);
         r.add(Method.GET, auth + "/access_token/validate", tokens::validate);
         r.add(Method.GET, auth + "/access_token/invalidate", tokens::invalidate);
         r.add(Method.GET, mng + "/account/access_token/refresh", tokens::refresh);
@@ -141,6 +152,11 @@ public final class Routes {
         r.add(Method.POST, mng + "/account", manage::create);
         r.add(Method.GET, mng + "/account", manage::find); // ?email= | ?username= | ?phone=
         r.add(Method.GET, mng + "/account/sott", registration::sott); // before {uid}: a literal segment wins
+        r.add(Method.GET, mng + "/account/access_token", tokens::forUid); // ?uid=
+        r.add(Method.GET, mng + "/account/identities", manage::identities); // ?email=
+        r.add(Method.PUT, mng + "/account/uid", manage::changeUid); // ?uid=, {"NewUid"}
+        r.add(Method.POST, mng + "/account/forgot/token", manage::forgotToken); // {"email"} | {"username"}
+        r.add(Method.POST, mng + "/account/verify/token", manage::verificationToken); // {"email"}
         r.add(Method.GET, mng + "/account/2fa/backupcode", backupCodes::generateByUid);
         r.add(Method.GET, mng + "/account/2fa/backupcode/reset", backupCodes::resetByUid);
         r.add(Method.DELETE, mng + "/account/2fa/authenticator/otp/email", factors.resetByUidPath("email")); // ?uid=
@@ -154,6 +170,9 @@ public final class Routes {
         r.add(Method.DELETE, mng + "/account/2fa/remembereddevices/{id}", devices::revokeByUid);
         r.add(Method.POST, mng + "/account/{uid}/reauth/2fa", reauth::validateSecondFactor);
         r.add(Method.POST, mng + "/account/{uid}/reauth/password", reauth::validatePassword);
+        r.add(Method.PUT, mng + "/account/{uid}/email", manage::upsertEmail); // {"Email": [...]}
+        r.add(Method.DELETE, mng + "/account/{uid}/email", manage::removeEmail); // {"email"}
+        r.add(Method.PUT, mng + "/account/{uid}/phoneid", manage::setPhoneId); // {"phone"}
         r.add(Method.PUT, mng + "/account/{uid}/password", passwords::set);
         r.add(Method.GET, mng + "/account/{uid}/password", passwords::hash);
         r.add(Method.GET, mng + "/account/{uid}", manage::get);

@@ -32,6 +32,29 @@ public final class TokenApi {
         return o;
     }
 
+    /**
+     * {@code GET /identity/v2/auth/access_token}: LoginRadius's token info, {@code {"provider", "access_token",
+     * "isrememberme"}}: an email-and-password provider, no "remember me" (Latchkey's sessions have one lifetime).
+     */
+    public JsonNode info(LrRequest req) {
+        Tenant tenant = gate.tenant(req);
+        String token = req.accessToken();
+        tokens.validate(tenant, token);
+        return Json.object().put("provider", "Email").put("access_token", token.toLowerCase(java.util.Locale.ROOT)).put("isrememberme", false);
+    }
+
+    /** {@code GET /identity/v2/auth/access_token/sliding_token}: the session goes on with a new pair, {@code {"access_token", "refresh_token", "expires_in"}}. */
+    public JsonNode slide(LrRequest req) {
+        Tenant tenant = gate.tenant(req);
+        return Responses.tokens(tokens.slide(tenant, req.accessToken(), req.origin(Audit.Actor.USER)));
+    }
+
+    /** {@code GET /identity/v2/manage/account/access_token?uid=}: a session for the account, asked by the application. */
+    public JsonNode forUid(LrRequest req) {
+        Tenant tenant = gate.tenantWithSecret(req);
+        return Responses.tokens(tokens.issueForApp(tenant, req.requiredQuery("uid"), accounts, req.origin(Audit.Actor.APP)));
+    }
+
     public JsonNode invalidate(LrRequest req) {
         Tenant tenant = gate.tenant(req);
         String preventRefresh = req.query("preventRefresh");

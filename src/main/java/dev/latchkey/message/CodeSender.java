@@ -48,12 +48,16 @@ public final class CodeSender {
     }
 
     /**
-     * Queues an email with a link ({@code purpose}: {@code PASSWORD_RESET} or {@code EMAIL_VERIFICATION}) to {@code to}
+     * Queues an email with a link ({@code purpose}: {@code PASSWORD_RESET}, {@code EMAIL_VERIFICATION} or {@code DELETE_ACCOUNT}) to {@code to}
      * (the tenant's {@code templateName}, else Latchkey's).
      */
     public String sendLink(Handle h, Tenant t, Account a, Messages.Purpose purpose, String templateName, String to, String url,
                            long expiresInMinutes, long now) {
-        String key = purpose == Messages.Purpose.PASSWORD_RESET ? "ResetPassword" : "EmailVerification";
+        String key = switch (purpose) {
+            case PASSWORD_RESET -> "ResetPassword";
+            case DELETE_ACCOUNT -> "DeleteAccount";
+            default -> "EmailVerification";
+        };
         return messages.enqueue(h, t, a.uid(), purpose, template(h, t, purpose, MessageTemplates.Channel.EMAIL, templateName), to,
                 TemplateModel.ofLink(t.name(), ProfileSchema.render(a, now), to, key, url, expiresInMinutes), now);
     }

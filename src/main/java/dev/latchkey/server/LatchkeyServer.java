@@ -192,7 +192,8 @@ public final class LatchkeyServer implements AutoCloseable {
 
             dev.latchkey.http.AccountMail accountMail = new dev.latchkey.http.AccountMail(db.jdbi(), accountStore,
                     new dev.latchkey.account.AccountLinks(db.jdbi(), secrets, dev.latchkey.account.AccountLinks.RESET),
-                    new dev.latchkey.account.AccountLinks(db.jdbi(), secrets, dev.latchkey.account.AccountLinks.VERIFY), codeSender,
+                    new dev.latchkey.account.AccountLinks(db.jdbi(), secrets, dev.latchkey.account.AccountLinks.VERIFY),
+                    new dev.latchkey.account.AccountLinks(db.jdbi(), secrets, dev.latchkey.account.AccountLinks.DELETE), codeSender,
                     publicUrl, clock);
             SecondFactorApi sharedFactorApi = new SecondFactorApi(gate, access, flow, factors, accounts, proof, stepUp, clock);
             List<Routes.Route> routes = Routes.table(
@@ -209,8 +210,9 @@ public final class LatchkeyServer implements AutoCloseable {
                     new PasskeyApi(gate, access, flow, passkeys, accounts, secrets, proof, stepUp, clock),
                     new RiskChallengeApi(gate, flow, rba, factors, sharedFactorApi),
                     new AccountApi(access, flow, clock),
+                    new dev.latchkey.http.ProfileApi(gate, access, accounts, accountMail, proof),
                     new TokenApi(gate, tokens, accountStore),
-                    new ManageAccountApi(gate, accounts, clock),
+                    new ManageAccountApi(gate, accounts, accountMail, clock),
                     new WebhookApi(gate, new Webhooks(db.jdbi(), secrets, clock, new TargetUrls(cfg.webhookResolver(), targetAddresses)), audit, clock),
                     new AdminApi(tenants, adminGate, db.jdbi(), outbox, messages, riskEvents, metrics, audit, clock),
                     new TemplateApi(adminGate, templates, audit, clock),

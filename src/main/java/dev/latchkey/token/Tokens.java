@@ -198,6 +198,56 @@ public final class Tokens {
         return r.tokens();
     }
 
+    /**
+     * {@code GET /manage/account/access_token?uid=}: a new session for the account, asked by the application (LoginRadius's
+     * impersonation token): no second factor on it, audited as the application's. 938 unknown, 991 blocked.
+     */
+    public IssuedTokens issueForApp(Tenant tenant, String uid, AccountStore accounts, Audit.Origin origin) {
+        long now = clock.millis();
+        return jdbi.inTransaction(h -> {
+            Account account = uid == null ? null : accounts.byUid(h, tenant.id(), uid).orElse(null);
+            if (account == null) {
+                throw LrError.USER_NOT_FOUND.error();
+            }
+            if (!account.active()) {
+                throw LrError.ACCOUNT_BLOCKED.error();
+            }
+            IssuedTokens issued = issue(h, tenant, account, now, null);
+            audit.record(h, tenant.id(), origin, Audit.Event.success(Audit.LOGIN, uid, "token issued to the application by uid"), now);
+            return issued;
+        });
+    }
+
+    /**
+     * {@code GET /auth/access_token/sliding_token}: the session of a valid access token goes on with a new pair (the
+     * same session: its second-factor proof and its absolute end, never extended); the old access token and its refresh
+     * token stop working.
+     */
+    public IssuedTokens slide(Tenant tenant, String accessToken, Audit.Origin origin) {
+        Session s = validate(tenant, accessToken);
+        long now = clock.millis();
+        String hash = secrets.hash(accessToken);
+        return jdbi.inTransaction(h -> {
+            var row = h.createQuery("""
+                            SELECT t.refresh_hash, t.generation, r.expires_at FROM access_tokens t
+                            LEFT JOIN refresh_tokens r ON r.token_hash = t.refresh_hash
+                            WHERE t.token_hash = :h AND t.tenant_id = :t""")
+                    .bind("h", hash).bind("t", tenant.id())
+                    .map((rs, c) -> new Object[] {rs.getString(1), rs.getInt(2), rs.getObject(3, Long.class)})
+                    .findOne().orElseThrow(LrError.ACCESS_TOKEN_INVALID::error);
+            if (h.createUpdate("DELETE FROM access_tokens WHERE token_hash = :h").bind("h", hash).execute() != 1) {
+                throw LrError.ACCESS_TOKEN_INVALID.error(); // a concurrent slide of the same token won
+            }
+            h.createUpdate("UPDATE refresh_tokens SET used_at = :now, ended_by = 'slide' WHERE token_hash = :r AND used_at IS NULL")
+                    .bind("now", now).bind("r", row[0]).execute();
+            long end = row[2] != null ? (Long) row[2] : now + tenant.refreshTokenMillis();
+            IssuedTokens issued = issue(h, tenant, s.uid(), (Integer) row[1], s.family() != null ? s.family() : Secrets.guid(),
+                    s.secondFactorAt(), now, end);
+            audit.record(h, tenant.id(), origin, Audit.Event.success(Audit.LOGIN, s.uid(), "sliding token"), now);
+            return issued;
+        });
+    }
+
     private static void endFamily(Handle h, String family, long now) {
         h.createUpdate("UPDATE refresh_tokens SET used_at = :now, ended_by = 'reuse' WHERE family = :f AND used_at IS NULL")
                 .bind("now", now).bind("f", family).execute();

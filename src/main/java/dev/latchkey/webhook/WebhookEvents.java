@@ -42,7 +42,7 @@ public final class WebhookEvents {
      * subscription to one of them is flagged ({@code IsSentByLatchkey: false}) and logged: it never fires.
      */
     private static final Set<String> SENT = Set.of("Login", "Register", "CreateTraditionalAccount", "UpdateProfile", "SetPassword", "ChangePassword", "ResetPassword", "EmailVerification",
-            "BlockAccount", "DeleteAccount");
+            "BlockAccount", "DeleteAccount", "AddEmail", "RemoveEmail", "SetUsername", "UpdatePhoneId", "UpdateUid");
 
     private WebhookEvents() {}
 

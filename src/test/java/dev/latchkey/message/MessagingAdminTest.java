@@ -81,7 +81,7 @@ class MessagingAdminTest {
         TestTenant fresh = s.mfaTenant(false);
         assertThat(s.admin("POST", base(fresh, "email"), "{\"Name\":\"Mine\",\"Subject\":\"s\",\"Text\":\"t\"}").status()).isEqualTo(200);
         list = s.admin("GET", base(fresh, "email"), null).json().get("Data");
-        assertThat(list.findValuesAsText("Name")).containsExactly("Mine", "latchkey-email-otp", "latchkey-email-verification", "latchkey-one-click-sign-in", "latchkey-reset-password",
+        assertThat(list.findValuesAsText("Name")).containsExactly("Mine", "latchkey-delete-account", "latchkey-email-otp", "latchkey-email-verification", "latchkey-one-click-sign-in", "latchkey-reset-password",
                 "latchkey-risk-admin-notice", "latchkey-risk-notice", "latchkey-security-notice");
         assertThat(s.admin("GET", base(fresh, "sms"), null).json().get("Data").findValuesAsText("Name"))
                 .containsExactly("latchkey-risk-notice", "latchkey-sms-otp");
