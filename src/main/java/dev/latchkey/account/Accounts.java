@@ -452,6 +452,9 @@ public final class Accounts {
         if (p.codePointCount(0, p.length()) < min || p.length() > 128) {
             throw ApiException.validation("Password", "The Password must be " + min + " to 128 characters long.");
         }
+        if (tenant.refusesBreachedPasswords() && BreachedPasswords.contains(p)) {
+            throw LrError.PASSWORD_BREACHED.error(); // 1315 (ASVS 2.1.7)
+        }
         return p;
     }
 }
