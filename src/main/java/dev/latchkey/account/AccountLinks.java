@@ -49,13 +49,73 @@ public final class AccountLinks {
 
     /** {@link #start}, for an address of {@code emailType} the account asked to add (it joins the profile when the link is followed). */
     public String start(Handle h, Tenant tenant, String uid, String email, String emailType, long now, long lifetimeMillis) {
+        return startWithCode(h, tenant, uid, email, emailType, now, lifetimeMillis).token();
+    }
+
+    /** A new link's token and the one-time code that does what the link does (for an address: {@link #spendCode}). */
+    public record Started(String token, String code) {}
+
+    /**
+     * {@link #start}, with a six-digit one-time code as well (LoginRadius's verification by OTP, reference §13): kept as a
+     * keyed hash bound to the address, it works once, while the link does, until 5 wrong codes were tried for the address.
+     */
+    public Started startWithCode(Handle h, Tenant tenant, String uid, String email, String emailType, long now, long lifetimeMillis) {
         String token = Secrets.guid();
+        String code = email == null ? null : String.format(java.util.Locale.ROOT, "%06d", Secrets.RANDOM.nextInt(1_000_000));
+        String emailKey = email == null ? null : Identifiers.key("email", email);
         h.createUpdate("""
-                        INSERT INTO account_links (token_hash, tenant_id, uid, kind, email, email_type, created_at, expires_at)
-                        VALUES (:hash, :t, :uid, :k, :e, :type, :now, :exp)""")
+                        INSERT INTO account_links (token_hash, tenant_id, uid, kind, email, email_type, email_key, otp_hash, created_at, expires_at)
+                        VALUES (:hash, :t, :uid, :k, :e, :type, :key, :otp, :now, :exp)""")
                 .bind("hash", hash(token)).bind("t", tenant.id()).bind("uid", uid).bind("k", kind).bind("e", email).bind("type", emailType)
+                .bind("key", emailKey).bind("otp", code == null ? null : codeHash(tenant, emailKey, code))
                 .bind("now", now).bind("exp", now + lifetimeMillis).execute();
-        return token;
+        return new Started(token, code);
+    }
+
+    private String codeHash(Tenant tenant, String emailKey, String code) {
+        return secrets.hash("account-link-code:" + kind + ":" + tenant.id() + ":" + emailKey + ":" + code);
+    }
+
+    /** Wrong codes an address may be tried with before its codes die (its links still work). */
+    public static final int MAX_CODE_FAILURES = 5;
+
+    /**
+     * Spends the one-time code sent to {@code email} with a link of this kind: whose it was. 1185 for a wrong, used,
+     * expired or dead code (each wrong one counted for the address; at {@link #MAX_CODE_FAILURES} its codes die); however
+     * many requests present it at once, one spends it. The address's other links die with it.
+     */
+    public Spent spendCode(Tenant tenant, String email, String code, long now) {
+        if (email == null || code == null || !code.strip().matches("[0-9]{6}")) {
+            throw LrError.VERIFICATION_OTP_INVALID.error();
+        }
+        String emailKey = Identifiers.key("email", email.strip());
+        String wanted = codeHash(tenant, emailKey, code.strip());
+        Object[] found = jdbi.inTransaction(h -> {
+            var rows = h.createQuery("""
+                            SELECT token_hash, uid, email, email_type, otp_hash, otp_failures FROM account_links
+                            WHERE tenant_id = :t AND kind = :k AND email_key = :key AND used_at IS NULL AND expires_at > :now
+                            ORDER BY created_at DESC""")
+                    .bind("t", tenant.id()).bind("k", kind).bind("key", emailKey).bind("now", now).mapToMap().list();
+            for (var row : rows) {
+                if (((Number) row.get("otp_failures")).intValue() < MAX_CODE_FAILURES && row.get("otp_hash") != null
+                        && Secrets.constantTimeEquals((String) row.get("otp_hash"), wanted)) {
+                    if (h.createUpdate("UPDATE account_links SET used_at = :now WHERE token_hash = :hash AND used_at IS NULL")
+                            .bind("now", now).bind("hash", row.get("token_hash")).execute() != 1) {
+                        return null;
+                    }
+                    h.createUpdate("UPDATE account_links SET used_at = :now WHERE tenant_id = :t AND kind = :k AND email_key = :key AND used_at IS NULL")
+                            .bind("now", now).bind("t", tenant.id()).bind("k", kind).bind("key", emailKey).execute();
+                    return new Object[] {new Spent((String) row.get("uid"), (String) row.get("email"), (String) row.get("email_type"))};
+                }
+            }
+            h.createUpdate("UPDATE account_links SET otp_failures = otp_failures + 1 WHERE tenant_id = :t AND kind = :k AND email_key = :key AND used_at IS NULL")
+                    .bind("t", tenant.id()).bind("k", kind).bind("key", emailKey).execute();
+            return new Object[] {null};
+        });
+        if (found == null || found[0] == null) {
+            throw LrError.VERIFICATION_OTP_INVALID.error();
+        }
+        return (Spent) found[0];
     }
 
     /**

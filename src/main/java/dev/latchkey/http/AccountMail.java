@@ -73,9 +73,10 @@ public record AccountMail(Jdbi jdbi, AccountStore store, AccountLinks resets, Ac
                 || !verifications.mayStart(h, account.uid(), now)) {
             return false;
         }
-        String token = verifications.start(h, tenant, account.uid(), email, type, now, tenant.emailVerificationMillis());
+        AccountLinks.Started started = verifications.startWithCode(h, tenant, account.uid(), email, type, now, tenant.emailVerificationMillis());
+        String token = started.token();
         String url = base + (base.contains("?") ? "&" : "?") + "vtype=emailverification&vtoken=" + token;
-        mail.sendLink(h, tenant, account, Messages.Purpose.EMAIL_VERIFICATION, template, email, url,
+        mail.sendLink(h, tenant, account, Messages.Purpose.EMAIL_VERIFICATION, template, email, url, started.code(),
                 Math.max(1, tenant.emailVerificationMillis() / 60_000), now);
         return true;
     }

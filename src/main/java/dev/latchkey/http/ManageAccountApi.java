@@ -69,11 +69,9 @@ public final class ManageAccountApi {
         if (email == null || email.isBlank()) {
             throw LrError.required("email");
         }
-        ObjectNode out = Json.object();
-        var data = out.putArray("Data");
-        mail.jdbi().withHandle(h -> mail.store().byLoginIdentifier(h, tenant.id(), "email", email))
-                .ifPresent(a -> data.add(Responses.profile(req, ProfileSchema.render(a, clock.millis()))));
-        return out;
+        long now = clock.millis();
+        return Responses.data(mail.jdbi().withHandle(h -> mail.store().byLoginIdentifier(h, tenant.id(), "email", email)).stream().toList(),
+                a -> Responses.profile(req, ProfileSchema.render(a, now)));
     }
 
     public JsonNode update(LrRequest req) {

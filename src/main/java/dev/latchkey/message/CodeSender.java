@@ -53,13 +53,19 @@ public final class CodeSender {
      */
     public String sendLink(Handle h, Tenant t, Account a, Messages.Purpose purpose, String templateName, String to, String url,
                            long expiresInMinutes, long now) {
+        return sendLink(h, t, a, purpose, templateName, to, url, null, expiresInMinutes, now);
+    }
+
+    /** {@link #sendLink}, with the one-time code that does what the link does ({@code EmailVerification.Otp}), or null. */
+    public String sendLink(Handle h, Tenant t, Account a, Messages.Purpose purpose, String templateName, String to, String url, String code,
+                           long expiresInMinutes, long now) {
         String key = switch (purpose) {
             case PASSWORD_RESET -> "ResetPassword";
             case DELETE_ACCOUNT -> "DeleteAccount";
             default -> "EmailVerification";
         };
         return messages.enqueue(h, t, a.uid(), purpose, template(h, t, purpose, MessageTemplates.Channel.EMAIL, templateName), to,
-                TemplateModel.ofLink(t.name(), ProfileSchema.render(a, now), to, key, url, expiresInMinutes), now);
+                TemplateModel.ofLink(t.name(), ProfileSchema.render(a, now), to, key, url, code, expiresInMinutes), now);
     }
 
     private MessageTemplates.Template template(Handle h, Tenant t, Messages.Purpose purpose, MessageTemplates.Channel channel, String templateName) {

@@ -77,11 +77,23 @@ public final class TemplateModel {
      * how long it works ({@code ExpiresInMinutes}).
      */
     public static Map<String, Object> ofLink(String appName, ObjectNode profile, String email, String key, String url, long expiresInMinutes) {
+        return ofLink(appName, profile, email, key, url, null, expiresInMinutes);
+    }
+
+    /** {@link #ofLink}, with the one-time code that does what the link does ({@code <key>.Otp}), when there is one. */
+    public static Map<String, Object> ofLink(String appName, ObjectNode profile, String email, String key, String url, String code,
+                                             long expiresInMinutes) {
         Map<String, Object> model = new LinkedHashMap<>();
         model.put("App", Map.of("Name", appName == null ? "" : appName));
         model.put("Profile", Json.MAPPER.convertValue(profile, Map.class));
         model.put("Email", email);
-        model.put(key, Map.of("Url", url, "ExpiresInMinutes", expiresInMinutes));
+        Map<String, Object> link = new LinkedHashMap<>();
+        link.put("Url", url);
+        link.put("ExpiresInMinutes", expiresInMinutes);
+        if (code != null) {
+            link.put("Otp", code);
+        }
+        model.put(key, link);
         return model;
     }
 

@@ -97,7 +97,7 @@ public final class TenantSettings {
                     // New passwords found in the bundled list of the most common breached passwords are refused (1315).
                     "RefuseBreachedPasswords", new Bool(true),
                     // GET /auth/email?email= and /auth/username?username= tell anyone whether an account exists (LoginRadius's
-                    // behaviour); false answers them 1006.
+                    // behaviour); false answers them 6002.
                     "AvailabilityChecks", new Bool(true),
                     // How long the link of an account-deletion email works (LoginRadius: 72 h).
                     "DeleteAccountTokenSeconds", new Int(300, 604_800, 259_200))),

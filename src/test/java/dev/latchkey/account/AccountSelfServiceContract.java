@@ -160,6 +160,52 @@ abstract class AccountSelfServiceContract extends ServerContract {
         assertThat(queuedEvents(t)).contains("RemoveEmail");
     }
 
+    private String code(String address, int n) {
+        String text = mail.await(address, n).get(n - 1).text();
+        Matcher m = Pattern.compile("Or enter this code where you were asked for it: ([0-9]{6})").matcher(text);
+        assertThat(m.find()).as(text).isTrue();
+        return m.group(1);
+    }
+
+    private Reply verifyByOtp(TestTenant t, String email, String otp) {
+        return s.send("PUT", "/identity/v2/auth/email?apikey=" + t.apiKey(), "{\"email\":\"" + email + "\",\"otp\":\"" + otp + "\"}",
+                "Content-Type", "application/json");
+    }
+
+    @Test
+    void theVerificationEmailsCodeVerifiesOnceAndFiveWrongOnesKillIt() {
+        TestTenant t = tenant("");
+        String email = email();
+        String uid = t.account(email, PASSWORD);
+        String token = signIn(t, email);
+        // A sign-up's verification (here: sent again on request) and an added address both carry a code.
+        assertThat(s.send("PUT", "/identity/v2/auth/register?apikey=" + t.apiKey(), "{\"email\":\"" + email + "\"}",
+                "Content-Type", "application/json").status()).isEqualTo(200);
+        String otp = code(email, 1);
+        assertError(verifyByOtp(t, email, otp.equals("000000") ? "000001" : "000000"), 403, 1185);
+        assertError(verifyByOtp(tenant(""), email, otp), 403, 1185); // another tenant
+        Reply ok = verifyByOtp(t, email.toUpperCase(), otp);
+        assertThat(ok.json()).as(ok.raw()).isEqualTo(Json.parse("{\"IsPosted\":true}"));
+        assertThat(t.manage("GET", "/identity/v2/manage/account/" + uid, null).json().get("EmailVerified").asBoolean()).isTrue();
+        assertError(verifyByOtp(t, email, otp), 403, 1185); // used
+        String added = email();
+        call(t, "POST", "/identity/v2/auth/email", token, "{\"email\":\"" + added + "\",\"type\":\"Secondary\"}");
+        String addedOtp = code(added, 1);
+        for (int i = 0; i < 5; i++) {
+            String wrong = String.format("%06d", (Integer.parseInt(addedOtp) + 1 + i) % 1_000_000);
+            assertError(verifyByOtp(t, added, wrong), 403, 1185);
+        }
+        assertError(verifyByOtp(t, added, addedOtp), 403, 1185); // dead after five wrong ones
+        String vtoken = linkToken(added, 1, "emailverification"); // the link still works
+        assertThat(s.get("/identity/v2/auth/email?apikey=" + t.apiKey() + "&verificationtoken=" + vtoken).status()).isEqualTo(200);
+        assertThat(t.login(added, PASSWORD).status()).isEqualTo(200);
+        // Bad input.
+        assertError(verifyByOtp(t, added, "abc"), 403, 1185);
+        assertError(s.send("PUT", "/identity/v2/auth/email?apikey=" + t.apiKey(), "{\"email\":\"" + added + "\"}",
+                "Content-Type", "application/json"), 403, 908);
+        assertError(s.send("PUT", "/identity/v2/auth/email?apikey=" + t.apiKey(), "[]", "Content-Type", "application/json"), 400, 1079);
+    }
+
     @Test
     void anAccountWithASecondFactorNeedsARecentOneToChangeItsAddresses() {
         TestTenant t = s.tenant("{\"Name\":\"Acme\",\"TwoFactorAuthentication\":{\"IsEnabled\":true}}");

@@ -133,7 +133,25 @@ abstract class BadInputContract extends ServerContract {
                 new Api("reauth check password", "POST", "/identity/v2/manage/account/" + uid + "/reauth/password", "{\"SecondFactorValidationToken\":\"" + UUID.randomUUID() + "\"}", Cred.SECRET),
                 new Api("refresh", "GET", "/identity/v2/manage/account/access_token/refresh?refresh_token=" + UUID.randomUUID(), null, Cred.SECRET),
                 new Api("revoke", "GET", "/identity/v2/manage/account/access_token/refresh/revoke?refresh_token=" + UUID.randomUUID(), null, Cred.SECRET),
-                new Api("revoke all", "DELETE", "/identity/v2/manage/account/" + uid + "/access_token/refresh/revoke", null, Cred.SECRET));
+                new Api("revoke all", "DELETE", "/identity/v2/manage/account/" + uid + "/access_token/refresh/revoke", null, Cred.SECRET),
+                new Api("update profile", "PUT", "/identity/v2/auth/account", "{\"FirstName\":\"X\"}", Cred.ACCESS),
+                new Api("verify email by otp", "PUT", "/identity/v2/auth/email", "{\"email\":\"bad@example.com\",\"otp\":\"123456\"}", Cred.NONE),
+                new Api("delete request", "DELETE", "/identity/v2/auth/account", "{}", Cred.ACCESS),
+                new Api("delete confirm", "GET", "/identity/v2/auth/account/delete?deletetoken=" + UUID.randomUUID(), null, Cred.NONE),
+                new Api("add email", "POST", "/identity/v2/auth/email", "{\"email\":\"n" + UUID.randomUUID() + "@example.com\",\"type\":\"Secondary\"}", Cred.ACCESS),
+                new Api("remove email", "DELETE", "/identity/v2/auth/email", "{\"email\":\"nobody@example.com\"}", Cred.ACCESS),
+                new Api("set username", "PUT", "/identity/v2/auth/username", "{\"username\":\"bad\"}", Cred.ACCESS),
+                new Api("email availability", "GET", "/identity/v2/auth/email?email=bad@example.com", null, Cred.NONE),
+                new Api("username availability", "GET", "/identity/v2/auth/username?username=bad", null, Cred.NONE),
+                new Api("token info", "GET", "/identity/v2/auth/access_token", null, Cred.ACCESS),
+                new Api("manage token by uid", "GET", "/identity/v2/manage/account/access_token?uid=" + uid, null, Cred.SECRET),
+                new Api("manage identities", "GET", "/identity/v2/manage/account/identities?email=bad@example.com", null, Cred.SECRET),
+                new Api("manage uid change", "PUT", "/identity/v2/manage/account/uid?uid=" + UUID.randomUUID(), "{\"NewUid\":\"new_uid\"}", Cred.SECRET),
+                new Api("manage upsert email", "PUT", "/identity/v2/manage/account/" + uid + "/email", "{\"Email\":[{\"Type\":\"Secondary\",\"Value\":\"bad2@example.com\"}]}", Cred.SECRET),
+                new Api("manage remove email", "DELETE", "/identity/v2/manage/account/" + UUID.randomUUID() + "/email", "{\"email\":\"x@example.com\"}", Cred.SECRET),
+                new Api("manage phoneid", "PUT", "/identity/v2/manage/account/" + UUID.randomUUID() + "/phoneid", "{\"phone\":\"+15550100\"}", Cred.SECRET),
+                new Api("manage forgot token", "POST", "/identity/v2/manage/account/forgot/token", "{\"email\":\"nobody@example.com\"}", Cred.SECRET),
+                new Api("manage verification token", "POST", "/identity/v2/manage/account/verify/token", "{\"email\":\"nobody@example.com\"}", Cred.SECRET));
     }
 
     private static String join(String path, String query) {
