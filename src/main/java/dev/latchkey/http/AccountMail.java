@@ -60,6 +60,20 @@ public record AccountMail(Jdbi jdbi, AccountStore store, AccountLinks resets, Ac
     }
 
     /**
+     * Emails the welcome ({@code template}: the tenant's, else Latchkey's {@code latchkey-welcome}; {@code Welcome.Url}: the
+     * hosted page) to the account's primary address, in the caller's transaction; nothing when it has none or no email can
+     * be sent. Whether one was queued.
+     */
+    public boolean sendWelcome(Handle h, Tenant tenant, Account account, String template, long now) {
+        String to = dev.latchkey.account.ProfileSchema.primaryEmail(account.profile());
+        if (to == null || !mail.canSend(tenant, MessageTemplates.Channel.EMAIL)) {
+            return false;
+        }
+        mail.sendLink(h, tenant, account, Messages.Purpose.WELCOME, template, to, publicUrl.get() + "/hosted?apikey=" + tenant.apiKey(), 0, now);
+        return true;
+    }
+
+    /**
      * {@link #sendVerification} for an address the account asked to add ({@code type}: its Type): it joins the profile when
      * the link is followed.
      */

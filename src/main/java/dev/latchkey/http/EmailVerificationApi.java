@@ -63,10 +63,14 @@ public final class EmailVerificationApi {
     }
 
     private JsonNode verified(LrRequest req, Tenant tenant, AccountLinks.Spent spent) {
+        boolean wasVerified = spent.emailType() != null || accounts.get(tenant, spent.uid()).emailVerified();
         Account account = spent.emailType() != null
                 // an address the account asked to add: it joins the profile now (LoginRadius's AddEmail)
                 ? accounts.addEmail(tenant, spent.uid(), spent.email(), spent.emailType(), !req.preventWebhook(), req.origin(Audit.Actor.USER))
                 : accounts.markEmailVerified(tenant, spent.uid(), !req.preventWebhook(), req.origin(Audit.Actor.USER));
+        if (!wasVerified && account.emailVerified() && tenant.welcomeEmail()) {
+            mail.jdbi().useTransaction(h -> mail.sendWelcome(h, tenant, account, req.query("welcomeemailtemplate"), clock.millis()));
+        }
         ObjectNode out = Json.object().put("IsPosted", true);
         if (tenant.loginAfterEmailVerification()) {
             LoginOutcome login = flow.afterRegistration(tenant, account, req.loginContext());

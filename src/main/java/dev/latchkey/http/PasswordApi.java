@@ -31,7 +31,8 @@ public final class PasswordApi {
 
     /**
      * {@code POST /identity/v2/auth/password?resetpasswordurl=&emailtemplate=} with {@code {"email"}} or
-     * {@code {"username"}}: {@code {"IsPosted": true}} whether or not such an account exists (no enumeration); when it
+     * {@code {"username"}}: {@code {"IsPosted": true}} whether or not such an account exists (no enumeration, unless the
+     * tenant chose LoginRadius's 938 with {@code Security.ForgotPasswordRevealsUnknown}); when it
      * does and has an email address, a link {@code resetpasswordurl?vtype=reset&vtoken=…} is emailed (at most 5 an hour).
      * The URL must start with one of the tenant's {@code Security.AllowedUrls} or be the hosted page (908 otherwise: no
      * open redirect); without one, the hosted page.
@@ -56,6 +57,9 @@ public final class PasswordApi {
         long now = forgotten.clock().millis();
         forgotten.jdbi().useTransaction(h -> {
             Account account = forgotten.store().byLoginIdentifier(h, tenant.id(), kind, value).orElse(null);
+            if (account == null && tenant.forgotPasswordRevealsUnknown()) {
+                throw LrError.USER_NOT_FOUND.error(); // the tenant chose LoginRadius's revealing answer
+            }
             String to = account == null ? null : dev.latchkey.account.ProfileSchema.primaryEmail(account.profile());
             if (to == null || !account.active() || !forgotten.resets().mayStart(h, account.uid(), now)) {
                 return; // the same answer: nothing tells whether the account exists

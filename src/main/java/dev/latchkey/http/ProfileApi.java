@@ -209,6 +209,21 @@ public final class ProfileApi {
     }
 
     /**
+     * {@code GET /identity/v2/auth/account/sendwelcomeemail?welcomeemailtemplate=}: the welcome email again, to the
+     * account's primary address (whatever {@code EmailVerification.WelcomeEmail} says: the application asks);
+     * {@code {"IsPosted": true}}.
+     */
+    public JsonNode sendWelcome(LrRequest req) {
+        AccessGate.SignedIn caller = access.signedIn(req);
+        if (!mail.mail().canSend(caller.tenant(), MessageTemplates.Channel.EMAIL)) {
+            throw LrError.EMAIL_LIMIT.withDescription("This site has no email delivery configured, so no welcome email can be sent.");
+        }
+        mail.jdbi().useTransaction(h -> mail.sendWelcome(h, caller.tenant(), caller.account(), req.query("welcomeemailtemplate"),
+                mail.clock().millis()));
+        return Responses.posted();
+    }
+
+    /**
      * {@code DELETE /identity/v2/auth/account?deleteurl=&emailtemplate=}: a link {@code deleteurl?vtype=deleteuser&vtoken=…}
      * is emailed to the account's primary address (the URL must be allowed, as every emailed link's; the hosted page by
      * default), at most 5 an hour; {@code {"IsDeleteRequestAccepted": true}}. Nothing is deleted until the link is followed.

@@ -66,7 +66,9 @@ public final class RegistrationApi {
             throw LrError.EMAIL_LIMIT.withDescription("This site requires a verified email but has no email delivery configured.");
         }
         Account account = accounts.register(tenant, req.body(), !req.preventWebhook(), req.origin(Audit.Actor.USER));
-        if (!prevent) {
+        if ("Disabled".equals(tenant.emailVerificationFlow()) && tenant.welcomeEmail()) {
+            mail.jdbi().useTransaction(h -> mail.sendWelcome(h, tenant, account, req.query("welcomeemailtemplate"), clock.millis()));
+        } else if (!prevent) {
             String template = req.query("emailtemplate");
             mail.jdbi().useTransaction(h -> mail.sendVerification(h, tenant, account,
                     dev.latchkey.account.ProfileSchema.primaryEmail(account.profile()), base, template, clock.millis()));

@@ -95,6 +95,7 @@ public final class Routes {
         r.add(Method.PUT, auth + "/account", profile::update);
         r.add(Method.DELETE, auth + "/account", profile::requestDeletion); // ?deleteurl=: a confirmation link is emailed
         r.add(Method.GET, auth + "/account/delete", profile::confirmDeletion); // ?deletetoken=, no access token
+        r.add(Method.GET, auth + "/account/sendwelcomeemail", profile::sendWelcome);
         r.add(Method.PUT, auth + "/email", verification::verifyByOtp); // {"email", "otp"}: the verification email's code
         r.add(Method.POST, auth + "/email", profile::addEmail); // {"email", "type"}: joins once its link is followed
         r.add(Method.DELETE, auth + "/email", profile::removeEmail); // {"email"}

@@ -62,6 +62,7 @@ public final class CodeSender {
         String key = switch (purpose) {
             case PASSWORD_RESET -> "ResetPassword";
             case DELETE_ACCOUNT -> "DeleteAccount";
+            case WELCOME -> "Welcome";
             default -> "EmailVerification";
         };
         return messages.enqueue(h, t, a.uid(), purpose, template(h, t, purpose, MessageTemplates.Channel.EMAIL, templateName), to,

@@ -53,6 +53,8 @@ public final class MessageTemplates {
     public static final String RESET_PASSWORD = "latchkey-reset-password";
     /** The link that confirms an email address. */
     public static final String EMAIL_VERIFICATION = "latchkey-email-verification";
+    /** The welcome email (after the address is verified, or at sign-up where verification is Disabled). */
+    public static final String WELCOME = "latchkey-welcome";
     /** The link that confirms an account's deletion. */
     public static final String DELETE_ACCOUNT = "latchkey-delete-account";
 
@@ -104,6 +106,8 @@ public final class MessageTemplates {
                 null, null));
         m.put(key(Channel.EMAIL, RESET_PASSWORD), new Template(Channel.EMAIL, RESET_PASSWORD,
                 resource("reset-password.subject.txt").strip(), resource("reset-password.html"), resource("reset-password.txt"), null, null));
+        m.put(key(Channel.EMAIL, WELCOME), new Template(Channel.EMAIL, WELCOME,
+                resource("welcome.subject.txt").strip(), resource("welcome.html"), resource("welcome.txt"), null, null));
         m.put(key(Channel.EMAIL, DELETE_ACCOUNT), new Template(Channel.EMAIL, DELETE_ACCOUNT,
                 resource("delete-account.subject.txt").strip(), resource("delete-account.html"), resource("delete-account.txt"), null, null));
         m.put(key(Channel.EMAIL, EMAIL_OTP), new Template(Channel.EMAIL, EMAIL_OTP,

@@ -31,6 +31,8 @@ public final class Messages {
         PASSWORD_RESET("password-reset", true, MessageTemplates.RESET_PASSWORD),
         /** A link that confirms an email address. */
         EMAIL_VERIFICATION("email-verification", true, MessageTemplates.EMAIL_VERIFICATION),
+        /** The welcome email. */
+        WELCOME("welcome", true, MessageTemplates.WELCOME),
         /** A link that confirms an account's deletion. */
         DELETE_ACCOUNT("delete-account", true, MessageTemplates.DELETE_ACCOUNT),
         // Not counted toward the hourly limit: a change to how the account signs in is always told.

@@ -86,6 +86,11 @@ public record Tenant(long id, String apiKey, String apiSecretHash, String apiSec
         return number("Security", "PasswordResetTokenSeconds") * 1000;
     }
 
+    /** Whether a forgotten-password request for nobody answers 938 ({@code Security.ForgotPasswordRevealsUnknown}). */
+    public boolean forgotPasswordRevealsUnknown() {
+        return section("Security").path("ForgotPasswordRevealsUnknown").asBoolean(false);
+    }
+
     /** Whether new passwords in the bundled breached-password list are refused ({@code Security.RefuseBreachedPasswords}). */
     public boolean refusesBreachedPasswords() {
         return section("Security").path("RefuseBreachedPasswords").asBoolean(true);
@@ -108,6 +113,11 @@ public record Tenant(long id, String apiKey, String apiSecretHash, String apiSec
 
     public long emailVerificationMillis() {
         return number("EmailVerification", "TokenSeconds") * 1000;
+    }
+
+    /** Whether a welcome email follows the verification ({@code EmailVerification.WelcomeEmail}). */
+    public boolean welcomeEmail() {
+        return section("EmailVerification").path("WelcomeEmail").asBoolean(false);
     }
 
     /** Whether verifying the email signs the user in ({@code EmailVerification.AutoLogin}). */

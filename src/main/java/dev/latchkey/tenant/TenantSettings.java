@@ -94,6 +94,9 @@ public final class TenantSettings {
                     // Where emailed links (password reset, ...) may send the user: URL prefixes; the hosted page always may.
                     "AllowedUrls", new Strs(32),
                     "PasswordResetTokenSeconds", new Int(300, 259_200, 3600),
+                    // POST /auth/password (forgot) answers 938 for an address or username no account has, as LoginRadius
+                    // does; false (the default) answers every request the same.
+                    "ForgotPasswordRevealsUnknown", new Bool(false),
                     // New passwords found in the bundled list of the most common breached passwords are refused (1315).
                     "RefuseBreachedPasswords", new Bool(true),
                     // GET /auth/email?email= and /auth/username?username= tell anyone whether an account exists (LoginRadius's
@@ -111,7 +114,9 @@ public final class TenantSettings {
             "EmailVerification", new Section(fields(
                     "Flow", new Choice("Optional", "Optional", "Required", "Disabled"),
                     "TokenSeconds", new Int(300, 604_800, 259_200),
-                    "AutoLogin", new Bool(false))),
+                    "AutoLogin", new Bool(false),
+                    // A welcome email once the address is verified (at sign-up where the flow is Disabled).
+                    "WelcomeEmail", new Bool(false))),
             // Identifiers (email, username, phone): confusable look-alikes are refused unless the tenant allows them.
             "Identifiers", new Section(fields(
                     "AllowMixedScripts", new Bool(false))),

@@ -100,6 +100,34 @@ abstract class EmailVerificationContract extends ServerContract {
     }
 
     @Test
+    void aWelcomeFollowsTheVerificationWhereTheTenantWantsOne() {
+        TestTenant t = tenant("\"WelcomeEmail\":true");
+        String email = email();
+        register(t, email, "&verificationurl=https://app.example.com/verify");
+        String token = token(email, 1);
+        assertThat(verify(t, token).status()).isEqualTo(200);
+        List<Mailbox.Mail> got = mail.await(email, 2);
+        assertThat(got).hasSize(2);
+        assertThat(got.get(1).subject()).isEqualTo("Welcome to Acme");
+        assertThat(got.get(1).text()).contains("/hosted?apikey=" + t.apiKey());
+        // On request (the application asks), and where the flow is Disabled: at sign-up.
+        String access = t.login(email, PASSWORD).text("access_token");
+        Reply again = s.get("/identity/v2/auth/account/sendwelcomeemail?apikey=" + t.apiKey(), "Authorization", "Bearer " + access);
+        assertThat(again.json()).as(again.raw()).isEqualTo(Json.parse("{\"IsPosted\":true}"));
+        assertThat(mail.await(email, 3).get(2).subject()).isEqualTo("Welcome to Acme");
+        TestTenant off = tenant("\"Flow\":\"Disabled\",\"WelcomeEmail\":true");
+        String direct = email();
+        register(off, direct, "");
+        assertThat(mail.await(direct, 1).get(0).subject()).isEqualTo("Welcome to Acme");
+        // Without the setting, none.
+        TestTenant quiet = tenant("");
+        String plain = email();
+        register(quiet, plain, "&verificationurl=https://app.example.com/verify");
+        assertThat(verify(quiet, token(plain, 1)).status()).isEqualTo(200);
+        assertThat(mail.to(plain)).hasSize(1);
+    }
+
+    @Test
     void theRequiredFlowWaitsForTheLinkAndSendsItAgain() {
         TestTenant t = tenant("\"Flow\":\"Required\"");
         String email = email();

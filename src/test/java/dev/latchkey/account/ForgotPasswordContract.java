@@ -119,6 +119,17 @@ abstract class ForgotPasswordContract extends ServerContract {
     }
 
     @Test
+    void aTenantMayChooseLoginRadiussRevealingAnswer() {
+        TestTenant t = s.tenant("{\"Name\":\"Acme\",\"Security\":{\"ForgotPasswordRevealsUnknown\":true}}");
+        assertError(forgot(t, "{\"email\":\"" + email() + "\"}", null), 403, 938);
+        assertError(forgot(t, "{\"username\":\"nobody-here\"}", null), 403, 938);
+        String email = email();
+        t.account(email, PASSWORD);
+        assertThat(forgot(t, "{\"email\":\"" + email + "\"}", null).json()).isEqualTo(Json.parse("{\"IsPosted\":true}"));
+        assertThat(mail.await(email, 1)).hasSize(1);
+    }
+
+    @Test
     void onlyAllowedUrlsAndAtMostFiveAnHour() {
         TestTenant t = tenant();
         String email = email();

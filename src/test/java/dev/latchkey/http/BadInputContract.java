@@ -136,6 +136,7 @@ abstract class BadInputContract extends ServerContract {
                 new Api("revoke all", "DELETE", "/identity/v2/manage/account/" + uid + "/access_token/refresh/revoke", null, Cred.SECRET),
                 new Api("update profile", "PUT", "/identity/v2/auth/account", "{\"FirstName\":\"X\"}", Cred.ACCESS),
                 new Api("verify email by otp", "PUT", "/identity/v2/auth/email", "{\"email\":\"bad@example.com\",\"otp\":\"123456\"}", Cred.NONE),
+                new Api("send welcome", "GET", "/identity/v2/auth/account/sendwelcomeemail", null, Cred.ACCESS),
                 new Api("delete request", "DELETE", "/identity/v2/auth/account", "{}", Cred.ACCESS),
                 new Api("delete confirm", "GET", "/identity/v2/auth/account/delete?deletetoken=" + UUID.randomUUID(), null, Cred.NONE),
                 new Api("add email", "POST", "/identity/v2/auth/email", "{\"email\":\"n" + UUID.randomUUID() + "@example.com\",\"type\":\"Secondary\"}", Cred.ACCESS),

@@ -82,7 +82,7 @@ class MessagingAdminTest {
         assertThat(s.admin("POST", base(fresh, "email"), "{\"Name\":\"Mine\",\"Subject\":\"s\",\"Text\":\"t\"}").status()).isEqualTo(200);
         list = s.admin("GET", base(fresh, "email"), null).json().get("Data");
         assertThat(list.findValuesAsText("Name")).containsExactly("Mine", "latchkey-delete-account", "latchkey-email-otp", "latchkey-email-verification", "latchkey-one-click-sign-in", "latchkey-reset-password",
-                "latchkey-risk-admin-notice", "latchkey-risk-notice", "latchkey-security-notice");
+                "latchkey-risk-admin-notice", "latchkey-risk-notice", "latchkey-security-notice", "latchkey-welcome");
         assertThat(s.admin("GET", base(fresh, "sms"), null).json().get("Data").findValuesAsText("Name"))
                 .containsExactly("latchkey-risk-notice", "latchkey-sms-otp");
         JsonNode builtIn = s.admin("GET", base("email") + "/latchkey-risk-notice", null).json();
