@@ -277,6 +277,9 @@ public final class Accounts {
                 Account current = store.byUid(h, tenant.id(), uid).orElseThrow(LrError.USER_NOT_FOUND::error);
                 ObjectNode profile = current.profile().deepCopy();
                 ProfileSchema.merge(profile, body);
+                if (password != null) {
+                    profile.remove("IsPasswordBreached"); // a new password passed the check (see LoginFlow)
+                }
                 List<String[]> ids = ProfileSchema.identifiers(profile);
                 if (ids.isEmpty()) {
                     throw ApiException.validation("Email", "An Email, UserName or PhoneId is required.");

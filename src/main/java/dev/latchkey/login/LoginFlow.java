@@ -3,6 +3,7 @@ package dev.latchkey.login;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.latchkey.account.Account;
 import dev.latchkey.account.AccountStore;
+import dev.latchkey.account.BreachedPasswords;
 import dev.latchkey.account.Identifiers;
 import dev.latchkey.account.ProfileSchema;
 import dev.latchkey.audit.Audit;
@@ -126,7 +127,11 @@ public final class LoginFlow {
             }
             String rehash = hasher.needsRehash(account.passwordHash()) ? hashing.hash(c.password()) : null;
             hashing.close(); // the hashing is done: the queue place goes back before the database work
-            return step1(tenant, account, c.kind(), mfaEndpoint, ctx, rehash, now);
+            // LoginRadius's IsPasswordBreached: a password set before the check (or while a tenant had it off) is flagged here,
+            // the only moment the server sees it; the next password set clears the flag.
+            boolean breached = BreachedPasswords.contains(c.password());
+            Boolean breachFlag = breached == account.profile().path("IsPasswordBreached").asBoolean(false) ? null : breached;
+            return step1(tenant, account, c.kind(), mfaEndpoint, ctx, rehash, breachFlag, now);
         }
     }
 
@@ -212,11 +217,16 @@ public final class LoginFlow {
      * The right password: its reserved attempt is given back (the count resets), then the account's state decides what
      * comes next. A refusal here is returned, not thrown, so its transaction (the reset, a risk event, notices) commits.
      */
-    private LoginOutcome step1(Tenant tenant, Account account, String kind, boolean mfaEndpoint, LoginContext ctx, String rehash, long now) {
+    private LoginOutcome step1(Tenant tenant, Account account, String kind, boolean mfaEndpoint, LoginContext ctx, String rehash,
+                               Boolean breachFlag, long now) {
         Step1 step = jdbi.inTransaction(h -> {
             accounts.resetPasswordFailures(h, account.uid()); // also takes the account's row first (the lock order)
             if (rehash != null) {
                 accounts.rehashPassword(h, account.uid(), rehash);
+            }
+            if (breachFlag != null) {
+                accounts.setProfileField(h, account.uid(), "IsPasswordBreached",
+                        breachFlag ? com.fasterxml.jackson.databind.node.BooleanNode.TRUE : null);
             }
             // Only a caller who knows the password learns that the account is blocked.
             if (!account.active()) {

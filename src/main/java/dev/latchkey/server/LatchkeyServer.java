@@ -237,6 +237,7 @@ public final class LatchkeyServer implements AutoCloseable {
                     geo.enabled() ? cfg.risk().geoipDb() : "off: the City and Country signals never fire");
             // ICU's normalisation and confusables data load on first use: off start-up's path, before the first login.
             java.util.concurrent.CompletableFuture.runAsync(dev.latchkey.account.Identifiers::warmUp);
+            java.util.concurrent.CompletableFuture.runAsync(() -> dev.latchkey.account.BreachedPasswords.contains("warm-up"));
             Purge purge = new Purge(db.jdbi(), clock, cfg.limits().retentionMillis(), cfg.limits().auditRetentionMillis()).start();
             return new LatchkeyServer(db, http, dispatchers, geo, purge, audit, boot);
         } catch (RuntimeException e) {

@@ -119,4 +119,20 @@ abstract class BreachedPasswordContract extends ServerContract {
         // The setting is the tenant's: another, left at the default, still refuses.
         assertRefused(create(s.tenant("{\"Name\":\"Other\"}"), email(), BREACHED));
     }
+
+    @Test
+    void aListedPasswordSetBeforeIsFlaggedAtLoginUntilTheNextPassword() {
+        TestTenant t = s.tenant("{\"Name\":\"Acme\",\"Security\":{\"RefuseBreachedPasswords\":false}}");
+        String email = email();
+        String uid = create(t, email, BREACHED).text("Uid");
+        assertThat(t.manage("GET", "/identity/v2/manage/account/" + uid, null).json().get("IsPasswordBreached").asBoolean()).isFalse();
+        Reply login = t.login(email, BREACHED);
+        assertOk(login);
+        assertThat(t.manage("GET", "/identity/v2/manage/account/" + uid, null).json().get("IsPasswordBreached").asBoolean()).isTrue();
+        assertThat(t.login(email, BREACHED).json().get("Profile").get("IsPasswordBreached").asBoolean()).isTrue();
+        assertOk(change(t, login.text("access_token"), BREACHED, PASSWORD));
+        assertThat(t.manage("GET", "/identity/v2/manage/account/" + uid, null).json().get("IsPasswordBreached").asBoolean()).isFalse();
+        assertOk(t.login(email, PASSWORD));
+        assertThat(t.manage("GET", "/identity/v2/manage/account/" + uid, null).json().get("IsPasswordBreached").asBoolean()).isFalse();
+    }
 }
