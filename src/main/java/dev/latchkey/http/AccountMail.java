@@ -59,6 +59,20 @@ public record AccountMail(Jdbi jdbi, AccountStore store, AccountLinks resets, Ac
         return sendVerification(h, tenant, account, email, null, base, template, now);
     }
 
+    /** The link of an emailed token: {@code base?vtype=<vtype>&vtoken=<token>} ({@code &} where the base has a query already). */
+    public static String link(String base, String vtype, String token) {
+        return base + (base.contains("?") ? "&" : "?") + "vtype=" + vtype + "&vtoken=" + token;
+    }
+
+    /**
+     * Emails a reset link for {@code token} (just started for the account) to {@code to}, in the caller's transaction:
+     * the forgotten-password email (Latchkey's, or the tenant's {@code template}).
+     */
+    public void sendReset(Handle h, Tenant tenant, Account account, String to, String token, String base, String template, long now) {
+        mail.sendLink(h, tenant, account, Messages.Purpose.PASSWORD_RESET, template, to, link(base, "reset", token),
+                Math.max(1, tenant.passwordResetMillis() / 60_000), now);
+    }
+
     /**
      * Emails the welcome ({@code template}: the tenant's, else Latchkey's {@code latchkey-welcome}; {@code Welcome.Url}: the
      * hosted page) to the account's primary address, in the caller's transaction; nothing when it has none or no email can
@@ -89,7 +103,7 @@ public record AccountMail(Jdbi jdbi, AccountStore store, AccountLinks resets, Ac
         }
         AccountLinks.Started started = verifications.startWithCode(h, tenant, account.uid(), email, type, now, tenant.emailVerificationMillis());
         String token = started.token();
-        String url = base + (base.contains("?") ? "&" : "?") + "vtype=emailverification&vtoken=" + token;
+        String url = link(base, "emailverification", token);
         mail.sendLink(h, tenant, account, Messages.Purpose.EMAIL_VERIFICATION, template, email, url, started.code(),
                 Math.max(1, tenant.emailVerificationMillis() / 60_000), now);
         return true;

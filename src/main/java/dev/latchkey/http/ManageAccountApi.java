@@ -8,7 +8,6 @@ import dev.latchkey.account.Accounts;
 import dev.latchkey.audit.Audit;
 import dev.latchkey.account.ProfileSchema;
 import dev.latchkey.json.Json;
-import dev.latchkey.message.Messages;
 import dev.latchkey.tenant.Tenant;
 import java.time.Clock;
 
@@ -142,8 +141,7 @@ public final class ManageAccountApi {
             String to = ProfileSchema.primaryEmail(account.profile());
             String t = mail.resets().start(h, tenant, account.uid(), to, now, tenant.passwordResetMillis());
             if (send && to != null && mail.mail().canSend(tenant, dev.latchkey.message.MessageTemplates.Channel.EMAIL)) {
-                mail.mail().sendLink(h, tenant, account, Messages.Purpose.PASSWORD_RESET, req.query("emailtemplate"), to,
-                        base + (base.contains("?") ? "&" : "?") + "vtype=reset&vtoken=" + t, Math.max(1, tenant.passwordResetMillis() / 60_000), now);
+                mail.sendReset(h, tenant, account, to, t, base, req.query("emailtemplate"), now);
             }
             return t;
         });

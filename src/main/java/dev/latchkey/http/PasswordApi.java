@@ -65,9 +65,7 @@ public final class PasswordApi {
                 return; // the same answer: nothing tells whether the account exists
             }
             String token = forgotten.resets().start(h, tenant, account.uid(), to, now, tenant.passwordResetMillis());
-            String url = base + (base.contains("?") ? "&" : "?") + "vtype=reset&vtoken=" + token;
-            forgotten.mail().sendLink(h, tenant, account, dev.latchkey.message.Messages.Purpose.PASSWORD_RESET, template, to, url,
-                    Math.max(1, tenant.passwordResetMillis() / 60_000), now);
+            forgotten.sendReset(h, tenant, account, to, token, base, template, now);
         });
         return Responses.posted();
     }

@@ -248,7 +248,7 @@ public final class ProfileApi {
                 return;
             }
             String token = mail.deletions().start(h, tenant, account.uid(), to, now, tenant.deleteAccountMillis());
-            String url = base + (base.contains("?") ? "&" : "?") + "vtype=deleteuser&vtoken=" + token;
+            String url = AccountMail.link(base, "deleteuser", token);
             mail.mail().sendLink(h, tenant, account, Messages.Purpose.DELETE_ACCOUNT, template, to, url,
                     Math.max(1, tenant.deleteAccountMillis() / 60_000), now);
         });
