@@ -1,8 +1,11 @@
 // Latchkey's hosted sign-in page: the password, then whatever can finish this login (a passkey, a backup code, setting
 // up a passkey, or the link or code risk-based authentication sent), through the LoginRadius API and the page's own
-// /hosted/api/* (what LoginRadius's answers do not say: the site's name, what can work for a pending login).
-// It is also where a one-click sign-in link lands (?vtype=oneclicksignin&vtoken=…): mail scanners open links too, so the
-// page asks for a click before it uses one. Plain JavaScript, no build step. Tokens stay in sessionStorage (this tab).
+// /hosted/api/* (what LoginRadius's answers do not say: the site's name, what can work for a pending login, and the
+// sign-up form's SOTT, which a browser cannot make). It signs people up, and its account page changes the password and
+// deletes the account.
+// It is also where the emailed links land (?vtype=…&vtoken=…): one-click sign-in, a password reset, an address to
+// confirm, an account to delete. Mail scanners open links too, so the page asks for a click before it uses a sign-in or
+// a deletion link. Plain JavaScript, no build step. Tokens stay in sessionStorage (this tab).
 (() => {
   'use strict';
   const params = new URLSearchParams(location.search);
@@ -27,9 +30,14 @@
   let oneClickToken = null; // only in memory: a reload asks for the emailed link again, which still works
   let resetToken = null; // a forgotten-password link's token, only in memory as well
   let verificationToken = null; // an email-verification link's token
+  let deleteToken = null; // an account-deletion link's token, only in memory too
   let watching = null;
 
-  const SECTIONS = ['password-step', 'forgot-step', 'reset-step', 'second-step', 'confirm-link', 'signed-in', 'no-apikey'];
+  const SECTIONS = ['password-step', 'sign-up-step', 'forgot-step', 'reset-step', 'second-step', 'confirm-link', 'delete-link',
+    'signed-in', 'no-apikey'];
+
+  /** This page for this site: where the links of the emails it asks for (verification, deletion) come back to. */
+  const hostedPage = () => location.origin + location.pathname + '?apikey=' + encodeURIComponent(apikey);
 
   function show(section) {
     stopWatching();
@@ -42,8 +50,8 @@
     $('status').className = text ? kind || 'error' : '';
   }
 
-  async function api(method, path, { query = {}, body, bearer } = {}) {
-    const headers = {};
+  async function api(method, path, { query = {}, body, bearer, headers: extra = {} } = {}) {
+    const headers = { ...extra };
     if (body !== undefined) headers['Content-Type'] = 'application/json';
     if (bearer) headers.Authorization = 'Bearer ' + bearer;
     let response;
@@ -66,6 +74,7 @@
 
   // Where LoginRadius's text speaks of things this page does not have (a "password less login button", a new OTP).
   const OWN_WORDS = {
+    936: 'An account with this email address exists already: sign in, or use "Forgot your password?"',
     966: 'The email or the password is wrong.',
     // Emailed links: one-click sign-in, a forgotten password, an address to confirm.
     974: 'This link was already used: each link works once. Ask for a new one if you need to.',
@@ -93,15 +102,29 @@
     return ' Try again in ' + minutes + (minutes === 1 ? ' minute' : ' minutes') + ' (after ' + at + ').';
   }
 
-  /** An API error as a sentence: the Description where it says more than the Message, then the code for support. */
-  function explain(e) {
+  // An account-deletion link's refusals: the general words for emailed links speak of signing in and passwords.
+  const DELETE_LINK_WORDS = {
+    974: 'This link was already used: each link works once. If your account still exists, sign in and ask again to delete it.',
+    975: 'This link has expired: sign in and ask again to delete your account.',
+    // The account's links go with it, so a link that already deleted its account is unknown from then on.
+    1119: 'This link does not work: it was used already (then the account is deleted), or it was not copied whole. '
+      + 'If your account still exists, sign in and ask again to delete it.',
+  };
+
+  /**
+   * An API error as a sentence: the Description where it says more than the Message (a failed validation's own
+   * messages, such as the password policy's), then the code for support. {@code own} words go before the page's.
+   */
+  function explain(e, own = {}) {
     if (!e || e.offline) return 'The server could not be reached: check the connection and try again.';
     if (!e.ErrorCode) return String((e && e.message) || e);
     let text;
     if (e.ErrorCode === 1198 || e.ErrorCode === 429) {
       text = sentence(e.Message) + whenToRetry(e.retryAfter);
-    } else if (OWN_WORDS[e.ErrorCode]) {
-      text = OWN_WORDS[e.ErrorCode];
+    } else if (own[e.ErrorCode] || OWN_WORDS[e.ErrorCode]) {
+      text = own[e.ErrorCode] || OWN_WORDS[e.ErrorCode];
+    } else if (Array.isArray(e.Errors) && e.Errors.some((x) => x && x.ErrorMessage)) {
+      text = e.Errors.filter((x) => x && x.ErrorMessage).map((x) => sentence(String(x.ErrorMessage))).join(' ');
     } else {
       text = e.Description && !words(e.Description).includes(words(e.Message)) ? e.Description : e.Message;
     }
@@ -177,6 +200,9 @@
     $('profile-uid').textContent = p.Uid;
     $('profile-logins').textContent = p.NoOfLogins;
     $('profile-last-login').textContent = readableDate(p.LastLoginDate);
+    $('change-password-username').value = $('profile-email').textContent;
+    $('delete-request').hidden = true;
+    $('delete-account').hidden = false;
     $('passkeys-section').hidden = !app.passkeys;
     $('add-passkey').hidden = !webauthn;
     const list = $('passkeys');
@@ -391,21 +417,26 @@
   const onClick = (id, action) => $(id).addEventListener('click', single(action));
 
   // Show the typed password on request (a password manager fills it either way; nothing blocks pasting).
-  $('show-password').addEventListener('click', () => {
-    const shown = $('password').type === 'text';
-    $('password').type = shown ? 'password' : 'text';
-    $('show-password').textContent = shown ? 'Show' : 'Hide';
-    $('show-password').setAttribute('aria-pressed', String(!shown));
+  const conceal = (button, field) => {
+    $(field).type = 'password';
+    $(button).textContent = 'Show';
+    $(button).setAttribute('aria-pressed', 'false');
+  };
+  const revealable = (button, field) => $(button).addEventListener('click', () => {
+    if ($(field).type === 'text') return conceal(button, field);
+    $(field).type = 'text';
+    $(button).textContent = 'Hide';
+    $(button).setAttribute('aria-pressed', 'true');
   });
+  revealable('show-password', 'password');
+  revealable('show-sign-up-password', 'sign-up-password');
 
   onSubmit('login-form', async () => {
     status('');
     try {
       const r = await api('POST', '/identity/v2/auth/login/2fa', { body: { ...identifier($('email').value), password: $('password').value } });
       $('password').value = '';
-      $('password').type = 'password';
-      $('show-password').textContent = 'Show';
-      $('show-password').setAttribute('aria-pressed', 'false');
+      conceal('show-password', 'password');
       if (!r.SecondFactorAuthentication) return await signedIn(r);
       const sfa = r.SecondFactorAuthentication;
       pendingToken.set(sfa.SecondFactorAuthenticationToken);
@@ -706,6 +737,108 @@
     }
   });
 
+  // ── Sign-up ───────────────────────────────────────────────────────────────────────────────────────────────────
+
+  onClick('to-sign-up', async () => {
+    status('');
+    const typed = identifier($('email').value).email;
+    if (typed && !$('sign-up-email').value) $('sign-up-email').value = typed;
+    show('sign-up-step');
+  });
+  onClick('sign-up-back', async () => { status(''); show('password-step'); });
+
+  onSubmit('sign-up-form', async () => {
+    status('');
+    const email = $('sign-up-email').value.trim();
+    const body = { Email: [{ Type: 'Primary', Value: email }], Password: $('sign-up-password').value };
+    const firstName = $('sign-up-first-name').value.trim();
+    if (firstName) body.FirstName = firstName;
+    try {
+      // A SOTT per attempt: it is the application's proof, and only the server can make one.
+      const sott = await api('GET', '/hosted/api/sott');
+      const r = await api('POST', '/identity/v2/auth/register',
+        { query: { verificationurl: hostedPage() }, body, headers: { 'X-LoginRadius-Sott': sott.Sott } });
+      $('sign-up-password').value = '';
+      conceal('show-sign-up-password', 'sign-up-password');
+      const check = app.verificationEmail ? ' Check your email: we sent ' + email + ' a link to confirm the address.' : '';
+      if (r.Data) {
+        await signedIn(r.Data);
+        status('Welcome: your account is ready.' + check, 'ok');
+      } else {
+        // The site requires a confirmed address (or a second factor) before the first sign-in.
+        $('email').value = email;
+        show('password-step');
+        status('Your account is created.' + (check ? check + ' Open it, then sign in.' : ' Sign in to finish setting it up.'), 'ok');
+      }
+    } catch (e) { status(explain(e)); }
+  });
+
+  // ── The account: its password, its deletion ──────────────────────────────────────────────────────────────────
+
+  onSubmit('change-password-form', async () => {
+    status('');
+    try {
+      await api('PUT', '/identity/v2/auth/password/change', { bearer: accessToken.get(),
+        body: { oldpassword: $('current-password').value, newpassword: $('changed-password').value } });
+      // A new password ends every session of the account, this tab's too.
+      $('current-password').value = $('changed-password').value = '';
+      accessToken.set(null);
+      $('email').value = $('profile-email').textContent;
+      show('password-step');
+      status('Your password is changed, and every session of your account has ended (this one too): sign in with the new password.', 'ok');
+    } catch (e) {
+      $('current-password').value = '';
+      status(explain(e));
+    }
+  });
+
+  onClick('delete-account', async () => {
+    status('');
+    $('delete-account').hidden = true;
+    $('delete-request').hidden = false;
+  });
+  onClick('cancel-delete', async () => {
+    status('');
+    $('delete-request').hidden = true;
+    $('delete-account').hidden = false;
+  });
+
+  onClick('request-delete', async () => {
+    status('');
+    try {
+      const r = await api('DELETE', '/identity/v2/auth/account', { bearer: accessToken.get(), query: { deleteurl: hostedPage() } });
+      if (!r.IsDeleteRequestAccepted) throw new Error("The request to delete your account was not accepted: contact the site's support.");
+      $('delete-request').hidden = true;
+      $('delete-account').hidden = false;
+      status('We emailed you a link to confirm: your account is deleted only once you open it and confirm.', 'ok');
+    } catch (e) { status(explain(e)); }
+  });
+
+  // The emailed deletion link: used only when the person clicks.
+  onClick('confirm-delete', async () => {
+    status('');
+    try {
+      await api('GET', '/identity/v2/auth/account/delete', { query: { deletetoken: deleteToken } });
+      deleteToken = null;
+      forgetPending();
+      accessToken.set(null);
+      show('password-step');
+      status('Your account was deleted.', 'ok');
+    } catch (e) {
+      if (!e || !e.offline) {
+        deleteToken = null;
+        home();
+      }
+      status(explain(e, DELETE_LINK_WORDS));
+    }
+  });
+
+  $('keep-account').addEventListener('click', () => {
+    deleteToken = null;
+    home();
+    status('Nothing was deleted: your account stays as it is.', 'info');
+  });
+
   onClick('sign-out', async () => {
     try { await api('GET', '/identity/v2/auth/access_token/invalidate', { bearer: accessToken.get() }); } catch (e) { /* already gone */ }
     accessToken.set(null);
@@ -725,6 +858,7 @@
     }
     if (params.get('vtype') === 'reset' && params.get('vtoken')) resetToken = params.get('vtoken');
     if (params.get('vtype') === 'emailverification' && params.get('vtoken')) verificationToken = params.get('vtoken');
+    if (params.get('vtype') === 'deleteuser' && params.get('vtoken')) deleteToken = params.get('vtoken');
     if (params.has('vtoken') || params.has('vtype')) {
       // The token leaves the address bar (and the history) before anything else happens.
       history.replaceState(null, '', location.pathname + '?apikey=' + encodeURIComponent(apikey));
@@ -734,6 +868,7 @@
       app.passkeys = about.PasskeysEnabled;
       app.emailCodes = about.EmailCodes;
       app.smsCodes = about.SmsCodes;
+      app.verificationEmail = about.VerificationEmail;
       if (about.Name) {
         document.title = about.Name + ' · Sign in';
         $('app-name').textContent = about.Name;
@@ -750,9 +885,14 @@
       verificationToken = null;
       try {
         const r = await api('GET', '/identity/v2/auth/email', { query: { verificationtoken: token } });
-        if (r.Data) return await signedIn(r.Data);
-        show('password-step');
-        status('Your email address is confirmed: you can sign in.', 'ok');
+        if (r.Data) {
+          await signedIn(r.Data);
+        } else if (accessToken.get()) {
+          await renderAccount().catch(() => { accessToken.set(null); show('password-step'); });
+        } else {
+          show('password-step');
+        }
+        status(accessToken.get() ? 'Your email address is confirmed.' : 'Your email address is confirmed: you can sign in.', 'ok');
       } catch (e) {
         show('password-step');
         status(explain(e));
@@ -761,6 +901,8 @@
       show('reset-step');
     } else if (oneClickToken) {
       show('confirm-link');
+    } else if (deleteToken) {
+      show('delete-link');
     } else if (pendingToken.get() && !accessToken.get()) {
       secondStep();
     } else {

@@ -3,11 +3,18 @@ package dev.latchkey.http;
 import dev.latchkey.error.ApiException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.latchkey.crypto.Secrets;
+import dev.latchkey.crypto.Sott;
 import dev.latchkey.factor.Factors;
 import dev.latchkey.factor.passkey.RelyingParty;
 import dev.latchkey.json.Json;
 import dev.latchkey.login.LoginFlow;
+import dev.latchkey.message.CodeSender;
+import dev.latchkey.message.MessageTemplates;
 import dev.latchkey.tenant.Tenant;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
 
 /**
  * Latchkey's own small API for its hosted page, under {@code /hosted/api/} (no LoginRadius path, so none can collide):
@@ -15,15 +22,27 @@ import dev.latchkey.tenant.Tenant;
  * tenant endpoint.
  */
 public final class HostedApi {
+    /**
+     * How long a SOTT handed to the page works: long enough to fill in the sign-up form, short enough that one copied off
+     * the page is soon useless.
+     */
+    static final Duration SOTT_WINDOW = Duration.ofMinutes(10);
+
     private final TenantGate gate;
     private final LoginFlow flow;
     private final Factors factors;
     private final dev.latchkey.factor.sms.SmsCodes sms;
     private final dev.latchkey.factor.email.EmailCodes email;
     private final dev.latchkey.factor.SecondFactor questions;
+    private final Secrets secrets;
+    private final CodeSender mail;
+    private final Clock clock;
 
-    public HostedApi(TenantGate gate, LoginFlow flow, Factors factors) {
+    public HostedApi(TenantGate gate, LoginFlow flow, Factors factors, Secrets secrets, CodeSender mail, Clock clock) {
         this.gate = gate;
+        this.secrets = secrets;
+        this.mail = mail;
+        this.clock = clock;
         this.flow = flow;
         this.factors = factors;
         this.sms = factors.get("sms", dev.latchkey.factor.sms.SmsCodes.class);
@@ -31,11 +50,30 @@ public final class HostedApi {
         this.questions = factors.get("securityquestion", dev.latchkey.factor.SecondFactor.class);
     }
 
-    /** {@code GET /hosted/api/app}: {@code {"Name", "PasskeysEnabled", "SmsCodes", "EmailCodes"}} (what the site offers and can send). */
+    /**
+     * {@code GET /hosted/api/app}: {@code {"Name", "PasskeysEnabled", "SmsCodes", "EmailCodes", "VerificationEmail"}} (what
+     * the site offers and can send; {@code VerificationEmail}: a sign-up is emailed a link to confirm its address, so the
+     * page says "check your email" only when one is on its way).
+     */
     public JsonNode app(LrRequest req) {
         Tenant tenant = gate.tenant(req);
         return Json.object().put("Name", tenant.name()).put("PasskeysEnabled", passkeysWork(tenant)).put("SmsCodes", sms.canSend(tenant))
-                .put("EmailCodes", email.canSend(tenant));
+                .put("EmailCodes", email.canSend(tenant))
+                .put("VerificationEmail", !"Disabled".equals(tenant.emailVerificationFlow()) && mail.canSend(tenant, MessageTemplates.Channel.EMAIL));
+    }
+
+    /**
+     * {@code GET /hosted/api/sott}: {@code {"Sott", "ExpiryTime"}}, a SOTT for {@code POST /identity/v2/auth/register}
+     * valid from now for {@link #SOTT_WINDOW}. A browser cannot make one (that takes the API secret), so the page asks here,
+     * as an application's server would ask {@code GET /identity/v2/manage/account/sott}. Anyone who can open the page can
+     * get one: on a site that signs people up on this page, the SOTT proves no more than that the sign-up came through it.
+     */
+    public JsonNode sott(LrRequest req) {
+        Tenant tenant = gate.tenant(req);
+        Instant now = clock.instant().truncatedTo(java.time.temporal.ChronoUnit.SECONDS); // a SOTT's dates are whole seconds
+        Instant end = now.plus(SOTT_WINDOW);
+        return Json.object().put("Sott", Sott.make(tenant.apiKey(), secrets.decrypt(tenant.apiSecretSealed()), now, end))
+                .put("ExpiryTime", end.toString());
     }
 
     /**

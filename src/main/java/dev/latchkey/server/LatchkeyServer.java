@@ -217,7 +217,7 @@ public final class LatchkeyServer implements AutoCloseable {
                     new AdminApi(tenants, adminGate, db.jdbi(), outbox, messages, riskEvents, metrics, audit, clock),
                     new TemplateApi(adminGate, templates, audit, clock),
                     new AuditApi(adminGate, tenants, audit),
-                    new HostedApi(gate, flow, factors),
+                    new HostedApi(gate, flow, factors, secrets, codeSender, clock),
                     new ReauthApi(gate, access, flow, stepUp, accounts),
                     req -> {
                         db.jdbi().useHandle(h -> h.execute("SELECT 1"));

@@ -94,14 +94,82 @@ abstract class HostedApiContract extends ServerContract {
         TestTenant plain = s.tenant("{\"Name\":\"Acme <Shop>\"}");
         Reply r = app("?apikey=" + plain.apiKey());
         assertThat(r.status()).isEqualTo(200);
-        assertThat(r.raw()).isEqualTo("{\"Name\":\"Acme <Shop>\",\"PasskeysEnabled\":false,\"SmsCodes\":false,\"EmailCodes\":false}");
+        assertThat(r.raw()).isEqualTo("{\"Name\":\"Acme <Shop>\",\"PasskeysEnabled\":false,\"SmsCodes\":false,\"EmailCodes\":false,"
+                + "\"VerificationEmail\":true}");
         assertThat(r.headers().firstValue("Cache-Control")).hasValue("no-store");
 
         TestTenant withPasskeys = s.tenant("{\"Name\":\"Acme\"," + PASSKEYS + "}");
-        assertThat(app("?apikey=" + withPasskeys.apiKey()).json()).isEqualTo(Json.parse("{\"Name\":\"Acme\",\"PasskeysEnabled\":true,\"SmsCodes\":false,\"EmailCodes\":false}"));
+        assertThat(app("?apikey=" + withPasskeys.apiKey()).json()).isEqualTo(Json.parse("{\"Name\":\"Acme\",\"PasskeysEnabled\":true,\"SmsCodes\":false,\"EmailCodes\":false,\"VerificationEmail\":true}"));
         // The API key is matched like every tenant endpoint's: any case of the parameter, or the header.
         assertThat(app("?ApiKey=" + withPasskeys.apiKey()).status()).isEqualTo(200);
         assertThat(s.get("/hosted/api/app", "X-LoginRadius-ApiKey", withPasskeys.apiKey()).status()).isEqualTo(200);
+    }
+
+    @Test
+    void theAppSaysWhetherASignUpIsEmailedAVerificationLink() {
+        TestTenant disabled = s.tenant("{\"Name\":\"Acme\",\"EmailVerification\":{\"Flow\":\"Disabled\"}}");
+        assertThat(app("?apikey=" + disabled.apiKey()).raw())
+                .isEqualTo("{\"Name\":\"Acme\",\"PasskeysEnabled\":false,\"SmsCodes\":false,\"EmailCodes\":false,\"VerificationEmail\":false}");
+        TestTenant required = s.tenant("{\"Name\":\"Acme\",\"EmailVerification\":{\"Flow\":\"Required\"}}");
+        assertThat(app("?apikey=" + required.apiKey()).json().get("VerificationEmail").asBoolean()).isTrue();
+    }
+
+    private static String signUp(String email) {
+        return "{\"Email\":[{\"Type\":\"Primary\",\"Value\":\"" + email + "\"}],\"Password\":\"" + PASSWORD + "\",\"FirstName\":\"Ann\"}";
+    }
+
+    private Reply register(TestTenant t, String sott, String body) {
+        return s.send("POST", "/identity/v2/auth/register?apikey=" + t.apiKey(), body, "Content-Type", "application/json",
+                "X-LoginRadius-Sott", sott);
+    }
+
+    /**
+     * The sign-up form's SOTT: {@code {"Sott", "ExpiryTime"}}, ten minutes from now, of this tenant and no other, taken by
+     * {@code POST /identity/v2/auth/register} until it expires.
+     */
+    @Test
+    void theSottSignsUpForTenMinutesInItsTenantOnly() {
+        TestTenant t = s.tenant("{\"Name\":\"Acme\"}");
+        TestTenant other = s.tenant("{\"Name\":\"Other\"}");
+        Instant before = s.clock.instant().truncatedTo(ChronoUnit.SECONDS);
+        Reply r = s.get("/hosted/api/sott?apikey=" + t.apiKey());
+        Instant after = s.clock.instant();
+        assertThat(r.status()).as(r.raw()).isEqualTo(200);
+        assertThat(r.headers().firstValue("Cache-Control")).hasValue("no-store");
+        List<String> fields = new java.util.ArrayList<>();
+        r.json().fieldNames().forEachRemaining(fields::add);
+        assertThat(fields).containsExactly("Sott", "ExpiryTime");
+        String sott = r.text("Sott");
+        assertThat(sott).matches("[A-Za-z0-9+/]+=*\\*[0-9a-f]{32}");
+        Instant expiry = Instant.parse(r.text("ExpiryTime"));
+        assertThat(expiry).isBetween(before.plus(Duration.ofMinutes(10)), after.plus(Duration.ofMinutes(10)));
+        assertThat(expiry.getNano()).isZero(); // the SOTT's own end, to the second
+        assertThat(r.raw()).isEqualTo("{\"Sott\":\"" + sott + "\",\"ExpiryTime\":\"" + expiry + "\"}");
+        assertThat(dev.latchkey.crypto.Sott.valid(sott, t.apiKey(), t.apiSecret(), after, 0)).isTrue();
+
+        Reply made = register(t, sott, signUp(email()));
+        assertThat(made.status()).as(made.raw()).isEqualTo(200);
+        assertThat(made.json().get("IsPosted").asBoolean()).isTrue();
+        assertThat(made.json().get("Data").get("access_token").asText()).matches("[0-9a-f-]{36}");
+        // A SOTT serves its window (LoginRadius's are not single use): a second sign-up with it works too.
+        assertThat(register(t, sott, signUp(email())).status()).isEqualTo(200);
+        assertError(register(other, sott, signUp(email())), 403, 1049, "Secured one-time token (SOTT) is invalid",
+                "Secured one-time token (SOTT) is invalid, please use a valid secure one-time token (SOTT) in order to process this request.");
+        s.clock.advance(Duration.ofMinutes(11));
+        assertError(register(t, sott, signUp(email())), 403, 1049, "Secured one-time token (SOTT) is invalid",
+                "Secured one-time token (SOTT) is invalid, please use a valid secure one-time token (SOTT) in order to process this request.");
+    }
+
+    @Test
+    void theSottRefusesAMissingUnknownOrExpiredApiKeyAsTheAppDoes() {
+        assertError(s.get("/hosted/api/sott"), 403, 908, "A parameter is not formatted correctly", "The apikey is a required parameter.");
+        String unknown = "The provided LoginRadius API key is invalid or is not authorized, please use a valid or authorized LoginRadius "
+                + "API key or check the API key for your LoginRadius account.";
+        assertError(s.get("/hosted/api/sott?apikey=" + UUID.randomUUID()), 403, 901, "The API key is unauthorized", unknown);
+        assertError(s.get("/hosted/api/sott?apikey=not-a-key"), 403, 901, "The API key is unauthorized", unknown);
+        TestTenant expired = s.tenant("{\"Plan\":{\"Name\":\"trial\",\"ExpiresAt\":\"" + Instant.now().minus(1, ChronoUnit.DAYS) + "\"}}");
+        assertError(s.get("/hosted/api/sott?apikey=" + expired.apiKey()), 403, 6003, "Trial plan expired",
+                "The trial plan has expired. To continue using the service, please contact support.");
     }
 
     @Test
@@ -176,7 +244,7 @@ abstract class HostedApiContract extends ServerContract {
         // Passkeys turned off for the tenant: the account's passkey cannot work, so it is not offered.
         assertThat(s.admin("PATCH", "/admin/v1/tenants/" + t.apiKey(), "{\"PassKeysConfig\":{\"IsEnabled\":false}}").status()).isEqualTo(200);
         assertThat(pending(t, t.secondFactorToken(email, PASSWORD)).json()).isEqualTo(options(false, false, false, false, false, "passkey"));
-        assertThat(app("?apikey=" + t.apiKey()).json()).isEqualTo(Json.parse("{\"Name\":\"Acme\",\"PasskeysEnabled\":false,\"SmsCodes\":false,\"EmailCodes\":false}"));
+        assertThat(app("?apikey=" + t.apiKey()).json()).isEqualTo(Json.parse("{\"Name\":\"Acme\",\"PasskeysEnabled\":false,\"SmsCodes\":false,\"EmailCodes\":false,\"VerificationEmail\":true}"));
 
         // On again, but the passkey was marked as possibly cloned: refused from then on, so not offered either.
         assertThat(s.admin("PATCH", "/admin/v1/tenants/" + t.apiKey(), "{\"PassKeysConfig\":{\"IsEnabled\":true}}").status()).isEqualTo(200);
