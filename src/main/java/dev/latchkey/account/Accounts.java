@@ -202,6 +202,14 @@ public final class Accounts {
         return update(tenant, uid, Json.object().put("UserName", username), notify, origin, "SetPassword", "SetUsername");
     }
 
+    /**
+     * {@code PUT /manage/account/{uid}/invalidateemail}: the account's email counts as unverified again (where the tenant
+     * requires verification, its logins wait for a new link); LoginRadius's {@code InvalidateEmailVerification} event.
+     */
+    public Account invalidateEmailVerification(Tenant tenant, String uid, boolean notify, Audit.Origin origin) {
+        return update(tenant, uid, Json.object().put("EmailVerified", false), notify, origin, "SetPassword", "InvalidateEmailVerification");
+    }
+
     /** {@code PUT /manage/account/{uid}/phoneid}: the account's PhoneId (1134 malformed, 1058 taken); {@code UpdatePhoneId}. */
     public Account setPhoneId(Tenant tenant, String uid, String phone, boolean notify, Audit.Origin origin) {
         return update(tenant, uid, Json.object().put("PhoneId", phone), notify, origin, "SetPassword", "UpdatePhoneId");

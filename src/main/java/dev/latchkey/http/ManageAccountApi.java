@@ -109,6 +109,32 @@ public final class ManageAccountApi {
                 req.origin(Audit.Actor.APP)), clock.millis()));
     }
 
+    /**
+     * {@code PUT /identity/v2/manage/account/{uid}/invalidateemail?verificationurl=&emailtemplate=}: the email is unverified
+     * again and a new verification link is emailed (unless the tenant's flow is Disabled); {@code {"IsPosted": true}}.
+     */
+    public JsonNode invalidateEmail(LrRequest req) {
+        Tenant tenant = gate.tenantWithSecret(req);
+        req.body(); // PUT without a body is usual here; one that is there must be JSON
+        String base = mail.allowedUrl(tenant, req.query("verificationurl"), "verificationurl");
+        Account account = accounts.invalidateEmailVerification(tenant, req.pathParam("uid"), !req.preventWebhook(), req.origin(Audit.Actor.APP));
+        mail.jdbi().useTransaction(h -> mail.sendVerification(h, tenant, account, ProfileSchema.primaryEmail(account.profile()), base,
+                req.query("emailtemplate"), clock.millis()));
+        return Responses.posted();
+    }
+
+    /** {@code DELETE /identity/v2/manage/account?email=}: the account that has the address is deleted; {@code {"IsDeleted": true}} (938 none). */
+    public JsonNode deleteByEmail(LrRequest req) {
+        Tenant tenant = gate.tenantWithSecret(req);
+        req.body();
+        String email = req.identifierQuery("email");
+        if (email == null || email.isBlank()) {
+            throw LrError.required("email");
+        }
+        accounts.delete(tenant, accounts.byIdentifier(tenant, "email", email).uid(), !req.preventWebhook(), req.origin(Audit.Actor.APP));
+        return Responses.deleted();
+    }
+
     /** {@code PUT /identity/v2/manage/account/uid?uid=} with {@code {"NewUid"}}: {@code {"IsPosted": true}}. */
     public JsonNode changeUid(LrRequest req) {
         Tenant tenant = gate.tenantWithSecret(req);

@@ -153,6 +153,7 @@ public final class Routes {
         // ── Management API (apikey + apisecret) ──────────────────────────────────────────────────────────────
         r.add(Method.POST, mng + "/account", manage::create);
         r.add(Method.GET, mng + "/account", manage::find); // ?email= | ?username= | ?phone=
+        r.add(Method.DELETE, mng + "/account", manage::deleteByEmail); // ?email=
         r.add(Method.GET, mng + "/account/sott", registration::sott); // before {uid}: a literal segment wins
         r.add(Method.GET, mng + "/account/access_token", tokens::forUid); // ?uid=
         r.add(Method.GET, mng + "/account/identities", manage::identities); // ?email=
@@ -175,6 +176,7 @@ public final class Routes {
         r.add(Method.PUT, mng + "/account/{uid}/email", manage::upsertEmail); // {"Email": [...]}
         r.add(Method.DELETE, mng + "/account/{uid}/email", manage::removeEmail); // {"email"}
         r.add(Method.PUT, mng + "/account/{uid}/phoneid", manage::setPhoneId); // {"phone"}
+        r.add(Method.PUT, mng + "/account/{uid}/invalidateemail", manage::invalidateEmail);
         r.add(Method.PUT, mng + "/account/{uid}/password", passwords::set);
         r.add(Method.GET, mng + "/account/{uid}/password", passwords::hash);
         r.add(Method.GET, mng + "/account/{uid}", manage::get);
@@ -222,7 +224,6 @@ public final class Routes {
         // ── The hosted page's own API (Latchkey's, not LoginRadius's: see HostedApi) ─────────────────────────────
         r.add(Method.GET, "/hosted/api/app", hosted::app);
         r.add(Method.GET, "/hosted/api/login", hosted::login);
-        r.add(Method.GET, "/hosted/api/sott", hosted::sott); // the sign-up form's SOTT: a browser cannot make one
 
         // ── Health ───────────────────────────────────────────────────────────────────────────────────────────
         r.add(Method.GET, "/health/ready", ready);

@@ -42,7 +42,8 @@ public final class WebhookEvents {
      * subscription to one of them is flagged ({@code IsSentByLatchkey: false}) and logged: it never fires.
      */
     private static final Set<String> SENT = Set.of("Login", "Register", "CreateTraditionalAccount", "UpdateProfile", "SetPassword", "ChangePassword", "ResetPassword", "EmailVerification",
-            "BlockAccount", "DeleteAccount", "AddEmail", "RemoveEmail", "SetUsername", "UpdatePhoneId", "UpdateUid");
+            "BlockAccount", "DeleteAccount", "AddEmail", "RemoveEmail", "SetUsername", "UpdatePhoneId", "UpdateUid",
+            "InvalidateEmailVerification");
 
     private WebhookEvents() {}
 

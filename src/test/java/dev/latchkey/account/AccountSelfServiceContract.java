@@ -295,7 +295,7 @@ abstract class AccountSelfServiceContract extends ServerContract {
     @Test
     void theApplicationsAccountCalls() {
         TestTenant t = tenant("");
-        subscribe(t, "UpdateUid", "UpdatePhoneId");
+        subscribe(t, "UpdateUid", "UpdatePhoneId", "InvalidateEmailVerification");
         String email = email();
         String uid = t.account(email, PASSWORD);
         // A token for a uid (the route is matched before {uid}).
@@ -355,5 +355,16 @@ abstract class AccountSelfServiceContract extends ServerContract {
         assertError(t.manage("PUT", "/identity/v2/manage/account/uid?uid=" + other, "{\"NewUid\":\"has space\"}"), 403, 1134);
         assertError(t.manage("PUT", "/identity/v2/manage/account/uid?uid=" + UUID.randomUUID(), "{\"NewUid\":\"free_one\"}"), 403, 938);
         assertThat(queuedEvents(t)).contains("UpdateUid", "UpdatePhoneId");
+        // The email unverified again, with a new link; then the account deleted by its address.
+        assertThat(t.manage("PUT", "/identity/v2/manage/account/" + newUid + "/invalidateemail?verificationurl=https://app.example.com/v", null).json())
+                .isEqualTo(Json.parse("{\"IsPosted\":true}"));
+        assertThat(t.manage("GET", "/identity/v2/manage/account/" + newUid, null).json().get("EmailVerified").asBoolean()).isFalse();
+        String again = linkToken(email, 1, "emailverification");
+        assertThat(s.get("/identity/v2/auth/email?apikey=" + t.apiKey() + "&verificationtoken=" + again).status()).isEqualTo(200);
+        assertThat(queuedEvents(t)).contains("InvalidateEmailVerification");
+        assertError(t.manage("PUT", "/identity/v2/manage/account/" + UUID.randomUUID() + "/invalidateemail", null), 403, 938);
+        assertThat(t.manage("DELETE", "/identity/v2/manage/account?email=" + email.toUpperCase(), null).json()).isEqualTo(Json.parse("{\"IsDeleted\":true}"));
+        assertError(t.manage("GET", "/identity/v2/manage/account/" + newUid, null), 403, 938);
+        assertError(t.manage("DELETE", "/identity/v2/manage/account?email=" + email, null), 403, 938);
     }
 }

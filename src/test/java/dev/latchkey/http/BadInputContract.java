@@ -151,6 +151,8 @@ abstract class BadInputContract extends ServerContract {
                 new Api("manage upsert email", "PUT", "/identity/v2/manage/account/" + uid + "/email", "{\"Email\":[{\"Type\":\"Secondary\",\"Value\":\"bad2@example.com\"}]}", Cred.SECRET),
                 new Api("manage remove email", "DELETE", "/identity/v2/manage/account/" + UUID.randomUUID() + "/email", "{\"email\":\"x@example.com\"}", Cred.SECRET),
                 new Api("manage phoneid", "PUT", "/identity/v2/manage/account/" + UUID.randomUUID() + "/phoneid", "{\"phone\":\"+15550100\"}", Cred.SECRET),
+                new Api("manage invalidate email", "PUT", "/identity/v2/manage/account/" + UUID.randomUUID() + "/invalidateemail", "{}", Cred.SECRET),
+                new Api("manage delete by email", "DELETE", "/identity/v2/manage/account?email=nobody@example.com", "{}", Cred.SECRET),
                 new Api("manage forgot token", "POST", "/identity/v2/manage/account/forgot/token", "{\"email\":\"nobody@example.com\"}", Cred.SECRET),
                 new Api("manage verification token", "POST", "/identity/v2/manage/account/verify/token", "{\"email\":\"nobody@example.com\"}", Cred.SECRET));
     }
