@@ -224,6 +224,7 @@ public final class Routes {
         // ── The hosted page's own API (Latchkey's, not LoginRadius's: see HostedApi) ─────────────────────────────
         r.add(Method.GET, "/hosted/api/app", hosted::app);
         r.add(Method.GET, "/hosted/api/login", hosted::login);
+        r.add(Method.GET, "/hosted/api/sott", hosted::sott); // the sign-up form's SOTT: a browser cannot make one
 
         // ── Health ───────────────────────────────────────────────────────────────────────────────────────────
         r.add(Method.GET, "/health/ready", ready);
