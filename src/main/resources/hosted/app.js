@@ -869,6 +869,7 @@
       app.emailCodes = about.EmailCodes;
       app.smsCodes = about.SmsCodes;
       app.verificationEmail = about.VerificationEmail;
+      $('sign-up-offer').hidden = !about.SignUp; // only where the tenant signs people up here (Security.HostedSignUp)
       if (about.Name) {
         document.title = about.Name + ' · Sign in';
         $('app-name').textContent = about.Name;

@@ -154,7 +154,8 @@ public final class Accounts {
 
     /**
      * Adds {@code email} (of {@code type}) to the account's addresses, now that its owner followed the link: LoginRadius's
-     * {@code AddEmail} event. Already there: nothing changes. 936 when another account took it meanwhile.
+     * {@code AddEmail} event (a new Primary makes the old one Secondary). Already there: nothing changes. 936 when another
+     * account took it meanwhile.
      */
     public Account addEmail(Tenant tenant, String uid, String email, String type, boolean notify, Audit.Origin origin) {
         Account current = get(tenant, uid);
@@ -162,7 +163,15 @@ public final class Accounts {
             return current;
         }
         com.fasterxml.jackson.databind.node.ArrayNode emails = emails(current);
-        emails.addObject().put("Type", type == null || type.isBlank() ? "Secondary" : type).put("Value", email);
+        String kind = type == null || type.isBlank() ? "Secondary" : type;
+        if (kind.equalsIgnoreCase("Primary")) {
+            emails.forEach(e -> {
+                if ("Primary".equalsIgnoreCase(e.path("Type").asText())) {
+                    ((ObjectNode) e).put("Type", "Secondary"); // one primary address: the new one takes the role
+                }
+            });
+        }
+        emails.addObject().put("Type", kind).put("Value", email);
         return update(tenant, uid, Json.object().set("Email", emails), notify, origin, "SetPassword", "AddEmail");
     }
 

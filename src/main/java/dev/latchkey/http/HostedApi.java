@@ -59,17 +59,23 @@ public final class HostedApi {
         Tenant tenant = gate.tenant(req);
         return Json.object().put("Name", tenant.name()).put("PasskeysEnabled", passkeysWork(tenant)).put("SmsCodes", sms.canSend(tenant))
                 .put("EmailCodes", email.canSend(tenant))
-                .put("VerificationEmail", !"Disabled".equals(tenant.emailVerificationFlow()) && mail.canSend(tenant, MessageTemplates.Channel.EMAIL));
+                .put("VerificationEmail", !"Disabled".equals(tenant.emailVerificationFlow()) && mail.canSend(tenant, MessageTemplates.Channel.EMAIL))
+                .put("SignUp", tenant.hostedSignUp());
     }
 
     /**
      * {@code GET /hosted/api/sott}: {@code {"Sott", "ExpiryTime"}}, a SOTT for {@code POST /identity/v2/auth/register}
      * valid from now for {@link #SOTT_WINDOW}. A browser cannot make one (that takes the API secret), so the page asks here,
      * as an application's server would ask {@code GET /identity/v2/manage/account/sott}. Anyone who can open the page can
-     * get one: on a site that signs people up on this page, the SOTT proves no more than that the sign-up came through it.
+     * get one: on a site that signs people up on this page, the SOTT proves no more than that the sign-up came through it,
+     * which is why a tenant turns it on ({@code Security.HostedSignUp}; 6002 otherwise).
      */
     public JsonNode sott(LrRequest req) {
         Tenant tenant = gate.tenant(req);
+        if (!tenant.hostedSignUp()) {
+            throw dev.latchkey.error.LrError.ACCESS_UNAUTHORIZED.withDescription(
+                    "This site does not sign people up on the hosted page (Security.HostedSignUp is off).");
+        }
         Instant now = clock.instant().truncatedTo(java.time.temporal.ChronoUnit.SECONDS); // a SOTT's dates are whole seconds
         Instant end = now.plus(SOTT_WINDOW);
         return Json.object().put("Sott", Sott.make(tenant.apiKey(), secrets.decrypt(tenant.apiSecretSealed()), now, end))

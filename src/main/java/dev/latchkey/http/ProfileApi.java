@@ -80,6 +80,11 @@ public final class ProfileApi {
             if (!added.isEmpty() || !removed.isEmpty()) {
                 proof.require(tenant, caller.account(), caller.session().secondFactorAt());
             }
+            if (!removed.isEmpty() && removed.size() == caller.account().profile().path("Email").size()) {
+                // New addresses join only once their links are followed: every address the account has cannot go at once.
+                throw LrError.ONLY_EMAIL.withDescription("The account would be left without an email address: add the new one "
+                        + "first (it joins once its verification link is followed), then remove the old one.");
+            }
         }
         Audit.Origin origin = caller.origin(req);
         boolean notify = !req.preventWebhook();

@@ -96,6 +96,11 @@ public record Tenant(long id, String apiKey, String apiSecretHash, String apiSec
         return section("Security").path("RefuseBreachedPasswords").asBoolean(true);
     }
 
+    /** Whether the hosted page signs people up, with a SOTT for anyone ({@code Security.HostedSignUp}). */
+    public boolean hostedSignUp() {
+        return section("Security").path("HostedSignUp").asBoolean(false);
+    }
+
     /** Whether the email and username availability checks answer ({@code Security.AvailabilityChecks}). */
     public boolean availabilityChecks() {
         return section("Security").path("AvailabilityChecks").asBoolean(true);

@@ -99,6 +99,9 @@ public final class TenantSettings {
                     "ForgotPasswordRevealsUnknown", new Bool(false),
                     // New passwords found in the bundled list of the most common breached passwords are refused (1315).
                     "RefuseBreachedPasswords", new Bool(true),
+                    // The hosted page offers sign-up, which hands any visitor a SOTT (GET /hosted/api/sott): on, a SOTT no
+                    // longer proves that the application's server asked; off (the default), 6002 and no sign-up form.
+                    "HostedSignUp", new Bool(false),
                     // GET /auth/email?email= and /auth/username?username= tell anyone whether an account exists (LoginRadius's
                     // behaviour); false answers them 6002.
                     "AvailabilityChecks", new Bool(true),

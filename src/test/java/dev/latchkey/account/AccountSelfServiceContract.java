@@ -207,6 +207,35 @@ abstract class AccountSelfServiceContract extends ServerContract {
     }
 
     @Test
+    void aProfileUpdateWithOtherAddressesAddsThemByTheirLinkAndRemovesTheOnesLeftOut() {
+        TestTenant t = tenant("");
+        String email = email();
+        String uid = t.account(email, PASSWORD);
+        String token = signIn(t, email);
+        String next = email();
+        Reply r = call(t, "PUT", "/identity/v2/auth/account?verificationurl=https://app.example.com/v", token,
+                "{\"FirstName\":\"Moved\",\"Email\":[{\"Type\":\"Primary\",\"Value\":\"" + next + "\"}]}");
+        // The new address is not the account's until its link is followed: every address cannot go at once (1005), and
+        // nothing changed (no link sent, the name as it was).
+        assertError(r, 403, 1005);
+        assertThat(t.manage("GET", "/identity/v2/manage/account/" + uid, null).json().get("FirstName").asText()).isEqualTo("Test");
+        assertThat(call(t, "POST", "/identity/v2/auth/email?verificationurl=https://app.example.com/v", token,
+                "{\"email\":\"" + next + "\",\"type\":\"Primary\"}").status()).isEqualTo(200);
+        String vtoken = linkToken(next, 1, "emailverification");
+        assertThat(mail.to(next)).hasSize(1);
+        assertThat(s.get("/identity/v2/auth/email?apikey=" + t.apiKey() + "&verificationtoken=" + vtoken).status()).isEqualTo(200);
+        assertThat(t.manage("GET", "/identity/v2/manage/account/" + uid, null).json().get("Email")).isEqualTo(Json.parse(
+                "[{\"Type\":\"Secondary\",\"Value\":\"" + email + "\"},{\"Type\":\"Primary\",\"Value\":\"" + next + "\"}]"));
+        Reply moved = call(t, "PUT", "/identity/v2/auth/account", token,
+                "{\"FirstName\":\"Moved\",\"Email\":[{\"Type\":\"Primary\",\"Value\":\"" + next + "\"}]}");
+        assertThat(moved.status()).as(moved.raw()).isEqualTo(200);
+        assertThat(moved.json().get("Data").get("Email")).isEqualTo(Json.parse("[{\"Type\":\"Primary\",\"Value\":\"" + next + "\"}]"));
+        assertThat(t.manage("GET", "/identity/v2/manage/account/" + uid, null).json().get("FirstName").asText()).isEqualTo("Moved");
+        assertThat(t.login(email, PASSWORD).status()).isEqualTo(401);
+        assertThat(t.login(next, PASSWORD).status()).isEqualTo(200);
+    }
+
+    @Test
     void anAccountWithASecondFactorNeedsARecentOneToChangeItsAddresses() {
         TestTenant t = s.tenant("{\"Name\":\"Acme\",\"TwoFactorAuthentication\":{\"IsEnabled\":true}}");
         String email = email();

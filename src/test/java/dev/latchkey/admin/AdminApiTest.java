@@ -51,7 +51,7 @@ class AdminApiTest {
         assertThat(t.get("Security")).isEqualTo(Json.parse("""
                 {"MaxPasswordAttempts":5,"MaxSecondFactorAttemptsPerToken":5,"MaxSecondFactorAttempts":10,"LockoutSeconds":900,
                  "MaxFailedLoginsPerAddress":100,"AddressWindowSeconds":900,"SecondFactorProofMaxAgeSeconds":900,"PasswordMinLength":12,
-                 "AllowedUrls":[],"PasswordResetTokenSeconds":3600,"ForgotPasswordRevealsUnknown":false,"RefuseBreachedPasswords":true,"AvailabilityChecks":true,
+                 "AllowedUrls":[],"PasswordResetTokenSeconds":3600,"ForgotPasswordRevealsUnknown":false,"RefuseBreachedPasswords":true,"HostedSignUp":false,"AvailabilityChecks":true,
                  "DeleteAccountTokenSeconds":259200}"""));
         Reply got = s.admin("GET", "/admin/v1/tenants/" + t.get("ApiKey").asText().toUpperCase(), null);
         assertThat(got.status()).isEqualTo(200);

@@ -424,7 +424,7 @@ class HostedPageBrowserTest {
      */
     @Test
     void verifyTheEmailThenForgotResetAndSignIn() {
-        TestServer.TestTenant t = s.tenant("{\"Name\":\"Life Co\",\"EmailVerification\":{\"Flow\":\"Required\"}}");
+        TestServer.TestTenant t = s.tenant("{\"Name\":\"Life Co\",\"Security\":{\"HostedSignUp\":true},\"EmailVerification\":{\"Flow\":\"Required\"}}");
         String email = "life-" + System.nanoTime() + "@example.com";
         String sott = t.manage("GET", "/identity/v2/manage/account/sott", null).text("Sott");
         TestServer.Reply made = s.send("POST", "/identity/v2/auth/register?apikey=" + t.apiKey(), "{\"Email\":[{\"Type\":\"Primary\",\"Value\":\""
@@ -505,7 +505,7 @@ class HostedPageBrowserTest {
      */
     @Test
     void signUpOnThePageVerifyTheEmailThenForgotResetAndSignIn() {
-        TestServer.TestTenant t = s.tenant("{\"Name\":\"Sign-up Co\",\"EmailVerification\":{\"Flow\":\"Required\"}}");
+        TestServer.TestTenant t = s.tenant("{\"Name\":\"Sign-up Co\",\"Security\":{\"HostedSignUp\":true},\"EmailVerification\":{\"Flow\":\"Required\"}}");
         String email = "sign-up-" + System.nanoTime() + "@example.com";
         WebDriverWait wait = waiting();
         driver.get(origin() + "/hosted?apikey=" + t.apiKey());
@@ -565,7 +565,7 @@ class HostedPageBrowserTest {
     /** Where a confirmed address is optional the sign-up signs in at once (and says a link is coming only when one is). */
     @Test
     void signUpWhereConfirmingIsOptionalSignsInAtOnce() {
-        TestServer.TestTenant optional = s.tenant("{\"Name\":\"Optional Co\"}");
+        TestServer.TestTenant optional = s.tenant("{\"Name\":\"Optional Co\",\"Security\":{\"HostedSignUp\":true}}");
         String email = "optional-" + System.nanoTime() + "@example.com";
         WebDriverWait wait = waiting();
         driver.get(origin() + "/hosted?apikey=" + optional.apiKey());
@@ -582,7 +582,7 @@ class HostedPageBrowserTest {
         visible(wait, "signed-in");
         driver.findElement(By.id("sign-out")).click();
 
-        TestServer.TestTenant disabled = s.tenant("{\"Name\":\"Disabled Co\",\"EmailVerification\":{\"Flow\":\"Disabled\"}}");
+        TestServer.TestTenant disabled = s.tenant("{\"Name\":\"Disabled Co\",\"Security\":{\"HostedSignUp\":true},\"EmailVerification\":{\"Flow\":\"Disabled\"}}");
         driver.get(origin() + "/hosted?apikey=" + disabled.apiKey());
         visible(wait, "to-sign-up").click();
         signUp(wait, email, "browser-password-1", "Dee");
@@ -602,6 +602,9 @@ class HostedPageBrowserTest {
         t.account(email, "browser-password-1");
         WebDriverWait wait = waiting();
         driver.get(origin() + "/hosted?apikey=" + t.apiKey());
+        visible(wait, "password-step");
+        wait.until(d -> d.getTitle().startsWith("Change Co")); // /hosted/api/app has answered
+        assertThat(displayed("to-sign-up")).as("no sign-up where the tenant does not sign people up here").isFalse();
         signIn(wait, email, "browser-password-1");
         visible(wait, "change-password-form");
         String token = pageAccessToken(t);
@@ -1005,7 +1008,7 @@ class HostedPageBrowserTest {
                 Map.of("width", 390, "height", 844, "deviceScaleFactor", 1, "mobile", true));
         String email = "narrow-screen-" + UUID.randomUUID() + "@a-rather-long-subdomain.example.com";
         TestServer.TestTenant t = s.tenant("{\"Name\":\"A tenant with a fairly long name, Incorporated\","
-                + "\"TwoFactorAuthentication\":{\"IsEnabled\":true,\"IsRequired\":false}," + passkeysConfig() + "}");
+                + "\"Security\":{\"HostedSignUp\":true},\"TwoFactorAuthentication\":{\"IsEnabled\":true,\"IsRequired\":false}," + passkeysConfig() + "}");
         List<String> codes = t.backupCodes(t.account(email, "browser-password-1"));
         WebDriverWait wait = waiting();
 

@@ -95,11 +95,11 @@ abstract class HostedApiContract extends ServerContract {
         Reply r = app("?apikey=" + plain.apiKey());
         assertThat(r.status()).isEqualTo(200);
         assertThat(r.raw()).isEqualTo("{\"Name\":\"Acme <Shop>\",\"PasskeysEnabled\":false,\"SmsCodes\":false,\"EmailCodes\":false,"
-                + "\"VerificationEmail\":true}");
+                + "\"VerificationEmail\":true,\"SignUp\":false}");
         assertThat(r.headers().firstValue("Cache-Control")).hasValue("no-store");
 
         TestTenant withPasskeys = s.tenant("{\"Name\":\"Acme\"," + PASSKEYS + "}");
-        assertThat(app("?apikey=" + withPasskeys.apiKey()).json()).isEqualTo(Json.parse("{\"Name\":\"Acme\",\"PasskeysEnabled\":true,\"SmsCodes\":false,\"EmailCodes\":false,\"VerificationEmail\":true}"));
+        assertThat(app("?apikey=" + withPasskeys.apiKey()).json()).isEqualTo(Json.parse("{\"Name\":\"Acme\",\"PasskeysEnabled\":true,\"SmsCodes\":false,\"EmailCodes\":false,\"VerificationEmail\":true,\"SignUp\":false}"));
         // The API key is matched like every tenant endpoint's: any case of the parameter, or the header.
         assertThat(app("?ApiKey=" + withPasskeys.apiKey()).status()).isEqualTo(200);
         assertThat(s.get("/hosted/api/app", "X-LoginRadius-ApiKey", withPasskeys.apiKey()).status()).isEqualTo(200);
@@ -109,7 +109,7 @@ abstract class HostedApiContract extends ServerContract {
     void theAppSaysWhetherASignUpIsEmailedAVerificationLink() {
         TestTenant disabled = s.tenant("{\"Name\":\"Acme\",\"EmailVerification\":{\"Flow\":\"Disabled\"}}");
         assertThat(app("?apikey=" + disabled.apiKey()).raw())
-                .isEqualTo("{\"Name\":\"Acme\",\"PasskeysEnabled\":false,\"SmsCodes\":false,\"EmailCodes\":false,\"VerificationEmail\":false}");
+                .isEqualTo("{\"Name\":\"Acme\",\"PasskeysEnabled\":false,\"SmsCodes\":false,\"EmailCodes\":false,\"VerificationEmail\":false,\"SignUp\":false}");
         TestTenant required = s.tenant("{\"Name\":\"Acme\",\"EmailVerification\":{\"Flow\":\"Required\"}}");
         assertThat(app("?apikey=" + required.apiKey()).json().get("VerificationEmail").asBoolean()).isTrue();
     }
@@ -129,8 +129,9 @@ abstract class HostedApiContract extends ServerContract {
      */
     @Test
     void theSottSignsUpForTenMinutesInItsTenantOnly() {
-        TestTenant t = s.tenant("{\"Name\":\"Acme\"}");
-        TestTenant other = s.tenant("{\"Name\":\"Other\"}");
+        TestTenant t = s.tenant("{\"Name\":\"Acme\",\"Security\":{\"HostedSignUp\":true}}");
+        TestTenant other = s.tenant("{\"Name\":\"Other\",\"Security\":{\"HostedSignUp\":true}}");
+        assertThat(app("?apikey=" + t.apiKey()).json().get("SignUp").asBoolean()).isTrue();
         Instant before = s.clock.instant().truncatedTo(ChronoUnit.SECONDS);
         Reply r = s.get("/hosted/api/sott?apikey=" + t.apiKey());
         Instant after = s.clock.instant();
@@ -158,6 +159,13 @@ abstract class HostedApiContract extends ServerContract {
         s.clock.advance(Duration.ofMinutes(11));
         assertError(register(t, sott, signUp(email())), 403, 1049, "Secured one-time token (SOTT) is invalid",
                 "Secured one-time token (SOTT) is invalid, please use a valid secure one-time token (SOTT) in order to process this request.");
+    }
+
+    @Test
+    void noSottWhereTheTenantDoesNotSignPeopleUpOnThePage() {
+        TestTenant t = s.tenant("{\"Name\":\"Acme\"}");
+        assertError(s.get("/hosted/api/sott?apikey=" + t.apiKey()), 401, 6002, "Access Unauthorized",
+                "This site does not sign people up on the hosted page (Security.HostedSignUp is off).");
     }
 
     @Test
@@ -244,7 +252,7 @@ abstract class HostedApiContract extends ServerContract {
         // Passkeys turned off for the tenant: the account's passkey cannot work, so it is not offered.
         assertThat(s.admin("PATCH", "/admin/v1/tenants/" + t.apiKey(), "{\"PassKeysConfig\":{\"IsEnabled\":false}}").status()).isEqualTo(200);
         assertThat(pending(t, t.secondFactorToken(email, PASSWORD)).json()).isEqualTo(options(false, false, false, false, false, "passkey"));
-        assertThat(app("?apikey=" + t.apiKey()).json()).isEqualTo(Json.parse("{\"Name\":\"Acme\",\"PasskeysEnabled\":false,\"SmsCodes\":false,\"EmailCodes\":false,\"VerificationEmail\":true}"));
+        assertThat(app("?apikey=" + t.apiKey()).json()).isEqualTo(Json.parse("{\"Name\":\"Acme\",\"PasskeysEnabled\":false,\"SmsCodes\":false,\"EmailCodes\":false,\"VerificationEmail\":true,\"SignUp\":false}"));
 
         // On again, but the passkey was marked as possibly cloned: refused from then on, so not offered either.
         assertThat(s.admin("PATCH", "/admin/v1/tenants/" + t.apiKey(), "{\"PassKeysConfig\":{\"IsEnabled\":true}}").status()).isEqualTo(200);
