@@ -7,3 +7,7 @@ ALTER TABLE account_links ADD COLUMN email_key VARCHAR(320);
 ALTER TABLE account_links ADD COLUMN otp_hash VARCHAR(100);
 ALTER TABLE account_links ADD COLUMN otp_failures INT DEFAULT 0 NOT NULL;
 CREATE INDEX account_links_email_key ON account_links (tenant_id, email_key);
+-- When a session last proved the password (its login, or a re-authentication with the password): what changing the
+-- account's email addresses asks of an account without a second factor.
+ALTER TABLE access_tokens ADD COLUMN password_at BIGINT;
+ALTER TABLE refresh_tokens ADD COLUMN password_at BIGINT;

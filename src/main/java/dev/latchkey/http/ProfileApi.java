@@ -22,9 +22,9 @@ import java.util.List;
  * What a signed-in user changes on their own account through the Auth API (reference §13, §15): the profile
  * ({@code PUT /auth/account}), its email addresses ({@code POST|DELETE /auth/email}), its username
  * ({@code PUT /auth/username}), its deletion (confirmed by an emailed link), and the availability checks of an email or a
- * username. Adding or removing an address asks for the proof of a recent second factor where the account has one
- * ({@link RecentSecondFactor}): whoever holds only a session must not be able to route the account's recovery to their own
- * mailbox. An added address joins the profile only once its owner follows the verification link.
+ * username. Adding or removing an address asks for the proof of a recent second factor where the account has one, of the
+ * password otherwise ({@link RecentSecondFactor#requireForAddresses}): whoever holds only a session must not be able to
+ * route the account's recovery to their own mailbox. An added address joins the profile only once its owner follows the verification link.
  */
 public final class ProfileApi {
     private final TenantGate gate;
@@ -78,7 +78,7 @@ public final class ProfileApi {
                 }
             }
             if (!added.isEmpty() || !removed.isEmpty()) {
-                proof.require(tenant, caller.account(), caller.session().secondFactorAt());
+                proof.requireForAddresses(tenant, caller.account(), caller.session().secondFactorAt(), caller.session().passwordAt());
             }
             if (!removed.isEmpty() && removed.size() == caller.account().profile().path("Email").size()) {
                 // New addresses join only once their links are followed: every address the account has cannot go at once.
@@ -119,7 +119,7 @@ public final class ProfileApi {
         if (type.length() > 64) {
             throw LrError.PARAMETER_FORMAT.withDescription("The type is too long.");
         }
-        proof.require(caller.tenant(), caller.account(), caller.session().secondFactorAt());
+        proof.requireForAddresses(caller.tenant(), caller.account(), caller.session().secondFactorAt(), caller.session().passwordAt());
         if (Accounts.hasEmail(caller.account(), email)) {
             throw LrError.EMAIL_UPDATE_NOT_ALLOWED.error();
         }
@@ -168,7 +168,7 @@ public final class ProfileApi {
     public JsonNode removeEmail(LrRequest req) {
         AccessGate.SignedIn caller = access.signedIn(req);
         String email = req.requiredBodyString("email").strip();
-        proof.require(caller.tenant(), caller.account(), caller.session().secondFactorAt());
+        proof.requireForAddresses(caller.tenant(), caller.account(), caller.session().secondFactorAt(), caller.session().passwordAt());
         accounts.removeEmail(caller.tenant(), caller.account().uid(), email, !req.preventWebhook(), caller.origin(req));
         return Responses.deleted();
     }

@@ -41,7 +41,7 @@ public final class ReauthApi {
     /** {@code PUT /auth/account/reauth/password} with {@code {"password"}}: the proof, kind password; 966 when wrong. */
     public JsonNode password(LrRequest req) {
         AccessGate.SignedIn caller = access.signedIn(req);
-        return Responses.stepUp(stepUp.withPassword(caller.tenant(), caller.account(), req.bodyString("password"), req.loginContext()));
+        return Responses.stepUp(stepUp.withPassword(caller.tenant(), caller.account(), caller.session().family(), req.bodyString("password"), req.loginContext()));
     }
 
     public JsonNode validateSecondFactor(LrRequest req) {

@@ -21,6 +21,25 @@ public final class RecentSecondFactor {
         this.clock = clock;
     }
 
+    /**
+     * What changing the account's email addresses asks (1193 otherwise): a recent second factor where the account has
+     * one ({@link #require}); otherwise the password proved recently by the session ({@code passwordAt}: its login, or a
+     * re-authentication with the password, {@code PUT /auth/account/reauth/password}), within the same
+     * {@code Security.SecondFactorProofMaxAgeSeconds}.
+     */
+    public void requireForAddresses(Tenant tenant, Account account, Long secondFactorAt, Long passwordAt) {
+        if (account.mfaEnrolled()) {
+            require(tenant, account, secondFactorAt);
+            return;
+        }
+        long maxAge = tenant.secondFactorProofMaxAgeMillis();
+        if (passwordAt != null && clock.millis() - passwordAt <= maxAge) {
+            return;
+        }
+        throw LrError.SECOND_FACTOR_PROOF_INVALID.withDescription("Changing the account's email addresses needs the password proved in "
+                + "the last " + maxAge / 60_000 + " minutes: sign in again (or re-authenticate with the password), then retry.");
+    }
+
     /** 1193 unless the account has no factor yet or {@code secondFactorAt} (the session's proof) is recent enough. */
     public void require(Tenant tenant, Account account, Long secondFactorAt) {
         if (!account.mfaEnrolled()) {

@@ -97,13 +97,21 @@ public final class StepUp {
         return outcome.proofOrThrow();
     }
 
-    /** Re-authentication with the password of the signed-in account; 966 when wrong, counted toward the password lockout. */
-    public Proof withPassword(Tenant tenant, Account account, String password, LoginContext ctx) {
+    /**
+     * Re-authentication with the password of the signed-in account ({@code family}: its session, which records the proof
+     * for {@link RecentSecondFactor#requireForAddresses}); 966 when wrong, counted toward the password lockout.
+     */
+    public Proof withPassword(Tenant tenant, Account account, String family, String password, LoginContext ctx) {
         if (password == null || password.isEmpty()) {
             throw LrError.PASSWORD_MISSING.error();
         }
         return checkPassword(tenant, account, password, ctx, "re-authentication: password", LrError.INVALID_CREDENTIALS,
-                (h, now) -> issue(h, tenant, account.uid(), Kind.PASSWORD, ctx, "password", now));
+                (h, now) -> {
+                    if (family != null) {
+                        tokens.recordPassword(h, family, now);
+                    }
+                    return issue(h, tenant, account.uid(), Kind.PASSWORD, ctx, "password", now);
+                });
     }
 
     /**

@@ -26,7 +26,7 @@ public final class Tokens {
      * factor (null: the password alone), with the account as it is now.
      */
     /** A live session; {@code account} only from {@link #validateWithAccount} (null from {@link #validate}). */
-    public record Session(String uid, long expiresAt, String family, Long secondFactorAt, Account account) {}
+    public record Session(String uid, long expiresAt, String family, Long secondFactorAt, Long passwordAt, Account account) {}
 
     private final Jdbi jdbi;
     private final Secrets secrets;
@@ -44,6 +44,12 @@ public final class Tokens {
      * A second factor passed now by the session {@code family} (step-up re-authentication): its access and refresh
      * tokens carry it from now on, as the proof a factor change asks for.
      */
+    /** The password proved again now by the session {@code family} (re-authentication with the password). */
+    public void recordPassword(Handle h, String family, long now) {
+        h.createUpdate("UPDATE access_tokens SET password_at = :now WHERE family = :f").bind("now", now).bind("f", family).execute();
+        h.createUpdate("UPDATE refresh_tokens SET password_at = :now WHERE family = :f").bind("now", now).bind("f", family).execute();
+    }
+
     public void recordSecondFactor(Handle h, String family, long now) {
         h.createUpdate("UPDATE access_tokens SET second_factor_at = :now WHERE family = :f").bind("now", now).bind("f", family).execute();
         h.createUpdate("UPDATE refresh_tokens SET second_factor_at = :now WHERE family = :f").bind("now", now).bind("f", family).execute();
@@ -54,7 +60,7 @@ public final class Tokens {
      * {@code secondFactorAt}: when this login passed a second factor, or null.
      */
     public IssuedTokens issue(Handle h, Tenant tenant, Account account, long now, Long secondFactorAt) {
-        return issue(h, tenant, account.uid(), account.sessionGeneration(), Secrets.guid(), secondFactorAt, now,
+        return issue(h, tenant, account.uid(), account.sessionGeneration(), Secrets.guid(), secondFactorAt, now, now,
                 now + tenant.refreshTokenMillis());
     }
 
@@ -63,22 +69,23 @@ public final class Tokens {
      * ({@code RefreshTokenLifetimeSeconds} after it) and inherited by every refresh: refreshing renews the access token,
      * never the session's absolute lifetime. The access token never outlives it.
      */
-    private IssuedTokens issue(Handle h, Tenant tenant, String uid, int generation, String family, Long secondFactorAt, long now,
-                               long refreshExpiresAt) {
+    private IssuedTokens issue(Handle h, Tenant tenant, String uid, int generation, String family, Long secondFactorAt, Long passwordAt,
+                               long now, long refreshExpiresAt) {
         String access = Secrets.guid();
         String refresh = Secrets.guid();
         long accessExpires = Math.min(now + tenant.accessTokenMillis(), refreshExpiresAt);
         String refreshHash = secrets.hash(refresh);
         h.createUpdate("""
-                        INSERT INTO refresh_tokens (token_hash, tenant_id, uid, created_at, expires_at, generation, family, second_factor_at)
-                        VALUES (:h, :t, :uid, :now, :exp, :g, :f, :sf)""")
+                        INSERT INTO refresh_tokens (token_hash, tenant_id, uid, created_at, expires_at, generation, family, second_factor_at, password_at)
+                        VALUES (:h, :t, :uid, :now, :exp, :g, :f, :sf, :pw)""")
                 .bind("h", refreshHash).bind("t", tenant.id()).bind("uid", uid).bind("now", now)
-                .bind("exp", refreshExpiresAt).bind("g", generation).bind("f", family).bind("sf", secondFactorAt).execute();
+                .bind("exp", refreshExpiresAt).bind("g", generation).bind("f", family).bind("sf", secondFactorAt).bind("pw", passwordAt).execute();
         h.createUpdate("""
-                        INSERT INTO access_tokens (token_hash, tenant_id, uid, refresh_hash, created_at, expires_at, generation, family, second_factor_at)
-                        VALUES (:h, :t, :uid, :r, :now, :exp, :g, :f, :sf)""")
+                        INSERT INTO access_tokens (token_hash, tenant_id, uid, refresh_hash, created_at, expires_at, generation, family, second_factor_at, password_at)
+                        VALUES (:h, :t, :uid, :r, :now, :exp, :g, :f, :sf, :pw)""")
                 .bind("h", secrets.hash(access)).bind("t", tenant.id()).bind("uid", uid).bind("r", refreshHash)
-                .bind("now", now).bind("exp", accessExpires).bind("g", generation).bind("f", family).bind("sf", secondFactorAt).execute();
+                .bind("now", now).bind("exp", accessExpires).bind("g", generation).bind("f", family).bind("sf", secondFactorAt)
+                .bind("pw", passwordAt).execute();
         return new IssuedTokens(access, refresh, accessExpires);
     }
 
@@ -105,6 +112,7 @@ public final class Tokens {
         }
         Session s = jdbi.withHandle(h -> h.createQuery("""
                         SELECT t.expires_at AS t_expires_at, t.family AS t_family, t.second_factor_at AS t_second_factor_at,
+                               t.password_at AS t_password_at,
                                t.generation AS t_generation, """ + (withAccount ? "a.*" : "a.uid, a.session_generation, a.is_active") + """
 
                         FROM access_tokens t JOIN accounts a ON a.uid = t.uid
@@ -115,7 +123,8 @@ public final class Tokens {
                         return null;
                     }
                     return new Session(rs.getString("uid"), rs.getLong("t_expires_at"), rs.getString("t_family"),
-                            (Long) rs.getObject("t_second_factor_at", Long.class), withAccount ? AccountStore.ROW.map(rs, c) : null);
+                            (Long) rs.getObject("t_second_factor_at", Long.class), (Long) rs.getObject("t_password_at", Long.class),
+                            withAccount ? AccountStore.ROW.map(rs, c) : null);
                 }).findOne().orElse(null));
         if (s == null) {
             throw LrError.ACCESS_TOKEN_INVALID.error();
@@ -160,12 +169,12 @@ public final class Tokens {
         long now = clock.millis();
         Refreshed r = jdbi.inTransaction(h -> {
             var row = h.createQuery("""
-                            SELECT r.uid, r.family, r.generation, r.second_factor_at, a.session_generation, a.is_active, r.expires_at
+                            SELECT r.uid, r.family, r.generation, r.second_factor_at, a.session_generation, a.is_active, r.expires_at, r.password_at
                             FROM refresh_tokens r JOIN accounts a ON a.uid = r.uid
                             WHERE r.token_hash = :h AND r.tenant_id = :t""")
                     .bind("h", hash).bind("t", tenant.id())
                     .map((rs, c) -> new Object[] {rs.getString(1), rs.getString(2), rs.getInt(3), rs.getObject(4, Long.class),
-                            rs.getInt(5), rs.getBoolean(6), rs.getLong(7)})
+                            rs.getInt(5), rs.getBoolean(6), rs.getLong(7), rs.getObject(8, Long.class)})
                     .findOne().orElseThrow(LrError.REFRESH_TOKEN_INVALID::error);
             String uid = (String) row[0];
             String family = (String) row[1];
@@ -189,8 +198,8 @@ public final class Tokens {
                 }
                 return new Refreshed(null, LrError.REFRESH_TOKEN_INVALID.error());
             }
-            return new Refreshed(issue(h, tenant, uid, generation, family != null ? family : Secrets.guid(), (Long) row[3], now,
-                    (Long) row[6]), null);
+            return new Refreshed(issue(h, tenant, uid, generation, family != null ? family : Secrets.guid(), (Long) row[3], (Long) row[7],
+                    now, (Long) row[6]), null);
         });
         if (r.refusal() != null) {
             throw r.refusal();
@@ -212,7 +221,9 @@ public final class Tokens {
             if (!account.active()) {
                 throw LrError.ACCOUNT_BLOCKED.error();
             }
-            IssuedTokens issued = issue(h, tenant, account, now, null);
+            // Nobody proved the password: a session the application asked for cannot change the account's addresses.
+            IssuedTokens issued = issue(h, tenant, account.uid(), account.sessionGeneration(), Secrets.guid(), null, null, now,
+                    now + tenant.refreshTokenMillis());
             audit.record(h, tenant.id(), origin, Audit.Event.success(Audit.LOGIN, uid, "token issued to the application by uid"), now);
             return issued;
         });
@@ -242,7 +253,7 @@ public final class Tokens {
                     .bind("now", now).bind("r", row[0]).execute();
             long end = row[2] != null ? (Long) row[2] : now + tenant.refreshTokenMillis();
             IssuedTokens issued = issue(h, tenant, s.uid(), (Integer) row[1], s.family() != null ? s.family() : Secrets.guid(),
-                    s.secondFactorAt(), now, end);
+                    s.secondFactorAt(), s.passwordAt(), now, end);
             audit.record(h, tenant.id(), origin, Audit.Event.success(Audit.LOGIN, s.uid(), "sliding token"), now);
             return issued;
         });

@@ -236,6 +236,35 @@ abstract class AccountSelfServiceContract extends ServerContract {
     }
 
     @Test
+    void anAccountWithoutASecondFactorNeedsTheRecentlyProvedPasswordToChangeItsAddresses() {
+        TestTenant t = tenant("");
+        String email = email();
+        String uid = t.account(email, PASSWORD);
+        Reply login = t.login(email, PASSWORD);
+        String token = login.text("access_token");
+        String body = "{\"email\":\"" + email() + "\",\"type\":\"Secondary\"}";
+        // Refreshed within the window: the login's proof goes on with the session.
+        s.clock.advance(Duration.ofMinutes(10));
+        Reply refreshed = t.manage("GET", "/identity/v2/manage/account/access_token/refresh?refresh_token=" + login.text("refresh_token"), null);
+        String fresh = refreshed.text("access_token");
+        assertThat(call(t, "POST", "/identity/v2/auth/email", fresh, body).status()).isEqualTo(200);
+        s.clock.advance(Duration.ofMinutes(6));
+        Reply stale = call(t, "POST", "/identity/v2/auth/email", fresh, "{\"email\":\"" + email() + "\",\"type\":\"Secondary\"}");
+        assertError(stale, 403, 1193);
+        assertThat(stale.json().get("Description").asText()).contains("needs the password proved in the last 15 minutes");
+        assertError(call(t, "DELETE", "/identity/v2/auth/email", fresh, "{\"email\":\"" + email + "\"}"), 403, 1193);
+        // The password again (step-up) renews the proof.
+        Reply again = call(t, "PUT", "/identity/v2/auth/account/reauth/password", fresh, "{\"password\":\"" + PASSWORD + "\"}");
+        assertThat(again.status()).as(again.raw()).isEqualTo(200);
+        assertThat(call(t, "POST", "/identity/v2/auth/email", fresh, "{\"email\":\"" + email() + "\",\"type\":\"Secondary\"}").status())
+                .isEqualTo(200);
+        // A session the application asked for proved no password.
+        String impersonated = t.manage("GET", "/identity/v2/manage/account/access_token?uid=" + uid, null).text("access_token");
+        assertError(call(t, "POST", "/identity/v2/auth/email", impersonated, "{\"email\":\"" + email() + "\",\"type\":\"Secondary\"}"), 403, 1193);
+        assertThat(call(t, "PUT", "/identity/v2/auth/account", impersonated, "{\"FirstName\":\"Fine\"}").status()).isEqualTo(200);
+    }
+
+    @Test
     void anAccountWithASecondFactorNeedsARecentOneToChangeItsAddresses() {
         TestTenant t = s.tenant("{\"Name\":\"Acme\",\"TwoFactorAuthentication\":{\"IsEnabled\":true}}");
         String email = email();
