@@ -36,8 +36,31 @@ public final class AccountLinks {
         return secrets.hash("account-link:" + kind + ":" + token.toLowerCase(java.util.Locale.ROOT));
     }
 
-    /** Whether the account may get another email of this kind now. */
+    /** Ends the account's links (every kind) sent to addresses of {@code emailKeys}, in the caller's transaction. */
+    public static void endForAddresses(Handle h, String uid, java.util.Collection<String> emailKeys, long now) {
+        if (!emailKeys.isEmpty()) {
+            h.createUpdate("UPDATE account_links SET used_at = :now WHERE uid = :uid AND email_key IN (<keys>) AND used_at IS NULL")
+                    .bind("now", now).bind("uid", uid).bindList("keys", java.util.List.copyOf(emailKeys)).execute();
+        }
+    }
+
+    /**
+     * Ends what the account's sessions may have asked for (addresses waiting to join, reset and deletion links), in the
+     * caller's transaction: when its password is set or it is blocked, so that none outlives the sessions.
+     */
+    public static void endPending(Handle h, String uid, long now) {
+        h.createUpdate("""
+                        UPDATE account_links SET used_at = :now
+                        WHERE uid = :uid AND used_at IS NULL AND (kind IN ('reset', 'delete') OR email_type IS NOT NULL)""")
+                .bind("now", now).bind("uid", uid).execute();
+    }
+
+    /**
+     * Whether the account may get another email of this kind now. Takes the account's row lock first, so that requests
+     * at once are counted one after the other (the cap holds under races).
+     */
     public boolean mayStart(Handle h, String uid, long now) {
+        h.createQuery("SELECT uid FROM accounts WHERE uid = :uid FOR UPDATE").bind("uid", uid).mapTo(String.class).findOne();
         return h.createQuery("SELECT COUNT(*) FROM account_links WHERE uid = :uid AND kind = :k AND created_at > :since").bind("uid", uid)
                 .bind("k", kind).bind("since", now - 3_600_000L).mapTo(Integer.class).one() < PER_ACCOUNT_PER_HOUR;
     }
@@ -61,8 +84,14 @@ public final class AccountLinks {
      */
     public Started startWithCode(Handle h, Tenant tenant, String uid, String email, String emailType, long now, long lifetimeMillis) {
         String token = Secrets.guid();
-        String code = email == null ? null : String.format(java.util.Locale.ROOT, "%06d", Secrets.RANDOM.nextInt(1_000_000));
         String emailKey = email == null ? null : Identifiers.key("email", email);
+        // Codes only for verifications, and one live code per address: a new email ends the codes of the older ones.
+        String code = email == null || !kind.equals(VERIFY) ? null
+                : String.format(java.util.Locale.ROOT, "%06d", Secrets.RANDOM.nextInt(1_000_000));
+        if (code != null) {
+            h.createUpdate("UPDATE account_links SET otp_hash = NULL WHERE tenant_id = :t AND kind = :k AND email_key = :key AND used_at IS NULL")
+                    .bind("t", tenant.id()).bind("k", kind).bind("key", emailKey).execute();
+        }
         h.createUpdate("""
                         INSERT INTO account_links (token_hash, tenant_id, uid, kind, email, email_type, email_key, otp_hash, created_at, expires_at)
                         VALUES (:hash, :t, :uid, :k, :e, :type, :key, :otp, :now, :exp)""")
@@ -76,13 +105,14 @@ public final class AccountLinks {
         return secrets.hash("account-link-code:" + kind + ":" + tenant.id() + ":" + emailKey + ":" + code);
     }
 
-    /** Wrong codes an address may be tried with before its codes die (its links still work). */
+    /** Codes an address may be tried with (right ones give theirs back) before its codes stop working (its links still work). */
     public static final int MAX_CODE_FAILURES = 5;
 
     /**
-     * Spends the one-time code sent to {@code email} with a link of this kind: whose it was. 1185 for a wrong, used,
-     * expired or dead code (each wrong one counted for the address; at {@link #MAX_CODE_FAILURES} its codes die); however
-     * many requests present it at once, one spends it. The address's other links die with it.
+     * Spends the one-time code sent to {@code email} with a link of this kind (only the newest email's code lives): whose it
+     * was. 1185 for a wrong, used, expired or dead code. Every try is counted for the address, in the tenant, whatever link
+     * it came with; after {@link #MAX_CODE_FAILURES} wrong ones no code works for a day after the last (Purge); however many
+     * requests present it at once, one spends it. The address's other links die with it.
      */
     public Spent spendCode(Tenant tenant, String email, String code, long now) {
         if (email == null || code == null || !code.strip().matches("[0-9]{6}")) {
@@ -90,32 +120,62 @@ public final class AccountLinks {
         }
         String emailKey = Identifiers.key("email", email.strip());
         String wanted = codeHash(tenant, emailKey, code.strip());
-        Object[] found = jdbi.inTransaction(h -> {
-            var rows = h.createQuery("""
-                            SELECT token_hash, uid, email, email_type, otp_hash, otp_failures FROM account_links
-                            WHERE tenant_id = :t AND kind = :k AND email_key = :key AND used_at IS NULL AND expires_at > :now
-                            ORDER BY created_at DESC""")
-                    .bind("t", tenant.id()).bind("k", kind).bind("key", emailKey).bind("now", now).mapToMap().list();
-            for (var row : rows) {
-                if (((Number) row.get("otp_failures")).intValue() < MAX_CODE_FAILURES && row.get("otp_hash") != null
-                        && Secrets.constantTimeEquals((String) row.get("otp_hash"), wanted)) {
-                    if (h.createUpdate("UPDATE account_links SET used_at = :now WHERE token_hash = :hash AND used_at IS NULL")
-                            .bind("now", now).bind("hash", row.get("token_hash")).execute() != 1) {
-                        return null;
-                    }
-                    h.createUpdate("UPDATE account_links SET used_at = :now WHERE tenant_id = :t AND kind = :k AND email_key = :key AND used_at IS NULL")
-                            .bind("now", now).bind("t", tenant.id()).bind("k", kind).bind("key", emailKey).execute();
-                    return new Object[] {new Spent((String) row.get("uid"), (String) row.get("email"), (String) row.get("email_type"))};
-                }
-            }
-            h.createUpdate("UPDATE account_links SET otp_failures = otp_failures + 1 WHERE tenant_id = :t AND kind = :k AND email_key = :key AND used_at IS NULL")
-                    .bind("t", tenant.id()).bind("k", kind).bind("key", emailKey).execute();
-            return new Object[] {null};
-        });
-        if (found == null || found[0] == null) {
+        // The attempt is counted before the code is compared, in its own transaction: however many arrive at once, at most
+        // MAX_CODE_FAILURES are ever compared for an address; a right one gives its count back.
+        if (!reserveAttempt(tenant, emailKey, now)) {
             throw LrError.VERIFICATION_OTP_INVALID.error();
         }
-        return (Spent) found[0];
+        Spent spent = jdbi.inTransaction(h -> {
+            var rows = h.createQuery("""
+                            SELECT token_hash, uid, email, email_type, otp_hash FROM account_links
+                            WHERE tenant_id = :t AND kind = :k AND email_key = :key AND used_at IS NULL AND expires_at > :now
+                              AND otp_hash IS NOT NULL""")
+                    .bind("t", tenant.id()).bind("k", kind).bind("key", emailKey).bind("now", now).mapToMap().list();
+            for (var row : rows) {
+                if (Secrets.constantTimeEquals((String) row.get("otp_hash"), wanted)
+                        && h.createUpdate("UPDATE account_links SET used_at = :now WHERE token_hash = :hash AND used_at IS NULL")
+                        .bind("now", now).bind("hash", row.get("token_hash")).execute() == 1) {
+                    h.createUpdate("UPDATE account_links SET used_at = :now WHERE tenant_id = :t AND kind = :k AND email_key = :key AND used_at IS NULL")
+                            .bind("now", now).bind("t", tenant.id()).bind("k", kind).bind("key", emailKey).execute();
+                    h.createUpdate("DELETE FROM email_code_failures WHERE tenant_id = :t AND email_key = :key")
+                            .bind("t", tenant.id()).bind("key", emailKey).execute();
+                    return new Spent((String) row.get("uid"), (String) row.get("email"), (String) row.get("email_type"));
+                }
+            }
+            return null;
+        });
+        if (spent == null) {
+            throw LrError.VERIFICATION_OTP_INVALID.error();
+        }
+        return spent;
+    }
+
+    /** Counts one attempt for the address if fewer than {@link #MAX_CODE_FAILURES} were; whether it was counted. */
+    private boolean reserveAttempt(Tenant tenant, String emailKey, long now) {
+        for (int tries = 0; tries < 2; tries++) {
+            try {
+                return jdbi.inTransaction(h -> {
+                    int counted = h.createUpdate("""
+                                    UPDATE email_code_failures SET failures = failures + 1, updated_at = :now
+                                    WHERE tenant_id = :t AND email_key = :key AND failures < :max""")
+                            .bind("now", now).bind("t", tenant.id()).bind("key", emailKey).bind("max", MAX_CODE_FAILURES).execute();
+                    if (counted == 1) {
+                        return true;
+                    }
+                    boolean exists = h.createQuery("SELECT COUNT(*) FROM email_code_failures WHERE tenant_id = :t AND email_key = :key")
+                            .bind("t", tenant.id()).bind("key", emailKey).mapTo(Integer.class).one() > 0;
+                    if (exists) {
+                        return false; // at the limit
+                    }
+                    h.createUpdate("INSERT INTO email_code_failures (tenant_id, email_key, failures, updated_at) VALUES (:t, :key, 1, :now)")
+                            .bind("t", tenant.id()).bind("key", emailKey).bind("now", now).execute();
+                    return true;
+                });
+            } catch (org.jdbi.v3.core.statement.UnableToExecuteStatementException raced) {
+                // another request inserted the address's row first: count on it
+            }
+        }
+        return false;
     }
 
     /**

@@ -158,21 +158,22 @@ public final class Accounts {
      * account took it meanwhile.
      */
     public Account addEmail(Tenant tenant, String uid, String email, String type, boolean notify, Audit.Origin origin) {
-        Account current = get(tenant, uid);
-        if (hasEmail(current, email)) {
-            return current;
-        }
-        com.fasterxml.jackson.databind.node.ArrayNode emails = emails(current);
         String kind = type == null || type.isBlank() ? "Secondary" : type;
-        if (kind.equalsIgnoreCase("Primary")) {
-            emails.forEach(e -> {
-                if ("Primary".equalsIgnoreCase(e.path("Type").asText())) {
-                    ((ObjectNode) e).put("Type", "Secondary"); // one primary address: the new one takes the role
-                }
-            });
-        }
-        emails.addObject().put("Type", kind).put("Value", email);
-        return update(tenant, uid, Json.object().set("Email", emails), notify, origin, "SetPassword", "AddEmail");
+        return updateLocked(tenant, uid, current -> {
+            com.fasterxml.jackson.databind.node.ArrayNode emails = emails(current);
+            if (hasEmail(current, email)) {
+                return Json.object(); // already there: nothing changes
+            }
+            if (kind.equalsIgnoreCase("Primary")) {
+                emails.forEach(e -> {
+                    if ("Primary".equalsIgnoreCase(e.path("Type").asText())) {
+                        ((ObjectNode) e).put("Type", "Secondary"); // one primary address: the new one takes the role
+                    }
+                });
+            }
+            emails.addObject().put("Type", kind).put("Value", email);
+            return Json.object().set("Email", emails);
+        }, notify, origin, "AddEmail");
     }
 
     /**
@@ -180,27 +181,28 @@ public final class Accounts {
      * when it was the primary one, the first left becomes primary. LoginRadius's {@code RemoveEmail} event.
      */
     public Account removeEmail(Tenant tenant, String uid, String email, boolean notify, Audit.Origin origin) {
-        Account current = get(tenant, uid);
-        if (!hasEmail(current, email)) {
-            throw LrError.EMAIL_NOT_IN_PROFILE.error();
-        }
         String key = Identifiers.key("email", email);
-        com.fasterxml.jackson.databind.node.ArrayNode left = Json.MAPPER.createArrayNode();
-        boolean primaryGone = false;
-        for (JsonNode e : emails(current)) {
-            if (Identifiers.key("email", e.path("Value").asText()).equals(key)) {
-                primaryGone |= "Primary".equalsIgnoreCase(e.path("Type").asText());
-            } else {
-                left.add(e);
+        return updateLocked(tenant, uid, current -> {
+            if (!hasEmail(current, email)) {
+                throw LrError.EMAIL_NOT_IN_PROFILE.error();
             }
-        }
-        if (left.isEmpty()) {
-            throw LrError.ONLY_EMAIL.error();
-        }
-        if (primaryGone) {
-            ((ObjectNode) left.get(0)).put("Type", "Primary");
-        }
-        return update(tenant, uid, Json.object().set("Email", left), notify, origin, "SetPassword", "RemoveEmail");
+            com.fasterxml.jackson.databind.node.ArrayNode left = Json.MAPPER.createArrayNode();
+            boolean primaryGone = false;
+            for (JsonNode e : emails(current)) {
+                if (Identifiers.key("email", e.path("Value").asText()).equals(key)) {
+                    primaryGone |= "Primary".equalsIgnoreCase(e.path("Type").asText());
+                } else {
+                    left.add(e);
+                }
+            }
+            if (left.isEmpty()) {
+                throw LrError.ONLY_EMAIL.error();
+            }
+            if (primaryGone) {
+                ((ObjectNode) left.get(0)).put("Type", "Primary");
+            }
+            return Json.object().set("Email", left);
+        }, notify, origin, "RemoveEmail");
     }
 
     /** {@code PUT /auth/username}: the account's UserName (1024 malformed, 1017 taken); LoginRadius's {@code SetUsername} event. */
@@ -234,22 +236,23 @@ public final class Accounts {
         if (!probe.has("Email") || probe.get("Email").isEmpty()) {
             throw LrError.EMAIL_REQUIRED.error();
         }
-        Account current = get(tenant, uid);
-        com.fasterxml.jackson.databind.node.ArrayNode merged = emails(current);
-        for (JsonNode e : probe.get("Email")) {
-            String key = Identifiers.key("email", e.get("Value").asText());
-            boolean found = false;
-            for (JsonNode m : merged) {
-                if (Identifiers.key("email", m.path("Value").asText()).equals(key)) {
-                    ((ObjectNode) m).put("Type", e.get("Type").asText());
-                    found = true;
+        return updateLocked(tenant, uid, current -> {
+            com.fasterxml.jackson.databind.node.ArrayNode merged = emails(current);
+            for (JsonNode e : probe.get("Email")) {
+                String key = Identifiers.key("email", e.get("Value").asText());
+                boolean found = false;
+                for (JsonNode m : merged) {
+                    if (Identifiers.key("email", m.path("Value").asText()).equals(key)) {
+                        ((ObjectNode) m).put("Type", e.get("Type").asText());
+                        found = true;
+                    }
+                }
+                if (!found) {
+                    merged.add(e);
                 }
             }
-            if (!found) {
-                merged.add(e);
-            }
-        }
-        return update(tenant, uid, Json.object().set("Email", merged), notify, origin, "SetPassword", "UpdateProfile");
+            return Json.object().set("Email", merged);
+        }, notify, origin, "UpdateProfile");
     }
 
     /** Whether {@code email} is one of the account's addresses, compared as logins compare them. */
@@ -261,6 +264,12 @@ public final class Accounts {
             }
         }
         return false;
+    }
+
+    private static java.util.Set<String> emailKeys(Account account) {
+        java.util.Set<String> keys = new java.util.HashSet<>();
+        emails(account).forEach(e -> keys.add(Identifiers.key("email", e.path("Value").asText())));
+        return keys;
     }
 
     private static com.fasterxml.jackson.databind.node.ArrayNode emails(Account account) {
@@ -283,15 +292,32 @@ public final class Accounts {
 
     private Account update(Tenant tenant, String uid, JsonNode body, boolean notify, Audit.Origin origin, String passwordEvent,
                            String profileEvent) {
+        return update(tenant, uid, body, null, notify, origin, passwordEvent, profileEvent);
+    }
+
+    /** {@link #update} with a body made from the account as it is under its row lock (see the core update below). */
+    private Account updateLocked(Tenant tenant, String uid, java.util.function.Function<Account, JsonNode> change, boolean notify,
+                                 Audit.Origin origin, String profileEvent) {
+        return update(tenant, uid, null, change, notify, origin, "SetPassword", profileEvent);
+    }
+
+    /**
+     * The update itself, of {@code fixed} (a body), or of the body {@code change} makes from the account as it is under its
+     * row lock (so that changes built on the addresses, such as adding or removing one, cannot undo each other when they
+     * race). A password in {@code fixed} is hashed before the transaction; a {@code change} sets none.
+     */
+    private Account update(Tenant tenant, String uid, JsonNode fixed, java.util.function.Function<Account, JsonNode> change, boolean notify,
+                           Audit.Origin origin, String passwordEvent, String profileEvent) {
         long now = clock.millis();
         // Validated and hashed before the transaction: Argon2id must not hold a connection and the account's row lock.
-        String password = password(tenant, body);
+        String password = fixed == null ? null : password(tenant, fixed);
         String newHash = password == null ? null : hasher.hash(password);
         java.util.concurrent.atomic.AtomicReference<List<String[]>> wanted = new java.util.concurrent.atomic.AtomicReference<>(List.of());
         try {
             return jdbi.inTransaction(h -> {
                 store.lockRow(h, uid); // the account's row first (the lock order), then its identifiers and tokens
                 Account current = store.byUid(h, tenant.id(), uid).orElseThrow(LrError.USER_NOT_FOUND::error);
+                JsonNode body = fixed != null ? fixed : change.apply(current);
                 ObjectNode profile = current.profile().deepCopy();
                 ProfileSchema.merge(profile, body);
                 if (password != null) {
@@ -328,8 +354,19 @@ public final class Accounts {
                 }
                 if (blocked || password != null) {
                     store.endSessions(h, uid, now);
+                    // What a thief may have asked for with a session must not outlive it: additions, resets, deletions.
+                    AccountLinks.endPending(h, uid, now);
                     audit.record(h, tenant.id(), origin, Audit.Event.success(Audit.SESSIONS_ENDED, uid,
                             blocked ? "account blocked" : "password set"), now);
+                }
+                // An address that left the account takes its links with it (a reset or deletion link sent there, a code).
+                java.util.Set<String> gone = emailKeys(current);
+                gone.removeAll(emailKeys(next));
+                AccountLinks.endForAddresses(h, uid, gone, now);
+                if (profileEvent.equals("AddEmail") || profileEvent.equals("RemoveEmail")) {
+                    // Told at the addresses the account had, so that an address slipped in (or one taken out) is noticed.
+                    notices.changed(h, tenant, current, profileEvent.equals("AddEmail") ? "An email address was added to the account"
+                            : "An email address was removed from the account", origin, now);
                 }
                 return next;
             });
@@ -360,7 +397,12 @@ public final class Accounts {
             if (store.uidTaken(h, newUid)) {
                 throw ApiException.validation("NewUid", "The NewUid is already in use.");
             }
-            store.changeUid(h, uid, newUid);
+            try {
+                store.changeUid(h, uid, newUid);
+            } catch (UnableToExecuteStatementException raced) {
+                // another change took the same NewUid between the check and the insert
+                throw ApiException.validation("NewUid", "The NewUid is already in use.");
+            }
             com.fasterxml.jackson.databind.node.ArrayNode previous = Json.MAPPER.createArrayNode();
             JsonNode before = current.profile().get("PreviousUids");
             if (before != null && before.isArray()) {

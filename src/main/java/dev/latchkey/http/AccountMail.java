@@ -32,14 +32,23 @@ public record AccountMail(Jdbi jdbi, AccountStore store, AccountLinks resets, Ac
         } catch (java.net.URISyntaxException e) {
             throw LrError.PARAMETER_FORMAT.withDescription("The " + parameter + " is not a URL.");
         }
+        String rawPath = u.getRawPath() == null ? "" : u.getRawPath();
+        // No dot segments (…/allowed/../elsewhere), no encoded ones, no user part: the path is compared as written.
+        if (u.isOpaque() || u.getRawUserInfo() != null || !rawPath.equals(u.normalize().getRawPath() == null ? "" : u.normalize().getRawPath()) || rawPath.toLowerCase(java.util.Locale.ROOT).contains("%2e")
+                || rawPath.toLowerCase(java.util.Locale.ROOT).contains("%2f") || rawPath.contains("\\")) {
+            throw LrError.PARAMETER_FORMAT.withDescription("The " + parameter + " is not one of this site's allowed URLs (Security.AllowedUrls).");
+        }
         java.util.List<String> allowed = new java.util.ArrayList<>(tenant.allowedUrls());
         allowed.add(publicUrl.get() + "/hosted");
         for (String prefix : allowed) {
             try {
                 java.net.URI p = new java.net.URI(prefix);
+                String allowedPath = p.getRawPath() == null ? "" : p.getRawPath();
+                // A path prefix ends at a segment: "/auth" allows "/auth" and "/auth/x", not "/authx".
+                boolean underPrefix = rawPath.equals(allowedPath) || allowedPath.endsWith("/") && rawPath.startsWith(allowedPath)
+                        || rawPath.startsWith(allowedPath + "/") || allowedPath.isEmpty();
                 if (p.getScheme() != null && p.getScheme().equalsIgnoreCase(u.getScheme()) && p.getHost() != null
-                        && p.getHost().equalsIgnoreCase(u.getHost()) && p.getPort() == u.getPort()
-                        && (u.getRawPath() == null ? "" : u.getRawPath()).startsWith(p.getRawPath() == null ? "" : p.getRawPath())
+                        && p.getHost().equalsIgnoreCase(u.getHost()) && p.getPort() == u.getPort() && underPrefix
                         && u.getRawFragment() == null) {
                     return url.strip();
                 }
@@ -92,7 +101,11 @@ public record AccountMail(Jdbi jdbi, AccountStore store, AccountLinks resets, Ac
      * the link is followed.
      */
     public boolean sendAddition(Handle h, Tenant tenant, Account account, String email, String type, String base, String template, long now) {
-        return sendVerification(h, tenant, account, email, type, base, template, now);
+        // The address is nobody's proven one yet: the email carries none of the requesting profile's text (a name set to a
+        // phishing sentence must not reach a stranger through the site's own mail).
+        Account anonymous = new Account(account.uid(), account.tenantId(), dev.latchkey.json.Json.object(), null, account.active(),
+                account.emailVerified(), 0, null, null, 0, 0, null, account.createdAt(), account.modifiedAt(), 0, false);
+        return sendVerification(h, tenant, anonymous, email, type, base, template, now);
     }
 
     private boolean sendVerification(Handle h, Tenant tenant, Account account, String email, String type, String base, String template,

@@ -63,7 +63,12 @@ public final class EmailVerificationApi {
     }
 
     private JsonNode verified(LrRequest req, Tenant tenant, AccountLinks.Spent spent) {
-        boolean wasVerified = spent.emailType() != null || accounts.get(tenant, spent.uid()).emailVerified();
+        Account before = accounts.get(tenant, spent.uid());
+        if (spent.emailType() == null && spent.email() != null && !Accounts.hasEmail(before, spent.email())) {
+            // The address left the account since its link was sent (which ends its links; this covers a link spent meanwhile).
+            throw LrError.VTOKEN_INVALID.error();
+        }
+        boolean wasVerified = spent.emailType() != null || before.emailVerified();
         Account account = spent.emailType() != null
                 // an address the account asked to add: it joins the profile now (LoginRadius's AddEmail)
                 ? accounts.addEmail(tenant, spent.uid(), spent.email(), spent.emailType(), !req.preventWebhook(), req.origin(Audit.Actor.USER))
@@ -73,7 +78,7 @@ public final class EmailVerificationApi {
         }
         ObjectNode out = Json.object().put("IsPosted", true);
         if (tenant.loginAfterEmailVerification()) {
-            LoginOutcome login = flow.afterRegistration(tenant, account, req.loginContext());
+            LoginOutcome login = flow.afterRegistration(tenant, account, req.loginContext(), false); // the mailbox, not the password
             if (login != null) {
                 out.set("Data", Responses.login(req, login));
             }

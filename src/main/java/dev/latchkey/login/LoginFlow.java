@@ -312,6 +312,14 @@ public final class LoginFlow {
      * for one or refuse (null as well: the next login is judged as any).
      */
     public LoginOutcome afterRegistration(Tenant tenant, Account account, LoginContext ctx) {
+        return afterRegistration(tenant, account, ctx, true);
+    }
+
+    /**
+     * {@link #afterRegistration}; {@code passwordProved} false for a login by an emailed link or code (verification with
+     * AutoLogin): the session then holds no proof of the password (see {@link RecentSecondFactor#requireForAddresses}).
+     */
+    public LoginOutcome afterRegistration(Tenant tenant, Account account, LoginContext ctx, boolean passwordProved) {
         if (tenant.mfaRequired() || "Required".equals(tenant.emailVerificationFlow()) && !account.emailVerified()) {
             return null;
         }
@@ -322,7 +330,11 @@ public final class LoginFlow {
             if (risk.verdict() != LoginRisk.Verdict.PASS) {
                 return null;
             }
-            return complete(h, tenant, account, now, ctx, false, "email", new LoginRisk.Completion.Assessed(risk), null, "registration");
+            LoginOutcome done = complete(h, tenant, account, now, ctx, false, "email", new LoginRisk.Completion.Assessed(risk), null, "registration");
+            if (!passwordProved && done instanceof LoginOutcome.LoggedIn in) {
+                tokens.withoutPasswordProof(h, in.tokens().accessToken());
+            }
+            return done;
         });
     }
 

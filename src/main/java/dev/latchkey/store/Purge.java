@@ -72,6 +72,8 @@ public final class Purge implements AutoCloseable {
         deleted.put("factor_codes", batched("factor_codes", "id", "expires_at < :now", now));
         deleted.put("remembered_devices", batched("remembered_devices", "id", "expires_at < :now", now));
         deleted.put("account_links", batched("account_links", "token_hash", "expires_at < :now", now));
+        deleted.put("email_code_failures", jdbi.withHandle(h -> h.createUpdate("DELETE FROM email_code_failures WHERE updated_at < :before")
+                .bind("before", now - 86_400_000L).execute()));
         deleted.put("login_throttle", jdbi.withHandle(h -> h.createUpdate("""
                         DELETE FROM login_throttle WHERE window_start < :before AND (locked_until IS NULL OR locked_until < :before)""")
                 .bind("before", now - THROTTLE_KEEP_MILLIS).execute()));

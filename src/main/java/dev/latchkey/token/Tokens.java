@@ -44,6 +44,19 @@ public final class Tokens {
      * A second factor passed now by the session {@code family} (step-up re-authentication): its access and refresh
      * tokens carry it from now on, as the proof a factor change asks for.
      */
+    /**
+     * The session of {@code accessToken} (just issued) proved no password: a login by an emailed link or code
+     * (verification with AutoLogin) is one factor, the mailbox, and must not count as the password for address changes.
+     */
+    public void withoutPasswordProof(Handle h, String accessToken) {
+        String family = h.createQuery("SELECT family FROM access_tokens WHERE token_hash = :h").bind("h", secrets.hash(accessToken))
+                .mapTo(String.class).findOne().orElse(null);
+        if (family != null) {
+            h.createUpdate("UPDATE access_tokens SET password_at = NULL WHERE family = :f").bind("f", family).execute();
+            h.createUpdate("UPDATE refresh_tokens SET password_at = NULL WHERE family = :f").bind("f", family).execute();
+        }
+    }
+
     /** The password proved again now by the session {@code family} (re-authentication with the password). */
     public void recordPassword(Handle h, String family, long now) {
         h.createUpdate("UPDATE access_tokens SET password_at = :now WHERE family = :f").bind("now", now).bind("f", family).execute();

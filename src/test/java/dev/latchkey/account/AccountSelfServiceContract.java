@@ -236,6 +236,23 @@ abstract class AccountSelfServiceContract extends ServerContract {
     }
 
     @Test
+    void aLinkToAnAddressTheAccountNoLongerHasVerifiesNothing() {
+        TestTenant t = tenant("");
+        String email = email();
+        String uid = t.account(email, PASSWORD);
+        String token = signIn(t, email);
+        s.send("PUT", "/identity/v2/auth/register?apikey=" + t.apiKey(), "{\"email\":\"" + email + "\"}", "Content-Type", "application/json");
+        String old = linkToken(email, 1, "emailverification");
+        String added = email();
+        call(t, "POST", "/identity/v2/auth/email", token, "{\"email\":\"" + added + "\",\"type\":\"Secondary\"}");
+        assertThat(s.get("/identity/v2/auth/email?apikey=" + t.apiKey() + "&verificationtoken=" + linkToken(added, 1, "emailverification"))
+                .status()).isEqualTo(200);
+        assertThat(call(t, "DELETE", "/identity/v2/auth/email", token, "{\"email\":\"" + email + "\"}").status()).isEqualTo(200);
+        assertError(s.get("/identity/v2/auth/email?apikey=" + t.apiKey() + "&verificationtoken=" + old), 403, 974); // ended with its address
+        assertThat(t.manage("GET", "/identity/v2/manage/account/" + uid, null).json().get("EmailVerified").asBoolean()).isFalse();
+    }
+
+    @Test
     void anAccountWithoutASecondFactorNeedsTheRecentlyProvedPasswordToChangeItsAddresses() {
         TestTenant t = tenant("");
         String email = email();

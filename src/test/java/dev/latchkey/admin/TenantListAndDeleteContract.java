@@ -90,6 +90,8 @@ abstract class TenantListAndDeleteContract extends ServerContract {
             h.createUpdate("""
                             INSERT INTO account_links (token_hash, tenant_id, uid, kind, created_at, expires_at) VALUES (:id, :t, :uid, 'reset', :now, :now)""")
                     .bind("id", UUID.randomUUID().toString()).bind("t", tenantId).bind("uid", uid).bind("now", now).execute();
+            h.createUpdate("INSERT INTO email_code_failures (tenant_id, email_key, failures, updated_at) VALUES (:t, :k, 1, :now)")
+                    .bind("t", tenantId).bind("k", uid + "@example.com").bind("now", now).execute();
             h.createUpdate("""
                             INSERT INTO risk_events (id, tenant_id, uid, created_at, signals, action) VALUES (:id, :t, :uid, :now, 'IP', 'Notify')""")
                     .bind("id", UUID.randomUUID().toString()).bind("t", tenantId).bind("uid", uid).bind("now", now).execute();
