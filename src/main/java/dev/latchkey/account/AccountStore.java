@@ -123,12 +123,15 @@ public final class AccountStore {
         return h.createUpdate("DELETE FROM accounts WHERE uid = :uid AND tenant_id = :t").bind("uid", uid).bind("t", tenantId).execute() == 1;
     }
 
-    /** A successful login: counters and failure counts reset, NoOfLogins and LastLoginDate kept true. */
-    public void recordLogin(Handle h, String uid, long now) {
-        h.createUpdate("""
+    /**
+     * A successful login: counters and failure counts reset, NoOfLogins and LastLoginDate kept true. False when the account
+     * is gone (deleted, or its uid changed, since the login began).
+     */
+    public boolean recordLogin(Handle h, String uid, long now) {
+        return h.createUpdate("""
                         UPDATE accounts SET no_of_logins = no_of_logins + 1, last_login_at = :now,
                                password_failures = 0, second_factor_failures = 0, locked_until = NULL WHERE uid = :uid""")
-                .bind("now", now).bind("uid", uid).execute();
+                .bind("now", now).bind("uid", uid).execute() == 1;
     }
 
     public void rehashPassword(Handle h, String uid, String hash) {
@@ -174,8 +177,8 @@ public final class AccountStore {
         h.createUpdate("UPDATE accounts SET " + column + " = :n WHERE uid = :uid").bind("n", count).bind("uid", uid).execute();
     }
 
-    public void lockRow(Handle h, String uid) {
-        h.createQuery("SELECT uid FROM accounts WHERE uid = :uid FOR UPDATE").bind("uid", uid).mapTo(String.class).findOne();
+    public boolean lockRow(Handle h, String uid) {
+        return h.createQuery("SELECT uid FROM accounts WHERE uid = :uid FOR UPDATE").bind("uid", uid).mapTo(String.class).findOne().isPresent();
     }
 
     /**

@@ -224,6 +224,27 @@ abstract class AccountAbuseContract extends ServerContract {
         assertThat(replies.stream().filter(r -> r.status() == 403)).allSatisfy(r -> assertThat(r.json().get("ErrorCode").asInt()).isEqualTo(1134));
     }
 
+    /** Logins racing a uid change or a deletion: a login that loses is refused as a wrong one (966), never a 5xx (it was 500). */
+    @Test
+    void loginsRacingAUidChangeOrADeletion() throws Exception {
+        TestTenant t = tenant("", "");
+        List<Reply> all = new ArrayList<>();
+        for (int round = 0; round < 10; round++) {
+            String email = email();
+            String uid = t.account(email, PASSWORD);
+            List<Callable<Reply>> race = new ArrayList<>();
+            for (int i = 0; i < 3; i++) {
+                race.add(() -> t.login(email, PASSWORD));
+            }
+            race.add(round % 2 == 0
+                    ? () -> t.manage("PUT", "/identity/v2/manage/account/uid?uid=" + uid, "{\"NewUid\":\"n_" + uid.substring(0, 30) + "\"}")
+                    : () -> t.manage("DELETE", "/identity/v2/manage/account/" + uid, null));
+            all.addAll(Parallel.run(race));
+        }
+        // 429: the account's logins at once wait their turn for the password hashing (Retry-After); never a 5xx.
+        assertThat(all).allSatisfy(r -> assertThat(r.status()).as(r.raw()).isIn(200, 401, 429));
+    }
+
     /** Allowed URLs are compared by path segment, without dot segments or a user part. */
     @Test
     void anAllowedUrlIsAPathPrefixBySegment() {
