@@ -1,11 +1,10 @@
 -- An email address added to an account waits for its owner's click before it joins the profile: the link remembers the
 -- address's Type ("Primary", "Secondary", ...). Kind 'delete' links confirm an account's deletion.
 ALTER TABLE account_links ADD COLUMN email_type VARCHAR(64);
--- A verification email also carries a one-time code (PUT /auth/email with {"email", "otp"}): its keyed hash, the
--- address's comparison key (how the code is found), and the wrong codes tried for that address (its codes die at 5).
+-- A verification email also carries a one-time code (PUT /auth/email with {"email", "otp"}): its keyed hash, and the
+-- address's comparison key (how the code is found, and which links die when the address leaves the account).
 ALTER TABLE account_links ADD COLUMN email_key VARCHAR(320);
 ALTER TABLE account_links ADD COLUMN otp_hash VARCHAR(100);
-ALTER TABLE account_links ADD COLUMN otp_failures INT DEFAULT 0 NOT NULL;
 CREATE INDEX account_links_email_key ON account_links (tenant_id, email_key);
 -- Wrong verification codes tried for an address, whatever link they came with (a new email does not reset them): at 5
 -- its codes stop working until the row is purged, a day after the last wrong one.

@@ -88,7 +88,7 @@ abstract class AccountAbuseContract extends ServerContract {
         String key = Identifiers.key("email", email);
         org.jdbi.v3.core.Handle inFlight = s.server.jdbi().open();
         inFlight.begin();
-        inFlight.createUpdate("UPDATE account_links SET otp_failures = otp_failures WHERE email_key = :k").bind("k", key).execute();
+        inFlight.createUpdate("UPDATE account_links SET used_at = used_at WHERE email_key = :k").bind("k", key).execute();
         List<Callable<Reply>> calls = new ArrayList<>();
         for (int i = 1; i <= WRONG; i++) {
             String wrong = String.format("%06d", (Integer.parseInt(right) + i) % 1_000_000);
