@@ -257,13 +257,7 @@ public final class Accounts {
 
     /** Whether {@code email} is one of the account's addresses, compared as logins compare them. */
     public static boolean hasEmail(Account account, String email) {
-        String key = Identifiers.key("email", email);
-        for (JsonNode e : emails(account)) {
-            if (Identifiers.key("email", e.path("Value").asText()).equals(key)) {
-                return true;
-            }
-        }
-        return false;
+        return emailKeys(account).contains(Identifiers.key("email", email));
     }
 
     private static java.util.Set<String> emailKeys(Account account) {

@@ -62,19 +62,16 @@ public final class ProfileApi {
         if (emails != null && !emails.isNull()) {
             ObjectNode probe = Json.object();
             ProfileSchema.merge(probe, Json.object().set("Email", emails)); // the same validation as everywhere (1134)
+            java.util.Set<String> wanted = new java.util.HashSet<>();
             for (JsonNode e : probe.get("Email")) {
+                wanted.add(Identifiers.key("email", e.get("Value").asText()));
                 if (!Accounts.hasEmail(caller.account(), e.get("Value").asText())) {
                     added.add(new String[] {e.get("Value").asText(), e.get("Type").asText()});
                 }
             }
             for (JsonNode e : caller.account().profile().path("Email")) {
-                String value = e.path("Value").asText();
-                boolean kept = false;
-                for (JsonNode n : probe.get("Email")) {
-                    kept |= Identifiers.key("email", n.get("Value").asText()).equals(Identifiers.key("email", value));
-                }
-                if (!kept) {
-                    removed.add(value);
+                if (!wanted.contains(Identifiers.key("email", e.path("Value").asText()))) {
+                    removed.add(e.path("Value").asText());
                 }
             }
             if (!added.isEmpty() || !removed.isEmpty()) {

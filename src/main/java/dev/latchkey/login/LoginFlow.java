@@ -220,10 +220,13 @@ public final class LoginFlow {
     private LoginOutcome step1(Tenant tenant, Account account, String kind, boolean mfaEndpoint, LoginContext ctx, String rehash,
                                Boolean breachFlag, long now) {
         Step1 step = jdbi.inTransaction(h -> {
-            if (!accounts.lockRow(h, account.uid())) { // the account's row first (the lock order)
+            AccountStore.Counts counts = accounts.lockCounts(h, account.uid()); // the account's row first (the lock order)
+            if (counts == null) {
                 throw LrError.INVALID_CREDENTIALS.error(); // deleted, or its uid changed, since the password was checked
             }
-            accounts.resetPasswordFailures(h, account.uid());
+            if (counts.passwordFailures() != 0) {
+                accounts.resetPasswordFailures(h, account.uid());
+            }
             if (rehash != null) {
                 accounts.rehashPassword(h, account.uid(), rehash);
             }
