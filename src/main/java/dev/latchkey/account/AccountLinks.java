@@ -16,6 +16,8 @@ public final class AccountLinks {
     public static final String VERIFY = "verify";
     /** An account's deletion to confirm (reference §15, vtype {@code deleteuser}). */
     public static final String DELETE = "delete";
+    /** A passwordless sign-in (reference §17.1, vtype {@code oneclicksignin}), with a code that does what the link does. */
+    public static final String PASSWORDLESS = "passwordless";
     /** Emails of one kind an account gets in an hour at most; more asks are answered the same and send nothing. */
     public static final int PER_ACCOUNT_PER_HOUR = 5;
 
@@ -51,7 +53,7 @@ public final class AccountLinks {
     public static void endPending(Handle h, String uid, long now) {
         h.createUpdate("""
                         UPDATE account_links SET used_at = :now
-                        WHERE uid = :uid AND used_at IS NULL AND (kind IN ('reset', 'delete') OR email_type IS NOT NULL)""")
+                        WHERE uid = :uid AND used_at IS NULL AND (kind IN ('reset', 'delete', 'passwordless') OR email_type IS NOT NULL)""")
                 .bind("now", now).bind("uid", uid).execute();
     }
 
@@ -86,7 +88,7 @@ public final class AccountLinks {
         String token = Secrets.guid();
         String emailKey = email == null ? null : Identifiers.key("email", email);
         // Codes only for verifications, and one live code per address: a new email ends the codes of the older ones.
-        String code = email == null || !kind.equals(VERIFY) ? null
+        String code = email == null || !(kind.equals(VERIFY) || kind.equals(PASSWORDLESS)) ? null
                 : String.format(java.util.Locale.ROOT, "%06d", Secrets.RANDOM.nextInt(1_000_000));
         if (code != null) {
             h.createUpdate("UPDATE account_links SET otp_hash = NULL WHERE tenant_id = :t AND kind = :k AND email_key = :key AND used_at IS NULL")
@@ -186,8 +188,20 @@ public final class AccountLinks {
         return spend(tenant, token, now, LrError.VTOKEN_INVALID);
     }
 
+    /** Whether {@code token} is one of this kind's links of the tenant (used, expired or not). */
+    public boolean holds(Tenant tenant, String token) {
+        return token != null && Secrets.isGuid(token) && jdbi.withHandle(h -> h.createQuery(
+                        "SELECT COUNT(*) FROM account_links WHERE token_hash = :hash AND tenant_id = :t AND kind = :k")
+                .bind("hash", hash(token)).bind("t", tenant.id()).bind("k", kind).mapTo(Integer.class).one() > 0);
+    }
+
     /** {@link #spend}, answering {@code unknown} for a token that is not one (LoginRadius's 1119 for a DeleteToken). */
     public Spent spend(Tenant tenant, String token, long now, LrError unknown) {
+        return spend(tenant, token, now, unknown, LrError.RESET_TOKEN_USED);
+    }
+
+    /** {@link #spend}, answering {@code used} for a link used before (1062 for a passwordless one). */
+    public Spent spend(Tenant tenant, String token, long now, LrError unknown, LrError used) {
         if (token == null || !Secrets.isGuid(token)) {
             throw unknown.error();
         }
@@ -198,14 +212,14 @@ public final class AccountLinks {
                             WHERE token_hash = :hash AND tenant_id = :t AND kind = :k""")
                     .bind("hash", hash).bind("t", tenant.id()).bind("k", kind).mapToMap().findOne().orElseThrow(unknown::error);
             if (row.get("used_at") != null) {
-                throw LrError.RESET_TOKEN_USED.error();
+                throw used.error();
             }
             if (((Number) row.get("expires_at")).longValue() <= now) {
                 throw LrError.LINK_EXPIRED.error();
             }
             if (h.createUpdate("UPDATE account_links SET used_at = :now WHERE token_hash = :hash AND used_at IS NULL")
                     .bind("now", now).bind("hash", hash).execute() != 1) {
-                throw LrError.RESET_TOKEN_USED.error();
+                throw used.error();
             }
             // Verification links die per address (an address being added keeps its own); the other kinds, all at once.
             h.createUpdate("UPDATE account_links SET used_at = :now WHERE uid = :uid AND kind = :k AND used_at IS NULL"

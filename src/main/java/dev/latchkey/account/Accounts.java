@@ -47,7 +47,21 @@ public final class Accounts {
         return insert(tenant, body, notify, origin, "CreateTraditionalAccount");
     }
 
+    /**
+     * A sign-up by a proven address (reference §17.2, one-touch login: the link opened, the SMS code entered): {@code body}
+     * holds the address ({@code Email} with {@code EmailVerified: true}, or {@code PhoneId} with {@code PhoneIdVerified:
+     * true}) and a name, no password; LoginRadius's {@code Register}.
+     */
+    public Account registerProven(Tenant tenant, ObjectNode body, boolean notify, Audit.Origin origin) {
+        return insert(tenant, body, notify, origin, "Register", true);
+    }
+
     private Account insert(Tenant tenant, JsonNode body, boolean notify, Audit.Origin origin, String event) {
+        return insert(tenant, body, notify, origin, event, event.equals("CreateTraditionalAccount"));
+    }
+
+    /** {@code trusted}: the body may say the phone is verified (the application, or a proven sign-up). */
+    private Account insert(Tenant tenant, JsonNode body, boolean notify, Audit.Origin origin, String event, boolean trusted) {
         ObjectNode profile = Json.object();
         ProfileSchema.merge(profile, body);
         List<String[]> ids = ProfileSchema.identifiers(profile);
@@ -55,6 +69,10 @@ public final class Accounts {
             throw ApiException.validation("Email", "An Email, UserName or PhoneId is required.");
         }
         String password = password(tenant, body);
+        if (profile.hasNonNull("PhoneId")) {
+            // A number the application sets is taken as verified unless it says otherwise; a user's own waits for its code.
+            profile.put("PhoneIdVerified", trusted && bool(body, "PhoneIdVerified", true));
+        }
         long now = clock.millis();
         Account account = new Account(Secrets.guid(), tenant.id(), profile,
                 password == null ? null : hasher.hash(password),
@@ -88,7 +106,8 @@ public final class Accounts {
         }
         ObjectNode probe = Json.object();
         ProfileSchema.merge(probe, own);
-        if (ProfileSchema.primaryEmail(probe) == null) {
+        // An email, or a phone number (LoginRadius's phone registration, reference §16): each is verified by its own code.
+        if (ProfileSchema.primaryEmail(probe) == null && !probe.hasNonNull("PhoneId")) {
             throw LrError.EMAIL_REQUIRED.error();
         }
         if (password(tenant, own) == null) {
@@ -150,7 +169,8 @@ public final class Accounts {
         return update(tenant, uid, own, notify, origin, "SetPassword", "UpdateProfile");
     }
 
-    private static final java.util.Set<String> SELF_EXCLUDED = java.util.Set.of("Email", "PhoneId", "Password", "IsActive", "EmailVerified", "Uid");
+    private static final java.util.Set<String> SELF_EXCLUDED = java.util.Set.of("Email", "PhoneId", "PhoneIdVerified", "Password", "IsActive",
+            "EmailVerified", "Uid");
 
     /**
      * Adds {@code email} (of {@code type}) to the account's addresses, now that its owner followed the link: LoginRadius's
@@ -227,6 +247,31 @@ public final class Accounts {
     }
 
     /**
+     * The user proved {@code phone} with its code (sign-up, a resend, a new number): it is the account's PhoneId, verified
+     * (1058 when another account took it meanwhile). LoginRadius's {@code VerifyPhoneNumber}, after {@code UpdatePhoneId}
+     * when the number is new to the account.
+     */
+    public Account setVerifiedPhone(Tenant tenant, String uid, String phone, boolean notify, Audit.Origin origin) {
+        return updateLocked(tenant, uid, current -> Json.object().put("PhoneId", phone).put("PhoneIdVerified", true), notify, origin,
+                current -> Identifiers.key("phone", phone).equals(phoneKey(current)) ? "VerifyPhoneNumber" : "UpdatePhoneId+VerifyPhoneNumber");
+    }
+
+    /** {@code DELETE /auth/phone}: the account's PhoneId goes (1292 when it has none); {@code RemovePhoneId}. */
+    public Account removePhone(Tenant tenant, String uid, boolean notify, Audit.Origin origin) {
+        return updateLocked(tenant, uid, current -> {
+            if (phoneKey(current) == null) {
+                throw LrError.NO_PHONE.error();
+            }
+            return Json.object().putNull("PhoneId");
+        }, notify, origin, current -> "RemovePhoneId");
+    }
+
+    private static String phoneKey(Account a) {
+        JsonNode p = a.profile().get("PhoneId");
+        return p == null || p.isNull() ? null : Identifiers.key("phone", p.asText());
+    }
+
+    /**
      * {@code PUT /manage/account/{uid}/email} (LoginRadius's upsert): each address of {@code emails} joins the account's,
      * or changes its Type where the account has it already; fires UpdateProfile.
      */
@@ -286,12 +331,18 @@ public final class Accounts {
 
     private Account update(Tenant tenant, String uid, JsonNode body, boolean notify, Audit.Origin origin, String passwordEvent,
                            String profileEvent) {
-        return update(tenant, uid, body, null, notify, origin, passwordEvent, profileEvent);
+        return update(tenant, uid, body, null, notify, origin, passwordEvent, a -> profileEvent);
     }
 
     /** {@link #update} with a body made from the account as it is under its row lock (see the core update below). */
     private Account updateLocked(Tenant tenant, String uid, java.util.function.Function<Account, JsonNode> change, boolean notify,
                                  Audit.Origin origin, String profileEvent) {
+        return update(tenant, uid, null, change, notify, origin, "SetPassword", a -> profileEvent);
+    }
+
+    /** {@link #updateLocked}, whose event(s) ({@code A+B}: both, in order) depend on the account as it is. */
+    private Account updateLocked(Tenant tenant, String uid, java.util.function.Function<Account, JsonNode> change, boolean notify,
+                                 Audit.Origin origin, java.util.function.Function<Account, String> profileEvent) {
         return update(tenant, uid, null, change, notify, origin, "SetPassword", profileEvent);
     }
 
@@ -301,7 +352,7 @@ public final class Accounts {
      * race). A password in {@code fixed} is hashed before the transaction; a {@code change} sets none.
      */
     private Account update(Tenant tenant, String uid, JsonNode fixed, java.util.function.Function<Account, JsonNode> change, boolean notify,
-                           Audit.Origin origin, String passwordEvent, String profileEvent) {
+                           Audit.Origin origin, String passwordEvent, java.util.function.Function<Account, String> profileEvents) {
         long now = clock.millis();
         // Validated and hashed before the transaction: Argon2id must not hold a connection and the account's row lock.
         String password = fixed == null ? null : password(tenant, fixed);
@@ -312,8 +363,24 @@ public final class Accounts {
                 store.lockRow(h, uid); // the account's row first (the lock order), then its identifiers and tokens
                 Account current = store.byUid(h, tenant.id(), uid).orElseThrow(LrError.USER_NOT_FOUND::error);
                 JsonNode body = fixed != null ? fixed : change.apply(current);
+                String profileEvent = profileEvents.apply(current);
                 ObjectNode profile = current.profile().deepCopy();
                 ProfileSchema.merge(profile, body);
+                // PhoneIdVerified is the server's: a number set here by the application is verified unless it says
+                // otherwise (a user's own number is set by setVerifiedPhone, after its code); it goes with the number.
+                String oldPhone = phoneKey(current);
+                String newPhone = profile.hasNonNull("PhoneId") ? Identifiers.key("phone", profile.get("PhoneId").asText()) : null;
+                JsonNode askedVerified = Json.field(body, "PhoneIdVerified");
+                if (newPhone == null) {
+                    profile.remove("PhoneIdVerified");
+                } else if (askedVerified != null && askedVerified.isBoolean()) {
+                    profile.put("PhoneIdVerified", askedVerified.asBoolean());
+                } else if (!newPhone.equals(oldPhone)) {
+                    profile.put("PhoneIdVerified", true);
+                }
+                if (!java.util.Objects.equals(oldPhone, newPhone) || password != null) {
+                    PhoneCodes.endForAccount(h, uid, now); // codes sent for the old number, or asked for before the password
+                }
                 if (password != null) {
                     profile.remove("IsPasswordBreached"); // a new password passed the check (see LoginFlow)
                 }
@@ -334,7 +401,9 @@ public final class Accounts {
                         current.sessionGeneration(), current.mfaEnrolled());
                 store.updateProfile(h, next, ids, now);
                 ObjectNode rendered = ProfileSchema.render(next, now);
-                outbox.enqueue(h, tenant, profileEvent, rendered, !notify, now);
+                for (String event : profileEvent.split("\\+")) {
+                    outbox.enqueue(h, tenant, event, rendered, !notify, now);
+                }
                 audit.record(h, tenant.id(), origin, Audit.Event.success(Audit.ACCOUNT_UPDATED, uid, null), now);
                 boolean blocked = current.active() && !next.active();
                 if (blocked) {

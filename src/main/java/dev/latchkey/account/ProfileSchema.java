@@ -38,7 +38,7 @@ public final class ProfileSchema {
             "SignupDate", "ModifiedDate", "ProfileModifiedDate", "LastPasswordChangeDate", "LastPasswordChangeToken",
             "PasswordExpirationDate", "IsLoginLocked", "LoginLockedType", "IsDeleted", "IsCustomUid", "PasskeyLogin",
             "Identities", "IsActive", "EmailVerified", "Provider", "RegistrationProvider", "IsPasswordBreached", "IsSecurePassword",
-            "PreviousUids");
+            "PreviousUids", "PhoneIdVerified");
 
     static {
         TYPES.forEach((k, t) -> {
@@ -67,6 +67,11 @@ public final class ProfileSchema {
     /** Whether {@code email} has the form of an email address (as the Email array's values must). */
     public static boolean validEmail(String email) {
         return email != null && email.length() <= 254 && EMAIL.matcher(email).matches();
+    }
+
+    /** Whether {@code phone} has the form of a PhoneId (digits, an optional leading '+', spaces, dashes, brackets). */
+    public static boolean validPhone(String phone) {
+        return phone != null && PHONE.matcher(phone).matches();
     }
 
     /** Whether {@code username} has the form of a UserName: no spaces, 1 to 32 characters. */
@@ -233,7 +238,7 @@ public final class ProfileSchema {
         p.put("LoginLockedType", locked ? "BruteForce" : "None");
         p.put("NoOfLogins", a.noOfLogins());
         p.put("FirstLogin", a.noOfLogins() <= 1);
-        p.put("ID", a.uid().replace("-", ""));
+        p.put("ID", a.uid() == null ? null : a.uid().replace("-", "")); // null: a message about nobody yet
         p.put("Uid", a.uid());
         p.put("Password", a.passwordHash() == null ? null : "********");
         p.put("Provider", "Email");

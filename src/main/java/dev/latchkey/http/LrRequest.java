@@ -317,6 +317,20 @@ public final class LrRequest {
         return new dev.latchkey.factor.CodeRequest(template("smstemplate2fa"), template("emailtemplate2fa"));
     }
 
+    /**
+     * The SMS template a phone flow's code is sent with ({@code smstemplate}); 1281 for {@code isvoiceotp=true}, as
+     * {@link #codeRequest}.
+     */
+    public String smsTemplate() {
+        codeRequest();
+        return template("smstemplate");
+    }
+
+    /** A template the request names ({@code emailtemplate}, {@code passwordlesslogintemplate}, ...): null for Latchkey's. */
+    public String templateQuery(String parameter) {
+        return template(parameter);
+    }
+
     private String template(String parameter) {
         String v = query(parameter);
         if (v != null && v.length() > 200) {

@@ -171,6 +171,11 @@ public final class ProfileApi {
     }
 
     /** {@code GET /identity/v2/auth/email?email=}: {@code {"IsExist": bool}} (LoginRadius's availability check; see {@link #exists}). */
+    /** {@code GET /identity/v2/auth/phone?phone=}: {@code {"IsExist"}} (6002 where {@code Security.AvailabilityChecks} is off). */
+    public JsonNode phoneAvailability(LrRequest req) {
+        return exists(req, "phone");
+    }
+
     public JsonNode emailAvailability(LrRequest req) {
         return exists(req, "email");
     }

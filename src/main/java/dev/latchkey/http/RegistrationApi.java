@@ -33,9 +33,11 @@ public final class RegistrationApi {
     private final Secrets secrets;
     private final Clock clock;
     private final AccountMail mail;
+    private final PhoneApi phone;
 
-    public RegistrationApi(TenantGate gate, Accounts accounts, LoginFlow flow, Secrets secrets, AccountMail mail, Clock clock) {
+    public RegistrationApi(TenantGate gate, Accounts accounts, LoginFlow flow, Secrets secrets, AccountMail mail, PhoneApi phone, Clock clock) {
         this.mail = mail;
+        this.phone = phone;
         this.gate = gate;
         this.accounts = accounts;
         this.flow = flow;
@@ -65,16 +67,27 @@ public final class RegistrationApi {
         if ("Required".equals(tenant.emailVerificationFlow()) && !mail.mail().canSend(tenant, dev.latchkey.message.MessageTemplates.Channel.EMAIL)) {
             throw LrError.EMAIL_LIMIT.withDescription("This site requires a verified email but has no email delivery configured.");
         }
-        Account account = accounts.register(tenant, req.body(), !req.preventWebhook(), req.origin(Audit.Actor.USER));
+        JsonNode body = req.body();
+        String smsTemplate = req.smsTemplate();
+        boolean byPhone = body != null && body.isObject() && dev.latchkey.json.Json.field(body, "PhoneId") != null
+                && !dev.latchkey.json.Json.field(body, "PhoneId").isNull();
+        if (byPhone && !mail.mail().canSend(tenant, dev.latchkey.message.MessageTemplates.Channel.SMS)) {
+            throw LrError.SMS_NOT_CONFIGURED.withDescription("A sign-up with a PhoneId needs its number verified by SMS, and this site has no SMS provider.");
+        }
+        Account account = accounts.register(tenant, body, !req.preventWebhook(), req.origin(Audit.Actor.USER));
+        if (account.profile().hasNonNull("PhoneId")) {
+            mail.jdbi().useTransaction(h -> phone.afterRegistration(h, tenant, account, smsTemplate, clock.millis()));
+        }
         if ("Disabled".equals(tenant.emailVerificationFlow()) && tenant.welcomeEmail()) {
             mail.jdbi().useTransaction(h -> mail.sendWelcome(h, tenant, account, req.query("welcomeemailtemplate"), clock.millis()));
-        } else if (!prevent) {
+        } else if (!prevent && dev.latchkey.account.ProfileSchema.primaryEmail(account.profile()) != null) {
             String template = req.query("emailtemplate");
             mail.jdbi().useTransaction(h -> mail.sendVerification(h, tenant, account,
                     dev.latchkey.account.ProfileSchema.primaryEmail(account.profile()), base, template, clock.millis()));
         }
         ObjectNode out = Json.object().put("IsPosted", true);
-        LoginOutcome login = flow.afterRegistration(tenant, account, ctx);
+        // A phone sign-up is signed in by its number's code (PUT /auth/phone/otp), as LoginRadius answers {"IsPosted": true}.
+        LoginOutcome login = account.profile().hasNonNull("PhoneId") ? null : flow.afterRegistration(tenant, account, ctx);
         if (login != null) {
             out.set("Data", Responses.login(req, login));
         }

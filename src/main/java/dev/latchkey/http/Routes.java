@@ -28,7 +28,7 @@ public final class Routes {
         routes.add(new Route(m, path, e));
     }
 
-    public static List<Route> table(LoginApi login, SecondFactorApi factors, SmsCodeApi sms, EmailCodeApi email, SecurityQuestionApi questions, DeviceApi devices, RegistrationApi registration, PasswordApi passwords, EmailVerificationApi verification, BackupCodeApi backupCodes, PasskeyApi passkeys, RiskChallengeApi risk,
+    public static List<Route> table(LoginApi login, SecondFactorApi factors, SmsCodeApi sms, EmailCodeApi email, SecurityQuestionApi questions, DeviceApi devices, RegistrationApi registration, PasswordApi passwords, EmailVerificationApi verification, BackupCodeApi backupCodes, PasskeyApi passkeys, RiskChallengeApi risk, PhoneApi phone, PasswordlessApi passwordless,
                                     AccountApi account, ProfileApi profile, TokenApi tokens, ManageAccountApi manage, WebhookApi webhooks,
                                     AdminApi admin, TemplateApi templates, AuditApi audit, HostedApi hosted, ReauthApi reauth, Endpoint ready) {
         Routes r = new Routes();
@@ -46,6 +46,31 @@ public final class Routes {
         r.add(Method.PUT, auth + "/password/change", passwords::change); // access token
         r.add(Method.POST, auth + "/password", passwords::forgot); // {"email"} or {"username"}
         r.add(Method.PUT, auth + "/password/reset", passwords::reset); // {"resettoken", "password"}
+
+        // ── Phone accounts: the number verified by an SMS code, changed, removed; a password reset by SMS code ─────
+        r.add(Method.PUT, auth + "/phone/otp", phone::verify); // ?otp=, {"phone"} (signs in), or an access token
+        r.add(Method.POST, auth + "/phone/otp", phone::resendVerification); // {"phone"}
+        r.add(Method.PUT, auth + "/phone", phone::change); // access token, {"phone"}: joins once its code is entered
+        r.add(Method.DELETE, auth + "/phone", phone::remove); // access token
+        r.add(Method.GET, auth + "/phone", profile::phoneAvailability); // ?phone=
+        r.add(Method.POST, auth + "/password/otp", phone::forgot); // {"phone"}
+        r.add(Method.PUT, auth + "/password/otp", phone::reset); // {"phone", "otp", "password"}
+
+        // ── Sign-in without a password: an emailed link or code, an SMS code, smart and one-touch login ───────────
+        r.add(Method.GET, auth + "/login/passwordlesslogin/email", passwordless::emailStart); // ?email= | ?username=
+        // The link's token; a risk challenge's one-click token too (the SDKs' passwordless verify, see RiskChallengeApi).
+        r.add(Method.GET, auth + "/login/passwordlesslogin/email/verify", passwordless::emailVerify);
+        r.add(Method.POST, auth + "/login/passwordlesslogin/email/verifyotp", passwordless::emailCode); // {"email", "otp"}
+        r.add(Method.POST, auth + "/login/passwordlesslogin/username/verifyotp", passwordless::usernameCode); // {"username", "otp"}
+        r.add(Method.GET, auth + "/login/passwordlesslogin/otp", passwordless::smsStart); // ?phone=
+        r.add(Method.PUT, auth + "/login/passwordlesslogin/otp/verify", passwordless::smsVerify); // {"phone", "otp"}
+        r.add(Method.GET, auth + "/login/smartlogin", passwordless::smartStart); // ?email= | ?username=, &clientguid=
+        r.add(Method.GET, auth + "/login/smartlogin/ping", passwordless::ping); // ?clientguid=: smart and one-touch login
+        r.add(Method.GET, auth + "/email/smartlogin", passwordless::linkOpened); // ?verificationtoken=: either kind
+        r.add(Method.GET, auth + "/email/onetouchlogin", passwordless::linkOpened);
+        r.add(Method.POST, auth + "/onetouchlogin/email", passwordless::oneTouchEmail); // {"clientguid", "email", "name"}
+        r.add(Method.POST, auth + "/onetouchlogin/phone", passwordless::oneTouchPhone); // {"phone", "name"}
+        r.add(Method.PUT, auth + "/onetouchlogin/phone/verify", passwordless::oneTouchPhoneVerify); // ?otp=, {"phone"}
 
         // ── Login: step 1 (first factor) ─────────────────────────────────────────────────────────────────────
         r.add(Method.POST, auth + "/login/2fa", login::mfaLogin);
@@ -88,7 +113,6 @@ public final class Routes {
 
         // ── Login: a second factor asked for by risk-based authentication (besides the account's own factors) ─
         r.add(Method.GET, auth + "/login/oneclickverify", risk::oneClickVerify);
-        r.add(Method.GET, auth + "/login/passwordlesslogin/email/verify", risk::oneClickVerify); // the SDKs' passwordless verify
 
         // ── Account (access token): the profile, its addresses, username and deletion ──────────────────────────
         r.add(Method.GET, auth + "/account", account::profile);

@@ -98,6 +98,9 @@ public final class LoginFlow {
             throw LrError.PASSWORD_MISSING.error();
         }
         Identifier id = identifier(c);
+        if (id.kind().equals("phone") && !tenant.phoneLogin()) {
+            throw LrError.PHONE_LOGIN_DISABLED.error();
+        }
         try (PasswordHasher.Admission hashing = admit(tenant, id, ctx)) {
             long now = clock.millis();
             refuse(tenant, id, ctx, now, () -> throttle.refuseBusyAddress(tenant, ctx.ip(), now));
@@ -234,52 +237,150 @@ public final class LoginFlow {
                 accounts.setProfileField(h, account.uid(), "IsPasswordBreached",
                         breachFlag ? com.fasterxml.jackson.databind.node.BooleanNode.TRUE : null);
             }
-            // Only a caller who knows the password learns that the account is blocked.
-            if (!account.active()) {
-                return refusal(h, tenant, account, ctx, LrError.ACCOUNT_BLOCKED.error(), "blocked", now);
-            }
-            // Where the tenant requires a verified email, an account with an unverified one waits for its link (970).
-            if ("Required".equals(tenant.emailVerificationFlow()) && !account.emailVerified()
-                    && ProfileSchema.primaryEmail(account.profile()) != null) {
-                return refusal(h, tenant, account, ctx, LrError.EMAIL_NOT_VERIFIED.error(), "email not verified", now);
-            }
-            boolean remembered = false;
-            if (tenant.mfaEnabled()) {
-                java.util.Set<SecondFactor> configured = configuredFactors(h, tenant, account);
-                // A remembered device of this account (Latchkey's extension) skips the second factor; risk is still judged below.
-                remembered = !configured.isEmpty() && devices.recognises(h, tenant, account, ctx.deviceToken(), now);
-                if (!remembered && (tenant.mfaRequired() || account.mfaEnrolled() || !configured.isEmpty())) {
-                    if (!mfaEndpoint) {
-                        return refusal(h, tenant, account, ctx, LrError.MFA_ENABLED_USE_MFA_LOGIN.error(), "needs the MFA login", now);
-                    }
-                    long expires = now + tenant.secondFactorTokenMillis();
-                    String token = challenges.open(h, tenant.id(), account.uid(), now, expires, kind);
-                    // An account that must set up MFA and never had a factor is offered enrollment data for this login.
-                    SecondFactor.Enrollment enrollment = tenant.mfaRequired() && configured.isEmpty() && mayEnrollWithPasswordAlone(h, account)
-                            ? SecondFactor.Enrollment.login(challenges.hash(token)) : null;
-                    LoginOutcome.SecondFactorRequired out = secondFactorResponse(h, tenant, account, configured, enrollment, token, expires);
-                    String attempt = SecondFactor.loginAttempt(challenges.hash(token));
-                    configured.forEach(f -> f.challenged(h, tenant, account, attempt, ctx.codes(), out.factors())); // the SMS code, now
-                    return new Step1(out, null);
-                }
-            }
-            LoginRisk.Assessment risk = rba.assess(h, tenant, account, ctx, now);
-            LoginRisk.Verdict verdict = risk.verdict();
-            if (verdict == LoginRisk.Verdict.BLOCK || (verdict == LoginRisk.Verdict.SECOND_FACTOR && !mfaEndpoint)) {
-                rba.refused(h, tenant, account, risk, ctx, kind, now); // committed: the event and the notices stay
-                ApiException e = verdict == LoginRisk.Verdict.BLOCK ? LrError.RISK_BLOCKED.error() : risk.secondFactorNeeded();
-                return refusal(h, tenant, account, ctx, e, "risk: " + verdict, now);
-            }
-            if (verdict == LoginRisk.Verdict.SECOND_FACTOR) {
-                return new Step1(riskChallenge(h, tenant, account, risk, ctx, kind, now), null);
-            }
-            return new Step1(complete(h, tenant, account, now, ctx, false, kind, new LoginRisk.Completion.Assessed(risk), null,
-                    remembered ? "password, remembered device" : "password"), null);
+            return afterFirstFactor(h, tenant, account, kind, mfaEndpoint, ctx, now, null);
         });
         if (step.refusal() != null) {
             throw step.refusal();
         }
         return step.answer();
+    }
+
+    /**
+     * The first factor passed: the account's state decides what comes next, in the caller's transaction (which holds the
+     * account's row). {@code withoutPassword}: the name of a first factor that was no password (an emailed link or code, an
+     * SMS code), whose session then holds no proof of the password; null for the password.
+     */
+    private Step1 afterFirstFactor(Handle h, Tenant tenant, Account account, String kind, boolean mfaEndpoint, LoginContext ctx, long now,
+                                   String withoutPassword) {
+        // Only a caller who knows the password learns that the account is blocked.
+        if (!account.active()) {
+            return refusal(h, tenant, account, ctx, LrError.ACCOUNT_BLOCKED.error(), "blocked", now);
+        }
+        // Where the tenant requires a verified email, an account with an unverified one waits for its link (970).
+        if ("Required".equals(tenant.emailVerificationFlow()) && !account.emailVerified()
+                && ProfileSchema.primaryEmail(account.profile()) != null) {
+            return refusal(h, tenant, account, ctx, LrError.EMAIL_NOT_VERIFIED.error(), "email not verified", now);
+        }
+        // A phone that was never verified signs nobody in (LoginRadius's 1066): its code proves it first.
+        if ("phone".equals(kind) && !account.profile().path("PhoneIdVerified").asBoolean(false)) {
+            return refusal(h, tenant, account, ctx, LrError.PHONE_NOT_VERIFIED.error(), "phone not verified", now);
+        }
+        boolean remembered = false;
+        if (tenant.mfaEnabled()) {
+            java.util.Set<SecondFactor> configured = configuredFactors(h, tenant, account);
+            // A remembered device of this account (Latchkey's extension) skips the second factor; risk is still judged below.
+            remembered = !configured.isEmpty() && devices.recognises(h, tenant, account, ctx.deviceToken(), now);
+            if (!remembered && (tenant.mfaRequired() || account.mfaEnrolled() || !configured.isEmpty())) {
+                if (!mfaEndpoint) {
+                    return refusal(h, tenant, account, ctx, LrError.MFA_ENABLED_USE_MFA_LOGIN.error(), "needs the MFA login", now);
+                }
+                long expires = now + tenant.secondFactorTokenMillis();
+                String token = challenges.open(h, tenant.id(), account.uid(), now, expires, kind);
+                if (withoutPassword != null) {
+                    challenges.markWithoutPassword(h, token);
+                }
+                // An account that must set up MFA and never had a factor is offered enrollment data for this login.
+                SecondFactor.Enrollment enrollment = tenant.mfaRequired() && configured.isEmpty() && mayEnrollWithPasswordAlone(h, account)
+                        && withoutPassword == null
+                        ? SecondFactor.Enrollment.login(challenges.hash(token)) : null;
+                LoginOutcome.SecondFactorRequired out = secondFactorResponse(h, tenant, account, configured, enrollment, token, expires);
+                String attempt = SecondFactor.loginAttempt(challenges.hash(token));
+                configured.forEach(f -> f.challenged(h, tenant, account, attempt, ctx.codes(), out.factors())); // the SMS code, now
+                return new Step1(out, null);
+            }
+        }
+        LoginRisk.Assessment risk = rba.assess(h, tenant, account, ctx, now);
+        LoginRisk.Verdict verdict = risk.verdict();
+        if (verdict == LoginRisk.Verdict.BLOCK || (verdict == LoginRisk.Verdict.SECOND_FACTOR && !mfaEndpoint)) {
+            rba.refused(h, tenant, account, risk, ctx, kind, now); // committed: the event and the notices stay
+            ApiException e = verdict == LoginRisk.Verdict.BLOCK ? LrError.RISK_BLOCKED.error() : risk.secondFactorNeeded();
+            return refusal(h, tenant, account, ctx, e, "risk: " + verdict, now);
+        }
+        if (verdict == LoginRisk.Verdict.SECOND_FACTOR && withoutPassword != null) {
+            // An emailed link or an SMS code is one factor: risk asks for a second one of the account's own (a link or
+            // code of risk-based authentication would go to the mailbox or phone that just proved itself).
+            java.util.Set<SecondFactor> own = configuredFactors(h, tenant, account);
+            if (own.isEmpty() || !tenant.mfaEnabled()) {
+                rba.refused(h, tenant, account, risk, ctx, kind, now);
+                return refusal(h, tenant, account, ctx, risk.secondFactorNeeded(), "risk: " + verdict + " after " + withoutPassword, now);
+            }
+            long expires = now + tenant.secondFactorTokenMillis();
+            String token = challenges.open(h, tenant.id(), account.uid(), now, expires, kind);
+            challenges.markWithoutPassword(h, token);
+            LoginOutcome.SecondFactorRequired out = secondFactorResponse(h, tenant, account, own, null, token, expires);
+            String attempt = SecondFactor.loginAttempt(challenges.hash(token));
+            own.forEach(f -> f.challenged(h, tenant, account, attempt, ctx.codes(), out.factors()));
+            return new Step1(out, null);
+        }
+        if (verdict == LoginRisk.Verdict.SECOND_FACTOR) {
+            return new Step1(riskChallenge(h, tenant, account, risk, ctx, kind, now), null);
+        }
+        String factor = withoutPassword != null ? withoutPassword : "password";
+        LoginOutcome done = complete(h, tenant, account, now, ctx, false, kind, new LoginRisk.Completion.Assessed(risk), null,
+                remembered ? factor + ", remembered device" : factor);
+        if (withoutPassword != null && done instanceof LoginOutcome.LoggedIn in) {
+            tokens.withoutPasswordProof(h, in.tokens().accessToken());
+        }
+        return new Step1(done, null);
+    }
+
+    /**
+     * A sign-in by something sent to the account instead of its password (reference §17: a passwordless link or code, a
+     * smart or one-touch link, an SMS code; {@code factor} names it for the audit trail), already checked: then as after a
+     * right password (blocked 991, a locked account 1198, unverified email or phone, the second factor where the account
+     * needs one, risk), except that the session holds no proof of the password and risk's own challenge is not sent.
+     * {@code kind}: how the account was named ("email", "username", "phone").
+     */
+    public LoginOutcome signInWithout(Tenant tenant, Account account, String kind, LoginContext ctx, String factor) {
+        long now = clock.millis();
+        Step1 step = jdbi.inTransaction(h -> {
+            AccountStore.Counts counts = accounts.lockCounts(h, account.uid());
+            if (counts == null) {
+                throw LrError.USER_NOT_FOUND.error();
+            }
+            Account current = accounts.byUid(h, tenant.id(), account.uid()).orElseThrow(LrError.USER_NOT_FOUND::error);
+            if (current.lockedAt(now)) {
+                return refusal(h, tenant, current, ctx, LrError.ACCOUNT_LOCKED.error().retryAfterMillis(current.lockedUntil() - now),
+                        factor + ": locked", now);
+            }
+            return afterFirstFactor(h, tenant, current, kind, true, ctx, now, factor);
+        });
+        if (step.refusal() != null) {
+            throw step.refusal();
+        }
+        return step.answer();
+    }
+
+    /**
+     * {@link #signInWithout} for a code (passwordless by email or SMS): the try is counted on the account as a password's
+     * is, before {@code spend} checks it (a locked account answers 1198 and nothing is checked; the limit's wrong try locks
+     * it); a right code gives its count back. {@code spend} throws the code's refusal when it is wrong, used or expired.
+     */
+    public LoginOutcome signInWithCode(Tenant tenant, Account account, String kind, LoginContext ctx, String factor, Runnable spend) {
+        long now = clock.millis();
+        int failures = jdbi.inTransaction(h -> accounts.reserveAttempt(h, account.uid(), "password_failures", tenant.maxPasswordAttempts(), now));
+        if (failures < 0) {
+            Long until = jdbi.withHandle(h -> accounts.lockedUntil(h, account.uid()));
+            ApiException refusal = notEvaluated(until, now);
+            audit.record(tenant.id(), ctx.origin(), refused(account, new Identifier(kind, null), refusal, factor + " not evaluated"), now);
+            throw refusal;
+        }
+        try {
+            spend.run();
+        } catch (ApiException wrong) {
+            Identifier id = new Identifier(kind, null);
+            jdbi.useTransaction(h -> {
+                if (failures >= tenant.maxPasswordAttempts()) {
+                    lock(h, tenant, account.uid(), now);
+                }
+                throttle.countAddressFailure(h, tenant, ctx.ip(), now);
+                audit.record(h, tenant.id(), ctx.origin(), new Audit.Event(Audit.LOGIN_FAILED, Audit.Outcome.FAILURE, account.uid(), id.value(),
+                        wrong.error.code, factor), now);
+            });
+            throw wrong;
+        }
+        jdbi.useTransaction(h -> accounts.resetPasswordFailures(h, account.uid()));
+        return signInWithout(tenant, account, kind, ctx, factor);
     }
 
     private Step1 refusal(Handle h, Tenant tenant, Account account, LoginContext ctx, ApiException e, String details, long now) {
@@ -576,7 +677,11 @@ public final class LoginFlow {
                     }
                     LoginRisk.Completion how = ch.risk() != null ? new LoginRisk.Completion.ChallengePassed(ch.risk())
                             : new LoginRisk.Completion.AfterSecondFactor();
-                    return new SecondStep(complete(h, tenant, account, now, ctx, enrolls, ch.loginKind(), how, now, factor), null);
+                    LoginOutcome done = complete(h, tenant, account, now, ctx, enrolls, ch.loginKind(), how, now, factor);
+                    if (ch.withoutPassword() && done instanceof LoginOutcome.LoggedIn in) {
+                        tokens.withoutPasswordProof(h, in.tokens().accessToken());
+                    }
+                    return new SecondStep(done, null);
                 }
                 if (!challenges.countFailure(h, ch.tokenHash(), tenant.maxSecondFactorAttemptsPerToken(), now)) {
                     throw new NotEvaluated();

@@ -16,7 +16,7 @@ public final class SecondFactorChallenges {
      * hashed SMS code ({@code otpHash}) when one was sent.
      */
     public record Challenge(String tokenHash, long tenantId, String uid, long expiresAt, Long usedAt, int failures,
-                            String loginKind, String risk, String otpHash) {}
+                            String loginKind, String risk, String otpHash, boolean withoutPassword) {}
 
     private final Secrets secrets;
 
@@ -45,16 +45,21 @@ public final class SecondFactorChallenges {
                 .bind("kind", loginKind).bind("risk", risk).bind("otp", otpHash).bind("oneclick", oneClickHash).execute();
     }
 
+    /** The login of {@code token} (just opened) proved no password: its session will hold no proof of one. */
+    public void markWithoutPassword(Handle h, String token) {
+        h.createUpdate("UPDATE second_factor_tokens SET without_password = TRUE WHERE token_hash = :h").bind("h", hash(token)).execute();
+    }
+
     private static final String PENDING_SELECT = """
             SELECT t.token_hash AS t_hash, t.expires_at AS t_expires_at, t.used_at AS t_used_at, t.failures AS t_failures,
-                   t.login_kind AS t_login_kind, t.risk AS t_risk, t.otp_hash AS t_otp_hash, a.*
+                   t.login_kind AS t_login_kind, t.risk AS t_risk, t.otp_hash AS t_otp_hash, t.without_password AS t_without_password, a.*
             FROM second_factor_tokens t JOIN accounts a ON a.uid = t.uid""";
 
     private static Optional<LoginFlow.Pending> pending(org.jdbi.v3.core.statement.Query q, long tenantId) {
         return q.map((rs, c) -> new LoginFlow.Pending(
                         new Challenge(rs.getString("t_hash"), tenantId, rs.getString("uid"), rs.getLong("t_expires_at"),
                                 (Long) rs.getObject("t_used_at", Long.class), rs.getInt("t_failures"), rs.getString("t_login_kind"),
-                                rs.getString("t_risk"), rs.getString("t_otp_hash")),
+                                rs.getString("t_risk"), rs.getString("t_otp_hash"), rs.getBoolean("t_without_password")),
                         AccountStore.ROW.map(rs, c)))
                 .findOne();
     }

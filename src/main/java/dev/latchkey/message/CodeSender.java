@@ -63,6 +63,8 @@ public final class CodeSender {
             case PASSWORD_RESET -> "ResetPassword";
             case DELETE_ACCOUNT -> "DeleteAccount";
             case WELCOME -> "Welcome";
+            case PASSWORDLESS_LOGIN -> "PasswordlessLogin";
+            case SMART_LOGIN -> "SmartLogin";
             default -> "EmailVerification";
         };
         return messages.enqueue(h, t, a.uid(), purpose, template(h, t, purpose, MessageTemplates.Channel.EMAIL, templateName), to,

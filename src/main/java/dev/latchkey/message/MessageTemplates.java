@@ -58,6 +58,13 @@ public final class MessageTemplates {
     /** The link that confirms an account's deletion. */
     public static final String DELETE_ACCOUNT = "latchkey-delete-account";
 
+    /** The SMS code of the phone flows: verifying a number, a reset, a sign-in by SMS. */
+    public static final String PHONE_CODE = "latchkey-phone-code";
+    /** A passwordless sign-in link, with its code. */
+    public static final String PASSWORDLESS_LOGIN = "latchkey-passwordless-login";
+    /** A smart or one-touch login link (the device that asked is signed in). */
+    public static final String SMART_LOGIN = "latchkey-smart-login";
+
     public static final Map<String, Template> BUILT_IN = builtIn();
 
     private static final int MAX_NAME = 200;
@@ -112,6 +119,11 @@ public final class MessageTemplates {
                 resource("delete-account.subject.txt").strip(), resource("delete-account.html"), resource("delete-account.txt"), null, null));
         m.put(key(Channel.EMAIL, EMAIL_OTP), new Template(Channel.EMAIL, EMAIL_OTP,
                 resource("email-otp.subject.txt").strip(), resource("email-otp.html"), resource("email-otp.txt"), null, null));
+        m.put(key(Channel.SMS, PHONE_CODE), new Template(Channel.SMS, PHONE_CODE, null, null, resource("phone-code.sms.txt").strip(), null, null));
+        m.put(key(Channel.EMAIL, PASSWORDLESS_LOGIN), new Template(Channel.EMAIL, PASSWORDLESS_LOGIN,
+                resource("passwordless-login.subject.txt").strip(), resource("passwordless-login.html"), resource("passwordless-login.txt"), null, null));
+        m.put(key(Channel.EMAIL, SMART_LOGIN), new Template(Channel.EMAIL, SMART_LOGIN,
+                resource("smart-login.subject.txt").strip(), resource("smart-login.html"), resource("smart-login.txt"), null, null));
         return Map.copyOf(m);
     }
 

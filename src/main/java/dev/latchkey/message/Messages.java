@@ -35,6 +35,12 @@ public final class Messages {
         WELCOME("welcome", true, MessageTemplates.WELCOME),
         /** A link that confirms an account's deletion. */
         DELETE_ACCOUNT("delete-account", true, MessageTemplates.DELETE_ACCOUNT),
+        /** An SMS code of the phone flows (verification, reset, passwordless and one-touch sign-in). */
+        PHONE_CODE("phone-code", true, MessageTemplates.PHONE_CODE),
+        /** A passwordless sign-in link and code. */
+        PASSWORDLESS_LOGIN("passwordless-login", true, MessageTemplates.PASSWORDLESS_LOGIN),
+        /** A smart or one-touch login link. */
+        SMART_LOGIN("smart-login", true, MessageTemplates.SMART_LOGIN),
         // Not counted toward the hourly limit: a change to how the account signs in is always told.
         SECURITY_NOTICE("security-notice", false, MessageTemplates.SECURITY_NOTICE);
 

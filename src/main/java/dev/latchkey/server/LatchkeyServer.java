@@ -196,6 +196,12 @@ public final class LatchkeyServer implements AutoCloseable {
                     new dev.latchkey.account.AccountLinks(db.jdbi(), secrets, dev.latchkey.account.AccountLinks.DELETE), codeSender,
                     publicUrl, clock);
             SecondFactorApi sharedFactorApi = new SecondFactorApi(gate, access, flow, factors, accounts, proof, stepUp, clock);
+            dev.latchkey.http.SignInSends signInSends = new dev.latchkey.http.SignInSends(accountMail,
+                    new dev.latchkey.account.PhoneCodes(db.jdbi(), secrets),
+                    new dev.latchkey.account.AccountLinks(db.jdbi(), secrets, dev.latchkey.account.AccountLinks.PASSWORDLESS),
+                    new dev.latchkey.login.SignInPolls(db.jdbi(), secrets), new dev.latchkey.message.SendLimits(db.jdbi(), secrets));
+            RiskChallengeApi riskApi = new RiskChallengeApi(gate, flow, rba, factors, sharedFactorApi);
+            dev.latchkey.http.PhoneApi phoneApi = new dev.latchkey.http.PhoneApi(gate, access, accounts, flow, signInSends, proof, clock);
             List<Routes.Route> routes = Routes.table(
                     new LoginApi(gate, flow),
                     sharedFactorApi,
@@ -203,12 +209,14 @@ public final class LatchkeyServer implements AutoCloseable {
                     new dev.latchkey.http.EmailCodeApi(gate, access, flow, factors),
                     new dev.latchkey.http.SecurityQuestionApi(gate, access, adminGate, flow, proof, factors),
                     new dev.latchkey.http.DeviceApi(gate, access, devices, accounts, clock),
-                    new dev.latchkey.http.RegistrationApi(gate, accounts, flow, secrets, accountMail, clock),
+                    new dev.latchkey.http.RegistrationApi(gate, accounts, flow, secrets, accountMail, phoneApi, clock),
                     new dev.latchkey.http.PasswordApi(gate, access, accounts, stepUp, accountMail),
                     new dev.latchkey.http.EmailVerificationApi(gate, accounts, flow, accountMail, clock),
                     new BackupCodeApi(gate, access, backupCodes, accounts, proof),
                     new PasskeyApi(gate, access, flow, passkeys, accounts, secrets, proof, stepUp, clock),
-                    new RiskChallengeApi(gate, flow, rba, factors, sharedFactorApi),
+                    riskApi,
+                    phoneApi,
+                    new dev.latchkey.http.PasswordlessApi(gate, accounts, flow, signInSends, riskApi, clock),
                     new AccountApi(access, flow, clock),
                     new dev.latchkey.http.ProfileApi(gate, access, accounts, accountMail, proof),
                     new TokenApi(gate, tokens, accountStore),

@@ -130,6 +130,31 @@ public record Tenant(long id, String apiKey, String apiSecretHash, String apiSec
         return section("EmailVerification").path("AutoLogin").asBoolean(false);
     }
 
+    /** Whether an account may sign in with its phone and password ({@code PhoneAuthentication.Login}). */
+    public boolean phoneLogin() {
+        return section("PhoneAuthentication").path("Login").asBoolean(true);
+    }
+
+    /** How long an SMS code of the phone flows works ({@code PhoneAuthentication.CodeSeconds}). */
+    public long phoneCodeMillis() {
+        return number("PhoneAuthentication", "CodeSeconds") * 1000;
+    }
+
+    /** Whether a sign-in way without a password is on: {@code EmailLink}, {@code SmsCode}, {@code SmartLogin}, {@code OneTouchLogin}. */
+    public boolean passwordless(String way) {
+        return section("Passwordless").path(way).asBoolean(false);
+    }
+
+    /** How long a passwordless, smart or one-touch sign-in link (and its code) works ({@code Passwordless.LinkSeconds}). */
+    public long passwordlessLinkMillis() {
+        return number("Passwordless", "LinkSeconds") * 1000;
+    }
+
+    /** The hourly send limit {@code SendLimits.<which>} ({@code PerPhonePerHour}, {@code PerEmailPerHour}, ...). */
+    public int sendLimit(String which) {
+        return (int) number("SendLimits", which);
+    }
+
     public int maxPasswordAttempts() {
         return (int) number("Security", "MaxPasswordAttempts");
     }

@@ -120,6 +120,26 @@ public final class TenantSettings {
                     "AutoLogin", new Bool(false),
                     // A welcome email once the address is verified (at sign-up where the flow is Disabled).
                     "WelcomeEmail", new Bool(false))),
+            // Phone accounts (reference §16): the phone + password login (1074 when off) and the SMS codes of phone
+            // verification, password reset by SMS and sign-in by SMS.
+            "PhoneAuthentication", new Section(fields(
+                    "Login", new Bool(true),
+                    "CodeSeconds", new Int(60, 3600, 600))),
+            // Sign-in without a password (reference §17), each off until the tenant turns it on: by an emailed link or code
+            // (1059), by an SMS code (1059), smart login (1135) and one-touch login (1146) with their polls.
+            "Passwordless", new Section(fields(
+                    "EmailLink", new Bool(false),
+                    "SmsCode", new Bool(false),
+                    "SmartLogin", new Bool(false),
+                    "OneTouchLogin", new Bool(false),
+                    "LinkSeconds", new Int(60, 259_200, 900))),
+            // Emails and SMS of the phone and passwordless flows, per hour: beyond a limit the request is refused (1122 for
+            // email, 1123 for SMS), whether or not the address or number belongs to an account.
+            "SendLimits", new Section(fields(
+                    "PerPhonePerHour", new Int(1, 1000, 5),
+                    "PerEmailPerHour", new Int(1, 1000, 5),
+                    "PerAccountPerHour", new Int(1, 1000, 10),
+                    "PerClientAddressPerHour", new Int(1, 100_000, 30))),
             // Identifiers (email, username, phone): confusable look-alikes are refused unless the tenant allows them.
             "Identifiers", new Section(fields(
                     "AllowMixedScripts", new Bool(false))),

@@ -43,7 +43,7 @@ public final class WebhookEvents {
      */
     private static final Set<String> SENT = Set.of("Login", "Register", "CreateTraditionalAccount", "UpdateProfile", "SetPassword", "ChangePassword", "ResetPassword", "EmailVerification",
             "BlockAccount", "DeleteAccount", "AddEmail", "RemoveEmail", "SetUsername", "UpdatePhoneId", "UpdateUid",
-            "InvalidateEmailVerification");
+            "InvalidateEmailVerification", "VerifyPhoneNumber", "RemovePhoneId");
 
     private WebhookEvents() {}
 

@@ -81,10 +81,10 @@ class MessagingAdminTest {
         TestTenant fresh = s.mfaTenant(false);
         assertThat(s.admin("POST", base(fresh, "email"), "{\"Name\":\"Mine\",\"Subject\":\"s\",\"Text\":\"t\"}").status()).isEqualTo(200);
         list = s.admin("GET", base(fresh, "email"), null).json().get("Data");
-        assertThat(list.findValuesAsText("Name")).containsExactly("Mine", "latchkey-delete-account", "latchkey-email-otp", "latchkey-email-verification", "latchkey-one-click-sign-in", "latchkey-reset-password",
-                "latchkey-risk-admin-notice", "latchkey-risk-notice", "latchkey-security-notice", "latchkey-welcome");
+        assertThat(list.findValuesAsText("Name")).containsExactly("Mine", "latchkey-delete-account", "latchkey-email-otp", "latchkey-email-verification", "latchkey-one-click-sign-in", "latchkey-passwordless-login", "latchkey-reset-password",
+                "latchkey-risk-admin-notice", "latchkey-risk-notice", "latchkey-security-notice", "latchkey-smart-login", "latchkey-welcome");
         assertThat(s.admin("GET", base(fresh, "sms"), null).json().get("Data").findValuesAsText("Name"))
-                .containsExactly("latchkey-risk-notice", "latchkey-sms-otp");
+                .containsExactly("latchkey-phone-code", "latchkey-risk-notice", "latchkey-sms-otp");
         JsonNode builtIn = s.admin("GET", base("email") + "/latchkey-risk-notice", null).json();
         assertThat(builtIn.get("IsBuiltIn").asBoolean()).isTrue();
         assertThat(builtIn.get("CreatedDate").isNull()).isTrue();

@@ -181,7 +181,7 @@ class WebhookSubscriptionTest {
         TestTenant t = s.mfaTenant(false);
         // What Latchkey sends: grep outbox.enqueue (LoginFlow, Accounts, and every factor).
         List<String> sent = List.of("Login", "Register", "CreateTraditionalAccount", "UpdateProfile", "SetPassword", "ChangePassword", "ResetPassword", "EmailVerification", "BlockAccount",
-                "DeleteAccount", "AddEmail", "RemoveEmail", "SetUsername", "UpdatePhoneId", "UpdateUid", "InvalidateEmailVerification", "BackupCodesGenerated", "BackupCodesReset", "PasskeyAdded", "PasskeyRemoved", "AuthenticatorAdded",
+                "DeleteAccount", "AddEmail", "RemoveEmail", "SetUsername", "UpdatePhoneId", "UpdateUid", "InvalidateEmailVerification", "VerifyPhoneNumber", "RemovePhoneId", "BackupCodesGenerated", "BackupCodesReset", "PasskeyAdded", "PasskeyRemoved", "AuthenticatorAdded",
                 "AuthenticatorRemoved", "SmsAuthenticatorAdded", "SmsAuthenticatorRemoved", "EmailOtpAuthenticatorAdded",
                 "EmailOtpAuthenticatorRemoved", "SecurityQuestionAuthenticatorAdded", "SecurityQuestionAuthenticatorRemoved");
         ch.qos.logback.classic.Logger log = (ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger(Webhooks.class);
