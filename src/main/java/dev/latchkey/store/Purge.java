@@ -74,6 +74,11 @@ public final class Purge implements AutoCloseable {
         deleted.put("account_links", batched("account_links", "token_hash", "expires_at < :now", now));
         deleted.put("email_code_failures", jdbi.withHandle(h -> h.createUpdate("DELETE FROM email_code_failures WHERE updated_at < :before")
                 .bind("before", now - 86_400_000L).execute()));
+        // Kept a day past their end: a late code still answers "used" or "expired", a reused client GUID still 1136.
+        deleted.put("phone_codes", batched("phone_codes", "id", "expires_at < :now", now - 86_400_000L));
+        deleted.put("sign_in_polls", batched("sign_in_polls", "client_hash", "expires_at < :now", now - 86_400_000L));
+        deleted.put("send_tally", jdbi.withHandle(h -> h.createUpdate("DELETE FROM send_tally WHERE window_start < :before")
+                .bind("before", now - 3_600_000L).execute()));
         deleted.put("login_throttle", jdbi.withHandle(h -> h.createUpdate("""
                         DELETE FROM login_throttle WHERE window_start < :before AND (locked_until IS NULL OR locked_until < :before)""")
                 .bind("before", now - THROTTLE_KEEP_MILLIS).execute()));

@@ -83,7 +83,7 @@ public final class TenantStore {
                 h.createUpdate("DELETE FROM " + table + " WHERE uid IN (SELECT uid FROM accounts WHERE tenant_id = :t)").bind("t", t.id()).execute();
             }
             // The audit trail (audit_events) is kept: it outlives what it records, and is pruned by age only.
-            String[] byTenant = {"account_links", "email_code_failures", "remembered_devices", "security_answers", "security_questions", "login_throttle", "risk_events", "message_outbox", "message_templates", "webhook_outbox", "webhooks", "webauthn_challenges",
+            String[] byTenant = {"account_links", "email_code_failures", "phone_codes", "sign_in_polls", "send_tally", "remembered_devices", "security_answers", "security_questions", "login_throttle", "risk_events", "message_outbox", "message_templates", "webhook_outbox", "webhooks", "webauthn_challenges",
                     "passkeys", "refresh_tokens", "access_tokens", "second_factor_tokens", "account_identifiers", "accounts"};
             for (String table : byTenant) {
                 h.createUpdate("DELETE FROM " + table + " WHERE tenant_id = :t").bind("t", t.id()).execute();

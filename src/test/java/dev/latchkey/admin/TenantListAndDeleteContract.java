@@ -93,6 +93,15 @@ abstract class TenantListAndDeleteContract extends ServerContract {
             h.createUpdate("INSERT INTO email_code_failures (tenant_id, email_key, failures, updated_at) VALUES (:t, :k, 1, :now)")
                     .bind("t", tenantId).bind("k", uid + "@example.com").bind("now", now).execute();
             h.createUpdate("""
+                            INSERT INTO phone_codes (id, tenant_id, uid, kind, phone_key, phone, code_hash, created_at, expires_at)
+                            VALUES (:id, :t, :uid, 'verify', '+15550001', '+15550001', 'x', :now, :now)""")
+                    .bind("id", UUID.randomUUID().toString()).bind("t", tenantId).bind("uid", uid).bind("now", now).execute();
+            h.createUpdate("""
+                            INSERT INTO sign_in_polls (client_hash, tenant_id, kind, uid, created_at, expires_at) VALUES (:id, :t, 'smartlogin', :uid, :now, :now)""")
+                    .bind("id", UUID.randomUUID().toString()).bind("t", tenantId).bind("uid", uid).bind("now", now).execute();
+            h.createUpdate("INSERT INTO send_tally (tenant_id, key_hash, window_start, sends) VALUES (:t, :k, :now, 1)")
+                    .bind("t", tenantId).bind("k", uid).bind("now", now).execute();
+            h.createUpdate("""
                             INSERT INTO risk_events (id, tenant_id, uid, created_at, signals, action) VALUES (:id, :t, :uid, :now, 'IP', 'Notify')""")
                     .bind("id", UUID.randomUUID().toString()).bind("t", tenantId).bind("uid", uid).bind("now", now).execute();
             h.createUpdate("""

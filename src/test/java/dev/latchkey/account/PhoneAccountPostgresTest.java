@@ -1,0 +1,10 @@
+package dev.latchkey.account;
+
+import dev.latchkey.support.Backend;
+
+class PhoneAccountPostgresTest extends PhoneAccountContract {
+    @Override
+    protected Backend backend() {
+        return Backend.POSTGRES;
+    }
+}
