@@ -12,7 +12,8 @@ import org.jdbi.v3.core.Jdbi;
  * Six-digit codes sent by SMS for the phone flows (reference §16, §17): {@link #VERIFY} a number (at sign-up, a resend,
  * a new number the account asked for), {@link #RESET} a forgotten password, {@link #LOGIN} a passwordless sign-in,
  * {@link #ONE_TOUCH} a one-touch sign-in (whose number may belong to no account yet). A code is a keyed hash bound to the
- * tenant, its kind and its number; one lives per kind and number (a new send ends the older ones); each try is counted on
+ * tenant, its kind and its number; one lives per kind and number (a new send ends the older ones, which then answer as
+ * wrong ones: only an accepted code answers "used"); each try is counted on
  * it before the comparison, so however many arrive at once at most {@link #MAX_FAILURES} are compared; the statement that
  * marks it used is the one that accepts it.
  */
@@ -48,7 +49,7 @@ public final class PhoneCodes {
     public String start(Handle h, Tenant tenant, String kind, String uid, String phone, String name, long now) {
         String phoneKey = Identifiers.key("phone", phone);
         String code = String.format(Locale.ROOT, "%06d", Secrets.RANDOM.nextInt(1_000_000));
-        h.createUpdate("UPDATE phone_codes SET used_at = :now WHERE tenant_id = :t AND kind = :k AND phone_key = :p AND used_at IS NULL")
+        h.createUpdate("UPDATE phone_codes SET used_at = :now, code_hash = 'ended' WHERE tenant_id = :t AND kind = :k AND phone_key = :p AND used_at IS NULL")
                 .bind("now", now).bind("t", tenant.id()).bind("k", kind).bind("p", phoneKey).execute();
         h.createUpdate("""
                         INSERT INTO phone_codes (id, tenant_id, uid, kind, phone_key, phone, name, code_hash, created_at, expires_at)
@@ -61,7 +62,7 @@ public final class PhoneCodes {
 
     /** Ends the account's live codes (every kind): its phone changed or went, its password was set. */
     public static void endForAccount(Handle h, String uid, long now) {
-        h.createUpdate("UPDATE phone_codes SET used_at = :now WHERE uid = :uid AND used_at IS NULL").bind("now", now).bind("uid", uid).execute();
+        h.createUpdate("UPDATE phone_codes SET used_at = :now, code_hash = 'ended' WHERE uid = :uid AND used_at IS NULL").bind("now", now).bind("uid", uid).execute();
     }
 
     /**
@@ -120,10 +121,13 @@ public final class PhoneCodes {
                             SELECT used_at, expires_at FROM phone_codes WHERE tenant_id = :t AND kind = :k AND phone_key = :p AND code_hash = :hash
                             ORDER BY created_at DESC""")
                     .bind("t", tenant.id()).bind("k", kind).bind("p", phoneKey).bind("hash", wanted).mapToMap().findFirst().orElse(null));
-            if (old != null) {
-                throw old.get("used_at") != null && ((Number) old.get("used_at")).longValue() < ((Number) old.get("expires_at")).longValue()
-                        ? LrError.OTP_USED.error() : LrError.OTP_EXPIRED.error();
+            if (old != null && old.get("used_at") != null) {
+                throw LrError.OTP_USED.error();
             }
+            if (old != null && ((Number) old.get("expires_at")).longValue() <= now) {
+                throw LrError.OTP_EXPIRED.error();
+            }
+            // else: the code took its wrong tries, and is as wrong as any
         }
         throw LrError.OTP_INVALID.error();
     }

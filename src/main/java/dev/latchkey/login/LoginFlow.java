@@ -368,6 +368,11 @@ public final class LoginFlow {
         try {
             spend.run();
         } catch (ApiException wrong) {
+            if (wrong.error != LrError.OTP_INVALID && wrong.error != LrError.VERIFICATION_OTP_INVALID) {
+                // A right code used or expired already (only its holder can present it): no guess, the try is given back.
+                jdbi.useTransaction(h -> accounts.refundAttempt(h, account.uid(), "password_failures"));
+                throw wrong;
+            }
             Identifier id = new Identifier(kind, null);
             jdbi.useTransaction(h -> {
                 if (failures >= tenant.maxPasswordAttempts()) {
