@@ -156,6 +156,7 @@ public final class PhoneApi {
     /** {@code DELETE /identity/v2/auth/phone} (access token): the account's number goes (1292 none; a recent proof first); {@code {"IsDeleted": true}}. */
     public JsonNode remove(LrRequest req) {
         AccessGate.SignedIn me = access.signedIn(req);
+        req.body(); // none needed; one that is not JSON is refused as every DELETE's
         if (phoneKey(me.account()) == null) {
             throw LrError.NO_PHONE.error();
         }

@@ -37,7 +37,8 @@ abstract class BadInputContract extends ServerContract {
     void seed() {
         // Every factor offered, codes by SMS and email included: the matrix is about credentials and input, not the switches.
         String everyFactor = "{\"TwoFactorAuthentication\":{\"IsEnabled\":true,\"IsRequired\":false,\"IsSmsOTPAuthenticator\":true,"
-                + "\"IsEmailOTPAuthenticator\":true,\"IsSecurityQuestionAuthenticator\":true}}";
+                + "\"IsEmailOTPAuthenticator\":true,\"IsSecurityQuestionAuthenticator\":true},"
+                + "\"Passwordless\":{\"EmailLink\":true,\"SmsCode\":true,\"SmartLogin\":true,\"OneTouchLogin\":true}}";
         t = s.tenant(everyFactor);
         other = s.tenant(everyFactor);
         uid = t.account("bad@example.com", "bad-password");
@@ -154,7 +155,27 @@ abstract class BadInputContract extends ServerContract {
                 new Api("manage invalidate email", "PUT", "/identity/v2/manage/account/" + UUID.randomUUID() + "/invalidateemail", "{}", Cred.SECRET),
                 new Api("manage delete by email", "DELETE", "/identity/v2/manage/account?email=nobody@example.com", "{}", Cred.SECRET),
                 new Api("manage forgot token", "POST", "/identity/v2/manage/account/forgot/token", "{\"email\":\"nobody@example.com\"}", Cred.SECRET),
-                new Api("manage verification token", "POST", "/identity/v2/manage/account/verify/token", "{\"email\":\"nobody@example.com\"}", Cred.SECRET));
+                new Api("manage verification token", "POST", "/identity/v2/manage/account/verify/token", "{\"email\":\"nobody@example.com\"}", Cred.SECRET),
+                new Api("phone verify", "PUT", "/identity/v2/auth/phone/otp?otp=123456", "{\"phone\":\"+15550100\"}", Cred.NONE),
+                new Api("phone resend", "POST", "/identity/v2/auth/phone/otp", "{\"phone\":\"+15550100\"}", Cred.NONE),
+                new Api("phone change", "PUT", "/identity/v2/auth/phone", "{\"phone\":\"+15550101\"}", Cred.ACCESS),
+                new Api("phone remove", "DELETE", "/identity/v2/auth/phone", "{}", Cred.ACCESS),
+                new Api("phone availability", "GET", "/identity/v2/auth/phone?phone=%2B15550100", null, Cred.NONE),
+                new Api("forgot by sms", "POST", "/identity/v2/auth/password/otp", "{\"phone\":\"+15550100\"}", Cred.NONE),
+                new Api("reset by sms", "PUT", "/identity/v2/auth/password/otp", "{\"phone\":\"+15550100\",\"otp\":\"123456\",\"password\":\"a new horse 22\"}", Cred.NONE),
+                new Api("passwordless email", "GET", "/identity/v2/auth/login/passwordlesslogin/email?email=bad@example.com", null, Cred.NONE),
+                new Api("passwordless verify", "GET", "/identity/v2/auth/login/passwordlesslogin/email/verify?verificationtoken=" + UUID.randomUUID(), null, Cred.NONE),
+                new Api("passwordless email code", "POST", "/identity/v2/auth/login/passwordlesslogin/email/verifyotp", "{\"email\":\"bad@example.com\",\"otp\":\"123456\"}", Cred.NONE),
+                new Api("passwordless username code", "POST", "/identity/v2/auth/login/passwordlesslogin/username/verifyotp", "{\"username\":\"bad\",\"otp\":\"123456\"}", Cred.NONE),
+                new Api("passwordless sms", "GET", "/identity/v2/auth/login/passwordlesslogin/otp?phone=%2B15550100", null, Cred.NONE),
+                new Api("passwordless sms verify", "PUT", "/identity/v2/auth/login/passwordlesslogin/otp/verify", "{\"phone\":\"+15550100\",\"otp\":\"123456\"}", Cred.NONE),
+                new Api("smart login", "GET", "/identity/v2/auth/login/smartlogin?email=bad@example.com&clientguid=" + UUID.randomUUID(), null, Cred.NONE),
+                new Api("smart login ping", "GET", "/identity/v2/auth/login/smartlogin/ping?clientguid=" + UUID.randomUUID(), null, Cred.NONE),
+                new Api("smart login link", "GET", "/identity/v2/auth/email/smartlogin?verificationtoken=" + UUID.randomUUID(), null, Cred.NONE),
+                new Api("one-touch link", "GET", "/identity/v2/auth/email/onetouchlogin?verificationtoken=" + UUID.randomUUID(), null, Cred.NONE),
+                new Api("one-touch email", "POST", "/identity/v2/auth/onetouchlogin/email", "{\"clientguid\":\"" + UUID.randomUUID() + "\",\"email\":\"bad@example.com\"}", Cred.NONE),
+                new Api("one-touch phone", "POST", "/identity/v2/auth/onetouchlogin/phone", "{\"phone\":\"+15550100\"}", Cred.NONE),
+                new Api("one-touch phone verify", "PUT", "/identity/v2/auth/onetouchlogin/phone/verify?otp=123456", "{\"phone\":\"+15550100\"}", Cred.NONE));
     }
 
     private static String join(String path, String query) {
@@ -363,6 +384,59 @@ abstract class BadInputContract extends ServerContract {
                 DynamicTest.dynamicTest("malformed fields → 908", () -> assertError(s.send("PUT",
                         join(seed.path(), "apikey=" + t.apiKey() + "&secondfactorauthenticationtoken=" + goodCredential(seed, t) + "&fields=Email(Value"),
                         "{\"backupcode\":\"" + codes.get(2) + "\"}"), 403, 908, "The fields parameter is not formatted correctly.")));
+    }
+
+    /** The phone and passwordless endpoints' own fields: missing, of the wrong type, huge, with NUL or look-alike digits. */
+    @TestFactory
+    List<DynamicTest> phoneAndPasswordlessFields() {
+        String k = "?apikey=";
+        String pwl = "/identity/v2/auth/login/passwordlesslogin";
+        String nul = "+1555\\u00000100";
+        String arabic = "+\u0661\u0665\u0665\u0665\u0660\u0661\u0660\u0660"; // Arabic-Indic digits
+        List<DynamicTest> tests = new ArrayList<>();
+        for (String[] path : new String[][] {{"POST", "/identity/v2/auth/phone/otp"}, {"POST", "/identity/v2/auth/password/otp"},
+                {"PUT", "/identity/v2/auth/phone/otp", "&otp=123456"}, {"PUT", pwl + "/otp/verify"}, {"POST", "/identity/v2/auth/onetouchlogin/phone"}}) {
+            String url = path[1] + k + t.apiKey() + (path.length > 2 ? path[2] : "");
+            String otp = path[1].endsWith("/verify") ? ",\"otp\":\"123456\"" : "";
+            tests.add(DynamicTest.dynamicTest(path[1] + ": phone missing → 1076", () -> assertError(s.send(path[0], url, "{" + otp.replaceFirst(",", "") + "}"), 400, 1076, null)));
+            tests.add(DynamicTest.dynamicTest(path[1] + ": phone a number → 1134", () -> assertError(s.send(path[0], url, "{\"phone\":15550100" + otp + "}"), 403, 1134, null)));
+            tests.add(DynamicTest.dynamicTest(path[1] + ": phone with NUL → 1134", () -> assertError(s.send(path[0], url, "{\"phone\":\"" + nul + "\"" + otp + "}"), 403, 1134, null)));
+            tests.add(DynamicTest.dynamicTest(path[1] + ": phone in Arabic-Indic digits → 1096", () -> assertError(s.send(path[0], url, "{\"phone\":\"" + arabic + "\"" + otp + "}"), 400, 1096, null)));
+            tests.add(DynamicTest.dynamicTest(path[1] + ": phone of 10 000 digits → 1096", () -> assertError(s.send(path[0], url, "{\"phone\":\"+" + "1".repeat(10_000) + "\"" + otp + "}"), 400, 1096, null)));
+        }
+        tests.add(DynamicTest.dynamicTest("sms sign-in: otp a number → 1134", () -> assertError(s.send("PUT", pwl + "/otp/verify" + k + t.apiKey(),
+                "{\"phone\":\"+15550100\",\"otp\":123456}"), 403, 1134, null)));
+        tests.add(DynamicTest.dynamicTest("sms sign-in: otp missing → 908", () -> assertError(s.send("PUT", pwl + "/otp/verify" + k + t.apiKey(),
+                "{\"phone\":\"+15550100\"}"), 403, 908, "The otp is a required parameter.")));
+        tests.add(DynamicTest.dynamicTest("phone verification: otp missing → 908", () -> assertError(s.send("PUT", "/identity/v2/auth/phone/otp" + k + t.apiKey(),
+                "{\"phone\":\"+15550100\"}"), 403, 908, "The otp is a required parameter.")));
+        tests.add(DynamicTest.dynamicTest("email code: otp of 10 000 digits → 1185", () -> assertError(s.send("POST", pwl + "/email/verifyotp" + k + t.apiKey(),
+                "{\"email\":\"bad@example.com\",\"otp\":\"" + "1".repeat(10_000) + "\"}"), 403, 1185, null)));
+        tests.add(DynamicTest.dynamicTest("email code: NUL in the address → 1134", () -> assertError(s.send("POST", pwl + "/email/verifyotp" + k + t.apiKey(),
+                "{\"email\":\"bad\\u0000@example.com\",\"otp\":\"123456\"}"), 403, 1134, null)));
+        tests.add(DynamicTest.dynamicTest("email code: not an address → 1038", () -> assertError(s.send("POST", pwl + "/email/verifyotp" + k + t.apiKey(),
+                "{\"email\":\"bad.example.com\",\"otp\":\"123456\"}"), 400, 1038, null)));
+        tests.add(DynamicTest.dynamicTest("email link: neither email nor username → 1141", () -> assertError(s.get(pwl + "/email" + k + t.apiKey()), 400, 1141, null)));
+        tests.add(DynamicTest.dynamicTest("email link: foreign verificationurl → 908", () -> assertError(s.get(pwl + "/email" + k + t.apiKey()
+                + "&email=bad@example.com&verificationurl=https://evil.example/x"), 403, 908, null)));
+        tests.add(DynamicTest.dynamicTest("email link: verify without a token → 908", () -> assertError(s.get(pwl + "/email/verify" + k + t.apiKey()), 403, 908, null)));
+        tests.add(DynamicTest.dynamicTest("smart login: clientguid missing → 1140", () -> assertError(s.get("/identity/v2/auth/login/smartlogin" + k + t.apiKey()
+                + "&email=bad@example.com"), 403, 1140, null)));
+        tests.add(DynamicTest.dynamicTest("smart login: clientguid with NUL → 908", () -> assertError(s.get("/identity/v2/auth/login/smartlogin" + k + t.apiKey()
+                + "&email=bad@example.com&clientguid=0123456789abcdef%00"), 403, 908, null)));
+        tests.add(DynamicTest.dynamicTest("smart login: clientguid of 200 characters → 1140", () -> assertError(s.get("/identity/v2/auth/login/smartlogin/ping" + k + t.apiKey()
+                + "&clientguid=" + "a".repeat(200)), 403, 1140, null)));
+        tests.add(DynamicTest.dynamicTest("smart login: clientguid with a quote → 1140", () -> assertError(s.get("/identity/v2/auth/login/smartlogin/ping" + k + t.apiKey()
+                + "&clientguid=0123456789abcdef'--"), 403, 1140, null)));
+        tests.add(DynamicTest.dynamicTest("smart login: link token malformed → 1063", () -> assertError(s.get("/identity/v2/auth/email/smartlogin" + k + t.apiKey()
+                + "&verificationtoken=abc'--"), 403, 1063, null)));
+        tests.add(DynamicTest.dynamicTest("one-touch: name with control characters → 908", () -> assertError(s.send("POST", "/identity/v2/auth/onetouchlogin/email" + k + t.apiKey(),
+                "{\"clientguid\":\"" + UUID.randomUUID() + "\",\"email\":\"bad@example.com\",\"name\":\"a\\u0007b\"}"), 403, 908, null)));
+        tests.add(DynamicTest.dynamicTest("one-touch: clientguid a number → 1134", () -> assertError(s.send("POST", "/identity/v2/auth/onetouchlogin/email" + k + t.apiKey(),
+                "{\"clientguid\":1234567890123456789,\"email\":\"bad@example.com\"}"), 403, 1134, null)));
+        tests.add(DynamicTest.dynamicTest("phone reset: password missing → 908", () -> assertError(s.send("PUT", "/identity/v2/auth/password/otp" + k + t.apiKey(),
+                "{\"phone\":\"+15550100\",\"otp\":\"123456\"}"), 403, 908, "The password is a required parameter.")));
+        return tests;
     }
 
     @TestFactory
