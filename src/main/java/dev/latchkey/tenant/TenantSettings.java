@@ -132,7 +132,7 @@ public final class TenantSettings {
                     "SmsCode", new Bool(false),
                     "SmartLogin", new Bool(false),
                     "OneTouchLogin", new Bool(false),
-                    "LinkSeconds", new Int(60, 259_200, 900))),
+                    "LinkSeconds", new Int(60, 259_200, 600))),
             // Emails and SMS of the phone and passwordless flows, per hour: beyond a limit the request is refused (1122 for
             // email, 1123 for SMS), whether or not the address or number belongs to an account.
             "SendLimits", new Section(fields(
