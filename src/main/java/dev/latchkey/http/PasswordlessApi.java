@@ -123,6 +123,7 @@ public final class PasswordlessApi {
         if (token == null || !sends.passwordless().holds(tenant, token.strip())) {
             return risk.oneClickVerify(req);
         }
+        enabled(tenant, "EmailLink", LrError.PASSWORDLESS_DISABLED); // turned off since it was sent: off
         req.fields();
         AccountLinks.Spent spent = sends.passwordless().spend(tenant, token.strip(), clock.millis(), LrError.VTOKEN_INVALID, LrError.LINK_USED);
         return signedIn(req, tenant, proven(req, tenant, spent.uid()), "email", "passwordless email link");
@@ -271,6 +272,13 @@ public final class PasswordlessApi {
         return Responses.posted();
     }
 
+    /** Smart login's and one-touch login's link and ping work while either is on (1135 when neither is). */
+    private static void linkAndPollOn(Tenant tenant) {
+        if (!tenant.passwordless("SmartLogin") && !tenant.passwordless("OneTouchLogin")) {
+            throw LrError.SMART_LOGIN_DISABLED.error();
+        }
+    }
+
     private static String name(LrRequest req) {
         String name = req.bodyString("name");
         if (name != null && (name.length() > 100 || name.chars().anyMatch(Character::isISOControl))) {
@@ -301,6 +309,7 @@ public final class PasswordlessApi {
      */
     public JsonNode linkOpened(LrRequest req) {
         Tenant tenant = gate.tenant(req);
+        linkAndPollOn(tenant);
         String token = req.requiredQuery("verificationtoken").strip();
         SignInPolls.Poll poll = sends.polls().verify(tenant, token, clock.millis());
         String uid = poll.uid();
@@ -328,6 +337,7 @@ public final class PasswordlessApi {
      */
     public JsonNode ping(LrRequest req) {
         Tenant tenant = gate.tenant(req);
+        linkAndPollOn(tenant);
         req.fields();
         String guid = req.requiredQuery("clientguid");
         SignInPolls.Poll poll = sends.mail().jdbi().inTransaction(h -> sends.polls().take(h, tenant, guid, clock.millis()));
