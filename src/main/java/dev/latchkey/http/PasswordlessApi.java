@@ -81,6 +81,20 @@ public final class PasswordlessApi {
         return id[0].equals("email") ? id[1] : ProfileSchema.primaryEmail(account.profile());
     }
 
+    /** Who a start request's email goes to: the account, and its address (null: nobody, nothing is sent). */
+    private record Recipient(Account account, String to) {}
+
+    /** The limits counted first (client address, the address or username, then the account once known), then the recipient. */
+    private Recipient recipient(Tenant tenant, LrRequest req, String[] id, long now) {
+        sends.beforeEmail(tenant, req, id[0], id[1], now);
+        Account account = lookup(tenant, id[0], id[1]);
+        String to = account == null || !account.active() ? null : mailbox(account, id);
+        if (to != null) {
+            sends.countAccount(tenant, account.uid(), LrError.EMAIL_LIMIT, now);
+        }
+        return new Recipient(account, to);
+    }
+
     // ── By email ──────────────────────────────────────────────────────────────────────────────────────────────
 
     /**
@@ -95,11 +109,10 @@ public final class PasswordlessApi {
         String base = sends.mail().allowedUrl(tenant, req.query("verificationurl"), "verificationurl");
         String template = req.templateQuery("passwordlesslogintemplate");
         long now = clock.millis();
-        sends.beforeEmail(tenant, req, id[0], id[1], now);
-        Account account = lookup(tenant, id[0], id[1]);
-        String to = account == null || !account.active() ? null : mailbox(account, id);
+        Recipient r = recipient(tenant, req, id, now);
+        Account account = r.account();
+        String to = r.to();
         if (to != null) {
-            sends.countAccount(tenant, account.uid(), LrError.EMAIL_LIMIT, now);
             sends.mail().jdbi().useTransaction(h -> {
                 if (sends.passwordless().mayStart(h, account.uid(), now)) {
                     long lifetime = tenant.passwordlessLinkMillis();
@@ -238,13 +251,8 @@ public final class PasswordlessApi {
         String base = sends.mail().allowedUrl(tenant, req.query("redirecturl"), "redirecturl");
         String template = req.templateQuery("smartloginemailtemplate");
         long now = clock.millis();
-        sends.beforeEmail(tenant, req, id[0], id[1], now);
-        Account account = lookup(tenant, id[0], id[1]);
-        String to = account == null || !account.active() ? null : mailbox(account, id);
-        if (to != null) {
-            sends.countAccount(tenant, account.uid(), LrError.EMAIL_LIMIT, now);
-        }
-        openPoll(tenant, SignInPolls.SMART, guid, account, to, null, base, "smartlogin", template, now);
+        Recipient r = recipient(tenant, req, id, now);
+        openPoll(tenant, SignInPolls.SMART, guid, r.account(), r.to(), null, base, "smartlogin", template, now);
         return Responses.posted();
     }
 
