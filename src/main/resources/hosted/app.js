@@ -3,9 +3,12 @@
 // /hosted/api/* (what LoginRadius's answers do not say: the site's name, what can work for a pending login, and the
 // sign-up form's SOTT, which a browser cannot make). It signs people up, and its account page changes the password and
 // deletes the account.
-// It is also where the emailed links land (?vtype=…&vtoken=…): one-click sign-in, a password reset, an address to
-// confirm, an account to delete. Mail scanners open links too, so the page asks for a click before it uses a sign-in or
-// a deletion link. Plain JavaScript, no build step. Tokens stay in sessionStorage (this tab).
+// Where the site turns them on, it signs in without a password: an emailed link (or its code), a code by SMS, and smart
+// login (this page waits while a link is opened on any device), and it signs people up with a mobile number.
+// It is also where the emailed links land (?vtype=…&vtoken=…): one-click and passwordless sign-in, smart and one-touch
+// login (for the device that asked), a password reset, an address to confirm, an account to delete. Mail scanners open
+// links too, so the page asks for a click before it uses a sign-in, smart login or deletion link. Plain JavaScript, no
+// build step. Tokens stay in sessionStorage (this tab).
 (() => {
   'use strict';
   const params = new URLSearchParams(location.search);
@@ -14,6 +17,8 @@
   const webauthn = Boolean(window.PublicKeyCredential && navigator.credentials);
   /** How often a login waiting for its emailed link asks whether it is still waiting. */
   const WATCH_MILLIS = 3000;
+  /** How often a smart login waiting for its link to be opened asks for its tokens (ErrorCode 1139: not yet). */
+  const PING_MILLIS = 2000;
 
   // Per tab and per site: a token of another site's login is never sent here.
   const remembered = (name) => {
@@ -26,21 +31,27 @@
   const pendingToken = remembered('2fa');
   const pendingSent = remembered('sent'); // what step 1 said it sent (the masked email, the phone), to resume after a reload
   const accessToken = remembered('access');
-  const app = { passkeys: false };
+  const smartWait = remembered('smart'); // {guid, kind, email} of a smart or one-touch login this tab waits for
+  const app = { passkeys: false, ways: {} };
   let oneClickToken = null; // only in memory: a reload asks for the emailed link again, which still works
   let resetToken = null; // a forgotten-password link's token, only in memory as well
   let verificationToken = null; // an email-verification link's token
   let deleteToken = null; // an account-deletion link's token, only in memory too
+  let passwordlessLink = false; // the one-click link is one this page asked for to sign in without a password
+  let smartLink = null; // a smart or one-touch login link's {token, kind}: the device that asked gets the tokens
+  let phoneToVerify = null; // the mobile number of a phone sign-up whose code is awaited
   let watching = null;
+  let pinging = null;
 
-  const SECTIONS = ['password-step', 'sign-up-step', 'forgot-step', 'reset-step', 'second-step', 'confirm-link', 'delete-link',
-    'signed-in', 'no-apikey'];
+  const SECTIONS = ['password-step', 'sign-up-step', 'phone-sign-up-step', 'forgot-step', 'reset-step', 'email-link-step', 'sms-code-step',
+    'smart-step', 'second-step', 'confirm-link', 'smart-link', 'smart-link-done', 'delete-link', 'signed-in', 'no-apikey'];
 
   /** This page for this site: where the links of the emails it asks for (verification, deletion) come back to. */
   const hostedPage = () => location.origin + location.pathname + '?apikey=' + encodeURIComponent(apikey);
 
   function show(section) {
     stopWatching();
+    stopPinging();
     for (const id of SECTIONS) $(id).hidden = id !== section;
   }
 
@@ -89,6 +100,26 @@
     1102: 'That code is wrong: type the code your authenticator app shows now.',
     1103: 'This sign-in is no longer waiting for its second step: sign in again.',
     1104: 'This sign-in took too long and has expired: sign in again.',
+    // Phone accounts and sign-in without a password.
+    1058: 'An account with this mobile number exists already: sign in with it.',
+    1066: 'This mobile number is not confirmed yet: type the code we texted it, or ask for a new one.',
+    1068: 'That code was already used: each code works once. Ask for a new one.',
+    1069: 'That code has expired: ask for a new one.',
+    1122: 'Too many emails were sent in the past hour: wait a while, or sign in another way.',
+    1185: 'That code is wrong: check the email and type it again.',
+    1137: 'This sign-in was finished already: each link works once. Ask for a new one if you need to.',
+    1140: 'This sign-in waited too long, and its link has expired: ask for a new one.',
+    // A way the site turned off since the page showed it (or since the link was sent).
+    1059: 'This site does not offer signing in without a password now: sign in with your password.',
+    1135: 'This site does not offer signing in with a link on another device now: sign in with your password.',
+    1146: 'This site does not offer signing in with a link on another device now: sign in with your password.',
+  };
+
+  // A smart or one-touch login link, opened on the device that did not ask: the general words speak of this device.
+  const SMART_LINK_WORDS = {
+    975: 'This link has expired: ask for a new one on the device where you want to sign in.',
+    1138: 'This link was already used: the device that asked for it is signed in. Ask for a new link there if you need to.',
+    1145: 'This link was already used: the device that asked for it is signed in. Ask for a new link there if you need to.',
   };
   const words = (s) => (s || '').toLowerCase().replace(/[^a-z0-9]+/g, ' ').trim();
   const sentence = (s) => (/[.!?]$/.test(s) ? s : s + '.');
@@ -430,23 +461,41 @@
   });
   revealable('show-password', 'password');
   revealable('show-sign-up-password', 'sign-up-password');
+  revealable('show-phone-sign-up-password', 'phone-sign-up-password');
+
+  /**
+   * What a first step answered (the password, or a way without one: a link, a code, a ping): signed in, or the second
+   * step it asks for. {@code typed} is how the person named the account ({email} | {username} | {phone}).
+   */
+  async function afterFirstStep(r, typed = {}) {
+    if (!r.SecondFactorAuthentication) return signedIn(r);
+    const sfa = r.SecondFactorAuthentication;
+    pendingToken.set(sfa.SecondFactorAuthenticationToken);
+    // What risk-based authentication sent (a link by email, a code by SMS), and an authenticator app to set up.
+    pendingSent.set(JSON.stringify({ email: (sfa.Email && sfa.Email[0]) || null, phone: sfa.OTPStatus ? sfa.OTPPhoneNo || 'your phone' : null,
+      smsPhone: sfa.IsOTPAuthenticatorVerified ? sfa.OTPPhoneNo : null,
+      typedEmail: typed.email || null, questions: sfa.SecurityQuestions || [], emailSentTo: sfa.EmailOTPStatus ? sfa.EmailOTPStatus.Email : null,
+      authenticator: sfa.ManualEntryCode ? { qr: sfa.QRCode, manual: sfa.ManualEntryCode } : null }));
+    return secondStep();
+  }
 
   onSubmit('login-form', async () => {
     status('');
+    const typed = identifier($('email').value);
     try {
-      const r = await api('POST', '/identity/v2/auth/login/2fa', { body: { ...identifier($('email').value), password: $('password').value } });
+      const r = await api('POST', '/identity/v2/auth/login/2fa', { body: { ...typed, password: $('password').value } });
       $('password').value = '';
       conceal('show-password', 'password');
-      if (!r.SecondFactorAuthentication) return await signedIn(r);
-      const sfa = r.SecondFactorAuthentication;
-      pendingToken.set(sfa.SecondFactorAuthenticationToken);
-      // What risk-based authentication sent (a link by email, a code by SMS), and an authenticator app to set up.
-      pendingSent.set(JSON.stringify({ email: (sfa.Email && sfa.Email[0]) || null, phone: sfa.OTPStatus ? sfa.OTPPhoneNo || 'your phone' : null,
-        smsPhone: sfa.IsOTPAuthenticatorVerified ? sfa.OTPPhoneNo : null,
-        typedEmail: identifier($('email').value).email || null, questions: sfa.SecurityQuestions || [], emailSentTo: sfa.EmailOTPStatus ? sfa.EmailOTPStatus.Email : null,
-        authenticator: sfa.ManualEntryCode ? { qr: sfa.QRCode, manual: sfa.ManualEntryCode } : null }));
-      await secondStep();
-    } catch (e) { status(explain(e)); }
+      await afterFirstStep(r, typed);
+    } catch (e) {
+      if (e && e.ErrorCode === 1066 && typed.phone) {
+        // A phone sign-up whose number was never confirmed (the password was right): a new code, and the field for it.
+        $('password').value = '';
+        conceal('show-password', 'password');
+        return askPhoneCode(typed.phone, true);
+      }
+      status(explain(e));
+    }
   });
 
   onClick('use-passkey', () => answer(async (token) => {
@@ -548,28 +597,61 @@
   onClick('confirm-sign-in', async () => {
     status('');
     try {
-      const login = await api('GET', '/identity/v2/auth/login/oneclickverify', { query: { verificationtoken: oneClickToken } });
+      // The passwordless verification takes both a passwordless link's token and risk-based authentication's one-click one.
+      const login = await api('GET', '/identity/v2/auth/login/passwordlesslogin/email/verify', { query: { verificationtoken: oneClickToken } });
       oneClickToken = null;
-      await signedIn(login);
+      await afterFirstStep(login);
     } catch (e) {
       if (!e || !e.offline) {
         oneClickToken = null;
-        home();
+        await home();
       }
       status(explain(e));
     }
   });
 
-  $('reject-sign-in').addEventListener('click', () => {
+  onClick('reject-sign-in', async () => {
     oneClickToken = null;
-    home();
-    status("Nothing was confirmed, so that sign-in will not go through. If it was not you, someone may know your password: change it, or contact the site's support.", 'info');
+    await home();
+    status(passwordlessLink
+      ? 'Nothing was used: nobody signs in without this link. If you did not ask for it, you can ignore the email.'
+      : "Nothing was confirmed, so that sign-in will not go through. If it was not you, someone may know your password: change it, or contact the site's support.", 'info');
   });
 
-  /** Where the page rests: the account when this tab is signed in, else the password. */
-  function home() {
+  // ── A smart or one-touch login link: opened here, it signs in the device that asked (this one gets no tokens) ──
+
+  onClick('approve-sign-in', async () => {
+    status('');
+    const link = smartLink;
+    try {
+      await api('GET', link.kind === 'onetouchlogin' ? '/identity/v2/auth/email/onetouchlogin' : '/identity/v2/auth/email/smartlogin',
+        { query: { verificationtoken: link.token } });
+      smartLink = null;
+      show('smart-link-done');
+    } catch (e) {
+      if (!e || !e.offline) {
+        smartLink = null;
+        await home();
+      }
+      status(explain(e, SMART_LINK_WORDS));
+    }
+  });
+
+  onClick('deny-sign-in', async () => {
+    smartLink = null;
+    await home();
+    status('Nothing was confirmed: the device that asked is not signed in. If it was not you, ignore the email: nobody signs in without it.', 'info');
+  });
+
+  onClick('smart-link-home', async () => { status(''); await home(); });
+
+  /**
+   * Where the page rests: the account when this tab is signed in, else the password. Resolves once it shows, so that a
+   * status line set after it belongs to what is shown.
+   */
+  async function home() {
     if (accessToken.get()) {
-      renderAccount().catch(() => { accessToken.set(null); show('password-step'); });
+      await renderAccount().catch(() => { accessToken.set(null); show('password-step'); });
     } else {
       show('password-step');
     }
@@ -737,6 +819,256 @@
     }
   });
 
+  // ── Signing in without a password ─────────────────────────────────────────────────────────────────────────────
+
+  /** A mobile number as the API takes it: digits with an optional +, without the separators people type. */
+  const phoneNumber = (value) => value.trim().replace(/[ ().-]/g, '');
+
+  /** A client GUID: a secure context has crypto.randomUUID, any other page the same from crypto.getRandomValues. */
+  function newGuid() {
+    if (crypto.randomUUID) return crypto.randomUUID();
+    const b = crypto.getRandomValues(new Uint8Array(16));
+    b[6] = (b[6] & 0x0f) | 0x40;
+    b[8] = (b[8] & 0x3f) | 0x80;
+    const hex = [...b].map((x) => x.toString(16).padStart(2, '0')).join('');
+    return hex.slice(0, 8) + '-' + hex.slice(8, 12) + '-' + hex.slice(12, 16) + '-' + hex.slice(16, 20) + '-' + hex.slice(20);
+  }
+
+  /** What the sign-in form's field holds, to start another way with. */
+  const typedAtSignIn = () => identifier($('email').value);
+
+  // By an emailed link (or the code the same email carries).
+  let emailLinkFor = null; // {email} | {username}: whom the last link was asked for, for its code
+
+  onClick('to-email-link', async () => {
+    status('');
+    const typed = typedAtSignIn();
+    if (!$('email-link-id').value) $('email-link-id').value = typed.email || typed.username || '';
+    $('email-link-form').hidden = false;
+    $('email-link-code-form').hidden = true;
+    show('email-link-step');
+  });
+  onClick('email-link-back', async () => { status(''); show('password-step'); });
+
+  onSubmit('email-link-form', async () => {
+    status('');
+    const typed = identifier($('email-link-id').value);
+    if (typed.phone) typed.username = $('email-link-id').value.trim(); // digits are a username here: no link goes to a phone
+    const who = typed.email ? { email: typed.email } : { username: typed.username };
+    try {
+      // The page's own address, marked so that the link, when it lands here, is known as one asked for here.
+      await api('GET', '/identity/v2/auth/login/passwordlesslogin/email',
+        { query: { ...who, verificationurl: hostedPage() + '&signin=passwordless' } });
+      emailLinkFor = who;
+      $('email-link-sent').textContent = 'If an account has ' + (who.email ? 'this address' : 'this username')
+        + ', we emailed it a link to sign in (it works once). Open it in this browser, or type the code it carries here.';
+      $('email-link-code-form').hidden = false;
+      $('email-link-code').value = '';
+      $('email-link-code').focus();
+    } catch (e) { status(explain(e)); }
+  });
+
+  onSubmit('email-link-code-form', async () => {
+    status('');
+    const who = emailLinkFor;
+    const otp = $('email-link-code').value.replace(/\s/g, '');
+    try {
+      const login = who.email
+        ? await api('POST', '/identity/v2/auth/login/passwordlesslogin/email/verifyotp', { body: { email: who.email, otp } })
+        : await api('POST', '/identity/v2/auth/login/passwordlesslogin/username/verifyotp', { body: { username: who.username, otp } });
+      $('email-link-code').value = '';
+      await afterFirstStep(login, who);
+    } catch (e) { status(explain(e)); }
+  });
+
+  // By a code sent by SMS to the account's confirmed number.
+  let smsCodeFor = null;
+
+  onClick('to-sms-code', async () => {
+    status('');
+    const typed = typedAtSignIn();
+    if (!$('sms-code-phone').value && typed.phone) $('sms-code-phone').value = typed.phone;
+    $('sms-code-form').hidden = false;
+    $('sms-code-verify-form').hidden = true;
+    show('sms-code-step');
+  });
+  onClick('sms-code-back', async () => { status(''); show('password-step'); });
+
+  onSubmit('sms-code-form', async () => {
+    status('');
+    const phone = phoneNumber($('sms-code-phone').value);
+    try {
+      await api('GET', '/identity/v2/auth/login/passwordlesslogin/otp', { query: { phone } });
+      smsCodeFor = phone;
+      $('sms-code-sent').textContent = 'If an account has this number, confirmed, we texted ' + phone + ' a code to sign in.';
+      $('sms-code-verify-form').hidden = false;
+      $('sms-sign-in-code').value = '';
+      $('sms-sign-in-code').focus();
+    } catch (e) { status(explain(e)); }
+  });
+
+  onSubmit('sms-code-verify-form', async () => {
+    status('');
+    try {
+      const login = await api('PUT', '/identity/v2/auth/login/passwordlesslogin/otp/verify',
+        { body: { phone: smsCodeFor, otp: $('sms-sign-in-code').value.replace(/\s/g, '') } });
+      $('sms-sign-in-code').value = '';
+      await afterFirstStep(login, { phone: smsCodeFor });
+    } catch (e) { status(explain(e)); }
+  });
+
+  // Smart login (one-touch login where only that is on): this page waits while the emailed link is opened anywhere.
+  const smartKind = () => (app.ways.SmartLogin ? 'smartlogin' : 'onetouchlogin');
+
+  onClick('to-smart', async () => {
+    status('');
+    const oneTouch = smartKind() === 'onetouchlogin';
+    $('smart-intro').textContent = 'We email you a link. Open it on any device (your phone, say) and confirm there: this page '
+      + 'signs you in as soon as you do.' + (oneTouch ? ' New here? The link creates your account.' : '');
+    $('smart-id-label').textContent = oneTouch ? 'Email address' : 'Email address or username';
+    const typed = typedAtSignIn();
+    if (!$('smart-id').value) $('smart-id').value = (oneTouch ? typed.email : typed.email || typed.username) || '';
+    $('smart-form').hidden = false;
+    $('smart-waiting').hidden = true;
+    show('smart-step');
+  });
+  onClick('smart-back', async () => { status(''); show('password-step'); });
+
+  onSubmit('smart-form', async () => {
+    status('');
+    const value = $('smart-id').value.trim();
+    const kind = smartKind();
+    const guid = newGuid();
+    try {
+      if (kind === 'smartlogin') {
+        const who = value.includes('@') ? { email: value } : { username: value };
+        await api('GET', '/identity/v2/auth/login/smartlogin', { query: { ...who, clientguid: guid, redirecturl: hostedPage() } });
+      } else {
+        await api('POST', '/identity/v2/auth/onetouchlogin/email', { query: { redirecturl: hostedPage() }, body: { clientguid: guid, email: value } });
+      }
+      smartWait.set(JSON.stringify({ guid, kind, email: value.includes('@') ? value : null }));
+      waitForSmartLogin();
+    } catch (e) { status(explain(e)); }
+  });
+
+  /** Shows the wait and asks every PING_MILLIS whether the link was opened: then the answer is this tab's login. */
+  function waitForSmartLogin() {
+    const wait = JSON.parse(smartWait.get() || 'null');
+    if (!wait) return;
+    $('smart-form').hidden = true;
+    $('smart-waiting').hidden = false;
+    show('smart-step');
+    const ping = async () => {
+      pinging = null;
+      let login;
+      try {
+        login = await api('GET', '/identity/v2/auth/login/smartlogin/ping', { query: { clientguid: wait.guid } });
+      } catch (e) {
+        if (smartWait.get() === null || JSON.parse(smartWait.get()).guid !== wait.guid || $('smart-step').hidden) return; // moved on
+        if (e && (e.offline || e.ErrorCode === 1139)) {
+          pinging = setTimeout(ping, PING_MILLIS); // not yet (or the network is away for a moment)
+          return;
+        }
+        smartWait.set(null);
+        $('smart-form').hidden = false;
+        $('smart-waiting').hidden = true;
+        status(explain(e));
+        return;
+      }
+      if (smartWait.get() === null || JSON.parse(smartWait.get()).guid !== wait.guid) {
+        // Stopped while this ping was under way: the session it took is ended, not kept.
+        if (login && login.access_token) {
+          api('GET', '/identity/v2/auth/access_token/invalidate', { bearer: login.access_token }).catch(() => {});
+        }
+        return;
+      }
+      smartWait.set(null);
+      try {
+        await afterFirstStep(login, wait.email ? { email: wait.email } : {});
+      } catch (e) {
+        show('password-step');
+        status(explain(e));
+      }
+    };
+    pinging = setTimeout(ping, PING_MILLIS);
+  }
+
+  function stopPinging() {
+    if (pinging !== null) clearTimeout(pinging);
+    pinging = null;
+  }
+
+  onClick('smart-stop', async () => {
+    smartWait.set(null);
+    show('password-step');
+    status('Stopped waiting: opening that link signs nobody in here now.', 'info');
+  });
+
+  // ── Sign-up with a mobile number: its code confirms it and signs in ─────────────────────────────────────────
+
+  /** The field for the code texted to {@code phone}; {@code resend}: a new code is asked for first (a sign-in found it unconfirmed). */
+  async function askPhoneCode(phone, resend) {
+    phoneToVerify = phone;
+    $('phone-sign-up-form').hidden = true;
+    $('phone-verify-form').hidden = false;
+    $('phone-verify-code').value = '';
+    $('phone-verify-intro').textContent = (resend ? 'This number is not confirmed yet. ' : '') + 'We texted ' + phone
+      + ' a code: type it to confirm the number and sign in.';
+    show('phone-sign-up-step');
+    if (resend) {
+      try {
+        await api('POST', '/identity/v2/auth/phone/otp', { body: { phone } });
+      } catch (e) { status(explain(e)); }
+    }
+  }
+
+  onClick('to-phone-sign-up', async () => {
+    status('');
+    const typed = typedAtSignIn();
+    if (!$('sign-up-phone').value && typed.phone) $('sign-up-phone').value = typed.phone;
+    $('phone-sign-up-form').hidden = false;
+    $('phone-verify-form').hidden = true;
+    show('phone-sign-up-step');
+  });
+  onClick('phone-sign-up-back', async () => { status(''); show('password-step'); });
+
+  onSubmit('phone-sign-up-form', async () => {
+    status('');
+    const phone = phoneNumber($('sign-up-phone').value);
+    const body = { PhoneId: phone, Password: $('phone-sign-up-password').value };
+    const firstName = $('phone-sign-up-first-name').value.trim();
+    if (firstName) body.FirstName = firstName;
+    try {
+      const sott = await api('GET', '/hosted/api/sott');
+      const r = await api('POST', '/identity/v2/auth/register', { body, headers: { 'X-LoginRadius-Sott': sott.Sott } });
+      $('phone-sign-up-password').value = '';
+      conceal('show-phone-sign-up-password', 'phone-sign-up-password');
+      if (r.Data) return await afterFirstStep(r.Data, { phone });
+      await askPhoneCode(phone, false);
+      status('Your account is created: confirm the number to sign in.', 'ok');
+    } catch (e) { status(explain(e)); }
+  });
+
+  onSubmit('phone-verify-form', async () => {
+    status('');
+    try {
+      const login = await api('PUT', '/identity/v2/auth/phone/otp',
+        { query: { otp: $('phone-verify-code').value.replace(/\s/g, '') }, body: { phone: phoneToVerify } });
+      $('phone-verify-code').value = '';
+      const phone = phoneToVerify;
+      phoneToVerify = null;
+      await afterFirstStep(login, { phone });
+    } catch (e) { status(explain(e)); }
+  });
+
+  onClick('resend-phone-code', async () => {
+    status('');
+    try {
+      await api('POST', '/identity/v2/auth/phone/otp', { body: { phone: phoneToVerify } });
+      status('A new code is on its way.', 'ok');
+    } catch (e) { status(explain(e)); }
+  });
+
   // ── Sign-up ───────────────────────────────────────────────────────────────────────────────────────────────────
 
   onClick('to-sign-up', async () => {
@@ -827,15 +1159,15 @@
     } catch (e) {
       if (!e || !e.offline) {
         deleteToken = null;
-        home();
+        await home();
       }
       status(explain(e, DELETE_LINK_WORDS));
     }
   });
 
-  $('keep-account').addEventListener('click', () => {
+  onClick('keep-account', async () => {
     deleteToken = null;
-    home();
+    await home();
     status('Nothing was deleted: your account stays as it is.', 'info');
   });
 
@@ -855,6 +1187,10 @@
     }
     if (params.get('vtype') === 'oneclicksignin' && params.get('vtoken')) {
       oneClickToken = params.get('vtoken');
+      passwordlessLink = params.get('signin') === 'passwordless'; // a link this page asked for (the words only)
+    }
+    if (['smartlogin', 'onetouchlogin'].includes(params.get('vtype')) && params.get('vtoken')) {
+      smartLink = { token: params.get('vtoken'), kind: params.get('vtype') };
     }
     if (params.get('vtype') === 'reset' && params.get('vtoken')) resetToken = params.get('vtoken');
     if (params.get('vtype') === 'emailverification' && params.get('vtoken')) verificationToken = params.get('vtoken');
@@ -870,6 +1206,13 @@
       app.smsCodes = about.SmsCodes;
       app.verificationEmail = about.VerificationEmail;
       $('sign-up-offer').hidden = !about.SignUp; // only where the tenant signs people up here (Security.HostedSignUp)
+      $('phone-sign-up-offer').hidden = !about.PhoneSignUp;
+      // The ways without a password that the site turns on (and can send the message of).
+      app.ways = about.Passwordless || {};
+      $('email-link-offer').hidden = !app.ways.EmailLink;
+      $('sms-code-offer').hidden = !app.ways.SmsCode;
+      $('smart-offer').hidden = !(app.ways.SmartLogin || app.ways.OneTouchLogin);
+      $('other-ways').hidden = !(app.ways.EmailLink || app.ways.SmsCode || app.ways.SmartLogin || app.ways.OneTouchLogin);
       if (about.Name) {
         document.title = about.Name + ' · Sign in';
         $('app-name').textContent = about.Name;
@@ -901,11 +1244,19 @@
     } else if (resetToken) {
       show('reset-step');
     } else if (oneClickToken) {
+      $('confirm-risk-text').hidden = passwordlessLink;
+      $('confirm-passwordless-text').hidden = !passwordlessLink;
+      $('confirm-link-title').textContent = passwordlessLink ? 'Sign in' : 'Confirm this sign-in';
+      $('confirm-sign-in').textContent = passwordlessLink ? 'Sign in' : 'Confirm this sign-in';
       show('confirm-link');
+    } else if (smartLink) {
+      show('smart-link');
     } else if (deleteToken) {
       show('delete-link');
     } else if (pendingToken.get() && !accessToken.get()) {
       secondStep();
+    } else if (smartWait.get() && !accessToken.get()) {
+      waitForSmartLogin(); // a reload while waiting: the link still signs this tab in
     } else {
       home();
     }

@@ -51,16 +51,28 @@ public final class HostedApi {
     }
 
     /**
-     * {@code GET /hosted/api/app}: {@code {"Name", "PasskeysEnabled", "SmsCodes", "EmailCodes", "VerificationEmail"}} (what
-     * the site offers and can send; {@code VerificationEmail}: a sign-up is emailed a link to confirm its address, so the
-     * page says "check your email" only when one is on its way).
+     * {@code GET /hosted/api/app}: {@code {"Name", "PasskeysEnabled", "SmsCodes", "EmailCodes", "VerificationEmail", "SignUp",
+     * "PhoneSignUp", "Passwordless": {"EmailLink", "SmsCode", "SmartLogin", "OneTouchLogin"}}} (what the site offers and can
+     * send; {@code VerificationEmail}: a sign-up is emailed a link to confirm its address, so the page says "check your
+     * email" only when one is on its way; {@code PhoneSignUp}: the page signs people up with a mobile number, which takes an
+     * SMS provider for its code and phone login to sign in with it later; {@code Passwordless}: each way to sign in without
+     * a password that the tenant turns on and whose message, email or SMS, can be sent).
      */
     public JsonNode app(LrRequest req) {
         Tenant tenant = gate.tenant(req);
-        return Json.object().put("Name", tenant.name()).put("PasskeysEnabled", passkeysWork(tenant)).put("SmsCodes", sms.canSend(tenant))
+        boolean emails = mail.canSend(tenant, MessageTemplates.Channel.EMAIL);
+        boolean texts = mail.canSend(tenant, MessageTemplates.Channel.SMS);
+        ObjectNode out = Json.object().put("Name", tenant.name()).put("PasskeysEnabled", passkeysWork(tenant)).put("SmsCodes", sms.canSend(tenant))
                 .put("EmailCodes", email.canSend(tenant))
-                .put("VerificationEmail", !"Disabled".equals(tenant.emailVerificationFlow()) && mail.canSend(tenant, MessageTemplates.Channel.EMAIL))
-                .put("SignUp", tenant.hostedSignUp());
+                .put("VerificationEmail", !"Disabled".equals(tenant.emailVerificationFlow()) && emails)
+                .put("SignUp", tenant.hostedSignUp())
+                .put("PhoneSignUp", tenant.hostedSignUp() && texts && tenant.phoneLogin());
+        out.putObject("Passwordless")
+                .put("EmailLink", tenant.passwordless("EmailLink") && emails)
+                .put("SmsCode", tenant.passwordless("SmsCode") && texts)
+                .put("SmartLogin", tenant.passwordless("SmartLogin") && emails)
+                .put("OneTouchLogin", tenant.passwordless("OneTouchLogin") && emails);
+        return out;
     }
 
     /**

@@ -95,21 +95,62 @@ abstract class HostedApiContract extends ServerContract {
         Reply r = app("?apikey=" + plain.apiKey());
         assertThat(r.status()).isEqualTo(200);
         assertThat(r.raw()).isEqualTo("{\"Name\":\"Acme <Shop>\",\"PasskeysEnabled\":false,\"SmsCodes\":false,\"EmailCodes\":false,"
-                + "\"VerificationEmail\":true,\"SignUp\":false}");
+                + "\"VerificationEmail\":true,\"SignUp\":false," + NOTHING_WITHOUT_A_PASSWORD + "}");
         assertThat(r.headers().firstValue("Cache-Control")).hasValue("no-store");
 
         TestTenant withPasskeys = s.tenant("{\"Name\":\"Acme\"," + PASSKEYS + "}");
-        assertThat(app("?apikey=" + withPasskeys.apiKey()).json()).isEqualTo(Json.parse("{\"Name\":\"Acme\",\"PasskeysEnabled\":true,\"SmsCodes\":false,\"EmailCodes\":false,\"VerificationEmail\":true,\"SignUp\":false}"));
+        assertThat(app("?apikey=" + withPasskeys.apiKey()).json()).isEqualTo(Json.parse("{\"Name\":\"Acme\",\"PasskeysEnabled\":true,\"SmsCodes\":false,\"EmailCodes\":false,\"VerificationEmail\":true,\"SignUp\":false," + NOTHING_WITHOUT_A_PASSWORD + "}"));
         // The API key is matched like every tenant endpoint's: any case of the parameter, or the header.
         assertThat(app("?ApiKey=" + withPasskeys.apiKey()).status()).isEqualTo(200);
         assertThat(s.get("/hosted/api/app", "X-LoginRadius-ApiKey", withPasskeys.apiKey()).status()).isEqualTo(200);
+    }
+
+    /** What {@code /hosted/api/app} ends with on a site that signs nobody up by phone and offers no way without a password. */
+    static final String NOTHING_WITHOUT_A_PASSWORD = "\"PhoneSignUp\":false,\"Passwordless\":{\"EmailLink\":false,\"SmsCode\":false,"
+            + "\"SmartLogin\":false,\"OneTouchLogin\":false}";
+
+    /** A tenant's own SMS provider (no message is sent to it here): what makes the SMS ways possible on this node, which has none. */
+    static final String OWN_SMS = "\"Sms\":{\"BaseUrl\":\"http://127.0.0.1:9\",\"AccountSid\":\"AC0123456789abcdef0123456789abcdef\","
+            + "\"AuthToken\":\"sms-token\",\"From\":\"+15550000000\"}";
+
+    /**
+     * The ways to sign in without a password (issue 14): each only where the tenant turns it on and its message can be
+     * sent (email on this node; SMS only with the tenant's own provider); signing up by phone where the page signs people
+     * up, SMS can be sent and phone numbers may sign in.
+     */
+    @Test
+    void theAppSaysWhichWaysWithoutAPasswordAndWhetherAPhoneSignUpCanWork() {
+        TestTenant all = s.tenant("{\"Name\":\"Acme\",\"Security\":{\"HostedSignUp\":true},\"Passwordless\":{\"EmailLink\":true,"
+                + "\"SmsCode\":true,\"SmartLogin\":true,\"OneTouchLogin\":true}}");
+        // No SMS provider: no code by SMS, no phone sign-up, though the tenant turned them on.
+        assertThat(app("?apikey=" + all.apiKey()).raw()).isEqualTo("{\"Name\":\"Acme\",\"PasskeysEnabled\":false,\"SmsCodes\":false,"
+                + "\"EmailCodes\":false,\"VerificationEmail\":true,\"SignUp\":true,\"PhoneSignUp\":false,\"Passwordless\":{\"EmailLink\":true,"
+                + "\"SmsCode\":false,\"SmartLogin\":true,\"OneTouchLogin\":true}}");
+        assertThat(s.admin("PATCH", "/admin/v1/tenants/" + all.apiKey(), "{" + OWN_SMS + "}").status()).isEqualTo(200);
+        assertThat(app("?apikey=" + all.apiKey()).raw()).isEqualTo("{\"Name\":\"Acme\",\"PasskeysEnabled\":false,\"SmsCodes\":false,"
+                + "\"EmailCodes\":false,\"VerificationEmail\":true,\"SignUp\":true,\"PhoneSignUp\":true,\"Passwordless\":{\"EmailLink\":true,"
+                + "\"SmsCode\":true,\"SmartLogin\":true,\"OneTouchLogin\":true}}");
+        // Each way on its own, the others as they were.
+        assertThat(s.admin("PATCH", "/admin/v1/tenants/" + all.apiKey(), "{\"Passwordless\":{\"EmailLink\":false,\"OneTouchLogin\":false}}")
+                .status()).isEqualTo(200);
+        assertThat(app("?apikey=" + all.apiKey()).json().get("Passwordless")).isEqualTo(Json.parse(
+                "{\"EmailLink\":false,\"SmsCode\":true,\"SmartLogin\":true,\"OneTouchLogin\":false}"));
+        // A number that may not sign in later is not offered for signing up.
+        assertThat(s.admin("PATCH", "/admin/v1/tenants/" + all.apiKey(), "{\"PhoneAuthentication\":{\"Login\":false}}").status()).isEqualTo(200);
+        assertThat(app("?apikey=" + all.apiKey()).json().get("PhoneSignUp").asBoolean()).isFalse();
+
+        // An SMS provider but no sign-up on the page: no phone sign-up either.
+        TestTenant noSignUp = s.tenant("{\"Name\":\"Acme\"," + OWN_SMS + ",\"Passwordless\":{\"SmsCode\":true}}");
+        assertThat(app("?apikey=" + noSignUp.apiKey()).raw()).isEqualTo("{\"Name\":\"Acme\",\"PasskeysEnabled\":false,\"SmsCodes\":false,"
+                + "\"EmailCodes\":false,\"VerificationEmail\":true,\"SignUp\":false,\"PhoneSignUp\":false,\"Passwordless\":{\"EmailLink\":false,"
+                + "\"SmsCode\":true,\"SmartLogin\":false,\"OneTouchLogin\":false}}");
     }
 
     @Test
     void theAppSaysWhetherASignUpIsEmailedAVerificationLink() {
         TestTenant disabled = s.tenant("{\"Name\":\"Acme\",\"EmailVerification\":{\"Flow\":\"Disabled\"}}");
         assertThat(app("?apikey=" + disabled.apiKey()).raw())
-                .isEqualTo("{\"Name\":\"Acme\",\"PasskeysEnabled\":false,\"SmsCodes\":false,\"EmailCodes\":false,\"VerificationEmail\":false,\"SignUp\":false}");
+                .isEqualTo("{\"Name\":\"Acme\",\"PasskeysEnabled\":false,\"SmsCodes\":false,\"EmailCodes\":false,\"VerificationEmail\":false,\"SignUp\":false," + NOTHING_WITHOUT_A_PASSWORD + "}");
         TestTenant required = s.tenant("{\"Name\":\"Acme\",\"EmailVerification\":{\"Flow\":\"Required\"}}");
         assertThat(app("?apikey=" + required.apiKey()).json().get("VerificationEmail").asBoolean()).isTrue();
     }
@@ -252,7 +293,7 @@ abstract class HostedApiContract extends ServerContract {
         // Passkeys turned off for the tenant: the account's passkey cannot work, so it is not offered.
         assertThat(s.admin("PATCH", "/admin/v1/tenants/" + t.apiKey(), "{\"PassKeysConfig\":{\"IsEnabled\":false}}").status()).isEqualTo(200);
         assertThat(pending(t, t.secondFactorToken(email, PASSWORD)).json()).isEqualTo(options(false, false, false, false, false, "passkey"));
-        assertThat(app("?apikey=" + t.apiKey()).json()).isEqualTo(Json.parse("{\"Name\":\"Acme\",\"PasskeysEnabled\":false,\"SmsCodes\":false,\"EmailCodes\":false,\"VerificationEmail\":true,\"SignUp\":false}"));
+        assertThat(app("?apikey=" + t.apiKey()).json()).isEqualTo(Json.parse("{\"Name\":\"Acme\",\"PasskeysEnabled\":false,\"SmsCodes\":false,\"EmailCodes\":false,\"VerificationEmail\":true,\"SignUp\":false," + NOTHING_WITHOUT_A_PASSWORD + "}"));
 
         // On again, but the passkey was marked as possibly cloned: refused from then on, so not offered either.
         assertThat(s.admin("PATCH", "/admin/v1/tenants/" + t.apiKey(), "{\"PassKeysConfig\":{\"IsEnabled\":true}}").status()).isEqualTo(200);
