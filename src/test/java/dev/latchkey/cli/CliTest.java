@@ -195,7 +195,7 @@ class CliTest {
         assertThat(Json.parse(run(concat(new String[] {"tenant", "template", "show", key, "new country"}, conn)).out()).get("Subject").asText())
                 .isEqualTo("Sign-in from {{Login.Country}}");
         assertThat(Json.parse(run(concat(new String[] {"tenant", "template", "list", key, "--sms"}, conn)).out()).get("Data").findValuesAsText("Name"))
-                .containsExactly("Code", "latchkey-risk-notice", "latchkey-sms-otp");
+                .containsExactly("Code", "latchkey-phone-code", "latchkey-risk-notice", "latchkey-sms-otp");
 
         Run rba = run(concat(new String[] {"tenant", "rba", key, "--signal", "Country", "--enabled", "true", "--action", "MFA",
                 "--notify-admins", "true", "--email-template", "New Country", "--history-type", "Logins", "--history-size", "20",
