@@ -101,8 +101,14 @@ public final class Accounts {
      */
     public Account register(Tenant tenant, JsonNode body, boolean notify, Audit.Origin origin) {
         ObjectNode own = body.deepCopy();
-        for (String privileged : new String[] {"IsActive", "EmailVerified", "Uid", "isactive", "emailverified", "uid"}) {
-            own.remove(privileged);
+        java.util.List<String> names = new java.util.ArrayList<>();
+        own.fieldNames().forEachRemaining(names::add);
+        for (String f : names) {
+            for (String privileged : new String[] {"IsActive", "EmailVerified", "Uid", "PhoneIdVerified"}) {
+                if (f.equalsIgnoreCase(privileged)) {
+                    own.remove(f);
+                }
+            }
         }
         ObjectNode probe = Json.object();
         ProfileSchema.merge(probe, own);
@@ -121,11 +127,27 @@ public final class Accounts {
      * {@code EmailVerification} webhook event is sent; the account as it is now.
      */
     public Account markEmailVerified(Tenant tenant, String uid, boolean notify, Audit.Origin origin) {
+        return markEmailVerified(tenant, uid, false, notify, origin);
+    }
+
+    /**
+     * {@link #markEmailVerified}; {@code signsIn}: the proof is a sign-in (a passwordless, smart or one-touch link or code),
+     * so whoever set the password before the address was proven (anyone may sign up with any address) loses it: the
+     * password goes, every session ends, and what they asked for dies.
+     */
+    public Account markEmailVerified(Tenant tenant, String uid, boolean signsIn, boolean notify, Audit.Origin origin) {
         long now = clock.millis();
         return jdbi.inTransaction(h -> {
             store.lockRow(h, uid);
             boolean changed = store.setEmailVerified(h, uid, now);
             Account current = store.byUid(h, tenant.id(), uid).orElseThrow(LrError.USER_NOT_FOUND::error);
+            if (changed && signsIn && current.passwordHash() != null) {
+                h.createUpdate("UPDATE accounts SET password_hash = NULL WHERE uid = :uid").bind("uid", uid).execute();
+                store.endSessions(h, uid, now);
+                AccountLinks.endPending(h, uid, now);
+                PhoneCodes.endForAccount(h, uid, now);
+                current = store.byUid(h, tenant.id(), uid).orElseThrow(LrError.USER_NOT_FOUND::error);
+            }
             if (changed) {
                 outbox.enqueue(h, tenant, "EmailVerification", ProfileSchema.render(current, now), !notify, now);
                 audit.record(h, tenant.id(), origin, Audit.Event.success(Audit.ACCOUNT_UPDATED, uid, "email verified"), now);
@@ -419,6 +441,7 @@ public final class Accounts {
                     store.endSessions(h, uid, now);
                     // What a thief may have asked for with a session must not outlive it: additions, resets, deletions.
                     AccountLinks.endPending(h, uid, now);
+                    dev.latchkey.login.SignInPolls.endForAccount(h, uid, now);
                     audit.record(h, tenant.id(), origin, Audit.Event.success(Audit.SESSIONS_ENDED, uid,
                             blocked ? "account blocked" : "password set"), now);
                 }
@@ -426,6 +449,9 @@ public final class Accounts {
                 java.util.Set<String> gone = emailKeys(current);
                 gone.removeAll(emailKeys(next));
                 AccountLinks.endForAddresses(h, uid, gone, now);
+                if (!gone.isEmpty()) {
+                    dev.latchkey.login.SignInPolls.endForAccount(h, uid, now); // smart-login links sent there, among others
+                }
                 if (profileEvent.equals("AddEmail") || profileEvent.equals("RemoveEmail")) {
                     // Told at the addresses the account had, so that an address slipped in (or one taken out) is noticed.
                     notices.changed(h, tenant, current, profileEvent.equals("AddEmail") ? "An email address was added to the account"

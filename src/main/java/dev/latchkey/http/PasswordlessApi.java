@@ -165,8 +165,11 @@ public final class PasswordlessApi {
         String otp = req.requiredBodyString("otp");
         if (account == null || email == null) {
             // counted for the address as any try, and answered as a wrong code
-            sends.passwordless().spendCode(tenant, email == null ? "nobody@invalid.invalid" : email, otp, clock.millis());
-            throw LrError.VERIFICATION_OTP_INVALID.error();
+            String named = email != null ? email : req.bodyString("username");
+            flow.codeForNobody(tenant, kind, named, req.loginContext(), () -> {
+                sends.passwordless().spendCode(tenant, email == null ? "nobody@invalid.invalid" : email, otp, clock.millis());
+                throw LrError.VERIFICATION_OTP_INVALID.error();
+            });
         }
         return Responses.login(req, flow.signInWithCode(tenant, account, kind, req.loginContext(), "passwordless email code", () -> {
             AccountLinks.Spent spent = sends.passwordless().spendCode(tenant, email, otp, clock.millis());
@@ -183,7 +186,7 @@ public final class PasswordlessApi {
         if (before.emailVerified()) {
             return before;
         }
-        Account account = accounts.markEmailVerified(tenant, uid, !req.preventWebhook(), req.origin(Audit.Actor.USER));
+        Account account = accounts.markEmailVerified(tenant, uid, true, !req.preventWebhook(), req.origin(Audit.Actor.USER));
         if (tenant.welcomeEmail()) {
             sends.mail().jdbi().useTransaction(h -> sends.mail().sendWelcome(h, tenant, account, req.templateQuery("welcomeemailtemplate"), clock.millis()));
         }
@@ -229,8 +232,10 @@ public final class PasswordlessApi {
         String otp = req.requiredBodyString("otp");
         Account account = lookup(tenant, "phone", phone);
         if (account == null) {
-            sends.phoneCodes().spend(tenant, PhoneCodes.LOGIN, phone, otp, NOBODY, clock.millis());
-            throw LrError.OTP_INVALID.error();
+            flow.codeForNobody(tenant, "phone", phone, req.loginContext(), () -> {
+                sends.phoneCodes().spend(tenant, PhoneCodes.LOGIN, phone, otp, NOBODY, clock.millis());
+                throw LrError.OTP_INVALID.error();
+            });
         }
         return Responses.login(req, flow.signInWithCode(tenant, account, "phone", req.loginContext(), "passwordless SMS code",
                 () -> sends.phoneCodes().spend(tenant, PhoneCodes.LOGIN, phone, otp, account.uid(), clock.millis())));
@@ -287,6 +292,15 @@ public final class PasswordlessApi {
         }
     }
 
+    /** 1146 for a one-touch poll where one-touch login is off, 1135 for a smart-login poll where smart login is. */
+    private static void wayOn(Tenant tenant, SignInPolls.Poll poll) {
+        if (SignInPolls.ONE_TOUCH.equals(poll.kind())) {
+            enabled(tenant, "OneTouchLogin", LrError.ONE_TOUCH_DISABLED);
+        } else {
+            enabled(tenant, "SmartLogin", LrError.SMART_LOGIN_DISABLED);
+        }
+    }
+
     private static String name(LrRequest req) {
         String name = req.bodyString("name");
         if (name != null && (name.length() > 100 || name.chars().anyMatch(Character::isISOControl))) {
@@ -320,6 +334,7 @@ public final class PasswordlessApi {
         linkAndPollOn(tenant);
         String token = req.requiredQuery("verificationtoken").strip();
         SignInPolls.Poll poll = sends.polls().verify(tenant, token, clock.millis());
+        wayOn(tenant, poll); // the link's own way, turned off since it was sent: off
         String uid = poll.uid();
         if (uid == null) {
             Account existing = lookup(tenant, "email", poll.email());
@@ -349,6 +364,7 @@ public final class PasswordlessApi {
         req.fields();
         String guid = req.requiredQuery("clientguid");
         SignInPolls.Poll poll = sends.mail().jdbi().inTransaction(h -> sends.polls().take(h, tenant, guid, clock.millis()));
+        wayOn(tenant, poll);
         Account account = accounts.get(tenant, poll.uid());
         return signedIn(req, tenant, account, "email", SignInPolls.SMART.equals(poll.kind()) ? "smart login link" : "one-touch link");
     }

@@ -55,6 +55,13 @@ public final class PhoneApi {
         return a.profile().hasNonNull("PhoneId") ? Identifiers.key("phone", a.profile().get("PhoneId").asText()) : null;
     }
 
+    /** Before a sign-up with a {@code PhoneId}: its code counts toward the send limits (1123), as every SMS of these flows. */
+    public void beforeRegistration(LrRequest req, Tenant tenant, String phone) {
+        if (phone != null && dev.latchkey.account.ProfileSchema.validPhone(phone.strip())) {
+            sends.beforeSms(tenant, req, phone.strip(), clock.millis());
+        }
+    }
+
     /**
      * After a sign-up with a {@code PhoneId} (the registration's {@code smstemplate}): the number's verification code,
      * in the caller's transaction; nothing when no SMS can be sent.
@@ -144,8 +151,10 @@ public final class PhoneApi {
         String phone = SignInSends.phone(req.bodyString("phone"));
         Account account = byPhone(tenant, phone);
         if (account == null) {
-            sends.phoneCodes().spend(tenant, PhoneCodes.VERIFY, phone, otp, NOBODY, now); // 1067, as for a wrong code
-            throw LrError.OTP_INVALID.error();
+            flow.codeForNobody(tenant, "phone", phone, req.loginContext(), () -> {
+                sends.phoneCodes().spend(tenant, PhoneCodes.VERIFY, phone, otp, NOBODY, now); // 1067, as for a wrong code
+                throw LrError.OTP_INVALID.error();
+            });
         }
         return Responses.login(req, flow.signInWithCode(tenant, account, "phone", req.loginContext(), "phone verification code", () -> {
             PhoneCodes.Spent spent = sends.phoneCodes().spend(tenant, PhoneCodes.VERIFY, phone, otp, account.uid(), clock.millis());
@@ -176,7 +185,8 @@ public final class PhoneApi {
         long now = clock.millis();
         sends.beforeSms(tenant, req, phone, now);
         Account account = byPhone(tenant, phone);
-        if (account == null || !account.active()) {
+        // A number never verified is not yet its holder's (anyone may sign up with any number): it resets nothing.
+        if (account == null || !account.active() || !phoneVerified(account)) {
             return posted(sends.noSms(tenant));
         }
         sends.countAccount(tenant, account.uid(), LrError.SMS_LIMIT, now);

@@ -74,6 +74,9 @@ public final class RegistrationApi {
         if (byPhone && !mail.mail().canSend(tenant, dev.latchkey.message.MessageTemplates.Channel.SMS)) {
             throw LrError.SMS_NOT_CONFIGURED.withDescription("A sign-up with a PhoneId needs its number verified by SMS, and this site has no SMS provider.");
         }
+        if (byPhone) {
+            phone.beforeRegistration(req, tenant, dev.latchkey.json.Json.field(body, "PhoneId").asText());
+        }
         Account account = accounts.register(tenant, body, !req.preventWebhook(), req.origin(Audit.Actor.USER));
         if (account.profile().hasNonNull("PhoneId")) {
             mail.jdbi().useTransaction(h -> phone.afterRegistration(h, tenant, account, smsTemplate, clock.millis()));

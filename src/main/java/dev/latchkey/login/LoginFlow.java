@@ -388,6 +388,25 @@ public final class LoginFlow {
         return signInWithout(tenant, account, kind, ctx, factor);
     }
 
+    /**
+     * A code presented for a number or address of no account ({@code spend} throws its refusal): counted and locked on the
+     * identifier as a wrong password for it is, so that the answers (1198 at the limit) are an account's.
+     */
+    public void codeForNobody(Tenant tenant, String kind, String value, LoginContext ctx, Runnable spend) {
+        long now = clock.millis();
+        Identifier id = new Identifier(kind, Identifiers.key(kind, value));
+        int failures = throttle.reserveIdentifierAttempt(tenant, id.kind(), id.value(), now);
+        if (failures < 0) {
+            throw notEvaluated(throttle.identifierLockedUntil(tenant, id.kind(), id.value()), now);
+        }
+        try {
+            spend.run();
+        } catch (ApiException wrong) {
+            wrongPassword(tenant, null, id, failures, ctx, now);
+            throw wrong;
+        }
+    }
+
     private Step1 refusal(Handle h, Tenant tenant, Account account, LoginContext ctx, ApiException e, String details, long now) {
         audit.record(h, tenant.id(), ctx.origin(), new Audit.Event(Audit.LOGIN_REFUSED, Audit.Outcome.REFUSED, account.uid(), null,
                 e.error.code, details), now);

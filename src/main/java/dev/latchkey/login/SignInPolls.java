@@ -60,11 +60,15 @@ public final class SignInPolls {
             throw LrError.CLIENT_GUID_USED.error();
         }
         String token = uid == null && email == null ? null : Secrets.guid();
-        h.createUpdate("""
-                        INSERT INTO sign_in_polls (client_hash, tenant_id, kind, uid, email, name, link_hash, created_at, expires_at)
-                        VALUES (:c, :t, :k, :uid, :e, :n, :l, :now, :exp)""")
-                .bind("c", client).bind("t", tenant.id()).bind("k", kind).bind("uid", uid).bind("e", email).bind("n", name)
-                .bind("l", token == null ? null : linkHash(token)).bind("now", now).bind("exp", now + lifetime).execute();
+        try {
+            h.createUpdate("""
+                            INSERT INTO sign_in_polls (client_hash, tenant_id, kind, uid, email, name, link_hash, created_at, expires_at)
+                            VALUES (:c, :t, :k, :uid, :e, :n, :l, :now, :exp)""")
+                    .bind("c", client).bind("t", tenant.id()).bind("k", kind).bind("uid", uid).bind("e", email).bind("n", name)
+                    .bind("l", token == null ? null : linkHash(token)).bind("now", now).bind("exp", now + lifetime).execute();
+        } catch (org.jdbi.v3.core.statement.UnableToExecuteStatementException raced) {
+            throw LrError.CLIENT_GUID_USED.error(); // another request with the GUID inserted it first
+        }
         return token;
     }
 
@@ -120,6 +124,15 @@ public final class SignInPolls {
             throw LrError.SMART_LINK_USED.error();
         }
         return new Poll((String) row.get("kind"), (String) row.get("uid"), (String) row.get("email"), (String) row.get("name"));
+    }
+
+    /**
+     * Ends the account's smart-login and one-touch links not yet taken (an address left the account, its password was set,
+     * it was blocked), in the caller's transaction: opening one answers 975, its ping 1140.
+     */
+    public static void endForAccount(Handle h, String uid, long now) {
+        h.createUpdate("UPDATE sign_in_polls SET expires_at = :now WHERE uid = :uid AND done_at IS NULL AND expires_at > :now")
+                .bind("now", now).bind("uid", uid).execute();
     }
 
     /** The account a one-touch poll signed up when its link was opened (the ping signs that account in). */

@@ -16,7 +16,8 @@ public final class SendLimits {
     /** What a send is counted on: the setting that limits it, and the value (a number, an address, a uid, an IP). */
     public record Key(String setting, String value) {
         public static Key phone(String phone) {
-            return new Key("PerPhonePerHour", dev.latchkey.account.Identifiers.key("phone", phone));
+            // One key per number whether written +1555…, 001555… or 1555… (a provider delivers them all to one phone).
+            return new Key("PerPhonePerHour", dev.latchkey.account.Identifiers.key("phone", phone).replaceFirst("^(\\+|00)", ""));
         }
 
         public static Key email(String email) {
@@ -60,17 +61,19 @@ public final class SendLimits {
         for (int tries = 0; tries < 3; tries++) {
             try {
                 return jdbi.inTransaction(h -> {
-                    if (h.createUpdate("""
+                    java.util.function.Supplier<Boolean> counted = () -> h.createUpdate("""
                                     UPDATE send_tally SET sends = CASE WHEN window_start <= :old THEN 1 ELSE sends + 1 END,
                                            window_start = CASE WHEN window_start <= :old THEN :now ELSE window_start END
                                     WHERE tenant_id = :t AND key_hash = :k AND (window_start <= :old OR sends < :max)""")
-                            .bind("old", now - HOUR).bind("now", now).bind("t", tenant.id()).bind("k", hash).bind("max", max).execute() == 1) {
+                            .bind("old", now - HOUR).bind("now", now).bind("t", tenant.id()).bind("k", hash).bind("max", max).execute() == 1;
+                    if (counted.get()) {
                         return true;
                     }
                     boolean exists = h.createQuery("SELECT COUNT(*) FROM send_tally WHERE tenant_id = :t AND key_hash = :k")
                             .bind("t", tenant.id()).bind("k", hash).mapTo(Integer.class).one() > 0;
                     if (exists) {
-                        return false;
+                        // At the limit, or inserted by another request since the update above: the update decides.
+                        return counted.get();
                     }
                     h.createUpdate("INSERT INTO send_tally (tenant_id, key_hash, window_start, sends) VALUES (:t, :k, :now, 1)")
                             .bind("t", tenant.id()).bind("k", hash).bind("now", now).execute();

@@ -311,13 +311,13 @@ abstract class PhoneAccountContract extends ServerContract {
     void sendsAreLimitedPerNumberPerHourWhetherTheNumberIsKnownOrNot() {
         TestTenant t = s.tenant("{\"Name\":\"Acme\",\"SendLimits\":{\"PerPhonePerHour\":2}}");
         String phone = phone();
-        verifiedAccount(t, phone); // the sign-up's code is not counted: the limits are the flows' own sends
+        verifiedAccount(t, phone); // the sign-up's code is the first of its two
+        assertThat(forgot(t, phone).status()).isEqualTo(200);
+        assertError(forgot(t, phone), 403, 1123);
         String nobody = phone();
-        for (String number : List.of(phone, nobody)) {
-            assertThat(forgot(t, number).status()).isEqualTo(200);
-            assertThat(forgot(t, number).status()).isEqualTo(200);
-            assertError(forgot(t, number), 403, 1123);
-        }
+        assertThat(forgot(t, nobody).status()).isEqualTo(200);
+        assertThat(forgot(t, nobody).status()).isEqualTo(200);
+        assertError(forgot(t, nobody), 403, 1123);
         s.clock.advance(Duration.ofMinutes(61));
         assertThat(forgot(t, phone).status()).isEqualTo(200);
         // Per client address as well.
