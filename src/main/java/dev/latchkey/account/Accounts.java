@@ -441,7 +441,7 @@ public final class Accounts {
                     store.endSessions(h, uid, now);
                     // What a thief may have asked for with a session must not outlive it: additions, resets, deletions.
                     AccountLinks.endPending(h, uid, now);
-                    dev.latchkey.login.SignInPolls.endForAccount(h, uid, now);
+                    dev.latchkey.account.SignInPolls.endForAccount(h, uid, now);
                     audit.record(h, tenant.id(), origin, Audit.Event.success(Audit.SESSIONS_ENDED, uid,
                             blocked ? "account blocked" : "password set"), now);
                 }
@@ -450,7 +450,7 @@ public final class Accounts {
                 gone.removeAll(emailKeys(next));
                 AccountLinks.endForAddresses(h, uid, gone, now);
                 if (!gone.isEmpty()) {
-                    dev.latchkey.login.SignInPolls.endForAccount(h, uid, now); // smart-login links sent there, among others
+                    dev.latchkey.account.SignInPolls.endForAccount(h, uid, now); // smart-login links sent there, among others
                 }
                 if (profileEvent.equals("AddEmail") || profileEvent.equals("RemoveEmail")) {
                     // Told at the addresses the account had, so that an address slipped in (or one taken out) is noticed.

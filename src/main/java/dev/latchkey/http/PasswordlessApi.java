@@ -11,7 +11,7 @@ import dev.latchkey.audit.Audit;
 import dev.latchkey.error.LrError;
 import dev.latchkey.json.Json;
 import dev.latchkey.login.LoginFlow;
-import dev.latchkey.login.SignInPolls;
+import dev.latchkey.account.SignInPolls;
 import dev.latchkey.message.Messages;
 import dev.latchkey.tenant.Tenant;
 import java.time.Clock;

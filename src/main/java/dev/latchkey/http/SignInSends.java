@@ -8,7 +8,7 @@ import dev.latchkey.account.ProfileSchema;
 import dev.latchkey.crypto.Secrets;
 import dev.latchkey.error.LrError;
 import dev.latchkey.json.Json;
-import dev.latchkey.login.SignInPolls;
+import dev.latchkey.account.SignInPolls;
 import dev.latchkey.message.MessageTemplates;
 import dev.latchkey.message.Messages;
 import dev.latchkey.message.SendLimits;

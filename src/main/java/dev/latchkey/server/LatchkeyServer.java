@@ -199,7 +199,7 @@ public final class LatchkeyServer implements AutoCloseable {
             dev.latchkey.http.SignInSends signInSends = new dev.latchkey.http.SignInSends(accountMail,
                     new dev.latchkey.account.PhoneCodes(db.jdbi(), secrets),
                     new dev.latchkey.account.AccountLinks(db.jdbi(), secrets, dev.latchkey.account.AccountLinks.PASSWORDLESS),
-                    new dev.latchkey.login.SignInPolls(db.jdbi(), secrets), new dev.latchkey.message.SendLimits(db.jdbi(), secrets));
+                    new dev.latchkey.account.SignInPolls(db.jdbi(), secrets), new dev.latchkey.message.SendLimits(db.jdbi(), secrets));
             RiskChallengeApi riskApi = new RiskChallengeApi(gate, flow, rba, factors, sharedFactorApi);
             dev.latchkey.http.PhoneApi phoneApi = new dev.latchkey.http.PhoneApi(gate, access, accounts, flow, signInSends, proof, clock);
             List<Routes.Route> routes = Routes.table(

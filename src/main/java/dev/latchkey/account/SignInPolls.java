@@ -1,4 +1,4 @@
-package dev.latchkey.login;
+package dev.latchkey.account;
 
 import dev.latchkey.crypto.Secrets;
 import dev.latchkey.error.LrError;
