@@ -88,10 +88,7 @@ public final class PasswordlessApi {
     private Recipient recipient(Tenant tenant, LrRequest req, String[] id, long now) {
         sends.beforeEmail(tenant, req, id[0], id[1], now);
         Account account = lookup(tenant, id[0], id[1]);
-        String to = account == null || !account.active() ? null : mailbox(account, id);
-        if (to != null) {
-            sends.countAccount(tenant, account.uid(), LrError.EMAIL_LIMIT, now);
-        }
+        String to = account == null || !account.active() || !sends.accountMaySend(tenant, account.uid(), now) ? null : mailbox(account, id);
         return new Recipient(account, to);
     }
 
@@ -212,10 +209,10 @@ public final class PasswordlessApi {
         sends.beforeSms(tenant, req, phone, now);
         Account account = lookup(tenant, "phone", phone);
         ObjectNode data;
-        if (account == null || !account.active() || !account.profile().path("PhoneIdVerified").asBoolean(false)) {
+        if (account == null || !account.active() || !account.profile().path("PhoneIdVerified").asBoolean(false)
+                || !sends.accountMaySend(tenant, account.uid(), now)) {
             data = sends.noSms(tenant);
         } else {
-            sends.countAccount(tenant, account.uid(), LrError.SMS_LIMIT, now);
             data = sends.mail().jdbi().inTransaction(h -> sends.smsCode(h, tenant, account, PhoneCodes.LOGIN, phone, null, template, now));
         }
         ObjectNode out = Json.object();
@@ -277,10 +274,7 @@ public final class PasswordlessApi {
         long now = clock.millis();
         sends.beforeEmail(tenant, req, "email", email, now);
         Account account = lookup(tenant, "email", email);
-        if (account != null) {
-            sends.countAccount(tenant, account.uid(), LrError.EMAIL_LIMIT, now);
-        }
-        boolean send = account == null || account.active();
+        boolean send = account == null || account.active() && sends.accountMaySend(tenant, account.uid(), now);
         openPoll(tenant, SignInPolls.ONE_TOUCH, guid, account, send ? email : null, name, base, "onetouchlogin", template, now);
         return Responses.posted();
     }
@@ -345,7 +339,15 @@ public final class PasswordlessApi {
                 if (poll.name() != null) {
                     body.put("FirstName", poll.name());
                 }
-                existing = accounts.registerProven(tenant, body, !req.preventWebhook(), req.origin(Audit.Actor.USER));
+                try {
+                    existing = accounts.registerProven(tenant, body, !req.preventWebhook(), req.origin(Audit.Actor.USER));
+                } catch (dev.latchkey.error.ApiException taken) {
+                    // another of the address's links, opened at the same moment, made its account first: this one joins it
+                    existing = taken.error == LrError.EMAIL_EXISTS ? lookup(tenant, "email", poll.email()) : null;
+                    if (existing == null) {
+                        throw taken;
+                    }
+                }
             }
             uid = existing.uid();
             sends.polls().setAccount(tenant, token, uid);
@@ -384,12 +386,10 @@ public final class PasswordlessApi {
         sends.beforeSms(tenant, req, phone, now);
         Account account = lookup(tenant, "phone", phone);
         ObjectNode data;
-        if (account != null && (!account.active() || !account.profile().path("PhoneIdVerified").asBoolean(false))) {
+        if (account != null && (!account.active() || !account.profile().path("PhoneIdVerified").asBoolean(false)
+                || !sends.accountMaySend(tenant, account.uid(), now))) {
             data = sends.noSms(tenant);
         } else {
-            if (account != null) {
-                sends.countAccount(tenant, account.uid(), LrError.SMS_LIMIT, now);
-            }
             data = sends.mail().jdbi().inTransaction(h -> sends.smsCode(h, tenant, account, PhoneCodes.ONE_TOUCH, phone, name, template, now));
         }
         ObjectNode out = Json.object().put("IsPosted", true);

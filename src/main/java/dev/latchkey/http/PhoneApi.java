@@ -89,10 +89,9 @@ public final class PhoneApi {
         long now = clock.millis();
         sends.beforeSms(tenant, req, phone, now);
         Account account = byPhone(tenant, phone);
-        if (account == null || !account.active() || phoneVerified(account)) {
+        if (account == null || !account.active() || phoneVerified(account) || !sends.accountMaySend(tenant, account.uid(), now)) {
             return posted(sends.noSms(tenant));
         }
-        sends.countAccount(tenant, account.uid(), LrError.SMS_LIMIT, now);
         return posted(sends.mail().jdbi().inTransaction(h -> sends.smsCode(h, tenant, account, PhoneCodes.VERIFY, phone, null, template, now)));
     }
 
@@ -186,10 +185,9 @@ public final class PhoneApi {
         sends.beforeSms(tenant, req, phone, now);
         Account account = byPhone(tenant, phone);
         // A number never verified is not yet its holder's (anyone may sign up with any number): it resets nothing.
-        if (account == null || !account.active() || !phoneVerified(account)) {
+        if (account == null || !account.active() || !phoneVerified(account) || !sends.accountMaySend(tenant, account.uid(), now)) {
             return posted(sends.noSms(tenant));
         }
-        sends.countAccount(tenant, account.uid(), LrError.SMS_LIMIT, now);
         return posted(sends.mail().jdbi().inTransaction(h -> sends.smsCode(h, tenant, account, PhoneCodes.RESET, phone, null, template, now)));
     }
 

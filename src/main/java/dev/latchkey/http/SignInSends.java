@@ -62,9 +62,18 @@ public record SignInSends(AccountMail mail, PhoneCodes phoneCodes, AccountLinks 
         limits.count(tenant, now, LrError.EMAIL_LIMIT.error(), SendLimits.Key.address(req.clientIp()), key);
     }
 
-    /** The account's own hourly limit (1123 or 1122), once it is known to exist. */
+    /** The account's own hourly limit (1123 or 1122), once it is known to exist, for its own signed-in user. */
     public void countAccount(Tenant tenant, String uid, LrError refusal, long now) {
         limits.count(tenant, now, refusal.error(), SendLimits.Key.account(uid));
+    }
+
+    /**
+     * The account's own hourly limit where the caller may be anyone: whether to send. At the limit nothing is sent and the
+     * answer stays the same, since a refusal would tell that the address belongs to an account (the address and client
+     * limits, counted for everybody, answer 1122 or 1123).
+     */
+    public boolean accountMaySend(Tenant tenant, String uid, long now) {
+        return limits.tryCount(tenant, now, SendLimits.Key.account(uid));
     }
 
     /**

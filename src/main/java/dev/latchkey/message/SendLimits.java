@@ -55,6 +55,11 @@ public final class SendLimits {
         }
     }
 
+    /** Counts one send on {@code key}; whether it was under its limit (false: at the limit, nothing counted). */
+    public boolean tryCount(Tenant tenant, long now, Key key) {
+        return countOne(tenant, key, now);
+    }
+
     private boolean countOne(Tenant tenant, Key k, long now) {
         String hash = secrets.hash("send:" + k.setting() + ":" + k.value().toLowerCase(java.util.Locale.ROOT));
         int max = tenant.sendLimit(k.setting());
