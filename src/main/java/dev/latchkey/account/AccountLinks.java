@@ -125,7 +125,7 @@ public final class AccountLinks {
         // The attempt is counted before the code is compared, in its own transaction: however many arrive at once, at most
         // MAX_CODE_FAILURES are ever compared for an address; a right one gives its count back.
         if (!reserveAttempt(tenant, emailKey, now)) {
-            throw LrError.VERIFICATION_OTP_INVALID.error();
+            throw LrError.VERIFICATION_OTP_NOT_EVALUATED.error();
         }
         Spent spent = jdbi.inTransaction(h -> {
             var rows = h.createQuery("""
@@ -143,6 +143,17 @@ public final class AccountLinks {
                             .bind("t", tenant.id()).bind("key", emailKey).execute();
                     return new Spent((String) row.get("uid"), (String) row.get("email"), (String) row.get("email_type"));
                 }
+                if (Secrets.constantTimeEquals((String) row.get("otp_hash"), wanted)) {
+                    throw LrError.VERIFICATION_OTP_USED.error(); // another request spent it a moment ago
+                }
+            }
+            // The right code of a link used already (only its holder can present it): "used", not a guess.
+            boolean used = h.createQuery("""
+                            SELECT COUNT(*) FROM account_links
+                            WHERE tenant_id = :t AND kind = :k AND email_key = :key AND used_at IS NOT NULL AND otp_hash = :otp""")
+                    .bind("t", tenant.id()).bind("k", kind).bind("key", emailKey).bind("otp", wanted).mapTo(Integer.class).one() > 0;
+            if (used) {
+                throw LrError.VERIFICATION_OTP_USED.error();
             }
             return null;
         });

@@ -54,6 +54,12 @@ public enum LrError {
     NO_VERIFIED_EMAIL(1177, "Cannot add the email address", "Profile does not have any verified email, this request cannot proceed.", 403),
     VERIFICATION_OTP_INVALID(1185, "Verification OTP is invalid",
             "The LoginRadius verification OTP is invalid, please use a valid verification OTP in order to process this request.", 403),
+    /** 1185 as well (LoginRadius has no other code): the right code, used already; a sign-in does not count it as a guess. */
+    /** 1185 too, to the client: the address has spent its tries, so the code was not compared (not a guess to count again). */
+    VERIFICATION_OTP_NOT_EVALUATED(1185, "Verification OTP is invalid",
+            "The LoginRadius verification OTP is invalid, please use a valid verification OTP in order to process this request.", 403),
+    VERIFICATION_OTP_USED(1185, "Verification OTP is invalid",
+            "This verification OTP has already been used, please request a new one.", 403),
     EMAIL_TYPE_REQUIRED(1201, "Email type is required", "The request couldn't be processed, the email type must be specified in the address.", 400),
     PASSWORD_BREACHED(1315, "The password you’re trying to set is exposed in an external data breach",
             "The specific password you’re setting is found in a data breach unrelated to this app/service. Please set a different password.", 403),
