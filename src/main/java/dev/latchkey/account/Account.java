@@ -19,6 +19,16 @@ public record Account(String uid, long tenantId, ObjectNode profile, String pass
                 createdAt, modifiedAt, sessionGeneration, mfaEnrolled);
     }
 
+    /** Whether the account's PhoneId was proven (by its code, or vouched for by the application). */
+    public boolean phoneVerified() {
+        return profile.path("PhoneIdVerified").asBoolean(false);
+    }
+
+    /** The key its PhoneId is compared by ({@link Identifiers#key}), or null when it has none. */
+    public String phoneKey() {
+        return profile.hasNonNull("PhoneId") ? Identifiers.key("phone", profile.get("PhoneId").asText()) : null;
+    }
+
     public boolean lockedAt(long now) {
         return lockedUntil != null && lockedUntil > now;
     }

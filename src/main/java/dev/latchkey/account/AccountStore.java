@@ -134,6 +134,11 @@ public final class AccountStore {
                 .bind("now", now).bind("uid", uid).execute() == 1;
     }
 
+    /** The account has no password any more (its owner signs in by links and codes until they set one). */
+    public void clearPassword(Handle h, String uid) {
+        rehashPassword(h, uid, null);
+    }
+
     public void rehashPassword(Handle h, String uid, String hash) {
         h.createUpdate("UPDATE accounts SET password_hash = :ph WHERE uid = :uid").bind("ph", hash).bind("uid", uid).execute();
     }

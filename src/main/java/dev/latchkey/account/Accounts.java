@@ -142,7 +142,7 @@ public final class Accounts {
             boolean changed = store.setEmailVerified(h, uid, now);
             Account current = store.byUid(h, tenant.id(), uid).orElseThrow(LrError.USER_NOT_FOUND::error);
             if (changed && signsIn && current.passwordHash() != null) {
-                h.createUpdate("UPDATE accounts SET password_hash = NULL WHERE uid = :uid").bind("uid", uid).execute();
+                store.clearPassword(h, uid);
                 store.endSessions(h, uid, now);
                 AccountLinks.endPending(h, uid, now);
                 PhoneCodes.endForAccount(h, uid, now);
@@ -275,22 +275,17 @@ public final class Accounts {
      */
     public Account setVerifiedPhone(Tenant tenant, String uid, String phone, boolean notify, Audit.Origin origin) {
         return updateLocked(tenant, uid, current -> Json.object().put("PhoneId", phone).put("PhoneIdVerified", true), notify, origin,
-                current -> Identifiers.key("phone", phone).equals(phoneKey(current)) ? "VerifyPhoneNumber" : "UpdatePhoneId+VerifyPhoneNumber");
+                current -> Identifiers.key("phone", phone).equals(current.phoneKey()) ? "VerifyPhoneNumber" : "UpdatePhoneId+VerifyPhoneNumber");
     }
 
     /** {@code DELETE /auth/phone}: the account's PhoneId goes (1292 when it has none); {@code RemovePhoneId}. */
     public Account removePhone(Tenant tenant, String uid, boolean notify, Audit.Origin origin) {
         return updateLocked(tenant, uid, current -> {
-            if (phoneKey(current) == null) {
+            if (current.phoneKey() == null) {
                 throw LrError.NO_PHONE.error();
             }
             return Json.object().putNull("PhoneId");
         }, notify, origin, current -> "RemovePhoneId");
-    }
-
-    private static String phoneKey(Account a) {
-        JsonNode p = a.profile().get("PhoneId");
-        return p == null || p.isNull() ? null : Identifiers.key("phone", p.asText());
     }
 
     /**
@@ -390,7 +385,7 @@ public final class Accounts {
                 ProfileSchema.merge(profile, body);
                 // PhoneIdVerified is the server's: a number set here by the application is verified unless it says
                 // otherwise (a user's own number is set by setVerifiedPhone, after its code); it goes with the number.
-                String oldPhone = phoneKey(current);
+                String oldPhone = current.phoneKey();
                 String newPhone = profile.hasNonNull("PhoneId") ? Identifiers.key("phone", profile.get("PhoneId").asText()) : null;
                 JsonNode askedVerified = Json.field(body, "PhoneIdVerified");
                 if (newPhone == null) {

@@ -56,10 +56,6 @@ public final class PasswordlessApi {
         }
     }
 
-    private Account lookup(Tenant tenant, String kind, String value) {
-        return sends.mail().jdbi().withHandle(h -> sends.mail().store().byLoginIdentifier(h, tenant.id(), kind, value)).orElse(null);
-    }
-
     /** The identifier of a start request: {@code email} (1038 malformed) or {@code username}; 1141 neither. */
     private static String[] identifier(LrRequest req) {
         String email = req.identifierQuery("email");
@@ -87,7 +83,7 @@ public final class PasswordlessApi {
     /** The limits counted first (client address, the address or username, then the account once known), then the recipient. */
     private Recipient recipient(Tenant tenant, LrRequest req, String[] id, long now) {
         sends.beforeEmail(tenant, req, id[0], id[1], now);
-        Account account = lookup(tenant, id[0], id[1]);
+        Account account = sends.account(tenant, id[0], id[1]);
         String to = account == null || !account.active() || !sends.accountMaySend(tenant, account.uid(), now) ? null : mailbox(account, id);
         return new Recipient(account, to);
     }
@@ -145,7 +141,7 @@ public final class PasswordlessApi {
         enabled(tenant, "EmailLink", LrError.PASSWORDLESS_DISABLED);
         req.fields();
         String email = SignInSends.email(req.requiredBodyString("email"));
-        return byCode(req, tenant, lookup(tenant, "email", email), email, "email");
+        return byCode(req, tenant, sends.account(tenant, "email", email), email, "email");
     }
 
     /** {@code POST …/passwordlesslogin/username/verifyotp} with {@code {"username", "otp"}}: the code sent to the account's address. */
@@ -154,7 +150,7 @@ public final class PasswordlessApi {
         enabled(tenant, "EmailLink", LrError.PASSWORDLESS_DISABLED);
         req.fields();
         String username = req.requiredBodyString("username");
-        Account account = username.length() > 64 ? null : lookup(tenant, "username", username.strip());
+        Account account = username.length() > 64 ? null : sends.account(tenant, "username", username.strip());
         return byCode(req, tenant, account, account == null ? null : ProfileSchema.primaryEmail(account.profile()), "username");
     }
 
@@ -163,10 +159,8 @@ public final class PasswordlessApi {
         if (account == null || email == null) {
             // counted for the address as any try, and answered as a wrong code
             String named = email != null ? email : req.bodyString("username");
-            flow.codeForNobody(tenant, kind, named, req.loginContext(), () -> {
-                sends.passwordless().spendCode(tenant, email == null ? "nobody@invalid.invalid" : email, otp, clock.millis());
-                throw LrError.VERIFICATION_OTP_INVALID.error();
-            });
+            throw flow.codeForNobody(tenant, kind, named, req.loginContext(), LrError.VERIFICATION_OTP_INVALID,
+                    () -> sends.passwordless().spendCode(tenant, email == null ? "nobody@invalid.invalid" : email, otp, clock.millis()));
         }
         return Responses.login(req, flow.signInWithCode(tenant, account, kind, req.loginContext(), "passwordless email code", () -> {
             AccountLinks.Spent spent = sends.passwordless().spendCode(tenant, email, otp, clock.millis());
@@ -207,10 +201,9 @@ public final class PasswordlessApi {
         String template = req.smsTemplate();
         long now = clock.millis();
         sends.beforeSms(tenant, req, phone, now);
-        Account account = lookup(tenant, "phone", phone);
+        Account account = sends.account(tenant, "phone", phone);
         ObjectNode data;
-        if (account == null || !account.active() || !account.profile().path("PhoneIdVerified").asBoolean(false)
-                || !sends.accountMaySend(tenant, account.uid(), now)) {
+        if (account == null || !account.active() || !account.phoneVerified() || !sends.accountMaySend(tenant, account.uid(), now)) {
             data = sends.noSms(tenant);
         } else {
             data = sends.mail().jdbi().inTransaction(h -> sends.smsCode(h, tenant, account, PhoneCodes.LOGIN, phone, null, template, now));
@@ -227,12 +220,10 @@ public final class PasswordlessApi {
         req.fields();
         String phone = SignInSends.phone(req.bodyString("phone"));
         String otp = req.requiredBodyString("otp");
-        Account account = lookup(tenant, "phone", phone);
+        Account account = sends.account(tenant, "phone", phone);
         if (account == null) {
-            flow.codeForNobody(tenant, "phone", phone, req.loginContext(), () -> {
-                sends.phoneCodes().spend(tenant, PhoneCodes.LOGIN, phone, otp, NOBODY, clock.millis());
-                throw LrError.OTP_INVALID.error();
-            });
+            throw flow.codeForNobody(tenant, "phone", phone, req.loginContext(), LrError.OTP_INVALID,
+                    () -> sends.phoneCodes().spend(tenant, PhoneCodes.LOGIN, phone, otp, NOBODY, clock.millis()));
         }
         return Responses.login(req, flow.signInWithCode(tenant, account, "phone", req.loginContext(), "passwordless SMS code",
                 () -> sends.phoneCodes().spend(tenant, PhoneCodes.LOGIN, phone, otp, account.uid(), clock.millis())));
@@ -273,7 +264,7 @@ public final class PasswordlessApi {
         String template = req.templateQuery("onetouchloginemailtemplate");
         long now = clock.millis();
         sends.beforeEmail(tenant, req, "email", email, now);
-        Account account = lookup(tenant, "email", email);
+        Account account = sends.account(tenant, "email", email);
         boolean send = account == null || account.active() && sends.accountMaySend(tenant, account.uid(), now);
         openPoll(tenant, SignInPolls.ONE_TOUCH, guid, account, send ? email : null, name, base, "onetouchlogin", template, now);
         return Responses.posted();
@@ -331,7 +322,7 @@ public final class PasswordlessApi {
         wayOn(tenant, poll); // the link's own way, turned off since it was sent: off
         String uid = poll.uid();
         if (uid == null) {
-            Account existing = lookup(tenant, "email", poll.email());
+            Account existing = sends.account(tenant, "email", poll.email());
             if (existing == null) {
                 ObjectNode body = Json.object();
                 body.putArray("Email").addObject().put("Type", "Primary").put("Value", poll.email());
@@ -343,7 +334,7 @@ public final class PasswordlessApi {
                     existing = accounts.registerProven(tenant, body, !req.preventWebhook(), req.origin(Audit.Actor.USER));
                 } catch (dev.latchkey.error.ApiException taken) {
                     // another of the address's links, opened at the same moment, made its account first: this one joins it
-                    existing = taken.error == LrError.EMAIL_EXISTS ? lookup(tenant, "email", poll.email()) : null;
+                    existing = taken.error == LrError.EMAIL_EXISTS ? sends.account(tenant, "email", poll.email()) : null;
                     if (existing == null) {
                         throw taken;
                     }
@@ -384,10 +375,9 @@ public final class PasswordlessApi {
         String template = req.smsTemplate();
         long now = clock.millis();
         sends.beforeSms(tenant, req, phone, now);
-        Account account = lookup(tenant, "phone", phone);
+        Account account = sends.account(tenant, "phone", phone);
         ObjectNode data;
-        if (account != null && (!account.active() || !account.profile().path("PhoneIdVerified").asBoolean(false)
-                || !sends.accountMaySend(tenant, account.uid(), now))) {
+        if (account != null && (!account.active() || !account.phoneVerified() || !sends.accountMaySend(tenant, account.uid(), now))) {
             data = sends.noSms(tenant);
         } else {
             data = sends.mail().jdbi().inTransaction(h -> sends.smsCode(h, tenant, account, PhoneCodes.ONE_TOUCH, phone, name, template, now));
@@ -407,7 +397,7 @@ public final class PasswordlessApi {
         req.fields();
         String otp = req.requiredQuery("otp");
         String phone = SignInSends.phone(req.bodyString("phone"));
-        Account account = lookup(tenant, "phone", phone);
+        Account account = sends.account(tenant, "phone", phone);
         if (account != null) {
             return Responses.login(req, flow.signInWithCode(tenant, account, "phone", req.loginContext(), "one-touch SMS code",
                     () -> sends.phoneCodes().spend(tenant, PhoneCodes.ONE_TOUCH, phone, otp, account.uid(), clock.millis())));

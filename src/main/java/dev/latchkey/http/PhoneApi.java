@@ -43,20 +43,14 @@ public final class PhoneApi {
         this.clock = clock;
     }
 
-    private Account byPhone(Tenant tenant, String phone) {
-        return sends.mail().jdbi().withHandle(h -> sends.mail().store().byLoginIdentifier(h, tenant.id(), "phone", phone)).orElse(null);
-    }
-
-    private static boolean phoneVerified(Account a) {
-        return a.profile().path("PhoneIdVerified").asBoolean(false);
-    }
-
-    private static String phoneKey(Account a) {
-        return a.profile().hasNonNull("PhoneId") ? Identifiers.key("phone", a.profile().get("PhoneId").asText()) : null;
-    }
-
-    /** Before a sign-up with a {@code PhoneId}: its code counts toward the send limits (1123), as every SMS of these flows. */
+    /**
+     * Before a sign-up with a {@code PhoneId}: an SMS provider for its code (1071), and the code counted toward the send
+     * limits (1123), as every SMS of these flows.
+     */
     public void beforeRegistration(LrRequest req, Tenant tenant, String phone) {
+        if (!sends.mail().mail().canSend(tenant, dev.latchkey.message.MessageTemplates.Channel.SMS)) {
+            throw LrError.SMS_NOT_CONFIGURED.withDescription("A sign-up with a PhoneId needs its number verified by SMS, and this site has no SMS provider.");
+        }
         if (phone != null && dev.latchkey.account.ProfileSchema.validPhone(phone.strip())) {
             sends.beforeSms(tenant, req, phone.strip(), clock.millis());
         }
@@ -88,8 +82,8 @@ public final class PhoneApi {
         }
         long now = clock.millis();
         sends.beforeSms(tenant, req, phone, now);
-        Account account = byPhone(tenant, phone);
-        if (account == null || !account.active() || phoneVerified(account) || !sends.accountMaySend(tenant, account.uid(), now)) {
+        Account account = sends.account(tenant, "phone", phone);
+        if (account == null || !account.active() || account.phoneVerified() || !sends.accountMaySend(tenant, account.uid(), now)) {
             return posted(sends.noSms(tenant));
         }
         return posted(sends.mail().jdbi().inTransaction(h -> sends.smsCode(h, tenant, account, PhoneCodes.VERIFY, phone, null, template, now)));
@@ -110,13 +104,13 @@ public final class PhoneApi {
         Tenant tenant = me.tenant();
         Account account = me.account();
         String key = Identifiers.key("phone", phone);
-        boolean own = key.equals(phoneKey(account));
-        if (own && phoneVerified(account)) {
+        boolean own = key.equals(account.phoneKey());
+        if (own && account.phoneVerified()) {
             throw LrError.PHONE_ALREADY_VERIFIED.error();
         }
         if (!own) {
             proof.requireForAddresses(tenant, account, me.session().secondFactorAt(), me.session().passwordAt());
-            Account holder = byPhone(tenant, phone);
+            Account holder = sends.account(tenant, "phone", phone);
             if (holder != null && !holder.uid().equals(account.uid())) {
                 throw LrError.PHONE_EXISTS.error();
             }
@@ -148,12 +142,10 @@ public final class PhoneApi {
             return Responses.posted();
         }
         String phone = SignInSends.phone(req.bodyString("phone"));
-        Account account = byPhone(tenant, phone);
+        Account account = sends.account(tenant, "phone", phone);
         if (account == null) {
-            flow.codeForNobody(tenant, "phone", phone, req.loginContext(), () -> {
-                sends.phoneCodes().spend(tenant, PhoneCodes.VERIFY, phone, otp, NOBODY, now); // 1067, as for a wrong code
-                throw LrError.OTP_INVALID.error();
-            });
+            throw flow.codeForNobody(tenant, "phone", phone, req.loginContext(), LrError.OTP_INVALID, // 1067, as for a wrong code
+                    () -> sends.phoneCodes().spend(tenant, PhoneCodes.VERIFY, phone, otp, NOBODY, now));
         }
         return Responses.login(req, flow.signInWithCode(tenant, account, "phone", req.loginContext(), "phone verification code", () -> {
             PhoneCodes.Spent spent = sends.phoneCodes().spend(tenant, PhoneCodes.VERIFY, phone, otp, account.uid(), clock.millis());
@@ -165,7 +157,7 @@ public final class PhoneApi {
     public JsonNode remove(LrRequest req) {
         AccessGate.SignedIn me = access.signedIn(req);
         req.body(); // none needed; one that is not JSON is refused as every DELETE's
-        if (phoneKey(me.account()) == null) {
+        if (me.account().phoneKey() == null) {
             throw LrError.NO_PHONE.error();
         }
         proof.requireForAddresses(me.tenant(), me.account(), me.session().secondFactorAt(), me.session().passwordAt());
@@ -183,9 +175,9 @@ public final class PhoneApi {
         String template = req.smsTemplate();
         long now = clock.millis();
         sends.beforeSms(tenant, req, phone, now);
-        Account account = byPhone(tenant, phone);
+        Account account = sends.account(tenant, "phone", phone);
         // A number never verified is not yet its holder's (anyone may sign up with any number): it resets nothing.
-        if (account == null || !account.active() || !phoneVerified(account) || !sends.accountMaySend(tenant, account.uid(), now)) {
+        if (account == null || !account.active() || !account.phoneVerified() || !sends.accountMaySend(tenant, account.uid(), now)) {
             return posted(sends.noSms(tenant));
         }
         return posted(sends.mail().jdbi().inTransaction(h -> sends.smsCode(h, tenant, account, PhoneCodes.RESET, phone, null, template, now)));
@@ -202,12 +194,12 @@ public final class PhoneApi {
         String otp = req.requiredBodyString("otp");
         String password = req.requiredBodyString("password");
         Accounts.checkPassword(tenant, password);
-        Account account = byPhone(tenant, phone);
+        Account account = sends.account(tenant, "phone", phone);
         long now = clock.millis();
         PhoneCodes.Spent spent = sends.phoneCodes().spend(tenant, PhoneCodes.RESET, phone, otp, account == null ? NOBODY : account.uid(), now);
         Audit.Origin origin = req.origin(Audit.Actor.USER);
         accounts.setPassword(tenant, spent.uid(), password, "ResetPassword", !req.preventWebhook(), origin);
-        if (!phoneVerified(account)) {
+        if (!account.phoneVerified()) {
             accounts.setVerifiedPhone(tenant, spent.uid(), spent.phone(), !req.preventWebhook(), origin);
         }
         return Responses.posted();

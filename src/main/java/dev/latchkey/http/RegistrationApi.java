@@ -69,13 +69,9 @@ public final class RegistrationApi {
         }
         JsonNode body = req.body();
         String smsTemplate = req.smsTemplate();
-        boolean byPhone = body != null && body.isObject() && dev.latchkey.json.Json.field(body, "PhoneId") != null
-                && !dev.latchkey.json.Json.field(body, "PhoneId").isNull();
-        if (byPhone && !mail.mail().canSend(tenant, dev.latchkey.message.MessageTemplates.Channel.SMS)) {
-            throw LrError.SMS_NOT_CONFIGURED.withDescription("A sign-up with a PhoneId needs its number verified by SMS, and this site has no SMS provider.");
-        }
-        if (byPhone) {
-            phone.beforeRegistration(req, tenant, dev.latchkey.json.Json.field(body, "PhoneId").asText());
+        JsonNode phoneId = body != null && body.isObject() ? dev.latchkey.json.Json.field(body, "PhoneId") : null;
+        if (phoneId != null && !phoneId.isNull()) {
+            phone.beforeRegistration(req, tenant, phoneId.asText());
         }
         Account account = accounts.register(tenant, body, !req.preventWebhook(), req.origin(Audit.Actor.USER));
         if (account.profile().hasNonNull("PhoneId")) {

@@ -24,6 +24,11 @@ import org.jdbi.v3.core.Handle;
  */
 public record SignInSends(AccountMail mail, PhoneCodes phoneCodes, AccountLinks passwordless, SignInPolls polls, SendLimits limits) {
 
+    /** The account an identifier names ("email", "username", "phone"), compared as logins compare it, or null. */
+    public Account account(Tenant tenant, String kind, String value) {
+        return mail.jdbi().withHandle(h -> mail.store().byLoginIdentifier(h, tenant.id(), kind, value)).orElse(null);
+    }
+
     /** The phone number of the request (1076 missing, 1096 not a phone number), as given. */
     public static String phone(String raw) {
         if (raw == null || raw.isBlank()) {

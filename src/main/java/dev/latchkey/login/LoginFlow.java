@@ -196,6 +196,16 @@ public final class LoginFlow {
 
     /** A wrong password (or one for no account): counted already; locks at the limit; the address counts it too. */
     private void wrongPassword(Tenant tenant, Account account, Identifier id, int failures, LoginContext ctx, long now) {
+        wrongFirstFactor(tenant, account, id, failures, ctx, now, LrError.INVALID_CREDENTIALS.code, "password");
+    }
+
+    /**
+     * A wrong first factor ({@code factor}: the password, or a code sent instead of it; {@code code}: what was answered),
+     * for an account or for an identifier that names none: counted already; locks at the limit (the account, or the
+     * identifier, as the same lockout); the client address counts it too; the audit trail records it and the lock.
+     */
+    private void wrongFirstFactor(Tenant tenant, Account account, Identifier id, int failures, LoginContext ctx, long now, int code,
+                                  String factor) {
         jdbi.useTransaction(h -> {
             boolean lock = failures >= tenant.maxPasswordAttempts();
             if (lock) {
@@ -208,10 +218,10 @@ public final class LoginFlow {
             throttle.countAddressFailure(h, tenant, ctx.ip(), now);
             String uid = account == null ? null : account.uid();
             audit.record(h, tenant.id(), ctx.origin(), new Audit.Event(Audit.LOGIN_FAILED, Audit.Outcome.FAILURE, uid, id.value(),
-                    LrError.INVALID_CREDENTIALS.code, account == null ? "password (no such account)" : "password"), now);
+                    code, account == null ? factor + " (no such account)" : factor), now);
             if (lock) {
                 audit.record(h, tenant.id(), ctx.origin(), new Audit.Event(Audit.ACCOUNT_LOCKED, Audit.Outcome.SUCCESS, uid, id.value(),
-                        null, "password: " + failures + " failures; locked until " + Json.iso(now + tenant.lockoutMillis())), now);
+                        null, factor + ": " + failures + " failures; locked until " + Json.iso(now + tenant.lockoutMillis())), now);
             }
         });
     }
@@ -262,7 +272,7 @@ public final class LoginFlow {
             return refusal(h, tenant, account, ctx, LrError.EMAIL_NOT_VERIFIED.error(), "email not verified", now);
         }
         // A phone that was never verified signs nobody in (LoginRadius's 1066): its code proves it first.
-        if ("phone".equals(kind) && !account.profile().path("PhoneIdVerified").asBoolean(false)) {
+        if ("phone".equals(kind) && !account.phoneVerified()) {
             return refusal(h, tenant, account, ctx, LrError.PHONE_NOT_VERIFIED.error(), "phone not verified", now);
         }
         boolean remembered = false;
@@ -274,19 +284,10 @@ public final class LoginFlow {
                 if (!mfaEndpoint) {
                     return refusal(h, tenant, account, ctx, LrError.MFA_ENABLED_USE_MFA_LOGIN.error(), "needs the MFA login", now);
                 }
-                long expires = now + tenant.secondFactorTokenMillis();
-                String token = challenges.open(h, tenant.id(), account.uid(), now, expires, kind);
-                if (withoutPassword != null) {
-                    challenges.markWithoutPassword(h, token);
-                }
                 // An account that must set up MFA and never had a factor is offered enrollment data for this login.
-                SecondFactor.Enrollment enrollment = tenant.mfaRequired() && configured.isEmpty() && mayEnrollWithPasswordAlone(h, account)
-                        && withoutPassword == null
-                        ? SecondFactor.Enrollment.login(challenges.hash(token)) : null;
-                LoginOutcome.SecondFactorRequired out = secondFactorResponse(h, tenant, account, configured, enrollment, token, expires);
-                String attempt = SecondFactor.loginAttempt(challenges.hash(token));
-                configured.forEach(f -> f.challenged(h, tenant, account, attempt, ctx.codes(), out.factors())); // the SMS code, now
-                return new Step1(out, null);
+                boolean offerEnrollment = tenant.mfaRequired() && configured.isEmpty() && mayEnrollWithPasswordAlone(h, account)
+                        && withoutPassword == null;
+                return new Step1(secondFactorStep(h, tenant, account, configured, offerEnrollment, kind, ctx, now, withoutPassword), null);
             }
         }
         LoginRisk.Assessment risk = rba.assess(h, tenant, account, ctx, now);
@@ -304,13 +305,7 @@ public final class LoginFlow {
                 rba.refused(h, tenant, account, risk, ctx, kind, now);
                 return refusal(h, tenant, account, ctx, risk.secondFactorNeeded(), "risk: " + verdict + " after " + withoutPassword, now);
             }
-            long expires = now + tenant.secondFactorTokenMillis();
-            String token = challenges.open(h, tenant.id(), account.uid(), now, expires, kind);
-            challenges.markWithoutPassword(h, token);
-            LoginOutcome.SecondFactorRequired out = secondFactorResponse(h, tenant, account, own, null, token, expires);
-            String attempt = SecondFactor.loginAttempt(challenges.hash(token));
-            own.forEach(f -> f.challenged(h, tenant, account, attempt, ctx.codes(), out.factors()));
-            return new Step1(out, null);
+            return new Step1(secondFactorStep(h, tenant, account, own, false, kind, ctx, now, withoutPassword), null);
         }
         if (verdict == LoginRisk.Verdict.SECOND_FACTOR) {
             return new Step1(riskChallenge(h, tenant, account, risk, ctx, kind, now), null);
@@ -325,6 +320,26 @@ public final class LoginFlow {
     }
 
     /**
+     * Step 1's answer when the account's own second factor must follow: a SecondFactorAuthenticationToken (marked when the
+     * first factor was no password), the factors' flags (with enrollment data for this login when {@code offerEnrollment}),
+     * and the code of a factor that sends one (SMS), now.
+     */
+    private LoginOutcome.SecondFactorRequired secondFactorStep(Handle h, Tenant tenant, Account account, java.util.Set<SecondFactor> configured,
+                                                               boolean offerEnrollment, String kind, LoginContext ctx, long now,
+                                                               String withoutPassword) {
+        long expires = now + tenant.secondFactorTokenMillis();
+        String token = challenges.open(h, tenant.id(), account.uid(), now, expires, kind);
+        if (withoutPassword != null) {
+            challenges.markWithoutPassword(h, token);
+        }
+        SecondFactor.Enrollment enrollment = offerEnrollment ? SecondFactor.Enrollment.login(challenges.hash(token)) : null;
+        LoginOutcome.SecondFactorRequired out = secondFactorResponse(h, tenant, account, configured, enrollment, token, expires);
+        String attempt = SecondFactor.loginAttempt(challenges.hash(token));
+        configured.forEach(f -> f.challenged(h, tenant, account, attempt, ctx.codes(), out.factors()));
+        return out;
+    }
+
+    /**
      * A sign-in by something sent to the account instead of its password (reference §17: a passwordless link or code, a
      * smart or one-touch link, an SMS code; {@code factor} names it for the audit trail), already checked: then as after a
      * right password (blocked 991, a locked account 1198, unverified email or phone, the second factor where the account
@@ -334,10 +349,7 @@ public final class LoginFlow {
     public LoginOutcome signInWithout(Tenant tenant, Account account, String kind, LoginContext ctx, String factor) {
         long now = clock.millis();
         Step1 step = jdbi.inTransaction(h -> {
-            AccountStore.Counts counts = accounts.lockCounts(h, account.uid());
-            if (counts == null) {
-                throw LrError.USER_NOT_FOUND.error();
-            }
+            accounts.lockRow(h, account.uid()); // the account's row first (the lock order); gone: 938 below
             Account current = accounts.byUid(h, tenant.id(), account.uid()).orElseThrow(LrError.USER_NOT_FOUND::error);
             if (current.lockedAt(now)) {
                 return refusal(h, tenant, current, ctx, LrError.ACCOUNT_LOCKED.error().retryAfterMillis(current.lockedUntil() - now),
@@ -373,15 +385,7 @@ public final class LoginFlow {
                 jdbi.useTransaction(h -> accounts.refundAttempt(h, account.uid(), "password_failures"));
                 throw wrong;
             }
-            Identifier id = new Identifier(kind, null);
-            jdbi.useTransaction(h -> {
-                if (failures >= tenant.maxPasswordAttempts()) {
-                    lock(h, tenant, account.uid(), now);
-                }
-                throttle.countAddressFailure(h, tenant, ctx.ip(), now);
-                audit.record(h, tenant.id(), ctx.origin(), new Audit.Event(Audit.LOGIN_FAILED, Audit.Outcome.FAILURE, account.uid(), id.value(),
-                        wrong.error.code, factor), now);
-            });
+            wrongFirstFactor(tenant, account, new Identifier(kind, null), failures, ctx, now, wrong.error.code, factor);
             throw wrong;
         }
         jdbi.useTransaction(h -> accounts.resetPasswordFailures(h, account.uid()));
@@ -389,22 +393,25 @@ public final class LoginFlow {
     }
 
     /**
-     * A code presented for a number or address of no account ({@code spend} throws its refusal): counted and locked on the
-     * identifier as a wrong password for it is, so that the answers (1198 at the limit) are an account's.
+     * A code presented for a number or address of no account: counted and locked on the identifier as a wrong password for
+     * it is, so that the answers (1198 at the limit) are an account's. {@code spend} checks the code as for an account (its
+     * refusal is the answer); one it lets pass is answered {@code wrong} all the same. The refusal, for the caller to throw.
      */
-    public void codeForNobody(Tenant tenant, String kind, String value, LoginContext ctx, Runnable spend) {
+    public ApiException codeForNobody(Tenant tenant, String kind, String value, LoginContext ctx, LrError wrong, Runnable spend) {
         long now = clock.millis();
         Identifier id = new Identifier(kind, Identifiers.key(kind, value));
         int failures = throttle.reserveIdentifierAttempt(tenant, id.kind(), id.value(), now);
         if (failures < 0) {
-            throw notEvaluated(throttle.identifierLockedUntil(tenant, id.kind(), id.value()), now);
+            return notEvaluated(throttle.identifierLockedUntil(tenant, id.kind(), id.value()), now);
         }
+        ApiException refusal = wrong.error();
         try {
             spend.run();
-        } catch (ApiException wrong) {
-            wrongPassword(tenant, null, id, failures, ctx, now);
-            throw wrong;
+        } catch (ApiException e) {
+            refusal = e;
         }
+        wrongFirstFactor(tenant, null, id, failures, ctx, now, refusal.error.code, "code");
+        return refusal;
     }
 
     private Step1 refusal(Handle h, Tenant tenant, Account account, LoginContext ctx, ApiException e, String details, long now) {
