@@ -20,7 +20,13 @@ public final class Routes {
             new Page("/favicon.ico", "/hosted/favicon.ico", "image/x-icon"),
             new Page("/hosted", "/hosted/index.html", "text/html; charset=utf-8"),
             new Page("/hosted/app.js", "/hosted/app.js", "text/javascript; charset=utf-8"),
-            new Page("/hosted/style.css", "/hosted/style.css", "text/css; charset=utf-8"));
+            new Page("/hosted/style.css", "/hosted/style.css", "text/css; charset=utf-8"),
+            // The operators' console: plain HTML and JavaScript calling the admin and Management APIs (admin key in sessionStorage).
+            new Page("/admin", "/admin/index.html", "text/html; charset=utf-8"),
+            new Page("/admin/console.js", "/admin/console.js", "text/javascript; charset=utf-8"),
+            new Page("/admin/console.css", "/admin/console.css", "text/css; charset=utf-8"),
+            // The API's description (OpenAPI 3.1), kept true by OpenApiContract.
+            new Page("/openapi.json", "/openapi.json", "application/json; charset=utf-8"));
 
     private final List<Route> routes = new ArrayList<>();
 

@@ -1,0 +1,1 @@
+/* Latchkey operators console (placeholder) */
