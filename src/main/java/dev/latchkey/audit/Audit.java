@@ -71,7 +71,18 @@ public final class Audit implements AutoCloseable {
     public static final String WEBHOOK_DELETED = "WebhookDeleted";
     public static final String REAUTHENTICATED = "Reauthenticated";
 
+    /**
+     * Told of each entry once it happened for good: after the transaction that wrote it committed (an entry of a
+     * transaction that rolled back is never told), or at once for a refusal counted in memory. Metrics count logins here.
+     * Called on the thread that committed; it must be quick and must not throw.
+     */
+    @FunctionalInterface
+    public interface Observer {
+        void recorded(Event e);
+    }
+
     private final Jdbi jdbi;
+    private volatile Observer observer = e -> {};
     private final RefusalTally tally = new RefusalTally();
     private final java.util.concurrent.ScheduledExecutorService flusher = java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "latchkey-audit");
@@ -81,6 +92,12 @@ public final class Audit implements AutoCloseable {
 
     public Audit(Jdbi jdbi) {
         this.jdbi = jdbi;
+    }
+
+    /** Tells {@code o} of every entry from now on (see {@link Observer}). */
+    public Audit observedBy(Observer o) {
+        this.observer = o;
+        return this;
     }
 
     /** Writes the refusals counted in memory every {@link #TALLY_MILLIS}. */
@@ -102,13 +119,15 @@ public final class Audit implements AutoCloseable {
      */
     public void refused(Long tenantId, Origin origin, Event e, long now) {
         tally.add(tenantId, origin, e, now);
+        observe(e);
     }
 
     /** Writes the refusals counted so far, in one transaction (tests, and at stop). */
     public void flushRefusals() {
         List<RefusalTally.Entry> entries = tally.drain();
         if (!entries.isEmpty()) {
-            jdbi.useTransaction(h -> entries.forEach(en -> record(h, en.tenantId(), en.origin(), en.event(), en.at())));
+            // Observed when counted (refused), not again here.
+            jdbi.useTransaction(h -> entries.forEach(en -> insert(h, en.tenantId(), en.origin(), en.event(), en.at())));
         }
     }
 
@@ -123,8 +142,25 @@ public final class Audit implements AutoCloseable {
         }
     }
 
-    /** Records {@code e} in the caller's transaction. */
+    /** Records {@code e} in the caller's transaction; the {@link Observer} hears of it once that commits. */
     public void record(Handle h, Long tenantId, Origin origin, Event e, long now) {
+        insert(h, tenantId, origin, e, now);
+        if (h.isInTransaction()) {
+            h.afterCommit(() -> observe(e));
+        } else {
+            observe(e); // auto-commit: written already
+        }
+    }
+
+    private void observe(Event e) {
+        try {
+            observer.recorded(e);
+        } catch (RuntimeException failure) {
+            LOG.warn("an observer of the audit trail failed: {}", failure.toString());
+        }
+    }
+
+    private void insert(Handle h, Long tenantId, Origin origin, Event e, long now) {
         h.createUpdate("""
                         INSERT INTO audit_events (id, tenant_id, created_at, event, outcome, actor, uid, identifier, ip, user_agent, error_code, details)
                         VALUES (:id, :t, :now, :event, :outcome, :actor, :uid, :identifier, :ip, :ua, :code, :details)""")
