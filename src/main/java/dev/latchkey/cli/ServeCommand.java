@@ -4,6 +4,7 @@ import dev.latchkey.crypto.PasswordHasher;
 import dev.latchkey.message.DeliverySettings;
 import dev.latchkey.server.Bootstrap;
 import dev.latchkey.server.LatchkeyServer;
+import dev.latchkey.server.LogFormat;
 import dev.latchkey.server.ServerConfig;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
@@ -145,6 +146,31 @@ final class ServeCommand implements Callable<Integer> {
                     "Authorization: Bearer and X-LoginRadius-ApiSecret (LATCHKEY_REFUSE_TOKENS_IN_QUERY). Default: ${DEFAULT-VALUE}."})
     boolean refuseTokensInQuery;
 
+    @Option(names = "--metrics-token", defaultValue = "${env:LATCHKEY_METRICS_TOKEN}",
+            description = {"A token Prometheus scrapes GET /metrics with (Authorization: Bearer), at least 32 characters, instead of the admin",
+                    "key (LATCHKEY_METRICS_TOKEN). Default: none; the admin key always may. Better from a file: --metrics-token-file."})
+    String metricsToken;
+
+    @Option(names = "--metrics-token-file", defaultValue = "${env:LATCHKEY_METRICS_TOKEN_FILE}",
+            description = "A file holding the metrics token, so it is on no command line (LATCHKEY_METRICS_TOKEN_FILE). Readable by its owner only, please.")
+    Path metricsTokenFile;
+
+    @Option(names = "--management-port", defaultValue = "${env:LATCHKEY_MANAGEMENT_PORT}",
+            description = {"A second port, on --host, that serves only /metrics (still behind the admin key or metrics token) and",
+                    "/health/ready, e.g. to keep them off the public load balancer (LATCHKEY_MANAGEMENT_PORT). Default: none."})
+    Integer managementPort;
+
+    @Option(names = "--log-format", defaultValue = "${env:LATCHKEY_LOG_FORMAT:-text}",
+            description = {"text, or json: one JSON object per line (timestamp, level, logger, thread, message, correlationId, exception)",
+                    "(LATCHKEY_LOG_FORMAT). Default: ${DEFAULT-VALUE}."})
+    String logFormat;
+
+    @Option(names = "--access-log", arity = "0..1", fallbackValue = "true", defaultValue = "${env:LATCHKEY_ACCESS_LOG:-true}",
+            description = {"One line per request on the logger latchkey.access: method, route or path without its query string, status,",
+                    "duration, bytes, client address, correlation id; never a query string, header value or body (LATCHKEY_ACCESS_LOG).",
+                    "Default: ${DEFAULT-VALUE}."})
+    boolean accessLog;
+
     private ServerConfig.Limits limits() {
         ServerConfig.Limits d = ServerConfig.Limits.DEFAULT;
         return new ServerConfig.Limits(passwordHashingQueue < 0 ? d.passwordHashingQueue() : passwordHashingQueue,
@@ -208,6 +234,15 @@ final class ServeCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         PasswordHasher.Params params = hashing();
+        String format = logFormat.toLowerCase(java.util.Locale.ROOT);
+        if (!LogFormat.known(format)) {
+            throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--log-format must be text or json, not " + logFormat);
+        }
+        if (managementPort != null && (managementPort < 0 || managementPort > 65535)) {
+            throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--management-port must be a port, 0 to 65535, not " + managementPort);
+        }
+        String givenMetricsToken = key("metrics token", "--metrics-token", "LATCHKEY_METRICS_TOKEN", metricsToken, metricsTokenFile);
+        LogFormat.use(format);
         String givenAdminKey = key("admin key", "--admin-key", "LATCHKEY_ADMIN_KEY", adminKey, adminKeyFile);
         String givenSecretKey = key("secret key", "--secret-key", "LATCHKEY_SECRET_KEY", secretKey, secretKeyFile);
         String secret = givenSecretKey != null ? givenSecretKey : LatchkeyServer.secretKeyFromDataDir(dataDir);
@@ -233,7 +268,8 @@ final class ServeCommand implements Callable<Integer> {
         ServerConfig cfg = new ServerConfig(host, port, dataDir, blankToNull(dbUrl), blankToNull(dbUser), blankToNull(dbPassword),
                 givenAdminKey, secret, dbPoolSize, params, webhooksAllowPrivateTargets,
                 ServerConfig.DEFAULT_WEBHOOK_BACKOFF_MILLIS, Math.max(1, webhookRetryHours) * 3_600_000L,
-                messaging, new ServerConfig.Risk(geoipDb, blankToNull(trustedProxies)), limits());
+                messaging, new ServerConfig.Risk(geoipDb, blankToNull(trustedProxies)), limits(), dev.latchkey.webhook.HostResolver.system(),
+                new ServerConfig.Observability(givenMetricsToken, managementPort, accessLog));
         returnMemoryWhenIdle();
         LatchkeyServer server = LatchkeyServer.start(cfg);
         Runtime.getRuntime().addShutdownHook(new Thread(server::close, "latchkey-shutdown"));

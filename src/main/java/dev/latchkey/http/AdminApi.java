@@ -37,11 +37,15 @@ public final class AdminApi {
         this.clock = clock;
     }
 
-    /** {@code GET /admin/v1/metrics}: this node's counters (webhook and message deliveries: delivered, retried, failed). */
+    /**
+     * {@code GET /admin/v1/metrics}: this node's own counters (webhook and message deliveries: delivered, retried, failed;
+     * logins, lockouts, risk actions), name and tag values joined by dots. The JVM's, the pool's and the request timers are
+     * at {@code GET /metrics}, in Prometheus's format.
+     */
     public JsonNode metrics(LrRequest req) {
         gate.authorize(req);
         com.fasterxml.jackson.databind.node.ObjectNode out = dev.latchkey.json.Json.object();
-        metrics.getMeters().forEach(m -> {
+        metrics.getMeters().stream().filter(m -> m.getId().getName().startsWith("latchkey.")).forEach(m -> {
             String name = m.getId().getName() + m.getId().getTags().stream().map(t -> "." + t.getValue()).reduce("", String::concat);
             m.measure().forEach(ms -> out.put(name, ms.getValue()));
         });

@@ -32,28 +32,42 @@ final class PasswordLoginLine extends QoSHandler {
 
     /** {@code POST /identity/v2/auth/login} and {@code /login/2fa}, as the routes match them (any case, trailing slash). */
     static boolean isPasswordLogin(Request request) {
+        return passwordLoginRoute(request) != null;
+    }
+
+    /** The route of a password login ({@code /identity/v2/auth/login} or {@code /login/2fa}), or null. */
+    private static String passwordLoginRoute(Request request) {
         if (!"POST".equalsIgnoreCase(request.getMethod())) {
-            return false;
+            return null;
         }
         String path = Request.getPathInContext(request);
         if (path == null) {
-            return false;
+            return null;
         }
         path = path.toLowerCase(Locale.ROOT);
         while (path.endsWith("/") && path.length() > 1) {
             path = path.substring(0, path.length() - 1);
         }
-        return path.equals("/identity/v2/auth/login") || path.equals("/identity/v2/auth/login/2fa");
+        return path.equals("/identity/v2/auth/login") || path.equals("/identity/v2/auth/login/2fa") ? path : null;
+    }
+
+    /** A login answered here (429) is timed and logged under its route all the same. */
+    private static void named(Request request) {
+        if (request.getAttribute(RequestTelemetry.EXCHANGE) instanceof RequestTelemetry.Exchange exchange) {
+            exchange.route = passwordLoginRoute(request);
+        }
     }
 
     @Override
     protected void reject(Request request, Response response, Callback callback, int status) {
+        named(request);
         response.getHeaders().put(HttpHeader.RETRY_AFTER, "1");
         super.reject(request, response, callback, status);
     }
 
     @Override
     protected void failSuspended(Request request, Response response, Callback callback, int status, Throwable failure) {
+        named(request);
         if (status == 429) {
             response.getHeaders().put(HttpHeader.RETRY_AFTER, "1");
         }

@@ -28,6 +28,19 @@ public final class Routes {
             // The API's description (OpenAPI 3.1), kept true by OpenApiContract.
             new Page("/openapi.json", "/openapi.json", "application/json; charset=utf-8"));
 
+    /**
+     * An endpoint that answers in another format than JSON, served beside the pages with access rules of its own:
+     * Prometheus's scrape ({@link MetricsEndpoint}; also on the management port, with {@code /health/ready}).
+     */
+    public record Plain(String path, String contentType) {}
+
+    /** Prometheus's text exposition format 0.0.4, which every Prometheus server reads. */
+    public static final Plain METRICS = new Plain("/metrics", "text/plain; version=0.0.4; charset=utf-8");
+    public static final List<Plain> PLAIN = List.of(METRICS);
+
+    /** Served on the management port ({@code --management-port}) besides {@link #METRICS}. */
+    public static final String READY = "/health/ready";
+
     private final List<Route> routes = new ArrayList<>();
 
     private void add(Method m, String path, Endpoint e) {
@@ -257,7 +270,7 @@ public final class Routes {
         r.add(Method.GET, "/hosted/api/sott", hosted::sott); // the sign-up form's SOTT: a browser cannot make one
 
         // ── Health ───────────────────────────────────────────────────────────────────────────────────────────
-        r.add(Method.GET, "/health/ready", ready);
+        r.add(Method.GET, READY, ready);
         return List.copyOf(r.routes);
     }
 }

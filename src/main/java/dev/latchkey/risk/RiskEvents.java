@@ -5,8 +5,24 @@ import dev.latchkey.tenant.Tenant;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
 
-/** Logins where a risk signal fired, with what was done: written in the login's transaction, read by operators. */
+/**
+ * Logins where a risk signal fired, with what was done: written in the login's transaction, read by operators, and
+ * counted once that commits as {@code latchkey_risk_actions_total{action="notify|mfa|block"}}.
+ */
 public final class RiskEvents {
+    private final io.micrometer.core.instrument.MeterRegistry metrics;
+
+    public RiskEvents(io.micrometer.core.instrument.MeterRegistry metrics) {
+        this.metrics = metrics;
+        for (String action : new String[] {"Notify", "MFA", "Block"}) {
+            counter(action); // at 0 from the start, so that a rate over the first one is right
+        }
+    }
+
+    private io.micrometer.core.instrument.Counter counter(String action) {
+        return metrics.counter("latchkey.risk.actions", "action", action.toLowerCase(java.util.Locale.ROOT));
+    }
+
     void record(Handle h, long tenantId, String uid, RiskAssessment r, String action, long now) {
         LoginOrigin o = r.origin();
         h.createUpdate("""
@@ -15,6 +31,12 @@ public final class RiskEvents {
                 .bind("id", Secrets.guid()).bind("t", tenantId).bind("uid", uid).bind("now", now).bind("signals", r.signalNames())
                 .bind("action", action).bind("ip", cut(o.ip(), 64)).bind("city", cut(o.city(), 200)).bind("country", cut(o.countryCode(), 8))
                 .bind("browser", cut(o.browserDisplay(), 200)).bind("device", cut(o.deviceDisplay(), 200)).execute();
+        io.micrometer.core.instrument.Counter counter = counter(action);
+        if (h.isInTransaction()) {
+            h.afterCommit(counter::increment);
+        } else {
+            counter.increment();
+        }
     }
 
     private static String cut(String s, int max) {

@@ -70,6 +70,8 @@ public final class LatchkeyServer implements AutoCloseable {
 
     private final Database db;
     private final HttpServer http;
+    private final HttpServer management;
+    private final NodeMetrics metrics;
     private final Bootstrap.Result bootstrap;
 
     private final java.util.concurrent.ScheduledExecutorService idle;
@@ -79,9 +81,11 @@ public final class LatchkeyServer implements AutoCloseable {
     private final Purge purge;
     private final Audit audit;
 
-    private LatchkeyServer(Database db, HttpServer http, List<OutboxDispatcher> dispatchers, GeoIp geo, Purge purge, Audit audit,
-                           Bootstrap.Result bootstrap) {
+    private LatchkeyServer(Database db, HttpServer http, HttpServer management, NodeMetrics metrics, List<OutboxDispatcher> dispatchers,
+                           GeoIp geo, Purge purge, Audit audit, Bootstrap.Result bootstrap) {
         this.db = db;
+        this.management = management;
+        this.metrics = metrics;
         this.audit = audit;
         this.purge = purge;
         this.http = http;
@@ -128,8 +132,17 @@ public final class LatchkeyServer implements AutoCloseable {
      */
     public static LatchkeyServer start(ServerConfig cfg, Clock clock) {
         ServerKeys.requireLongEnough(cfg.secretKey(), cfg.adminKey(), System.getenv(ServerKeys.SHORT_KEYS_CONSENT));
-        Database db = openDatabase(cfg);
+        ServerKeys.requireLongEnoughToken(cfg.observability().metricsToken(), System.getenv(ServerKeys.SHORT_KEYS_CONSENT));
+        NodeMetrics nodeMetrics = new NodeMetrics();
+        Database db;
+        try {
+            db = openDatabase(cfg, nodeMetrics.registry);
+        } catch (RuntimeException e) {
+            nodeMetrics.close();
+            throw e;
+        }
         HttpServer http = null;
+        HttpServer management = null;
         List<OutboxDispatcher> dispatchers = List.of();
         GeoIp geo = GeoIp.NONE;
         Audit audit = null;
@@ -137,7 +150,8 @@ public final class LatchkeyServer implements AutoCloseable {
             Secrets secrets = new Secrets(cfg.secretKey());
             ServerKeys.requireTheDatabasesKey(db.jdbi(), secrets);
             PasswordHasher hasher = new PasswordHasher(cfg.passwordParams(), cfg.limits().passwordHashingQueue(), secrets.passwordPepper());
-            audit = new Audit(db.jdbi()).start();
+            io.micrometer.prometheusmetrics.PrometheusMeterRegistry metrics = nodeMetrics.registry;
+            audit = new Audit(db.jdbi()).observedBy(new dev.latchkey.audit.LoginMeters(metrics)).start();
             TenantStore tenantStore = new TenantStore(db.jdbi());
             MessageTemplates templates = new MessageTemplates(db.jdbi(), clock);
             Tenants tenants = new Tenants(tenantStore, secrets, clock, (tenantId, settings) -> {
@@ -148,7 +162,6 @@ public final class LatchkeyServer implements AutoCloseable {
 
             AccountStore accountStore = new AccountStore();
             WebhookOutbox outbox = new WebhookOutbox();
-            io.micrometer.core.instrument.simple.SimpleMeterRegistry metrics = new io.micrometer.core.instrument.simple.SimpleMeterRegistry();
             ServerConfig.Messaging messaging = cfg.messaging();
             DeliverySettings delivery = new DeliverySettings(messaging.smtp(), messaging.sms(), secrets);
             Messages messages = new Messages(secrets);
@@ -171,7 +184,7 @@ public final class LatchkeyServer implements AutoCloseable {
 
             TargetAddresses targetAddresses = new TargetAddresses(cfg.allowPrivateWebhookTargets());
             geo = cfg.risk().geoipDb() == null ? GeoIp.NONE : GeoIp.open(cfg.risk().geoipDb());
-            RiskEvents riskEvents = new RiskEvents();
+            RiskEvents riskEvents = new RiskEvents(metrics);
             int[] boundPort = {cfg.port()};
             // Where emailed links point (one-click sign-in, reset, verification): --public-url, else this node once it listens.
             java.util.function.Supplier<String> publicUrl = () -> messaging.publicUrl() != null ? messaging.publicUrl().replaceAll("/+$", "")
@@ -202,6 +215,10 @@ public final class LatchkeyServer implements AutoCloseable {
                     new dev.latchkey.account.SignInPolls(db.jdbi(), secrets), new dev.latchkey.message.SendLimits(db.jdbi(), secrets));
             RiskChallengeApi riskApi = new RiskChallengeApi(gate, flow, rba, factors, sharedFactorApi);
             dev.latchkey.http.PhoneApi phoneApi = new dev.latchkey.http.PhoneApi(gate, access, accounts, flow, signInSends, proof, clock);
+            Routes.Route ready = new Routes.Route(Routes.Method.GET, Routes.READY, req -> {
+                db.jdbi().useHandle(h -> h.execute("SELECT 1"));
+                return Json.object().put("Status", "ready");
+            });
             List<Routes.Route> routes = Routes.table(
                     new LoginApi(gate, flow),
                     sharedFactorApi,
@@ -227,11 +244,14 @@ public final class LatchkeyServer implements AutoCloseable {
                     new AuditApi(adminGate, tenants, audit),
                     new HostedApi(gate, flow, factors, secrets, codeSender, clock),
                     new ReauthApi(gate, access, flow, stepUp, accounts),
-                    req -> {
-                        db.jdbi().useHandle(h -> h.execute("SELECT 1"));
-                        return Json.object().put("Status", "ready");
-                    });
-            http = listen(cfg, routes);
+                    ready.endpoint());
+            HttpServer.Observability watched = new HttpServer.Observability(
+                    new dev.latchkey.http.MetricsEndpoint(metrics, adminGate, secrets, cfg.observability().metricsToken()), metrics,
+                    cfg.observability().accessLog());
+            http = listen(cfg, routes, watched);
+            if (cfg.observability().managementPort() != null) {
+                management = listenForManagement(cfg, ready, watched);
+            }
             boundPort[0] = http.port();
             Bootstrap.Result boot = Bootstrap.run(db.jdbi(), secrets, tenants, cfg.adminKey());
             adminKeyHash.set(boot.adminKeyHash());
@@ -240,17 +260,21 @@ public final class LatchkeyServer implements AutoCloseable {
                             cfg.webhookResolver(), targetAddresses).start(),
                     new MessageDispatcher(db.jdbi(), secrets, tenantStore, delivery, new SmtpMailer(messaging.smtpCaFile()), new TwilioSms(), clock,
                             messaging.backoffMillis(), messaging.retryForMillis(), metrics).start());
-            LOG.info("Latchkey serving on http://{}:{} ({} store, Argon2id {}, GeoIP {})", cfg.host(), http.port(),
+            LOG.info("Latchkey serving on http://{}:{} ({} store, Argon2id {}, GeoIP {}{})", cfg.host(), http.port(),
                     db.isH2() ? "H2 " + cfg.dataDir().toAbsolutePath() : "PostgreSQL", hasher.params(),
-                    geo.enabled() ? cfg.risk().geoipDb() : "off: the City and Country signals never fire");
+                    geo.enabled() ? cfg.risk().geoipDb() : "off: the City and Country signals never fire",
+                    management == null ? "" : "; /metrics and /health/ready also on port " + management.port());
             // ICU's normalisation and confusables data load on first use: off start-up's path, before the first login.
             java.util.concurrent.CompletableFuture.runAsync(dev.latchkey.account.Identifiers::warmUp);
             java.util.concurrent.CompletableFuture.runAsync(() -> dev.latchkey.account.BreachedPasswords.contains("warm-up"));
             Purge purge = new Purge(db.jdbi(), clock, cfg.limits().retentionMillis(), cfg.limits().auditRetentionMillis()).start();
-            return new LatchkeyServer(db, http, dispatchers, geo, purge, audit, boot);
+            return new LatchkeyServer(db, http, management, nodeMetrics, dispatchers, geo, purge, audit, boot);
         } catch (RuntimeException e) {
             if (http != null) {
                 http.stop();
+            }
+            if (management != null) {
+                management.stop();
             }
             if (audit != null) {
                 audit.close();
@@ -258,6 +282,7 @@ public final class LatchkeyServer implements AutoCloseable {
             dispatchers.forEach(OutboxDispatcher::close);
             geo.close();
             db.close();
+            nodeMetrics.close();
             throw e;
         }
     }
@@ -267,7 +292,7 @@ public final class LatchkeyServer implements AutoCloseable {
      * wrong is told as what to do: a URL that is no JDBC URL, an H2 database another node holds, a database that cannot
      * be reached.
      */
-    private static Database openDatabase(ServerConfig cfg) {
+    private static Database openDatabase(ServerConfig cfg, io.micrometer.core.instrument.MeterRegistry metrics) {
         String url = cfg.dbUrl();
         if (url == null) {
             DataDirectory.prepare(cfg.dataDir());
@@ -280,7 +305,7 @@ public final class LatchkeyServer implements AutoCloseable {
         }
         Database db;
         try {
-            db = new Database(url, cfg.dbUser(), cfg.dbPassword(), cfg.dbPoolSize());
+            db = new Database(url, cfg.dbUser(), cfg.dbPassword(), cfg.dbPoolSize(), metrics);
         } catch (RuntimeException e) {
             if (Database.isH2InUse(e)) {
                 throw new StartupFailure("The H2 database in " + cfg.dataDir().toAbsolutePath() + " is in use by another process, "
@@ -298,13 +323,13 @@ public final class LatchkeyServer implements AutoCloseable {
     }
 
     /** Starts the HTTP server; a port another process holds is told with the option that picks another. */
-    private static HttpServer listen(ServerConfig cfg, List<Routes.Route> routes) {
+    private static HttpServer listen(ServerConfig cfg, List<Routes.Route> routes, HttpServer.Observability watched) {
         try {
             int cores = Runtime.getRuntime().availableProcessors();
             // The hasher's places (a core each, its queue, its priority lane) and one per core for the logins it refuses.
             int passwordLogins = cores + cfg.limits().passwordHashingQueue() + cores + cores;
             return new HttpServer(cfg.host(), cfg.port(), routes, ClientAddress.trusting(cfg.risk().trustedProxies()),
-                    cfg.limits().refuseTokensInQuery(), passwordLogins).start();
+                    cfg.limits().refuseTokensInQuery(), passwordLogins, watched).start();
         } catch (RuntimeException e) {
             for (Throwable t = e; t != null; t = t.getCause()) {
                 if (t instanceof java.net.BindException || String.valueOf(t.getMessage()).contains("already in use")) {
@@ -321,8 +346,29 @@ public final class LatchkeyServer implements AutoCloseable {
         }
     }
 
+    /** The management port ({@code --management-port}): {@code /metrics} and {@code /health/ready} only. */
+    private static HttpServer listenForManagement(ServerConfig cfg, Routes.Route ready, HttpServer.Observability watched) {
+        int port = cfg.observability().managementPort();
+        try {
+            return HttpServer.management(cfg.host(), port, ready, ClientAddress.trusting(cfg.risk().trustedProxies()), watched).start();
+        } catch (RuntimeException e) {
+            for (Throwable t = e; t != null; t = t.getCause()) {
+                if (t instanceof java.net.BindException || String.valueOf(t.getMessage()).contains("already in use")) {
+                    throw new StartupFailure("Cannot listen on the management port " + port + " on " + cfg.host() + " ("
+                            + t.getMessage() + "). Give it another with --management-port (LATCHKEY_MANAGEMENT_PORT).", e);
+                }
+            }
+            throw e;
+        }
+    }
+
     public int port() {
         return http.port();
+    }
+
+    /** The management port, or -1 when there is none. */
+    public int managementPort() {
+        return management == null ? -1 : management.port();
     }
 
     /** The node's database, for operational tools and tests. */
@@ -361,11 +407,15 @@ public final class LatchkeyServer implements AutoCloseable {
     public void close() {
         idle.shutdownNow();
         http.stop();
+        if (management != null) {
+            management.stop();
+        }
         purge.close();
         audit.close();
         dispatchers.forEach(OutboxDispatcher::close);
         geo.close();
         db.close();
+        metrics.close();
         LOG.info("Latchkey stopped");
     }
 }

@@ -9,7 +9,27 @@ import java.nio.file.Path;
 public record ServerConfig(String host, int port, Path dataDir, String dbUrl, String dbUser, String dbPassword,
                            String adminKey, String secretKey, int dbPoolSize, PasswordHasher.Params passwordParams,
                            boolean allowPrivateWebhookTargets, long webhookBackoffMillis, long webhookRetryForMillis,
-                           Messaging messaging, Risk risk, Limits limits, HostResolver webhookResolver) {
+                           Messaging messaging, Risk risk, Limits limits, HostResolver webhookResolver, Observability observability) {
+
+    /** {@link Observability#DEFAULT}: no scrape token, no management port, no access log (embedded nodes, tests). */
+    public ServerConfig(String host, int port, Path dataDir, String dbUrl, String dbUser, String dbPassword,
+                        String adminKey, String secretKey, int dbPoolSize, PasswordHasher.Params passwordParams,
+                        boolean allowPrivateWebhookTargets, long webhookBackoffMillis, long webhookRetryForMillis,
+                        Messaging messaging, Risk risk, Limits limits, HostResolver webhookResolver) {
+        this(host, port, dataDir, dbUrl, dbUser, dbPassword, adminKey, secretKey, dbPoolSize, passwordParams,
+                allowPrivateWebhookTargets, webhookBackoffMillis, webhookRetryForMillis, messaging, risk, limits, webhookResolver,
+                Observability.DEFAULT);
+    }
+
+    /**
+     * What operators watch a node with. {@code metricsToken}: a token Prometheus may scrape {@code /metrics} with besides
+     * the admin key (null: the admin key only); {@code managementPort}: a second port, on the same host, that serves only
+     * {@code /metrics} and {@code /health/ready} (null: none; 0: any free port); {@code accessLog}: one line per request on
+     * the logger {@code latchkey.access}. {@code latchkey serve} turns the access log on unless told not to.
+     */
+    public record Observability(String metricsToken, Integer managementPort, boolean accessLog) {
+        public static final Observability DEFAULT = new Observability(null, null, false);
+    }
 
     /** Webhook targets resolved by the system's resolver. */
     public ServerConfig(String host, int port, Path dataDir, String dbUrl, String dbUser, String dbPassword,

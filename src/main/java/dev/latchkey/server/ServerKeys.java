@@ -32,6 +32,14 @@ final class ServerKeys {
         }
     }
 
+    /** Refuses a scrape token ({@code --metrics-token}) that is too short, as the keys are refused. */
+    static void requireLongEnoughToken(String metricsToken, String consent) {
+        String problem = problem("the metrics token", "--metrics-token", metricsToken, consent);
+        if (problem != null) {
+            throw new StartupFailure(problem + " Leave it out (the admin key scrapes /metrics too), or make one with 'openssl rand -hex 32'.");
+        }
+    }
+
     /** What is wrong with the key, or null when it is long enough, absent, or the operator consented to a short one. */
     static String problem(String what, String option, String key, String consent) {
         if (key == null || key.length() >= MINIMUM_LENGTH || PasswordHasher.INSECURE_CONSENT.equals(consent)) {

@@ -16,7 +16,15 @@ public final class Database implements AutoCloseable {
     private final boolean h2;
 
     public Database(String url, String user, String password, int poolSize) {
+        this(url, user, password, poolSize, null);
+    }
+
+    /** {@code metrics}: where the pool's meters go ({@code hikaricp_connections_*}, pool {@code latchkey}); null: nowhere. */
+    public Database(String url, String user, String password, int poolSize, io.micrometer.core.instrument.MeterRegistry metrics) {
         HikariConfig cfg = new HikariConfig();
+        if (metrics != null) {
+            cfg.setMetricsTrackerFactory(new com.zaxxer.hikari.metrics.micrometer.MicrometerMetricsTrackerFactory(metrics));
+        }
         cfg.setJdbcUrl(url);
         if (user != null) {
             cfg.setUsername(user);

@@ -55,7 +55,9 @@ class CliTest {
                 "--smtp-ca-file", "--sms-url", "--sms-account-sid", "--sms-auth-token", "--sms-from", "--message-retry-hours", "--geoip-db", "--trusted-proxies",
                 "LATCHKEY_PUBLIC_URL", "LATCHKEY_SMTP_HOST", "LATCHKEY_SMTP_PORT", "LATCHKEY_SMTP_SECURITY", "LATCHKEY_SMTP_USERNAME",
                 "LATCHKEY_SMTP_PASSWORD", "LATCHKEY_SMTP_CA_FILE", "LATCHKEY_MAIL_FROM", "LATCHKEY_SMS_URL", "LATCHKEY_SMS_ACCOUNT_SID", "LATCHKEY_SMS_AUTH_TOKEN",
-                "LATCHKEY_SMS_FROM", "LATCHKEY_MESSAGE_RETRY_HOURS", "LATCHKEY_GEOIP_DB", "LATCHKEY_TRUSTED_PROXIES"}) {
+                "LATCHKEY_SMS_FROM", "LATCHKEY_MESSAGE_RETRY_HOURS", "LATCHKEY_GEOIP_DB", "LATCHKEY_TRUSTED_PROXIES",
+                "--metrics-token", "--metrics-token-file", "--management-port", "--log-format", "--access-log", "LATCHKEY_METRICS_TOKEN",
+                "LATCHKEY_METRICS_TOKEN_FILE", "LATCHKEY_MANAGEMENT_PORT", "LATCHKEY_LOG_FORMAT", "LATCHKEY_ACCESS_LOG"}) {
             assertThat(r.out()).contains(s);
         }
         assertThat(run("--help").out()).contains("serve", "tenant");
@@ -86,7 +88,10 @@ class CliTest {
         String dir = java.nio.file.Files.createTempDirectory("latchkey-cli").toString();
         for (String[] c : new String[][] {{"--smtp-security", "ssl3", "--smtp-security must be none, starttls or tls, not ssl3"},
                 {"--trusted-proxies", "10.0.0.0/40", "--trusted-proxies: bad prefix length in 10.0.0.0/40"},
-                {"--geoip-db", dir + "/missing.mmdb", "--geoip-db: cannot read " + dir + "/missing.mmdb"}}) {
+                {"--geoip-db", dir + "/missing.mmdb", "--geoip-db: cannot read " + dir + "/missing.mmdb"},
+                {"--log-format", "xml", "--log-format must be text or json, not xml"},
+                {"--management-port", "70000", "--management-port must be a port, 0 to 65535, not 70000"},
+                {"--metrics-token-file", dir + "/missing.token", "--metrics-token-file: cannot read " + dir + "/missing.token."}}) {
             PrintStream oldErr = System.err;
             ByteArrayOutputStream err = new ByteArrayOutputStream();
             System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));

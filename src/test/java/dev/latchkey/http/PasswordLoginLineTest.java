@@ -38,7 +38,9 @@ class PasswordLoginLineTest {
                 new Routes.Route(Routes.Method.POST, "/identity/v2/auth/login/2fa", held),
                 new Routes.Route(Routes.Method.GET, "/health/ready", req -> Json.object().put("Status", "ready")),
                 new Routes.Route(Routes.Method.POST, "/identity/v2/auth/register", req -> Json.object().put("Other", true)));
-        HttpServer server = new HttpServer("127.0.0.1", 0, routes, ClientAddress.trusting(""), false, 1).start();
+        io.micrometer.core.instrument.simple.SimpleMeterRegistry registry = new io.micrometer.core.instrument.simple.SimpleMeterRegistry();
+        HttpServer server = new HttpServer("127.0.0.1", 0, routes, ClientAddress.trusting(""), false, 1,
+                new HttpServer.Observability(null, registry, false)).start();
         try {
             CompletableFuture<HttpResponse<String>> first = CompletableFuture.supplyAsync(() -> {
                 try {
@@ -70,6 +72,13 @@ class PasswordLoginLineTest {
             assertThat(first.get(10, TimeUnit.SECONDS).statusCode()).isEqualTo(200);
             // The place is back.
             assertThat(send(server, "POST", "/identity/v2/auth/login").statusCode()).isEqualTo(200);
+            // The line's refusals are timed under their routes, though no route ran.
+            for (String route : List.of("/identity/v2/auth/login/2fa", "/identity/v2/auth/login")) {
+                io.micrometer.core.instrument.Timer refused = registry.find("http.server.requests").tags("method", "POST", "route", route,
+                        "status", "429").timer();
+                assertThat(refused).as(route).isNotNull();
+                assertThat(refused.count()).isEqualTo(1);
+            }
         } finally {
             release.countDown();
             server.stop();

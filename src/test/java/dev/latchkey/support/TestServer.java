@@ -95,6 +95,11 @@ public final class TestServer implements AutoCloseable {
         this(backend, PasswordHasher.DEFAULT, null, options);
     }
 
+    /** A node watched with {@code observability}: a scrape token, a management port, the access log. */
+    public TestServer(Backend backend, Options options, ServerConfig.Observability observability) {
+        this(backend, PasswordHasher.DEFAULT, null, options, observability);
+    }
+
     /** A second node over the same PostgreSQL schema as {@code first} (same secret key): the two-node tests. */
     public static TestServer sharing(TestServer first) {
         if (first.pgUrl == null) {
@@ -108,6 +113,11 @@ public final class TestServer implements AutoCloseable {
     private final boolean ownsSchema;
 
     private TestServer(Backend backend, PasswordHasher.Params hashing, String sharedPgUrl, Options options) {
+        this(backend, hashing, sharedPgUrl, options, ServerConfig.Observability.DEFAULT);
+    }
+
+    private TestServer(Backend backend, PasswordHasher.Params hashing, String sharedPgUrl, Options options,
+                       ServerConfig.Observability observability) {
         this.backend = backend;
         this.options = options;
         try {
@@ -117,7 +127,7 @@ public final class TestServer implements AutoCloseable {
             ServerConfig cfg = new ServerConfig("127.0.0.1", 0, dir, pgUrl,
                     pgUrl == null ? null : Backend.PG_USER, pgUrl == null ? null : Backend.PG_PASSWORD,
                     ADMIN_KEY, SECRET_KEY, 8, hashing, options.webhookTargets().allowPrivate(), 100, 60_000, options.messaging(),
-                    options.risk(), options.limits(), options.webhookTargets().resolver());
+                    options.risk(), options.limits(), options.webhookTargets().resolver(), observability);
             this.server = LatchkeyServer.start(cfg, clock);
             this.base = "http://127.0.0.1:" + server.port();
         } catch (IOException e) {
