@@ -57,26 +57,62 @@ final class NodeConnection {
 
     /** Sends the request and prints the node's JSON answer; 0 when it answered 200, 1 otherwise (its error on stderr too). */
     int send(String method, String path, JsonNode body) throws InterruptedException {
+        Answer answer = exchange(method, path, body, java.util.Map.of());
+        print(answer.json());
+        if (answer.status() == 200) {
+            return 0;
+        }
+        command.commandLine().getErr().println(refusal(answer));
+        return 1;
+    }
+
+    /** The node's answer: its HTTP status and its JSON. */
+    record Answer(int status, JsonNode json) {}
+
+    /**
+     * Sends the request and returns the node's JSON answer when it is 200; any other answer is a {@link Failure} that says
+     * what the node said. {@code headers}: more request headers (their values are the caller's, never logged).
+     */
+    JsonNode call(String method, String path, JsonNode body, java.util.Map<String, String> headers) throws InterruptedException {
+        Answer answer = exchange(method, path, body, headers);
+        if (answer.status() != 200) {
+            throw new Failure(refusal(answer).substring("latchkey: ".length()));
+        }
+        return answer.json();
+    }
+
+    private static String refusal(Answer answer) {
+        JsonNode json = answer.json();
+        String description = json.path("Description").asText("");
+        for (JsonNode e : json.path("Errors")) {
+            description += " " + e.path("FieldName").asText("") + ": " + e.path("ErrorMessage").asText("");
+        }
+        String hint = json.path("ErrorCode").asInt() == 6002 ? " Is LATCHKEY_ADMIN_KEY (or --admin-key) this node's admin key?" : "";
+        return "latchkey: the node answered HTTP " + answer.status() + ", ErrorCode " + json.path("ErrorCode").asText("?") + ": "
+                + description + hint;
+    }
+
+    private Answer exchange(String method, String path, JsonNode body, java.util.Map<String, String> headers) throws InterruptedException {
         String base = base();
         String key = adminKey == null || adminKey.isBlank() ? null : adminKey.trim();
         if (key == null) {
             throw new ParameterException(command.commandLine(),
                     "no admin key: set LATCHKEY_ADMIN_KEY (the first start of a node prints it) or give --admin-key.");
         }
-        HttpRequest request = HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(30))
+        HttpRequest.Builder builder = HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(120))
                 .header("Authorization", "Bearer " + key).header("Content-Type", "application/json")
-                .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(Json.write(body)))
-                .build();
+                .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(Json.write(body)));
+        headers.forEach(builder::header);
         HttpResponse<String> answer;
         try {
             answer = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build()
-                    .send(request, HttpResponse.BodyHandlers.ofString());
+                    .send(builder.build(), HttpResponse.BodyHandlers.ofString());
         } catch (ConnectException e) {
             throw unreachable(base, "connection refused");
         } catch (HttpConnectTimeoutException e) {
             throw unreachable(base, "no connection within 10 s");
         } catch (HttpTimeoutException e) {
-            throw new Failure(base + " accepted the connection but did not answer within 30 s: is it a Latchkey node, and is it healthy?");
+            throw new Failure(base + " accepted the connection but did not answer within 120 s: is it a Latchkey node, and is it healthy?");
         } catch (IOException e) {
             throw unreachable(base, e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage());
         }
@@ -90,15 +126,7 @@ final class NodeConnection {
             throw new Failure(base + " answered HTTP " + answer.statusCode() + " with something other than Latchkey's JSON: "
                     + "is --url (LATCHKEY_URL) a Latchkey node?");
         }
-        print(json);
-        if (answer.statusCode() == 200) {
-            return 0;
-        }
-        String description = json.path("Description").asText("");
-        String hint = json.path("ErrorCode").asInt() == 6002 ? " Is LATCHKEY_ADMIN_KEY (or --admin-key) this node's admin key?" : "";
-        command.commandLine().getErr().println("latchkey: the node answered HTTP " + answer.statusCode() + ", ErrorCode "
-                + json.path("ErrorCode").asText("?") + ": " + description + hint);
-        return 1;
+        return new Answer(answer.statusCode(), json);
     }
 
     /** The base URL without trailing slashes; refused unless it is an http(s) URL. */
