@@ -297,7 +297,10 @@ public final class Tokens {
         });
     }
 
-    /** Ends every session of an account of this tenant (938 when the tenant has no such account). */
+    /**
+     * Ends every session of an account of this tenant, and the links, codes and sign-ins waiting for a link that were
+     * asked for before (938 when the tenant has no such account).
+     */
     public void revokeAll(Tenant tenant, String uid, AccountStore accounts, Audit.Origin origin) {
         long now = clock.millis();
         jdbi.useTransaction(h -> {
@@ -305,6 +308,11 @@ public final class Tokens {
                 throw LrError.USER_NOT_FOUND.error();
             }
             accounts.endSessions(h, uid, now);
+            // As a block or a new password does: what was asked for before (links and codes sent, sign-ins waiting for
+            // a link) must not outlive "end everything" (the operator's revoke-sessions after an account was taken).
+            dev.latchkey.account.AccountLinks.endPending(h, uid, now);
+            dev.latchkey.account.PhoneCodes.endForAccount(h, uid, now);
+            dev.latchkey.account.SignInPolls.endForAccount(h, uid, now);
             audit.record(h, tenant.id(), origin, Audit.Event.success(Audit.SESSIONS_ENDED, uid, "all tokens revoked"), now);
         });
     }
