@@ -32,8 +32,9 @@ import org.jdbi.v3.core.Jdbi;
  * history and the audit trail are not exported: they belong to the node that made them.
  * An import keeps uids, ApiKey and ApiSecret (applications keep their configuration), adopts the source's hashing keys
  * when they are not this node's ({@link ImportedKeys}), and takes password hashes from other systems
- * ({@link ImportedHashes}). Each account is one transaction: a bad line is reported with its number and the rest goes
+ * ({@link ImportedHashes}). A bad line is reported with its number and the rest goes
  * on; an account whose uid the tenant has already is counted as imported before, so an import can be resumed or repeated.
+ * Each account is undone alone (a savepoint) inside its batch's one transaction.
  * This class reads and writes the factor tables directly: it is a copy of rows, not a use of the factors.
  */
 public final class TenantTransfer {
@@ -345,45 +346,58 @@ public final class TenantTransfer {
         if (foreign && secrets.adoptedPepper(source.keyId()) == null) {
             throw ApiException.validation("Source", "Import the export's header first: its hashing keys are not known here.").withStatus(400);
         }
-        int imported = 0;
-        int existing = 0;
+        int[] counts = new int[2]; // imported, existing
         List<Failure> failed = new ArrayList<>();
-        for (JsonNode entry : lines) {
-            long line = entry.path("Line").asLong(0);
-            JsonNode u = entry.path("User");
-            String uid = u.path("Uid").isTextual() ? u.get("Uid").asText() : null;
-            try {
-                if (!u.isObject()) {
-                    throw ApiException.validation("User", "A line must be a JSON object.");
-                }
-                Prepared p = prepare(u, source, foreign, seal);
-                boolean added = jdbi.inTransaction(h -> {
-                    if (!accounts.importAccount(h, tenant, p.account())) {
-                        return false;
+        long now = clock.millis();
+        // One transaction for the batch (one commit, not one per account), a savepoint per line: a bad line is undone alone.
+        jdbi.useTransaction(h -> {
+            for (JsonNode entry : lines) {
+                long line = entry.path("Line").asLong(0);
+                JsonNode u = entry.path("User");
+                String uid = u.path("Uid").isTextual() ? u.get("Uid").asText() : null;
+                boolean saved = false;
+                try {
+                    if (!u.isObject()) {
+                        throw ApiException.validation("User", "A line must be a JSON object.");
                     }
-                    insertFactors(h, tenant, p);
-                    return true;
-                });
-                if (added) {
-                    imported++;
-                } else {
-                    existing++;
+                    Prepared p = prepare(u, source, foreign, seal);
+                    h.savepoint("line");
+                    saved = true;
+                    if (accounts.importAccount(h, tenant, p.account())) {
+                        insertFactors(h, tenant, p);
+                        counts[0]++;
+                    } else {
+                        counts[1]++;
+                    }
+                    h.release("line");
+                } catch (ApiException | IllegalArgumentException | ClassCastException | org.jdbi.v3.core.JdbiException e) {
+                    if (saved) {
+                        h.rollbackToSavepoint("line");
+                        h.release("line");
+                    }
+                    failed.add(new Failure(line, uid, describe(e)));
                 }
-            } catch (ApiException e) {
-                JsonNode errors = e.body().path("Errors");
-                failed.add(new Failure(line, uid, errors.isArray() && !errors.isEmpty()
-                        ? errors.get(0).path("FieldName").asText() + ": " + errors.get(0).path("ErrorMessage").asText()
-                        : e.body().path("Description").asText()));
-            } catch (IllegalArgumentException | ClassCastException e) {
-                failed.add(new Failure(line, uid, e.getMessage()));
-            } catch (org.jdbi.v3.core.JdbiException e) {
-                failed.add(new Failure(line, uid, "Refused by the database (a value too long, or taken by another account)."));
             }
-        }
-        if (imported > 0) {
-            audit.record(tenant.id(), origin, Audit.Event.success(Audit.ACCOUNT_CREATED, null, "imported " + imported + " accounts"), clock.millis());
-        }
+            if (counts[0] > 0) {
+                audit.record(h, tenant.id(), origin, Audit.Event.success(Audit.ACCOUNT_CREATED, null, "imported " + counts[0] + " accounts"), now);
+            }
+        });
+        int imported = counts[0];
+        int existing = counts[1];
         return new Outcome(imported, existing, failed);
+    }
+
+    private static String describe(RuntimeException e) {
+        if (e instanceof ApiException api) {
+            JsonNode errors = api.body().path("Errors");
+            return errors.isArray() && !errors.isEmpty()
+                    ? errors.get(0).path("FieldName").asText() + ": " + errors.get(0).path("ErrorMessage").asText()
+                    : api.body().path("Description").asText();
+        }
+        if (e instanceof org.jdbi.v3.core.JdbiException) {
+            return "Refused by the database (a value too long, or taken by another account).";
+        }
+        return e.getMessage();
     }
 
     private record Prepared(Accounts.Imported account, JsonNode factors, String authenticatorSecret, String smsPhone, Source source, boolean foreign) {}
