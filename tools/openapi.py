@@ -66,7 +66,7 @@ def profile_schemas():
         raise SystemExit("ProfileSchema.SERVER_MAINTAINED not found")
     server = set(re.findall(r'"([A-Za-z]+)"', m.group(1)))
     special = {
-        "Email": {"type": "array", "items": obj({"Type": STR, "Value": {"type": "string", "format": "email"}})},
+        "Email": {"type": "array", "items": obj({"Type": STR, "Value": STR})},
         "PhoneNumbers": {"type": "array", "items": obj({"PhoneType": STR, "PhoneNumber": STR}, required=[])},
         "Country": obj({"Code": nullable(STR), "Name": nullable(STR)}, required=[]),
         "CustomFields": {"type": "object", "additionalProperties": nullable(STR)},
@@ -90,7 +90,7 @@ def profile_schemas():
     read["Provider"] = {"const": "Email"}
     read["RegistrationProvider"] = {"const": "Email"}
     write["Password"] = {"type": "string", "description": "The new password (the tenant's Security.PasswordMinLength to 128 characters)."}
-    write["Email"] = {"type": "array", "items": obj({"Type": STR, "Value": {"type": "string", "format": "email"}}, required=["Value"])}
+    write["Email"] = {"type": "array", "items": obj({"Type": STR, "Value": STR}, required=["Value"])}
     for key in ("IsActive", "EmailVerified", "PhoneIdVerified"):
         write[key] = {"type": "boolean", "description": "Management API only (the Auth API ignores it)."}
     write["Uid"] = {"type": "string", "description": "Management API create only: a uid of the application's choice (letters, digits, _ and -; 1 to 50)."}

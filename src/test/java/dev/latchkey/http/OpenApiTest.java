@@ -273,6 +273,60 @@ class OpenApiTest {
         assertConforms("GET", "/hosted/api/login", s.get("/hosted/api/login?apikey=" + mfa.apiKey() + "&secondfactorauthenticationtoken=" + token));
     }
 
+    @Test
+    void signUpProfileAndStepUpAnswersConform() {
+        TestTenant t = s.tenant("{\"Name\":\"Acme\",\"TwoFactorAuthentication\":{\"IsEnabled\":true,\"IsSecurityQuestionAuthenticator\":true},"
+                + "\"PassKeysConfig\":{\"IsEnabled\":true,\"RPID\":\"localhost\",\"RPDisplayName\":\"Acme\",\"RPOrigins\":[\"http://localhost\"]},"
+                + "\"EmailVerification\":{\"Flow\":\"Disabled\"},\"Security\":{\"HostedSignUp\":true}}");
+        Reply sott = s.get("/hosted/api/sott?apikey=" + t.apiKey());
+        assertConforms("GET", "/hosted/api/sott", sott);
+        Reply registered = s.send("POST", "/identity/v2/auth/register?apikey=" + t.apiKey(), "{\"Email\":[{\"Type\":\"Primary\",\"Value\":"
+                + "\"dee@example.com\"}],\"Password\":\"dee-password-12\",\"UserName\":\"dee\"}", "X-LoginRadius-Sott", sott.text("Sott"),
+                "Content-Type", "application/json");
+        assertConforms("POST", "/identity/v2/auth/register", registered);
+        assertThat(registered.json().at("/Data/access_token").asText()).hasSize(36);
+        String bearer = "Bearer " + registered.json().at("/Data/access_token").asText();
+        String key = "?apikey=" + t.apiKey();
+        assertConforms("GET", "/identity/v2/auth/email", s.get("/identity/v2/auth/email" + key + "&email=dee@example.com"));
+        assertConforms("GET", "/identity/v2/auth/username", s.get("/identity/v2/auth/username" + key + "&username=dee"));
+        assertConforms("PUT", "/identity/v2/auth/account", s.send("PUT", "/identity/v2/auth/account" + key, "{\"LastName\":\"Dee\"}",
+                "Authorization", bearer));
+        assertConforms("PUT", "/identity/v2/auth/username", s.send("PUT", "/identity/v2/auth/username" + key, "{\"username\":\"dee2\"}",
+                "Authorization", bearer));
+        assertConforms("GET", "/identity/v2/auth/account/2fa/remembereddevices", s.get("/identity/v2/auth/account/2fa/remembereddevices" + key,
+                "Authorization", bearer));
+        assertConforms("GET", "/identity/v2/auth/account/2fa/register/passkey/begin",
+                s.get("/identity/v2/auth/account/2fa/register/passkey/begin" + key, "Authorization", bearer));
+        Reply proof = s.send("PUT", "/identity/v2/auth/account/reauth/password" + key, "{\"password\":\"dee-password-12\"}", "Authorization", bearer);
+        assertConforms("PUT", "/identity/v2/auth/account/reauth/password", proof);
+        String uid = s.get("/identity/v2/auth/account" + key, "Authorization", bearer).text("Uid");
+        assertConforms("POST", "/identity/v2/manage/account/" + uid + "/reauth/password", t.manage("POST", "/identity/v2/manage/account/" + uid
+                + "/reauth/password", "{\"SecondFactorValidationToken\":\"" + proof.text("SecondFactorValidationToken") + "\"}"));
+        assertConforms("GET", "/identity/v2/auth/account/2fa/backupcode", s.get("/identity/v2/auth/account/2fa/backupcode" + key,
+                "Authorization", bearer));
+        Reply questions = s.admin("POST", "/admin/v1/tenants/" + t.apiKey() + "/security-questions", "{\"Question\":\"First pet?\"}");
+        assertConforms("POST", "/admin/v1/tenants/" + t.apiKey() + "/security-questions", questions);
+        assertConforms("GET", "/admin/v1/tenants/" + t.apiKey() + "/security-questions", s.admin("GET", "/admin/v1/tenants/" + t.apiKey()
+                + "/security-questions", null));
+        assertConforms("GET", "/identity/v2/auth/securityquestion/accesstoken", s.get("/identity/v2/auth/securityquestion/accesstoken" + key,
+                "Authorization", bearer));
+        assertConforms("GET", "/identity/v2/manage/account/access_token", t.manage("GET", "/identity/v2/manage/account/access_token?uid=" + uid, null));
+        assertConforms("POST", "/identity/v2/manage/account/forgot/token", t.manage("POST", "/identity/v2/manage/account/forgot/token",
+                "{\"email\":\"dee@example.com\"}"));
+        assertConforms("PUT", "/identity/v2/manage/account/" + uid + "/password", t.manage("PUT", "/identity/v2/manage/account/" + uid + "/password",
+                "{\"password\":\"dee-password-13\"}"));
+        assertConforms("GET", "/identity/v2/manage/account/passkey", t.manage("GET", "/identity/v2/manage/account/passkey?uid=" + uid, null));
+        assertConforms("GET", "/api/v2/webhook/test", t.manage("GET", "/api/v2/webhook/test", null));
+        String admin = "/admin/v1/tenants/" + t.apiKey();
+        for (String list : new String[] {"/webhook-deliveries", "/messages", "/risk-events", "/audit-events", "/sms-templates"}) {
+            assertConforms("GET", admin + list, s.admin("GET", admin + list, null));
+        }
+        assertConforms("POST", admin + "/email-templates", s.admin("POST", admin + "/email-templates",
+                "{\"Name\":\"welcome-acme\",\"Subject\":\"Hi\",\"Html\":\"<p>Hi</p>\",\"Text\":\"Hi\"}"));
+        assertConforms("PUT", admin + "/sms-templates/code-acme", s.admin("PUT", admin + "/sms-templates/code-acme", "{\"Body\":\"Code\"}"));
+        assertConforms("GET", admin + "/sms-templates/code-acme", s.admin("GET", admin + "/sms-templates/code-acme", null));
+    }
+
     /** A test that cannot fail proves nothing: the same answers against a broken description must not validate. */
     @Test
     void aBrokenDescriptionIsCaught() {
