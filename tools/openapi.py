@@ -475,7 +475,10 @@ PATHS = {}
 OPERATION_IDS = set()
 
 
-def op(method, path, operation_id, summary, tag, sec, ok, params=(), body=None, description=None, ok_description="OK"):
+def op(method, path, operation_id, summary, tag, sec, ok, params=(), body=None, description=None, ok_description="OK",
+       media="application/json"):
+    """One route: `sec` a key of SECURITY, `ok` the 200 answer's schema (of type `media`), `params` names of PARAMETERS or
+    inline parameters, `body` the JSON body's schema. Path parameters are declared from the path's {names}."""
     if operation_id in OPERATION_IDS:
         raise SystemExit("duplicate operationId " + operation_id)
     OPERATION_IDS.add(operation_id)
@@ -499,7 +502,7 @@ def op(method, path, operation_id, summary, tag, sec, ok, params=(), body=None, 
     if body is not None:
         o["requestBody"] = {"required": False, "content": {"application/json": {"schema": body}}}
     o["responses"] = {
-        "200": {"description": ok_description, "content": {"application/json": {"schema": ok}}},
+        "200": {"description": ok_description, "content": {media: {"schema": ok}}},
         "4XX": {"$ref": "#/components/responses/Error"},
         "5XX": {"$ref": "#/components/responses/Error"},
     }

@@ -42,6 +42,11 @@ class OpenApiTest {
     /** Static pages for people, not machines: served, but not part of the API's description. */
     static final Set<String> PAGES_FOR_PEOPLE = Set.of("/", "/favicon.ico", "/hosted", "/hosted/app.js", "/hosted/style.css", "/admin",
             "/admin/console.js", "/admin/console.css");
+    /**
+     * Routes the HTTP server registers itself, outside {@link Routes#table} and {@link Routes#PAGES} (none yet): "GET /path"
+     * for each one the description gives, so that it counts as served.
+     */
+    static final Set<String> SERVED_ELSEWHERE = Set.of();
     static final Set<String> METHODS = Set.of("get", "put", "post", "delete", "patch", "head", "options", "trace");
     /** Where the validator believes the document lives (it is given the text; nothing is fetched). */
     static final String DOCUMENT_URI = "https://latchkey.invalid/openapi.json";
@@ -89,6 +94,7 @@ class OpenApiTest {
                 mustBeDescribed.add("GET " + p.path());
             }
         }
+        served.addAll(SERVED_ELSEWHERE);
         Set<String> described = new TreeSet<>();
         document.get("paths").fields().forEachRemaining(path -> path.getValue().fieldNames().forEachRemaining(method -> {
             if (METHODS.contains(method)) {
@@ -102,7 +108,8 @@ class OpenApiTest {
         if (!missing.isEmpty() || !extra.isEmpty()) {
             fail("src/main/resources/openapi.json (tools/openapi.py) and the routes disagree (paths compared exactly, "
                     + "{param} names included).\nServed but not described (" + missing.size() + "):\n  " + String.join("\n  ", missing)
-                    + "\nDescribed but not served (" + extra.size() + "):\n  " + String.join("\n  ", extra));
+                    + "\nDescribed but not served (" + extra.size() + "; one the HTTP server registers outside Routes.table and "
+                    + "Routes.PAGES goes in OpenApiTest.SERVED_ELSEWHERE):\n  " + String.join("\n  ", extra));
         }
         assertThat(described).hasSize(mustBeDescribed.size());
     }
@@ -126,8 +133,9 @@ class OpenApiTest {
             if (!operation.has("security")) {
                 problems.add(where + ": no security (an empty list says none is needed)");
             }
-            if (operation.at("/responses/200/content/application~1json/schema").isMissingNode()) {
-                problems.add(where + ": no JSON schema for 200");
+            JsonNode ok = operation.at("/responses/200/content");
+            if (!ok.isObject() || ok.isEmpty() || !ok.elements().next().has("schema")) {
+                problems.add(where + ": no schema for 200");
             }
             if (!operation.at("/responses/4XX").has("$ref")) {
                 problems.add(where + ": no 4XX error response");
@@ -155,7 +163,7 @@ class OpenApiTest {
                 problems.add("unresolved $ref " + ref);
             }
         }
-        assertThat(refs).hasSizeGreaterThan(1000);
+        assertThat(refs).hasSizeGreaterThan(100);
         assertThat(problems).isEmpty();
     }
 
