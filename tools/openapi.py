@@ -24,7 +24,7 @@ def ref(name):
 
 def nullable(schema):
     """The schema, or null."""
-    if "type" not in schema:
+    if "type" not in schema or "const" in schema or "enum" in schema:
         return {"anyOf": [schema, {"type": "null"}]}
     out = dict(schema)
     out["type"] = [schema["type"], "null"]

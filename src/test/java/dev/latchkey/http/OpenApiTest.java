@@ -238,7 +238,11 @@ class OpenApiTest {
         assertThat(created.status()).isEqualTo(200);
         assertConforms("POST", "/identity/v2/manage/account", created);
         String cy = created.text("Uid");
-        assertConforms("GET", "/identity/v2/manage/account/" + cy, mfa.manage("GET", "/identity/v2/manage/account/" + cy, null));
+        Reply profile = mfa.manage("GET", "/identity/v2/manage/account/" + cy, null);
+        assertConforms("GET", "/identity/v2/manage/account/" + cy, profile);
+        // An account without a password (a one-touch sign-up's) shows Password null.
+        assertThat(component(schemas, "Profile").validate(((ObjectNode) profile.json().deepCopy()).putNull("Password"))).isEmpty();
+        assertThat(component(schemas, "Profile").validate(((ObjectNode) profile.json().deepCopy()).put("Password", "secret"))).isNotEmpty();
         assertConforms("GET", "/identity/v2/manage/account", mfa.manage("GET", "/identity/v2/manage/account?email=cy@example.com", null));
         assertConforms("GET", "/identity/v2/manage/account/identities", mfa.manage("GET", "/identity/v2/manage/account/identities?email=cy@example.com", null));
         assertConforms("GET", "/identity/v2/manage/account/sott", mfa.manage("GET", "/identity/v2/manage/account/sott", null));
@@ -392,6 +396,10 @@ class OpenApiTest {
             out.add(e.toString());
         }
         return out;
+    }
+
+    private static Schema component(SchemaRegistry registry, String name) {
+        return registry.getSchema(SchemaLocation.of(DOCUMENT_URI + "#/components/schemas/" + name));
     }
 
     /** The described path that {@code path} is: a literal segment before a parameter, as the router matches. */
