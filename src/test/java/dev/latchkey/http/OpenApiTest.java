@@ -219,6 +219,23 @@ class OpenApiTest {
     }
 
     @Test
+    void aRememberedDeviceConforms() {
+        TestTenant t = s.tenant("{\"Name\":\"devices\",\"TwoFactorAuthentication\":{\"IsEnabled\":true,\"RememberDeviceDays\":30}}");
+        String eve = t.account("eve@example.com", "eve-password-12");
+        String code = t.backupCodes(eve).get(0);
+        String token = t.secondFactorToken("eve@example.com", "eve-password-12");
+        Reply in = s.send("PUT", "/identity/v2/auth/login/2fa/verification/backupcode?apikey=" + t.apiKey() + "&secondfactorauthenticationtoken="
+                + token + "&remember_device=true", "{\"backupcode\":\"" + code + "\"}", "Content-Type", "application/json");
+        assertThat(in.text("device_token")).isNotNull();
+        assertConforms("PUT", "/identity/v2/auth/login/2fa/verification/backupcode", in);
+        Reply devices = s.get("/identity/v2/auth/account/2fa/remembereddevices?apikey=" + t.apiKey(), "Authorization", "Bearer " + in.text("access_token"));
+        assertThat(devices.json().get("Data")).hasSize(1);
+        assertConforms("GET", "/identity/v2/auth/account/2fa/remembereddevices", devices);
+        assertConforms("GET", "/identity/v2/manage/account/2fa/remembereddevices",
+                t.manage("GET", "/identity/v2/manage/account/2fa/remembereddevices?uid=" + eve, null));
+    }
+
+    @Test
     void aLoginWithoutSecondFactorConforms() {
         TestTenant plain = s.tenant("{\"Name\":\"plain\"}");
         plain.account("bob@example.com", "bob-password-1");
@@ -258,6 +275,11 @@ class OpenApiTest {
         assertThat(created.status()).isEqualTo(200);
         assertConforms("POST", "/v2/manage/webhook", created);
         assertConforms("GET", "/v2/manage/webhook", mfa.manage("GET", "/v2/manage/webhook", null));
+        // A login queues a delivery to that (unreachable) receiver: the operators see it.
+        mfa.redeem(mfa.secondFactorToken("ann@example.com", "ann-password-1"), codes.get(1));
+        Reply deliveries = s.admin("GET", "/admin/v1/tenants/" + mfa.apiKey() + "/webhook-deliveries", null);
+        assertThat(deliveries.json().get("Data")).isNotEmpty();
+        assertConforms("GET", "/admin/v1/tenants/" + mfa.apiKey() + "/webhook-deliveries", deliveries);
         assertConforms("GET", "/v2/manage/webhooks/events", mfa.manage("GET", "/v2/manage/webhooks/events", null));
         assertConforms("GET", "/api/v2/webhook", mfa.manage("GET", "/api/v2/webhook", null));
         assertConforms("DELETE", "/v2/manage/webhook/" + created.text("Id"), mfa.manage("DELETE", "/v2/manage/webhook/" + created.text("Id"), null));
