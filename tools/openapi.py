@@ -640,7 +640,7 @@ def operations():
     op("post", AUTH + "/login/2fa/register/passkey/finish", "loginPasskeyRegisterFinish", "Enroll a passkey during login and finish it",
        "Login: second factor", "apikey", R("LoginResponse"), STEP2, R("PasskeyCredentialBody"))
     op("put", AUTH + "/login/2fa/verification/authenticatorcode", "loginAuthenticatorCode", "Step 2: the authenticator app's code",
-       "Login: second factor", "apikey", R("LoginResponse"), STEP2, code_body("authenticatorcode"), "1099 wrong.")
+       "Login: second factor", "apikey", R("LoginResponse"), STEP2, code_body("authenticatorcode"), "1102 wrong; 1099 not set up.")
     op("put", AUTH + "/login/2fa/verification/googleauthenticatorcode", "loginGoogleAuthenticatorCode",
        "Step 2: the authenticator app's code (older name)", "Login: second factor", "apikey", R("LoginResponse"), STEP2,
        code_body("googleauthenticatorcode"))
