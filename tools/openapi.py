@@ -349,6 +349,34 @@ def schemas():
                             "SecurityQuestionsToAnswer": INT, "Configured": {"type": "array", "items": STR}},
                            description="A pending login's choices, for the hosted page (its token checked, not consumed)."),
         "Ready": obj({"Status": {"const": "ready"}}),
+        "ExportHeader": obj({
+            "Format": {"const": "latchkey-tenant-export"}, "Version": {"const": 1}, "ExportedAt": DATE,
+            "Passphrase": obj({"Kdf": {"const": "PBKDF2-HMAC-SHA256"}, "Iterations": INT, "Salt": STR}),
+            "KeyId": STR, "Keys": {"type": "string", "description": "The node's hashing keys, sealed under the passphrase."},
+            "Tenant": obj({"Name": STR, "ApiKey": GUID, "ApiSecret": {"type": "string", "description": "Sealed under the passphrase."},
+                           "Settings": {"type": "object", "description": "The stored settings, their secrets sealed under the passphrase."},
+                           "CreatedAt": {"type": "integer", "description": "Epoch milliseconds."}}),
+            "Templates": {"type": "array", "items": {"type": "object"}}, "SecurityQuestions": {"type": "array", "items": {"type": "object"}},
+            "Webhooks": {"type": "array", "items": {"type": "object"}, "description": "Their credentials sealed under the passphrase."},
+            "Users": {"type": "integer", "description": "How many account lines follow."}},
+            description="An export's first line: the tenant, its templates, security questions and webhooks."),
+        "ExportUser": obj({
+            "Uid": STR, "Profile": {"type": "object", "description": "The stored profile fields."}, "PasswordHash": nullable(STR),
+            "IsActive": BOOL, "EmailVerified": BOOL, "NoOfLogins": INT, "LastLoginAt": nullable(INT), "PasswordChangedAt": nullable(INT),
+            "CreatedAt": nullable(INT), "ModifiedAt": nullable(INT), "MfaEnrolled": BOOL,
+            "Factors": {"type": "object", "description": "BackupCodes, Authenticator, Sms, Email, SecurityAnswers, Passkeys: hashes as "
+                                                         "stored, secrets sealed under the passphrase."}},
+            required=["Uid", "Profile", "PasswordHash", "IsActive", "EmailVerified", "NoOfLogins", "MfaEnrolled"],
+            description="One account line of an export (times in epoch milliseconds)."),
+        "ExportPage": obj({"Header": R("ExportHeader"), "Users": {"type": "array", "items": R("ExportUser")},
+                           "Next": nullable({"type": "string", "description": "The uid to ask after; null on the last page."})},
+                          required=["Users", "Next"], description="The first page (no after) has the Header."),
+        "ImportBatch": obj({
+            "Source": {"type": "object", "description": "The export's header (its KeyId and Passphrase) when the lines come from a "
+                                                        "Latchkey export; absent for accounts from another system."},
+            "Users": {"type": "array", "maxItems": 1000, "items": obj({"Line": INT, "User": {"type": "object"}})}},
+            required=["Users"]),
+        "ImportOutcome": obj({"Imported": INT, "Existing": INT, "Failed": {"type": "array", "items": obj({"Line": INT, "Uid": nullable(STR), "Description": STR})}}),
         "LoginRequest": {
             "type": "object",
             "properties": {
@@ -409,6 +437,8 @@ PARAMETERS = {
     "XLatchkeyRememberDevice": h("X-Latchkey-Remember-Device", "As remember_device (the header wins).", {"enum": ["true", "false"]}),
     "XLatchkeyDeviceToken": h("X-Latchkey-Device-Token", "A remembered device's token: the second factor is skipped while it is valid."),
     "XOriginIP": h("X-Origin-IP", "The end user's address, from an application's backend; honoured only from the node's trusted proxies."),
+    "XLatchkeyPassphrase": dict(h("X-Latchkey-Passphrase", "The export's passphrase, percent-encoded UTF-8 (12 to 1000 characters; "
+                                                           "400 with 1134 otherwise); never in a URL."), required=True),
     "XOriginUserAgent": h("X-Origin-User-Agent", "The end user's browser, from an application's backend (else User-Agent)."),
 }
 for name in RBA:
@@ -899,6 +929,17 @@ def operations():
            body=R(schema + "Write"))
         op("delete", base + "/{name}", "delete" + label + "Template", "Delete the tenant's own " + words + " template", tag, "admin", R("Deleted"),
            description="404 for a built-in one or none.")
+
+    op("get", t + "/{apikey}/export", "exportTenant", "Export a tenant: one page", tag, "admin", R("ExportPage"),
+       ["XLatchkeyPassphrase", q("salt", "The export's salt: 16 to 64 random bytes in base64, the same for every page of one export.", True),
+        q("after", "The previous page's Next (absent: the first page, with the Header)."),
+        q("limit", "Account lines per page (1 to 1000; 500 by default).", schema={"type": "string", "pattern": "^[0-9]+$"})],
+       description="What `latchkey tenant export` writes as JSON Lines (README, Export and import).")
+    op("post", t + "/import", "importTenant", "Import a tenant from an export's header", tag, "admin", obj({"Name": STR, "ApiKey": GUID}),
+       ["XLatchkeyPassphrase"], R("ExportHeader"), "The tenant made (or updated) as it was exported; its accounts follow in batches.")
+    op("post", t + "/{apikey}/import", "importAccounts", "Import a batch of accounts", tag, "admin", R("ImportOutcome"),
+       [dict(PARAMETERS["XLatchkeyPassphrase"], required=False, description="The export's passphrase, where the batch has a Source.")],
+       R("ImportBatch"), "At most 1000 lines and 8 MiB a batch; a line that fails is listed, the others are imported.")
 
     # ── The hosted page's own API ─────────────────────────────────────────────────────────────────────────────────
     tag = "Hosted page"

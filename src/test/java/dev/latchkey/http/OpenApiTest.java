@@ -361,6 +361,19 @@ class OpenApiTest {
         assertConforms("GET", admin + "/sms-templates/code-acme", s.admin("GET", admin + "/sms-templates/code-acme", null));
     }
 
+    @Test
+    void exportAndImportConform() {
+        String salt = java.util.Base64.getEncoder().encodeToString("sixteen-byte-salt".getBytes(StandardCharsets.UTF_8));
+        String path = "/admin/v1/tenants/" + mfa.apiKey() + "/export";
+        Reply page = s.send("GET", path + "?salt=" + salt + "&limit=1", null, "Authorization", "Bearer " + TestServer.ADMIN_KEY,
+                "X-Latchkey-Passphrase", "a%20long%20passphrase");
+        assertThat(page.json().has("Header")).isTrue();
+        assertThat(page.json().get("Users")).hasSize(1);
+        assertConforms("GET", path, page);
+        String batch = "/admin/v1/tenants/" + mfa.apiKey() + "/import";
+        assertConforms("POST", batch, s.admin("POST", batch, "{\"Users\":[]}"));
+    }
+
     /** A test that cannot fail proves nothing: the same answers against a broken description must not validate. */
     @Test
     void aBrokenDescriptionIsCaught() {
