@@ -154,21 +154,27 @@ public final class Audit implements AutoCloseable {
     public java.util.List<Entry> list(Query q) {
         StringBuilder sql = new StringBuilder("""
                 SELECT e.*, t.api_key FROM audit_events e LEFT JOIN tenants t ON t.id = e.tenant_id WHERE 1 = 1""");
+        // Only the filters given are bound: Jdbi refuses named values that a query without any filter does not declare.
+        java.util.Map<String, Object> filters = new java.util.HashMap<>();
         if (q.tenantId() != null) {
             sql.append(" AND e.tenant_id = :t");
+            filters.put("t", q.tenantId());
         }
         if (q.uid() != null) {
             sql.append(" AND e.uid = :uid");
+            filters.put("uid", q.uid());
         }
         if (q.event() != null) {
             sql.append(" AND e.event = :event");
+            filters.put("event", q.event());
         }
         if (q.before() != null) {
             sql.append(" AND e.created_at < :before");
+            filters.put("before", q.before());
         }
         sql.append(" ORDER BY e.created_at DESC, e.seq DESC LIMIT ").append(q.limit());
         return jdbi.withHandle(h -> h.createQuery(sql.toString())
-                .bind("t", q.tenantId()).bind("uid", q.uid()).bind("event", q.event()).bind("before", q.before())
+                .bindMap(filters)
                 .map((rs, c) -> {
                     long t = rs.getLong("tenant_id");
                     Long tenantId = rs.wasNull() ? null : t;

@@ -25,7 +25,7 @@ public final class Routes {
             new Page("/admin", "/admin/index.html", "text/html; charset=utf-8"),
             new Page("/admin/console.js", "/admin/console.js", "text/javascript; charset=utf-8"),
             new Page("/admin/console.css", "/admin/console.css", "text/css; charset=utf-8"),
-            // The API's description (OpenAPI 3.1), kept true by OpenApiContract.
+            // The API's description (OpenAPI 3.1, written by tools/openapi.py), kept true by OpenApiTest.
             new Page("/openapi.json", "/openapi.json", "application/json; charset=utf-8"));
 
     private final List<Route> routes = new ArrayList<>();

@@ -333,6 +333,11 @@ public final class LatchkeyServer implements AutoCloseable {
         return http.port();
     }
 
+    /** The routes this node serves (the API's description is checked against them). */
+    public List<Routes.Route> routes() {
+        return http.routes();
+    }
+
     /** The node's database, for operational tools and tests. */
     public org.jdbi.v3.core.Jdbi jdbi() {
         return db.jdbi();
