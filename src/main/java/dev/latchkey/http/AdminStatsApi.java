@@ -63,12 +63,7 @@ public final class AdminStatsApi {
         if (value == null) {
             return DEFAULT_HOURS;
         }
-        int hours;
-        try {
-            hours = Integer.parseInt(value);
-        } catch (NumberFormatException e) {
-            hours = -1;
-        }
+        int hours = value.matches("[0-9]{1,4}") ? Integer.parseInt(value) : -1;
         if (hours < 1 || hours > MAX_HOURS) {
             throw ApiException.validation("hours", "hours must be a whole number from 1 to " + MAX_HOURS + ".").withStatus(400);
         }
