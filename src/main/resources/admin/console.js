@@ -669,6 +669,7 @@
       $('preview-subject').textContent = rendered.Subject;
       // The message's HTML goes into a sandboxed frame (no scripts, no same origin), never into this page.
       $('preview-html').hidden = rendered.Html === null;
+      $('preview-html-note').hidden = rendered.Html === null;
       $('preview-no-html').hidden = rendered.Html !== null;
       $('preview-html').srcdoc = rendered.Html === null ? '' : rendered.Html;
       $('preview-text').textContent = rendered.Text;

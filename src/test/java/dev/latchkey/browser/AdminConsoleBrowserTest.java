@@ -386,7 +386,7 @@ class AdminConsoleBrowserTest {
         click("template-new");
         type("template-name", "console-welcome");
         type("template-subject", "Hello {{Profile.FirstName}}");
-        type("template-html", "<p id=\"greeting\">Hi <b>{{Profile.FirstName}}</b> from {{App.Name}}</p>"
+        type("template-html", "<p id=\"greeting\" style=\"color: rgb(1, 2, 3)\">Hi <b>{{Profile.FirstName}}</b> from {{App.Name}}</p>"
                 + "<script>parent.document.title = 'pwned'; document.body.append('script ran')</script>");
         type("template-text", "Hi {{Profile.FirstName}}, from {{App.Name}}");
         click("template-preview");
@@ -396,6 +396,8 @@ class AdminConsoleBrowserTest {
         assertThat(driver.findElement(By.id("preview-html")).getAttribute("sandbox")).isEmpty();
         driver.switchTo().frame(driver.findElement(By.id("preview-html")));
         assertThat(driver.findElement(By.id("greeting")).getText()).isEqualTo("Hi Ann from " + name);
+        // The frame inherits the console's policy: even the template's inline style is refused there (the email keeps it).
+        assertThat(driver.findElement(By.id("greeting")).getCssValue("color")).isNotEqualTo("rgba(1, 2, 3, 1)");
         assertThat(driver.findElement(By.tagName("body")).getText()).doesNotContain("script ran");
         driver.switchTo().defaultContent();
         assertThat(driver.getTitle()).isEqualTo("Latchkey console");
