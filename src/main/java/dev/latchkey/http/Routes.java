@@ -36,7 +36,7 @@ public final class Routes {
 
     public static List<Route> table(LoginApi login, SecondFactorApi factors, SmsCodeApi sms, EmailCodeApi email, SecurityQuestionApi questions, DeviceApi devices, RegistrationApi registration, PasswordApi passwords, EmailVerificationApi verification, BackupCodeApi backupCodes, PasskeyApi passkeys, RiskChallengeApi risk, PhoneApi phone, PasswordlessApi passwordless,
                                     AccountApi account, ProfileApi profile, TokenApi tokens, ManageAccountApi manage, WebhookApi webhooks,
-                                    AdminApi admin, TemplateApi templates, AuditApi audit, HostedApi hosted, ReauthApi reauth, Endpoint ready,
+                                    AdminApi admin, TemplateApi templates, AuditApi audit, TransferApi transfer, HostedApi hosted, ReauthApi reauth, Endpoint ready,
                                     AdminAccountApi adminAccounts, AdminStatsApi adminStats) {
         Routes r = new Routes();
         final String auth = "/identity/v2/auth";
@@ -244,6 +244,10 @@ public final class Routes {
         r.add(Method.GET, "/admin/v1/tenants/{apikey}/security-questions", questions::catalog);
         r.add(Method.POST, "/admin/v1/tenants/{apikey}/security-questions", questions::addQuestion);
         r.add(Method.DELETE, "/admin/v1/tenants/{apikey}/security-questions/{id}", questions::removeQuestion);
+        // Export and import of a tenant (JSON Lines, `latchkey tenant export|import`): secrets sealed under a passphrase.
+        r.add(Method.GET, "/admin/v1/tenants/{apikey}/export", transfer::export); // ?salt=&after=&limit=, X-Latchkey-Passphrase
+        r.add(Method.POST, "/admin/v1/tenants/import", transfer::importHeader); // the export's header line
+        r.add(Method.POST, "/admin/v1/tenants/{apikey}/import", transfer::importUsers); // {"Source", "Users": [{"Line", "User"}]}
         for (String base : new String[] {"/admin/v1/tenants/{apikey}/email-templates", "/admin/v1/tenants/{apikey}/sms-templates"}) {
             r.add(Method.GET, base, templates::list);
             r.add(Method.POST, base, templates::create);

@@ -136,7 +136,10 @@ public final class LatchkeyServer implements AutoCloseable {
         try {
             Secrets secrets = new Secrets(cfg.secretKey());
             ServerKeys.requireTheDatabasesKey(db.jdbi(), secrets);
-            PasswordHasher hasher = new PasswordHasher(cfg.passwordParams(), cfg.limits().passwordHashingQueue(), secrets.passwordPepper());
+            dev.latchkey.transfer.ImportedKeys importedKeys = new dev.latchkey.transfer.ImportedKeys(db.jdbi(), secrets);
+            importedKeys.load();
+            PasswordHasher hasher = new PasswordHasher(cfg.passwordParams(), cfg.limits().passwordHashingQueue(), secrets.passwordPepper(),
+                    secrets::adoptedPepper);
             audit = new Audit(db.jdbi()).start();
             TenantStore tenantStore = new TenantStore(db.jdbi());
             MessageTemplates templates = new MessageTemplates(db.jdbi(), clock);
@@ -225,6 +228,8 @@ public final class LatchkeyServer implements AutoCloseable {
                     new AdminApi(tenants, adminGate, db.jdbi(), outbox, messages, riskEvents, metrics, audit, clock),
                     new TemplateApi(adminGate, templates, audit, clock),
                     new AuditApi(adminGate, tenants, audit),
+                    new dev.latchkey.http.TransferApi(adminGate, new dev.latchkey.transfer.TenantTransfer(db.jdbi(), secrets, tenants, accounts,
+                            importedKeys, audit, clock)),
                     new HostedApi(gate, flow, factors, secrets, codeSender, clock),
                     new ReauthApi(gate, access, flow, stepUp, accounts),
                     req -> {
@@ -249,7 +254,10 @@ public final class LatchkeyServer implements AutoCloseable {
             java.util.concurrent.CompletableFuture.runAsync(dev.latchkey.account.Identifiers::warmUp);
             java.util.concurrent.CompletableFuture.runAsync(() -> dev.latchkey.account.BreachedPasswords.contains("warm-up"));
             Purge purge = new Purge(db.jdbi(), clock, cfg.limits().retentionMillis(), cfg.limits().auditRetentionMillis()).start();
-            return new LatchkeyServer(db, http, dispatchers, geo, purge, audit, boot);
+            LatchkeyServer server = new LatchkeyServer(db, http, dispatchers, geo, purge, audit, boot);
+            server.idle.scheduleWithFixedDelay(importedKeys::refresh, dev.latchkey.transfer.ImportedKeys.REFRESH_MILLIS,
+                    dev.latchkey.transfer.ImportedKeys.REFRESH_MILLIS, java.util.concurrent.TimeUnit.MILLISECONDS);
+            return server;
         } catch (RuntimeException e) {
             if (http != null) {
                 http.stop();

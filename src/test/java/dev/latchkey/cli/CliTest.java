@@ -58,7 +58,8 @@ class CliTest {
                 "LATCHKEY_SMS_FROM", "LATCHKEY_MESSAGE_RETRY_HOURS", "LATCHKEY_GEOIP_DB", "LATCHKEY_TRUSTED_PROXIES"}) {
             assertThat(r.out()).contains(s);
         }
-        assertThat(run("--help").out()).contains("serve", "tenant");
+        assertThat(run("--help").out()).contains("serve", "tenant", "user", "audit");
+        assertThat(run("user", "--help").out()).contains("find", "show", "block", "unblock", "reset-factor", "revoke-sessions", "delete");
         assertThat(run("tenant", "--help").out()).contains("create", "show", "update", "rba", "template", "security-question", "risk-events", "messages");
         assertThat(run("tenant", "template", "--help").out()).contains("list", "show", "set", "delete");
     }
@@ -298,7 +299,7 @@ class CliTest {
     void withoutASubcommandUsageIsPrintedAndTheExitCodeIs2() {
         Outcome top = execute();
         assertThat(top.exit()).isEqualTo(2);
-        assertThat(top.out() + top.err()).contains("Usage: latchkey [-hV] [COMMAND]", "serve", "tenant");
+        assertThat(top.out() + top.err()).contains("Usage: latchkey [-hV] [COMMAND]", "serve", "tenant", "user");
         Outcome tenant = execute("tenant");
         assertThat(tenant.exit()).isEqualTo(2);
         assertThat(tenant.out() + tenant.err()).contains("Usage: latchkey tenant [-hV] [COMMAND]", "create", "list", "delete");

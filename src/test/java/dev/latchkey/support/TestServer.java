@@ -103,11 +103,20 @@ public final class TestServer implements AutoCloseable {
         return new TestServer(Backend.POSTGRES, PasswordHasher.DEFAULT, first.pgUrl, first.options);
     }
 
+    /** A node with its own secret key (another deployment: what it hashes and seals, no other node can read). */
+    public static TestServer withSecretKey(Backend backend, String secretKey) {
+        return new TestServer(backend, PasswordHasher.DEFAULT, null, Options.DEFAULT, secretKey);
+    }
+
     public final Options options;
 
     private final boolean ownsSchema;
 
     private TestServer(Backend backend, PasswordHasher.Params hashing, String sharedPgUrl, Options options) {
+        this(backend, hashing, sharedPgUrl, options, SECRET_KEY);
+    }
+
+    private TestServer(Backend backend, PasswordHasher.Params hashing, String sharedPgUrl, Options options, String secretKey) {
         this.backend = backend;
         this.options = options;
         try {
@@ -116,7 +125,7 @@ public final class TestServer implements AutoCloseable {
             this.pgUrl = sharedPgUrl != null ? sharedPgUrl : backend == Backend.POSTGRES ? Backend.freshPostgresSchema() : null;
             ServerConfig cfg = new ServerConfig("127.0.0.1", 0, dir, pgUrl,
                     pgUrl == null ? null : Backend.PG_USER, pgUrl == null ? null : Backend.PG_PASSWORD,
-                    ADMIN_KEY, SECRET_KEY, 8, hashing, options.webhookTargets().allowPrivate(), 100, 60_000, options.messaging(),
+                    ADMIN_KEY, secretKey, 8, hashing, options.webhookTargets().allowPrivate(), 100, 60_000, options.messaging(),
                     options.risk(), options.limits(), options.webhookTargets().resolver());
             this.server = LatchkeyServer.start(cfg, clock);
             this.base = "http://127.0.0.1:" + server.port();

@@ -124,8 +124,14 @@ public final class BackupCodes implements CodeFactor {
         if (normalized.length() != 10) {
             return false;
         }
+        java.util.List<String> hashes = secrets.hashCandidates("backupcode:" + account.uid() + ":" + normalized);
+        if (hashes.size() > 1) {
+            // Imported codes keep their source node's keyed hash (Secrets.adopt): one of these forms matches.
+            return h.createUpdate("UPDATE backup_codes SET used_at = :now WHERE uid = :uid AND code_hash IN (<h>) AND used_at IS NULL")
+                    .bind("now", clock.millis()).bind("uid", account.uid()).bindList("h", hashes).execute() == 1;
+        }
         return h.createUpdate("UPDATE backup_codes SET used_at = :now WHERE uid = :uid AND code_hash = :h AND used_at IS NULL")
-                .bind("now", clock.millis()).bind("uid", account.uid()).bind("h", hash(account.uid(), normalized))
+                .bind("now", clock.millis()).bind("uid", account.uid()).bind("h", hashes.get(0))
                 .execute() == 1;
     }
 
