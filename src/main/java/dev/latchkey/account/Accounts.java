@@ -194,6 +194,11 @@ public final class Accounts {
         });
     }
 
+    /** The tenant's account with that uid, if any (the operators' 404). */
+    public java.util.Optional<Account> find(Tenant tenant, String uid) {
+        return jdbi.withHandle(h -> store.byUid(h, tenant.id(), uid));
+    }
+
     public Account get(Tenant tenant, String uid) {
         return jdbi.withHandle(h -> store.byUid(h, tenant.id(), uid)).orElseThrow(LrError.USER_NOT_FOUND::error);
     }

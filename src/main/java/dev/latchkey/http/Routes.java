@@ -36,7 +36,8 @@ public final class Routes {
 
     public static List<Route> table(LoginApi login, SecondFactorApi factors, SmsCodeApi sms, EmailCodeApi email, SecurityQuestionApi questions, DeviceApi devices, RegistrationApi registration, PasswordApi passwords, EmailVerificationApi verification, BackupCodeApi backupCodes, PasskeyApi passkeys, RiskChallengeApi risk, PhoneApi phone, PasswordlessApi passwordless,
                                     AccountApi account, ProfileApi profile, TokenApi tokens, ManageAccountApi manage, WebhookApi webhooks,
-                                    AdminApi admin, TemplateApi templates, AuditApi audit, TransferApi transfer, HostedApi hosted, ReauthApi reauth, Endpoint ready) {
+                                    AdminApi admin, TemplateApi templates, AuditApi audit, TransferApi transfer, HostedApi hosted, ReauthApi reauth, Endpoint ready,
+                                    AdminAccountApi adminAccounts, AdminStatsApi adminStats) {
         Routes r = new Routes();
         final String auth = "/identity/v2/auth";
         final String mng = "/identity/v2/manage";
@@ -253,7 +254,13 @@ public final class Routes {
             r.add(Method.GET, base + "/{name}", templates::get);
             r.add(Method.PUT, base + "/{name}", templates::put);
             r.add(Method.DELETE, base + "/{name}", templates::delete);
+            r.add(Method.POST, base + "/{name}/preview", templates::preview); // the given (unsaved) or saved template, sample values
         }
+        // The admin console's own reads and actions (the rest of what it does is the admin and Management APIs above).
+        r.add(Method.GET, "/admin/v1/tenants/{apikey}/accounts/{uid}/security", adminAccounts::security); // factors, sessions, devices
+        r.add(Method.DELETE, "/admin/v1/tenants/{apikey}/accounts/{uid}/sessions/{id}", adminAccounts::endSession);
+        r.add(Method.DELETE, "/admin/v1/tenants/{apikey}/accounts/{uid}/sessions", adminAccounts::endSessions);
+        r.add(Method.GET, "/admin/v1/tenants/{apikey}/stats", adminStats::stats); // ?hours=1..720: per hour, for the charts
 
         // ── The hosted page's own API (Latchkey's, not LoginRadius's: see HostedApi) ─────────────────────────────
         r.add(Method.GET, "/hosted/api/app", hosted::app);

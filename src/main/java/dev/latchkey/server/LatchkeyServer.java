@@ -235,7 +235,9 @@ public final class LatchkeyServer implements AutoCloseable {
                     req -> {
                         db.jdbi().useHandle(h -> h.execute("SELECT 1"));
                         return Json.object().put("Status", "ready");
-                    });
+                    },
+                    new dev.latchkey.http.AdminAccountApi(adminGate, accounts, accountStore, factors, tokens, devices, db.jdbi(), clock),
+                    new dev.latchkey.http.AdminStatsApi(adminGate, audit, riskEvents, db.jdbi(), clock));
             http = listen(cfg, routes);
             boundPort[0] = http.port();
             Bootstrap.Result boot = Bootstrap.run(db.jdbi(), secrets, tenants, cfg.adminKey());

@@ -7,6 +7,7 @@ import dev.latchkey.audit.Audit;
 import dev.latchkey.crypto.Secrets;
 import dev.latchkey.factor.CodeFactor;
 import dev.latchkey.factor.FactorContext;
+import dev.latchkey.json.Json;
 import dev.latchkey.tenant.Tenant;
 import java.util.Set;
 import dev.latchkey.error.LrError;
@@ -62,6 +63,15 @@ public final class BackupCodes implements CodeFactor {
     @Override
     public void describe(Handle h, Tenant tenant, Account account, boolean configured, Enrollment enrollment, ObjectNode secondFactorAuthentication) {
         // LoginRadius documents no flag for backup codes in step 1; they are always offered once generated.
+    }
+
+    /** {@code CodesLeft} (unused codes of the current set) and {@code CreatedDate} (when that set was made). */
+    @Override
+    public void describeState(Handle h, Account account, boolean configured, ObjectNode state) {
+        Object[] row = h.createQuery("SELECT COUNT(*) - COUNT(used_at), MIN(created_at) FROM backup_codes WHERE uid = :uid")
+                .bind("uid", account.uid()).map((rs, c) -> new Object[] {rs.getLong(1), rs.getObject(2, Long.class)}).one();
+        state.put("CodesLeft", (Long) row[0]);
+        state.put("CreatedDate", row[1] == null ? null : Json.iso((Long) row[1]));
     }
 
     /**
