@@ -929,6 +929,30 @@ def operations():
            body=R(schema + "Write"))
         op("delete", base + "/{name}", "delete" + label + "Template", "Delete the tenant's own " + words + " template", tag, "admin", R("Deleted"),
            description="404 for a built-in one or none.")
+        preview = obj({"Subject": nullable(STR), "Html": nullable(STR), "Text": nullable(STR)}) if kind == "email" else obj({"Body": STR})
+        op("post", base + "/{name}/preview", "preview" + label + "Template", "Render an " + words + " template with sample values", tag,
+           "admin", preview, body=R(schema + "Write"),
+           description="The template in the body (checked as a save is, not stored), or with no body the saved or built-in one; "
+                       "nothing is sent. 400 with 1134 naming the field of a bad template.")
+
+    # The console's views of an account and of the tenant's activity.
+    op("get", t + "/{apikey}/accounts/{uid}/security", "accountSecurity", "An account's factors, sessions and remembered devices", tag,
+       "admin", obj({"Uid": STR, "IsMfaEnrolled": BOOL, "LockedUntil": nullable(DATE),
+                     "Factors": {"type": "array", "items": obj({"Factor": STR, "IsConfigured": BOOL}, ["Factor", "IsConfigured"])},
+                     "Sessions": {"type": "array", "items": obj({"Id": STR, "CreatedDate": DATE, "ExpiresDate": DATE,
+                                                                 "IsSecondFactorVerified": BOOL})},
+                     "RememberedDevices": {"type": "array", "items": R("RememberedDevice")}},
+                    ["Uid", "IsMfaEnrolled", "Factors", "Sessions", "RememberedDevices"]),
+       description="Never a secret, code, answer or token. 404 with 938 for a uid the tenant does not have.")
+    op("delete", t + "/{apikey}/accounts/{uid}/sessions/{id}", "endAccountSession", "End one session of an account", tag, "admin",
+       R("Deleted"), description="Its access and refresh tokens stop working at once. 404 when the account has no such live session.")
+    op("delete", t + "/{apikey}/accounts/{uid}/sessions", "endAccountSessions", "End every session of an account", tag, "admin",
+       R("Deleted"), description="With its remembered devices, logins waiting for a second factor and the links and codes sent before.")
+    op("get", t + "/{apikey}/stats", "tenantStats", "Logins, failures, lockouts and risk actions per hour", tag, "admin",
+       obj({"Hours": INT, "Data": {"type": "array", "items": obj({"Hour": DATE, "Logins": INT, "Failures": INT, "Lockouts": INT,
+                                                                  "RiskActions": INT}, ["Hour", "Logins", "Failures", "Lockouts", "RiskActions"])}},
+           ["Hours", "Data"]),
+       [q("hours", "How many hours back, 1 to 720 (default 24).")])
 
     op("get", t + "/{apikey}/export", "exportTenant", "Export a tenant: one page", tag, "admin", R("ExportPage"),
        ["XLatchkeyPassphrase", q("salt", "The export's salt: 16 to 64 random bytes in base64, the same for every page of one export.", True),
