@@ -20,7 +20,7 @@ import org.bouncycastle.crypto.params.KeyParameter;
  * <ul>
  *   <li>Argon2 in the PHC format: {@code $argon2id$…}, {@code $argon2i$…}, {@code $argon2d$…} (Latchkey's own, peppered
  *       {@code keyid=…}, are handled by {@link PasswordHasher});</li>
- *   <li>bcrypt: {@code $2a$}, {@code $2b$}, {@code $2y$}, cost 4 to 16;</li>
+ *   <li>bcrypt: {@code $2a$}, {@code $2b$}, {@code $2y$}, cost 4 to 14 (costs bounded: see MAX_*);</li>
  *   <li>PBKDF2 with HMAC-SHA1, -SHA256 or -SHA512: passlib's {@code $pbkdf2-sha256$29000$<salt>$<hash>} (adapted base64),
  *       Django's {@code pbkdf2_sha256$<iterations>$<salt>$<base64 hash>}, or an object {@code {"Algorithm":"pbkdf2-sha256",
  *       "Iterations":…,"Salt":…,"Hash":…}}; stored as {@code $pbkdf2-sha256$i=<n>$<base64 salt>$<base64 hash>};</li>
