@@ -20,7 +20,7 @@ import org.bouncycastle.crypto.params.KeyParameter;
  * <ul>
  *   <li>Argon2 in the PHC format: {@code $argon2id$…}, {@code $argon2i$…}, {@code $argon2d$…} (Latchkey's own, peppered
  *       {@code keyid=…}, are handled by {@link PasswordHasher});</li>
- *   <li>bcrypt: {@code $2a$}, {@code $2b$}, {@code $2y$}, cost 4 to 16;</li>
+ *   <li>bcrypt: {@code $2a$}, {@code $2b$}, {@code $2y$}, cost 4 to 14 (costs bounded: see MAX_*);</li>
  *   <li>PBKDF2 with HMAC-SHA1, -SHA256 or -SHA512: passlib's {@code $pbkdf2-sha256$29000$<salt>$<hash>} (adapted base64),
  *       Django's {@code pbkdf2_sha256$<iterations>$<salt>$<base64 hash>}, or an object {@code {"Algorithm":"pbkdf2-sha256",
  *       "Iterations":…,"Salt":…,"Hash":…}}; stored as {@code $pbkdf2-sha256$i=<n>$<base64 salt>$<base64 hash>};</li>
@@ -34,8 +34,16 @@ public final class ImportedHashes {
     private static final Base64.Encoder B64 = Base64.getEncoder().withoutPadding();
     private static final Base64.Decoder B64D = Base64.getDecoder();
     /** Bounds on what an import may ask a login to compute. */
-    static final int MAX_BCRYPT_COST = 16;
+    static final int MAX_BCRYPT_COST = 14;
     static final int MAX_PBKDF2_ITERATIONS = 10_000_000;
+    /**
+     * PBKDF2's work: iterations times the blocks of the hash's length (a 64-byte SHA-1 hash is 4 blocks). 2,000,000 is
+     * about a second or two of a core: Django's 1,000,000 SHA-256 iterations come in, a login that costs minutes does not.
+     */
+    static final long MAX_PBKDF2_WORK = 2_000_000;
+    /** Argon2's bounds: memory (KiB) and memory times passes, about a second of a core (libsodium's "moderate" is 256 MiB, t=3). */
+    static final int MAX_ARGON2_MEMORY_KIB = 256 * 1024;
+    static final long MAX_ARGON2_WORK = 1024L * 1024;
 
     private ImportedHashes() {}
 
@@ -96,6 +104,20 @@ public final class ImportedHashes {
             }
             decode(parts[4], "salt");
             decode(parts[5], "hash");
+            long m = 0, t = 0, p = 0;
+            for (String kv : parts[3].split(",")) {
+                String[] pair = kv.split("=");
+                switch (pair[0]) {
+                    case "m" -> m = Long.parseLong(pair[1]);
+                    case "t" -> t = Long.parseLong(pair[1]);
+                    case "p" -> p = Long.parseLong(pair[1]);
+                    default -> { }
+                }
+            }
+            if (m < 8 || m > MAX_ARGON2_MEMORY_KIB || t < 1 || p < 1 || p > 16 || m * t > MAX_ARGON2_WORK) {
+                throw new Refused("Argon2 parameters must be m=8 to " + MAX_ARGON2_MEMORY_KIB + " KiB, p=1 to 16, and m×t at most "
+                        + MAX_ARGON2_WORK + ": a login must not cost more.");
+            }
             return s;
         }
         if (s.matches("\\$2[aby]\\$\\d\\d\\$[./A-Za-z0-9]{53}")) {
@@ -173,6 +195,11 @@ public final class ImportedHashes {
         }
         if (hash.length < 16 || hash.length > 64) {
             throw new Refused("A PBKDF2 hash has 16 to 64 bytes.");
+        }
+        int block = digest(digest).getDigestSize();
+        if ((long) iterations * ((hash.length + block - 1) / block) > MAX_PBKDF2_WORK) {
+            throw new Refused("PBKDF2 iterations times the hash's " + block + "-byte blocks must be at most " + MAX_PBKDF2_WORK
+                    + ": a login must not cost more.");
         }
         return "$pbkdf2-" + digest + "$i=" + iterations + "$" + B64.encodeToString(salt) + "$" + B64.encodeToString(hash);
     }

@@ -62,6 +62,17 @@ public final class Secrets {
         return "x" + hash("latchkey/key-id").substring(0, 16);
     }
 
+    /** The {@link #keyId} of a node whose hash key is {@code hashKey} (an import checks an export's KeyId against its keys). */
+    public static String keyIdOf(byte[] hashKey) {
+        try {
+            Mac mac = Mac.getInstance("HmacSHA256");
+            mac.init(new SecretKeySpec(hashKey, "HmacSHA256"));
+            return "x" + HEX.formatHex(mac.doFinal("latchkey/key-id".getBytes(StandardCharsets.UTF_8))).substring(0, 16);
+        } catch (GeneralSecurityException | IllegalArgumentException e) {
+            return null;
+        }
+    }
+
     /** The keys a keyed hash in the database depends on (the hash key, the password pepper), for a tenant export. */
     public java.util.Map<String, String> hashingKeys() {
         return java.util.Map.of("HashKey", java.util.Base64.getEncoder().encodeToString(hashKey.getEncoded()),

@@ -39,6 +39,16 @@ public final class ImportedKeys {
 
     /** Stores (once) and adopts the keys of the node named {@code id}: {"HashKey", "PasswordPepper"}, base64. */
     public void register(String id, JsonNode keys, long now) {
+        byte[] hashKey = decode(keys.path("HashKey").asText(""));
+        byte[] pepper = decode(keys.path("PasswordPepper").asText(""));
+        // A KeyId is a claim of the file: it must be the one its hash key makes, and an id adopted before keeps its keys.
+        if (hashKey.length < 16 || pepper.length < 16 || !id.equals(Secrets.keyIdOf(hashKey))) {
+            throw new IllegalArgumentException("The export's KeyId is not the one of the hashing keys it holds.");
+        }
+        byte[] adopted = secrets.adoptedPepper(id);
+        if (adopted != null && !java.security.MessageDigest.isEqual(adopted, pepper)) {
+            throw new IllegalArgumentException("The export's KeyId names hashing keys adopted before, with another password pepper.");
+        }
         adopt(id, keys);
         jdbi.useHandle(h -> {
             boolean known = h.createQuery("SELECT COUNT(*) FROM imported_keys WHERE id = :id").bind("id", id).mapTo(Integer.class).one() > 0;
@@ -51,6 +61,14 @@ public final class ImportedKeys {
                 }
             }
         });
+    }
+
+    private static byte[] decode(String b64) {
+        try {
+            return Base64.getDecoder().decode(b64);
+        } catch (IllegalArgumentException e) {
+            return new byte[0];
+        }
     }
 
     private void adopt(String id, JsonNode keys) {

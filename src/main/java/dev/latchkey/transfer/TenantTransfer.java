@@ -259,13 +259,85 @@ public final class TenantTransfer {
         String apiSecret = open(seal, t.path("ApiSecret").asText(""), "Tenant.ApiSecret");
         ObjectNode settings = t.path("Settings").isObject() ? (ObjectNode) t.get("Settings").deepCopy() : Json.object();
         TenantSettings.mapSecrets(settings, sealed -> open(seal, sealed, "Tenant.Settings"));
+        Tenant existing = tenants.get(t.path("ApiKey").asText("")).orElse(null);
+        // ApiKeys are public: a file naming a tenant of this node is its export only if it holds that tenant's ApiSecret.
+        if (existing != null && !Secrets.constantTimeEquals(secrets.hash("import:" + tenants.apiSecret(existing)), secrets.hash("import:" + apiSecret))) {
+            throw ApiException.validation("Tenant.ApiKey", "This node has a tenant with that ApiKey and another ApiSecret: the file is not its export.")
+                    .withStatus(400);
+        }
+        for (JsonNode row : header.path("Webhooks")) {
+            checkWebhook(row);
+        }
         if (!source.keyId().equals(secrets.keyId())) {
-            importedKeys.register(source.keyId(), Json.parse(open(seal, header.path("Keys").asText(""), "Keys")), clock.millis());
+            String keys = open(seal, header.path("Keys").asText(""), "Keys");
+            try {
+                importedKeys.register(source.keyId(), Json.parse(keys), clock.millis());
+            } catch (java.io.UncheckedIOException e) {
+                throw ApiException.validation("Keys", "The export's Keys are not JSON.").withStatus(400);
+            } catch (IllegalArgumentException e) {
+                throw ApiException.validation("KeyId", e.getMessage()).withStatus(400);
+            }
         }
         long now = clock.millis();
         // Templates and questions first: the settings may name them.
-        Tenant existing = tenants.get(t.path("ApiKey").asText("")).orElse(null);
         Tenant tenant = existing != null ? existing : tenants.adopt(t.path("ApiKey").asText(""), apiSecret, t.path("Name").asText("Tenant"), Json.object());
+        try {
+            return importRows(header, t, seal, tenant, apiSecret, settings, origin, now);
+        } catch (RuntimeException e) {
+            if (existing == null) {
+                tenants.delete(tenant); // a tenant this import made: nothing of a refused file stays
+            }
+            if (e instanceof ApiException) {
+                throw e;
+            }
+            if (e instanceof org.jdbi.v3.core.JdbiException) {
+                throw ApiException.validation("Header", "A row of the export was refused by the database (a value missing, too long, "
+                        + "or of the wrong type).").withStatus(400);
+            }
+            throw e;
+        }
+    }
+
+    /** A webhook row as the webhook API would have saved it: an http(s) URL with a host, headers and query parameters as objects of strings. */
+    private static void checkWebhook(JsonNode row) {
+        if (!row.isObject()) {
+            throw ApiException.validation("Webhooks", "A webhook must be an object.").withStatus(400);
+        }
+        String url = row.path("target_url").asText("");
+        java.net.URI uri;
+        try {
+            uri = java.net.URI.create(url);
+        } catch (IllegalArgumentException e) {
+            uri = null;
+        }
+        if (uri == null || uri.getScheme() == null || !(uri.getScheme().equalsIgnoreCase("http") || uri.getScheme().equalsIgnoreCase("https"))
+                || uri.getHost() == null || uri.getUserInfo() != null) {
+            throw ApiException.validation("Webhooks.target_url", "A webhook's target_url must be an http or https URL with a host.").withStatus(400);
+        }
+        if (dev.latchkey.webhook.WebhookEvents.canonical(row.path("event").asText("")).isEmpty()) {
+            throw ApiException.validation("Webhooks.event", "A webhook's event must be one of the webhook API's events.").withStatus(400);
+        }
+        for (String field : new String[] {"headers", "query_params"}) {
+            JsonNode map;
+            try {
+                map = Json.parse(row.path(field).asText(""));
+            } catch (RuntimeException e) {
+                map = null;
+            }
+            boolean ok = map != null && map.isObject() && map.size() <= 20;
+            if (ok) {
+                for (JsonNode v : map) {
+                    ok &= v.isTextual();
+                }
+            }
+            if (!ok) {
+                throw ApiException.validation("Webhooks." + field, "A webhook's " + field + " must be a JSON object of at most 20 strings.").withStatus(400);
+            }
+        }
+    }
+
+    private Tenant importRows(JsonNode header, JsonNode t, PassphraseSeal seal, Tenant tenant, String apiSecret, ObjectNode settings,
+                              Audit.Origin origin, long now) {
         jdbi.useTransaction(h -> {
             for (JsonNode row : header.path("Templates")) {
                 h.createUpdate("DELETE FROM message_templates WHERE tenant_id = :t AND channel = :c AND name_key = :k")
