@@ -255,7 +255,16 @@ final class TenantTransferCommand {
 
         private void report(long line, String uid, String description) {
             failed++;
-            err.println("line " + line + (uid == null ? "" : " (Uid " + uid + ")") + ": " + description);
+            err.println("line " + line + (uid == null ? "" : " (Uid " + printable(uid) + ")") + ": " + printable(description));
+        }
+
+        /**
+         * Text from the file (a Uid, a value the node quotes back) as the terminal may show it: control characters (escape
+         * sequences could rewrite the operator's screen) and bidirectional overrides replaced by '?', at most 300 characters.
+         */
+        static String printable(String s) {
+            String cut = s.length() > 300 ? s.substring(0, 300) + "…" : s;
+            return cut.replaceAll("[\\p{Cc}\\u200E\\u200F\\u202A-\\u202E\\u2066-\\u2069]", "?");
         }
 
         private long countLines() throws IOException {

@@ -120,6 +120,12 @@ public final class TenantTransfer {
                 if (w.hasNonNull("auth_secret_enc")) {
                     ((ObjectNode) w).put("auth_secret_enc", seal.seal(secrets.decrypt(w.get("auth_secret_enc").asText())));
                 }
+                // Extra headers and query parameters may carry the receiver's tokens: sealed as the credentials are.
+                for (String f : new String[] {"headers", "query_params"}) {
+                    if (w.hasNonNull(f)) {
+                        ((ObjectNode) w).put(f, seal.seal(w.get(f).asText()));
+                    }
+                }
             });
             o.set("Webhooks", hooks);
             o.put("Users", h.createQuery("SELECT COUNT(*) FROM accounts WHERE tenant_id = :t").bind("t", t.id()).mapTo(Long.class).one());
@@ -265,8 +271,19 @@ public final class TenantTransfer {
             throw ApiException.validation("Tenant.ApiKey", "This node has a tenant with that ApiKey and another ApiSecret: the file is not its export.")
                     .withStatus(400);
         }
+        List<ObjectNode> webhooks = new ArrayList<>();
         for (JsonNode row : header.path("Webhooks")) {
-            checkWebhook(row);
+            if (!row.isObject()) {
+                throw ApiException.validation("Webhooks", "A webhook must be an object.").withStatus(400);
+            }
+            ObjectNode w = row.deepCopy();
+            for (String f : new String[] {"headers", "query_params"}) {
+                if (w.hasNonNull(f)) {
+                    w.put(f, open(seal, w.get(f).asText(), "Webhooks." + f));
+                }
+            }
+            checkWebhook(w);
+            webhooks.add(w);
         }
         if (!source.keyId().equals(secrets.keyId())) {
             String keys = open(seal, header.path("Keys").asText(""), "Keys");
@@ -282,7 +299,7 @@ public final class TenantTransfer {
         // Templates and questions first: the settings may name them.
         Tenant tenant = existing != null ? existing : tenants.adopt(t.path("ApiKey").asText(""), apiSecret, t.path("Name").asText("Tenant"), Json.object());
         try {
-            return importRows(header, t, seal, tenant, apiSecret, settings, origin, now);
+            return importRows(header, webhooks, seal, tenant, apiSecret, t.path("Name").asText("Tenant"), settings, origin, now);
         } catch (RuntimeException e) {
             if (existing == null) {
                 tenants.delete(tenant); // a tenant this import made: nothing of a refused file stays
@@ -336,8 +353,8 @@ public final class TenantTransfer {
         }
     }
 
-    private Tenant importRows(JsonNode header, JsonNode t, PassphraseSeal seal, Tenant tenant, String apiSecret, ObjectNode settings,
-                              Audit.Origin origin, long now) {
+    private Tenant importRows(JsonNode header, List<ObjectNode> webhooks, PassphraseSeal seal, Tenant tenant, String apiSecret, String name,
+                              ObjectNode settings, Audit.Origin origin, long now) {
         jdbi.useTransaction(h -> {
             for (JsonNode row : header.path("Templates")) {
                 h.createUpdate("DELETE FROM message_templates WHERE tenant_id = :t AND channel = :c AND name_key = :k")
@@ -349,8 +366,7 @@ public final class TenantTransfer {
                         .bind("t", tenant.id()).bind("q", row.path("question_id").asText()).execute();
                 insert(h, "security_questions", QUESTION_COLUMNS, row, tenant.id());
             }
-            for (JsonNode row : header.path("Webhooks")) {
-                ObjectNode w = row.deepCopy();
+            for (ObjectNode w : webhooks) {
                 if (w.hasNonNull("auth_secret_enc")) {
                     w.put("auth_secret_enc", secrets.encrypt(open(seal, w.get("auth_secret_enc").asText(), "Webhooks.auth_secret_enc")));
                 }
@@ -368,7 +384,7 @@ public final class TenantTransfer {
                     + header.path("Webhooks").size() + " webhooks"), now);
         });
         try {
-            return tenants.adopt(tenant.apiKey(), apiSecret, t.path("Name").asText("Tenant"), settings);
+            return tenants.adopt(tenant.apiKey(), apiSecret, name, settings);
         } catch (TenantSettings.InvalidField e) {
             throw ApiException.validation(e.field, e.getMessage()).withStatus(400);
         }
@@ -444,8 +460,7 @@ public final class TenantTransfer {
                     h.release("line");
                 } catch (ApiException | IllegalArgumentException | ClassCastException | org.jdbi.v3.core.JdbiException e) {
                     if (saved) {
-                        h.rollbackToSavepoint("line");
-                        h.release("line");
+                        h.rollbackToSavepoint("line"); // Jdbi forgets the savepoint with it: no release
                     }
                     failed.add(new Failure(line, uid, describe(e)));
                 }

@@ -230,13 +230,16 @@ abstract class TenantTransferContract {
         }
         lines.add(2, "{\"Email\":[{\"Type\":\"Primary\",\"Value\":\"not an email\"}],\"PasswordHash\":\"$2b$06$xx\"}"); // line 3: refused
         lines.add(4, "this is not JSON"); // line 5
+        // line 7: a Uid with a terminal escape sequence, quoted back in the report: shown harmless
+        lines.add("{\"Uid\":\"\\u001b[2Jgone\",\"Email\":[{\"Type\":\"Primary\",\"Value\":\"" + email() + "\"}]}");
         Path file = dir.resolve("others-" + target() + ".jsonl");
         Files.write(file, lines, StandardCharsets.UTF_8);
 
         Run imported = cli(to, "tenant", "import", file.toString(), "--tenant", t.apiKey(), "--batch", "2");
         assertThat(imported.exit()).as(imported.err()).isEqualTo(1);
         assertThat(imported.err()).contains("line 3: ").contains("line 5: not a JSON object")
-                .contains("done: 4 imported, 0 imported before, 2 failed");
+                .contains("line 7 (Uid ?[2Jgone): Uid: ").doesNotContain("\u001b")
+                .contains("done: 4 imported, 0 imported before, 3 failed");
         for (int i = 0; i < cases.length; i++) {
             Reply in = t.login(emails.get(i), cases[i][0]);
             assertThat(in.status()).as(cases[i][0] + " " + in.raw()).isEqualTo(200);
