@@ -302,14 +302,18 @@ public final class PasswordHasher {
      * A hash imported from another system ({@link ImportedHashes}): bcrypt, PBKDF2 or salted SHA-256, verified on a hashing
      * core like Argon2 and replaced by Argon2id at the next login ({@link #needsRehash}).
      */
-    private boolean verifyImported(String password, String stored, boolean priority) {
-        Slot slot;
+    /** A hashing core's generator, waiting for one to be free (the caller gives it back). */
+    private Slot takeSlot(boolean priority) {
         try {
-            slot = slots.take(priority);
+            return slots.take(priority);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while waiting to hash", e);
         }
+    }
+
+    private boolean verifyImported(String password, String stored, boolean priority) {
+        Slot slot = takeSlot(priority);
         try {
             return ImportedHashes.verify(password, stored);
         } catch (RuntimeException e) {
@@ -384,13 +388,7 @@ public final class PasswordHasher {
         }
         Argon2Parameters spec = builder.build();
         byte[] out = new byte[length];
-        Slot slot;
-        try {
-            slot = slots.take(priority);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while waiting to hash", e);
-        }
+        Slot slot = takeSlot(priority);
         try {
             if (PARAMETERS != null && p.equals(slot.sizedFor) && type == Argon2Parameters.ARGON2_id) {
                 PARAMETERS.set(slot.generator, spec); // same memory size: only the salt changes
