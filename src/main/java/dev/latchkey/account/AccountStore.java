@@ -79,6 +79,15 @@ public final class AccountStore {
         insertIdentifiers(h, a.tenantId(), a.uid(), ids);
     }
 
+    /** What {@link #insert} leaves at its defaults and an import brings: logins, the last one, dates, whether MFA was set up. */
+    public void importedState(Handle h, Account a) {
+        h.createUpdate("""
+                        UPDATE accounts SET no_of_logins = :n, last_login_at = :last, modified_at = :m, mfa_enrolled = :mfa
+                        WHERE uid = :uid""")
+                .bind("n", a.noOfLogins()).bind("last", a.lastLoginAt()).bind("m", a.modifiedAt()).bind("mfa", a.mfaEnrolled())
+                .bind("uid", a.uid()).execute();
+    }
+
     private void insertIdentifiers(Handle h, long tenantId, String uid, List<String[]> ids) {
         for (String[] id : ids) {
             h.createUpdate("INSERT INTO account_identifiers (tenant_id, kind, ident, uid, skeleton) VALUES (:t, :k, :v, :uid, :s)")

@@ -94,6 +94,44 @@ public final class Accounts {
         return account;
     }
 
+    /** An account as an import brings it (TenantTransfer): its own uid, flags, counts and dates; a stored password hash. */
+    public record Imported(String uid, JsonNode profile, String passwordHash, boolean active, boolean emailVerified,
+                           int logins, Long lastLoginAt, Long passwordChangedAt, long createdAt, long modifiedAt, boolean mfaEnrolled) {}
+
+    /**
+     * Inserts an imported account in the caller's transaction, its profile validated like the Management API's and its
+     * identifiers checked against the tenant's accounts (936/1058/1029-like refusals as {@link ApiException}). No webhook
+     * (LoginRadius's imports send none); the import is audited once per batch by its caller. False when the tenant holds
+     * that uid already (an import resumed or repeated: the line was imported before).
+     */
+    public boolean importAccount(org.jdbi.v3.core.Handle h, Tenant tenant, Imported a) {
+        if (a.uid() == null || !UID.matcher(a.uid()).matches()) {
+            throw ApiException.validation("Uid", "The Uid must be 1 to 36 letters, digits, '_' or '-'.");
+        }
+        if (store.uidTaken(h, a.uid())) {
+            if (store.byUid(h, tenant.id(), a.uid()).isPresent()) {
+                return false;
+            }
+            throw ApiException.validation("Uid", "The Uid is already in use.");
+        }
+        ObjectNode profile = Json.object();
+        ProfileSchema.merge(profile, a.profile());
+        if (a.profile().hasNonNull("PhoneIdVerified") && profile.hasNonNull("PhoneId")) {
+            profile.put("PhoneIdVerified", a.profile().get("PhoneIdVerified").asBoolean(false));
+        }
+        List<String[]> ids = ProfileSchema.identifiers(profile);
+        if (ids.isEmpty()) {
+            throw ApiException.validation("Email", "An Email, UserName or PhoneId is required.");
+        }
+        Account account = new Account(a.uid(), tenant.id(), profile, a.passwordHash(), a.active(), a.emailVerified(), a.logins(),
+                a.lastLoginAt(), a.passwordChangedAt(), 0, 0, null, a.createdAt(), a.modifiedAt(), 0, a.mfaEnrolled());
+        rejectTaken(store.takenIdentifier(h, tenant.id(), null, ids));
+        rejectConfusable(store.confusableIdentifier(h, tenant.id(), null, ids));
+        store.insert(h, account, ids);
+        store.importedState(h, account);
+        return true;
+    }
+
     /**
      * {@code POST /auth/register}: a user signs up. Unlike the Management API's create, the body cannot choose what only
      * the application may ({@code IsActive}, {@code EmailVerified}, {@code Uid}): the account is active and its email
@@ -154,6 +192,11 @@ public final class Accounts {
             }
             return current;
         });
+    }
+
+    /** The tenant's account with that uid, if any (the operators' 404). */
+    public java.util.Optional<Account> find(Tenant tenant, String uid) {
+        return jdbi.withHandle(h -> store.byUid(h, tenant.id(), uid));
     }
 
     public Account get(Tenant tenant, String uid) {

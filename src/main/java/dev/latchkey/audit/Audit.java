@@ -179,6 +179,22 @@ public final class Audit implements AutoCloseable {
         return s == null || s.length() <= max ? s : s.substring(0, max);
     }
 
+    /**
+     * How many entries of the tenant named each of {@code events} per hour since {@code from}: hours since the epoch →
+     * event → count (the operators' charts; one indexed range of the tenant's entries).
+     */
+    public java.util.Map<Long, java.util.Map<String, Long>> hourly(long tenantId, long from, List<String> events) {
+        java.util.Map<Long, java.util.Map<String, Long>> counts = new java.util.HashMap<>();
+        jdbi.useHandle(h -> h.createQuery("""
+                        SELECT created_at / 3600000, event, COUNT(*) FROM audit_events
+                        WHERE tenant_id = :t AND created_at >= :from AND event IN (<events>)
+                        GROUP BY created_at / 3600000, event""")
+                .bind("t", tenantId).bind("from", from).bindList("events", events)
+                .map((rs, c) -> new Object[] {rs.getLong(1), rs.getString(2), rs.getLong(3)})
+                .forEach(row -> counts.computeIfAbsent((Long) row[0], hour -> new java.util.HashMap<>()).put((String) row[1], (Long) row[2])));
+        return counts;
+    }
+
     /** What operators filter the trail by; null fields do not filter. {@code before}: only entries older than this time. */
     public record Query(Long tenantId, String uid, String event, Long before, int limit) {}
 
@@ -190,21 +206,27 @@ public final class Audit implements AutoCloseable {
     public java.util.List<Entry> list(Query q) {
         StringBuilder sql = new StringBuilder("""
                 SELECT e.*, t.api_key FROM audit_events e LEFT JOIN tenants t ON t.id = e.tenant_id WHERE 1 = 1""");
+        // Only the filters given are bound: Jdbi refuses named values that a query without any filter does not declare.
+        java.util.Map<String, Object> filters = new java.util.HashMap<>();
         if (q.tenantId() != null) {
             sql.append(" AND e.tenant_id = :t");
+            filters.put("t", q.tenantId());
         }
         if (q.uid() != null) {
             sql.append(" AND e.uid = :uid");
+            filters.put("uid", q.uid());
         }
         if (q.event() != null) {
             sql.append(" AND e.event = :event");
+            filters.put("event", q.event());
         }
         if (q.before() != null) {
             sql.append(" AND e.created_at < :before");
+            filters.put("before", q.before());
         }
         sql.append(" ORDER BY e.created_at DESC, e.seq DESC LIMIT ").append(q.limit());
         return jdbi.withHandle(h -> h.createQuery(sql.toString())
-                .bind("t", q.tenantId()).bind("uid", q.uid()).bind("event", q.event()).bind("before", q.before())
+                .bindMap(filters)
                 .map((rs, c) -> {
                     long t = rs.getLong("tenant_id");
                     Long tenantId = rs.wasNull() ? null : t;

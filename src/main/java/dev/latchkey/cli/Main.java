@@ -11,7 +11,7 @@ import picocli.CommandLine.Model.OptionSpec;
 /** {@code latchkey}: the server and the operators' commands. */
 @Command(name = "latchkey", mixinStandardHelpOptions = true, version = "Latchkey 0.1.0",
         description = "Self-hosted identity server speaking the LoginRadius Identity API v2, MFA first.",
-        subcommands = {ServeCommand.class, TenantCommand.class, AuditCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {ServeCommand.class, TenantCommand.class, UserCommand.class, AuditCommand.class, CommandLine.HelpCommand.class})
 public final class Main implements Callable<Integer> {
     /**
      * Wide enough that picocli never wraps a description line: it wraps at hyphens and slashes too, which broke URLs,
@@ -40,7 +40,7 @@ public final class Main implements Callable<Integer> {
 
     /**
      * The command line. {@code environment} gives the operators' commands their defaults (LATCHKEY_URL, LATCHKEY_SERVER,
-     * LATCHKEY_ADMIN_KEY); failures are one line, a refused option adds a hint to --help, never the whole usage.
+     * LATCHKEY_ADMIN_KEY, LATCHKEY_TENANT); failures are one line, a refused option adds a hint to --help, never the whole usage.
      */
     public static CommandLine commandLine(Map<String, String> environment) {
         CommandLine cl = new CommandLine(new Main());
@@ -75,6 +75,7 @@ public final class Main implements Callable<Integer> {
             return switch (option.longestName()) {
                 case "--server", "--url" -> firstSet(environment, "LATCHKEY_URL", "LATCHKEY_SERVER", NodeConnection.DEFAULT_URL);
                 case "--admin-key" -> firstSet(environment, "LATCHKEY_ADMIN_KEY", null, null);
+                case "--tenant" -> firstSet(environment, "LATCHKEY_TENANT", null, null);
                 default -> null;
             };
         };

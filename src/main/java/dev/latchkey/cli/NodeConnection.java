@@ -57,26 +57,74 @@ final class NodeConnection {
 
     /** Sends the request and prints the node's JSON answer; 0 when it answered 200, 1 otherwise (its error on stderr too). */
     int send(String method, String path, JsonNode body) throws InterruptedException {
-        String base = base();
+        Answer answer = admin(method, path, body);
+        print(answer.json());
+        if (answer.ok()) {
+            return 0;
+        }
+        command.commandLine().getErr().println("latchkey: " + answer.refusal() + adminKeyHint(answer));
+        return 1;
+    }
+
+    /** The answer to a request with the admin key (the admin API). */
+    Answer admin(String method, String path, JsonNode body) throws InterruptedException {
+        return exchange(method, path, body, "Authorization", "Bearer " + adminKey());
+    }
+
+    /**
+     * A request with the admin key and {@code headers}, whose answer must be 200: its JSON; any other answer is a
+     * {@link Failure} that says what the node said (an export's pages, an import's batches).
+     */
+    JsonNode call(String method, String path, JsonNode body, java.util.Map<String, String> headers) throws InterruptedException {
+        java.util.List<String> all = new java.util.ArrayList<>(java.util.List.of("Authorization", "Bearer " + adminKey()));
+        headers.forEach((k, v) -> {
+            all.add(k);
+            all.add(v);
+        });
+        Answer answer = exchange(method, path, body, all.toArray(String[]::new));
+        if (!answer.ok()) {
+            throw new Failure(answer.refusal() + adminKeyHint(answer));
+        }
+        return answer.json();
+    }
+
+    /** The admin key the operator gave; refused (a usage error) when none was. */
+    private String adminKey() {
         String key = adminKey == null || adminKey.isBlank() ? null : adminKey.trim();
         if (key == null) {
             throw new ParameterException(command.commandLine(),
                     "no admin key: set LATCHKEY_ADMIN_KEY (the first start of a node prints it) or give --admin-key.");
         }
-        HttpRequest request = HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(30))
-                .header("Authorization", "Bearer " + key).header("Content-Type", "application/json")
-                .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(Json.write(body)))
-                .build();
+        return key;
+    }
+
+    /** What to add to a refusal of the admin key (6002). */
+    static String adminKeyHint(Answer answer) {
+        return answer.json().path("ErrorCode").asInt() == 6002 ? " Is LATCHKEY_ADMIN_KEY (or --admin-key) this node's admin key?" : "";
+    }
+
+    /**
+     * Sends the request with these headers (name, value, …) and JSON, nothing else: credentials go in headers, never in
+     * {@code path}. Every failure to get a JSON answer is a {@link Failure}.
+     */
+    Answer exchange(String method, String path, JsonNode body, String... headers) throws InterruptedException {
+        String base = base();
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(120))
+                .header("Content-Type", "application/json")
+                .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(Json.write(body)));
+        for (int i = 0; i < headers.length; i += 2) {
+            request.header(headers[i], headers[i + 1]);
+        }
         HttpResponse<String> answer;
         try {
             answer = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build()
-                    .send(request, HttpResponse.BodyHandlers.ofString());
+                    .send(request.build(), HttpResponse.BodyHandlers.ofString());
         } catch (ConnectException e) {
             throw unreachable(base, "connection refused");
         } catch (HttpConnectTimeoutException e) {
             throw unreachable(base, "no connection within 10 s");
         } catch (HttpTimeoutException e) {
-            throw new Failure(base + " accepted the connection but did not answer within 30 s: is it a Latchkey node, and is it healthy?");
+            throw new Failure(base + " accepted the connection but did not answer within 120 s: is it a Latchkey node, and is it healthy?");
         } catch (IOException e) {
             throw unreachable(base, e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage());
         }
@@ -90,15 +138,23 @@ final class NodeConnection {
             throw new Failure(base + " answered HTTP " + answer.statusCode() + " with something other than Latchkey's JSON: "
                     + "is --url (LATCHKEY_URL) a Latchkey node?");
         }
-        print(json);
-        if (answer.statusCode() == 200) {
-            return 0;
+        return new Answer(answer.statusCode(), json);
+    }
+
+    /** A node's answer: its HTTP status and its JSON. */
+    record Answer(int status, JsonNode json) {
+        boolean ok() {
+            return status == 200;
         }
-        String description = json.path("Description").asText("");
-        String hint = json.path("ErrorCode").asInt() == 6002 ? " Is LATCHKEY_ADMIN_KEY (or --admin-key) this node's admin key?" : "";
-        command.commandLine().getErr().println("latchkey: the node answered HTTP " + answer.statusCode() + ", ErrorCode "
-                + json.path("ErrorCode").asText("?") + ": " + description + hint);
-        return 1;
+
+        /** The refusal in one line: {@code the node answered HTTP 403, ErrorCode 938: <Description>}. */
+        String refusal() {
+            StringBuilder why = new StringBuilder(json.path("Description").asText(""));
+            for (JsonNode e : json.path("Errors")) {
+                why.append(' ').append(e.path("FieldName").asText("")).append(": ").append(e.path("ErrorMessage").asText(""));
+            }
+            return "the node answered HTTP " + status + ", ErrorCode " + json.path("ErrorCode").asText("?") + ": " + why;
+        }
     }
 
     /** The base URL without trailing slashes; refused unless it is an http(s) URL. */
@@ -129,7 +185,7 @@ final class NodeConnection {
     }
 
     /** The node's answer, indented, as the operator reads it. */
-    private void print(JsonNode json) {
+    void print(JsonNode json) {
         java.io.PrintWriter out = command.commandLine().getOut();
         try {
             out.println(Json.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(json));

@@ -18,7 +18,8 @@ import picocli.CommandLine.Spec;
 @Command(name = "tenant", mixinStandardHelpOptions = true, description = "Manage tenants through a running node's admin API.",
         subcommands = {TenantCommand.Create.class, TenantCommand.ListTenants.class, TenantCommand.Show.class, TenantCommand.Update.class,
                 TenantCommand.Delete.class, TenantCommand.Rba.class, TenantTemplateCommand.class, TenantSecurityQuestionCommand.class, TenantCommand.RiskEvents.class,
-                TenantCommand.Messages.class, TenantCommand.Deliveries.class, TenantCommand.Resend.class, AuditCommand.ForTenant.class})
+                TenantCommand.Messages.class, TenantCommand.Deliveries.class, TenantCommand.Resend.class, AuditCommand.ForTenant.class,
+                TenantTransferCommand.Export.class, TenantTransferCommand.Import.class})
 final class TenantCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;

@@ -49,6 +49,7 @@ public final class PasswordHasher {
 
     private final Params params;
     private final byte[] pepper;
+    private final java.util.function.Function<String, byte[]> adoptedPeppers;
     /** Places to hash or wait to hash: one per core plus the queue. */
     private final java.util.concurrent.Semaphore admissions;
     /**
@@ -152,6 +153,15 @@ public final class PasswordHasher {
      * input for new hashes (null: none).
      */
     public PasswordHasher(Params params, int queue, byte[] pepper) {
+        this(params, queue, pepper, id -> null);
+    }
+
+    /**
+     * {@code adoptedPeppers}: the pepper of another node whose hashes were imported, by its key id ({@code keyid=x…} in
+     * the PHC string; {@link Secrets#adoptedPepper}), or null.
+     */
+    public PasswordHasher(Params params, int queue, byte[] pepper, java.util.function.Function<String, byte[]> adoptedPeppers) {
+        this.adoptedPeppers = adoptedPeppers;
         this.params = params;
         this.pepper = pepper == null ? null : pepper.clone();
         int cores = Math.max(1, Runtime.getRuntime().availableProcessors());
@@ -254,22 +264,62 @@ public final class PasswordHasher {
             return false;
         }
         String[] parts = phc.split("\\$");
+        if (!phc.startsWith("$argon2")) {
+            return verifyImported(password, phc, priority);
+        }
         // "", "argon2id", "v=19", "m=..,t=..,p=..", salt, hash
-        if (parts.length != 6 || !parts[1].equals("argon2id")) {
+        int type = parts.length == 6 ? argon2Type(parts[1]) : -1;
+        if (type < 0) {
             return false;
         }
         try {
             Params p = parseParams(parts[3]);
             String keyId = keyId(parts[3]);
-            if (keyId != null && (pepper == null || !keyId.equals(PEPPER_ID))) {
+            byte[] secret = keyId == null ? null : PEPPER_ID.equals(keyId) ? pepper : adoptedPeppers.apply(keyId);
+            if (keyId != null && secret == null) {
                 return false; // keyed with a pepper this hasher does not hold
             }
             byte[] salt = B64D.decode(parts[4]);
             byte[] expected = B64D.decode(parts[5]);
-            byte[] actual = derive(password, salt, p, expected.length, keyId == null ? null : pepper, priority);
+            byte[] actual = derive(password, salt, p, expected.length, secret, priority, type);
             return MessageDigest.isEqual(expected, actual);
         } catch (RuntimeException e) {
             return false;
+        }
+    }
+
+    /** Argon2's variant from a PHC id ({@code argon2id}, and the imported {@code argon2i}, {@code argon2d}), or -1. */
+    private static int argon2Type(String id) {
+        return switch (id) {
+            case "argon2id" -> Argon2Parameters.ARGON2_id;
+            case "argon2i" -> Argon2Parameters.ARGON2_i;
+            case "argon2d" -> Argon2Parameters.ARGON2_d;
+            default -> -1;
+        };
+    }
+
+    /**
+     * A hash imported from another system ({@link ImportedHashes}): bcrypt, PBKDF2 or salted SHA-256, verified on a hashing
+     * core like Argon2 and replaced by Argon2id at the next login ({@link #needsRehash}).
+     */
+    /** A hashing core's generator, waiting for one to be free (the caller gives it back). */
+    private Slot takeSlot(boolean priority) {
+        try {
+            return slots.take(priority);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while waiting to hash", e);
+        }
+    }
+
+    private boolean verifyImported(String password, String stored, boolean priority) {
+        Slot slot = takeSlot(priority);
+        try {
+            return ImportedHashes.verify(password, stored);
+        } catch (RuntimeException e) {
+            return false;
+        } finally {
+            slots.give(slot);
         }
     }
 
@@ -323,7 +373,11 @@ public final class PasswordHasher {
     }
 
     private byte[] derive(String password, byte[] salt, Params p, int length, byte[] secret, boolean priority) {
-        Argon2Parameters.Builder builder = new Argon2Parameters.Builder(Argon2Parameters.ARGON2_id)
+        return derive(password, salt, p, length, secret, priority, Argon2Parameters.ARGON2_id);
+    }
+
+    private byte[] derive(String password, byte[] salt, Params p, int length, byte[] secret, boolean priority, int type) {
+        Argon2Parameters.Builder builder = new Argon2Parameters.Builder(type)
                 .withVersion(Argon2Parameters.ARGON2_VERSION_13)
                 .withMemoryAsKB(p.memoryKiB)
                 .withIterations(p.iterations)
@@ -334,19 +388,13 @@ public final class PasswordHasher {
         }
         Argon2Parameters spec = builder.build();
         byte[] out = new byte[length];
-        Slot slot;
+        Slot slot = takeSlot(priority);
         try {
-            slot = slots.take(priority);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while waiting to hash", e);
-        }
-        try {
-            if (PARAMETERS != null && p.equals(slot.sizedFor)) {
+            if (PARAMETERS != null && p.equals(slot.sizedFor) && type == Argon2Parameters.ARGON2_id) {
                 PARAMETERS.set(slot.generator, spec); // same memory size: only the salt changes
             } else {
                 slot.generator.init(spec);
-                slot.sizedFor = p;
+                slot.sizedFor = type == Argon2Parameters.ARGON2_id ? p : null;
             }
             slot.generator.generateBytes(password.getBytes(StandardCharsets.UTF_8), out);
         } catch (RuntimeException e) {

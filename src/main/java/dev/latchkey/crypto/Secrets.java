@@ -54,6 +54,75 @@ public final class Secrets {
         return passwordPepper.clone();
     }
 
+    /**
+     * This key's public name: an HMAC of a fixed label, so two nodes (or an export and a node) can tell whether they
+     * hash with the same key without showing it.
+     */
+    public String keyId() {
+        return "x" + hash("latchkey/key-id").substring(0, 16);
+    }
+
+    /** The {@link #keyId} of a node whose hash key is {@code hashKey} (an import checks an export's KeyId against its keys). */
+    public static String keyIdOf(byte[] hashKey) {
+        try {
+            Mac mac = Mac.getInstance("HmacSHA256");
+            mac.init(new SecretKeySpec(hashKey, "HmacSHA256"));
+            return "x" + HEX.formatHex(mac.doFinal("latchkey/key-id".getBytes(StandardCharsets.UTF_8))).substring(0, 16);
+        } catch (GeneralSecurityException | IllegalArgumentException e) {
+            return null;
+        }
+    }
+
+    /** The keys a keyed hash in the database depends on (the hash key, the password pepper), for a tenant export. */
+    public java.util.Map<String, String> hashingKeys() {
+        return java.util.Map.of("HashKey", java.util.Base64.getEncoder().encodeToString(hashKey.getEncoded()),
+                "PasswordPepper", java.util.Base64.getEncoder().encodeToString(passwordPepper));
+    }
+
+    /** Another node's hashing keys, adopted by an import so that its hashes verify here (see ImportedKeys). */
+    private record Foreign(SecretKeySpec hashKey, byte[] pepper) {}
+
+    private volatile java.util.Map<String, Foreign> foreign = java.util.Map.of();
+
+    /** Adopts another node's hashing keys under its {@link #keyId}; hashes tagged with that id verify from now on. */
+    public synchronized void adopt(String id, byte[] hashKey, byte[] pepper) {
+        if (foreign.containsKey(id)) {
+            return;
+        }
+        java.util.Map<String, Foreign> next = new java.util.HashMap<>(foreign);
+        next.put(id, new Foreign(new SecretKeySpec(hashKey, "HmacSHA256"), pepper.clone()));
+        foreign = java.util.Map.copyOf(next);
+    }
+
+    /** The password pepper adopted under {@code id}, or null. */
+    public byte[] adoptedPepper(String id) {
+        Foreign f = foreign.get(id);
+        return f == null ? null : f.pepper().clone();
+    }
+
+    /**
+     * {@link #hash} of {@code value}, then its hash under every adopted key, tagged {@code <keyId>:<hex>}: the forms a
+     * stored keyed hash of it may have (an imported backup code keeps its source's hash).
+     */
+    public java.util.List<String> hashCandidates(String value) {
+        java.util.Map<String, Foreign> adopted = foreign;
+        if (adopted.isEmpty()) {
+            return java.util.List.of(hash(value));
+        }
+        java.util.List<String> out = new java.util.ArrayList<>(1 + adopted.size());
+        out.add(hash(value));
+        adopted.forEach((id, f) -> {
+            try {
+                Mac mac = Mac.getInstance("HmacSHA256");
+                mac.init(f.hashKey());
+                out.add(id + ":" + HEX.formatHex(mac.doFinal(value.getBytes(StandardCharsets.UTF_8))));
+            } catch (GeneralSecurityException e) {
+                throw new IllegalStateException(e);
+            }
+        });
+        return out;
+    }
+
     /** A new random secret key, for a first start without one. */
     public static String newSecretKey() {
         byte[] b = new byte[32];

@@ -1,10 +1,14 @@
 package dev.latchkey.factor;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.latchkey.account.Account;
+import dev.latchkey.json.Json;
 import dev.latchkey.webhook.WebhookEvents;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import org.jdbi.v3.core.Jdbi;
 
 /**
  * The registry of second factors: the one list the login, the account's MFA settings, the step-2 endpoints and the hosted
@@ -32,6 +36,19 @@ public final class Factors {
     public <T extends SecondFactor> T get(String id, Class<T> kind) {
         return all.stream().filter(f -> f.id().equals(id)).findFirst().filter(kind::isInstance).map(kind::cast)
                 .orElseThrow(() -> new IllegalArgumentException("no " + kind.getSimpleName() + " named " + id));
+    }
+
+    /**
+     * What an operator sees of each factor on the account, in the registry's order, read in one transaction:
+     * {@code {"Factor", "IsConfigured", ...its details}} (see {@link SecondFactor#describeState}).
+     */
+    public List<ObjectNode> states(Jdbi jdbi, Account account) {
+        return jdbi.inTransaction(h -> all.stream().map(f -> {
+            boolean configured = f.isConfigured(h, account);
+            ObjectNode state = Json.object().put("Factor", f.id()).put("IsConfigured", configured);
+            f.describeState(h, account, configured, state);
+            return state;
+        }).toList());
     }
 
     /** The factor a reset body names ({@code {"authenticator": true}}), if any. */

@@ -29,6 +29,14 @@ public interface SecondFactor {
     void describe(Handle h, Tenant tenant, Account account, boolean configured, Enrollment enrollment, ObjectNode secondFactorAuthentication);
 
     /**
+     * What an operator sees of this factor on the account (the admin API's account security view), added to
+     * {@code state}, which already says {@code Factor} (its id) and {@code IsConfigured} ({@link #isConfigured}): when it
+     * was set up and its public details (which passkeys, the phone masked, how many codes are left, which questions).
+     * Never a secret, a code, an answer or anything that would let the operator act as the user.
+     */
+    void describeState(Handle h, Account account, boolean configured, ObjectNode state);
+
+    /**
      * Step 1 or a step-up asks the account for a second factor and this one is set up: a factor that delivers its code
      * (the SMS code) sends one now, for {@code attempt} only ({@link #loginAttempt}, {@link #sessionAttempt}), and says so
      * in {@code secondFactorAuthentication} ({@code OTPStatus}). Never refuses: a code that cannot be sent now (a limit,

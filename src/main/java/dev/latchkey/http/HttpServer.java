@@ -20,6 +20,7 @@ public final class HttpServer {
     private static final String ANSWERED = "latchkey.answered";
 
     private final Javalin app;
+    private final List<Routes.Route> routes;
     private final java.util.concurrent.atomic.AtomicLong requests = new java.util.concurrent.atomic.AtomicLong();
 
     /** How long a stopping node waits for requests in flight to finish. */
@@ -64,6 +65,7 @@ public final class HttpServer {
     private HttpServer(String host, int port, List<Routes.Route> routes, ClientAddress clientAddress, boolean refuseTokensInQuery,
                        int passwordLogins, Observability observability, boolean pages) {
         RequestTelemetry telemetry = new RequestTelemetry(observability.registry(), observability.accessLog(), clientAddress);
+        this.routes = List.copyOf(routes);
         this.app = Javalin.create(config -> {
             config.jetty.host = host;
             config.jetty.port = port;
@@ -214,6 +216,11 @@ public final class HttpServer {
 
     public int port() {
         return app.port();
+    }
+
+    /** The route table this server serves (the static pages are {@link Routes#PAGES}). */
+    public List<Routes.Route> routes() {
+        return routes;
     }
 
     /** Requests received since start (for the idle detector). */

@@ -155,7 +155,15 @@ public final class LrRequest {
     /** The body as a JSON object; an absent body is an empty object. */
     public JsonNode body() {
         if (body == null) {
-            body = readBody();
+            body = readBody(MAX_BODY_BYTES);
+        }
+        return body;
+    }
+
+    /** {@link #body}, up to {@code maxBytes} instead of {@link #MAX_BODY_BYTES} (an operator's import batch). */
+    public JsonNode body(int maxBytes) {
+        if (body == null) {
+            body = readBody(maxBytes);
         }
         return body;
     }
@@ -180,11 +188,11 @@ public final class LrRequest {
         }
     }
 
-    private JsonNode readBody() {
+    private JsonNode readBody(int maxBytes) {
         byte[] bytes;
         try (InputStream in = ctx.req().getInputStream()) {
-            bytes = in.readNBytes(MAX_BODY_BYTES + 1);
-            if (bytes.length > MAX_BODY_BYTES) {
+            bytes = in.readNBytes(maxBytes + 1);
+            if (bytes.length > maxBytes) {
                 drain(in);
                 throw bodyInvalid();
             }

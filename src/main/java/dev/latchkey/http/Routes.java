@@ -25,7 +25,7 @@ public final class Routes {
             new Page("/admin", "/admin/index.html", "text/html; charset=utf-8"),
             new Page("/admin/console.js", "/admin/console.js", "text/javascript; charset=utf-8"),
             new Page("/admin/console.css", "/admin/console.css", "text/css; charset=utf-8"),
-            // The API's description (OpenAPI 3.1), kept true by OpenApiContract.
+            // The API's description (OpenAPI 3.1, written by tools/openapi.py), kept true by OpenApiTest.
             new Page("/openapi.json", "/openapi.json", "application/json; charset=utf-8"));
 
     /**
@@ -49,7 +49,8 @@ public final class Routes {
 
     public static List<Route> table(LoginApi login, SecondFactorApi factors, SmsCodeApi sms, EmailCodeApi email, SecurityQuestionApi questions, DeviceApi devices, RegistrationApi registration, PasswordApi passwords, EmailVerificationApi verification, BackupCodeApi backupCodes, PasskeyApi passkeys, RiskChallengeApi risk, PhoneApi phone, PasswordlessApi passwordless,
                                     AccountApi account, ProfileApi profile, TokenApi tokens, ManageAccountApi manage, WebhookApi webhooks,
-                                    AdminApi admin, TemplateApi templates, AuditApi audit, HostedApi hosted, ReauthApi reauth, Endpoint ready) {
+                                    AdminApi admin, TemplateApi templates, AuditApi audit, TransferApi transfer, HostedApi hosted, ReauthApi reauth, Endpoint ready,
+                                    AdminAccountApi adminAccounts, AdminStatsApi adminStats) {
         Routes r = new Routes();
         final String auth = "/identity/v2/auth";
         final String mng = "/identity/v2/manage";
@@ -256,13 +257,23 @@ public final class Routes {
         r.add(Method.GET, "/admin/v1/tenants/{apikey}/security-questions", questions::catalog);
         r.add(Method.POST, "/admin/v1/tenants/{apikey}/security-questions", questions::addQuestion);
         r.add(Method.DELETE, "/admin/v1/tenants/{apikey}/security-questions/{id}", questions::removeQuestion);
+        // Export and import of a tenant (JSON Lines, `latchkey tenant export|import`): secrets sealed under a passphrase.
+        r.add(Method.GET, "/admin/v1/tenants/{apikey}/export", transfer::export); // ?salt=&after=&limit=, X-Latchkey-Passphrase
+        r.add(Method.POST, "/admin/v1/tenants/import", transfer::importHeader); // the export's header line
+        r.add(Method.POST, "/admin/v1/tenants/{apikey}/import", transfer::importUsers); // {"Source", "Users": [{"Line", "User"}]}
         for (String base : new String[] {"/admin/v1/tenants/{apikey}/email-templates", "/admin/v1/tenants/{apikey}/sms-templates"}) {
             r.add(Method.GET, base, templates::list);
             r.add(Method.POST, base, templates::create);
             r.add(Method.GET, base + "/{name}", templates::get);
             r.add(Method.PUT, base + "/{name}", templates::put);
             r.add(Method.DELETE, base + "/{name}", templates::delete);
+            r.add(Method.POST, base + "/{name}/preview", templates::preview); // the given (unsaved) or saved template, sample values
         }
+        // The admin console's own reads and actions (the rest of what it does is the admin and Management APIs above).
+        r.add(Method.GET, "/admin/v1/tenants/{apikey}/accounts/{uid}/security", adminAccounts::security); // factors, sessions, devices
+        r.add(Method.DELETE, "/admin/v1/tenants/{apikey}/accounts/{uid}/sessions/{id}", adminAccounts::endSession);
+        r.add(Method.DELETE, "/admin/v1/tenants/{apikey}/accounts/{uid}/sessions", adminAccounts::endSessions);
+        r.add(Method.GET, "/admin/v1/tenants/{apikey}/stats", adminStats::stats); // ?hours=1..720: per hour, for the charts
 
         // ── The hosted page's own API (Latchkey's, not LoginRadius's: see HostedApi) ─────────────────────────────
         r.add(Method.GET, "/hosted/api/app", hosted::app);

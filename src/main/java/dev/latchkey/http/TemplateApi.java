@@ -78,6 +78,30 @@ public final class TemplateApi {
         return Responses.deleted();
     }
 
+    /**
+     * {@code POST …/email-templates/{name}/preview} (and {@code …/sms-templates/…}): the template rendered with sample
+     * values, the tenant's name as {@code App.Name}: the unsaved one of the body ({@code {"Subject", "Html", "Text"}} or
+     * {@code {"Body"}}, checked as a save is), or with an empty body the saved one. Answers {@code {"Subject", "Html",
+     * "Text"}} or {@code {"Body"}}; nothing is stored or sent. The HTML is the message's: a client shows it sandboxed.
+     */
+    public JsonNode preview(LrRequest req) {
+        Tenant t = gate.tenant(req);
+        Channel c = channel(req);
+        JsonNode body = req.body();
+        String name = req.pathParam("name");
+        MessageTemplates.Rendered r = saved(() -> templates.preview(t.id(), c, name, t.name(), body)).orElseThrow(() ->
+                AdminGate.notFound("There is no " + label(c) + " template named '" + name + "'."));
+        ObjectNode o = Json.object();
+        if (c == Channel.EMAIL) {
+            o.put("Subject", r.subject());
+            o.put("Html", r.html());
+            o.put("Text", r.text());
+        } else {
+            o.put("Body", r.text());
+        }
+        return o;
+    }
+
     private JsonNode audited(LrRequest req, Tenant t, MessageTemplates.Template saved) {
         audit.record(t.id(), req.origin(Audit.Actor.ADMIN), Audit.Event.success(Audit.TEMPLATE_SAVED, null,
                 label(saved.channel()) + " template " + saved.name()), clock.millis());
@@ -88,7 +112,7 @@ public final class TemplateApi {
         return c == Channel.SMS ? "SMS" : "email";
     }
 
-    private static MessageTemplates.Template saved(java.util.function.Supplier<MessageTemplates.Template> save) {
+    private static <T> T saved(java.util.function.Supplier<T> save) {
         try {
             return save.get();
         } catch (MessageTemplates.InvalidTemplate e) {

@@ -190,6 +190,39 @@ public final class MessageTemplates {
      * or null to take it from the body (a POST). Every part is compiled first, so a syntax error is refused, not sent.
      */
     public Template save(long tenantId, Channel channel, String name, JsonNode body) {
+        Template parsed = parse(channel, name, body);
+        long now = clock.millis();
+        String finalName = parsed.name();
+        String s = parsed.subject();
+        String ht = parsed.html();
+        String text = parsed.body();
+        return jdbi.inTransaction(h -> {
+            String k = finalName.toLowerCase(Locale.ROOT);
+            Long created = h.createQuery("SELECT created_at FROM message_templates WHERE tenant_id = :t AND channel = :c AND name_key = :k")
+                    .bind("t", tenantId).bind("c", channel.key()).bind("k", k).mapTo(Long.class).findOne().orElse(null);
+            if (created == null) {
+                h.createUpdate("""
+                                INSERT INTO message_templates (tenant_id, channel, name_key, name, subject, html, body, created_at, modified_at)
+                                VALUES (:t, :c, :k, :n, :s, :h, :b, :now, :now)""")
+                        .bind("t", tenantId).bind("c", channel.key()).bind("k", k).bind("n", finalName).bind("s", s).bind("h", ht)
+                        .bind("b", text).bind("now", now).execute();
+                created = now;
+            } else {
+                h.createUpdate("""
+                                UPDATE message_templates SET name = :n, subject = :s, html = :h, body = :b, modified_at = :now
+                                WHERE tenant_id = :t AND channel = :c AND name_key = :k""")
+                        .bind("t", tenantId).bind("c", channel.key()).bind("k", k).bind("n", finalName).bind("s", s).bind("h", ht)
+                        .bind("b", text).bind("now", now).execute();
+            }
+            return new Template(channel, finalName, s, ht, text, created, now);
+        });
+    }
+
+    /**
+     * A template from an operator's body, checked as {@link #save} checks it (every part compiles and renders against the
+     * sample), not stored: {@code created}/{@code modified} are null.
+     */
+    private Template parse(Channel channel, String name, JsonNode body) {
         String bodyName = text(body, "Name", MAX_NAME, false);
         if (name == null) {
             name = bodyName;
@@ -227,30 +260,24 @@ public final class MessageTemplates {
             text = text(body, "Body", MAX_SMS, true);
             check("Body", text, PLAIN, sample);
         }
-        long now = clock.millis();
-        String finalName = name;
-        String s = subject;
-        String ht = html;
-        return jdbi.inTransaction(h -> {
-            String k = finalName.toLowerCase(Locale.ROOT);
-            Long created = h.createQuery("SELECT created_at FROM message_templates WHERE tenant_id = :t AND channel = :c AND name_key = :k")
-                    .bind("t", tenantId).bind("c", channel.key()).bind("k", k).mapTo(Long.class).findOne().orElse(null);
-            if (created == null) {
-                h.createUpdate("""
-                                INSERT INTO message_templates (tenant_id, channel, name_key, name, subject, html, body, created_at, modified_at)
-                                VALUES (:t, :c, :k, :n, :s, :h, :b, :now, :now)""")
-                        .bind("t", tenantId).bind("c", channel.key()).bind("k", k).bind("n", finalName).bind("s", s).bind("h", ht)
-                        .bind("b", text).bind("now", now).execute();
-                created = now;
-            } else {
-                h.createUpdate("""
-                                UPDATE message_templates SET name = :n, subject = :s, html = :h, body = :b, modified_at = :now
-                                WHERE tenant_id = :t AND channel = :c AND name_key = :k""")
-                        .bind("t", tenantId).bind("c", channel.key()).bind("k", k).bind("n", finalName).bind("s", s).bind("h", ht)
-                        .bind("b", text).bind("now", now).execute();
-            }
-            return new Template(channel, finalName, s, ht, text, created, now);
-        });
+        return new Template(channel, name, subject, html, text, null, null);
+    }
+
+    /**
+     * A template rendered with the sample every template is checked against ({@link TemplateModel#sample}), {@code App.Name}
+     * being {@code appName}: the unsaved one {@code body} holds (checked as {@link #save} checks it), or, when the body
+     * names no part ({@code {}} or only its Name), the saved template of that name (the tenant's, else the built-in one);
+     * empty when there is none. Nothing is stored or sent.
+     */
+    public Optional<Rendered> preview(long tenantId, Channel channel, String name, String appName, JsonNode body) {
+        boolean unsaved = false;
+        for (java.util.Iterator<String> it = body.fieldNames(); it.hasNext(); ) {
+            unsaved |= !it.next().equalsIgnoreCase("Name");
+        }
+        Optional<Template> template = unsaved ? Optional.of(parse(channel, name, body)) : find(tenantId, channel, name);
+        Map<String, Object> model = new LinkedHashMap<>(TemplateModel.sample(clock.millis()));
+        model.put("App", Map.of("Name", appName == null ? "" : appName));
+        return template.map(t -> render(t, model));
     }
 
     private static String text(JsonNode body, String field, int max, boolean required) {

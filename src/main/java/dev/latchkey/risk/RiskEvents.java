@@ -47,6 +47,17 @@ public final class RiskEvents {
     public record Event(String id, String uid, long createdAt, java.util.List<String> signals, String action, String ip, String city,
                         String country, String browser, String device) {}
 
+    /** How many risky logins were acted on (notified, asked for MFA, blocked) per hour since {@code from}: hours since the epoch → count. */
+    public java.util.Map<Long, Long> hourly(Jdbi jdbi, Tenant tenant, long from) {
+        java.util.Map<Long, Long> counts = new java.util.HashMap<>();
+        jdbi.useHandle(h -> h.createQuery("""
+                        SELECT created_at / 3600000, COUNT(*) FROM risk_events WHERE tenant_id = :t AND created_at >= :from
+                        GROUP BY created_at / 3600000""")
+                .bind("t", tenant.id()).bind("from", from)
+                .map((rs, c) -> java.util.Map.entry(rs.getLong(1), rs.getLong(2))).forEach(e -> counts.put(e.getKey(), e.getValue())));
+        return counts;
+    }
+
     /** {@code GET /admin/v1/tenants/{apikey}/risk-events[?uid=]}: newest first. */
     public java.util.List<Event> list(Jdbi jdbi, Tenant tenant, String uid, int limit) {
         return jdbi.withHandle(h -> h.createQuery("SELECT id, uid, created_at, signals, action, ip, city, country, browser, device FROM risk_events"

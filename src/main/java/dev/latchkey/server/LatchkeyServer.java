@@ -149,7 +149,10 @@ public final class LatchkeyServer implements AutoCloseable {
         try {
             Secrets secrets = new Secrets(cfg.secretKey());
             ServerKeys.requireTheDatabasesKey(db.jdbi(), secrets);
-            PasswordHasher hasher = new PasswordHasher(cfg.passwordParams(), cfg.limits().passwordHashingQueue(), secrets.passwordPepper());
+            dev.latchkey.transfer.ImportedKeys importedKeys = new dev.latchkey.transfer.ImportedKeys(db.jdbi(), secrets);
+            importedKeys.load();
+            PasswordHasher hasher = new PasswordHasher(cfg.passwordParams(), cfg.limits().passwordHashingQueue(), secrets.passwordPepper(),
+                    secrets::adoptedPepper);
             io.micrometer.prometheusmetrics.PrometheusMeterRegistry metrics = nodeMetrics.registry;
             audit = new Audit(db.jdbi()).observedBy(new dev.latchkey.audit.LoginMeters(metrics)).start();
             TenantStore tenantStore = new TenantStore(db.jdbi());
@@ -242,9 +245,13 @@ public final class LatchkeyServer implements AutoCloseable {
                     new AdminApi(tenants, adminGate, db.jdbi(), outbox, messages, riskEvents, metrics, audit, clock),
                     new TemplateApi(adminGate, templates, audit, clock),
                     new AuditApi(adminGate, tenants, audit),
+                    new dev.latchkey.http.TransferApi(adminGate, new dev.latchkey.transfer.TenantTransfer(db.jdbi(), secrets, tenants, accounts,
+                            importedKeys, audit, clock)),
                     new HostedApi(gate, flow, factors, secrets, codeSender, clock),
                     new ReauthApi(gate, access, flow, stepUp, accounts),
-                    ready.endpoint());
+                    ready.endpoint(),
+                    new dev.latchkey.http.AdminAccountApi(adminGate, accounts, accountStore, factors, tokens, devices, db.jdbi(), clock),
+                    new dev.latchkey.http.AdminStatsApi(adminGate, audit, riskEvents, db.jdbi(), clock));
             HttpServer.Observability watched = new HttpServer.Observability(
                     new dev.latchkey.http.MetricsEndpoint(metrics, adminGate, secrets, cfg.observability().metricsToken()), metrics,
                     cfg.observability().accessLog());
@@ -268,7 +275,10 @@ public final class LatchkeyServer implements AutoCloseable {
             java.util.concurrent.CompletableFuture.runAsync(dev.latchkey.account.Identifiers::warmUp);
             java.util.concurrent.CompletableFuture.runAsync(() -> dev.latchkey.account.BreachedPasswords.contains("warm-up"));
             Purge purge = new Purge(db.jdbi(), clock, cfg.limits().retentionMillis(), cfg.limits().auditRetentionMillis()).start();
-            return new LatchkeyServer(db, http, management, nodeMetrics, dispatchers, geo, purge, audit, boot);
+            LatchkeyServer server = new LatchkeyServer(db, http, management, nodeMetrics, dispatchers, geo, purge, audit, boot);
+            server.idle.scheduleWithFixedDelay(importedKeys::refresh, dev.latchkey.transfer.ImportedKeys.REFRESH_MILLIS,
+                    dev.latchkey.transfer.ImportedKeys.REFRESH_MILLIS, java.util.concurrent.TimeUnit.MILLISECONDS);
+            return server;
         } catch (RuntimeException e) {
             if (http != null) {
                 http.stop();
@@ -369,6 +379,11 @@ public final class LatchkeyServer implements AutoCloseable {
     /** The management port, or -1 when there is none. */
     public int managementPort() {
         return management == null ? -1 : management.port();
+    }
+
+    /** The routes this node serves (the API's description is checked against them). */
+    public List<Routes.Route> routes() {
+        return http.routes();
     }
 
     /** The node's database, for operational tools and tests. */

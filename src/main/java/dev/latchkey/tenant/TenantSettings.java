@@ -210,6 +210,22 @@ public final class TenantSettings {
         maskSecrets(view, SCHEMA);
     }
 
+    /** Replaces every stored secret of {@code settings} (sealed values) by {@code f} of it, in place (an export re-seals them). */
+    public static void mapSecrets(ObjectNode settings, java.util.function.UnaryOperator<String> f) {
+        mapSecrets(settings, SCHEMA, f);
+    }
+
+    private static void mapSecrets(ObjectNode node, Section section, java.util.function.UnaryOperator<String> f) {
+        section.fields().forEach((k, spec) -> {
+            JsonNode v = node.get(k);
+            if (spec instanceof Secret && v != null && v.isTextual() && !v.asText().equals(MASK)) {
+                node.put(k, f.apply(v.asText()));
+            } else if (spec instanceof Section inner && v instanceof ObjectNode o) {
+                mapSecrets(o, inner, f);
+            }
+        });
+    }
+
     private static void maskSecrets(ObjectNode node, Section section) {
         section.fields().forEach((k, spec) -> {
             JsonNode v = node.get(k);

@@ -85,6 +85,31 @@ public final class Tenants {
         return name;
     }
 
+    /**
+     * A tenant from an import: created with the ApiKey and ApiSecret it had (the applications keep their configuration),
+     * or, when that ApiKey exists already (an import resumed or repeated), given the name and settings again.
+     * {@code settings}: the stored form with its secrets in clear; validated like an admin's body and sealed here.
+     * Throws {@link TenantSettings.InvalidField}.
+     */
+    public Tenant adopt(String apiKey, String apiSecret, String name, JsonNode settings) {
+        if (!Secrets.isGuid(apiKey) || apiSecret == null || apiSecret.isBlank() || apiSecret.length() > 100) {
+            throw new TenantSettings.InvalidField("ApiKey", "The export's ApiKey must be a GUID and its ApiSecret a non-empty string.");
+        }
+        ObjectNode body = settings == null ? Json.object() : settings.deepCopy();
+        body.put("Name", name);
+        ObjectNode merged = TenantSettings.defaults();
+        String validName = apply(merged, body, "Tenant");
+        Optional<Tenant> existing = get(apiKey);
+        if (existing.isPresent()) {
+            references.check(existing.get().id(), merged);
+            store.update(existing.get(), validName, merged, clock.millis());
+            return get(apiKey).orElseThrow();
+        }
+        references.check(null, merged);
+        return store.insert(apiKey.toLowerCase(java.util.Locale.ROOT), secretHash(apiSecret), secrets.encrypt(apiSecret), validName, merged,
+                clock.millis());
+    }
+
     /** Deletes the tenant and all its data (see {@link TenantStore#delete}); false when it was already gone. */
     public boolean delete(Tenant tenant) {
         return store.delete(tenant);

@@ -8,6 +8,7 @@ import dev.latchkey.error.ApiException;
 import dev.latchkey.error.LrError;
 import dev.latchkey.tenant.Tenant;
 import java.time.Clock;
+import java.util.List;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
 
@@ -297,7 +298,10 @@ public final class Tokens {
         });
     }
 
-    /** Ends every session of an account of this tenant (938 when the tenant has no such account). */
+    /**
+     * Ends every session of an account of this tenant, and the links, codes and sign-ins waiting for a link that were
+     * asked for before (938 when the tenant has no such account).
+     */
     public void revokeAll(Tenant tenant, String uid, AccountStore accounts, Audit.Origin origin) {
         long now = clock.millis();
         jdbi.useTransaction(h -> {
@@ -305,7 +309,65 @@ public final class Tokens {
                 throw LrError.USER_NOT_FOUND.error();
             }
             accounts.endSessions(h, uid, now);
+            // As a block or a new password does: what was asked for before (links and codes sent, sign-ins waiting for
+            // a link) must not outlive "end everything" (the operator's revoke-sessions after an account was taken).
+            dev.latchkey.account.AccountLinks.endPending(h, uid, now);
+            dev.latchkey.account.PhoneCodes.endForAccount(h, uid, now);
+            dev.latchkey.account.SignInPolls.endForAccount(h, uid, now);
             audit.record(h, tenant.id(), origin, Audit.Event.success(Audit.SESSIONS_ENDED, uid, "all tokens revoked"), now);
+        });
+    }
+
+    /**
+     * A live session of an account as operators see it: its family's id, when its login happened (the first pair of the
+     * family still kept), when it ends (its refresh token's absolute end, or its last access token's where no refresh
+     * token lives on), and whether its login passed a second factor. Never a token or a token's hash.
+     */
+    public record SessionSummary(String id, long createdAt, long expiresAt, boolean secondFactor) {}
+
+    /**
+     * The account's live sessions, newest first: families with a refresh or access token that has not ended, expired or
+     * been outlived by the account's session generation.
+     */
+    public List<SessionSummary> sessions(Tenant tenant, Account account) {
+        long now = clock.millis();
+        return jdbi.withHandle(h -> h.createQuery("""
+                        SELECT live.family, MIN(first.created_at), MAX(live.expires_at), MAX(live.second_factor_at)
+                        FROM (SELECT family, expires_at, second_factor_at FROM refresh_tokens
+                              WHERE uid = :uid AND tenant_id = :t AND generation = :g AND used_at IS NULL AND expires_at > :now
+                              UNION ALL
+                              SELECT family, expires_at, second_factor_at FROM access_tokens
+                              WHERE uid = :uid AND tenant_id = :t AND generation = :g AND expires_at > :now) live
+                        JOIN refresh_tokens first ON first.family = live.family
+                        WHERE live.family IS NOT NULL
+                        GROUP BY live.family
+                        ORDER BY MIN(first.created_at) DESC, live.family""")
+                .bind("uid", account.uid()).bind("t", tenant.id()).bind("g", account.sessionGeneration()).bind("now", now)
+                .map((rs, c) -> new SessionSummary(rs.getString(1), rs.getLong(2), rs.getLong(3), rs.getObject(4, Long.class) != null))
+                .list());
+    }
+
+    /**
+     * Ends one session of the account (an operator's revocation): its refresh tokens are revoked and its access tokens
+     * stop working at once, on every node. False when the account has no live session with that id.
+     */
+    public boolean endSession(Tenant tenant, Account account, String family, Audit.Origin origin) {
+        long now = clock.millis();
+        return jdbi.inTransaction(h -> {
+            int refresh = h.createUpdate("""
+                            UPDATE refresh_tokens SET used_at = :now, ended_by = 'revoke'
+                            WHERE family = :f AND uid = :uid AND tenant_id = :t AND generation = :g AND used_at IS NULL AND expires_at > :now""")
+                    .bind("now", now).bind("f", family).bind("uid", account.uid()).bind("t", tenant.id()).bind("g", account.sessionGeneration())
+                    .execute();
+            int access = h.createUpdate("""
+                            DELETE FROM access_tokens WHERE family = :f AND uid = :uid AND tenant_id = :t AND generation = :g AND expires_at > :now""")
+                    .bind("f", family).bind("uid", account.uid()).bind("t", tenant.id()).bind("g", account.sessionGeneration()).bind("now", now)
+                    .execute();
+            if (refresh + access == 0) {
+                return false;
+            }
+            audit.record(h, tenant.id(), origin, Audit.Event.success(Audit.SESSION_ENDED, account.uid(), "session " + family + " revoked"), now);
+            return true;
         });
     }
 

@@ -60,7 +60,8 @@ class CliTest {
                 "LATCHKEY_METRICS_TOKEN_FILE", "LATCHKEY_MANAGEMENT_PORT", "LATCHKEY_LOG_FORMAT", "LATCHKEY_ACCESS_LOG"}) {
             assertThat(r.out()).contains(s);
         }
-        assertThat(run("--help").out()).contains("serve", "tenant");
+        assertThat(run("--help").out()).contains("serve", "tenant", "user", "audit");
+        assertThat(run("user", "--help").out()).contains("find", "show", "block", "unblock", "reset-factor", "revoke-sessions", "delete");
         assertThat(run("tenant", "--help").out()).contains("create", "show", "update", "rba", "template", "security-question", "risk-events", "messages");
         assertThat(run("tenant", "template", "--help").out()).contains("list", "show", "set", "delete");
     }
@@ -303,7 +304,7 @@ class CliTest {
     void withoutASubcommandUsageIsPrintedAndTheExitCodeIs2() {
         Outcome top = execute();
         assertThat(top.exit()).isEqualTo(2);
-        assertThat(top.out() + top.err()).contains("Usage: latchkey [-hV] [COMMAND]", "serve", "tenant");
+        assertThat(top.out() + top.err()).contains("Usage: latchkey [-hV] [COMMAND]", "serve", "tenant", "user");
         Outcome tenant = execute("tenant");
         assertThat(tenant.exit()).isEqualTo(2);
         assertThat(tenant.out() + tenant.err()).contains("Usage: latchkey tenant [-hV] [COMMAND]", "create", "list", "delete");

@@ -77,4 +77,12 @@ class NodePagesTest {
         assertPage(s.get("/hosted/style.css"), "text/css;charset=utf-8");
         assertThat(s.get("/hosted").raw()).contains("<link rel=\"icon\" href=\"/favicon.ico\"");
     }
+
+    @Test
+    void theAdminConsoleAndItsFilesCarryThePolicy() {
+        assertPage(s.get("/admin"), "text/html;charset=utf-8");
+        assertPage(s.get("/admin/console.js"), "text/javascript;charset=utf-8");
+        assertPage(s.get("/admin/console.css"), "text/css;charset=utf-8");
+        assertThat(s.get("/admin").raw()).contains("<script src=\"/admin/console.js\"></script>").doesNotContain(TestServer.ADMIN_KEY);
+    }
 }

@@ -528,6 +528,17 @@ abstract class PasswordlessContract extends ServerContract {
         assertThat(t.manage("PUT", "/identity/v2/manage/account/" + uid, "{\"IsActive\":true}").status()).isEqualTo(200);
         assertError(verifyLink(t, before[0]), 403, 1062);
         assertError(emailCode(t, email, before[1]), 403, 1185);
+
+        // Revoking every session (an operator's "this account was taken": latchkey user revoke-sessions) ends them too.
+        assertPosted(startEmail(t, "email", email));
+        String[] beforeRevoke = linkAndCode(email, 4);
+        assertSmsData(startSms(t, phone), false);
+        String smsBeforeRevoke = smsCode(phone, 2);
+        Reply revoke = t.manage("DELETE", "/identity/v2/manage/account/" + uid + "/access_token/refresh/revoke", null);
+        assertThat(revoke.status()).as(revoke.raw()).isEqualTo(200);
+        assertError(verifyLink(t, beforeRevoke[0]), 403, 1062);
+        assertError(emailCode(t, email, beforeRevoke[1]), 403, 1185);
+        assertError(verifySms(t, phone, smsBeforeRevoke), 403, 1067);
     }
 
     // ── By email: the code ──────────────────────────────────────────────────────────────────────────────────────

@@ -97,7 +97,7 @@ public final class TestServer implements AutoCloseable {
 
     /** A node watched with {@code observability}: a scrape token, a management port, the access log. */
     public TestServer(Backend backend, Options options, ServerConfig.Observability observability) {
-        this(backend, PasswordHasher.DEFAULT, null, options, observability);
+        this(backend, PasswordHasher.DEFAULT, null, options, SECRET_KEY, observability);
     }
 
     /** A second node over the same PostgreSQL schema as {@code first} (same secret key): the two-node tests. */
@@ -108,15 +108,24 @@ public final class TestServer implements AutoCloseable {
         return new TestServer(Backend.POSTGRES, PasswordHasher.DEFAULT, first.pgUrl, first.options);
     }
 
+    /** A node with its own secret key (another deployment: what it hashes and seals, no other node can read). */
+    public static TestServer withSecretKey(Backend backend, String secretKey) {
+        return new TestServer(backend, PasswordHasher.DEFAULT, null, Options.DEFAULT, secretKey);
+    }
+
     public final Options options;
 
     private final boolean ownsSchema;
 
     private TestServer(Backend backend, PasswordHasher.Params hashing, String sharedPgUrl, Options options) {
-        this(backend, hashing, sharedPgUrl, options, ServerConfig.Observability.DEFAULT);
+        this(backend, hashing, sharedPgUrl, options, SECRET_KEY, ServerConfig.Observability.DEFAULT);
     }
 
-    private TestServer(Backend backend, PasswordHasher.Params hashing, String sharedPgUrl, Options options,
+    private TestServer(Backend backend, PasswordHasher.Params hashing, String sharedPgUrl, Options options, String secretKey) {
+        this(backend, hashing, sharedPgUrl, options, secretKey, ServerConfig.Observability.DEFAULT);
+    }
+
+    private TestServer(Backend backend, PasswordHasher.Params hashing, String sharedPgUrl, Options options, String secretKey,
                        ServerConfig.Observability observability) {
         this.backend = backend;
         this.options = options;
@@ -126,7 +135,7 @@ public final class TestServer implements AutoCloseable {
             this.pgUrl = sharedPgUrl != null ? sharedPgUrl : backend == Backend.POSTGRES ? Backend.freshPostgresSchema() : null;
             ServerConfig cfg = new ServerConfig("127.0.0.1", 0, dir, pgUrl,
                     pgUrl == null ? null : Backend.PG_USER, pgUrl == null ? null : Backend.PG_PASSWORD,
-                    ADMIN_KEY, SECRET_KEY, 8, hashing, options.webhookTargets().allowPrivate(), 100, 60_000, options.messaging(),
+                    ADMIN_KEY, secretKey, 8, hashing, options.webhookTargets().allowPrivate(), 100, 60_000, options.messaging(),
                     options.risk(), options.limits(), options.webhookTargets().resolver(), observability);
             this.server = LatchkeyServer.start(cfg, clock);
             this.base = "http://127.0.0.1:" + server.port();

@@ -69,6 +69,12 @@ public final class AuthenticatorApp implements CodeFactor, EnabledByCode, ResetB
         return store.isVerified(h, account.uid());
     }
 
+    /** {@code CreatedDate}: when the app was set up (never its secret). */
+    @Override
+    public void describeState(Handle h, Account account, boolean configured, ObjectNode state) {
+        state.put("CreatedDate", store.verifiedAt(h, account.uid()).map(dev.latchkey.json.Json::iso).orElse(null));
+    }
+
     /**
      * {@code IsAuthenticatorVerified} and its older twin {@code IsGoogleAuthenticatorVerified}; while not set up and
      * enrollment is offered, {@code QRCode} (a PNG data URL of the {@code otpauth://} URI) and {@code ManualEntryCode}

@@ -20,6 +20,11 @@ final class AuthenticatorStore {
                 .map((rs, ctx) -> new Verified(rs.getString("secret"), (Long) rs.getObject("last_step", Long.class))).findOne();
     }
 
+    /** When the account's authenticator was verified; empty when it has none. */
+    Optional<Long> verifiedAt(Handle h, String uid) {
+        return h.createQuery("SELECT created_at FROM authenticators WHERE uid = :uid").bind("uid", uid).mapTo(Long.class).findOne();
+    }
+
     boolean isVerified(Handle h, String uid) {
         return h.createQuery("SELECT COUNT(*) FROM authenticators WHERE uid = :uid").bind("uid", uid).mapTo(Integer.class).one() > 0;
     }

@@ -7,6 +7,7 @@ import dev.latchkey.audit.Audit;
 import dev.latchkey.crypto.Secrets;
 import dev.latchkey.factor.CodeFactor;
 import dev.latchkey.factor.FactorContext;
+import dev.latchkey.json.Json;
 import dev.latchkey.tenant.Tenant;
 import java.util.Set;
 import dev.latchkey.error.LrError;
@@ -64,6 +65,15 @@ public final class BackupCodes implements CodeFactor {
         // LoginRadius documents no flag for backup codes in step 1; they are always offered once generated.
     }
 
+    /** {@code CodesLeft} (unused codes of the current set) and {@code CreatedDate} (when that set was made). */
+    @Override
+    public void describeState(Handle h, Account account, boolean configured, ObjectNode state) {
+        Object[] row = h.createQuery("SELECT COUNT(*) - COUNT(used_at), MIN(created_at) FROM backup_codes WHERE uid = :uid")
+                .bind("uid", account.uid()).map((rs, c) -> new Object[] {rs.getLong(1), rs.getObject(2, Long.class)}).one();
+        state.put("CodesLeft", (Long) row[0]);
+        state.put("CreatedDate", row[1] == null ? null : Json.iso((Long) row[1]));
+    }
+
     /**
      * A new set of ten codes. {@code replace}=false refuses (1127) while unused codes exist; reset replaces them. From then
      * on the account needs a second factor at every login.
@@ -114,8 +124,14 @@ public final class BackupCodes implements CodeFactor {
         if (normalized.length() != 10) {
             return false;
         }
+        java.util.List<String> hashes = secrets.hashCandidates("backupcode:" + account.uid() + ":" + normalized);
+        if (hashes.size() > 1) {
+            // Imported codes keep their source node's keyed hash (Secrets.adopt): one of these forms matches.
+            return h.createUpdate("UPDATE backup_codes SET used_at = :now WHERE uid = :uid AND code_hash IN (<h>) AND used_at IS NULL")
+                    .bind("now", clock.millis()).bind("uid", account.uid()).bindList("h", hashes).execute() == 1;
+        }
         return h.createUpdate("UPDATE backup_codes SET used_at = :now WHERE uid = :uid AND code_hash = :h AND used_at IS NULL")
-                .bind("now", clock.millis()).bind("uid", account.uid()).bind("h", hash(account.uid(), normalized))
+                .bind("now", clock.millis()).bind("uid", account.uid()).bind("h", hashes.get(0))
                 .execute() == 1;
     }
 

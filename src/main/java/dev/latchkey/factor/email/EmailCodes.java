@@ -110,6 +110,13 @@ public final class EmailCodes implements CodeFactor, EnabledByCode, ResetByFlag 
         }
     }
 
+    /** {@code CreatedDate}: when the email code was turned on (its codes go to the account's own addresses). */
+    @Override
+    public void describeState(Handle h, Account account, boolean configured, ObjectNode state) {
+        state.put("CreatedDate", h.createQuery("SELECT created_at FROM email_factors WHERE uid = :uid").bind("uid", account.uid())
+                .mapTo(Long.class).findOne().map(dev.latchkey.json.Json::iso).orElse(null));
+    }
+
     /** Step 1 or a step-up: a code to the primary address, unless a limit or a missing provider says no. */
     @Override
     public void challenged(Handle h, Tenant tenant, Account account, String attempt, CodeRequest request, ObjectNode sfa) {

@@ -109,6 +109,17 @@ public final class Passkeys implements SecondFactor {
         secondFactorAuthentication.put("IsPasskeyAuthenticatorVerified", configured);
     }
 
+    /** {@code Passkeys}: each one's Id, when and how it was added and last used, and whether it may have been cloned. */
+    @Override
+    public void describeState(Handle h, Account account, boolean configured, ObjectNode state) {
+        ArrayNode list = state.putArray("Passkeys");
+        for (PasskeyStore.Passkey p : store.ofAccount(h, account.uid())) {
+            list.addObject().put("Id", p.id()).put("CreatedDate", Json.iso(p.createdAt()))
+                    .put("LastUsedDate", p.lastUsedAt() == null ? null : Json.iso(p.lastUsedAt()))
+                    .put("EnrolledVia", p.enrolledVia()).put("IsPossiblyCloned", p.possiblyCloned());
+        }
+    }
+
     /**
      * Unfinished ceremonies a 2FA token or a session holds at most: a new begin drops the oldest beyond this, so however
      * many begins a client sends, the rows stay bounded and its newest ceremonies work (a failed finish leaves its

@@ -111,6 +111,13 @@ public final class SecurityQuestions implements CodeFactor, ResetByFlag {
         }
     }
 
+    /** {@code Questions}: the questions the account answered (never the answers). */
+    @Override
+    public void describeState(Handle h, Account account, boolean configured, ObjectNode state) {
+        ArrayNode list = state.putArray("Questions");
+        store.answered(h, account.uid()).forEach(q -> list.add(new Question(q.id(), q.text()).toJson()));
+    }
+
     // ── The catalog (operators) ─────────────────────────────────────────────────────────────────────────────────────
 
     public List<Question> catalog(Tenant tenant) {

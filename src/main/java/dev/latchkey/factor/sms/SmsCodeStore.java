@@ -9,6 +9,11 @@ final class SmsCodeStore {
         return h.createQuery("SELECT phone FROM sms_factors WHERE uid = :uid").bind("uid", uid).mapTo(String.class).findOne();
     }
 
+    /** When the verified phone was set; empty when there is none. */
+    Optional<Long> setAt(Handle h, String uid) {
+        return h.createQuery("SELECT created_at FROM sms_factors WHERE uid = :uid").bind("uid", uid).mapTo(Long.class).findOne();
+    }
+
     void setPhone(Handle h, String uid, String sealedPhone, long now) {
         h.createUpdate("DELETE FROM sms_factors WHERE uid = :uid").bind("uid", uid).execute();
         h.createUpdate("INSERT INTO sms_factors (uid, phone, created_at) VALUES (:uid, :p, :now)")

@@ -99,6 +99,13 @@ public final class SmsCodes implements CodeFactor, EnabledByCode, ResetByFlag {
         }
     }
 
+    /** {@code Phone}: the verified number, masked as step 1 shows it; {@code CreatedDate}: when it was verified. */
+    @Override
+    public void describeState(Handle h, Account account, boolean configured, ObjectNode state) {
+        state.put("Phone", store.sealedPhone(h, account.uid()).map(p -> mask(c.secrets().decrypt(p))).orElse(null));
+        state.put("CreatedDate", store.setAt(h, account.uid()).map(dev.latchkey.json.Json::iso).orElse(null));
+    }
+
     /** Step 1 or a step-up: a code to the verified phone, unless a limit or a missing provider says no (then OTPStatus stays null). */
     @Override
     public void challenged(Handle h, Tenant tenant, Account account, String attempt, CodeRequest request, ObjectNode sfa) {

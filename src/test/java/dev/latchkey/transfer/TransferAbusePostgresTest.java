@@ -1,0 +1,10 @@
+package dev.latchkey.transfer;
+
+import dev.latchkey.support.Backend;
+
+class TransferAbusePostgresTest extends TransferAbuseContract {
+    @Override
+    protected Backend backend() {
+        return Backend.POSTGRES;
+    }
+}
