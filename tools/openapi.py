@@ -476,6 +476,8 @@ SECURITY_SCHEMES = {
              "description": "A secured one-time token (GET /identity/v2/manage/account/sott) proving the application asks (1048 missing, 1049 invalid or expired)."},
     "sottQuery": {"type": "apiKey", "in": "query", "name": "sott", "description": "The SOTT in the query."},
     "adminKey": {"type": "http", "scheme": "bearer", "description": "The node's admin key (401 with 6002 when missing or wrong)."},
+    "metricsToken": {"type": "http", "scheme": "bearer",
+                     "description": "The node's metrics token (--metrics-token): GET /metrics only (401 with 6002 when missing or wrong)."},
 }
 
 
@@ -496,6 +498,7 @@ SECURITY = {
     "apikey+access?": combos(APIKEY) + combos(APIKEY, ["accessToken", "accessTokenQuery"]),
     "sott": combos(APIKEY, ["sott", "sottQuery"]),
     "admin": [{"adminKey": []}],
+    "admin|metrics": [{"adminKey": []}, {"metricsToken": []}],
 }
 
 
@@ -979,6 +982,12 @@ def operations():
     # ── Static pages that are an API for machines ─────────────────────────────────────────────────────────────────
     op("get", "/openapi.json", "openApi", "This description", "Node", "none", R("OpenApi"))
 
+    # ── Outside the JSON table (Routes.PLAIN) ─────────────────────────────────────────────────────────────────────
+    op("get", "/metrics", "prometheusMetrics", "This node's meters in Prometheus's text format", "Node", "admin|metrics",
+       {"type": "string"}, media="text/plain; version=0.0.4; charset=utf-8",
+       description="Logins by outcome and factor, second-factor failures, lockouts, risk actions, deliveries, request latency by "
+                   "route template (a histogram), the database pool and the JVM. Also on --management-port.")
+
 
 def document():
     operations()
@@ -1006,7 +1015,9 @@ def document():
                     "description": "LoginRadius's error shape; ErrorCode says what happened.",
                     "headers": {
                         "Retry-After": {"description": "Seconds to wait (429, and 1198 locked).", "schema": INT},
-                        "X-Correlation-Id": {"description": "An unexpected failure (500, 7909): the id it is logged with.", "schema": STR},
+                        "X-Correlation-Id": {"description": "The request's correlation id (the caller's X-Correlation-Id when at most 64 "
+                                                            "of [A-Za-z0-9._-], else a new one); an unexpected failure (500, 7909) is "
+                                                            "logged with it.", "schema": STR},
                     },
                     "content": {"application/json": {"schema": R("LoginRadiusError")}},
                 },

@@ -43,7 +43,7 @@ class OpenApiTest {
     static final Set<String> PAGES_FOR_PEOPLE = Set.of("/", "/favicon.ico", "/hosted", "/hosted/app.js", "/hosted/style.css", "/admin",
             "/admin/console.js", "/admin/console.css");
     /**
-     * Routes the HTTP server registers itself, outside {@link Routes#table} and {@link Routes#PAGES} (none yet): "GET /path"
+     * Routes the HTTP server registers itself, outside {@link Routes#table}, {@link Routes#PAGES} and {@link Routes#PLAIN} (none yet): "GET /path"
      * for each one the description gives, so that it counts as served.
      */
     static final Set<String> SERVED_ELSEWHERE = Set.of();
@@ -93,6 +93,10 @@ class OpenApiTest {
             if (!PAGES_FOR_PEOPLE.contains(p.path())) {
                 mustBeDescribed.add("GET " + p.path());
             }
+        }
+        for (Routes.Plain p : Routes.PLAIN) { // /metrics: not JSON, served beside the pages
+            served.add("GET " + p.path());
+            mustBeDescribed.add("GET " + p.path());
         }
         served.addAll(SERVED_ELSEWHERE);
         Set<String> described = new TreeSet<>();
