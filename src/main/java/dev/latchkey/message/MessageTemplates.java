@@ -218,6 +218,11 @@ public final class MessageTemplates {
         });
     }
 
+    /** Checks a template as {@link #save} does, without storing it (an import's rows): {@link InvalidTemplate} naming the field. */
+    public void check(Channel channel, String name, JsonNode body) {
+        parse(channel, name, body);
+    }
+
     /**
      * A template from an operator's body, checked as {@link #save} checks it (every part compiles and renders against the
      * sample), not stored: {@code created}/{@code modified} are null.

@@ -246,7 +246,7 @@ public final class LatchkeyServer implements AutoCloseable {
                     new TemplateApi(adminGate, templates, audit, clock),
                     new AuditApi(adminGate, tenants, audit),
                     new dev.latchkey.http.TransferApi(adminGate, new dev.latchkey.transfer.TenantTransfer(db.jdbi(), secrets, tenants, accounts,
-                            importedKeys, audit, clock)),
+                            importedKeys, templates, audit, clock)),
                     new HostedApi(gate, flow, factors, secrets, codeSender, clock),
                     new ReauthApi(gate, access, flow, stepUp, accounts),
                     ready.endpoint(),

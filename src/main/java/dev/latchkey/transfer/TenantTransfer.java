@@ -55,6 +55,7 @@ public final class TenantTransfer {
     private final Tenants tenants;
     private final Accounts accounts;
     private final ImportedKeys importedKeys;
+    private final dev.latchkey.message.MessageTemplates templates;
     private final Audit audit;
     private final Clock clock;
     /** Derived passphrase keys of the last few exports/imports (a derivation costs ~0.3 s; each page or batch needs it). */
@@ -65,7 +66,9 @@ public final class TenantTransfer {
         }
     });
 
-    public TenantTransfer(Jdbi jdbi, Secrets secrets, Tenants tenants, Accounts accounts, ImportedKeys importedKeys, Audit audit, Clock clock) {
+    public TenantTransfer(Jdbi jdbi, Secrets secrets, Tenants tenants, Accounts accounts, ImportedKeys importedKeys,
+                          dev.latchkey.message.MessageTemplates templates, Audit audit, Clock clock) {
+        this.templates = templates;
         this.jdbi = jdbi;
         this.secrets = secrets;
         this.tenants = tenants;
@@ -271,6 +274,10 @@ public final class TenantTransfer {
             throw ApiException.validation("Tenant.ApiKey", "This node has a tenant with that ApiKey and another ApiSecret: the file is not its export.")
                     .withStatus(400);
         }
+        List<ObjectNode> templateRows = new ArrayList<>();
+        for (JsonNode row : header.path("Templates")) {
+            templateRows.add(checkTemplate(row));
+        }
         List<ObjectNode> webhooks = new ArrayList<>();
         for (JsonNode row : header.path("Webhooks")) {
             if (!row.isObject()) {
@@ -299,7 +306,7 @@ public final class TenantTransfer {
         // Templates and questions first: the settings may name them.
         Tenant tenant = existing != null ? existing : tenants.adopt(t.path("ApiKey").asText(""), apiSecret, t.path("Name").asText("Tenant"), Json.object());
         try {
-            return importRows(header, webhooks, seal, tenant, apiSecret, t.path("Name").asText("Tenant"), settings, origin, now);
+            return importRows(header, templateRows, webhooks, seal, tenant, apiSecret, t.path("Name").asText("Tenant"), settings, origin, now);
         } catch (RuntimeException e) {
             if (existing == null) {
                 tenants.delete(tenant); // a tenant this import made: nothing of a refused file stays
@@ -313,6 +320,41 @@ public final class TenantTransfer {
             }
             throw e;
         }
+    }
+
+    /**
+     * A template row checked as the admin API checks a template (every part compiles and renders against the sample), its
+     * name key derived from its name: a template that could not be sent is refused here, not at the first email.
+     */
+    private ObjectNode checkTemplate(JsonNode row) {
+        if (!row.isObject()) {
+            throw ApiException.validation("Templates", "A template must be an object.").withStatus(400);
+        }
+        String ch = row.path("channel").asText("");
+        dev.latchkey.message.MessageTemplates.Channel channel = ch.equals("email") ? dev.latchkey.message.MessageTemplates.Channel.EMAIL
+                : ch.equals("sms") ? dev.latchkey.message.MessageTemplates.Channel.SMS : null;
+        String name = row.path("name").asText("");
+        if (channel == null) {
+            throw ApiException.validation("Templates.channel", "A template's channel must be email or sms.").withStatus(400);
+        }
+        ObjectNode body = Json.object().put("Name", name);
+        if (channel == dev.latchkey.message.MessageTemplates.Channel.EMAIL) {
+            body.set("Subject", row.path("subject"));
+            if (row.hasNonNull("html")) {
+                body.set("Html", row.get("html"));
+            }
+            body.set("Text", row.path("body"));
+        } else {
+            body.set("Body", row.path("body"));
+        }
+        try {
+            templates.check(channel, name, body);
+        } catch (dev.latchkey.message.MessageTemplates.InvalidTemplate e) {
+            throw ApiException.validation("Templates." + name + "." + e.field, e.getMessage()).withStatus(400);
+        }
+        ObjectNode checked = row.deepCopy();
+        checked.put("name_key", name.toLowerCase(java.util.Locale.ROOT));
+        return checked;
     }
 
     /** A webhook row as the webhook API would have saved it: an http(s) URL with a host, headers and query parameters as objects of strings. */
@@ -353,10 +395,10 @@ public final class TenantTransfer {
         }
     }
 
-    private Tenant importRows(JsonNode header, List<ObjectNode> webhooks, PassphraseSeal seal, Tenant tenant, String apiSecret, String name,
+    private Tenant importRows(JsonNode header, List<ObjectNode> templateRows, List<ObjectNode> webhooks, PassphraseSeal seal, Tenant tenant, String apiSecret, String name,
                               ObjectNode settings, Audit.Origin origin, long now) {
         jdbi.useTransaction(h -> {
-            for (JsonNode row : header.path("Templates")) {
+            for (ObjectNode row : templateRows) {
                 h.createUpdate("DELETE FROM message_templates WHERE tenant_id = :t AND channel = :c AND name_key = :k")
                         .bind("t", tenant.id()).bind("c", row.path("channel").asText()).bind("k", row.path("name_key").asText()).execute();
                 insert(h, "message_templates", TEMPLATE_COLUMNS, row, tenant.id());

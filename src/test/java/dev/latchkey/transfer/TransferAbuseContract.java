@@ -231,7 +231,7 @@ abstract class TransferAbuseContract {
         String apiKey = UUID.randomUUID().toString();
         ObjectNode header = forged(null, apiKey);
         header.withArray("Webhooks").addObject().put("id", UUID.randomUUID().toString()).put("event", "Login")
-                .put("target_url", "http://127.0.0.1:9/in").putNull("name").put("headers", "not json").put("query_params", "{}")
+                .put("target_url", "http://127.0.0.1:9/in").putNull("name").put("headers", seal.seal("not json")).put("query_params", seal.seal("{}"))
                 .putNull("auth_type").putNull("auth_username").putNull("auth_secret_enc").put("created_at", 1).put("modified_at", 1);
         Reply r = importHeader(to, header);
         if (r.status() == 200) {
@@ -242,8 +242,22 @@ abstract class TransferAbuseContract {
 
         ObjectNode scheme = forged(null, UUID.randomUUID().toString());
         scheme.withArray("Webhooks").addObject().put("id", UUID.randomUUID().toString()).put("event", "Login")
-                .put("target_url", "file:///etc/passwd").putNull("name").put("headers", "{}").put("query_params", "{}")
+                .put("target_url", "file:///etc/passwd").putNull("name").put("headers", seal.seal("{}")).put("query_params", seal.seal("{}"))
                 .putNull("auth_type").putNull("auth_username").putNull("auth_secret_enc").put("created_at", 1).put("modified_at", 1);
         assertRefused(importHeader(to, scheme));
+    }
+
+    /** A template that could not be sent is refused at import (it was stored unchecked, to fail at the first email). */
+    @Test
+    void importedTemplatesAreCheckedAsTheAdminApiChecksThem() throws Exception {
+        String apiKey = UUID.randomUUID().toString();
+        ObjectNode header = forged(null, apiKey);
+        header.withArray("Templates").addObject().put("channel", "email").put("name_key", "other").put("name", "Broken")
+                .put("subject", "Hi").putNull("html").put("body", "{{#Login}}unclosed").put("created_at", 1).put("modified_at", 1);
+        Reply r = importHeader(to, header);
+        assertThat(r.status()).as(r.raw()).isEqualTo(400);
+        assertThat(r.json().path("ErrorCode").asInt()).isEqualTo(1134);
+        assertThat(r.json().path("Errors").get(0).path("FieldName").asText()).isEqualTo("Templates.Broken.Text");
+        assertThat(to.admin("GET", "/admin/v1/tenants/" + apiKey, null).status()).isEqualTo(404);
     }
 }
