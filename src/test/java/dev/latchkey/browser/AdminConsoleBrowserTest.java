@@ -7,10 +7,10 @@ import com.sun.net.httpserver.HttpServer;
 import dev.latchkey.json.Json;
 import dev.latchkey.support.AuthenticatorDevice;
 import dev.latchkey.support.Backend;
+import dev.latchkey.support.Chromium;
 import dev.latchkey.support.TestServer;
 import dev.latchkey.support.TestServer.Reply;
 import dev.latchkey.support.TestServer.TestTenant;
-import java.io.File;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -23,7 +23,6 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.logging.Level;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -34,11 +33,8 @@ import org.openqa.selenium.TakesScreenshot;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
-import org.openqa.selenium.chrome.ChromeDriverService;
-import org.openqa.selenium.chrome.ChromeOptions;
 import org.openqa.selenium.logging.LogEntry;
 import org.openqa.selenium.logging.LogType;
-import org.openqa.selenium.logging.LoggingPreferences;
 import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.openqa.selenium.support.ui.Select;
 import org.openqa.selenium.support.ui.WebDriverWait;
@@ -54,9 +50,6 @@ import org.openqa.selenium.support.ui.WebDriverWait;
  * usable 390 px wide. Mandatory when LATCHKEY_TEST_BROWSER_REQUIRED=true; otherwise skipped, loudly, without Chromium.
  */
 class AdminConsoleBrowserTest {
-    static final File CHROMIUM = new File(System.getenv().getOrDefault("LATCHKEY_TEST_CHROMIUM", "/usr/bin/chromium"));
-    static final File CHROMEDRIVER = new File(System.getenv().getOrDefault("LATCHKEY_TEST_CHROMEDRIVER", "/usr/bin/chromedriver"));
-    static final boolean REQUIRED = Boolean.parseBoolean(System.getenv().getOrDefault("LATCHKEY_TEST_BROWSER_REQUIRED", "false"));
     static final String CSP = "default-src 'self'; img-src 'self' data:; base-uri 'none'; frame-ancestors 'none'";
     static final String PASSWORD = "console-user-password-1";
 
@@ -68,16 +61,7 @@ class AdminConsoleBrowserTest {
 
     @BeforeAll
     static void start() throws Exception {
-        if (!CHROMIUM.canExecute() || !CHROMEDRIVER.canExecute()) {
-            if (REQUIRED) {
-                throw new IllegalStateException("LATCHKEY_TEST_BROWSER_REQUIRED=true but " + CHROMIUM + " or " + CHROMEDRIVER + " is missing");
-            }
-            System.err.println("\n**********************************************************************\n"
-                    + "* SKIPPING the console browser test: no " + CHROMIUM + " / " + CHROMEDRIVER + "\n"
-                    + "* (apt-get install chromium chromium-driver, or LATCHKEY_TEST_BROWSER_REQUIRED=true to fail)\n"
-                    + "**********************************************************************\n");
-            Assumptions.abort("Chromium not installed");
-        }
+        Chromium.requireOrSkip("the console browser test");
         s = new TestServer(Backend.H2);
         receiver = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
         receiver.createContext("/", ex -> {
@@ -87,17 +71,7 @@ class AdminConsoleBrowserTest {
             ex.close();
         });
         receiver.start();
-        ChromeOptions options = new ChromeOptions();
-        options.setBinary(CHROMIUM);
-        Path profile = Files.createTempDirectory("latchkey-chromium");
-        options.addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--no-first-run",
-                "--disable-background-networking", "--disable-component-update", "--disable-sync", "--disable-quic",
-                "--window-size=1200,900", "--user-data-dir=" + profile);
-        LoggingPreferences logs = new LoggingPreferences();
-        logs.enable(LogType.BROWSER, Level.ALL);
-        options.setCapability("goog:loggingPrefs", logs);
-        ChromeDriverService service = new ChromeDriverService.Builder().usingDriverExecutable(CHROMEDRIVER).usingAnyFreePort().build();
-        driver = new ChromeDriver(service, options);
+        driver = Chromium.start(1200, true);
     }
 
     @AfterAll

@@ -3,9 +3,9 @@ package dev.latchkey.browser;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.latchkey.support.Backend;
+import dev.latchkey.support.Chromium;
 import dev.latchkey.support.SmsReceiver;
 import dev.latchkey.support.TestServer;
-import java.io.File;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -17,7 +17,6 @@ import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
@@ -27,8 +26,6 @@ import org.openqa.selenium.TakesScreenshot;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
-import org.openqa.selenium.chrome.ChromeDriverService;
-import org.openqa.selenium.chrome.ChromeOptions;
 import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.openqa.selenium.support.ui.WebDriverWait;
 import org.openqa.selenium.virtualauthenticator.HasVirtualAuthenticator;
@@ -44,9 +41,6 @@ import org.openqa.selenium.virtualauthenticator.VirtualAuthenticatorOptions;
  * skipped, loudly, where Chromium is not installed.
  */
 class HostedPageBrowserTest {
-    static final File CHROMIUM = new File(System.getenv().getOrDefault("LATCHKEY_TEST_CHROMIUM", "/usr/bin/chromium"));
-    static final File CHROMEDRIVER = new File(System.getenv().getOrDefault("LATCHKEY_TEST_CHROMEDRIVER", "/usr/bin/chromedriver"));
-    static final boolean REQUIRED = Boolean.parseBoolean(System.getenv().getOrDefault("LATCHKEY_TEST_BROWSER_REQUIRED", "false"));
 
     static TestServer s;
     static dev.latchkey.support.Mailbox mail;
@@ -55,16 +49,7 @@ class HostedPageBrowserTest {
 
     @BeforeAll
     static void start() throws Exception {
-        if (!CHROMIUM.canExecute() || !CHROMEDRIVER.canExecute()) {
-            if (REQUIRED) {
-                throw new IllegalStateException("LATCHKEY_TEST_BROWSER_REQUIRED=true but " + CHROMIUM + " or " + CHROMEDRIVER + " is missing");
-            }
-            System.err.println("\n**********************************************************************\n"
-                    + "* SKIPPING the browser test: no " + CHROMIUM + " / " + CHROMEDRIVER + "\n"
-                    + "* (apt-get install chromium chromium-driver, or LATCHKEY_TEST_BROWSER_REQUIRED=true to fail)\n"
-                    + "**********************************************************************\n");
-            Assumptions.abort("Chromium not installed");
-        }
+        Chromium.requireOrSkip("the browser test");
         mail = new dev.latchkey.support.Mailbox();
         sms = new SmsReceiver();
         s = new TestServer(Backend.H2, new TestServer.Options(new dev.latchkey.server.ServerConfig.Messaging(null,
@@ -72,14 +57,7 @@ class HostedPageBrowserTest {
                 new dev.latchkey.message.DeliverySettings.Sms(sms.baseUrl(), "AC0123456789abcdef0123456789abcdef", "sms-auth-token-1",
                         "+15005550006"), 100, 60_000, null),
                 new dev.latchkey.server.ServerConfig.Risk(null, "127.0.0.1/32")));
-        ChromeOptions options = new ChromeOptions();
-        options.setBinary(CHROMIUM);
-        Path profile = Files.createTempDirectory("latchkey-chromium");
-        options.addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--no-first-run",
-                "--disable-background-networking", "--disable-component-update", "--disable-sync", "--disable-quic",
-                "--window-size=1000,900", "--user-data-dir=" + profile);
-        ChromeDriverService service = new ChromeDriverService.Builder().usingDriverExecutable(CHROMEDRIVER).usingAnyFreePort().build();
-        driver = new ChromeDriver(service, options);
+        driver = Chromium.start(1000, false);
     }
 
     /** Every test starts from a blank tab: nothing kept from another test's sign-in, the usual window, no authenticator. */

@@ -3,10 +3,10 @@ package dev.latchkey.browser;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.latchkey.support.Backend;
+import dev.latchkey.support.Chromium;
 import dev.latchkey.support.Mailbox;
 import dev.latchkey.support.SmsReceiver;
 import dev.latchkey.support.TestServer;
-import java.io.File;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -16,7 +16,6 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -27,8 +26,6 @@ import org.openqa.selenium.TakesScreenshot;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
-import org.openqa.selenium.chrome.ChromeDriverService;
-import org.openqa.selenium.chrome.ChromeOptions;
 import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
@@ -41,9 +38,6 @@ import org.openqa.selenium.support.ui.WebDriverWait;
  * otherwise skipped, loudly, where Chromium is not installed.
  */
 class PasswordlessBrowserTest {
-    static final File CHROMIUM = HostedPageBrowserTest.CHROMIUM;
-    static final File CHROMEDRIVER = HostedPageBrowserTest.CHROMEDRIVER;
-    static final boolean REQUIRED = HostedPageBrowserTest.REQUIRED;
     static final String PASSWORD = "browser-password-1";
 
     static TestServer s;
@@ -53,16 +47,7 @@ class PasswordlessBrowserTest {
 
     @BeforeAll
     static void start() throws Exception {
-        if (!CHROMIUM.canExecute() || !CHROMEDRIVER.canExecute()) {
-            if (REQUIRED) {
-                throw new IllegalStateException("LATCHKEY_TEST_BROWSER_REQUIRED=true but " + CHROMIUM + " or " + CHROMEDRIVER + " is missing");
-            }
-            System.err.println("\n**********************************************************************\n"
-                    + "* SKIPPING the browser test: no " + CHROMIUM + " / " + CHROMEDRIVER + "\n"
-                    + "* (apt-get install chromium chromium-driver, or LATCHKEY_TEST_BROWSER_REQUIRED=true to fail)\n"
-                    + "**********************************************************************\n");
-            Assumptions.abort("Chromium not installed");
-        }
+        Chromium.requireOrSkip("the browser test");
         mail = new Mailbox();
         sms = new SmsReceiver();
         s = new TestServer(Backend.H2, new TestServer.Options(new dev.latchkey.server.ServerConfig.Messaging(null,
@@ -75,14 +60,7 @@ class PasswordlessBrowserTest {
 
     /** A browser of its own: its own profile directory and ChromeDriver session (no storage or cookies shared). */
     static WebDriver browser() throws Exception {
-        ChromeOptions options = new ChromeOptions();
-        options.setBinary(CHROMIUM);
-        Path profile = Files.createTempDirectory("latchkey-chromium");
-        options.addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--no-first-run",
-                "--disable-background-networking", "--disable-component-update", "--disable-sync", "--disable-quic",
-                "--window-size=1000,900", "--user-data-dir=" + profile);
-        ChromeDriverService service = new ChromeDriverService.Builder().usingDriverExecutable(CHROMEDRIVER).usingAnyFreePort().build();
-        return new ChromeDriver(service, options);
+        return Chromium.start(1000, false);
     }
 
     @BeforeEach
