@@ -19,7 +19,6 @@ import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
 
@@ -187,38 +186,38 @@ public final class TenantTransfer {
             if (byUid.isEmpty()) {
                 return List.of();
             }
-            Set<String> uids = byUid.keySet();
+            List<String> uids = List.copyOf(byUid.keySet());
             h.createQuery("SELECT uid, code_hash, created_at, used_at FROM backup_codes WHERE uid IN (<u>) ORDER BY uid, code_hash")
-                    .bindList("u", List.copyOf(uids)).mapToMap().forEach(m -> {
+                    .bindList("u", uids).mapToMap().forEach(m -> {
                         ObjectNode c = factors(byUid, m).withArray("BackupCodes").addObject();
                         c.put("Hash", (String) m.get("code_hash"));
                         putLong(c, "CreatedAt", m.get("created_at"));
                         putLong(c, "UsedAt", m.get("used_at"));
                     });
             h.createQuery("SELECT uid, secret, last_step, created_at FROM authenticators WHERE uid IN (<u>)")
-                    .bindList("u", List.copyOf(uids)).mapToMap().forEach(m -> {
+                    .bindList("u", uids).mapToMap().forEach(m -> {
                         ObjectNode a = factors(byUid, m).putObject("Authenticator");
                         a.put("Secret", seal.seal(secrets.decrypt((String) m.get("secret"))));
                         putLong(a, "LastStep", m.get("last_step"));
                         putLong(a, "CreatedAt", m.get("created_at"));
                     });
             h.createQuery("SELECT uid, phone, created_at FROM sms_factors WHERE uid IN (<u>)")
-                    .bindList("u", List.copyOf(uids)).mapToMap().forEach(m -> {
+                    .bindList("u", uids).mapToMap().forEach(m -> {
                         ObjectNode s = factors(byUid, m).putObject("Sms");
                         s.put("Phone", seal.seal(secrets.decrypt((String) m.get("phone"))));
                         putLong(s, "CreatedAt", m.get("created_at"));
                     });
             h.createQuery("SELECT uid, created_at FROM email_factors WHERE uid IN (<u>)")
-                    .bindList("u", List.copyOf(uids)).mapToMap().forEach(m -> putLong(factors(byUid, m).putObject("Email"), "CreatedAt", m.get("created_at")));
+                    .bindList("u", uids).mapToMap().forEach(m -> putLong(factors(byUid, m).putObject("Email"), "CreatedAt", m.get("created_at")));
             h.createQuery("SELECT uid, question_id, answer_hash, created_at FROM security_answers WHERE uid IN (<u>) ORDER BY uid, question_id")
-                    .bindList("u", List.copyOf(uids)).mapToMap().forEach(m -> {
+                    .bindList("u", uids).mapToMap().forEach(m -> {
                         ObjectNode a = factors(byUid, m).withArray("SecurityAnswers").addObject();
                         a.put("QuestionId", (String) m.get("question_id"));
                         a.put("AnswerHash", (String) m.get("answer_hash"));
                         putLong(a, "CreatedAt", m.get("created_at"));
                     });
             h.createQuery("SELECT uid, " + String.join(", ", PASSKEY_COLUMNS) + " FROM passkeys WHERE uid IN (<u>) ORDER BY uid, created_at")
-                    .bindList("u", List.copyOf(uids)).mapToMap().forEach(m -> factors(byUid, m).withArray("Passkeys").add(row(m, PASSKEY_COLUMNS)));
+                    .bindList("u", uids).mapToMap().forEach(m -> factors(byUid, m).withArray("Passkeys").add(row(m, PASSKEY_COLUMNS)));
             return List.copyOf(byUid.values());
         });
     }
@@ -284,7 +283,7 @@ public final class TenantTransfer {
                 throw ApiException.validation("Webhooks", "A webhook must be an object.").withStatus(400);
             }
             ObjectNode w = row.deepCopy();
-            for (String f : new String[] {"headers", "query_params"}) {
+            for (String f : new String[] {"headers", "query_params", "auth_secret_enc"}) {
                 if (w.hasNonNull(f)) {
                     w.put(f, open(seal, w.get(f).asText(), "Webhooks." + f));
                 }
@@ -306,7 +305,7 @@ public final class TenantTransfer {
         // Templates and questions first: the settings may name them.
         Tenant tenant = existing != null ? existing : tenants.adopt(t.path("ApiKey").asText(""), apiSecret, t.path("Name").asText("Tenant"), Json.object());
         try {
-            return importRows(header, templateRows, webhooks, seal, tenant, apiSecret, t.path("Name").asText("Tenant"), settings, origin, now);
+            return importRows(header, templateRows, webhooks, tenant, apiSecret, t.path("Name").asText("Tenant"), settings, origin, now);
         } catch (RuntimeException e) {
             if (existing == null) {
                 tenants.delete(tenant); // a tenant this import made: nothing of a refused file stays
@@ -358,10 +357,7 @@ public final class TenantTransfer {
     }
 
     /** A webhook row as the webhook API would have saved it: an http(s) URL with a host, headers and query parameters as objects of strings. */
-    private static void checkWebhook(JsonNode row) {
-        if (!row.isObject()) {
-            throw ApiException.validation("Webhooks", "A webhook must be an object.").withStatus(400);
-        }
+    private static void checkWebhook(ObjectNode row) {
         String url = row.path("target_url").asText("");
         java.net.URI uri;
         try {
@@ -395,7 +391,7 @@ public final class TenantTransfer {
         }
     }
 
-    private Tenant importRows(JsonNode header, List<ObjectNode> templateRows, List<ObjectNode> webhooks, PassphraseSeal seal, Tenant tenant, String apiSecret, String name,
+    private Tenant importRows(JsonNode header, List<ObjectNode> templateRows, List<ObjectNode> webhooks, Tenant tenant, String apiSecret, String name,
                               ObjectNode settings, Audit.Origin origin, long now) {
         jdbi.useTransaction(h -> {
             for (ObjectNode row : templateRows) {
@@ -410,11 +406,11 @@ public final class TenantTransfer {
             }
             for (ObjectNode w : webhooks) {
                 if (w.hasNonNull("auth_secret_enc")) {
-                    w.put("auth_secret_enc", secrets.encrypt(open(seal, w.get("auth_secret_enc").asText(), "Webhooks.auth_secret_enc")));
+                    w.put("auth_secret_enc", secrets.encrypt(w.get("auth_secret_enc").asText())); // opened with the rest, above
                 }
-                String owner = h.createQuery("SELECT CAST(tenant_id AS VARCHAR(20)) FROM webhooks WHERE id = :id").bind("id", w.path("id").asText())
-                        .mapTo(String.class).findOne().orElse(null);
-                if (owner != null && owner.equals(Long.toString(tenant.id()))) {
+                Long owner = h.createQuery("SELECT tenant_id FROM webhooks WHERE id = :id").bind("id", w.path("id").asText())
+                        .mapTo(Long.class).findOne().orElse(null);
+                if (owner != null && owner == tenant.id()) {
                     h.createUpdate("DELETE FROM webhooks WHERE id = :id").bind("id", w.path("id").asText()).execute();
                 } else if (owner != null) {
                     w.put("id", Secrets.guid()); // that id is another tenant's on this node
