@@ -298,10 +298,6 @@ public final class PasswordHasher {
         };
     }
 
-    /**
-     * A hash imported from another system ({@link ImportedHashes}): bcrypt, PBKDF2 or salted SHA-256, verified on a hashing
-     * core like Argon2 and replaced by Argon2id at the next login ({@link #needsRehash}).
-     */
     /** A hashing core's generator, waiting for one to be free (the caller gives it back). */
     private Slot takeSlot(boolean priority) {
         try {
@@ -312,6 +308,10 @@ public final class PasswordHasher {
         }
     }
 
+    /**
+     * A hash imported from another system ({@link ImportedHashes}): bcrypt, PBKDF2 or salted SHA-256, verified on a hashing
+     * core like Argon2 and replaced by Argon2id at the next login ({@link #needsRehash}).
+     */
     private boolean verifyImported(String password, String stored, boolean priority) {
         Slot slot = takeSlot(priority);
         try {

@@ -59,17 +59,15 @@ public final class Secrets {
      * hash with the same key without showing it.
      */
     public String keyId() {
-        return "x" + hash("latchkey/key-id").substring(0, 16);
+        return keyIdOf(hashKey.getEncoded());
     }
 
     /** The {@link #keyId} of a node whose hash key is {@code hashKey} (an import checks an export's KeyId against its keys). */
     public static String keyIdOf(byte[] hashKey) {
         try {
-            Mac mac = Mac.getInstance("HmacSHA256");
-            mac.init(new SecretKeySpec(hashKey, "HmacSHA256"));
-            return "x" + HEX.formatHex(mac.doFinal("latchkey/key-id".getBytes(StandardCharsets.UTF_8))).substring(0, 16);
-        } catch (GeneralSecurityException | IllegalArgumentException e) {
-            return null;
+            return "x" + HEX.formatHex(hmac(hashKey, "latchkey/key-id")).substring(0, 16);
+        } catch (IllegalArgumentException e) {
+            return null; // an empty key
         }
     }
 
@@ -80,7 +78,7 @@ public final class Secrets {
     }
 
     /** Another node's hashing keys, adopted by an import so that its hashes verify here (see ImportedKeys). */
-    private record Foreign(SecretKeySpec hashKey, byte[] pepper) {}
+    private record Foreign(byte[] hashKey, byte[] pepper) {}
 
     private volatile java.util.Map<String, Foreign> foreign = java.util.Map.of();
 
@@ -90,7 +88,7 @@ public final class Secrets {
             return;
         }
         java.util.Map<String, Foreign> next = new java.util.HashMap<>(foreign);
-        next.put(id, new Foreign(new SecretKeySpec(hashKey, "HmacSHA256"), pepper.clone()));
+        next.put(id, new Foreign(hashKey.clone(), pepper.clone()));
         foreign = java.util.Map.copyOf(next);
     }
 
@@ -111,15 +109,7 @@ public final class Secrets {
         }
         java.util.List<String> out = new java.util.ArrayList<>(1 + adopted.size());
         out.add(hash(value));
-        adopted.forEach((id, f) -> {
-            try {
-                Mac mac = Mac.getInstance("HmacSHA256");
-                mac.init(f.hashKey());
-                out.add(id + ":" + HEX.formatHex(mac.doFinal(value.getBytes(StandardCharsets.UTF_8))));
-            } catch (GeneralSecurityException e) {
-                throw new IllegalStateException(e);
-            }
-        });
+        adopted.forEach((id, f) -> out.add(id + ":" + HEX.formatHex(hmac(f.hashKey(), value))));
         return out;
     }
 

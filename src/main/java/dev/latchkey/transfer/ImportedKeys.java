@@ -49,7 +49,7 @@ public final class ImportedKeys {
         if (adopted != null && !java.security.MessageDigest.isEqual(adopted, pepper)) {
             throw new IllegalArgumentException("The export's KeyId names hashing keys adopted before, with another password pepper.");
         }
-        adopt(id, keys);
+        secrets.adopt(id, hashKey, pepper);
         jdbi.useHandle(h -> {
             boolean known = h.createQuery("SELECT COUNT(*) FROM imported_keys WHERE id = :id").bind("id", id).mapTo(Integer.class).one() > 0;
             if (!known) {
@@ -72,7 +72,6 @@ public final class ImportedKeys {
     }
 
     private void adopt(String id, JsonNode keys) {
-        secrets.adopt(id, Base64.getDecoder().decode(keys.path("HashKey").asText()),
-                Base64.getDecoder().decode(keys.path("PasswordPepper").asText()));
+        secrets.adopt(id, decode(keys.path("HashKey").asText()), decode(keys.path("PasswordPepper").asText()));
     }
 }

@@ -463,7 +463,7 @@ public final class TenantTransfer {
     public record Failure(long line, String uid, String description) {}
 
     /**
-     * Account lines ({@code {"Line": n, "User": {...}}}), each in its own transaction. {@code source}: the export's header
+     * Account lines ({@code {"Line": n, "User": {...}}}), in one transaction with a savepoint per line. {@code source}: the export's header
      * (null for lines from another system: a LoginRadius-style profile with a {@code PasswordHash}, no sealed factors).
      */
     public Outcome importUsers(Tenant tenant, JsonNode lines, Source source, String passphrase, Audit.Origin origin) {
@@ -507,9 +507,7 @@ public final class TenantTransfer {
                 audit.record(h, tenant.id(), origin, Audit.Event.success(Audit.ACCOUNT_CREATED, null, "imported " + counts[0] + " accounts"), now);
             }
         });
-        int imported = counts[0];
-        int existing = counts[1];
-        return new Outcome(imported, existing, failed);
+        return new Outcome(counts[0], counts[1], failed);
     }
 
     private static String describe(RuntimeException e) {
