@@ -13,6 +13,12 @@ public record Account(String uid, long tenantId, ObjectNode profile, String pass
                       int passwordFailures, int secondFactorFailures, Long lockedUntil, long createdAt, long modifiedAt,
                       int sessionGeneration, boolean mfaEnrolled) {
 
+    /** The account with {@code mfaEnrolled} as read under its row lock. */
+    public Account withMfaEnrolled(boolean enrolled) {
+        return enrolled == mfaEnrolled ? this : new Account(uid, tenantId, profile, passwordHash, active, emailVerified, noOfLogins, lastLoginAt,
+                passwordChangedAt, passwordFailures, secondFactorFailures, lockedUntil, createdAt, modifiedAt, sessionGeneration, enrolled);
+    }
+
     /** The account as a login that just completed leaves it: counted, failures cleared, unlocked. */
     public Account loggedIn(int logins, long now) {
         return new Account(uid, tenantId, profile, passwordHash, active, emailVerified, logins, now, passwordChangedAt, 0, 0, null,

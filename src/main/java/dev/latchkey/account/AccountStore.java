@@ -136,12 +136,17 @@ public final class AccountStore {
      * A successful login: counters and failure counts reset, NoOfLogins and LastLoginDate kept true. False when the account
      * is gone (deleted, or its uid changed, since the login began).
      */
-    public boolean recordLogin(Handle h, String uid, long now) {
+    public RecordedLogin recordLogin(Handle h, String uid, long now) {
+        // The new count and the kept networks come back with the update (one round trip): see LoginThrottle#rememberTrusted.
         return h.createUpdate("""
                         UPDATE accounts SET no_of_logins = no_of_logins + 1, last_login_at = :now,
                                password_failures = 0, second_factor_failures = 0, locked_until = NULL WHERE uid = :uid""")
-                .bind("now", now).bind("uid", uid).execute() == 1;
+                .bind("now", now).bind("uid", uid).executeAndReturnGeneratedKeys("no_of_logins", "trusted_addresses")
+                .map((rs, c) -> new RecordedLogin(rs.getInt(1), rs.getString(2))).one();
     }
+
+    /** What {@link #recordLogin} left: the account's login count with this one, and its recent login networks. */
+    public record RecordedLogin(int logins, String trustedAddresses) {}
 
     /** The account has no password any more (its owner signs in by links and codes until they set one). */
     public void clearPassword(Handle h, String uid) {
@@ -152,6 +157,14 @@ public final class AccountStore {
         h.createUpdate("UPDATE accounts SET password_hash = :ph WHERE uid = :uid").bind("ph", hash).bind("uid", uid).execute();
     }
 
+    /**
+     * A right password: the count its attempt reserved goes back to zero, in the statement that takes the account's row
+     * (the lock order); false when there is no such account (deleted, or its uid changed, since the password was checked).
+     */
+    public boolean lockAndResetPasswordFailures(Handle h, String uid) {
+        return h.createUpdate("UPDATE accounts SET password_failures = 0 WHERE uid = :uid").bind("uid", uid).execute() == 1;
+    }
+
     public void resetPasswordFailures(Handle h, String uid) {
         h.createUpdate("UPDATE accounts SET password_failures = 0 WHERE uid = :uid AND password_failures <> 0").bind("uid", uid).execute();
     }
@@ -159,8 +172,8 @@ public final class AccountStore {
     /** Counts a failure of the given kind and returns the new count (atomic increment, safe across nodes). */
     public int countFailure(Handle h, String uid, String column) {
         checkColumn(column);
-        h.createUpdate("UPDATE accounts SET " + column + " = " + column + " + 1 WHERE uid = :uid").bind("uid", uid).execute();
-        return h.createQuery("SELECT " + column + " FROM accounts WHERE uid = :uid").bind("uid", uid).mapTo(Integer.class).findOne().orElse(0);
+        return h.createUpdate("UPDATE accounts SET " + column + " = " + column + " + 1 WHERE uid = :uid").bind("uid", uid)
+                .executeAndReturnGeneratedKeys(column).mapTo(Integer.class).findOne().orElse(0);
     }
 
     /** Sets one server-maintained field of the stored profile document (e.g. PasskeyLogin). */
@@ -177,12 +190,13 @@ public final class AccountStore {
 
     /** Takes the account's row lock for the rest of the transaction (see the lock order above). */
     /** An account's row, locked until the transaction ends: its failure counts and lock (null: no such account). */
-    public record Counts(int passwordFailures, int secondFactorFailures, Long lockedUntil) {}
+    public record Counts(int passwordFailures, int secondFactorFailures, Long lockedUntil, boolean mfaEnrolled) {}
 
     /** {@link #lockRow}, returning what it locked. */
     public Counts lockCounts(Handle h, String uid) {
-        return h.createQuery("SELECT password_failures, second_factor_failures, locked_until FROM accounts WHERE uid = :uid FOR UPDATE")
-                .bind("uid", uid).map((rs, c) -> new Counts(rs.getInt(1), rs.getInt(2), (Long) rs.getObject(3, Long.class))).findOne().orElse(null);
+        return h.createQuery("SELECT password_failures, second_factor_failures, locked_until, mfa_enrolled FROM accounts WHERE uid = :uid FOR UPDATE")
+                .bind("uid", uid).map((rs, c) -> new Counts(rs.getInt(1), rs.getInt(2), (Long) rs.getObject(3, Long.class), rs.getBoolean(4)))
+                .findOne().orElse(null);
     }
 
     /** Sets a failure count the caller computed under {@link #lockCounts}. */
@@ -210,14 +224,12 @@ public final class AccountStore {
      */
     public int reserveAttempt(Handle h, String uid, String column, int max, long now) {
         checkColumn(column);
-        int n = h.createUpdate("UPDATE accounts SET " + column + " = " + column + " + 1, attempt_reserved_at = :now WHERE uid = :uid AND ("
+        // The new count comes back with the update (RETURNING on PostgreSQL, H2's FINAL TABLE): one round trip.
+        return h.createUpdate("UPDATE accounts SET " + column + " = " + column + " + 1, attempt_reserved_at = :now WHERE uid = :uid AND ("
                         + column + " < :max OR attempt_reserved_at IS NULL OR attempt_reserved_at < :stale)"
                         + " AND (locked_until IS NULL OR locked_until <= :now)")
-                .bind("uid", uid).bind("max", max).bind("now", now).bind("stale", now - STALE_RESERVATION_MILLIS).execute();
-        if (n == 0) {
-            return -1;
-        }
-        return h.createQuery("SELECT " + column + " FROM accounts WHERE uid = :uid").bind("uid", uid).mapTo(Integer.class).one();
+                .bind("uid", uid).bind("max", max).bind("now", now).bind("stale", now - STALE_RESERVATION_MILLIS)
+                .executeAndReturnGeneratedKeys(column).mapTo(Integer.class).findOne().orElse(-1);
     }
 
     /** Gives back an attempt that was reserved but never evaluated (the answer could not be checked at all). */

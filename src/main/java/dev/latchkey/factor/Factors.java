@@ -51,6 +51,29 @@ public final class Factors {
         }).toList());
     }
 
+    /**
+     * Which of {@code asked} the account has set up, in one query (each factor's {@link SecondFactor#configuredCondition}),
+     * in the caller's transaction.
+     */
+    public static Set<SecondFactor> configured(org.jdbi.v3.core.Handle h, List<SecondFactor> asked, Account account) {
+        if (asked.isEmpty()) {
+            return new java.util.HashSet<>();
+        }
+        StringBuilder sql = new StringBuilder("SELECT ");
+        for (int i = 0; i < asked.size(); i++) {
+            sql.append(i == 0 ? "" : ", ").append("CASE WHEN ").append(asked.get(i).configuredCondition()).append(" THEN 1 ELSE 0 END");
+        }
+        return h.createQuery(sql.toString()).bind("uid", account.uid()).map((rs, ctx) -> {
+            Set<SecondFactor> set = new java.util.HashSet<>();
+            for (int i = 0; i < asked.size(); i++) {
+                if (rs.getInt(i + 1) == 1) {
+                    set.add(asked.get(i));
+                }
+            }
+            return set;
+        }).one();
+    }
+
     /** The factor a reset body names ({@code {"authenticator": true}}), if any. */
     public Optional<ResetByFlag> resetBy(String flag) {
         return all.stream().filter(ResetByFlag.class::isInstance).map(ResetByFlag.class::cast)

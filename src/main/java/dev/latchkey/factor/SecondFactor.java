@@ -17,8 +17,17 @@ public interface SecondFactor {
     /** Its name in the registry and the audit trail ({@code "backupcode"}, {@code "passkey"}, {@code "authenticator"}). */
     String id();
 
+    /**
+     * The SQL condition on {@code :uid} that holds when the account has this factor set up (an {@code EXISTS} over the
+     * factor's table), so that a login asks every factor in one query ({@link Factors#configured}).
+     */
+    String configuredCondition();
+
     /** Whether the account has this factor set up: with optional MFA, a configured factor makes login ask for step 2. */
-    boolean isConfigured(Handle h, Account account);
+    default boolean isConfigured(Handle h, Account account) {
+        return h.createQuery("SELECT CASE WHEN " + configuredCondition() + " THEN 1 ELSE 0 END").bind("uid", account.uid())
+                .mapTo(Integer.class).one() == 1;
+    }
 
     /**
      * Adds this factor's flags, and its enrollment data when it may be set up now, to step 1's

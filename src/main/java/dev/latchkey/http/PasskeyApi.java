@@ -134,7 +134,7 @@ public final class PasskeyApi {
         JsonNode credential = credential(req);
         String boundTo = p.challenge().tokenHash();
         return Responses.login(req, flow.completeSecondFactor(tenant, p, ctx, "passkey enrolled at login",
-                (h, account) -> flow.mayEnrollWithPasswordAlone(h, account)
+                (h, account) -> flow.mayEnrollWithPasswordAloneLocked(h, account)
                         && passkeys.register(h, tenant, rp, account, boundTo, credential, "login",
                                 new FactorChange(ctx.preventWebhook(), true, ctx.origin())).isPresent(),
                 LrError.PASSKEY_VERIFICATION_FAILED, true));

@@ -130,7 +130,7 @@ public final class SecondFactorApi {
                 return false;
             }
             // Only a login that proved the password of an account that never had a factor may set one up here.
-            boolean mayEnroll = !riskChallenge && flow.mayEnrollWithPasswordAlone(h, account);
+            boolean mayEnroll = !riskChallenge && flow.mayEnrollWithPasswordAloneLocked(h, account);
             return factor.verify(h, tenant, account, code, mayEnroll ? enrollment : null, enrollment.boundTo(), ctx.origin()).right();
         }, factor.wrongCode(), !pending.account().mfaEnrolled()));
     }

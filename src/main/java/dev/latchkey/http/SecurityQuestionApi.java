@@ -99,7 +99,7 @@ public final class SecurityQuestionApi {
         Map<String, String> hashes = questions.prepare(tenant, given);
         FactorChange change = new FactorChange(ctx.preventWebhook(), true, ctx.origin());
         return Responses.login(req, flow.completeSecondFactor(tenant, pending, ctx, questions.id(),
-                (h, account) -> flow.mayEnrollWithPasswordAlone(h, account) && questions.enrollDuringLogin(h, tenant, account, hashes, change),
+                (h, account) -> flow.mayEnrollWithPasswordAloneLocked(h, account) && questions.enrollDuringLogin(h, tenant, account, hashes, change),
                 LrError.SECURITY_QUESTIONS_NOT_ENABLED, true));
     }
 

@@ -20,7 +20,6 @@ import dev.latchkey.tenant.Tenant;
 import dev.latchkey.token.IssuedTokens;
 import dev.latchkey.token.Tokens;
 import java.time.Clock;
-import java.util.Map;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
 
@@ -233,12 +232,9 @@ public final class LoginFlow {
     private LoginOutcome step1(Tenant tenant, Account account, String kind, boolean mfaEndpoint, LoginContext ctx, String rehash,
                                Boolean breachFlag, long now) {
         Step1 step = jdbi.inTransaction(h -> {
-            AccountStore.Counts counts = accounts.lockCounts(h, account.uid()); // the account's row first (the lock order)
-            if (counts == null) {
+            // The account's row first (the lock order), its reserved attempt given back in the same statement.
+            if (!accounts.lockAndResetPasswordFailures(h, account.uid())) {
                 throw LrError.INVALID_CREDENTIALS.error(); // deleted, or its uid changed, since the password was checked
-            }
-            if (counts.passwordFailures() != 0) {
-                accounts.resetPasswordFailures(h, account.uid());
             }
             if (rehash != null) {
                 accounts.rehashPassword(h, account.uid(), rehash);
@@ -494,13 +490,7 @@ public final class LoginFlow {
 
     /** The factors set up for the account that the tenant offers, each asked once. */
     private java.util.Set<SecondFactor> configuredFactors(Handle h, Tenant tenant, Account account) {
-        java.util.Set<SecondFactor> configured = new java.util.HashSet<>();
-        for (SecondFactor f : factors.all()) {
-            if (f.offeredBy(tenant) && f.isConfigured(h, account)) {
-                configured.add(f);
-            }
-        }
-        return configured;
+        return Factors.configured(h, factors.all().stream().filter(f -> f.offeredBy(tenant)).toList(), account);
     }
 
     /**
@@ -617,6 +607,14 @@ public final class LoginFlow {
     }
 
     /**
+     * {@link #mayEnrollWithPasswordAlone(Handle, Account)} for a step 2's verification, whose account carries its MFA flag
+     * as read under the account's row lock in this transaction ({@link #completeSecondFactor}): no second read of it.
+     */
+    public boolean mayEnrollWithPasswordAloneLocked(Handle h, Account lockedAccount) {
+        return !lockedAccount.mfaEnrolled() && !hasConfiguredFactor(h, lockedAccount);
+    }
+
+    /**
      * What can finish a pending login, so that a page offers only that: the account's usable factors, whether the
      * password alone may enroll one, and whether risk-based authentication asked (then its link or code works too).
      */
@@ -655,7 +653,7 @@ public final class LoginFlow {
 
     /** Whether any factor is set up for the account (used to refuse adding a factor with the password alone). */
     public boolean hasConfiguredFactor(Handle h, Account account) {
-        return factors.all().stream().anyMatch(f -> f.isConfigured(h, account));
+        return !Factors.configured(h, factors.all(), account).isEmpty();
     }
 
     /**
@@ -701,7 +699,8 @@ public final class LoginFlow {
                 }
                 // The 2FA token is not checked first: if another request spent it meanwhile, the consume or the count below
                 // finds it so and everything rolls back; the answer is 1103 whether this one was right or not.
-                Lockout.Evaluation evaluated = Lockout.evaluate(h, account, verification);
+                // The verification sees the account's MFA flag as read under the lock (see mayEnrollWithPasswordAloneLocked).
+                Lockout.Evaluation evaluated = Lockout.evaluate(h, account.withMfaEnrolled(counts.mfaEnrolled()), verification);
                 if (evaluated.right()) {
                     if (!challenges.consume(h, ch.tokenHash(), now, tenant.maxSecondFactorAttemptsPerToken())) {
                         throw new NotEvaluated();
@@ -754,15 +753,13 @@ public final class LoginFlow {
      */
     private LoginOutcome complete(Handle h, Tenant tenant, Account account, long now, LoginContext ctx, boolean reload, String loginKind,
                                 LoginRisk.Completion how, Long secondFactorAt, String factor) {
-        accounts.recordLogin(h, account.uid(), now);
+        AccountStore.RecordedLogin counted = accounts.recordLogin(h, account.uid(), now);
         IssuedTokens issued = tokens.issue(h, tenant, account, now, secondFactorAt);
-        // The profile document is re-read only when an enrollment changed it in this transaction; the count is read back.
+        // The profile document is re-read only when an enrollment changed it in this transaction; the count came back.
         Account base = reload ? accounts.byUid(h, tenant.id(), account.uid()).orElseThrow() : account;
-        Map<String, Object> counted = h.createQuery("SELECT no_of_logins, trusted_addresses FROM accounts WHERE uid = :uid")
-                .bind("uid", account.uid()).mapToMap().one();
-        int logins = ((Number) counted.get("no_of_logins")).intValue();
+        int logins = counted.logins();
         // The network this completed login came from is remembered (written only when it is not already the latest).
-        String trusted = throttle.rememberTrusted((String) counted.get("trusted_addresses"), ctx.ip());
+        String trusted = throttle.rememberTrusted(counted.trustedAddresses(), ctx.ip());
         if (trusted != null) {
             h.createUpdate("UPDATE accounts SET trusted_addresses = :ta WHERE uid = :uid").bind("ta", trusted).bind("uid", account.uid()).execute();
         }

@@ -116,8 +116,40 @@ public final class LatchkeyServer implements AutoCloseable {
             return;
         }
         if (state[1] == 0 && Runtime.getRuntime().totalMemory() > 128L * 1024 * 1024) {
-            System.gc();
+            collectAndShrink();
             state[1] = 1;
+        }
+    }
+
+    /**
+     * One full collection that keeps little free heap: a full collection shrinks the heap to what MaxHeapFreeRatio allows
+     * (70% free by default: three times the live data stays committed), so for this one it is lowered to 10%, then put
+     * back (both ratios are manageable flags; where they are not, the collection runs with the JVM's own).
+     */
+    static void collectAndShrink() {
+        com.sun.management.HotSpotDiagnosticMXBean vm = java.lang.management.ManagementFactory.getPlatformMXBean(
+                com.sun.management.HotSpotDiagnosticMXBean.class);
+        String min = null;
+        String max = null;
+        try {
+            min = vm.getVMOption("MinHeapFreeRatio").getValue();
+            max = vm.getVMOption("MaxHeapFreeRatio").getValue();
+            vm.setVMOption("MinHeapFreeRatio", "0");
+            vm.setVMOption("MaxHeapFreeRatio", "10");
+        } catch (RuntimeException e) {
+            min = null; // not settable here: collect as the JVM would
+        }
+        try {
+            System.gc();
+        } finally {
+            if (min != null) {
+                try {
+                    vm.setVMOption("MaxHeapFreeRatio", max);
+                    vm.setVMOption("MinHeapFreeRatio", min);
+                } catch (RuntimeException e) {
+                    // left lowered: the heap grows again under load all the same
+                }
+            }
         }
     }
 

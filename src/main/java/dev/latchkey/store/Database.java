@@ -50,9 +50,12 @@ public final class Database implements AutoCloseable {
      * The default store: an H2 file database in the data directory. WRITE_DELAY=0 writes every commit to the file
      * before the commit returns, so a node killed with SIGKILL loses nothing it answered (H2's default delays writes by
      * up to a second). An operating-system crash can still lose what the OS had not flushed; use PostgreSQL in production.
+     * QUERY_CACHE_SIZE: each connection keeps this many parsed statements (H2's default, 8, is fewer than one login runs,
+     * so every statement was parsed again: 16% of a login's CPU).
      */
     public static String h2Url(Path dataDir) {
-        return "jdbc:h2:file:" + dataDir.toAbsolutePath().resolve("latchkey") + ";DB_CLOSE_ON_EXIT=FALSE;LOCK_TIMEOUT=10000;WRITE_DELAY=0";
+        return "jdbc:h2:file:" + dataDir.toAbsolutePath().resolve("latchkey")
+                + ";DB_CLOSE_ON_EXIT=FALSE;LOCK_TIMEOUT=10000;WRITE_DELAY=0;QUERY_CACHE_SIZE=256";
     }
 
     /**

@@ -67,9 +67,20 @@ public final class JarNode {
         return serve(env, serve);
     }
 
+    /** {@link #start(Map, String...)} of another build's jar (the benchmark compares two). */
+    public static JarNode start(Path jar, Map<String, String> env, String... args) throws IOException {
+        List<String> serve = new ArrayList<>(List.of("--port", "0"));
+        serve.addAll(List.of(args));
+        return serve(jar, env, serve);
+    }
+
     /** Starts {@code java -jar latchkey.jar serve --host 127.0.0.1 ARGS} (the caller picks the port) and waits for its ready line. */
     public static JarNode serve(Map<String, String> env, List<String> args) throws IOException {
-        List<String> cmd = new ArrayList<>(List.of("java", "-jar", JAR.toString(), "serve", "--host", "127.0.0.1"));
+        return serve(JAR, env, args);
+    }
+
+    private static JarNode serve(Path jar, Map<String, String> env, List<String> args) throws IOException {
+        List<String> cmd = new ArrayList<>(List.of("java", "-jar", jar.toString(), "serve", "--host", "127.0.0.1"));
         cmd.addAll(args);
         Path errors = errorFile();
         ProcessBuilder pb = new ProcessBuilder(cmd).redirectError(errors.toFile());

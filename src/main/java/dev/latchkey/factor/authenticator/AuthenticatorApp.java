@@ -65,8 +65,8 @@ public final class AuthenticatorApp implements CodeFactor, EnabledByCode, ResetB
     }
 
     @Override
-    public boolean isConfigured(Handle h, Account account) {
-        return store.isVerified(h, account.uid());
+    public String configuredCondition() {
+        return "EXISTS (SELECT 1 FROM authenticators WHERE uid = :uid)";
     }
 
     /** {@code CreatedDate}: when the app was set up (never its secret). */

@@ -55,9 +55,8 @@ public final class BackupCodes implements CodeFactor {
     }
 
     @Override
-    public boolean isConfigured(Handle h, Account account) {
-        return h.createQuery("SELECT COUNT(*) FROM backup_codes WHERE uid = :uid AND used_at IS NULL")
-                .bind("uid", account.uid()).mapTo(Integer.class).one() > 0;
+    public String configuredCondition() {
+        return "EXISTS (SELECT 1 FROM backup_codes WHERE uid = :uid AND used_at IS NULL)";
     }
 
     @Override

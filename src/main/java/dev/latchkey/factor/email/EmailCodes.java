@@ -90,8 +90,8 @@ public final class EmailCodes implements CodeFactor, EnabledByCode, ResetByFlag 
     }
 
     @Override
-    public boolean isConfigured(Handle h, Account account) {
-        return h.createQuery("SELECT COUNT(*) FROM email_factors WHERE uid = :uid").bind("uid", account.uid()).mapTo(Integer.class).one() > 0;
+    public String configuredCondition() {
+        return "EXISTS (SELECT 1 FROM email_factors WHERE uid = :uid)";
     }
 
     /**

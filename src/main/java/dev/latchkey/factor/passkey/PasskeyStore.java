@@ -22,11 +22,6 @@ public final class PasskeyStore {
         return h.createQuery("SELECT * FROM passkeys WHERE uid = :uid ORDER BY created_at, id").bind("uid", uid).map(ROW).list();
     }
 
-    boolean hasUsable(Handle h, String uid) {
-        return h.createQuery("SELECT COUNT(*) FROM passkeys WHERE uid = :uid AND possibly_cloned = FALSE")
-                .bind("uid", uid).mapTo(Integer.class).one() > 0;
-    }
-
     Optional<Passkey> byCredentialId(Handle h, long tenantId, String credentialId) {
         return h.createQuery("SELECT * FROM passkeys WHERE tenant_id = :t AND credential_id = :c")
                 .bind("t", tenantId).bind("c", credentialId).map(ROW).findOne();

@@ -90,8 +90,8 @@ public final class Passkeys implements SecondFactor {
     }
 
     @Override
-    public boolean isConfigured(Handle h, Account account) {
-        return store.hasUsable(h, account.uid());
+    public String configuredCondition() {
+        return "EXISTS (SELECT 1 FROM passkeys WHERE uid = :uid AND possibly_cloned = FALSE)";
     }
 
     @Override

@@ -89,8 +89,8 @@ public final class SecurityQuestions implements CodeFactor, ResetByFlag {
     }
 
     @Override
-    public boolean isConfigured(Handle h, Account account) {
-        return store.hasAnswers(h, account.uid());
+    public String configuredCondition() {
+        return "EXISTS (SELECT 1 FROM security_answers WHERE uid = :uid)";
     }
 
     /**

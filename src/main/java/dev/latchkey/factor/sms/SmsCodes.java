@@ -86,8 +86,8 @@ public final class SmsCodes implements CodeFactor, EnabledByCode, ResetByFlag {
     }
 
     @Override
-    public boolean isConfigured(Handle h, Account account) {
-        return store.sealedPhone(h, account.uid()).isPresent();
+    public String configuredCondition() {
+        return "EXISTS (SELECT 1 FROM sms_factors WHERE uid = :uid)";
     }
 
     /** {@code IsOTPAuthenticatorVerified}, and the verified phone masked in {@code OTPPhoneNo}. */

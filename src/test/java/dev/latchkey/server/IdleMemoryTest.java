@@ -1,0 +1,30 @@
+package dev.latchkey.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.sun.management.HotSpotDiagnosticMXBean;
+import java.lang.management.ManagementFactory;
+import org.junit.jupiter.api.Test;
+
+/** The idle node's one collection keeps little free heap, and leaves the JVM's heap ratios as they were. */
+class IdleMemoryTest {
+    private static final HotSpotDiagnosticMXBean VM = ManagementFactory.getPlatformMXBean(HotSpotDiagnosticMXBean.class);
+
+    @Test
+    void theCollectionShrinksTheHeapAndPutsTheRatiosBack() {
+        String min = VM.getVMOption("MinHeapFreeRatio").getValue();
+        String max = VM.getVMOption("MaxHeapFreeRatio").getValue();
+        byte[][] garbage = new byte[64][];
+        for (int i = 0; i < garbage.length; i++) {
+            garbage[i] = new byte[1 << 20]; // 64 MiB the heap grows for, then garbage
+        }
+        garbage = null;
+        LatchkeyServer.collectAndShrink();
+        Runtime rt = Runtime.getRuntime();
+        long used = rt.totalMemory() - rt.freeMemory();
+        // At most 10% free after it, give or take the heap's region granularity and what other tests keep alive.
+        assertThat(rt.totalMemory()).isLessThan(Math.max(used * 2, 64L << 20));
+        assertThat(VM.getVMOption("MinHeapFreeRatio").getValue()).isEqualTo(min);
+        assertThat(VM.getVMOption("MaxHeapFreeRatio").getValue()).isEqualTo(max);
+    }
+}
