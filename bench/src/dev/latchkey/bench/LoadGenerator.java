@@ -38,7 +38,7 @@ import org.HdrHistogram.Histogram;
  *
  * <pre>
  * LoadGenerator --jar target/latchkey.jar --store h2|postgres --hashing minimal|owasp
- *               [--scenarios full,backup,passkey,validate,refresh] [--concurrency 8,32]
+ *               [--scenarios full,backup,passkey,totp,validate,refresh] [--concurrency 8,32]
  *               [--warmup 3] [--duration 10] [--pg-url jdbc:postgresql://127.0.0.1:5432/test --pg-user postgres]
  * </pre>
  */
@@ -61,12 +61,148 @@ public final class LoadGenerator {
     }
 
     public static void main(String[] argv) throws Exception {
+        if (argv.length == 1 && argv[0].equals("--calibrate")) {
+            calibrate();
+            return;
+        }
         Map<String, String> a = new HashMap<>();
         for (int i = 0; i + 1 < argv.length; i += 2) {
             a.put(argv[i].replaceFirst("^--", ""), argv[i + 1]);
         }
-        new LoadGenerator(a).run();
+        if (a.containsKey("compare-jar")) {
+            compare(a);
+        } else {
+            new LoadGenerator(a).run();
+        }
         System.exit(0);
+    }
+
+    /**
+     * How fast this machine is today at the three things a login is made of, so that runs on different days can be told
+     * apart (this machine's speed at handing work between threads and over loopback sockets has varied several-fold from
+     * day to day while pure computation did not): SHA-256 of 1 KiB on one thread, a thread-to-thread handoff round trip,
+     * and a loopback TCP round trip of 64 bytes. Each the best of three 1-second tries.
+     */
+    static void calibrate() throws Exception {
+        byte[] kib = new byte[1024];
+        java.security.MessageDigest sha = java.security.MessageDigest.getInstance("SHA-256");
+        double hashes = best(() -> {
+            sha.update(kib);
+            sha.digest();
+        });
+        java.util.concurrent.SynchronousQueue<Integer> ping = new java.util.concurrent.SynchronousQueue<>();
+        java.util.concurrent.SynchronousQueue<Integer> pong = new java.util.concurrent.SynchronousQueue<>();
+        Thread echo = new Thread(() -> {
+            try {
+                while (true) {
+                    pong.put(ping.take());
+                }
+            } catch (InterruptedException e) {
+                // done
+            }
+        });
+        echo.setDaemon(true);
+        echo.start();
+        double handoffs = best(() -> {
+            ping.put(1);
+            pong.take();
+        });
+        echo.interrupt();
+        java.net.ServerSocket server = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress());
+        Thread tcpEcho = new Thread(() -> {
+            try (java.net.Socket s = server.accept()) {
+                s.setTcpNoDelay(true);
+                byte[] b = new byte[64];
+                java.io.InputStream in = s.getInputStream();
+                java.io.OutputStream out = s.getOutputStream();
+                while (in.readNBytes(b, 0, 64) == 64) {
+                    out.write(b);
+                }
+            } catch (IOException e) {
+                // done
+            }
+        });
+        tcpEcho.setDaemon(true);
+        tcpEcho.start();
+        double roundTrips;
+        try (java.net.Socket c = new java.net.Socket(java.net.InetAddress.getLoopbackAddress(), server.getLocalPort())) {
+            c.setTcpNoDelay(true);
+            byte[] b = new byte[64];
+            java.io.InputStream in = c.getInputStream();
+            java.io.OutputStream out = c.getOutputStream();
+            roundTrips = best(() -> {
+                out.write(b);
+                in.readNBytes(b, 0, 64);
+            });
+        }
+        server.close();
+        System.out.printf(Locale.ROOT, "Machine today: SHA-256 of 1 KiB %,.0f/s on one thread; thread handoff round trip %.1f µs; "
+                + "loopback TCP round trip %.1f µs.%n", hashes, 1e6 / handoffs, 1e6 / roundTrips);
+    }
+
+    interface Step {
+        void run() throws Exception;
+    }
+
+    /** Operations per second of {@code step} run on this thread for a second, the best of three tries. */
+    static double best(Step step) throws Exception {
+        double best = 0;
+        for (int i = 0; i < 3; i++) {
+            long n = 0;
+            long t0 = System.nanoTime();
+            long end = t0 + 1_000_000_000L;
+            long t;
+            do {
+                for (int k = 0; k < 64; k++) {
+                    step.run();
+                }
+                n += 64;
+            } while ((t = System.nanoTime()) < end);
+            best = Math.max(best, n / ((t - t0) / 1e9));
+        }
+        return best;
+    }
+
+    /**
+     * Two builds on one noisy machine: {@code --jar A --compare-jar B} starts a node of each (same store, same settings),
+     * seeds both, and measures each row in alternating windows ({@code --rounds} of them per build, {@code --window} seconds
+     * each, after a 1-second warm-up of the build's turn), the other build idle meanwhile: whatever the machine does over
+     * those minutes, both builds see it alike. Each build's rows sum its windows.
+     */
+    static void compare(Map<String, String> a) throws Exception {
+        Map<String, String> b = new HashMap<>(a);
+        b.put("jar", a.get("compare-jar"));
+        Pairing pairing = new Pairing();
+        LoadGenerator first = new LoadGenerator(a);
+        LoadGenerator second = new LoadGenerator(b);
+        first.pairing = pairing;
+        first.side = 0;
+        second.pairing = pairing;
+        second.side = 1;
+        ExecutorService both = Executors.newFixedThreadPool(2);
+        Future<?> f1 = both.submit(() -> {
+            first.run();
+            return null;
+        });
+        Future<?> f2 = both.submit(() -> {
+            second.run();
+            return null;
+        });
+        f1.get();
+        f2.get();
+        both.shutdown();
+    }
+
+    /** The two generators of {@link #compare}: they meet before each row, and take turns within it. */
+    static final class Pairing {
+        final java.util.concurrent.CyclicBarrier barrier = new java.util.concurrent.CyclicBarrier(2);
+    }
+
+    Pairing pairing;
+    int side;
+
+    String label(String store) {
+        return pairing == null ? store : store + " " + Path.of(arg("jar", "target/latchkey.jar")).getFileName();
     }
 
     String arg(String name, String dflt) {
@@ -140,6 +276,31 @@ public final class LoadGenerator {
         }
     }
 
+    /**
+     * CPU ticks of the node's JIT compiler threads: on two cores, compiling a cold node's hot code takes minutes of CPU,
+     * which the node's CPU column includes; this says how much of a row was that.
+     */
+    static long jitTicks(long pid) {
+        long total = 0;
+        try (var tasks = Files.list(Path.of("/proc/" + pid + "/task"))) {
+            for (Path t : (Iterable<Path>) tasks::iterator) {
+                try {
+                    String comm = Files.readString(t.resolve("comm")).trim();
+                    if (comm.startsWith("C1 CompilerThre") || comm.startsWith("C2 CompilerThre")) {
+                        String stat = Files.readString(t.resolve("stat"));
+                        String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+                        total += Long.parseLong(f[11]) + Long.parseLong(f[12]);
+                    }
+                } catch (IOException | RuntimeException e) {
+                    // the thread ended meanwhile
+                }
+            }
+        } catch (IOException e) {
+            return 0;
+        }
+        return total;
+    }
+
     /** CPU ticks of every PostgreSQL process on the machine (the database shares the cores with the node). */
     static long postgresTicks() {
         long total = 0;
@@ -184,9 +345,17 @@ public final class LoadGenerator {
     }
 
     record Result(String scenario, int concurrency, long ops, long errors, double seconds, Histogram latency, double cpuCores, long rss,
-                  boolean exhausted, double pgCores, double generatorCores) {}
+                  boolean exhausted, double pgCores, double generatorCores, double jitCores) {
+        Result(String scenario, int concurrency, long ops, long errors, double seconds, Histogram latency, double cpuCores, long rss,
+               boolean exhausted, double pgCores, double generatorCores) {
+            this(scenario, concurrency, ops, errors, seconds, latency, cpuCores, rss, exhausted, pgCores, generatorCores, 0);
+        }
+    }
 
     Result measure(String scenario, int concurrency, Op op) throws Exception {
+        if (pairing != null) {
+            return measureInTurns(scenario, concurrency, op);
+        }
         int warmup = Integer.parseInt(arg("warmup", "3"));
         int duration = Integer.parseInt(arg("duration", "10"));
         Histogram hist = new Histogram(60_000_000_000L, 3);
@@ -223,12 +392,16 @@ public final class LoadGenerator {
                 return null;
             }));
         }
-        Thread.sleep(warmup * 1000L);
+        warmUp(warmup, exhaustedWorkers, concurrency);
         String profileDir = args.get("profile-dir");
-        if (profileDir != null) {
+        String asprof = args.get("asprof"); // async-profiler's launcher: CPU samples of native and Java code, not JFR's
+        if (profileDir != null && asprof != null) {
+            run(asprof, "start", "-e", arg("asprof-event", "cpu"), "-i", arg("asprof-interval", "5ms"), "--libpath", arg("asprof-lib", Path.of(asprof).resolveSibling("libasyncProfiler.so").toString()), String.valueOf(pid));
+        } else if (profileDir != null) {
             jcmd("JFR.start", "name=m", "settings=" + arg("profile-settings", "default"), "filename=" + profileDir + "/" + scenario + "-" + concurrency + ".jfr");
         }
         long cpu0 = cpuTicks();
+        long jit0 = jitTicks(pid);
         long pg0 = postgresTicks();
         long gen0 = cpuTicks(ProcessHandle.current().pid());
         long start = System.nanoTime();
@@ -240,9 +413,13 @@ public final class LoadGenerator {
         measuring.set(false);
         double seconds = (System.nanoTime() - start) / 1e9;
         long cpu1 = cpuTicks();
+        long jit1 = jitTicks(pid);
         long pg1 = postgresTicks();
         long gen1 = cpuTicks(ProcessHandle.current().pid());
-        if (profileDir != null) {
+        if (profileDir != null && asprof != null) {
+            run(asprof, "stop", "--libpath", arg("asprof-lib", Path.of(asprof).resolveSibling("libasyncProfiler.so").toString()),
+                    "-o", "collapsed", "-f", profileDir + "/" + scenario + "-" + concurrency + ".collapsed", String.valueOf(pid));
+        } else if (profileDir != null) {
             jcmd("JFR.stop", "name=m");
         }
         stop.set(true);
@@ -251,14 +428,136 @@ public final class LoadGenerator {
             f.get();
         }
         return new Result(scenario, concurrency, ops.get(), errors.get(), seconds, hist, (cpu1 - cpu0) / (double) CLK_TCK / seconds, rssMiB(),
-                exhaustedWorkers.get() > 0, (pg1 - pg0) / (double) CLK_TCK / seconds, (gen1 - gen0) / (double) CLK_TCK / seconds);
+                exhaustedWorkers.get() > 0, (pg1 - pg0) / (double) CLK_TCK / seconds, (gen1 - gen0) / (double) CLK_TCK / seconds,
+                (jit1 - jit0) / (double) CLK_TCK / seconds);
     }
 
-    /** Profiles only the measured window: {@code --profile-dir DIR} records a JFR file per row. */
+    /** {@link #measure} in {@link #compare}'s alternating windows. */
+    Result measureInTurns(String scenario, int concurrency, Op op) throws Exception {
+        int rounds = Integer.parseInt(arg("rounds", "4"));
+        int window = Integer.parseInt(arg("window", "4"));
+        Histogram hist = new Histogram(60_000_000_000L, 3);
+        AtomicLong ops = new AtomicLong();
+        AtomicLong errors = new AtomicLong();
+        AtomicBoolean active = new AtomicBoolean();
+        AtomicBoolean measuring = new AtomicBoolean();
+        AtomicBoolean stop = new AtomicBoolean();
+        AtomicInteger inFlight = new AtomicInteger();
+        AtomicInteger exhaustedWorkers = new AtomicInteger();
+        ExecutorService pool = Executors.newFixedThreadPool(concurrency);
+        List<Future<?>> futures = new ArrayList<>();
+        for (int w = 0; w < concurrency; w++) {
+            int worker = w;
+            futures.add(pool.submit(() -> {
+                while (!stop.get()) {
+                    if (!active.get()) {
+                        Thread.sleep(2);
+                        continue;
+                    }
+                    inFlight.incrementAndGet();
+                    try {
+                        long t0 = System.nanoTime();
+                        boolean success;
+                        try {
+                            success = op.run(worker);
+                        } catch (NoMoreWork e) {
+                            exhaustedWorkers.incrementAndGet();
+                            return null;
+                        }
+                        long t1 = System.nanoTime();
+                        if (measuring.get()) {
+                            synchronized (hist) {
+                                hist.recordValue(Math.min(t1 - t0, hist.getHighestTrackableValue()));
+                            }
+                            ops.incrementAndGet();
+                            if (!success) {
+                                errors.incrementAndGet();
+                            }
+                        }
+                    } finally {
+                        inFlight.decrementAndGet();
+                    }
+                }
+                return null;
+            }));
+        }
+        double seconds = 0;
+        long cpu = 0;
+        long jit = 0;
+        long pg = 0;
+        long gen = 0;
+        pairing.barrier.await(); // both seeded
+        for (int r = 0; r < rounds; r++) {
+            for (int turn = 0; turn < 2; turn++) {
+                if (turn == side && exhaustedWorkers.get() < concurrency) {
+                    active.set(true);
+                    Thread.sleep(1000);
+                    long cpu0 = cpuTicks();
+                    long jit0 = jitTicks(pid);
+                    long pg0 = postgresTicks();
+                    long gen0 = cpuTicks(ProcessHandle.current().pid());
+                    long start = System.nanoTime();
+                    measuring.set(true);
+                    long end = start + window * 1_000_000_000L;
+                    while (System.nanoTime() < end && exhaustedWorkers.get() < concurrency) {
+                        Thread.sleep(20);
+                    }
+                    measuring.set(false);
+                    seconds += (System.nanoTime() - start) / 1e9;
+                    cpu += cpuTicks() - cpu0;
+                    jit += jitTicks(pid) - jit0;
+                    pg += postgresTicks() - pg0;
+                    gen += cpuTicks(ProcessHandle.current().pid()) - gen0;
+                    active.set(false);
+                    while (inFlight.get() > 0) {
+                        Thread.sleep(2);
+                    }
+                }
+                pairing.barrier.await(); // the other build's turn
+            }
+        }
+        stop.set(true);
+        pool.shutdown();
+        for (Future<?> f : futures) {
+            f.get();
+        }
+        double s = Math.max(seconds, 1e-9);
+        return new Result(scenario, concurrency, ops.get(), errors.get(), s, hist, cpu / (double) CLK_TCK / s, rssMiB(),
+                exhaustedWorkers.get() > 0, pg / (double) CLK_TCK / s, gen / (double) CLK_TCK / s, jit / (double) CLK_TCK / s);
+    }
+
+    /**
+     * The warm-up before a row is measured: at least {@code warmup} seconds, then on while the node's JIT compilers are
+     * still busy (over 0.15 cores in the last second), up to {@code --max-warmup} seconds (default 6) in all. On two
+     * cores a cold node spends minutes of CPU compiling (it does not settle within a row's seeded work), so each row also
+     * says how much of its CPU was the compiler's, and its CPU per operation without it.
+     */
+    void warmUp(int warmup, AtomicInteger exhaustedWorkers, int concurrency) throws InterruptedException {
+        long t0 = System.nanoTime();
+        Thread.sleep(warmup * 1000L);
+        long max = Long.parseLong(arg("max-warmup", "6")) * 1_000_000_000L;
+        while (System.nanoTime() - t0 < max && exhaustedWorkers.get() < concurrency) {
+            long j0 = jitTicks(pid);
+            Thread.sleep(1000);
+            if (jitTicks(pid) - j0 < 15) {
+                break;
+            }
+        }
+        System.err.printf(Locale.ROOT, "warmed up for %.1f s%n", (System.nanoTime() - t0) / 1e9);
+    }
+
+    /**
+     * Profiles only the measured window: {@code --profile-dir DIR} records a JFR file per row, or with {@code --asprof
+     * PATH} (async-profiler's launcher, its library beside it) a collapsed-stacks file per row.
+     */
     void jcmd(String... command) throws IOException, InterruptedException {
         List<String> cmd = new ArrayList<>(List.of("jcmd", String.valueOf(pid)));
         cmd.addAll(List.of(command));
-        new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start().waitFor();
+        run(cmd.toArray(String[]::new));
+    }
+
+    static void run(String... command) throws IOException, InterruptedException {
+        new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start().waitFor();
     }
 
     static final class NoMoreWork extends RuntimeException {
@@ -336,6 +635,63 @@ public final class LoadGenerator {
         return List.of(users);
     }
 
+    /** A user with an authenticator app set up, and the last 30-second step one of its codes was spent for. */
+    static final class TotpUser {
+        final dev.latchkey.support.AuthenticatorDevice app;
+        long lastStep;
+
+        TotpUser(dev.latchkey.support.AuthenticatorDevice app, long lastStep) {
+            this.app = app;
+            this.lastStep = lastStep;
+        }
+    }
+
+    /**
+     * Users with an authenticator app (set up with the code of the step before now) and {@code perUser} 2FA tokens each
+     * (step 1 done): items of (token, user index), one list per user so that one worker spends a user's steps in order.
+     */
+    List<List<Object[]>> seedTotp(int users, int perUser) throws Exception {
+        List<List<Object[]>> out = new ArrayList<>();
+        for (int i = 0; i < users; i++) {
+            out.add(new ArrayList<>());
+        }
+        String run = UUID.randomUUID().toString().substring(0, 8);
+        parallel(users, i -> {
+            String email = "t" + i + "-" + run + "@bench.example";
+            ok(send("POST", manage("/identity/v2/manage/account"),
+                    "{\"Email\":[{\"Type\":\"Primary\",\"Value\":\"" + email + "\"}],\"Password\":\"" + PASSWORD + "\",\"FirstName\":\"Bench\"}"), "create");
+            String access = ok(step1(email), "login").json().get("access_token").asText();
+            String manual = ok(send("GET", "/identity/v2/auth/account/2fa?apikey=" + apiKey, null, "Authorization", "Bearer " + access),
+                    "2fa settings").json().get("ManualEntryCode").asText();
+            dev.latchkey.support.AuthenticatorDevice app = new dev.latchkey.support.AuthenticatorDevice(manual);
+            long nowMs = System.currentTimeMillis();
+            long step = nowMs / 30_000 - (nowMs % 30_000 < 25_000 ? 1 : 0); // the step before now, unless it is about to age out
+            ok(send("PUT", "/identity/v2/auth/account/2fa/verification/authenticatorcode?apikey=" + apiKey,
+                    "{\"authenticatorcode\":\"" + app.code(java.time.Instant.ofEpochMilli(step * 30_000)) + "\"}", "Authorization", "Bearer " + access), "enable");
+            TotpUser user = new TotpUser(app, step);
+            for (int k = 0; k < perUser; k++) {
+                out.get(i).add(new Object[] {token(ok(step1(email), "step 1")), user});
+            }
+        });
+        return out;
+    }
+
+    /**
+     * The code of the next step this user may spend (one login per user per 30-second step, a step either side of now
+     * accepted), or null when it has spent them all: the step before now only while it is safely not about to age out.
+     */
+    static String nextTotpCode(TotpUser u) {
+        long nowMs = System.currentTimeMillis();
+        long current = nowMs / 30_000;
+        long low = nowMs % 30_000 < 28_000 ? current - 1 : current;
+        long step = Math.max(u.lastStep + 1, low);
+        if (step > current + 1) {
+            return null;
+        }
+        u.lastStep = step;
+        return u.app.code(java.time.Instant.ofEpochMilli(step * 30_000));
+    }
+
     /** (email, code) pairs: ten per user. */
     static List<List<String[]>> codePairs(List<User> users) {
         List<List<String[]>> out = new ArrayList<>();
@@ -404,7 +760,10 @@ public final class LoadGenerator {
             serve.addAll(List.of("--db-url", pgUrl + (pgUrl.contains("?") ? "&" : "?") + "currentSchema=" + schema, "--db-user", pgUser));
         }
         long t0 = System.nanoTime();
-        JarNode node = JarNode.start(env, serve.toArray(String[]::new));
+        JarNode node;
+        synchronized (LoadGenerator.class) { // two generators of a comparison start their nodes one after the other
+            node = JarNode.start(Path.of(arg("jar", "target/latchkey.jar")), env, serve.toArray(String[]::new));
+        }
         double startup = (System.nanoTime() - t0) / 1e9;
         base = node.base;
         pid = node.process.pid();
@@ -521,6 +880,22 @@ public final class LoadGenerator {
                                         + "&secondfactorauthenticationtoken=" + item[0], item[1]).status() == 200;
                             });
                         }
+                        case "totp" -> {
+                            // The authenticator-app second step alone (step 1 seeded): a user may spend one code per
+                            // 30-second step, so each user is good for three logins in a row at most.
+                            int totpItems = Integer.parseInt(arg("totp-items", "24000"));
+                            List<ConcurrentLinkedQueue<Object[]>> q = partition(seedTotp((totpItems + 2) / 3, 3), c);
+                            yield measure(scenario, c, w -> {
+                                while (true) {
+                                    Object[] item = next(q, w);
+                                    String code = nextTotpCode((TotpUser) item[1]);
+                                    if (code != null) {
+                                        return send("PUT", "/identity/v2/auth/login/2fa/verification/authenticatorcode?apikey=" + apiKey
+                                                + "&secondfactorauthenticationtoken=" + item[0], "{\"authenticatorcode\":\"" + code + "\"}").status() == 200;
+                                    }
+                                }
+                            });
+                        }
                         case "validate" -> {
                             List<String> tokens = new ArrayList<>();
                             for (User u : seedUsers(c, false)) {
@@ -560,7 +935,7 @@ public final class LoadGenerator {
                         break; // the flood ran once, whatever the concurrency levels
                     }
                     results.add(r);
-                    System.out.println(row(store, hashing, r));
+                    System.out.println(row(label(store), hashing, r));
                     System.out.flush();
                 }
             }
@@ -570,7 +945,7 @@ public final class LoadGenerator {
             long rssIdle = rssMiB();
             node.stop();
             System.out.printf(Locale.ROOT, "%n%s/%s: start-up to ready %.2f s; RSS at rest %d MiB, at the end of the run %d MiB, " + arg("idle-after", "25") + " s later %d MiB%n",
-                    store, hashing, startup, rssAtRest, rssAfter, rssIdle);
+                    label(store), hashing, startup, rssAtRest, rssAfter, rssIdle);
             if (schema != null) {
                 try (Connection c = DriverManager.getConnection(pgUrl, pgUser, ""); Statement s = c.createStatement()) {
                     s.execute("DROP SCHEMA " + schema + " CASCADE");
@@ -742,9 +1117,13 @@ public final class LoadGenerator {
     }
 
     static String row(String store, String hashing, Result r) {
-        return String.format(Locale.ROOT, "| %s | %s | %s | %d | %d | %.0f%s | %.2f | %.2f | %.2f | %d | %.2f | %.2f | %.2f | %d |",
-                store, hashing, r.scenario(), r.concurrency(), r.ops(), r.ops() / r.seconds(), r.exhausted() ? "*" : "",
+        // Server CPU per operation (node + PostgreSQL), the main figure: it holds on a noisy machine where rates do not.
+        double perSecond = r.ops() / r.seconds();
+        double cpuMsPerOp = perSecond == 0 ? 0 : (r.cpuCores() + r.pgCores()) * 1000 / perSecond;
+        double withoutJit = perSecond == 0 ? 0 : (r.cpuCores() - r.jitCores() + r.pgCores()) * 1000 / perSecond;
+        return String.format(Locale.ROOT, "| %s | %s | %s | %d | %d | %.0f%s | %.3f | %.3f | %.2f | %.2f | %.2f | %d | %.2f | %.2f | %.2f | %.2f | %d |",
+                store, hashing, r.scenario(), r.concurrency(), r.ops(), perSecond, r.exhausted() ? "*" : "", cpuMsPerOp, withoutJit,
                 r.latency().getValueAtPercentile(50) / 1e6, r.latency().getValueAtPercentile(99) / 1e6,
-                r.latency().getValueAtPercentile(99.9) / 1e6, r.errors(), r.cpuCores(), r.pgCores(), r.generatorCores(), r.rss());
+                r.latency().getValueAtPercentile(99.9) / 1e6, r.errors(), r.cpuCores(), r.jitCores(), r.pgCores(), r.generatorCores(), r.rss());
     }
 }
