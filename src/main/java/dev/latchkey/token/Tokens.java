@@ -41,6 +41,22 @@ public final class Tokens {
         this.clock = clock;
     }
 
+    /** Whether the store is PostgreSQL (asked of the first connection: the driver knows, no round trip). */
+    private volatile Boolean postgres;
+
+    private boolean isPostgres(Handle h) {
+        Boolean pg = postgres;
+        if (pg == null) {
+            try {
+                pg = h.getConnection().getMetaData().getURL().startsWith("jdbc:postgresql:");
+            } catch (java.sql.SQLException e) {
+                throw new IllegalStateException(e);
+            }
+            postgres = pg;
+        }
+        return pg;
+    }
+
     /**
      * A second factor passed now by the session {@code family} (step-up re-authentication): its access and refresh
      * tokens carry it from now on, as the proof a factor change asks for.
@@ -89,17 +105,24 @@ public final class Tokens {
         String refresh = Secrets.guid();
         long accessExpires = Math.min(now + tenant.accessTokenMillis(), refreshExpiresAt);
         String refreshHash = secrets.hash(refresh);
-        h.createUpdate("""
-                        INSERT INTO refresh_tokens (token_hash, tenant_id, uid, created_at, expires_at, generation, family, second_factor_at, password_at)
-                        VALUES (:h, :t, :uid, :now, :exp, :g, :f, :sf, :pw)""")
-                .bind("h", refreshHash).bind("t", tenant.id()).bind("uid", uid).bind("now", now)
-                .bind("exp", refreshExpiresAt).bind("g", generation).bind("f", family).bind("sf", secondFactorAt).bind("pw", passwordAt).execute();
-        h.createUpdate("""
-                        INSERT INTO access_tokens (token_hash, tenant_id, uid, refresh_hash, created_at, expires_at, generation, family, second_factor_at, password_at)
-                        VALUES (:h, :t, :uid, :r, :now, :exp, :g, :f, :sf, :pw)""")
-                .bind("h", secrets.hash(access)).bind("t", tenant.id()).bind("uid", uid).bind("r", refreshHash)
-                .bind("now", now).bind("exp", accessExpires).bind("g", generation).bind("f", family).bind("sf", secondFactorAt)
-                .bind("pw", passwordAt).execute();
+        String insertRefresh = """
+                INSERT INTO refresh_tokens (token_hash, tenant_id, uid, created_at, expires_at, generation, family, second_factor_at, password_at)
+                VALUES (:r, :t, :uid, :now, :rexp, :g, :f, :sf, :pw)""";
+        String insertAccess = """
+                INSERT INTO access_tokens (token_hash, tenant_id, uid, refresh_hash, created_at, expires_at, generation, family, second_factor_at, password_at)
+                VALUES (:a, :t, :uid, :r, :now, :aexp, :g, :f, :sf, :pw)""";
+        String accessHash = secrets.hash(access);
+        // PostgreSQL inserts both in one statement (a data-modifying WITH): one round trip for the pair; H2 has no such form.
+        if (isPostgres(h)) {
+            h.createUpdate("WITH refresh AS (" + insertRefresh + ")\n" + insertAccess).bind("r", refreshHash).bind("a", accessHash)
+                    .bind("t", tenant.id()).bind("uid", uid).bind("now", now).bind("rexp", refreshExpiresAt).bind("aexp", accessExpires)
+                    .bind("g", generation).bind("f", family).bind("sf", secondFactorAt).bind("pw", passwordAt).execute();
+        } else {
+            h.createUpdate(insertRefresh).bind("r", refreshHash).bind("t", tenant.id()).bind("uid", uid).bind("now", now)
+                    .bind("rexp", refreshExpiresAt).bind("g", generation).bind("f", family).bind("sf", secondFactorAt).bind("pw", passwordAt).execute();
+            h.createUpdate(insertAccess).bind("a", accessHash).bind("r", refreshHash).bind("t", tenant.id()).bind("uid", uid).bind("now", now)
+                    .bind("aexp", accessExpires).bind("g", generation).bind("f", family).bind("sf", secondFactorAt).bind("pw", passwordAt).execute();
+        }
         return new IssuedTokens(access, refresh, accessExpires);
     }
 
@@ -182,6 +205,23 @@ public final class Tokens {
         String hash = refreshHash(refreshToken);
         long now = clock.millis();
         Refreshed r = jdbi.inTransaction(h -> {
+            // The usual case in one statement: the token is consumed where it is live and its account's sessions stand, and
+            // what the next pair inherits comes back with the update. Anything else takes the path below, which tells why.
+            Object[] taken = h.createUpdate("""
+                            UPDATE refresh_tokens SET used_at = :now, ended_by = 'refresh'
+                            WHERE token_hash = :h AND tenant_id = :t AND used_at IS NULL AND expires_at > :now
+                              AND EXISTS (SELECT 1 FROM accounts a WHERE a.uid = refresh_tokens.uid AND a.is_active = TRUE
+                                          AND a.session_generation = refresh_tokens.generation)""")
+                    .bind("now", now).bind("h", hash).bind("t", tenant.id())
+                    .executeAndReturnGeneratedKeys("uid", "family", "generation", "second_factor_at", "expires_at", "password_at")
+                    .map((rs, c) -> new Object[] {rs.getString(1), rs.getString(2), rs.getInt(3), rs.getObject(4, Long.class),
+                            rs.getLong(5), rs.getObject(6, Long.class)})
+                    .findOne().orElse(null);
+            if (taken != null) {
+                String family = (String) taken[1];
+                return new Refreshed(issue(h, tenant, (String) taken[0], (Integer) taken[2], family != null ? family : Secrets.guid(),
+                        (Long) taken[3], (Long) taken[5], now, (Long) taken[4]), null);
+            }
             var row = h.createQuery("""
                             SELECT r.uid, r.family, r.generation, r.second_factor_at, a.session_generation, a.is_active, r.expires_at, r.password_at
                             FROM refresh_tokens r JOIN accounts a ON a.uid = r.uid

@@ -39,8 +39,10 @@ abstract class LoginRoundTripsContract extends ServerContract {
         } finally {
             s.server.jdbi().setSqlLogger(SqlLogger.NOP_SQL_LOGGER);
         }
-        // The background work of the node (outbox dispatchers, purges) is not the login's.
-        return statements.stream().filter(sql -> !sql.contains("_outbox WHERE status") && !sql.contains("imported_keys")).toList();
+        // The background work of the node (outbox dispatchers, purges) is not the login's, nor is reading the tenant again
+        // when its cached copy is over a second old (a slow machine).
+        return statements.stream().filter(sql -> !sql.contains("_outbox WHERE status") && !sql.contains("imported_keys")
+                && !sql.startsWith("SELECT * FROM tenants WHERE api_key")).toList();
     }
 
     @Test
@@ -60,8 +62,33 @@ abstract class LoginRoundTripsContract extends ServerContract {
         assertThat(step1).as(String.join("\n", step1)).hasSize(6);
         assertThat(step1.stream().filter(sql -> sql.contains("CASE WHEN EXISTS"))).hasSize(1);
         // Step 2: the token with its account, the row lock, the code spent, the token spent, the login recorded (its count
-        // comes back), the refresh and access tokens, the webhook subscriptions, the audit entry.
-        assertThat(step2).as(String.join("\n", step2)).hasSize(9);
+        // comes back), the refresh and access tokens (one statement on PostgreSQL), the webhook subscriptions, the audit entry.
+        assertThat(step2).as(String.join("\n", step2)).hasSize(postgres() ? 8 : 9);
         assertThat(step2.stream().filter(sql -> sql.startsWith("SELECT no_of_logins") || sql.startsWith("SELECT mfa_enrolled"))).isEmpty();
+    }
+
+    @Test
+    void aRefreshIsOneUpdateAndTheNewPair() {
+        TestTenant t = s.mfaTenant(false);
+        String email = "rt." + UUID.randomUUID() + "@example.com";
+        t.account(email, "correct horse 1");
+        String refresh = t.login(email, "correct horse 1").text("refresh_token");
+        String[] next = new String[1];
+        List<String> refreshed = counting(() -> {
+            var r = t.manage("GET", "/identity/v2/manage/account/access_token/refresh?refresh_token=" + refresh, null);
+            assertThat(r.status()).as(r.raw()).isEqualTo(200);
+            next[0] = r.text("refresh_token");
+        });
+        // The token consumed with what the next pair inherits coming back, then the pair (one statement on PostgreSQL).
+        assertThat(refreshed).as(String.join("\n", refreshed)).hasSize(postgres() ? 2 : 3);
+        // And the consumed one, presented again, is refused and ends the session (the path that tells why).
+        var again = t.manage("GET", "/identity/v2/manage/account/access_token/refresh?refresh_token=" + refresh, null);
+        assertThat(again.status()).isEqualTo(403);
+        assertThat(again.json().get("ErrorCode").asInt()).isEqualTo(1217);
+        assertThat(t.manage("GET", "/identity/v2/manage/account/access_token/refresh?refresh_token=" + next[0], null).status()).isEqualTo(403);
+    }
+
+    private boolean postgres() {
+        return backend() == dev.latchkey.support.Backend.POSTGRES;
     }
 }
