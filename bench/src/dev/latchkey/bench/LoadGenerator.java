@@ -166,8 +166,9 @@ public final class LoadGenerator {
     /**
      * Two builds on one noisy machine: {@code --jar A --compare-jar B} starts a node of each (same store, same settings),
      * seeds both, and measures each row in alternating windows ({@code --rounds} of them per build, {@code --window} seconds
-     * each, after a 1-second warm-up of the build's turn), the other build idle meanwhile: whatever the machine does over
-     * those minutes, both builds see it alike. Each build's rows sum its windows.
+     * each, after a 1-second warm-up of the build's turn, the first build first in even rounds and second in odd ones), the
+     * other build idle meanwhile: whatever the machine does over those minutes, both builds see it alike. Each build's rows
+     * sum its windows.
      */
     static void compare(Map<String, String> a) throws Exception {
         Map<String, String> b = new HashMap<>(a);
@@ -489,7 +490,9 @@ public final class LoadGenerator {
         pairing.barrier.await(); // both seeded
         for (int r = 0; r < rounds; r++) {
             for (int turn = 0; turn < 2; turn++) {
-                if (turn == side && exhaustedWorkers.get() < concurrency) {
+                // ABBA: which build goes first alternates by round, so neither always follows the other's garbage.
+                int who = r % 2 == 0 ? turn : 1 - turn;
+                if (who == side && exhaustedWorkers.get() < concurrency) {
                     active.set(true);
                     Thread.sleep(1000);
                     long cpu0 = cpuTicks();
