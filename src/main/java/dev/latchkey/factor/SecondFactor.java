@@ -25,8 +25,7 @@ public interface SecondFactor {
 
     /** Whether the account has this factor set up: with optional MFA, a configured factor makes login ask for step 2. */
     default boolean isConfigured(Handle h, Account account) {
-        return h.createQuery("SELECT CASE WHEN " + configuredCondition() + " THEN 1 ELSE 0 END").bind("uid", account.uid())
-                .mapTo(Integer.class).one() == 1;
+        return Factors.configured(h, java.util.List.of(this), account).contains(this);
     }
 
     /**

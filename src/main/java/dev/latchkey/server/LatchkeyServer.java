@@ -202,7 +202,7 @@ public final class LatchkeyServer implements AutoCloseable {
             Messages messages = new Messages(secrets);
             SecurityNotices notices = new SecurityNotices(templates, messages, delivery);
             Accounts accounts = new Accounts(db.jdbi(), accountStore, hasher, outbox, audit, notices, clock);
-            Tokens tokens = new Tokens(db.jdbi(), secrets, audit, clock);
+            Tokens tokens = new Tokens(db.jdbi(), secrets, audit, clock, !db.isH2());
             FactorContext factorContext = new FactorContext(db.jdbi(), accountStore, secrets, outbox, audit, notices, clock);
             BackupCodes backupCodes = new BackupCodes(factorContext);
             Passkeys passkeys = new Passkeys(factorContext);

@@ -34,27 +34,16 @@ public final class Tokens {
     private final Audit audit;
     private final Clock clock;
 
-    public Tokens(Jdbi jdbi, Secrets secrets, Audit audit, Clock clock) {
+    /** Whether the store is PostgreSQL, which inserts a token pair in one statement (see {@link #issue}). */
+    private final boolean postgres;
+
+    /** {@code postgres}: the store is PostgreSQL (not H2; {@link dev.latchkey.store.Database#isH2}). */
+    public Tokens(Jdbi jdbi, Secrets secrets, Audit audit, Clock clock, boolean postgres) {
         this.jdbi = jdbi;
         this.secrets = secrets;
         this.audit = audit;
         this.clock = clock;
-    }
-
-    /** Whether the store is PostgreSQL (asked of the first connection: the driver knows, no round trip). */
-    private volatile Boolean postgres;
-
-    private boolean isPostgres(Handle h) {
-        Boolean pg = postgres;
-        if (pg == null) {
-            try {
-                pg = h.getConnection().getMetaData().getURL().startsWith("jdbc:postgresql:");
-            } catch (java.sql.SQLException e) {
-                throw new IllegalStateException(e);
-            }
-            postgres = pg;
-        }
-        return pg;
+        this.postgres = postgres;
     }
 
     /**
@@ -113,7 +102,7 @@ public final class Tokens {
                 VALUES (:a, :t, :uid, :r, :now, :aexp, :g, :f, :sf, :pw)""";
         String accessHash = secrets.hash(access);
         // PostgreSQL inserts both in one statement (a data-modifying WITH): one round trip for the pair; H2 has no such form.
-        if (isPostgres(h)) {
+        if (postgres) {
             h.createUpdate("WITH refresh AS (" + insertRefresh + ")\n" + insertAccess).bind("r", refreshHash).bind("a", accessHash)
                     .bind("t", tenant.id()).bind("uid", uid).bind("now", now).bind("rexp", refreshExpiresAt).bind("aexp", accessExpires)
                     .bind("g", generation).bind("f", family).bind("sf", secondFactorAt).bind("pw", passwordAt).execute();

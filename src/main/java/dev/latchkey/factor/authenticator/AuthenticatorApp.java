@@ -167,7 +167,7 @@ public final class AuthenticatorApp implements CodeFactor, EnabledByCode, ResetB
         long now = c.clock().millis();
         return c.jdbi().inTransaction(h -> {
             c.accounts().lockRow(h, account.uid());
-            if (store.isVerified(h, account.uid())) {
+            if (isConfigured(h, account)) {
                 throw LrError.AUTHENTICATOR_NOT_ENABLED.withDescription("An authenticator is already set up for this account: "
                         + "reset it (DELETE /identity/v2/auth/account/2fa/authenticator) before setting up another.");
             }

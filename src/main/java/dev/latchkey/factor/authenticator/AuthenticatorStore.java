@@ -25,10 +25,6 @@ final class AuthenticatorStore {
         return h.createQuery("SELECT created_at FROM authenticators WHERE uid = :uid").bind("uid", uid).mapTo(Long.class).findOne();
     }
 
-    boolean isVerified(Handle h, String uid) {
-        return h.createQuery("SELECT COUNT(*) FROM authenticators WHERE uid = :uid").bind("uid", uid).mapTo(Integer.class).one() > 0;
-    }
-
     /**
      * Records {@code step} as used, only if it is later than every step accepted before: one conditional UPDATE, so a
      * code is accepted once however many requests (on however many nodes) present it at once.

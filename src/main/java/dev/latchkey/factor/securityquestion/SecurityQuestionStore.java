@@ -45,10 +45,6 @@ final class SecurityQuestionStore {
         return out;
     }
 
-    boolean hasAnswers(Handle h, String uid) {
-        return h.createQuery("SELECT COUNT(*) FROM security_answers WHERE uid = :uid").bind("uid", uid).mapTo(Integer.class).one() > 0;
-    }
-
     /** Sets these answers ({@code replace}: the account's others go). */
     void setAnswers(Handle h, long tenantId, String uid, Map<String, String> hashes, boolean replace, long now) {
         if (replace) {

@@ -215,7 +215,7 @@ public final class SecurityQuestions implements CodeFactor, ResetByFlag {
             if (after.size() < tenant.securityQuestionsToAnswer()) {
                 throw LrError.SECURITY_ANSWERS_TOO_FEW.error();
             }
-            boolean had = store.hasAnswers(h, account.uid());
+            boolean had = isConfigured(h, account);
             store.setAnswers(h, tenant.id(), account.uid(), hashes, replace, now);
             set(h, tenant, account, had, change, now);
         });
