@@ -353,47 +353,80 @@ public final class LoadGenerator {
         }
     }
 
+    /**
+     * {@code concurrency} closed-loop clients running {@code op} while {@link #active} (idle, polling, otherwise), timing and
+     * counting what completes while {@link #measuring}; {@link #inFlight} counts the calls under way.
+     */
+    static final class Workers {
+        final Histogram hist = new Histogram(60_000_000_000L, 3);
+        final AtomicLong ops = new AtomicLong();
+        final AtomicLong errors = new AtomicLong();
+        final AtomicBoolean active;
+        final AtomicBoolean measuring = new AtomicBoolean();
+        final AtomicBoolean stop = new AtomicBoolean();
+        final AtomicInteger inFlight = new AtomicInteger();
+        final AtomicInteger exhausted = new AtomicInteger();
+        final ExecutorService pool;
+        final List<Future<?>> futures = new ArrayList<>();
+
+        Workers(int concurrency, Op op, boolean activeFromStart) {
+            active = new AtomicBoolean(activeFromStart);
+            pool = Executors.newFixedThreadPool(concurrency);
+            for (int w = 0; w < concurrency; w++) {
+                int worker = w;
+                futures.add(pool.submit(() -> {
+                    while (!stop.get()) {
+                        if (!active.get()) {
+                            Thread.sleep(2);
+                            continue;
+                        }
+                        inFlight.incrementAndGet();
+                        try {
+                            long t0 = System.nanoTime();
+                            boolean success;
+                            try {
+                                success = op.run(worker);
+                            } catch (NoMoreWork e) {
+                                exhausted.incrementAndGet();
+                                return null;
+                            }
+                            long t1 = System.nanoTime();
+                            if (measuring.get()) {
+                                synchronized (hist) {
+                                    hist.recordValue(Math.min(t1 - t0, hist.getHighestTrackableValue()));
+                                }
+                                ops.incrementAndGet();
+                                if (!success) {
+                                    errors.incrementAndGet();
+                                }
+                            }
+                        } finally {
+                            inFlight.decrementAndGet();
+                        }
+                    }
+                    return null;
+                }));
+            }
+        }
+
+        /** Stops the clients and waits for them (an op's failure surfaces here). */
+        void stop() throws Exception {
+            stop.set(true);
+            pool.shutdown();
+            for (Future<?> f : futures) {
+                f.get();
+            }
+        }
+    }
+
     Result measure(String scenario, int concurrency, Op op) throws Exception {
         if (pairing != null) {
             return measureInTurns(scenario, concurrency, op);
         }
         int warmup = Integer.parseInt(arg("warmup", "3"));
         int duration = Integer.parseInt(arg("duration", "10"));
-        Histogram hist = new Histogram(60_000_000_000L, 3);
-        AtomicLong ops = new AtomicLong();
-        AtomicLong errors = new AtomicLong();
-        AtomicBoolean measuring = new AtomicBoolean();
-        AtomicBoolean stop = new AtomicBoolean();
-        AtomicInteger exhaustedWorkers = new AtomicInteger();
-        ExecutorService pool = Executors.newFixedThreadPool(concurrency);
-        List<Future<?>> futures = new ArrayList<>();
-        for (int w = 0; w < concurrency; w++) {
-            int worker = w;
-            futures.add(pool.submit(() -> {
-                while (!stop.get()) {
-                    long t0 = System.nanoTime();
-                    boolean success;
-                    try {
-                        success = op.run(worker);
-                    } catch (NoMoreWork e) {
-                        exhaustedWorkers.incrementAndGet();
-                        return null;
-                    }
-                    long t1 = System.nanoTime();
-                    if (measuring.get()) {
-                        synchronized (hist) {
-                            hist.recordValue(Math.min(t1 - t0, hist.getHighestTrackableValue()));
-                        }
-                        ops.incrementAndGet();
-                        if (!success) {
-                            errors.incrementAndGet();
-                        }
-                    }
-                }
-                return null;
-            }));
-        }
-        warmUp(warmup, exhaustedWorkers, concurrency);
+        Workers workers = new Workers(concurrency, op, true);
+        warmUp(warmup, workers.exhausted, concurrency);
         String profileDir = args.get("profile-dir");
         String asprof = args.get("asprof"); // async-profiler's launcher: CPU samples of native and Java code, not JFR's
         if (profileDir != null && asprof != null) {
@@ -401,132 +434,78 @@ public final class LoadGenerator {
         } else if (profileDir != null) {
             jcmd("JFR.start", "name=m", "settings=" + arg("profile-settings", "default"), "filename=" + profileDir + "/" + scenario + "-" + concurrency + ".jfr");
         }
-        long cpu0 = cpuTicks();
-        long jit0 = jitTicks(pid);
-        long pg0 = postgresTicks();
-        long gen0 = cpuTicks(ProcessHandle.current().pid());
-        long start = System.nanoTime();
-        measuring.set(true);
-        long end = start + duration * 1_000_000_000L;
-        while (System.nanoTime() < end && exhaustedWorkers.get() < concurrency) {
-            Thread.sleep(20);
-        }
-        measuring.set(false);
-        double seconds = (System.nanoTime() - start) / 1e9;
-        long cpu1 = cpuTicks();
-        long jit1 = jitTicks(pid);
-        long pg1 = postgresTicks();
-        long gen1 = cpuTicks(ProcessHandle.current().pid());
+        Tally tally = new Tally();
+        tally.window(workers, concurrency, duration);
         if (profileDir != null && asprof != null) {
             run(asprof, "stop", "--libpath", arg("asprof-lib", Path.of(asprof).resolveSibling("libasyncProfiler.so").toString()),
                     "-o", "collapsed", "-f", profileDir + "/" + scenario + "-" + concurrency + ".collapsed", String.valueOf(pid));
         } else if (profileDir != null) {
             jcmd("JFR.stop", "name=m");
         }
-        stop.set(true);
-        pool.shutdown();
-        for (Future<?> f : futures) {
-            f.get();
-        }
-        return new Result(scenario, concurrency, ops.get(), errors.get(), seconds, hist, (cpu1 - cpu0) / (double) CLK_TCK / seconds, rssMiB(),
-                exhaustedWorkers.get() > 0, (pg1 - pg0) / (double) CLK_TCK / seconds, (gen1 - gen0) / (double) CLK_TCK / seconds,
-                (jit1 - jit0) / (double) CLK_TCK / seconds);
+        workers.stop();
+        return tally.result(scenario, concurrency, workers);
     }
 
     /** {@link #measure} in {@link #compare}'s alternating windows. */
     Result measureInTurns(String scenario, int concurrency, Op op) throws Exception {
         int rounds = Integer.parseInt(arg("rounds", "4"));
         int window = Integer.parseInt(arg("window", "4"));
-        Histogram hist = new Histogram(60_000_000_000L, 3);
-        AtomicLong ops = new AtomicLong();
-        AtomicLong errors = new AtomicLong();
-        AtomicBoolean active = new AtomicBoolean();
-        AtomicBoolean measuring = new AtomicBoolean();
-        AtomicBoolean stop = new AtomicBoolean();
-        AtomicInteger inFlight = new AtomicInteger();
-        AtomicInteger exhaustedWorkers = new AtomicInteger();
-        ExecutorService pool = Executors.newFixedThreadPool(concurrency);
-        List<Future<?>> futures = new ArrayList<>();
-        for (int w = 0; w < concurrency; w++) {
-            int worker = w;
-            futures.add(pool.submit(() -> {
-                while (!stop.get()) {
-                    if (!active.get()) {
-                        Thread.sleep(2);
-                        continue;
-                    }
-                    inFlight.incrementAndGet();
-                    try {
-                        long t0 = System.nanoTime();
-                        boolean success;
-                        try {
-                            success = op.run(worker);
-                        } catch (NoMoreWork e) {
-                            exhaustedWorkers.incrementAndGet();
-                            return null;
-                        }
-                        long t1 = System.nanoTime();
-                        if (measuring.get()) {
-                            synchronized (hist) {
-                                hist.recordValue(Math.min(t1 - t0, hist.getHighestTrackableValue()));
-                            }
-                            ops.incrementAndGet();
-                            if (!success) {
-                                errors.incrementAndGet();
-                            }
-                        }
-                    } finally {
-                        inFlight.decrementAndGet();
-                    }
-                }
-                return null;
-            }));
-        }
-        double seconds = 0;
-        long cpu = 0;
-        long jit = 0;
-        long pg = 0;
-        long gen = 0;
+        Workers workers = new Workers(concurrency, op, false);
+        Tally tally = new Tally();
         pairing.barrier.await(); // both seeded
         for (int r = 0; r < rounds; r++) {
             for (int turn = 0; turn < 2; turn++) {
                 // ABBA: which build goes first alternates by round, so neither always follows the other's garbage.
                 int who = r % 2 == 0 ? turn : 1 - turn;
-                if (who == side && exhaustedWorkers.get() < concurrency) {
-                    active.set(true);
+                if (who == side && workers.exhausted.get() < concurrency) {
+                    workers.active.set(true);
                     Thread.sleep(1000);
-                    long cpu0 = cpuTicks();
-                    long jit0 = jitTicks(pid);
-                    long pg0 = postgresTicks();
-                    long gen0 = cpuTicks(ProcessHandle.current().pid());
-                    long start = System.nanoTime();
-                    measuring.set(true);
-                    long end = start + window * 1_000_000_000L;
-                    while (System.nanoTime() < end && exhaustedWorkers.get() < concurrency) {
-                        Thread.sleep(20);
-                    }
-                    measuring.set(false);
-                    seconds += (System.nanoTime() - start) / 1e9;
-                    cpu += cpuTicks() - cpu0;
-                    jit += jitTicks(pid) - jit0;
-                    pg += postgresTicks() - pg0;
-                    gen += cpuTicks(ProcessHandle.current().pid()) - gen0;
-                    active.set(false);
-                    while (inFlight.get() > 0) {
+                    tally.window(workers, concurrency, window);
+                    workers.active.set(false);
+                    while (workers.inFlight.get() > 0) {
                         Thread.sleep(2);
                     }
                 }
                 pairing.barrier.await(); // the other build's turn
             }
         }
-        stop.set(true);
-        pool.shutdown();
-        for (Future<?> f : futures) {
-            f.get();
+        workers.stop();
+        return tally.result(scenario, concurrency, workers);
+    }
+
+    /** The measured windows of a row: their time, and the CPU ticks of the node, its JIT, PostgreSQL and this generator. */
+    final class Tally {
+        double seconds;
+        long cpu;
+        long jit;
+        long pg;
+        long gen;
+
+        /** One window of {@code duration} seconds (less when the seeded work runs out), counted in {@code workers}. */
+        void window(Workers workers, int concurrency, int duration) throws InterruptedException {
+            long cpu0 = cpuTicks();
+            long jit0 = jitTicks(pid);
+            long pg0 = postgresTicks();
+            long gen0 = cpuTicks(ProcessHandle.current().pid());
+            long start = System.nanoTime();
+            workers.measuring.set(true);
+            long end = start + duration * 1_000_000_000L;
+            while (System.nanoTime() < end && workers.exhausted.get() < concurrency) {
+                Thread.sleep(20);
+            }
+            workers.measuring.set(false);
+            seconds += (System.nanoTime() - start) / 1e9;
+            cpu += cpuTicks() - cpu0;
+            jit += jitTicks(pid) - jit0;
+            pg += postgresTicks() - pg0;
+            gen += cpuTicks(ProcessHandle.current().pid()) - gen0;
         }
-        double s = Math.max(seconds, 1e-9);
-        return new Result(scenario, concurrency, ops.get(), errors.get(), s, hist, cpu / (double) CLK_TCK / s, rssMiB(),
-                exhaustedWorkers.get() > 0, pg / (double) CLK_TCK / s, gen / (double) CLK_TCK / s, jit / (double) CLK_TCK / s);
+
+        Result result(String scenario, int concurrency, Workers workers) {
+            double s = Math.max(seconds, 1e-9);
+            return new Result(scenario, concurrency, workers.ops.get(), workers.errors.get(), s, workers.hist, cpu / (double) CLK_TCK / s, rssMiB(),
+                    workers.exhausted.get() > 0, pg / (double) CLK_TCK / s, gen / (double) CLK_TCK / s, jit / (double) CLK_TCK / s);
+        }
     }
 
     /**
