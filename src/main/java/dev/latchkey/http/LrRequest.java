@@ -92,6 +92,15 @@ public final class LrRequest {
         return v.trim();
     }
 
+    /**
+     * The query parameter as sent, not trimmed: for values where a space stands for an unencoded {@code '+'} (a SOTT's
+     * Base64 may start with one). Null when absent or blank; 908 when it holds a NUL.
+     */
+    public String queryUntrimmed(String name) {
+        String v = query(name);
+        return v == null ? null : query.get(name.toLowerCase(Locale.ROOT));
+    }
+
     public String header(String name) {
         String v = ctx.header(name);
         return v == null || v.isBlank() ? null : v.trim();

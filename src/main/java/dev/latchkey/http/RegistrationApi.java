@@ -54,11 +54,12 @@ public final class RegistrationApi {
     public JsonNode register(LrRequest req) {
         Tenant tenant = gate.tenant(req);
         req.fields();
-        String sott = req.header("X-LoginRadius-Sott") != null ? req.header("X-LoginRadius-Sott") : req.query("sott");
+        // Untrimmed in the query: an unencoded '+' at the start of the Base64 arrives as a space that is part of it.
+        String sott = req.header("X-LoginRadius-Sott") != null ? req.header("X-LoginRadius-Sott") : req.queryUntrimmed("sott");
         if (sott == null || sott.isBlank()) {
             throw LrError.SOTT_REQUIRED.error();
         }
-        if (!Sott.valid(sott.strip(), tenant.apiKey(), secrets.decrypt(tenant.apiSecretSealed()), clock.instant(), SKEW_MILLIS)) {
+        if (!Sott.valid(sott.stripTrailing(), tenant.apiKey(), secrets.decrypt(tenant.apiSecretSealed()), clock.instant(), SKEW_MILLIS)) {
             throw LrError.SOTT_INVALID.error();
         }
         LoginContext ctx = req.loginContext();
