@@ -6,7 +6,10 @@ import com.sun.management.HotSpotDiagnosticMXBean;
 import java.lang.management.ManagementFactory;
 import org.junit.jupiter.api.Test;
 
-/** The idle node's one collection keeps little free heap, and leaves the JVM's heap ratios as they were. */
+/**
+ * The idle node's one collection keeps little free heap, and leaves the JVM's heap ratios as they were; its trim gives
+ * the C heap's free memory back.
+ */
 class IdleMemoryTest {
     private static final HotSpotDiagnosticMXBean VM = ManagementFactory.getPlatformMXBean(HotSpotDiagnosticMXBean.class);
 
@@ -26,5 +29,11 @@ class IdleMemoryTest {
         assertThat(rt.totalMemory()).isLessThan(Math.max(used * 2, 64L << 20));
         assertThat(VM.getVMOption("MinHeapFreeRatio").getValue()).isEqualTo(min);
         assertThat(VM.getVMOption("MaxHeapFreeRatio").getValue()).isEqualTo(max);
+    }
+
+    @Test
+    void theIdleNodeGivesTheCHeapsFreeMemoryBack() {
+        // This JDK (17.0.15, glibc) has the command; the answer is the JVM's own report of RSS before and after.
+        assertThat(LatchkeyServer.trimNativeHeap()).startsWith("Trim native heap: RSS+Swap: ");
     }
 }
