@@ -229,13 +229,25 @@ abstract class LoginAbuseContract extends ServerContract {
         s.server.flushAudit();
         com.fasterxml.jackson.databind.JsonNode data = s.admin("GET", "/admin/v1/tenants/" + t.apiKey() + "/audit-events?event=LoginRefused", null)
                 .json().get("Data");
-        assertThat(data).hasSize(1);
-        assertThat(data.get(0).get("IP").asText()).isEqualTo("203.0.113.41");
-        assertThat(data.get(0).get("ErrorCode").asInt()).isEqualTo(429);
-        assertThat(data.get(0).get("Outcome").asText()).isEqualTo("refused");
-        assertThat(data.get(0).get("Identifier").isNull()).isTrue();
-        assertThat(data.get(0).get("Details").asText()).matches("too many failed logins from this address \\(25 refused, for several "
-                + "identifiers, \\d{4}-.+Z to \\d{4}-.+Z\\)");
+        // One entry per tally period (Audit.TALLY_MILLIS): a burst of a few milliseconds is one entry, or two when the
+        // node's periodic flush falls inside it (it did, once, on a loaded machine). Together they count all 25.
+        assertThat(data.size()).isBetween(1, 2);
+        int refused = 0;
+        for (com.fasterxml.jackson.databind.JsonNode entry : data) {
+            assertThat(entry.get("IP").asText()).isEqualTo("203.0.113.41");
+            assertThat(entry.get("ErrorCode").asInt()).isEqualTo(429);
+            assertThat(entry.get("Outcome").asText()).isEqualTo("refused");
+            java.util.regex.Matcher m = java.util.regex.Pattern.compile("too many failed logins from this address \\((\\d+) refused, for "
+                    + "several identifiers, \\d{4}-.+Z to \\d{4}-.+Z\\)").matcher(entry.get("Details").asText());
+            if (m.matches()) {
+                assertThat(entry.get("Identifier").isNull()).isTrue();
+                refused += Integer.parseInt(m.group(1));
+            } else {
+                assertThat(entry.get("Details").asText()).isEqualTo("too many failed logins from this address");
+                refused++;
+            }
+        }
+        assertThat(refused).isEqualTo(25);
         // A single refusal is an entry of its own, as precise as any other.
         String one = unique("once");
         assertThat(login(t, one, "guess", "203.0.113.41").status()).isEqualTo(429);
