@@ -61,8 +61,9 @@ public final class LoadGenerator {
     }
 
     public static void main(String[] argv) throws Exception {
-        if (argv.length == 1 && argv[0].equals("--calibrate")) {
+        if (argv.length >= 1 && argv[0].equals("--calibrate")) {
             calibrate();
+            commitFloor(argv.length >= 3 ? argv[1] : null, argv.length >= 3 ? argv[2] : null);
             return;
         }
         Map<String, String> a = new HashMap<>();
@@ -142,6 +143,80 @@ public final class LoadGenerator {
 
     interface Step {
         void run() throws Exception;
+    }
+
+    /**
+     * The least a durable write costs here, with no Latchkey code around it: a one-row {@code UPDATE} committed alone
+     * (auto-commit), on an H2 file database with the node's settings ({@code Database.h2Url}: {@code WRITE_DELAY=0}, so
+     * each commit writes its chunk before it returns, in the committing thread) and, given a URL, on PostgreSQL. CPU per
+     * commit: this thread's CPU time (H2 runs in it) plus, for PostgreSQL, its backend process's. Every login step ends
+     * with at least one such commit, and so does a refresh.
+     */
+    static void commitFloor(String pgUrl, String pgUser) throws Exception {
+        java.lang.management.ThreadMXBean threads = java.lang.management.ManagementFactory.getThreadMXBean();
+        Path dir = Files.createTempDirectory("latchkey-calibrate");
+        StringBuilder line = new StringBuilder("Commit floor (a one-row UPDATE committed alone, CPU per commit): ");
+        try (java.sql.Connection c = java.sql.DriverManager.getConnection(dev.latchkey.store.Database.h2Url(dir))) {
+            line.append(String.format(Locale.ROOT, "H2 file %.3f ms", commitCpuMillis(c, threads, -1)));
+        } finally {
+            try (var files = Files.walk(dir)) {
+                files.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
+            }
+        }
+        if (pgUrl != null) {
+            try (java.sql.Connection c = java.sql.DriverManager.getConnection(pgUrl, pgUser, "")) {
+                long backend;
+                try (java.sql.Statement st = c.createStatement(); java.sql.ResultSet rs = st.executeQuery("SELECT pg_backend_pid()")) {
+                    rs.next();
+                    backend = rs.getLong(1);
+                }
+                try (java.sql.Statement st = c.createStatement()) {
+                    st.execute("CREATE TEMP TABLE calibrate_commit (id INT PRIMARY KEY, n BIGINT)"); // gone with the session
+                }
+                line.append(String.format(Locale.ROOT, "; PostgreSQL %.3f ms (client and backend)", commitCpuMillis(c, threads, backend)));
+            } catch (java.sql.SQLException e) {
+                line.append("; PostgreSQL not measured (").append(e.getMessage()).append(')');
+            }
+        }
+        System.out.println(line.append('.'));
+    }
+
+    /** CPU ms per commit over 2 s of one-row updates, after 1 s of the same; {@code backend}: a process whose CPU counts too. */
+    private static double commitCpuMillis(java.sql.Connection c, java.lang.management.ThreadMXBean threads, long backend) throws Exception {
+        try (java.sql.Statement st = c.createStatement()) {
+            if (backend < 0) {
+                st.execute("CREATE TABLE calibrate_commit (id INT PRIMARY KEY, n BIGINT)");
+            }
+            st.execute("INSERT INTO calibrate_commit SELECT x, 0 FROM " + (backend < 0 ? "SYSTEM_RANGE(1, 1000)" : "generate_series(1, 1000) x"));
+        }
+        c.setAutoCommit(true);
+        java.util.SplittableRandom random = new java.util.SplittableRandom(1);
+        try (java.sql.PreparedStatement up = c.prepareStatement("UPDATE calibrate_commit SET n = n + 1 WHERE id = ?")) {
+            Step one = () -> {
+                up.setInt(1, 1 + random.nextInt(1000));
+                up.executeUpdate();
+            };
+            for (long end = System.nanoTime() + 1_000_000_000L; System.nanoTime() < end; ) {
+                one.run();
+            }
+            long cpu0 = threads.getCurrentThreadCpuTime() + processCpuNanos(backend);
+            long n = 0;
+            for (long end = System.nanoTime() + 2_000_000_000L; System.nanoTime() < end; n++) {
+                one.run();
+            }
+            long cpu = threads.getCurrentThreadCpuTime() + processCpuNanos(backend) - cpu0;
+            return cpu / 1e6 / n;
+        }
+    }
+
+    /** A process's user + system CPU time from /proc (clock ticks of 10 ms); 0 for none. */
+    private static long processCpuNanos(long pid) throws IOException {
+        if (pid < 0) {
+            return 0;
+        }
+        String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
+        String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+        return (Long.parseLong(f[11]) + Long.parseLong(f[12])) * 10_000_000L;
     }
 
     /** Operations per second of {@code step} run on this thread for a second, the best of three tries. */

@@ -35,6 +35,16 @@ public interface CodeFactor extends SecondFactor {
     /** The answer to a wrong code. */
     LrError wrongCode();
 
+    /**
+     * Whether {@link #verify} may write anything for a wrong code (or before it throws). The login then checks the code
+     * under a savepoint that a wrong answer rolls back (a round trip on PostgreSQL); a factor whose check writes only when
+     * the code is right answers false and saves it. A factor that says false and writes anyway would keep a wrong
+     * answer's writes: say false only for a check that reads, then writes once it knows the code is right.
+     */
+    default boolean writesWhenWrong() {
+        return true;
+    }
+
     /** What {@link #verify} found. */
     enum Verdict {
         WRONG, RIGHT, ENROLLED;

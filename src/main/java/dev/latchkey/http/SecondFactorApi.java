@@ -125,14 +125,17 @@ public final class SecondFactorApi {
         boolean riskChallenge = pending.challenge().risk() != null;
         SecondFactor.Enrollment enrollment = SecondFactor.Enrollment.login(pending.challenge().tokenHash())
                 .by(new FactorChange(ctx.preventWebhook(), true, ctx.origin()));
-        return Responses.login(req, flow.completeSecondFactor(tenant, pending, ctx, factor.id(), (h, account) -> {
+        LoginFlow.Verification check = (h, account) -> {
             if (code == null) {
                 return false;
             }
             // Only a login that proved the password of an account that never had a factor may set one up here.
             boolean mayEnroll = !riskChallenge && flow.mayEnrollWithPasswordAloneLocked(h, account);
             return factor.verify(h, tenant, account, code, mayEnroll ? enrollment : null, enrollment.boundTo(), ctx.origin()).right();
-        }, factor.wrongCode(), !pending.account().mfaEnrolled()));
+        };
+        return Responses.login(req, flow.completeSecondFactor(tenant, pending, ctx, factor.id(),
+                factor.writesWhenWrong() ? check : LoginFlow.Verification.writingOnlyWhenRight(check), factor.wrongCode(),
+                !pending.account().mfaEnrolled()));
     }
 
     /**

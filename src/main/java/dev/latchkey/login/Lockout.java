@@ -47,12 +47,16 @@ final class Lockout {
     private static final String EVALUATION = "evaluation";
 
     /**
-     * Runs a factor's check under a savepoint of the caller's transaction. A wrong answer's effects are undone, then what a
+     * Runs a factor's check under a savepoint of the caller's transaction (unless it writes only when right). A wrong
+     * answer's effects are undone, then what a
      * {@link RejectedAnswer} must keep is written; an answer that could not even be checked ({@link ApiException}) counts
      * as wrong and keeps its own answer.
      */
     static Evaluation evaluate(Handle h, Account account, LoginFlow.Verification verification) {
-        h.savepoint(EVALUATION);
+        boolean undo = verification.writesWhenWrong(); // else there is nothing to undo, and no savepoint to pay for
+        if (undo) {
+            h.savepoint(EVALUATION);
+        }
         RejectedAnswer rejected = null;
         ApiException unchecked = null;
         boolean right;
@@ -66,7 +70,9 @@ final class Lockout {
             right = false;
         }
         if (!right) {
-            h.rollbackToSavepoint(EVALUATION);
+            if (undo) {
+                h.rollbackToSavepoint(EVALUATION);
+            }
             if (rejected != null) {
                 rejected.record(h);
             }

@@ -52,6 +52,26 @@ public final class LoginFlow {
     @FunctionalInterface
     public interface Verification {
         boolean verify(Handle h, Account account);
+
+        /** Whether a wrong answer's check may have written: then it runs under a savepoint that a wrong answer rolls back. */
+        default boolean writesWhenWrong() {
+            return true;
+        }
+
+        /** {@code check}, declared to write nothing unless the answer is right (no savepoint needed). */
+        static Verification writingOnlyWhenRight(Verification check) {
+            return new Verification() {
+                @Override
+                public boolean verify(Handle h, Account account) {
+                    return check.verify(h, account);
+                }
+
+                @Override
+                public boolean writesWhenWrong() {
+                    return false;
+                }
+            };
+        }
     }
 
     private final Jdbi jdbi;

@@ -126,6 +126,15 @@ public final class AuthenticatorApp implements CodeFactor, EnabledByCode, ResetB
         return LrError.AUTHENTICATOR_CODE_INVALID;
     }
 
+    /**
+     * A wrong code reads the authenticator (or the pending enrollment) and writes nothing; a replayed one's conditional
+     * {@code UPDATE} changes no row before the {@link RejectedAnswer} (whose record is written after, as it must be).
+     */
+    @Override
+    public boolean writesWhenWrong() {
+        return false;
+    }
+
     @Override
     public Verdict verify(Handle h, Tenant tenant, Account account, String code, Enrollment enrollment, Audit.Origin origin) {
         long now = c.clock().millis();

@@ -117,6 +117,12 @@ public final class BackupCodes implements CodeFactor {
         return LrError.BACKUP_CODE_INVALID;
     }
 
+    /** A wrong code's one statement, the conditional {@code UPDATE} of {@link #redeem}, changes no row. */
+    @Override
+    public boolean writesWhenWrong() {
+        return false;
+    }
+
     /** Consumes the code inside the caller's transaction: true exactly once per code, whatever the concurrency. */
     public boolean redeem(Handle h, Account account, String code) {
         String normalized = normalize(code);
