@@ -66,13 +66,19 @@ public final class Database implements AutoCloseable {
             if (schema == null) {
                 return false;
             }
+            // Asked first, so that a new database is not an error (H2 writes every failed statement to its trace file).
+            try (java.sql.ResultSet tables = c.getMetaData().getTables(null, schema, "flyway_schema_history", null)) {
+                if (!tables.next()) {
+                    return false;
+                }
+            }
             try (java.sql.ResultSet rs = st.executeQuery("SELECT COUNT(*), SUM(CASE WHEN \"success\" THEN 0 ELSE 1 END),"
                     + " MAX(CAST(\"version\" AS INTEGER)) FROM \"" + schema.replace("\"", "\"\"")
                     + "\".\"flyway_schema_history\" WHERE \"version\" IS NOT NULL")) {
                 return rs.next() && rs.getInt(1) == SCHEMA_VERSION && rs.getInt(2) == 0 && rs.getInt(3) == SCHEMA_VERSION;
             }
         } catch (java.sql.SQLException | RuntimeException e) {
-            return false; // no history table yet (a new database), or one this query cannot read: Flyway decides
+            return false; // a history this query cannot read: Flyway decides
         }
     }
 
