@@ -40,7 +40,7 @@ import org.HdrHistogram.Histogram;
  * LoadGenerator --jar target/latchkey.jar --store h2|postgres --hashing minimal|owasp
  *               [--scenarios full,backup,passkey,totp,validate,refresh] [--concurrency 8,32]
  *               [--warmup 3] [--duration 10] [--pg-url jdbc:postgresql://127.0.0.1:5432/test --pg-user postgres]
- *               [--warm-max 150 (0: none) --warm-min 10 --warm-users 1000 --warm-reuse 6]
+ *               [--warm-max 150 (0: none) --warm-min 30 --warm-users 1000 --warm-reuse 6]
  *               [--compare-jar other.jar --rounds 4 --window 4 --row-warm-rounds 1]
  * </pre>
  * Before the first row the node is warmed (see {@link #warmNode}) until its JIT compilers fall quiet.
@@ -610,7 +610,7 @@ public final class LoadGenerator {
 
     /**
      * Before the first row: full logins (password, then a backup code), each followed by refreshes and validations, 32 at
-     * a time, until the node's JIT compilers fall quiet (under 5% of a core for 3 s running, after at least
+     * a time, until the node's JIT compilers fall quiet (under 3% of the node's CPU for 3 s running, after at least
      * {@code --warm-min} s) or {@code --warm-max} s have passed. On two cores a fresh node's compilers take a third of its
      * CPU for minutes: without this, the first rows measure mostly a node that is still compiling, which a node that has
      * served for a while is not (issue 16: the full login, always the first row, read 11–14 ms of CPU that way).
@@ -640,15 +640,18 @@ public final class LoadGenerator {
             return true;
         }, true);
         long t0 = System.nanoTime();
-        long min = Long.parseLong(arg("warm-min", "10")) * 1_000_000_000L;
+        long min = Long.parseLong(arg("warm-min", "30")) * 1_000_000_000L;
         long max = maxSeconds * 1_000_000_000L;
         int quiet = 0;
         long jit0 = jitTicks(pid);
         long cpu0 = cpuTicks();
         while (System.nanoTime() - t0 < max && workers.exhausted.get() < 32) {
             long j = jitTicks(pid);
+            long c = cpuTicks();
             Thread.sleep(1000);
-            quiet = jitTicks(pid) - j < 5 ? quiet + 1 : 0;
+            // Quiet: the compilers took under 3% of what the node used in that second, and the node was busy.
+            long nodeTicks = cpuTicks() - c;
+            quiet = nodeTicks >= 50 && (jitTicks(pid) - j) * 100 < 3 * nodeTicks ? quiet + 1 : 0;
             if (quiet >= 3 && System.nanoTime() - t0 >= min) {
                 break;
             }
@@ -898,7 +901,9 @@ public final class LoadGenerator {
 
             int warmMax = Integer.parseInt(arg("warm-max", "150"));
             if (warmMax > 0) {
-                warmNode(warmMax);
+                synchronized (LoadGenerator.class) { // a comparison's two nodes warm one at a time, each with the machine to itself
+                    warmNode(warmMax);
+                }
             }
             for (String scenario : scenarios) {
                 for (int c : levels) {
