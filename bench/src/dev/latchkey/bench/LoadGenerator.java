@@ -40,7 +40,7 @@ import org.HdrHistogram.Histogram;
  * LoadGenerator --jar target/latchkey.jar --store h2|postgres --hashing minimal|owasp
  *               [--scenarios full,backup,passkey,totp,validate,refresh] [--concurrency 8,32]
  *               [--warmup 3] [--duration 10] [--pg-url jdbc:postgresql://127.0.0.1:5432/test --pg-user postgres]
- *               [--warm-max 150 (0: none) --warm-min 30 --warm-users 1000 --warm-reuse 6]
+ *               [--warm-max 150 (0: none) --warm-min 60 --warm-users 2000 --warm-reuse 6]
  *               [--compare-jar other.jar --rounds 4 --window 4 --row-warm-rounds 1]
  * </pre>
  * Before the first row the node is warmed (see {@link #warmNode}) until its JIT compilers fall quiet.
@@ -616,7 +616,7 @@ public final class LoadGenerator {
      * served for a while is not (issue 16: the full login, always the first row, read 11–14 ms of CPU that way).
      */
     void warmNode(int maxSeconds) throws Exception {
-        int users = Integer.parseInt(arg("warm-users", arg("hashing", "minimal").equals("minimal") ? "1000" : "200"));
+        int users = Integer.parseInt(arg("warm-users", arg("hashing", "minimal").equals("minimal") ? "2000" : "200"));
         int perLogin = Integer.parseInt(arg("warm-reuse", "6"));
         List<ConcurrentLinkedQueue<String[]>> q = partition(codePairs(seedUsers(users, false)), 32);
         AtomicLong logins = new AtomicLong();
@@ -640,7 +640,7 @@ public final class LoadGenerator {
             return true;
         }, true);
         long t0 = System.nanoTime();
-        long min = Long.parseLong(arg("warm-min", "30")) * 1_000_000_000L;
+        long min = Long.parseLong(arg("warm-min", "60")) * 1_000_000_000L;
         long max = maxSeconds * 1_000_000_000L;
         int quiet = 0;
         long jit0 = jitTicks(pid);
