@@ -184,6 +184,11 @@ public final class LoadGenerator {
         System.out.println(line.append('.'));
     }
 
+    /** A PostgreSQL backend's CPU time ({@link #cpuTicks(long)}, in nanoseconds); 0 for none (-1: H2 runs in this thread). */
+    private static long backendCpuNanos(long pid) {
+        return pid < 0 ? 0 : cpuTicks(pid) * (1_000_000_000L / CLK_TCK);
+    }
+
     /** CPU ms per commit over 2 s of one-row updates, after 1 s of the same; {@code backend}: a process whose CPU counts too. */
     private static double commitCpuMillis(java.sql.Connection c, java.lang.management.ThreadMXBean threads, long backend) throws Exception {
         try (java.sql.Statement st = c.createStatement()) {
@@ -202,24 +207,14 @@ public final class LoadGenerator {
             for (long end = System.nanoTime() + 1_000_000_000L; System.nanoTime() < end; ) {
                 one.run();
             }
-            long cpu0 = threads.getCurrentThreadCpuTime() + processCpuNanos(backend);
+            long cpu0 = threads.getCurrentThreadCpuTime() + backendCpuNanos(backend);
             long n = 0;
             for (long end = System.nanoTime() + 2_000_000_000L; System.nanoTime() < end; n++) {
                 one.run();
             }
-            long cpu = threads.getCurrentThreadCpuTime() + processCpuNanos(backend) - cpu0;
+            long cpu = threads.getCurrentThreadCpuTime() + backendCpuNanos(backend) - cpu0;
             return cpu / 1e6 / n;
         }
-    }
-
-    /** A process's user + system CPU time from /proc (clock ticks of 10 ms); 0 for none. */
-    private static long processCpuNanos(long pid) throws IOException {
-        if (pid < 0) {
-            return 0;
-        }
-        String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
-        String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-        return (Long.parseLong(f[11]) + Long.parseLong(f[12])) * 10_000_000L;
     }
 
     /** Operations per second of {@code step} run on this thread for a second, the best of three tries. */
@@ -336,6 +331,14 @@ public final class LoadGenerator {
     Reply redeem(String token, String code, String... headers) {
         return send("PUT", "/identity/v2/auth/login/2fa/verification/backupcode?apikey=" + apiKey + "&secondfactorauthenticationtoken=" + token,
                 "{\"backupcode\":\"" + code + "\"}", headers);
+    }
+
+    Reply validate(String accessToken) {
+        return send("GET", "/identity/v2/auth/access_token/validate?apikey=" + apiKey, null, "Authorization", "Bearer " + accessToken);
+    }
+
+    Reply refresh(String refreshToken) {
+        return send("GET", manage("/identity/v2/manage/account/access_token/refresh?refresh_token=" + refreshToken), null);
     }
 
     // ── The node ────────────────────────────────────────────────────────────────────────────────────────────────
@@ -630,8 +633,8 @@ public final class LoadGenerator {
             String access = login.get("access_token").asText();
             String refresh = login.get("refresh_token").asText();
             for (int i = 0; i < perLogin; i++) {
-                send("GET", "/identity/v2/auth/access_token/validate?apikey=" + apiKey, null, "Authorization", "Bearer " + access);
-                JsonNode next = send("GET", manage("/identity/v2/manage/account/access_token/refresh?refresh_token=" + refresh), null).json();
+                validate(access);
+                JsonNode next = refresh(refresh).json();
                 if (next == null || !next.has("refresh_token")) {
                     return false;
                 }
@@ -1024,8 +1027,7 @@ public final class LoadGenerator {
                             for (User u : seedUsers(c, false)) {
                                 tokens.add(ok(redeem(token(step1(u.email())), u.codes().get(0)), "login").json().get("access_token").asText());
                             }
-                            yield measure(scenario, c, w -> send("GET", "/identity/v2/auth/access_token/validate?apikey=" + apiKey, null,
-                                    "Authorization", "Bearer " + tokens.get(w)).status() == 200);
+                            yield measure(scenario, c, w -> validate(tokens.get(w)).status() == 200);
                         }
                         case "refresh" -> {
                             String[] refresh = new String[c];
@@ -1035,7 +1037,7 @@ public final class LoadGenerator {
                                 refresh[i] = ok(redeem(token(step1(u.email())), u.codes().get(0)), "login").json().get("refresh_token").asText();
                             }
                             yield measure(scenario, c, w -> {
-                                Reply rr = send("GET", manage("/identity/v2/manage/account/access_token/refresh?refresh_token=" + refresh[w]), null);
+                                Reply rr = refresh(refresh[w]);
                                 if (rr.status() != 200) {
                                     return false;
                                 }

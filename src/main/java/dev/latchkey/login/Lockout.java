@@ -48,9 +48,8 @@ final class Lockout {
 
     /**
      * Runs a factor's check under a savepoint of the caller's transaction (unless it writes only when right). A wrong
-     * answer's effects are undone, then what a
-     * {@link RejectedAnswer} must keep is written; an answer that could not even be checked ({@link ApiException}) counts
-     * as wrong and keeps its own answer.
+     * answer's effects are undone, then what a {@link RejectedAnswer} must keep is written; an answer that could not even
+     * be checked ({@link ApiException}) counts as wrong and keeps its own answer.
      */
     static Evaluation evaluate(Handle h, Account account, LoginFlow.Verification verification) {
         boolean undo = verification.writesWhenWrong(); // else there is nothing to undo, and no savepoint to pay for
