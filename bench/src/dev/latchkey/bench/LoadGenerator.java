@@ -67,6 +67,7 @@ public final class LoadGenerator {
         if (argv.length >= 1 && argv[0].equals("--calibrate")) {
             calibrate();
             commitFloor(argv.length >= 3 ? argv[1] : null, argv.length >= 3 ? argv[2] : null);
+            tokenRowFloor(argv.length >= 3 ? argv[1] : null, argv.length >= 3 ? argv[2] : null);
             return;
         }
         Map<String, String> a = new HashMap<>();
@@ -182,6 +183,140 @@ public final class LoadGenerator {
             }
         }
         System.out.println(line.append('.'));
+    }
+
+    /**
+     * What the rows a login writes cost the database alone, with no Latchkey code around them: a row of {@code
+     * access_tokens}' shape (its columns, its primary key on the token's hash, its foreign keys to a tenant and an account
+     * and its three indexes, as the migrations make them) inserted and committed alone, into a table already holding
+     * 50,000 such rows; then the same row read back by its hash. A full MFA login writes two of these (the access and the
+     * refresh token), a second-factor token of the same kind, an audit row and four updates, and ends in three commits.
+     * CPU per operation as in {@link #commitFloor}; on H2 also the bytes the commit wrote (this process's {@code wchar}:
+     * H2 writes every changed page of every map the commit touched, the whole path from the root of each index).
+     */
+    static void tokenRowFloor(String pgUrl, String pgUser) throws Exception {
+        java.lang.management.ThreadMXBean threads = java.lang.management.ManagementFactory.getThreadMXBean();
+        Path dir = Files.createTempDirectory("latchkey-calibrate");
+        StringBuilder line = new StringBuilder("Token row floor (an access token's row inserted and committed alone; read back by its hash; CPU per op): ");
+        try (java.sql.Connection c = java.sql.DriverManager.getConnection(dev.latchkey.store.Database.h2Url(dir))) {
+            double[] h2 = tokenRowCpuMillis(c, threads, -1, "");
+            line.append(String.format(Locale.ROOT, "H2 file insert %.3f ms (%.0f KiB written per commit), read %.3f ms", h2[0], h2[2] / 1024, h2[1]));
+        } finally {
+            try (var files = Files.walk(dir)) {
+                files.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
+            }
+        }
+        if (pgUrl != null) {
+            try (java.sql.Connection c = java.sql.DriverManager.getConnection(pgUrl, pgUser, "")) {
+                long backend;
+                try (java.sql.Statement st = c.createStatement(); java.sql.ResultSet rs = st.executeQuery("SELECT pg_backend_pid()")) {
+                    rs.next();
+                    backend = rs.getLong(1);
+                }
+                double[] pg = tokenRowCpuMillis(c, threads, backend, "TEMP "); // temporary tables: gone with the session
+                line.append(String.format(Locale.ROOT, "; PostgreSQL insert %.3f ms, read %.3f ms (client and backend)", pg[0], pg[1]));
+            } catch (java.sql.SQLException e) {
+                line.append("; PostgreSQL not measured (").append(e.getMessage()).append(')');
+            }
+        }
+        System.out.println(line.append('.'));
+    }
+
+    /** {insert ms, read ms, bytes written per insert}, each over 2 s after 1 s of the same. */
+    private static double[] tokenRowCpuMillis(java.sql.Connection c, java.lang.management.ThreadMXBean threads, long backend, String temp)
+            throws Exception {
+        try (java.sql.Statement st = c.createStatement()) {
+            st.execute("CREATE " + temp + "TABLE calibrate_tenants (id BIGINT PRIMARY KEY)");
+            st.execute("CREATE " + temp + "TABLE calibrate_accounts (uid VARCHAR(36) PRIMARY KEY)");
+            st.execute("CREATE " + temp + "TABLE calibrate_tokens (token_hash VARCHAR(64) PRIMARY KEY,"
+                    + " tenant_id BIGINT NOT NULL REFERENCES calibrate_tenants (id),"
+                    + " uid VARCHAR(36) NOT NULL REFERENCES calibrate_accounts (uid) ON DELETE CASCADE, refresh_hash VARCHAR(64),"
+                    + " created_at BIGINT NOT NULL, expires_at BIGINT NOT NULL, generation INT NOT NULL DEFAULT 0, family VARCHAR(36),"
+                    + " second_factor_at BIGINT, password_at BIGINT)");
+            st.execute("CREATE INDEX calibrate_tokens_uid ON calibrate_tokens (uid)");
+            st.execute("CREATE INDEX calibrate_tokens_family ON calibrate_tokens (family)");
+            st.execute("CREATE INDEX calibrate_tokens_expires ON calibrate_tokens (expires_at)");
+            st.execute("INSERT INTO calibrate_tenants VALUES (1)");
+        }
+        String[] uids = new String[2000];
+        try (java.sql.PreparedStatement ins = c.prepareStatement("INSERT INTO calibrate_accounts VALUES (?)")) {
+            for (int i = 0; i < uids.length; i++) {
+                uids[i] = java.util.UUID.randomUUID().toString();
+                ins.setString(1, uids[i]);
+                ins.executeUpdate();
+            }
+        }
+        java.util.SplittableRandom random = new java.util.SplittableRandom(1);
+        java.util.List<String> written = new java.util.ArrayList<>();
+        try (java.sql.PreparedStatement ins = c.prepareStatement("INSERT INTO calibrate_tokens (token_hash, tenant_id, uid, refresh_hash,"
+                + " created_at, expires_at, generation, family, second_factor_at, password_at) VALUES (?, 1, ?, ?, ?, ?, 0, ?, ?, ?)");
+             java.sql.PreparedStatement read = c.prepareStatement("SELECT * FROM calibrate_tokens WHERE token_hash = ?")) {
+            Step insert = () -> {
+                byte[] b = new byte[32];
+                random.nextBytes(b);
+                String hash = java.util.HexFormat.of().formatHex(b);
+                long now = System.currentTimeMillis();
+                ins.setString(1, hash);
+                ins.setString(2, uids[random.nextInt(uids.length)]);
+                ins.setString(3, hash);
+                ins.setLong(4, now);
+                ins.setLong(5, now + 1_800_000);
+                ins.setString(6, java.util.UUID.randomUUID().toString());
+                ins.setLong(7, now);
+                ins.setLong(8, now);
+                ins.executeUpdate();
+                if (written.size() < 100_000) {
+                    written.add(hash);
+                }
+            };
+            c.setAutoCommit(false);
+            for (int i = 0; i < 50_000; i++) {
+                insert.run();
+            }
+            c.commit();
+            c.setAutoCommit(true);
+            for (long end = System.nanoTime() + 1_000_000_000L; System.nanoTime() < end; ) {
+                insert.run();
+            }
+            long cpu0 = threads.getCurrentThreadCpuTime() + backendCpuNanos(backend);
+            long bytes0 = writtenBytes();
+            long n = 0;
+            for (long end = System.nanoTime() + 2_000_000_000L; System.nanoTime() < end; n++) {
+                insert.run();
+            }
+            double insertMillis = (threads.getCurrentThreadCpuTime() + backendCpuNanos(backend) - cpu0) / 1e6 / n;
+            double bytesPerInsert = (writtenBytes() - bytes0) / (double) n;
+            Step lookup = () -> {
+                read.setString(1, written.get(random.nextInt(written.size())));
+                try (java.sql.ResultSet rs = read.executeQuery()) {
+                    rs.next();
+                }
+            };
+            for (long end = System.nanoTime() + 1_000_000_000L; System.nanoTime() < end; ) {
+                lookup.run();
+            }
+            cpu0 = threads.getCurrentThreadCpuTime() + backendCpuNanos(backend);
+            n = 0;
+            for (long end = System.nanoTime() + 2_000_000_000L; System.nanoTime() < end; n++) {
+                lookup.run();
+            }
+            double readMillis = (threads.getCurrentThreadCpuTime() + backendCpuNanos(backend) - cpu0) / 1e6 / n;
+            return new double[] {insertMillis, readMillis, bytesPerInsert};
+        }
+    }
+
+    /** Bytes this process has written so far ({@code wchar} of /proc/self/io), 0 where there is no such file. */
+    private static long writtenBytes() {
+        try {
+            for (String l : Files.readAllLines(Path.of("/proc/self/io"))) {
+                if (l.startsWith("wchar:")) {
+                    return Long.parseLong(l.substring(6).trim());
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            // not Linux: unknown
+        }
+        return 0;
     }
 
     /** A PostgreSQL backend's CPU time ({@link #cpuTicks(long)}, in nanoseconds); 0 for none (-1: H2 runs in this thread). */
