@@ -122,9 +122,9 @@ public final class LoginFlow {
         }
         try (PasswordHasher.Admission hashing = admit(tenant, id, ctx)) {
             long now = clock.millis();
-            refuse(tenant, id, ctx, now, () -> throttle.refuseBusyAddress(tenant, ctx.ip(), now));
-            Account account = jdbi.withHandle(h -> accounts.byIdentifier(h, tenant.id(), id.kind(), id.value()))
-                    .filter(a -> a.passwordHash() != null).orElse(null);
+            LoginThrottle.Preread read = throttle.preread(tenant, ctx.ip(), id.kind(), id.value(), now);
+            refuse(tenant, id, ctx, now, () -> read.refuseBusyAddress(tenant, now));
+            Account account = read.account() != null && read.account().passwordHash() != null ? read.account() : null;
             int failures = account != null
                     ? jdbi.inTransaction(h -> accounts.reserveAttempt(h, account.uid(), "password_failures", tenant.maxPasswordAttempts(), now))
                     : throttle.reserveIdentifierAttempt(tenant, id.kind(), id.value(), now);

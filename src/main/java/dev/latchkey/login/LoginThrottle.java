@@ -88,18 +88,35 @@ public final class LoginThrottle {
         return secrets.hash("throttle:identifier:" + kind + ":" + value);
     }
 
-    /** 429 with Retry-After when the address has spent its failures for the current window; nothing when unknown. */
-    public void refuseBusyAddress(Tenant t, String ip, long now) {
-        if (ip == null) {
-            return;
-        }
-        Long until = jdbi.withHandle(h -> h.createQuery("""
-                        SELECT window_start FROM login_throttle
-                        WHERE tenant_id = :t AND key_hash = :k AND failures >= :max AND window_start > :since""")
-                .bind("t", t.id()).bind("k", addressKey(ip)).bind("max", t.maxFailedLoginsPerAddress())
-                .bind("since", now - t.addressWindowMillis()).mapTo(Long.class).findOne().orElse(null));
-        if (until != null) {
-            throw LrError.TOO_MANY_REQUESTS.error().retryAfterMillis(until + t.addressWindowMillis() - now);
+    /**
+     * What step 1 reads before it counts anything, in one statement (a round trip less on PostgreSQL): whether the client
+     * address has spent its failed logins in the current window, and the account the identifier names, if any. The same
+     * single statement whether or not there is such an account.
+     */
+    public Preread preread(Tenant t, String ip, String kind, String ident, long now) {
+        return jdbi.withHandle(h -> h.createQuery("""
+                        SELECT (SELECT window_start FROM login_throttle
+                                WHERE tenant_id = :t AND key_hash = :k AND failures >= :max AND window_start > :since) AS lk_address_since,
+                               a.*
+                        FROM (VALUES (1)) AS one (x)
+                        LEFT JOIN account_identifiers i ON i.tenant_id = :t AND i.kind = :kind AND i.ident = :v
+                        LEFT JOIN accounts a ON a.uid = i.uid""")
+                .bind("t", t.id()).bind("k", ip == null ? null : addressKey(ip)).bind("max", t.maxFailedLoginsPerAddress())
+                .bind("since", now - t.addressWindowMillis()).bind("kind", kind).bind("v", ident)
+                .map((rs, ctx) -> {
+                    long since = rs.getLong("lk_address_since");
+                    Long addressSince = rs.wasNull() ? null : since;
+                    return new Preread(addressSince, rs.getString("uid") == null ? null : AccountStore.ROW.map(rs, ctx));
+                }).one());
+    }
+
+    /** {@link #preread}'s answer: when the address's full window started (null: not full), and the account (null: none). */
+    public record Preread(Long addressWindowStart, dev.latchkey.account.Account account) {
+        /** 429 with Retry-After until the window ends when the address has spent its failed logins. */
+        public void refuseBusyAddress(Tenant t, long now) {
+            if (addressWindowStart != null) {
+                throw LrError.TOO_MANY_REQUESTS.error().retryAfterMillis(addressWindowStart + t.addressWindowMillis() - now);
+            }
         }
     }
 
