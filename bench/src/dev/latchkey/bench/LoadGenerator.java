@@ -158,22 +158,12 @@ public final class LoadGenerator {
      */
     static void commitFloor(String pgUrl, String pgUser) throws Exception {
         java.lang.management.ThreadMXBean threads = java.lang.management.ManagementFactory.getThreadMXBean();
-        Path dir = Files.createTempDirectory("latchkey-calibrate");
         StringBuilder line = new StringBuilder("Commit floor (a one-row UPDATE committed alone, CPU per commit): ");
-        try (java.sql.Connection c = java.sql.DriverManager.getConnection(dev.latchkey.store.Database.h2Url(dir))) {
-            line.append(String.format(Locale.ROOT, "H2 file %.3f ms", commitCpuMillis(c, threads, -1)));
-        } finally {
-            try (var files = Files.walk(dir)) {
-                files.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
-            }
-        }
+        double h2 = onFreshH2(c -> commitCpuMillis(c, threads, -1));
+        line.append(String.format(Locale.ROOT, "H2 file %.3f ms", h2));
         if (pgUrl != null) {
             try (java.sql.Connection c = java.sql.DriverManager.getConnection(pgUrl, pgUser, "")) {
-                long backend;
-                try (java.sql.Statement st = c.createStatement(); java.sql.ResultSet rs = st.executeQuery("SELECT pg_backend_pid()")) {
-                    rs.next();
-                    backend = rs.getLong(1);
-                }
+                long backend = backendPid(c);
                 try (java.sql.Statement st = c.createStatement()) {
                     st.execute("CREATE TEMP TABLE calibrate_commit (id INT PRIMARY KEY, n BIGINT)"); // gone with the session
                 }
@@ -196,23 +186,12 @@ public final class LoadGenerator {
      */
     static void tokenRowFloor(String pgUrl, String pgUser) throws Exception {
         java.lang.management.ThreadMXBean threads = java.lang.management.ManagementFactory.getThreadMXBean();
-        Path dir = Files.createTempDirectory("latchkey-calibrate");
         StringBuilder line = new StringBuilder("Token row floor (an access token's row inserted and committed alone; read back by its hash; CPU per op): ");
-        try (java.sql.Connection c = java.sql.DriverManager.getConnection(dev.latchkey.store.Database.h2Url(dir))) {
-            double[] h2 = tokenRowCpuMillis(c, threads, -1, "");
-            line.append(String.format(Locale.ROOT, "H2 file insert %.3f ms (%.0f KiB written per commit), read %.3f ms", h2[0], h2[2] / 1024, h2[1]));
-        } finally {
-            try (var files = Files.walk(dir)) {
-                files.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
-            }
-        }
+        double[] h2 = onFreshH2(c -> tokenRowCpuMillis(c, threads, -1, ""));
+        line.append(String.format(Locale.ROOT, "H2 file insert %.3f ms (%.0f KiB written per commit), read %.3f ms", h2[0], h2[2] / 1024, h2[1]));
         if (pgUrl != null) {
             try (java.sql.Connection c = java.sql.DriverManager.getConnection(pgUrl, pgUser, "")) {
-                long backend;
-                try (java.sql.Statement st = c.createStatement(); java.sql.ResultSet rs = st.executeQuery("SELECT pg_backend_pid()")) {
-                    rs.next();
-                    backend = rs.getLong(1);
-                }
+                long backend = backendPid(c);
                 double[] pg = tokenRowCpuMillis(c, threads, backend, "TEMP "); // temporary tables: gone with the session
                 line.append(String.format(Locale.ROOT, "; PostgreSQL insert %.3f ms, read %.3f ms (client and backend)", pg[0], pg[1]));
             } catch (java.sql.SQLException e) {
@@ -317,6 +296,30 @@ public final class LoadGenerator {
             // not Linux: unknown
         }
         return 0;
+    }
+
+    /** Runs {@code work} on a connection to a fresh H2 file database with the node's settings, then deletes it. */
+    private static <T> T onFreshH2(SqlWork<T> work) throws Exception {
+        Path dir = Files.createTempDirectory("latchkey-calibrate");
+        try (java.sql.Connection c = java.sql.DriverManager.getConnection(dev.latchkey.store.Database.h2Url(dir))) {
+            return work.run(c);
+        } finally {
+            try (var files = Files.walk(dir)) {
+                files.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
+            }
+        }
+    }
+
+    interface SqlWork<T> {
+        T run(java.sql.Connection c) throws Exception;
+    }
+
+    /** The process id of the PostgreSQL backend serving {@code c}. */
+    private static long backendPid(java.sql.Connection c) throws java.sql.SQLException {
+        try (java.sql.Statement st = c.createStatement(); java.sql.ResultSet rs = st.executeQuery("SELECT pg_backend_pid()")) {
+            rs.next();
+            return rs.getLong(1);
+        }
     }
 
     /** A PostgreSQL backend's CPU time ({@link #cpuTicks(long)}, in nanoseconds); 0 for none (-1: H2 runs in this thread). */
