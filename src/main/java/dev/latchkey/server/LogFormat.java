@@ -11,8 +11,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * How the node writes its log ({@code --log-format}, {@code LATCHKEY_LOG_FORMAT}): {@code text}, the lines of
- * {@code logback.xml}, or {@code json}, one object per line ({@link JsonLogLayout}). Switched at start on the console
- * appender that logback.xml declares; an operator's own logback configuration ({@code -Dlogback.configurationFile}) with
+ * {@link LogConfigurator}, or {@code json}, one object per line ({@link JsonLogLayout}). Switched at start on the console
+ * appender that LogConfigurator makes; an operator's own logback configuration ({@code -Dlogback.configurationFile}) with
  * other appenders is left as it is.
  */
 public final class LogFormat {
