@@ -68,8 +68,20 @@ public final class Passkeys implements SecondFactor {
     private final AccountStore accounts;
     private final Clock clock;
     private final PasskeyStore store = new PasskeyStore();
-    private final WebAuthnManager webauthn = WebAuthnManager.createNonStrictWebAuthnManager();
-    private final AttestedCredentialDataConverter credentialConverter = new AttestedCredentialDataConverter(new ObjectConverter());
+
+    /**
+     * webauthn4j's manager and credential converter, made on first use: their Jackson mappers took 0.35 s of the node's
+     * start (issue 16); {@link #warmUp} makes them beside the start, once the node listens. Stateless, so one per JVM.
+     */
+    private static final class WebAuthn {
+        static final WebAuthnManager MANAGER = WebAuthnManager.createNonStrictWebAuthnManager();
+        static final AttestedCredentialDataConverter CREDENTIALS = new AttestedCredentialDataConverter(new ObjectConverter());
+    }
+
+    /** Makes webauthn4j's manager now (off the start's path), so that the first passkey does not wait for it. */
+    public static void warmUp() {
+        java.util.Objects.requireNonNull(WebAuthn.MANAGER);
+    }
 
     private final dev.latchkey.webhook.WebhookOutbox outbox;
     private final Audit audit;
@@ -265,7 +277,7 @@ public final class Passkeys implements SecondFactor {
         AuthenticationData data;
         try {
             JsonNode response = Json.field(c.get(), "response");
-            data = webauthn.parse(new AuthenticationRequest(B64D.decode(Json.field(c.get(), "id").asText()), bytes(response, "userHandle"),
+            data = WebAuthn.MANAGER.parse(new AuthenticationRequest(B64D.decode(Json.field(c.get(), "id").asText()), bytes(response, "userHandle"),
                     bytes(response, "authenticatorData"), bytes(response, "clientDataJSON"), extensions(c.get()), bytes(response, "signature")));
         } catch (RuntimeException e) {
             return false;
@@ -286,7 +298,7 @@ public final class Passkeys implements SecondFactor {
         AuthenticationParameters params = new AuthenticationParameters(serverProperty(rp, challenge), record(passkey), allowed,
                 rp.userVerificationRequired(), true);
         try {
-            webauthn.verify(data, params);
+            WebAuthn.MANAGER.verify(data, params);
         } catch (MaliciousCounterValueException e) {
             throw new dev.latchkey.factor.RejectedAnswer(h2 -> store.markPossiblyCloned(h2, passkey.id()));
         } catch (RuntimeException e) {
@@ -307,7 +319,7 @@ public final class Passkeys implements SecondFactor {
         if (decoded.size() > 50_000) {
             decoded.clear();
         }
-        AttestedCredentialData acd = decoded.computeIfAbsent(p.id(), id -> credentialConverter.convert(B64D.decode(p.credential())));
+        AttestedCredentialData acd = decoded.computeIfAbsent(p.id(), id -> WebAuthn.CREDENTIALS.convert(B64D.decode(p.credential())));
         Set<AuthenticatorTransport> transports = new LinkedHashSet<>();
         if (p.transports() != null && !p.transports().isEmpty()) {
             for (String t : p.transports().split(",")) {
@@ -337,7 +349,7 @@ public final class Passkeys implements SecondFactor {
             if (t != null && t.isArray()) {
                 t.forEach(x -> transports.add(x.asText()));
             }
-            data = webauthn.parse(new RegistrationRequest(bytes(response, "attestationObject"), bytes(response, "clientDataJSON"),
+            data = WebAuthn.MANAGER.parse(new RegistrationRequest(bytes(response, "attestationObject"), bytes(response, "clientDataJSON"),
                     extensions(c.get()), transports));
         } catch (RuntimeException e) {
             return Optional.empty();
@@ -352,7 +364,7 @@ public final class Passkeys implements SecondFactor {
             return Optional.empty();
         }
         try {
-            webauthn.verify(data, new RegistrationParameters(serverProperty(rp, challenge), PUB_KEY_PARAMS, rp.userVerificationRequired(), true));
+            WebAuthn.MANAGER.verify(data, new RegistrationParameters(serverProperty(rp, challenge), PUB_KEY_PARAMS, rp.userVerificationRequired(), true));
         } catch (RuntimeException e) {
             return Optional.empty();
         }
@@ -365,7 +377,7 @@ public final class Passkeys implements SecondFactor {
         String transports = data.getTransports() == null ? null
                 : data.getTransports().stream().map(AuthenticatorTransport::getValue).collect(Collectors.joining(","));
         PasskeyStore.Passkey passkey = new PasskeyStore.Passkey(Secrets.guid(), tenant.id(), account.uid(), credentialId,
-                b64(credentialConverter.convert(acd)), ad.getSignCount(), ad.isFlagUV(), ad.isFlagBE(), ad.isFlagBS(),
+                b64(WebAuthn.CREDENTIALS.convert(acd)), ad.getSignCount(), ad.isFlagUV(), ad.isFlagBE(), ad.isFlagBS(),
                 transports, via, false, now, null);
         store.insert(h, passkey);
         accounts.setMfaEnrolled(h, account.uid(), true);
