@@ -155,6 +155,7 @@ public final class WebhookDispatcher extends OutboxDispatcher {
     }
 
     private volatile boolean clientStarted;
+    private boolean closed; // guarded by this: a delivery racing the node's stop does not start the client again
 
     /**
      * Starts the HTTP client on the first delivery rather than with the node: starting it took 0.2 s of the node's start
@@ -165,7 +166,7 @@ public final class WebhookDispatcher extends OutboxDispatcher {
             return;
         }
         synchronized (this) {
-            if (!clientStarted) {
+            if (!clientStarted && !closed) {
                 try {
                     http.start();
                 } catch (Exception e) {
@@ -268,6 +269,9 @@ public final class WebhookDispatcher extends OutboxDispatcher {
     @Override
     public void close() {
         super.close();
+        synchronized (this) {
+            closed = true;
+        }
         try {
             http.stop();
         } catch (Exception e) {
