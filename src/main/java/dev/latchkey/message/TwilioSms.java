@@ -21,9 +21,27 @@ import java.util.concurrent.CompletableFuture;
 public final class TwilioSms implements SmsProvider {
     static final Duration TIMEOUT = Duration.ofSeconds(10);
 
+    /**
+     * Made on the first message, not with the node: the JDK's client (its SSL context, its selector thread) took 0.14 s of
+     * the node's start, and a node whose tenants send no SMS never needs it.
+     */
+    private volatile HttpClient http;
+
     /** HTTP/1.1: the JDK's client otherwise offers plain-HTTP providers an upgrade to HTTP/2 (h2c), which some refuse. */
-    private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(TIMEOUT)
-            .followRedirects(HttpClient.Redirect.NEVER).build();
+    private HttpClient http() {
+        HttpClient h = http;
+        if (h == null) {
+            synchronized (this) {
+                h = http;
+                if (h == null) {
+                    h = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(TIMEOUT)
+                            .followRedirects(HttpClient.Redirect.NEVER).build();
+                    http = h;
+                }
+            }
+        }
+        return h;
+    }
 
     @Override
     public CompletableFuture<Outcome> send(DeliverySettings.Sms s, String to, String body, String messageId) {
@@ -39,7 +57,7 @@ public final class TwilioSms implements SmsProvider {
                 .header("I-Twilio-Idempotency-Token", messageId)
                 .POST(HttpRequest.BodyPublishers.ofString(form, StandardCharsets.UTF_8))
                 .build();
-        return http.sendAsync(req, HttpResponse.BodyHandlers.ofString()).handle((r, e) -> {
+        return http().sendAsync(req, HttpResponse.BodyHandlers.ofString()).handle((r, e) -> {
             if (e != null) {
                 Throwable cause = e.getCause() != null ? e.getCause() : e;
                 return Outcome.retry(cause.getClass().getSimpleName() + (cause.getMessage() == null ? "" : ": " + cause.getMessage()));

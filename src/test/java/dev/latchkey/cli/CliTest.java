@@ -66,6 +66,27 @@ class CliTest {
         assertThat(run("tenant", "template", "--help").out()).contains("list", "show", "set", "delete");
     }
 
+    /** What {@code latchkey serve ...} builds (only serve's model, for the node's start) says what the whole command line says. */
+    @Test
+    void theServeOnlyCommandLineHelpsAndRefusesAsTheWholeOneDoes() {
+        for (String[] args : new String[][] {{"serve", "--help"}, {"serve", "--port", "x"}, {"serve", "--no-such-option"}}) {
+            String[] whole = outAndErr(Main.commandLine(java.util.Map.of()), args);
+            String[] serveOnly = outAndErr(Main.commandLine(java.util.Map.of(), true), args);
+            assertThat(serveOnly).as(String.join(" ", args)).containsExactly(whole);
+        }
+        assertThat(Main.commandLine(java.util.Map.of(), true).getSubcommands().keySet()).containsExactly("serve");
+        assertThat(Main.commandLine(java.util.Map.of()).getSubcommands().keySet()).containsExactly("serve", "tenant", "user", "audit", "help");
+    }
+
+    private static String[] outAndErr(CommandLine cl, String... args) {
+        java.io.StringWriter out = new java.io.StringWriter();
+        java.io.StringWriter err = new java.io.StringWriter();
+        cl.setOut(new java.io.PrintWriter(out, true));
+        cl.setErr(new java.io.PrintWriter(err, true));
+        int code = cl.execute(args);
+        return new String[] {String.valueOf(code), out.toString(), err.toString()};
+    }
+
     @Test
     void minimalPasswordHashingIsRefusedWithoutConsent() throws Exception {
         org.junit.jupiter.api.Assumptions.assumeTrue(System.getenv("LATCHKEY_ALLOW_INSECURE_HASHING") == null);
