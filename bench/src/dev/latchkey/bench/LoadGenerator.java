@@ -304,9 +304,14 @@ public final class LoadGenerator {
         try (java.sql.Connection c = java.sql.DriverManager.getConnection(dev.latchkey.store.Database.h2Url(dir))) {
             return work.run(c);
         } finally {
-            try (var files = Files.walk(dir)) {
-                files.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
-            }
+            deleteTree(dir);
+        }
+    }
+
+    /** Deletes a directory and what it holds (a node's H2 file reaches gigabytes in a run). */
+    private static void deleteTree(Path dir) throws IOException {
+        try (var files = Files.walk(dir)) {
+            files.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
         }
     }
 
@@ -1207,6 +1212,7 @@ public final class LoadGenerator {
             Thread.sleep(Long.parseLong(arg("idle-after", "25")) * 1000);
             long rssIdle = rssMiB();
             node.stop();
+            deleteTree(dir);
             System.out.printf(Locale.ROOT, "%n%s/%s: start-up to ready %.2f s; RSS at rest %d MiB, at the end of the run %d MiB, " + arg("idle-after", "25") + " s later %d MiB%n",
                     label(store), hashing, startup, rssAtRest, rssAfter, rssIdle);
             if (schema != null) {
