@@ -22,25 +22,14 @@ public final class TwilioSms implements SmsProvider {
     static final Duration TIMEOUT = Duration.ofSeconds(10);
 
     /**
-     * Made on the first message, not with the node: the JDK's client (its SSL context, its selector thread) took 0.14 s of
-     * the node's start, and a node whose tenants send no SMS never needs it.
+     * The JDK's client, made on the first message rather than with the node (its SSL context and selector thread took
+     * 0.14 s of the node's start, and a node whose tenants send no SMS never needs it). It keeps no state of a tenant's,
+     * so one per JVM. HTTP/1.1: the JDK's client otherwise offers plain-HTTP providers an upgrade to HTTP/2 (h2c), which
+     * some refuse.
      */
-    private volatile HttpClient http;
-
-    /** HTTP/1.1: the JDK's client otherwise offers plain-HTTP providers an upgrade to HTTP/2 (h2c), which some refuse. */
-    private HttpClient http() {
-        HttpClient h = http;
-        if (h == null) {
-            synchronized (this) {
-                h = http;
-                if (h == null) {
-                    h = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(TIMEOUT)
-                            .followRedirects(HttpClient.Redirect.NEVER).build();
-                    http = h;
-                }
-            }
-        }
-        return h;
+    private static final class Client {
+        static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(TIMEOUT)
+                .followRedirects(HttpClient.Redirect.NEVER).build();
     }
 
     @Override
@@ -57,7 +46,7 @@ public final class TwilioSms implements SmsProvider {
                 .header("I-Twilio-Idempotency-Token", messageId)
                 .POST(HttpRequest.BodyPublishers.ofString(form, StandardCharsets.UTF_8))
                 .build();
-        return http().sendAsync(req, HttpResponse.BodyHandlers.ofString()).handle((r, e) -> {
+        return Client.HTTP.sendAsync(req, HttpResponse.BodyHandlers.ofString()).handle((r, e) -> {
             if (e != null) {
                 Throwable cause = e.getCause() != null ? e.getCause() : e;
                 return Outcome.retry(cause.getClass().getSimpleName() + (cause.getMessage() == null ? "" : ": " + cause.getMessage()));
