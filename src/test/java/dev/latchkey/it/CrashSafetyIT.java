@@ -39,6 +39,18 @@ class CrashSafetyIT {
         run(() -> JarNode.start(ENV, "--data-dir", dir.toString(), "--admin-key", ADMIN, "--secret-key", SECRET, "--password-hashing", "minimal"));
     }
 
+    /**
+     * H2 again, its chunks rewritten by the node's housekeeping while the load runs and when the kill comes: the default
+     * store's URL with a retention of 0.1 s instead of 45 s, so that chunks are old enough to be rewritten within the load.
+     */
+    @Test
+    void h2WhileItsChunksAreRewritten() throws Exception {
+        Path dir = Files.createTempDirectory("latchkey-crash");
+        String url = dev.latchkey.store.Database.h2Url(dir) + ";RETENTION_TIME=100";
+        run(() -> JarNode.start(ENV, "--data-dir", dir.toString(), "--db-url", url, "--admin-key", ADMIN, "--secret-key", SECRET,
+                "--password-hashing", "minimal"));
+    }
+
     @Test
     void postgres() throws Exception {
         String url = Backend.freshPostgresSchema();
