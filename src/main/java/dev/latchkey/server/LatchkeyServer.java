@@ -98,45 +98,31 @@ public final class LatchkeyServer implements AutoCloseable {
             t.setDaemon(true);
             return t;
         });
-        long[] state = {-1, 0}; // the work seen at the last look; whether this quiet period was collected
-        idle.scheduleWithFixedDelay(() -> {
-            if (quietSinceLastLook(state, http.requestCount() + db.writes())) {
-                returnMemory();
-            }
-        }, 10, 10, java.util.concurrent.TimeUnit.SECONDS);
-    }
-
-    /**
-     * Whether to give memory back now: the node's work ({@code work}: requests served plus the store's writes, which go on
-     * after the requests while H2 compacts its file) has not moved since the last look, 10 s ago, and nothing was given
-     * back since it last moved. So it runs once after each burst, when the node and its store have fallen quiet; never
-     * while requests arrive. {@code state}: the work at the last look, and whether this quiet period was collected.
-     */
-    static boolean quietSinceLastLook(long[] state, long work) {
-        if (work != state[0]) {
-            state[0] = work;
-            state[1] = 0;
-            return false;
-        }
-        if (state[1] != 0) {
-            return false;
-        }
-        state[1] = 1;
-        return true;
+        long[] state = {-1, 0}; // requests seen at the last look; whether this idle period was collected
+        idle.scheduleWithFixedDelay(() -> returnMemoryIfIdle(state), 10, 10, java.util.concurrent.TimeUnit.SECONDS);
     }
 
     /**
      * After a burst of load the JVM keeps the heap it grew to (gigabytes on a large machine, where the default maximum
-     * is a quarter of RAM). When the node has fallen quiet ({@link #quietSinceLastLook}) and holds more than 128 MiB of
-     * heap, one full collection gives the free part back to the operating system. (The garbage of the burst counts as
-     * used until a collection, which an idle JVM never starts by itself, so how much of the heap looks used says
-     * nothing here.)
+     * is a quarter of RAM). When a node has served nothing for 10 s and holds more than 128 MiB of heap, one full
+     * collection gives the free part back to the operating system, once per idle period. It never runs while requests
+     * arrive. (The garbage of the burst counts as used until a collection, which an idle JVM never starts by itself, so
+     * how much of the heap looks used says nothing here.)
      */
-    private static void returnMemory() {
-        if (Runtime.getRuntime().totalMemory() > 128L * 1024 * 1024) {
-            collectAndShrink();
+    private void returnMemoryIfIdle(long[] state) {
+        long requests = http.requestCount();
+        if (requests != state[0]) {
+            state[0] = requests;
+            state[1] = 0;
+            return;
         }
-        trimNativeHeap();
+        if (state[1] == 0) {
+            if (Runtime.getRuntime().totalMemory() > 128L * 1024 * 1024) {
+                collectAndShrink();
+            }
+            trimNativeHeap();
+            state[1] = 1;
+        }
     }
 
     /**

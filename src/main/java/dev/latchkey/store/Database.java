@@ -164,14 +164,6 @@ public final class Database implements AutoCloseable {
         return housekeeping;
     }
 
-    /**
-     * A number that changes whenever the store writes, its own housekeeping included (H2's file writes; 0 where the
-     * store's work is not this process's, PostgreSQL): an idle node waits for it to stand still before it gives memory back.
-     */
-    public long writes() {
-        return housekeeping == null ? 0 : housekeeping.writes();
-    }
-
     public Jdbi jdbi() {
         return jdbi;
     }

@@ -22,9 +22,10 @@ import org.slf4j.LoggerFactory;
  * that keeps a few live pages stays until housekeeping rewrites those pages into a new chunk. H2 does that housekeeping
  * on its background writer thread, and WRITE_DELAY=0 (auto-commit delay 0) stops that thread: the file and the table of
  * chunks then grow for as long as the node serves (19 GB and 70,000 chunks after one benchmark run, every commit dearer
- * than the one before). This runs what that thread runs, H2's own {@code FileStore.writeInBackground} (housekeeping,
- * and a commit of changes still unsaved, which WRITE_DELAY=0 leaves none of but an open transaction's), on its own daemon
- * thread every {@link #PERIOD_MS} ms.
+ * than the one before). This runs the housekeeping that thread runs, H2's own {@code FileStore.doHousekeeping}, on its
+ * own daemon thread every {@link #PERIOD_MS} ms. (Not the whole of the thread's pass, {@code writeInBackground}: that
+ * also tells an idle store from a busy one, and an idle store moved its chunks about for minutes after a burst, 0.1 to
+ * 0.3 of a core and the heap growing back after the idle node's collection; without it the idle node is quiet.)
  *
  * <p>It also forces the file to disk every {@link #SYNC_EVERY_MS} ms, and with that shortens H2's retention time (how long
  * a chunk is kept before its space may be reused) from 45 s to {@link #RETENTION_MS} ms. H2 keeps chunks that long on the
@@ -34,7 +35,7 @@ import org.slf4j.LoggerFactory;
  * chunks and 4.4 GB at 2,000 commits/s, and each commit dearer for them (0.61 ms of CPU per commit against 0.44 ms with
  * 5 s, forcing included). And an operating-system crash now loses about the last second, not what the OS had not written.
  *
- * <p>The method is package-private in H2 (2.3.232, a compile-scope dependency pinned in the POM); if a later H2 lacks it,
+ * <p>The method is protected in H2 (2.3.232, a compile-scope dependency pinned in the POM); if a later H2 lacks it,
  * the node logs that once and runs without, and leaves H2's retention as it is. A store with a write delay has H2's own
  * thread and gets none of this.
  */
@@ -45,7 +46,7 @@ final class H2Housekeeping implements AutoCloseable {
     static final int RETENTION_MS = 5_000;
 
     private static final Logger log = LoggerFactory.getLogger(H2Housekeeping.class);
-    private static final Method WRITE_IN_BACKGROUND = find();
+    private static final Method HOUSEKEEPING = find();
 
     private final DataSource dataSource;
     private final ScheduledExecutorService timer;
@@ -67,7 +68,7 @@ final class H2Housekeeping implements AutoCloseable {
 
     /** Started for an H2 file store written at each commit; null for any other store (or an H2 without the method). */
     static H2Housekeeping startIfNeeded(DataSource dataSource) {
-        if (WRITE_IN_BACKGROUND == null) {
+        if (HOUSEKEEPING == null) {
             return null;
         }
         MVStore store = storeWithoutWriter(dataSource);
@@ -105,7 +106,7 @@ final class H2Housekeeping implements AutoCloseable {
                 }
                 mvStore = again;
             }
-            WRITE_IN_BACKGROUND.invoke(mvStore.getFileStore());
+            HOUSEKEEPING.invoke(mvStore.getFileStore(), mvStore);
             if (++ticks % (SYNC_EVERY_MS / PERIOD_MS) == 0) {
                 mvStore.getFileStore().sync();
                 syncs++;
@@ -121,19 +122,14 @@ final class H2Housekeeping implements AutoCloseable {
 
     private static Method find() {
         try {
-            Method m = FileStore.class.getDeclaredMethod("writeInBackground");
+            Method m = FileStore.class.getDeclaredMethod("doHousekeeping", MVStore.class);
             m.setAccessible(true);
             return m;
         } catch (ReflectiveOperationException | RuntimeException e) {
-            LoggerFactory.getLogger(H2Housekeeping.class).warn("This H2 has no FileStore.writeInBackground ({}): the H2 file is not"
+            LoggerFactory.getLogger(H2Housekeeping.class).warn("This H2 has no FileStore.doHousekeeping ({}): the H2 file is not"
                     + " compacted while the node runs", e.toString());
             return null;
         }
-    }
-
-    /** How many writes the file has had (commits and this housekeeping's): what tells a quiet store from a busy one. */
-    long writes() {
-        return mvStore.getFileStore().getWriteCount();
     }
 
     /** How many times it has forced the file to disk. */

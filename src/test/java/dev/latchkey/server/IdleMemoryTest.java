@@ -31,27 +31,6 @@ class IdleMemoryTest {
         assertThat(VM.getVMOption("MaxHeapFreeRatio").getValue()).isEqualTo(max);
     }
 
-    /**
-     * Memory goes back once per quiet period: after 10 s without new requests and without the store writing (H2 compacts
-     * its file for a minute after a burst, allocating as it goes: RSS 405 MiB after the collection, 754 MiB 80 s later when
-     * only requests counted), and again after any later work has stood still.
-     */
-    @Test
-    void memoryGoesBackOnceTheRequestsAndTheStoresWritesStandStill() {
-        long[] state = {-1, 0};
-        assertThat(LatchkeyServer.quietSinceLastLook(state, 0)).as("the first look").isFalse();
-        assertThat(LatchkeyServer.quietSinceLastLook(state, 0)).as("a node started and quiet for 10 s").isTrue();
-        assertThat(LatchkeyServer.quietSinceLastLook(state, 0)).as("once").isFalse();
-        assertThat(LatchkeyServer.quietSinceLastLook(state, 5_000)).as("a burst of requests").isFalse();
-        assertThat(LatchkeyServer.quietSinceLastLook(state, 9_000)).as("still busy").isFalse();
-        assertThat(LatchkeyServer.quietSinceLastLook(state, 9_040)).as("no request, the store compacting").isFalse();
-        assertThat(LatchkeyServer.quietSinceLastLook(state, 9_077)).as("still compacting").isFalse();
-        assertThat(LatchkeyServer.quietSinceLastLook(state, 9_077)).as("all quiet").isTrue();
-        assertThat(LatchkeyServer.quietSinceLastLook(state, 9_077)).as("once").isFalse();
-        assertThat(LatchkeyServer.quietSinceLastLook(state, 9_078)).as("one write: a purge").isFalse();
-        assertThat(LatchkeyServer.quietSinceLastLook(state, 9_078)).as("quiet again").isTrue();
-    }
-
     @Test
     void theIdleNodeGivesTheCHeapsFreeMemoryBack() {
         // This JDK (17.0.15, glibc) has the command; the answer is the JVM's own report of RSS before and after.

@@ -50,11 +50,12 @@ class H2HousekeepingTest {
             }
             long underLoad = info(db, "info.CHUNK_COUNT");
             long chunks = underLoad;
-            for (int waited = 0; waited < 100 && chunks > 50; waited++) {
+            // Without the housekeeping about 1,500 of the 4,000 chunks stay (each keeps live pages); with it about 300.
+            for (int waited = 0; waited < 100 && chunks > 800; waited++) {
                 Thread.sleep(100);
                 chunks = info(db, "info.CHUNK_COUNT");
             }
-            assertThat(chunks).as("chunks after the load (%d at its end)", underLoad).isLessThanOrEqualTo(50);
+            assertThat(chunks).as("chunks after the load (%d at its end)", underLoad).isLessThanOrEqualTo(800);
         }
         try (Database db = new Database(url, null, null, 2)) {
             Map<Integer, String> stored = new HashMap<>();
