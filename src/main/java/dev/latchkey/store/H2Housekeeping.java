@@ -106,11 +106,11 @@ final class H2Housekeeping implements AutoCloseable {
                 }
                 mvStore = again;
             }
-            HOUSEKEEPING.invoke(mvStore.getFileStore(), mvStore);
-            if (++ticks % (SYNC_EVERY_MS / PERIOD_MS) == 0) {
+            if (++ticks % (SYNC_EVERY_MS / PERIOD_MS) == 0) { // first: the short retention counts on it, whatever the rest does
                 mvStore.getFileStore().sync();
                 syncs++;
             }
+            HOUSEKEEPING.invoke(mvStore.getFileStore(), mvStore);
         } catch (InvocationTargetException | IllegalAccessException | RuntimeException e) {
             Throwable cause = e instanceof InvocationTargetException ite && ite.getCause() != null ? ite.getCause() : e;
             if (!failed) { // said once; H2 reports a broken store to the statements themselves
