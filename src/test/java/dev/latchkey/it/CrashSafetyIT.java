@@ -41,7 +41,8 @@ class CrashSafetyIT {
 
     /**
      * H2 again, its chunks rewritten by the node's housekeeping while the load runs and when the kill comes: the default
-     * store's URL with a retention of 0.1 s instead of 45 s, so that chunks are old enough to be rewritten within the load.
+     * store's URL with a retention of 0.1 s instead of the node's 5 s, so that chunks are old enough to be rewritten within
+     * the load.
      */
     @Test
     void h2WhileItsChunksAreRewritten() throws Exception {

@@ -26,7 +26,7 @@ class H2HousekeepingTest {
 
     @Test
     void chunksThatKeepAFewLivePagesAreRewrittenAndNothingCommittedIsLost() throws Exception {
-        // H2 keeps a chunk 45 s before it may be rewritten; 0.2 s here, so that it happens within the test.
+        // The node keeps a chunk 5 s before it may be rewritten (H2 alone: 45 s); 0.2 s here, so that it happens within the test.
         String url = Database.h2Url(dir) + ";RETENTION_TIME=200";
         int rows = 20_000;
         Map<Integer, String> last = new HashMap<>();
