@@ -134,7 +134,7 @@ public final class Audit implements AutoCloseable {
     /** Stops the writer after writing what it counted (the database must still be open). */
     @Override
     public void close() {
-        flusher.shutdownNow();
+        dev.latchkey.store.Background.stop(flusher, "the audit writer");
         try {
             flushRefusals();
         } catch (RuntimeException e) {

@@ -155,6 +155,6 @@ public final class SmtpMailer implements AutoCloseable {
 
     @Override
     public void close() {
-        pool.shutdownNow();
+        dev.latchkey.store.Background.stop(pool, "the SMTP senders");
     }
 }

@@ -189,6 +189,6 @@ public abstract class OutboxDispatcher implements AutoCloseable {
 
     @Override
     public void close() {
-        poller.shutdownNow();
+        dev.latchkey.store.Background.stop(poller, "the " + table + " poller");
     }
 }

@@ -475,7 +475,7 @@ public final class LatchkeyServer implements AutoCloseable {
      */
     @Override
     public void close() {
-        idle.shutdownNow();
+        dev.latchkey.store.Background.stop(idle, "the idle timer");
         http.stop();
         if (management != null) {
             management.stop();

@@ -46,6 +46,11 @@ public final class Purge implements AutoCloseable {
 
     /** Runs every 10 minutes, the first time a minute after start (off start-up's path). */
     public Purge start() {
+        return startIn(60_000);
+    }
+
+    /** Runs every 10 minutes, the first time {@code delayMillis} from now. */
+    Purge startIn(long delayMillis) {
         scheduler.scheduleWithFixedDelay(() -> {
             try {
                 Map<String, Integer> n = run();
@@ -55,7 +60,7 @@ public final class Purge implements AutoCloseable {
             } catch (RuntimeException e) {
                 LOG.warn("purge failed (retried in 10 minutes): {}", e.toString());
             }
-        }, 1, 10, TimeUnit.MINUTES);
+        }, delayMillis, 600_000, TimeUnit.MILLISECONDS);
         return this;
     }
 
@@ -92,18 +97,19 @@ public final class Purge implements AutoCloseable {
     /** Deletes the rows matching {@code condition} (with {@code :now} bound to {@code time}), a batch at a time. */
     private int batched(String table, String key, String condition, long time) {
         int total = 0;
-        int n;
-        do {
+        int n = BATCH;
+        while (n == BATCH && !scheduler.isShutdown()) { // a stop ends the pass between batches
             n = jdbi.withHandle(h -> h.createUpdate("DELETE FROM " + table + " WHERE " + key + " IN (SELECT " + key + " FROM " + table
                             + " WHERE " + condition + " LIMIT " + BATCH + ")")
                     .bind("now", time).execute());
             total += n;
-        } while (n == BATCH);
+        }
         return total;
     }
 
+    /** Stops after the batch under way (see {@link Background}: never interrupted inside a statement). */
     @Override
     public void close() {
-        scheduler.shutdownNow();
+        Background.stop(scheduler, "the purge");
     }
 }
