@@ -106,6 +106,12 @@ public final class Main implements Callable<Integer> {
 
     public static void main(String[] args) {
         boolean serve = args.length > 0 && args[0].equals("serve");
+        if (serve) {
+            java.util.Optional<Integer> child = Launcher.serve(args, System.getenv());
+            if (child.isPresent()) {
+                System.exit(child.get());
+            }
+        }
         int code = commandLine(System.getenv(), serve).execute(args);
         if (code != 0 || !serve) {
             System.exit(code);

@@ -165,6 +165,12 @@ final class ServeCommand implements Callable<Integer> {
                     "(LATCHKEY_LOG_FORMAT). Default: ${DEFAULT-VALUE}."})
     String logFormat;
 
+    @Option(names = "--class-archive", defaultValue = "${env:LATCHKEY_CLASS_ARCHIVE:-auto}",
+            description = {"auto: java -jar latchkey.jar serve runs the node in a child JVM that maps a class archive of the node's own start,",
+                    "written by the first start when it stops, kept in ~/.cache/latchkey (ready in about half the time); off: in this JVM,",
+                    "without one (LATCHKEY_CLASS_ARCHIVE). Default: ${DEFAULT-VALUE}."})
+    String classArchive;
+
     @Option(names = "--access-log", arity = "0..1", fallbackValue = "true", defaultValue = "${env:LATCHKEY_ACCESS_LOG:-true}",
             description = {"One line per request on the logger latchkey.access: method, route or path without its query string, status,",
                     "duration, bytes, client address, correlation id; never a query string, header value or body (LATCHKEY_ACCESS_LOG).",
@@ -237,6 +243,9 @@ final class ServeCommand implements Callable<Integer> {
         String format = logFormat.toLowerCase(java.util.Locale.ROOT);
         if (!LogFormat.known(format)) {
             throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--log-format must be text or json, not " + logFormat);
+        }
+        if (!classArchive.equalsIgnoreCase("auto") && !classArchive.equalsIgnoreCase("off")) {
+            throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--class-archive must be auto or off, not " + classArchive);
         }
         if (managementPort != null && (managementPort < 0 || managementPort > 65535)) {
             throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--management-port must be a port, 0 to 65535, not " + managementPort);

@@ -57,7 +57,8 @@ class CliTest {
                 "LATCHKEY_SMTP_PASSWORD", "LATCHKEY_SMTP_CA_FILE", "LATCHKEY_MAIL_FROM", "LATCHKEY_SMS_URL", "LATCHKEY_SMS_ACCOUNT_SID", "LATCHKEY_SMS_AUTH_TOKEN",
                 "LATCHKEY_SMS_FROM", "LATCHKEY_MESSAGE_RETRY_HOURS", "LATCHKEY_GEOIP_DB", "LATCHKEY_TRUSTED_PROXIES",
                 "--metrics-token", "--metrics-token-file", "--management-port", "--log-format", "--access-log", "LATCHKEY_METRICS_TOKEN",
-                "LATCHKEY_METRICS_TOKEN_FILE", "LATCHKEY_MANAGEMENT_PORT", "LATCHKEY_LOG_FORMAT", "LATCHKEY_ACCESS_LOG"}) {
+                "LATCHKEY_METRICS_TOKEN_FILE", "LATCHKEY_MANAGEMENT_PORT", "LATCHKEY_LOG_FORMAT", "LATCHKEY_ACCESS_LOG",
+                "--class-archive", "LATCHKEY_CLASS_ARCHIVE"}) {
             assertThat(r.out()).contains(s);
         }
         assertThat(run("--help").out()).contains("serve", "tenant", "user", "audit");
@@ -141,7 +142,8 @@ class CliTest {
                         "latchkey: give the secret key once: --secret-key (LATCHKEY_SECRET_KEY) or --secret-key-file (LATCHKEY_SECRET_KEY_FILE), not both."},
                 {"--secret-key-file", dir.resolve("missing.key").toString(),
                         "latchkey: --secret-key-file: cannot read " + dir.resolve("missing.key") + "."},
-                {"--admin-key-file", empty.toString(), "latchkey: --admin-key-file: " + empty + " holds no key."}}) {
+                {"--admin-key-file", empty.toString(), "latchkey: --admin-key-file: " + empty + " holds no key."},
+                {"--class-archive", "sometimes", "latchkey: --class-archive must be auto or off, not sometimes"}}) {
             java.util.List<String> args = new java.util.ArrayList<>(java.util.List.of("serve", "--port", "0", "--data-dir", data, c[0], c[1]));
             if (c.length == 5) {
                 args.addAll(java.util.List.of(c[2], c[3]));

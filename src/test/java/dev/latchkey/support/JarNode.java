@@ -23,6 +23,19 @@ import java.util.regex.Pattern;
 /** A Latchkey node started from the fat jar as its own process, as an operator runs it (and kills it). */
 public final class JarNode {
     public static final Path JAR = Path.of(System.getProperty("latchkey.jar", "target/latchkey.jar"));
+    /**
+     * Where nodes started here keep their class archive (XDG_CACHE_HOME, unless the caller sets it): one for the tests'
+     * JVM, so the first node's archive serves the later ones and nothing is left in the user's home.
+     */
+    private static final Path CACHE;
+
+    static {
+        try {
+            CACHE = java.nio.file.Files.createTempDirectory("latchkey-cache");
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
     public final Process process;
@@ -84,6 +97,7 @@ public final class JarNode {
         cmd.addAll(args);
         Path errors = errorFile();
         ProcessBuilder pb = new ProcessBuilder(cmd).redirectError(errors.toFile());
+        pb.environment().put("XDG_CACHE_HOME", CACHE.toString());
         pb.environment().putAll(env);
         Process p = pb.start();
         BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
@@ -117,6 +131,7 @@ public final class JarNode {
         Path errors = errorFile();
         Path output = errorFile();
         ProcessBuilder pb = new ProcessBuilder(cmd).redirectError(errors.toFile()).redirectOutput(output.toFile());
+        pb.environment().put("XDG_CACHE_HOME", CACHE.toString());
         pb.environment().putAll(env);
         Process p = pb.start();
         if (!p.waitFor(60, TimeUnit.SECONDS)) {
@@ -161,8 +176,19 @@ public final class JarNode {
         }
     }
 
-    /** SIGKILL: no shutdown hook, no drain, nothing flushed by the JVM. */
+    /**
+     * The node's own JVM: the child {@code java -jar latchkey.jar serve} started with its class archive, or the process
+     * itself when it runs the node (--class-archive off, ...).
+     */
+    public ProcessHandle node() {
+        return process.toHandle().children().findFirst().orElse(process.toHandle());
+    }
+
+    /** SIGKILL to the node's JVM (and to its launcher): no shutdown hook, no drain, nothing flushed by the JVM. */
     public void kill() throws InterruptedException {
+        ProcessHandle node = node();
+        node.destroyForcibly();
+        node.onExit().join();
         process.destroyForcibly();
         process.waitFor(30, TimeUnit.SECONDS);
     }

@@ -1,0 +1,110 @@
+package dev.latchkey.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * When {@code java -jar latchkey.jar serve} runs the node in a child JVM with a class archive, and with which command
+ * line; the fat-jar test ({@code LauncherIT}) runs it.
+ */
+class LauncherTest {
+    @TempDir
+    Path dir;
+    Path jar;
+    Path cache;
+
+    @BeforeEach
+    void files() throws Exception {
+        jar = Files.writeString(dir.resolve("latchkey.jar"), "a jar");
+        cache = Files.createDirectory(dir.resolve("cache"), PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+    }
+
+    private Optional<Launcher> plan(Map<String, String> env, List<String> jvm, String... args) {
+        return Launcher.plan(args, env, jvm, jar.toString(), Optional.of(cache));
+    }
+
+    private List<String> jvm(String... options) {
+        List<String> l = new java.util.ArrayList<>(List.of(options));
+        l.addAll(List.of("-jar", jar.toString(), "serve", "--port", "0"));
+        return l;
+    }
+
+    @Test
+    void theFirstStartWritesAnArchiveWhenItStopsAndLaterStartsMapIt() throws Exception {
+        List<String> first = plan(Map.of(), jvm("-Xmx512m", "-Dx=y"), "serve", "--port", "0").orElseThrow().command();
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        assertThat(first.get(0)).isEqualTo(java);
+        assertThat(first.subList(1, 3)).containsExactly("-Xmx512m", "-Dx=y");
+        assertThat(first.get(3)).startsWith("-XX:ArchiveClassesAtExit=" + cache.resolve("latchkey-")).endsWith("." + ProcessHandle.current().pid() + ".tmp");
+        assertThat(first.subList(4, first.size())).containsExactly("-Xlog:cds*=off", "-D" + Launcher.CHILD + "=" + ProcessHandle.current().pid(),
+                "-cp", jar.toAbsolutePath().toString(), "dev.latchkey.cli.Main", "serve", "--port", "0");
+
+        String name = first.get(3).substring(first.get(3).lastIndexOf('/') + 1);
+        Path archive = cache.resolve(name.substring(0, name.indexOf('.')) + ".jsa");
+        Files.writeString(archive, "an archive");
+        Files.setPosixFilePermissions(archive, PosixFilePermissions.fromString("r--r--r--"));
+        List<String> later = plan(Map.of(), jvm("-Xmx512m", "-Dx=y"), "serve", "--port", "0").orElseThrow().command();
+        assertThat(later.get(3)).isEqualTo("-XX:SharedArchiveFile=" + archive);
+
+        // Another build of the jar, or other JVM options: another archive.
+        assertThat(plan(Map.of(), jvm("-Xmx1g"), "serve").orElseThrow().command().get(2)).startsWith("-XX:ArchiveClassesAtExit=");
+        Files.writeString(jar, "another build");
+        assertThat(plan(Map.of(), jvm("-Xmx512m", "-Dx=y"), "serve").orElseThrow().command().get(3)).startsWith("-XX:ArchiveClassesAtExit=");
+    }
+
+    @Test
+    void anArchiveSomeoneElseCouldWriteIsNeverMapped() throws Exception {
+        String name = plan(Map.of(), jvm(), "serve").orElseThrow().command().get(1);
+        name = name.substring(name.lastIndexOf('/') + 1);
+        Path archive = cache.resolve(name.substring(0, name.indexOf('.')) + ".jsa");
+        Files.writeString(archive, "planted");
+        Files.setPosixFilePermissions(archive, PosixFilePermissions.fromString("rw-rw-rw-"));
+        assertThat(plan(Map.of(), jvm(), "serve").orElseThrow().command().get(1)).startsWith("-XX:ArchiveClassesAtExit=");
+        Files.setPosixFilePermissions(archive, PosixFilePermissions.fromString("rw-r--r--"));
+        assertThat(plan(Map.of(), jvm(), "serve").orElseThrow().command().get(1)).isEqualTo("-XX:SharedArchiveFile=" + archive);
+    }
+
+    @Test
+    void theCacheDirectoryIsMadeForItsOwnerAloneAndRefusedOtherwise() throws Exception {
+        Path base = dir.resolve("xdg");
+        Optional<Path> made = Launcher.cacheDirectory(Map.of("XDG_CACHE_HOME", base.toString()));
+        assertThat(made).contains(base.resolve("latchkey"));
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(made.get()))).isEqualTo("rwx------");
+        Files.setPosixFilePermissions(made.get(), PosixFilePermissions.fromString("rwxrwxrwx"));
+        assertThat(Launcher.cacheDirectory(Map.of("XDG_CACHE_HOME", base.toString()))).isEmpty();
+        // A relative XDG_CACHE_HOME is ignored, as the XDG specification says: the home directory's .cache then.
+        assertThat(Launcher.cacheDirectory(Map.of("XDG_CACHE_HOME", "relative")).map(Path::toString).orElse(""))
+                .isIn("", Path.of(System.getProperty("user.home"), ".cache", "latchkey").toString());
+        Path file = Files.writeString(dir.resolve("not-a-directory"), "");
+        assertThat(Launcher.cacheDirectory(Map.of("XDG_CACHE_HOME", file.toString()))).isEmpty();
+    }
+
+    @Test
+    void theNodeRunsInThisJvmWhenTheLauncherWouldGetInTheWay() {
+        assertThat(plan(Map.of(), jvm(), "serve")).isPresent();
+        assertThat(plan(Map.of(), jvm(), "serve", "--class-archive", "off")).isEmpty();
+        assertThat(plan(Map.of(), jvm(), "serve", "--class-archive=OFF")).isEmpty();
+        assertThat(plan(Map.of(), jvm(), "serve", "--class-archive", "auto")).isPresent();
+        assertThat(plan(Map.of("LATCHKEY_CLASS_ARCHIVE", "off"), jvm(), "serve")).isEmpty();
+        assertThat(plan(Map.of(), jvm(), "serve", "--help")).isEmpty();
+        assertThat(plan(Map.of(), jvm(), "serve", "-V")).isEmpty();
+        for (String own : new String[] {"-agentlib:jdwp=transport=dt_socket,server=y", "-agentpath:/x.so", "-javaagent:a.jar",
+                "-XX:StartFlightRecording", "-XX:SharedArchiveFile=a.jsa", "-Xshare:off", "-XX:ArchiveClassesAtExit=a.jsa", "-Xlog:cds"}) {
+            assertThat(plan(Map.of(), jvm(own), "serve")).as(own).isEmpty();
+        }
+        // Not started as java -jar THIS-JAR (a class path and a main class, as the tests run it).
+        assertThat(Launcher.plan(new String[] {"serve"}, Map.of(), List.of("-cp", jar.toString(), "dev.latchkey.cli.Main", "serve"),
+                jar.toString(), Optional.of(cache))).isEmpty();
+        assertThat(Launcher.plan(new String[] {"serve"}, Map.of(), jvm(), dir.resolve("other.jar").toString(), Optional.of(cache))).isEmpty();
+        assertThat(Launcher.plan(new String[] {"serve"}, Map.of(), jvm(), jar.toString(), Optional.empty())).isEmpty();
+    }
+}
