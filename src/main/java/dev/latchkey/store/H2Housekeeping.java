@@ -132,6 +132,11 @@ final class H2Housekeeping implements AutoCloseable {
         }
     }
 
+    /** The store it keeps now (tests). */
+    MVStore store() {
+        return mvStore;
+    }
+
     /** How many times it has forced the file to disk. */
     long syncs() {
         return syncs;

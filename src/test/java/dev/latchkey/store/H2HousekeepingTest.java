@@ -104,4 +104,34 @@ class H2HousekeepingTest {
             assertThat(db.housekeeping()).isNull();
         }
     }
+
+    /**
+     * H2 closes a database when its last connection closes (the pool retires its connections after a while, all of an
+     * age); the pool's next connection opens it again, with a new store: the housekeeping finds that store, and sets its
+     * retention again.
+     */
+    @Test
+    void aStoreH2ClosedAndOpenedAgainIsFoundAgain() throws Exception {
+        try (Database db = new Database(Database.h2Url(dir), null, null, 2)) {
+            H2Housekeeping running = db.housekeeping();
+            org.h2.mvstore.MVStore first = running.store();
+            for (int tries = 0; tries < 20 && !first.isClosed(); tries++) {
+                db.evictIdleConnections();
+                Thread.sleep(200);
+            }
+            assertThat(first.isClosed()).as("H2 closed the store with its last connection").isTrue();
+            db.jdbi().useHandle(h -> h.execute("CREATE TABLE after_reopen (id INT)"));
+            for (int waited = 0; waited < 50 && running.store() == first; waited++) {
+                Thread.sleep(100);
+            }
+            assertThat(running.store()).isNotSameAs(first);
+            assertThat(running.store().isClosed()).isFalse();
+            assertThat(running.retentionTime()).isEqualTo(5_000);
+            long syncs = running.syncs();
+            for (int waited = 0; waited < 30 && running.syncs() < syncs + 2; waited++) {
+                Thread.sleep(100);
+            }
+            assertThat(running.syncs()).isGreaterThanOrEqualTo(syncs + 2);
+        }
+    }
 }
