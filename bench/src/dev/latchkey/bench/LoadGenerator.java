@@ -57,7 +57,9 @@ public final class LoadGenerator {
     String base;
     String apiKey;
     String apiSecret;
+    /** The node's JVM; {@link #launcherPid} the process started, the same unless the node runs in a child JVM. */
     long pid;
+    long launcherPid;
 
     LoadGenerator(Map<String, String> args) {
         this.args = args;
@@ -486,8 +488,9 @@ public final class LoadGenerator {
 
     // ── The node ────────────────────────────────────────────────────────────────────────────────────────────────
 
+    /** The node's CPU, with its launcher's (which only waits) when it runs in a child JVM. */
     long cpuTicks() {
-        return cpuTicks(pid);
+        return cpuTicks(pid) + (launcherPid == pid ? 0 : cpuTicks(launcherPid));
     }
 
     /** utime + stime of a process, in clock ticks. */
@@ -549,7 +552,12 @@ public final class LoadGenerator {
         return total;
     }
 
+    /** The node's RSS, with its launcher's when it runs in a child JVM (see {@code Launcher}). */
     long rssMiB() {
+        return rssMiB(pid) + (launcherPid == pid ? 0 : Math.max(0, rssMiB(launcherPid)));
+    }
+
+    static long rssMiB(long pid) {
         try {
             for (String line : Files.readAllLines(Path.of("/proc/" + pid + "/status"))) {
                 if (line.startsWith("VmRSS:")) {
@@ -1029,7 +1037,8 @@ public final class LoadGenerator {
         }
         double startup = (System.nanoTime() - t0) / 1e9;
         base = node.base;
-        pid = node.process.pid();
+        pid = node.node().pid();
+        launcherPid = node.process.pid();
         long rssAtRest = rssMiB();
         List<Result> results = new ArrayList<>();
         try {
