@@ -18,18 +18,18 @@ import java.util.Set;
 
 /**
  * {@code java -jar latchkey.jar serve} runs the node in a child JVM that maps a class archive of the node's own start
- * (a dynamic AppCDS archive, JDK 17): ready in about 1 s instead of about 1.8 s, and a third less CPU to get there,
- * because the JVM then neither reads, verifies nor compiles the ~6,500 classes a start loads. JDK 17 reads an archive only
- * from its command line, which a plain {@code java -jar} cannot give, so this process starts the node's JVM with it, as
- * Elasticsearch's launcher starts its server JVM, and stays as a small parent (no JIT work, a few MiB of heap) that passes
- * through the standard streams, stop signals and the exit code.
+ * (a dynamic AppCDS archive, JDK 17): ready in about 60% of the time, with about a third less CPU to get there
+ * (BENCHMARKS.md), because the JVM then neither reads, verifies nor compiles most of the ~6,500 classes a start loads.
+ * JDK 17 reads an archive only from its command line, which a plain {@code java -jar} cannot give, so this process starts
+ * the node's JVM with it, as Elasticsearch's launcher starts its server JVM, and stays as a waiting parent (about 50 MiB
+ * RSS, 30 of it its own) that passes the standard streams, stop signals and the exit code through.
  * <p>
  * The first start has no archive: its child JVM writes one when it stops ({@code -XX:ArchiveClassesAtExit}, a few seconds
  * added to that stop), kept only when the node stopped cleanly. Archives live in {@code $XDG_CACHE_HOME/latchkey} (else
  * {@code ~/.cache/latchkey}), a directory only its owner may write (an archive is code the JVM maps: one another user
- * could write is never used), named by a digest of the jar (path, size, time), the JDK and the JVM options, so a new
- * build or JDK makes a new one and the old ones go. The JVM checks an archive against the jar itself and ignores one that
- * does not match.
+ * could write is never used), named by a digest of the jar (path, size, time), the JDK and the JVM options (also those
+ * in JDK_JAVA_OPTIONS and JAVA_TOOL_OPTIONS), so a new build, JDK or option makes a new one and the old ones go. The JVM
+ * checks an archive against the jar itself and ignores one that does not match.
  * <p>
  * The node runs in this process, as before, when: {@code --class-archive off} or {@code LATCHKEY_CLASS_ARCHIVE=off};
  * it is not started as {@code java [options] -jar latchkey.jar}; the JVM options name an agent, a debugger, a flight
@@ -98,7 +98,9 @@ final class Launcher {
         String key;
         try {
             key = digest(jarFile + "\n" + Files.size(jarFile) + "\n" + Files.getLastModifiedTime(jarFile).toMillis() + "\n"
-                    + System.getProperty("java.home") + "\n" + System.getProperty("java.vm.version") + "\n" + String.join("\n", options));
+                    + System.getProperty("java.home") + "\n" + System.getProperty("java.vm.version") + "\n" + String.join("\n", options)
+                    // options the java launcher also reads from the environment (the child inherits it)
+                    + "\n" + env.getOrDefault("JDK_JAVA_OPTIONS", "") + "\n" + env.getOrDefault("JAVA_TOOL_OPTIONS", ""));
         } catch (IOException e) {
             return Optional.empty();
         }

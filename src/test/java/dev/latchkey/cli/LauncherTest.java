@@ -55,8 +55,12 @@ class LauncherTest {
         List<String> later = plan(Map.of(), jvm("-Xmx512m", "-Dx=y"), "serve", "--port", "0").orElseThrow().command();
         assertThat(later.get(3)).isEqualTo("-XX:SharedArchiveFile=" + archive);
 
-        // Another build of the jar, or other JVM options: another archive.
+        // Another build of the jar, or other JVM options (on the command line or in the environment): another archive.
         assertThat(plan(Map.of(), jvm("-Xmx1g"), "serve").orElseThrow().command().get(2)).startsWith("-XX:ArchiveClassesAtExit=");
+        assertThat(plan(Map.of("JDK_JAVA_OPTIONS", "-XX:+UseZGC"), jvm("-Xmx512m", "-Dx=y"), "serve").orElseThrow().command().get(3))
+                .startsWith("-XX:ArchiveClassesAtExit=");
+        assertThat(plan(Map.of("JAVA_TOOL_OPTIONS", "-XX:+UseZGC"), jvm("-Xmx512m", "-Dx=y"), "serve").orElseThrow().command().get(3))
+                .startsWith("-XX:ArchiveClassesAtExit=");
         Files.writeString(jar, "another build");
         assertThat(plan(Map.of(), jvm("-Xmx512m", "-Dx=y"), "serve").orElseThrow().command().get(3)).startsWith("-XX:ArchiveClassesAtExit=");
     }
