@@ -39,7 +39,6 @@ import java.util.Set;
 final class Launcher {
     /** Set on the child's command line: the node runs here, and watches its parent. */
     static final String CHILD = "latchkey.launcher.parent";
-    private static final String MAIN = "dev.latchkey.cli.Main";
     private static final List<String> OWN_JVM_OPTIONS = List.of("-agentlib", "-agentpath", "-javaagent", "-Xrun", "-Xdebug", "-Xshare",
             "-XX:SharedArchiveFile", "-XX:ArchiveClassesAtExit", "-XX:DumpLoadedClassList", "-XX:SharedClassListFile",
             "-XX:StartFlightRecording", "-XX:+AutoCreateSharedArchive", "-Xlog:cds");
@@ -113,7 +112,7 @@ final class Launcher {
         command.add(usable ? "-XX:SharedArchiveFile=" + archive : "-XX:ArchiveClassesAtExit=" + pending);
         command.add("-Xlog:cds*=off"); // the JVM's remarks on classes it cannot archive, or an archive it ignores
         command.add("-D" + CHILD + "=" + ProcessHandle.current().pid());
-        command.addAll(List.of("-cp", jarFile.toString(), MAIN));
+        command.addAll(List.of("-jar", jarFile.toString())); // as started: the jar's manifest applies alike
         command.addAll(List.of(args));
         return Optional.of(new Launcher(command, archive, pending));
     }

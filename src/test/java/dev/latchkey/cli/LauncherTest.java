@@ -46,7 +46,7 @@ class LauncherTest {
         assertThat(first.subList(1, 3)).containsExactly("-Xmx512m", "-Dx=y");
         assertThat(first.get(3)).startsWith("-XX:ArchiveClassesAtExit=" + cache.resolve("latchkey-")).endsWith("." + ProcessHandle.current().pid() + ".tmp");
         assertThat(first.subList(4, first.size())).containsExactly("-Xlog:cds*=off", "-D" + Launcher.CHILD + "=" + ProcessHandle.current().pid(),
-                "-cp", jar.toAbsolutePath().toString(), "dev.latchkey.cli.Main", "serve", "--port", "0");
+                "-jar", jar.toAbsolutePath().toString(), "serve", "--port", "0");
 
         String name = first.get(3).substring(first.get(3).lastIndexOf('/') + 1);
         Path archive = cache.resolve(name.substring(0, name.indexOf('.')) + ".jsa");
