@@ -37,11 +37,19 @@ import java.util.Set;
  * directory cannot be made safely.
  */
 final class Launcher {
+    /** Other builds' and options' archives are deleted after this many days unused. */
+    static final long UNUSED_DAYS = 30;
+    /** A node whose launcher is gone and whose stop has not ended after this long is halted. */
+    static final long ORPHAN_HALT_MILLIS = 60_000;
     /** Set on the child's command line: the node runs here, and watches its parent. */
     static final String CHILD = "latchkey.launcher.parent";
+    /** JVM options that would act twice (a port, a file, an agent) or clash with the archive: the node then runs here. */
     private static final List<String> OWN_JVM_OPTIONS = List.of("-agentlib", "-agentpath", "-javaagent", "-Xrun", "-Xdebug", "-Xshare",
             "-XX:SharedArchiveFile", "-XX:ArchiveClassesAtExit", "-XX:DumpLoadedClassList", "-XX:SharedClassListFile",
-            "-XX:StartFlightRecording", "-XX:+AutoCreateSharedArchive", "-Xlog:cds");
+            "-XX:StartFlightRecording", "-XX:+AutoCreateSharedArchive", "-Xlog:cds", "-Xloggc", "-Dcom.sun.management.jmxremote",
+            "-XX:+AlwaysPreTouch", "-XX:+UseLargePages"); // the last two: the waiting launcher would take its whole heap
+    /** Environment variables the java launcher reads options from: the child inherits them. */
+    private static final List<String> OPTION_VARIABLES = List.of("JDK_JAVA_OPTIONS", "JAVA_TOOL_OPTIONS", "_JAVA_OPTIONS");
 
     private final List<String> command;
     private final Path archive;
@@ -90,7 +98,9 @@ final class Launcher {
             return Optional.empty();
         }
         List<String> options = jvmCommandLine.subList(0, jar);
-        if (options.stream().anyMatch(o -> OWN_JVM_OPTIONS.stream().anyMatch(o::startsWith))) {
+        List<String> inEnvironment = OPTION_VARIABLES.stream().map(v -> env.getOrDefault(v, "")).toList();
+        if (options.stream().anyMatch(Launcher::ownOption)
+                || inEnvironment.stream().flatMap(v -> java.util.Arrays.stream(v.trim().split("\\s+"))).anyMatch(Launcher::ownOption)) {
             return Optional.empty();
         }
         Path jarFile = Path.of(classPath).toAbsolutePath();
@@ -99,13 +109,24 @@ final class Launcher {
             key = digest(jarFile + "\n" + Files.size(jarFile) + "\n" + Files.getLastModifiedTime(jarFile).toMillis() + "\n"
                     + System.getProperty("java.home") + "\n" + System.getProperty("java.vm.version") + "\n" + String.join("\n", options)
                     // options the java launcher also reads from the environment (the child inherits it)
-                    + "\n" + env.getOrDefault("JDK_JAVA_OPTIONS", "") + "\n" + env.getOrDefault("JAVA_TOOL_OPTIONS", ""));
+                    + "\n" + String.join("\n", inEnvironment));
         } catch (IOException e) {
             return Optional.empty();
         }
         Path archive = cache.get().resolve("latchkey-" + key + ".jsa");
         boolean usable = Files.isRegularFile(archive) && safe(archive);
         Path pending = usable ? null : cache.get().resolve("latchkey-" + key + "." + ProcessHandle.current().pid() + ".tmp");
+        try {
+            if (usable) {
+                Files.setLastModifiedTime(archive, java.nio.file.attribute.FileTime.fromMillis(System.currentTimeMillis())); // in use
+            } else {
+                // A cache the JVM cannot write to would fail the node's every stop (exit 1): found out here instead.
+                Files.deleteIfExists(pending);
+                Files.createFile(pending);
+            }
+        } catch (IOException e) {
+            return Optional.empty();
+        }
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.addAll(options);
@@ -117,22 +138,30 @@ final class Launcher {
         return Optional.of(new Launcher(command, archive, pending));
     }
 
+    private static boolean ownOption(String option) {
+        return option.startsWith("@") // an argument file: its options are not seen here
+                || OWN_JVM_OPTIONS.stream().anyMatch(option::startsWith)
+                || option.startsWith("-Xlog") && option.contains("file=");
+    }
+
     /** The child's command line (tests). */
     List<String> command() {
         return command;
     }
 
     private static boolean off(String[] args, Map<String, String> env) {
+        String given = env.get("LATCHKEY_CLASS_ARCHIVE"); // the command line's --class-archive wins, as for every option
         for (int i = 0; i < args.length; i++) {
-            if (args[i].equalsIgnoreCase("--class-archive=off")
-                    || args[i].equals("--class-archive") && i + 1 < args.length && args[i + 1].equalsIgnoreCase("off")) {
-                return true;
+            if (args[i].startsWith("--class-archive=")) {
+                given = args[i].substring("--class-archive=".length());
+            } else if (args[i].equals("--class-archive") && i + 1 < args.length) {
+                given = args[i + 1];
             }
             if (args[i].equals("--help") || args[i].equals("-h") || args[i].equals("--version") || args[i].equals("-V")) {
                 return true;
             }
         }
-        return "off".equalsIgnoreCase(env.get("LATCHKEY_CLASS_ARCHIVE"));
+        return "off".equalsIgnoreCase(given);
     }
 
     /**
@@ -141,17 +170,45 @@ final class Launcher {
      */
     static Optional<Path> cacheDirectory(Map<String, String> env) {
         String base = env.get("XDG_CACHE_HOME");
-        Path dir = base != null && !base.isBlank() && Path.of(base).isAbsolute()
-                ? Path.of(base, "latchkey")
-                : Path.of(System.getProperty("user.home"), ".cache", "latchkey");
+        String home = System.getProperty("user.home", "");
+        Path dir;
+        if (base != null && !base.isBlank() && Path.of(base).isAbsolute()) {
+            dir = Path.of(base, "latchkey");
+        } else if (Path.of(home).isAbsolute()) { // "?" for a user without a passwd entry (some containers)
+            dir = Path.of(home, ".cache", "latchkey");
+        } else {
+            return Optional.empty();
+        }
         try {
             if (!Files.isDirectory(dir)) {
                 Files.createDirectories(dir.getParent());
                 Files.createDirectory(dir, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
             }
-            return safe(dir) ? Optional.of(dir) : Optional.empty();
-        } catch (IOException | UnsupportedOperationException | SecurityException e) {
+            return safe(dir) && safeAncestors(dir.toRealPath().getParent()) ? Optional.of(dir) : Optional.empty();
+        } catch (IOException | UnsupportedOperationException | SecurityException | java.nio.file.InvalidPathException e) {
             return Optional.empty();
+        }
+    }
+
+    /**
+     * Every directory above the cache is the user's or root's, and writable by no one else unless sticky (as /tmp): else
+     * another user could put another directory, and archive, in its place between this check and the JVM's reading it.
+     */
+    private static boolean safeAncestors(Path dir) {
+        try {
+            Object uid = Files.getAttribute(Path.of("/proc/self"), "unix:uid");
+            for (Path p = dir; p != null; p = p.getParent()) {
+                Object owner = Files.getAttribute(p, "unix:uid");
+                int mode = (Integer) Files.getAttribute(p, "unix:mode");
+                boolean othersWrite = (mode & 0022) != 0;
+                boolean sticky = (mode & 01000) != 0;
+                if (!owner.equals(uid) && !owner.equals(0) || othersWrite && !sticky) {
+                    return false;
+                }
+            }
+            return true;
+        } catch (IOException | UnsupportedOperationException | IllegalArgumentException | ClassCastException | SecurityException e) {
+            return false;
         }
     }
 
@@ -177,9 +234,22 @@ final class Launcher {
 
     /** Starts the child with this process's streams, passes a stop on to it, and waits for it. */
     private int run() throws IOException {
-        child = new ProcessBuilder(command).inheritIO().start();
-        // SIGTERM/SIGINT to this process: the same to the node, whose own hook stops it in order; this JVM ends after it.
-        Runtime.getRuntime().addShutdownHook(new Thread(this::finish, "latchkey-launcher-stop"));
+        // SIGTERM/SIGINT to this process: the same to the node, whose own hook stops it in order; this JVM ends after it,
+        // with the node's exit code (not the 143 or 130 the signal would give this JVM).
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            finish();
+            if (child != null) {
+                Runtime.getRuntime().halt(child.exitValue());
+            }
+        }, "latchkey-launcher-stop"));
+        try {
+            child = new ProcessBuilder(command).inheritIO().start();
+        } catch (IOException e) {
+            if (pending != null) {
+                Files.deleteIfExists(pending);
+            }
+            throw e;
+        }
         while (true) {
             try {
                 child.waitFor();
@@ -194,7 +264,7 @@ final class Launcher {
 
     /** Once the child has ended: keeps the archive it wrote if it stopped cleanly. */
     private synchronized void finish() {
-        if (finished) {
+        if (finished || child == null) {
             return;
         }
         if (child.isAlive()) {
@@ -220,15 +290,17 @@ final class Launcher {
 
     /**
      * A stop by signal (143, 130) or a clean exit leaves an archive of a node that served; any other exit (a refused
-     * option, a database that did not open) one of a start that failed, which is dropped. Older archives go.
+     * option, a database that did not open) one of a start that failed, which is dropped. Archives of other builds or
+     * options go once unused for {@link #UNUSED_DAYS} days (a start touches the one it maps).
      */
     private void keep(int exit) {
         try {
             if ((exit == 0 || exit == 143 || exit == 130) && Files.isRegularFile(pending) && Files.size(pending) > 0) {
                 Files.move(pending, archive, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
                 try (var old = Files.newDirectoryStream(archive.getParent(), "latchkey-*.jsa")) {
+                    long before = System.currentTimeMillis() - UNUSED_DAYS * 86_400_000L;
                     for (Path p : old) {
-                        if (!p.equals(archive)) {
+                        if (!p.equals(archive) && Files.getLastModifiedTime(p).toMillis() < before) {
                             Files.deleteIfExists(p);
                         }
                     }
@@ -252,18 +324,25 @@ final class Launcher {
 
     /**
      * In the child: when the launcher is gone (killed outright, so it could not pass the stop on), the node stops as if
-     * told to, rather than serve on unseen.
+     * told to, rather than serve on unseen; a stop that has not ended {@link #ORPHAN_HALT_MILLIS} later (one already under
+     * way and stuck, say) is cut short, so that no orphan keeps the port and the data directory. The parent is the one
+     * this JVM was started by, held by its handle (a later process with the same pid is not it).
      */
     private static void watchParent(long parent) {
+        ProcessHandle launcher = ProcessHandle.current().parent().filter(p -> p.pid() == parent).orElse(null);
         Thread t = new Thread(() -> {
-            while (ProcessHandle.of(parent).map(ProcessHandle::isAlive).orElse(false)) {
-                try {
+            try {
+                while (launcher != null && launcher.isAlive()) {
                     Thread.sleep(1000);
-                } catch (InterruptedException e) {
-                    return;
                 }
+                Thread stop = new Thread(() -> System.exit(143), "latchkey-launcher-gone");
+                stop.setDaemon(true);
+                stop.start();
+                Thread.sleep(ORPHAN_HALT_MILLIS);
+            } catch (InterruptedException e) {
+                return;
             }
-            System.exit(143);
+            Runtime.getRuntime().halt(143);
         }, "latchkey-launcher-watch");
         t.setDaemon(true);
         t.start();

@@ -22,9 +22,15 @@ public final class Background {
     private Background() {
     }
 
-    /** Stops {@code threads} from starting anything new and waits up to {@link #WAIT_MILLIS} for what runs to end. */
+    /**
+     * Stops {@code threads} from starting anything new (queued tasks are dropped) and waits up to {@link #WAIT_MILLIS} for
+     * what runs to end.
+     */
     public static void stop(ExecutorService threads, String what) {
         threads.shutdown();
+        if (threads instanceof java.util.concurrent.ThreadPoolExecutor pool) {
+            pool.getQueue().clear(); // what has not started does not start now (queued sends: claimed rows, retried later)
+        }
         try {
             if (!threads.awaitTermination(WAIT_MILLIS, TimeUnit.MILLISECONDS)) {
                 LOG.warn("{} still running {} s after the stop; left to end with the process", what, WAIT_MILLIS / 1000);

@@ -10,12 +10,15 @@ import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.condition.EnabledOnOs;
+import org.junit.jupiter.api.condition.OS;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
  * When {@code java -jar latchkey.jar serve} runs the node in a child JVM with a class archive, and with which command
  * line; the fat-jar test ({@code LauncherIT}) runs it.
  */
+@EnabledOnOs(OS.LINUX)
 class LauncherTest {
     @TempDir
     Path dir;
@@ -85,9 +88,10 @@ class LauncherTest {
         assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(made.get()))).isEqualTo("rwx------");
         Files.setPosixFilePermissions(made.get(), PosixFilePermissions.fromString("rwxrwxrwx"));
         assertThat(Launcher.cacheDirectory(Map.of("XDG_CACHE_HOME", base.toString()))).isEmpty();
-        // A relative XDG_CACHE_HOME is ignored, as the XDG specification says: the home directory's .cache then.
-        assertThat(Launcher.cacheDirectory(Map.of("XDG_CACHE_HOME", "relative")).map(Path::toString).orElse(""))
-                .isIn("", Path.of(System.getProperty("user.home"), ".cache", "latchkey").toString());
+        // Under a directory others may write to (and not sticky, as /tmp is): someone could swap the directory.
+        Path shared = Files.createDirectory(dir.resolve("shared"));
+        Files.setPosixFilePermissions(shared, PosixFilePermissions.fromString("rwxrwxrwx"));
+        assertThat(Launcher.cacheDirectory(Map.of("XDG_CACHE_HOME", shared.resolve("xdg").toString()))).isEmpty();
         Path file = Files.writeString(dir.resolve("not-a-directory"), "");
         assertThat(Launcher.cacheDirectory(Map.of("XDG_CACHE_HOME", file.toString()))).isEmpty();
     }
@@ -99,16 +103,35 @@ class LauncherTest {
         assertThat(plan(Map.of(), jvm(), "serve", "--class-archive=OFF")).isEmpty();
         assertThat(plan(Map.of(), jvm(), "serve", "--class-archive", "auto")).isPresent();
         assertThat(plan(Map.of("LATCHKEY_CLASS_ARCHIVE", "off"), jvm(), "serve")).isEmpty();
+        assertThat(plan(Map.of("LATCHKEY_CLASS_ARCHIVE", "off"), jvm(), "serve", "--class-archive", "auto")).as("the command line wins").isPresent();
         assertThat(plan(Map.of(), jvm(), "serve", "--help")).isEmpty();
         assertThat(plan(Map.of(), jvm(), "serve", "-V")).isEmpty();
         for (String own : new String[] {"-agentlib:jdwp=transport=dt_socket,server=y", "-agentpath:/x.so", "-javaagent:a.jar",
-                "-XX:StartFlightRecording", "-XX:SharedArchiveFile=a.jsa", "-Xshare:off", "-XX:ArchiveClassesAtExit=a.jsa", "-Xlog:cds"}) {
+                "-XX:StartFlightRecording", "-XX:SharedArchiveFile=a.jsa", "-Xshare:off", "-XX:ArchiveClassesAtExit=a.jsa", "-Xlog:cds",
+                "-Dcom.sun.management.jmxremote.port=9010", "-Xlog:gc:file=gc.log", "-Xloggc:gc.log", "@more-options.txt", "-XX:+AlwaysPreTouch"}) {
             assertThat(plan(Map.of(), jvm(own), "serve")).as(own).isEmpty();
+            // The same in the environment, which the child would inherit.
+            for (String variable : new String[] {"JAVA_TOOL_OPTIONS", "JDK_JAVA_OPTIONS", "_JAVA_OPTIONS"}) {
+                assertThat(plan(Map.of(variable, "-Xmx1g " + own), jvm(), "serve")).as(variable + "=" + own).isEmpty();
+            }
         }
+        assertThat(plan(Map.of("JAVA_TOOL_OPTIONS", "-Xmx1g -Dfile.encoding=UTF-8"), jvm("-Xlog:gc"), "serve")).isPresent();
         // Not started as java -jar THIS-JAR (a class path and a main class, as the tests run it).
         assertThat(Launcher.plan(new String[] {"serve"}, Map.of(), List.of("-cp", jar.toString(), "dev.latchkey.cli.Main", "serve"),
                 jar.toString(), Optional.of(cache))).isEmpty();
         assertThat(Launcher.plan(new String[] {"serve"}, Map.of(), jvm(), dir.resolve("other.jar").toString(), Optional.of(cache))).isEmpty();
         assertThat(Launcher.plan(new String[] {"serve"}, Map.of(), jvm(), jar.toString(), Optional.empty())).isEmpty();
+    }
+
+    /** A cache the JVM could not write its archive to would fail the node's every stop: found out before the start. */
+    @Test
+    void anArchiveThatCannotBeWrittenIsFoundOutBeforeTheStart() throws Exception {
+        String first = plan(Map.of(), jvm(), "serve").orElseThrow().command().get(1);
+        Path pending = Path.of(first.substring(first.indexOf('=') + 1));
+        assertThat(pending).isRegularFile(); // made by the launcher, the JVM writes it at the node's stop
+        Files.delete(pending);
+        Files.createDirectory(pending);
+        Files.writeString(pending.resolve("in-the-way"), "");
+        assertThat(plan(Map.of(), jvm(), "serve")).isEmpty();
     }
 }

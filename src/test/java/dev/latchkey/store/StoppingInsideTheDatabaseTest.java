@@ -19,6 +19,10 @@ class StoppingInsideTheDatabaseTest {
     @TempDir
     Path dir;
 
+    private static long count(Database db, String table) {
+        return db.jdbi().withHandle(h -> h.createQuery("SELECT COUNT(*) FROM " + table + " WHERE v = 'x'").mapTo(Long.class).one());
+    }
+
     private static long count(Database db) {
         return db.jdbi().withHandle(h -> h.createQuery("SELECT COUNT(*) FROM sign_in_polls").mapTo(Long.class).one());
     }
@@ -62,7 +66,10 @@ class StoppingInsideTheDatabaseTest {
                         db.jdbi().useHandle(h -> h.execute("INSERT INTO busy (v) VALUES ('x')"));
                     }
                 }, 0, 1, java.util.concurrent.TimeUnit.MILLISECONDS);
-                Thread.sleep(50);
+                long started = passes;
+                for (int waited = 0; waited < 100 && count(db, "busy") <= started; waited++) {
+                    Thread.sleep(10);
+                }
                 Background.stop(worker, "busy");
                 db.jdbi().useHandle(h -> h.execute("INSERT INTO busy (v) VALUES ('after')"));
                 assertThat(worker.isTerminated()).isTrue();

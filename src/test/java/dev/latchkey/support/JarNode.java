@@ -32,6 +32,13 @@ public final class JarNode {
     static {
         try {
             CACHE = java.nio.file.Files.createTempDirectory("latchkey-cache");
+            Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+                try (var files = java.nio.file.Files.walk(CACHE)) {
+                    files.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
+                } catch (IOException ignored) {
+                    // a temp directory
+                }
+            }));
         } catch (IOException e) {
             throw new java.io.UncheckedIOException(e);
         }
