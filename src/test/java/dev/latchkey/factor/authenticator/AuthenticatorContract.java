@@ -247,6 +247,9 @@ abstract class AuthenticatorContract extends ServerContract {
         String email = email();
         AuthenticatorDevice app = enrolledFromAccount(t, email);
         s.clock.advance(Duration.ofMinutes(5));
+        // The clock is the real time plus an offset: start 1 s into a 30 s step, so that no code below is computed in one
+        // step and checked in the next (on a slow machine a code of "one step late" then became two steps late: 403).
+        s.clock.advance(Duration.ofMillis(30_000 - now().toEpochMilli() % 30_000 + 1_000));
         // Two steps late or early: refused. One step late: accepted; then one step early: accepted (a later step).
         assertError(verify(t, t.secondFactorToken(email, PASSWORD), app.code(now(), -2)), 403, 1102);
         assertError(verify(t, t.secondFactorToken(email, PASSWORD), app.code(now(), 2)), 403, 1102);
