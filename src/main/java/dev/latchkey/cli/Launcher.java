@@ -28,13 +28,13 @@ import java.util.Set;
  * added to that stop), kept only when the node stopped cleanly. Archives live in {@code $XDG_CACHE_HOME/latchkey} (else
  * {@code ~/.cache/latchkey}), a directory only its owner may write (an archive is code the JVM maps: one another user
  * could write is never used), named by a digest of the jar (path, size, time), the JDK and the JVM options (also those
- * in JDK_JAVA_OPTIONS and JAVA_TOOL_OPTIONS), so a new build, JDK or option makes a new one and the old ones go. The JVM
- * checks an archive against the jar itself and ignores one that does not match.
+ * in JDK_JAVA_OPTIONS, JAVA_TOOL_OPTIONS and _JAVA_OPTIONS), so a new build, JDK or option makes a new one; others go after
+ * {@link #UNUSED_DAYS} days unused. The JVM checks an archive against the jar itself and ignores one that does not match.
  * <p>
  * The node runs in this process, as before, when: {@code --class-archive off} or {@code LATCHKEY_CLASS_ARCHIVE=off};
- * it is not started as {@code java [options] -jar latchkey.jar}; the JVM options name an agent, a debugger, a flight
- * recording or a class archive of their own (they would apply twice, or clash); the system is not Linux; or the cache
- * directory cannot be made safely.
+ * it is not started as {@code java [options] -jar latchkey.jar}; the JVM options, on the command line or in the
+ * environment, name anything in {@link #OWN_JVM_OPTIONS}, a log file or an argument file (they would act twice, or
+ * clash); the system is not Linux; or the cache directory cannot be made safely, or written.
  */
 final class Launcher {
     /** Other builds' and options' archives are deleted after this many days unused. */
@@ -70,6 +70,9 @@ final class Launcher {
     static Optional<Integer> serve(String[] args, Map<String, String> env) {
         if (System.getProperty(CHILD) != null) {
             watchParent(Long.parseLong(System.getProperty(CHILD)));
+            return Optional.empty();
+        }
+        if (off(args, env)) { // before reading the command line or making the cache directory
             return Optional.empty();
         }
         Optional<Launcher> launcher = plan(args, env, ProcessHandle.current().info().arguments().map(List::of).orElse(List.of()),

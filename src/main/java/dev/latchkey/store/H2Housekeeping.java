@@ -158,11 +158,6 @@ final class H2Housekeeping implements AutoCloseable {
      */
     @Override
     public void close() {
-        timer.shutdown();
-        try {
-            timer.awaitTermination(10, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        Background.stop(timer, "the H2 housekeeping");
     }
 }
