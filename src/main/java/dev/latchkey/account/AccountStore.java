@@ -138,11 +138,27 @@ public final class AccountStore {
      */
     public RecordedLogin recordLogin(Handle h, String uid, long now) {
         // The new count and the kept networks come back with the update (one round trip): see LoginThrottle#rememberTrusted.
-        return h.createUpdate("""
-                        UPDATE accounts SET no_of_logins = no_of_logins + 1, last_login_at = :now,
-                               password_failures = 0, second_factor_failures = 0, locked_until = NULL WHERE uid = :uid""")
+        return h.createUpdate(RECORD_LOGIN)
                 .bind("now", now).bind("uid", uid).executeAndReturnGeneratedKeys("no_of_logins", "trusted_addresses")
                 .map((rs, c) -> new RecordedLogin(rs.getInt(1), rs.getString(2))).one();
+    }
+
+    private static final String RECORD_LOGIN = """
+            UPDATE accounts SET no_of_logins = no_of_logins + 1, last_login_at = :now,
+                   password_failures = 0, second_factor_failures = 0, locked_until = NULL WHERE uid = :uid""";
+
+    /**
+     * PostgreSQL only: {@link #recordLogin} in the statement that first spends what proved the login ({@code spend}: a
+     * data-modifying statement with a RETURNING clause, run as {@code WITH spent AS (spend)}, its parameters bound by
+     * {@code binds}), and only if that spent a row: one round trip for both. Empty when nothing was spent (then nothing
+     * was written).
+     */
+    public Optional<RecordedLogin> recordLoginIfSpent(Handle h, String spend, java.util.function.Consumer<org.jdbi.v3.core.statement.Query> binds,
+                                                      String uid, long now) {
+        var q = h.createQuery("WITH spent AS (" + spend + ")\n" + RECORD_LOGIN
+                + " AND EXISTS (SELECT 1 FROM spent)\nRETURNING no_of_logins, trusted_addresses").bind("now", now).bind("uid", uid);
+        binds.accept(q);
+        return q.map((rs, c) -> new RecordedLogin(rs.getInt(1), rs.getString(2))).findOne();
     }
 
     /** What {@link #recordLogin} left: the account's login count with this one, and its recent login networks. */

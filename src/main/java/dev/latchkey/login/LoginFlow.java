@@ -125,8 +125,9 @@ public final class LoginFlow {
             LoginThrottle.Preread read = throttle.preread(tenant, ctx.ip(), id.kind(), id.value(), now);
             refuse(tenant, id, ctx, now, () -> read.refuseBusyAddress(tenant, now));
             Account account = read.account() != null && read.account().passwordHash() != null ? read.account() : null;
+            // One statement committed by itself (no transaction around it: its COMMIT would be a round trip of its own).
             int failures = account != null
-                    ? jdbi.inTransaction(h -> accounts.reserveAttempt(h, account.uid(), "password_failures", tenant.maxPasswordAttempts(), now))
+                    ? jdbi.withHandle(h -> accounts.reserveAttempt(h, account.uid(), "password_failures", tenant.maxPasswordAttempts(), now))
                     : throttle.reserveIdentifierAttempt(tenant, id.kind(), id.value(), now);
             if (failures < 0) {
                 Long until = account != null ? jdbi.withHandle(h -> accounts.lockedUntil(h, account.uid()))
@@ -386,7 +387,7 @@ public final class LoginFlow {
      */
     public LoginOutcome signInWithCode(Tenant tenant, Account account, String kind, LoginContext ctx, String factor, Runnable spend) {
         long now = clock.millis();
-        int failures = jdbi.inTransaction(h -> accounts.reserveAttempt(h, account.uid(), "password_failures", tenant.maxPasswordAttempts(), now));
+        int failures = jdbi.withHandle(h -> accounts.reserveAttempt(h, account.uid(), "password_failures", tenant.maxPasswordAttempts(), now));
         if (failures < 0) {
             Long until = jdbi.withHandle(h -> accounts.lockedUntil(h, account.uid()));
             ApiException refusal = notEvaluated(until, now);
@@ -722,12 +723,12 @@ public final class LoginFlow {
                 // The verification sees the account's MFA flag as read under the lock (see mayEnrollWithPasswordAloneLocked).
                 Lockout.Evaluation evaluated = Lockout.evaluate(h, account.withMfaEnrolled(counts.mfaEnrolled()), verification);
                 if (evaluated.right()) {
-                    if (!challenges.consume(h, ch.tokenHash(), now, tenant.maxSecondFactorAttemptsPerToken())) {
-                        throw new NotEvaluated();
-                    }
+                    // The 2FA token spent and the login recorded (one statement on PostgreSQL).
+                    AccountStore.RecordedLogin counted = challenges.consumeRecordingLogin(h, accounts, ch.tokenHash(), uid, now,
+                            tenant.maxSecondFactorAttemptsPerToken()).orElseThrow(NotEvaluated::new);
                     LoginRisk.Completion how = ch.risk() != null ? new LoginRisk.Completion.ChallengePassed(ch.risk())
                             : new LoginRisk.Completion.AfterSecondFactor();
-                    LoginOutcome done = complete(h, tenant, account, now, ctx, enrolls, ch.loginKind(), how, now, factor);
+                    LoginOutcome done = complete(h, tenant, account, counted, now, ctx, enrolls, ch.loginKind(), how, now, factor);
                     if (ch.withoutPassword() && done instanceof LoginOutcome.LoggedIn in) {
                         tokens.withoutPasswordProof(h, in.tokens().accessToken());
                     }
@@ -773,7 +774,13 @@ public final class LoginFlow {
      */
     private LoginOutcome complete(Handle h, Tenant tenant, Account account, long now, LoginContext ctx, boolean reload, String loginKind,
                                 LoginRisk.Completion how, Long secondFactorAt, String factor) {
-        AccountStore.RecordedLogin counted = accounts.recordLogin(h, account.uid(), now);
+        return complete(h, tenant, account, accounts.recordLogin(h, account.uid(), now), now, ctx, reload, loginKind, how, secondFactorAt,
+                factor);
+    }
+
+    /** {@link #complete}, the login already recorded ({@code counted}) by the statement that spent what proved it. */
+    private LoginOutcome complete(Handle h, Tenant tenant, Account account, AccountStore.RecordedLogin counted, long now, LoginContext ctx,
+                                  boolean reload, String loginKind, LoginRisk.Completion how, Long secondFactorAt, String factor) {
         IssuedTokens issued = tokens.issue(h, tenant, account, now, secondFactorAt);
         // The profile document is re-read only when an enrollment changed it in this transaction; the count came back.
         Account base = reload ? accounts.byUid(h, tenant.id(), account.uid()).orElseThrow() : account;

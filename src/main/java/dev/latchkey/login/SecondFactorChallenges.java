@@ -19,9 +19,11 @@ public final class SecondFactorChallenges {
                             String loginKind, String risk, String otpHash, boolean withoutPassword) {}
 
     private final Secrets secrets;
+    private final boolean postgres;
 
-    public SecondFactorChallenges(Secrets secrets) {
+    public SecondFactorChallenges(Secrets secrets, boolean postgres) {
         this.secrets = secrets;
+        this.postgres = postgres;
     }
 
     public String hash(String token) {
@@ -84,12 +86,26 @@ public final class SecondFactorChallenges {
                 .bind("now", now).bind("h", tokenHash).bind("max", maxFailures).execute() == 1;
     }
 
+    private static final String CONSUME = """
+            UPDATE second_factor_tokens SET used_at = :now
+            WHERE token_hash = :h AND used_at IS NULL AND expires_at > :now AND failures < :max""";
+
     /** Consumes the challenge: true for exactly one caller, and only while it takes answers. */
     public boolean consume(Handle h, String tokenHash, long now, int maxFailures) {
-        return h.createUpdate("""
-                        UPDATE second_factor_tokens SET used_at = :now
-                        WHERE token_hash = :h AND used_at IS NULL AND expires_at > :now AND failures < :max""")
-                .bind("now", now).bind("h", tokenHash).bind("max", maxFailures).execute() == 1;
+        return h.createUpdate(CONSUME).bind("now", now).bind("h", tokenHash).bind("max", maxFailures).execute() == 1;
+    }
+
+    /**
+     * {@link #consume}, then the login recorded on {@code uid} ({@link AccountStore#recordLogin}); empty, with nothing
+     * written, when the challenge no longer takes answers. On PostgreSQL one statement (one round trip), on H2 two.
+     */
+    public Optional<AccountStore.RecordedLogin> consumeRecordingLogin(Handle h, AccountStore accounts, String tokenHash, String uid,
+                                                                      long now, int maxFailures) {
+        if (postgres) {
+            return accounts.recordLoginIfSpent(h, CONSUME + " RETURNING 1",
+                    q -> q.bind("h", tokenHash).bind("max", maxFailures), uid, now);
+        }
+        return consume(h, tokenHash, now, maxFailures) ? Optional.of(accounts.recordLogin(h, uid, now)) : Optional.empty();
     }
 
     /** Ends every pending challenge of the account (lockout). */

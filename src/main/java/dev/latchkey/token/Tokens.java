@@ -193,10 +193,16 @@ public final class Tokens {
     public IssuedTokens refresh(Tenant tenant, String refreshToken, Audit.Origin origin) {
         String hash = refreshHash(refreshToken);
         long now = clock.millis();
+        if (postgres) {
+            IssuedTokens next = refreshInOneStatement(tenant, hash, now);
+            if (next != null) {
+                return next;
+            }
+        }
         Refreshed r = jdbi.inTransaction(h -> {
             // The usual case in one statement: the token is consumed where it is live and its account's sessions stand, and
             // what the next pair inherits comes back with the update. Anything else takes the path below, which tells why.
-            Object[] taken = h.createUpdate("""
+            Object[] taken = postgres ? null : h.createUpdate("""
                             UPDATE refresh_tokens SET used_at = :now, ended_by = 'refresh'
                             WHERE token_hash = :h AND tenant_id = :t AND used_at IS NULL AND expires_at > :now
                               AND EXISTS (SELECT 1 FROM accounts a WHERE a.uid = refresh_tokens.uid AND a.is_active = TRUE
@@ -248,6 +254,34 @@ public final class Tokens {
             throw r.refusal();
         }
         return r.tokens();
+    }
+
+    /**
+     * PostgreSQL's usual refresh in one round trip: the token consumed where it is live and its account's sessions stand,
+     * and the next pair of its family inserted from what the update returns (data-modifying WITHs), in one statement
+     * committed by itself, so it is all or nothing like the transaction it replaces. Null when nothing was consumed: the
+     * caller's path then tells why (unknown, used, ended or expired), as on H2.
+     */
+    private IssuedTokens refreshInOneStatement(Tenant tenant, String hash, long now) {
+        String access = Secrets.guid();
+        String refresh = Secrets.guid();
+        String refreshHash = secrets.hash(refresh);
+        return jdbi.withHandle(h -> h.createQuery("""
+                        WITH taken AS (
+                            UPDATE refresh_tokens SET used_at = :now, ended_by = 'refresh'
+                            WHERE token_hash = :h AND tenant_id = :t AND used_at IS NULL AND expires_at > :now
+                              AND EXISTS (SELECT 1 FROM accounts a WHERE a.uid = refresh_tokens.uid AND a.is_active = TRUE
+                                          AND a.session_generation = refresh_tokens.generation)
+                            RETURNING uid, COALESCE(family, :nf) AS family, generation, second_factor_at, expires_at, password_at),
+                        refresh AS (
+                            INSERT INTO refresh_tokens (token_hash, tenant_id, uid, created_at, expires_at, generation, family, second_factor_at, password_at)
+                            SELECT :r, :t, uid, :now, expires_at, generation, family, second_factor_at, password_at FROM taken)
+                        INSERT INTO access_tokens (token_hash, tenant_id, uid, refresh_hash, created_at, expires_at, generation, family, second_factor_at, password_at)
+                        SELECT :a, :t, uid, :r, :now, LEAST(:aexp, expires_at), generation, family, second_factor_at, password_at FROM taken
+                        RETURNING expires_at""")
+                .bind("now", now).bind("h", hash).bind("t", tenant.id()).bind("nf", Secrets.guid()).bind("r", refreshHash)
+                .bind("a", secrets.hash(access)).bind("aexp", now + tenant.accessTokenMillis())
+                .mapTo(Long.class).findOne().map(accessExpires -> new IssuedTokens(access, refresh, accessExpires)).orElse(null));
     }
 
     /**
