@@ -178,7 +178,18 @@ public final class AccountStore {
      * (the lock order); false when there is no such account (deleted, or its uid changed, since the password was checked).
      */
     public boolean lockAndResetPasswordFailures(Handle h, String uid) {
-        return h.createUpdate("UPDATE accounts SET password_failures = 0 WHERE uid = :uid").bind("uid", uid).execute() == 1;
+        return h.createUpdate(RESET_PASSWORD_FAILURES).bind("uid", uid).execute() == 1;
+    }
+
+    private static final String RESET_PASSWORD_FAILURES = "UPDATE accounts SET password_failures = 0 WHERE uid = :uid";
+
+    /**
+     * PostgreSQL only: {@link #lockAndResetPasswordFailures} returning {@code returning} (expressions that may read other
+     * tables, naming the account as {@code :uid}), read by {@code mapper}, in the same statement; empty when there is no
+     * such account.
+     */
+    public <T> Optional<T> lockAndResetPasswordFailuresReturning(Handle h, String uid, String returning, RowMapper<T> mapper) {
+        return h.createQuery(RESET_PASSWORD_FAILURES + " RETURNING " + returning).bind("uid", uid).map(mapper).findOne();
     }
 
     public void resetPasswordFailures(Handle h, String uid) {

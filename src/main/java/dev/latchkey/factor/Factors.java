@@ -59,11 +59,24 @@ public final class Factors {
         if (asked.isEmpty()) {
             return new java.util.HashSet<>();
         }
-        StringBuilder sql = new StringBuilder("SELECT ");
+        return h.createQuery("SELECT " + conditions(asked)).bind("uid", account.uid()).map(flags(asked)).one();
+    }
+
+    /**
+     * What {@link #configured} selects, one column per factor asked (1 when set up), for a caller that reads them within
+     * another statement: each condition names the account as {@code :uid}.
+     */
+    public static String conditions(List<SecondFactor> asked) {
+        StringBuilder sql = new StringBuilder();
         for (int i = 0; i < asked.size(); i++) {
             sql.append(i == 0 ? "" : ", ").append("CASE WHEN ").append(asked.get(i).configuredCondition()).append(" THEN 1 ELSE 0 END");
         }
-        return h.createQuery(sql.toString()).bind("uid", account.uid()).map((rs, ctx) -> {
+        return sql.toString();
+    }
+
+    /** Reads the columns of {@link #conditions} into the factors set up. */
+    public static org.jdbi.v3.core.mapper.RowMapper<Set<SecondFactor>> flags(List<SecondFactor> asked) {
+        return (rs, ctx) -> {
             Set<SecondFactor> set = new java.util.HashSet<>();
             for (int i = 0; i < asked.size(); i++) {
                 if (rs.getInt(i + 1) == 1) {
@@ -71,7 +84,7 @@ public final class Factors {
                 }
             }
             return set;
-        }).one();
+        };
     }
 
     /** The factor a reset body names ({@code {"authenticator": true}}), if any. */

@@ -20,6 +20,7 @@ import dev.latchkey.tenant.Tenant;
 import dev.latchkey.token.IssuedTokens;
 import dev.latchkey.token.Tokens;
 import java.time.Clock;
+import java.util.List;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
 
@@ -84,14 +85,17 @@ public final class LoginFlow {
     private final LoginRisk rba;
     private final LoginThrottle throttle;
     private final Audit audit;
+    /** PostgreSQL: some steps merge statements into one round trip (data-modifying WITH, RETURNING) where H2 has no such form. */
+    private final boolean postgres;
     private final Lockout lockout;
     private final Clock clock;
     private final RememberedDevices devices;
 
     public LoginFlow(Jdbi jdbi, AccountStore accounts, SecondFactorChallenges challenges, Tokens tokens,
                      PasswordHasher hasher, Factors factors, dev.latchkey.webhook.WebhookOutbox outbox,
-                     LoginRisk rba, LoginThrottle throttle, Audit audit, RememberedDevices devices, Clock clock) {
+                     LoginRisk rba, LoginThrottle throttle, Audit audit, RememberedDevices devices, Clock clock, boolean postgres) {
         this.jdbi = jdbi;
+        this.postgres = postgres;
         this.devices = devices;
         this.lockout = new Lockout(accounts, challenges, audit);
         this.throttle = throttle;
@@ -253,8 +257,12 @@ public final class LoginFlow {
     private LoginOutcome step1(Tenant tenant, Account account, String kind, boolean mfaEndpoint, LoginContext ctx, String rehash,
                                Boolean breachFlag, long now) {
         Step1 step = jdbi.inTransaction(h -> {
-            // The account's row first (the lock order), its reserved attempt given back in the same statement.
-            if (!accounts.lockAndResetPasswordFailures(h, account.uid())) {
+            // The account's row first (the lock order), its reserved attempt given back in the same statement; on PostgreSQL
+            // that statement also returns which second factors the account has (one round trip less).
+            List<SecondFactor> asked = postgres && tenant.mfaEnabled() ? offered(tenant) : List.of();
+            java.util.Set<SecondFactor> configured = asked.isEmpty() ? null : accounts.lockAndResetPasswordFailuresReturning(h,
+                    account.uid(), Factors.conditions(asked), Factors.flags(asked)).orElse(null);
+            if (configured == null && (!asked.isEmpty() || !accounts.lockAndResetPasswordFailures(h, account.uid()))) {
                 throw LrError.INVALID_CREDENTIALS.error(); // deleted, or its uid changed, since the password was checked
             }
             if (rehash != null) {
@@ -264,7 +272,7 @@ public final class LoginFlow {
                 accounts.setProfileField(h, account.uid(), "IsPasswordBreached",
                         breachFlag ? com.fasterxml.jackson.databind.node.BooleanNode.TRUE : null);
             }
-            return afterFirstFactor(h, tenant, account, kind, mfaEndpoint, ctx, now, null);
+            return afterFirstFactor(h, tenant, account, kind, mfaEndpoint, ctx, now, null, configured);
         });
         if (step.refusal() != null) {
             throw step.refusal();
@@ -279,6 +287,12 @@ public final class LoginFlow {
      */
     private Step1 afterFirstFactor(Handle h, Tenant tenant, Account account, String kind, boolean mfaEndpoint, LoginContext ctx, long now,
                                    String withoutPassword) {
+        return afterFirstFactor(h, tenant, account, kind, mfaEndpoint, ctx, now, withoutPassword, null);
+    }
+
+    /** {@link #afterFirstFactor}, with the account's configured factors when the caller read them already (else null). */
+    private Step1 afterFirstFactor(Handle h, Tenant tenant, Account account, String kind, boolean mfaEndpoint, LoginContext ctx, long now,
+                                   String withoutPassword, java.util.Set<SecondFactor> configuredAlready) {
         // Only a caller who knows the password learns that the account is blocked.
         if (!account.active()) {
             return refusal(h, tenant, account, ctx, LrError.ACCOUNT_BLOCKED.error(), "blocked", now);
@@ -294,7 +308,7 @@ public final class LoginFlow {
         }
         boolean remembered = false;
         if (tenant.mfaEnabled()) {
-            java.util.Set<SecondFactor> configured = configuredFactors(h, tenant, account);
+            java.util.Set<SecondFactor> configured = configuredAlready != null ? configuredAlready : configuredFactors(h, tenant, account);
             // A remembered device of this account (Latchkey's extension) skips the second factor; risk is still judged below.
             remembered = !configured.isEmpty() && devices.recognises(h, tenant, account, ctx.deviceToken(), now);
             if (!remembered && (tenant.mfaRequired() || account.mfaEnrolled() || !configured.isEmpty())) {
@@ -511,7 +525,11 @@ public final class LoginFlow {
 
     /** The factors set up for the account that the tenant offers, each asked once. */
     private java.util.Set<SecondFactor> configuredFactors(Handle h, Tenant tenant, Account account) {
-        return Factors.configured(h, factors.all().stream().filter(f -> f.offeredBy(tenant)).toList(), account);
+        return Factors.configured(h, offered(tenant), account);
+    }
+
+    private List<SecondFactor> offered(Tenant tenant) {
+        return factors.all().stream().filter(f -> f.offeredBy(tenant)).toList();
     }
 
     /**

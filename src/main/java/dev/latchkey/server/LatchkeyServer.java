@@ -253,7 +253,7 @@ public final class LatchkeyServer implements AutoCloseable {
             StepUp stepUp = new StepUp(db.jdbi(), accountStore, challenges, tokens, hasher, secrets, audit, clock);
             dev.latchkey.login.RememberedDevices devices = new dev.latchkey.login.RememberedDevices(db.jdbi(), secrets);
             LoginFlow flow = new LoginFlow(db.jdbi(), accountStore, challenges, tokens, hasher,
-                    factors, outbox, rba, new LoginThrottle(db.jdbi(), secrets), audit, devices, clock);
+                    factors, outbox, rba, new LoginThrottle(db.jdbi(), secrets), audit, devices, clock, !db.isH2());
             TenantGate gate = new TenantGate(tenantStore, secrets, clock);
             AccessGate access = new AccessGate(gate, tokens);
             // Known once the node listens (see Bootstrap); until then the admin API refuses every key.
