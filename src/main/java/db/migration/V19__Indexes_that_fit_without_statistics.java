@@ -27,10 +27,10 @@ public final class V19__Indexes_that_fit_without_statistics extends BaseJavaMigr
         Connection c = context.getConnection();
         boolean postgres = c.getMetaData().getDatabaseProductName().toLowerCase(java.util.Locale.ROOT).contains("postgres");
         try (Statement s = c.createStatement()) {
-            s.execute("DROP INDEX account_identifiers_skeleton");
+            s.execute("DROP INDEX IF EXISTS account_identifiers_skeleton"); // IF EXISTS: H2 commits each DDL statement, so a retry after a failed CREATE finds it gone
             s.execute("CREATE INDEX account_identifiers_skeleton ON account_identifiers (skeleton, tenant_id, kind)");
             if (postgres) {
-                s.execute("DROP INDEX accounts_tenant");
+                s.execute("DROP INDEX IF EXISTS accounts_tenant");
                 s.execute("CREATE INDEX accounts_tenant ON accounts (tenant_id, uid)");
             }
         }

@@ -294,8 +294,9 @@ public final class Passkeys implements SecondFactor {
         if (passkey == null || !passkey.uid().equals(account.uid()) || passkey.possiblyCloned()) {
             return false;
         }
-        List<byte[]> allowed = store.ofAccount(h, account.uid()).stream().map(p -> B64D.decode(p.credentialId())).toList();
-        AuthenticationParameters params = new AuthenticationParameters(serverProperty(rp, challenge), record(passkey), allowed,
+        // No allowCredentials list (webauthn4j skips the check): it would be the account's passkeys, and the one used was
+        // just found to be the account's own and not possibly cloned; reading the list was a round trip per finish.
+        AuthenticationParameters params = new AuthenticationParameters(serverProperty(rp, challenge), record(passkey), null,
                 rp.userVerificationRequired(), true);
         try {
             WebAuthn.MANAGER.verify(data, params);
