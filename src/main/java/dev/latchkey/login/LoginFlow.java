@@ -259,11 +259,14 @@ public final class LoginFlow {
         Step1 step = jdbi.inTransaction(h -> {
             // The account's row first (the lock order), its reserved attempt given back in the same statement; on PostgreSQL
             // that statement also returns which second factors the account has (one round trip less).
+            // (Deleted, or its uid changed, since the password was checked: refused.)
             List<SecondFactor> asked = postgres && tenant.mfaEnabled() ? offered(tenant) : List.of();
-            java.util.Set<SecondFactor> configured = asked.isEmpty() ? null : accounts.lockAndResetPasswordFailuresReturning(h,
-                    account.uid(), Factors.conditions(asked), Factors.flags(asked)).orElse(null);
-            if (configured == null && (!asked.isEmpty() || !accounts.lockAndResetPasswordFailures(h, account.uid()))) {
-                throw LrError.INVALID_CREDENTIALS.error(); // deleted, or its uid changed, since the password was checked
+            java.util.Set<SecondFactor> configured = null;
+            if (!asked.isEmpty()) {
+                configured = accounts.lockAndResetPasswordFailuresReturning(h, account.uid(), Factors.conditions(asked), Factors.flags(asked))
+                        .orElseThrow(LrError.INVALID_CREDENTIALS::error);
+            } else if (!accounts.lockAndResetPasswordFailures(h, account.uid())) {
+                throw LrError.INVALID_CREDENTIALS.error();
             }
             if (rehash != null) {
                 accounts.rehashPassword(h, account.uid(), rehash);

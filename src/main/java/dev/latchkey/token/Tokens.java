@@ -202,12 +202,7 @@ public final class Tokens {
         Refreshed r = jdbi.inTransaction(h -> {
             // The usual case in one statement: the token is consumed where it is live and its account's sessions stand, and
             // what the next pair inherits comes back with the update. Anything else takes the path below, which tells why.
-            Object[] taken = postgres ? null : h.createUpdate("""
-                            UPDATE refresh_tokens SET used_at = :now, ended_by = 'refresh'
-                            WHERE token_hash = :h AND tenant_id = :t AND used_at IS NULL AND expires_at > :now
-                              AND EXISTS (SELECT 1 FROM accounts a WHERE a.uid = refresh_tokens.uid AND a.is_active = TRUE
-                                          AND a.session_generation = refresh_tokens.generation)""")
-                    .bind("now", now).bind("h", hash).bind("t", tenant.id())
+            Object[] taken = postgres ? null : h.createUpdate(CONSUME_LIVE).bind("now", now).bind("h", hash).bind("t", tenant.id())
                     .executeAndReturnGeneratedKeys("uid", "family", "generation", "second_factor_at", "expires_at", "password_at")
                     .map((rs, c) -> new Object[] {rs.getString(1), rs.getString(2), rs.getInt(3), rs.getObject(4, Long.class),
                             rs.getLong(5), rs.getObject(6, Long.class)})
@@ -257,6 +252,15 @@ public final class Tokens {
     }
 
     /**
+     * A refresh token consumed where it is live and its account's sessions stand (the usual refresh, on either path).
+     */
+    private static final String CONSUME_LIVE = """
+            UPDATE refresh_tokens SET used_at = :now, ended_by = 'refresh'
+            WHERE token_hash = :h AND tenant_id = :t AND used_at IS NULL AND expires_at > :now
+              AND EXISTS (SELECT 1 FROM accounts a WHERE a.uid = refresh_tokens.uid AND a.is_active = TRUE
+                          AND a.session_generation = refresh_tokens.generation)""";
+
+    /**
      * PostgreSQL's usual refresh in one round trip: the token consumed where it is live and its account's sessions stand,
      * and the next pair of its family inserted from what the update returns (data-modifying WITHs), in one statement
      * committed by itself, so it is all or nothing like the transaction it replaces. Null when nothing was consumed: the
@@ -266,12 +270,8 @@ public final class Tokens {
         String access = Secrets.guid();
         String refresh = Secrets.guid();
         String refreshHash = secrets.hash(refresh);
-        return jdbi.withHandle(h -> h.createQuery("""
-                        WITH taken AS (
-                            UPDATE refresh_tokens SET used_at = :now, ended_by = 'refresh'
-                            WHERE token_hash = :h AND tenant_id = :t AND used_at IS NULL AND expires_at > :now
-                              AND EXISTS (SELECT 1 FROM accounts a WHERE a.uid = refresh_tokens.uid AND a.is_active = TRUE
-                                          AND a.session_generation = refresh_tokens.generation)
+        return jdbi.withHandle(h -> h.createQuery("WITH taken AS (" + CONSUME_LIVE + """
+
                             RETURNING uid, COALESCE(family, :nf) AS family, generation, second_factor_at, expires_at, password_at),
                         refresh AS (
                             INSERT INTO refresh_tokens (token_hash, tenant_id, uid, created_at, expires_at, generation, family, second_factor_at, password_at)
