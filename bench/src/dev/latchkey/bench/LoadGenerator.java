@@ -38,10 +38,11 @@ import org.HdrHistogram.Histogram;
  *
  * <pre>
  * LoadGenerator --jar target/latchkey.jar --store h2|postgres --hashing minimal|owasp
- *               [--scenarios full,backup,passkey,totp,validate,refresh] [--concurrency 8,32]
+ *               [--scenarios full,backup,passkey,totp,validate,refresh,http,ready] [--concurrency 8,32]
  *               [--warmup 3] [--duration 10] [--pg-url jdbc:postgresql://127.0.0.1:5432/test --pg-user postgres]
  *               [--warm-max 150 (0: none) --warm-min 60 --warm-users 2000 --warm-reuse 6]
  *               [--compare-jar other.jar --rounds 4 --window 4 --row-warm-rounds 1]
+ *               [--node-args "--db-pool-size 32"] [--compare-node-args "..."] (the compare node's, instead)
  * </pre>
  * Before the first row the node is warmed (see {@link #warmNode}) until its JIT compilers fall quiet.
  */
@@ -391,6 +392,9 @@ public final class LoadGenerator {
     static void compare(Map<String, String> a) throws Exception {
         Map<String, String> b = new HashMap<>(a);
         b.put("jar", a.get("compare-jar"));
+        if (a.containsKey("compare-node-args")) { // the second node's own options (the same jar twice: a setting compared)
+            b.put("node-args", a.get("compare-node-args"));
+        }
         Pairing pairing = new Pairing();
         LoadGenerator first = new LoadGenerator(a);
         LoadGenerator second = new LoadGenerator(b);
@@ -421,7 +425,8 @@ public final class LoadGenerator {
     int side;
 
     String label(String store) {
-        return pairing == null ? store : store + " " + Path.of(arg("jar", "target/latchkey.jar")).getFileName();
+        String nodeArgs = arg("node-args", "").isBlank() ? "" : " (" + arg("node-args", "").trim() + ")";
+        return pairing == null ? store + nodeArgs : store + " " + Path.of(arg("jar", "target/latchkey.jar")).getFileName() + nodeArgs;
     }
 
     String arg(String name, String dflt) {
@@ -1020,6 +1025,9 @@ public final class LoadGenerator {
                 "--password-hashing", hashing, "--webhooks-allow-private-targets", "--smtp-host", "127.0.0.1",
                 "--smtp-port", String.valueOf(hangingPort), "--smtp-security", "none", "--mail-from", "bench@bench.example",
                 "--trusted-proxies", "127.0.0.1"));
+        if (!arg("node-args", "").isBlank()) { // more of the node's options, e.g. "--db-pool-size 32"
+            serve.addAll(List.of(arg("node-args", "").trim().split("\\s+")));
+        }
         String schema = null;
         String pgUrl = arg("pg-url", "jdbc:postgresql://127.0.0.1:5432/test");
         String pgUser = arg("pg-user", "postgres");
@@ -1174,6 +1182,11 @@ public final class LoadGenerator {
                                 }
                             });
                         }
+                        // Floors: what any request costs here, before Latchkey's work. "http": Jetty, Javalin's routing
+                        // and a JSON error answered (an unknown path: no tenant, no database); "ready": the same plus one
+                        // pooled database round trip (SELECT 1, /health/ready).
+                        case "http" -> measure(scenario, c, w -> send("GET", "/identity/v2/auth/no-such-api?apikey=" + apiKey, null).status() == 404);
+                        case "ready" -> measure(scenario, c, w -> send("GET", "/health/ready", null).status() == 200);
                         case "validate" -> {
                             List<String> tokens = new ArrayList<>();
                             for (User u : seedUsers(c, false)) {
