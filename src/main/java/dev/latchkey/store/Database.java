@@ -54,7 +54,12 @@ public final class Database implements AutoCloseable {
             dataSource.close();
             throw e;
         }
-        this.jdbi = Jdbi.create(dataSource);
+        PoolAdmission admission = new PoolAdmission(dataSource, poolSize, cfg.getConnectionTimeout());
+        if (metrics != null) { // the pool's own pending count stays 0: callers wait for a connection before it
+            io.micrometer.core.instrument.Gauge.builder("latchkey.db.connections.waiting", admission, PoolAdmission::waiting)
+                    .description("Requests waiting for a database connection").register(metrics);
+        }
+        this.jdbi = Jdbi.create(admission);
         this.housekeeping = h2 ? H2Housekeeping.startIfNeeded(dataSource) : null;
     }
 

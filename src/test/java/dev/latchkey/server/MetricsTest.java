@@ -166,6 +166,7 @@ class MetricsTest {
         // The pool and the JVM.
         assertThat(after.find("hikaricp_connections_active", "pool", "latchkey")).isNotEmpty();
         assertThat(after.find("hikaricp_connections_max", "pool", "latchkey")).containsExactly(8.0);
+        assertThat(after.find("latchkey_db_connections_waiting")).containsExactly(0.0); // waiting before the pool, not in it
         assertThat(after.find("jvm_memory_used_bytes", "area", "heap")).isNotEmpty();
         assertThat(after.find("jvm_threads_live_threads")).isNotEmpty();
         assertThat(after.find("jvm_classes_loaded_classes")).isNotEmpty();
