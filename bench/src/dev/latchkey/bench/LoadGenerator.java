@@ -42,7 +42,7 @@ import org.HdrHistogram.Histogram;
  *               [--warmup 3] [--duration 10] [--pg-url jdbc:postgresql://127.0.0.1:5432/test --pg-user postgres]
  *               [--warm-max 150 (0: none) --warm-min 60 --warm-users 2000 --warm-reuse 6]
  *               [--compare-jar other.jar --rounds 4 --window 4 --row-warm-rounds 1]
- *               [--node-args "--db-pool-size 32"] [--compare-node-args "..."] (the compare node's, instead)
+ *               [--node-args --db-pool-size=32] [--compare-node-args ...] (the compare node's, instead; several: space-separated)
  * </pre>
  * Before the first row the node is warmed (see {@link #warmNode}) until its JIT compilers fall quiet.
  */
@@ -1025,7 +1025,7 @@ public final class LoadGenerator {
                 "--password-hashing", hashing, "--webhooks-allow-private-targets", "--smtp-host", "127.0.0.1",
                 "--smtp-port", String.valueOf(hangingPort), "--smtp-security", "none", "--mail-from", "bench@bench.example",
                 "--trusted-proxies", "127.0.0.1"));
-        if (!arg("node-args", "").isBlank()) { // more of the node's options, e.g. "--db-pool-size 32"
+        if (!arg("node-args", "").isBlank()) { // more of the node's options, e.g. "--db-pool-size=32"
             serve.addAll(List.of(arg("node-args", "").trim().split("\\s+")));
         }
         String schema = null;
