@@ -33,35 +33,62 @@ class PoolAdmissionTest {
     @Test
     void thirtyTwoCallersOnFourConnectionsNeverWaitInsideThePool() throws Exception {
         try (Database db = new Database(Database.h2Url(dir), null, null, 4)) {
+            Looks looks = underLoad(db.jdbi(), (HikariDataSource) db.dataSource());
+            assertThat(looks.maxBorrowed).as("the pool was in full use").isEqualTo(4);
+            assertThat(looks.samples).as("the watcher looked").isGreaterThan(10);
+            assertThat(looks.withAWaiter).as("looks that found a thread waiting inside HikariCP, of " + looks.samples).isZero();
+        }
+    }
+
+    /** The control: the same load on the pool itself, without the admission, does find threads waiting inside it. */
+    @Test
+    void withoutItTheWatcherFindsThreadsWaitingInsideThePool() throws Exception {
+        try (Database db = new Database(Database.h2Url(dir), null, null, 4)) {
             HikariDataSource pool = (HikariDataSource) db.dataSource();
-            AtomicBoolean done = new AtomicBoolean();
-            AtomicInteger samplesWithAWaiter = new AtomicInteger();
-            AtomicInteger samples = new AtomicInteger();
-            AtomicInteger maxBorrowed = new AtomicInteger();
-            // A borrower that finds no free connection parks in the pool's handover queue (ConcurrentBag.borrow polling
-            // its SynchronousQueue), and whoever returns a connection then spins until it takes it.
-            Thread watcher = new Thread(() -> {
-                while (!done.get()) {
-                    maxBorrowed.accumulateAndGet(pool.getHikariPoolMXBean().getActiveConnections(), Math::max);
-                    boolean waiter = Thread.getAllStackTraces().values().stream().anyMatch(PoolAdmissionTest::waitsInsideThePool);
-                    samples.incrementAndGet();
-                    if (waiter) {
-                        samplesWithAWaiter.incrementAndGet();
-                    }
+            Looks looks = underLoad(org.jdbi.v3.core.Jdbi.create(pool), pool);
+            assertThat(looks.withAWaiter).as("looks that found a thread waiting inside HikariCP, of " + looks.samples).isPositive();
+        }
+    }
+
+    private record Looks(int samples, int withAWaiter, int maxBorrowed) {}
+
+    /**
+     * 32 callers, 25 short statements each, on {@code jdbi}, while a watcher looks at every thread's stack for one parked in
+     * the pool's handover queue: a borrower that finds no free connection waits there (ConcurrentBag.borrow polling its
+     * SynchronousQueue), and whoever returns a connection then spins until it takes it.
+     */
+    private static Looks underLoad(org.jdbi.v3.core.Jdbi jdbi, HikariDataSource pool) throws Exception {
+        // The pool fills in the background after it starts: the load begins with all four connections there.
+        for (long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(10); pool.getHikariPoolMXBean().getTotalConnections() < 4
+                && System.nanoTime() < until; ) {
+            Thread.sleep(10);
+        }
+        AtomicBoolean done = new AtomicBoolean();
+        AtomicInteger samplesWithAWaiter = new AtomicInteger();
+        AtomicInteger samples = new AtomicInteger();
+        AtomicInteger maxBorrowed = new AtomicInteger();
+        Thread watcher = new Thread(() -> {
+            while (!done.get()) {
+                maxBorrowed.accumulateAndGet(pool.getHikariPoolMXBean().getActiveConnections(), Math::max);
+                boolean waiter = Thread.getAllStackTraces().values().stream().anyMatch(PoolAdmissionTest::waitsInsideThePool);
+                samples.incrementAndGet();
+                if (waiter) {
+                    samplesWithAWaiter.incrementAndGet();
                 }
-            });
-            watcher.start();
-            ExecutorService callers = Executors.newFixedThreadPool(32);
-            AtomicInteger served = new AtomicInteger();
+            }
+        });
+        watcher.setDaemon(true);
+        watcher.start();
+        ExecutorService callers = Executors.newFixedThreadPool(32);
+        try {
             List<Future<?>> all = new ArrayList<>();
             for (int i = 0; i < 32; i++) {
                 all.add(callers.submit(() -> {
                     for (int n = 0; n < 25; n++) {
-                        db.jdbi().useHandle(h -> {
+                        jdbi.useHandle(h -> {
                             h.createQuery("SELECT 1").mapTo(Integer.class).one();
                             Thread.sleep(1); // held a moment, so that others queue for it
                         });
-                        served.incrementAndGet();
                     }
                     return null;
                 }));
@@ -69,14 +96,12 @@ class PoolAdmissionTest {
             for (Future<?> f : all) {
                 f.get(60, TimeUnit.SECONDS);
             }
+        } finally {
             done.set(true);
-            watcher.join();
-            callers.shutdown();
-            assertThat(served.get()).isEqualTo(32 * 25);
-            assertThat(maxBorrowed.get()).as("the pool was in full use").isEqualTo(4);
-            assertThat(samples.get()).as("the watcher looked").isGreaterThan(10);
-            assertThat(samplesWithAWaiter.get()).as("looks that found a thread waiting inside HikariCP, of " + samples.get()).isZero();
+            watcher.join(10_000);
+            callers.shutdownNow();
         }
+        return new Looks(samples.get(), samplesWithAWaiter.get(), maxBorrowed.get());
     }
 
     private static boolean waitsInsideThePool(StackTraceElement[] stack) {
@@ -99,19 +124,53 @@ class PoolAdmissionTest {
         assertThatThrownBy(admission::openConnection).isInstanceOf(SQLTransientConnectionException.class)
                 .hasMessageContaining("200 ms");
         assertThat(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0)).isBetween(150L, 5_000L);
-        // One given back: the next caller gets in, and so does one that was already waiting.
-        CountDownLatch waiting = new CountDownLatch(1);
-        ExecutorService one = Executors.newSingleThreadExecutor();
-        Future<Connection> waiter = one.submit(() -> {
-            waiting.countDown();
-            return admission.openConnection();
-        });
-        waiting.await();
-        Thread.sleep(50);
         admission.closeConnection(a);
-        assertThat(waiter.get(5, TimeUnit.SECONDS)).isNotNull();
-        one.shutdown();
         admission.closeConnection(b);
+    }
+
+    @Test
+    void aConnectionGivenBackLetsInOneThatWaits() throws Exception {
+        PoolAdmission admission = new PoolAdmission(new CountingDataSource(), 1, 30_000);
+        Connection a = admission.openConnection();
+        ExecutorService one = Executors.newSingleThreadExecutor();
+        try {
+            Future<Connection> waiter = one.submit(admission::openConnection);
+            for (long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(10); admission.waiting() < 1 && System.nanoTime() < until; ) {
+                Thread.sleep(5);
+            }
+            assertThat(admission.waiting()).as("the second caller waits").isEqualTo(1);
+            admission.closeConnection(a);
+            assertThat(waiter.get(10, TimeUnit.SECONDS)).isNotNull();
+            assertThat(admission.waiting()).isZero();
+        } finally {
+            one.shutdownNow();
+        }
+    }
+
+    @Test
+    void aConnectionThatFailsToCloseStillGivesBackItsPlace() throws Exception {
+        PoolAdmission admission = new PoolAdmission(new CountingDataSource(), 1, 100);
+        Connection failing = (Connection) java.lang.reflect.Proxy.newProxyInstance(getClass().getClassLoader(), new Class<?>[] {Connection.class},
+                (proxy, method, args) -> {
+                    if (method.getName().equals("close")) {
+                        throw new SQLException("broken");
+                    }
+                    return null;
+                });
+        admission.openConnection(); // the one place, taken
+        assertThatThrownBy(() -> admission.closeConnection(failing)).hasMessage("broken");
+        assertThat(admission.openConnection()).as("the place was given back").isNotNull();
+    }
+
+    @Test
+    void aThreadWhoseInterruptFlagIsSetStillGetsAFreeConnection() throws Exception {
+        PoolAdmission admission = new PoolAdmission(new CountingDataSource(), 1, 100);
+        Thread.currentThread().interrupt();
+        try {
+            assertThat(admission.openConnection()).isNotNull(); // as the pool's own fast path did
+        } finally {
+            Thread.interrupted();
+        }
     }
 
     @Test
@@ -146,7 +205,7 @@ class PoolAdmissionTest {
                 }
             });
             holder.start();
-            held.await();
+            assertThat(held.await(30, TimeUnit.SECONDS)).as("the one connection is held").isTrue();
             long t0 = System.nanoTime();
             assertThatThrownBy(() -> db.jdbi().useHandle(h -> h.execute("SELECT 1"))).isInstanceOf(ConnectionException.class)
                     .hasRootCauseInstanceOf(SQLTransientConnectionException.class);
