@@ -55,7 +55,7 @@ public final class Database implements AutoCloseable {
             throw e;
         }
         PoolAdmission admission = new PoolAdmission(dataSource, poolSize, cfg.getConnectionTimeout());
-        if (metrics != null) { // the pool's own pending count stays 0: callers wait for a connection before it
+        if (metrics != null) { // callers wait for a connection before the pool: its own pending count moves only in an outage
             io.micrometer.core.instrument.Gauge.builder("latchkey.db.connections.waiting", admission, PoolAdmission::waiting)
                     .description("Requests waiting for a database connection").register(metrics);
         }

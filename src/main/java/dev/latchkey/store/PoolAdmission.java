@@ -13,11 +13,11 @@ import org.jdbi.v3.core.ConnectionFactory;
  * here, parked. HikariCP hands a returned connection to a waiting borrower by spinning ({@code Thread.yield}) until that
  * borrower takes it: with more requests than connections (32 clients, 16 connections) the returning thread spun on
  * every return, 6% of the node's samples in a full MFA login (issue 16, ninth session). Waiting here instead, the pool
- * never has a waiting borrower and never spins while it has its connections; the timeout is the pool's connection timeout,
- * as before (a caller let through can still wait in the pool as long again when the database gives it fewer connections
- * than its size: an outage, a connection being replaced). Not fair, like
- * the pool (a thread may take a permit given back before one that waits): a fair semaphore parked and woke a thread per
- * connection given back, and cost the validate row 11% more CPU where this one saved 10%.
+ * never has a waiting borrower and never spins while it has its connections; the timeout is the pool's connection
+ * timeout, as before (a caller let through can still wait in the pool as long again when the database gives it fewer
+ * connections than its size: an outage, a connection being replaced). Not fair, like the pool (a thread may take a
+ * permit given back before one that waits): a fair semaphore parked and woke a thread per connection given back, and
+ * cost the validate row 11% more CPU where this one saved 10%.
  */
 final class PoolAdmission implements ConnectionFactory {
     private final DataSource pool;

@@ -116,7 +116,7 @@ class PoolAdmissionTest {
 
     @Test
     void aCallerBeyondTheConnectionsWaitsItsTimeoutThenFails() throws Exception {
-        DataSource pool = new CountingDataSource();
+        DataSource pool = new StubDataSource();
         PoolAdmission admission = new PoolAdmission(pool, 2, 200);
         Connection a = admission.openConnection();
         Connection b = admission.openConnection();
@@ -130,7 +130,7 @@ class PoolAdmissionTest {
 
     @Test
     void aConnectionGivenBackLetsInOneThatWaits() throws Exception {
-        PoolAdmission admission = new PoolAdmission(new CountingDataSource(), 1, 30_000);
+        PoolAdmission admission = new PoolAdmission(new StubDataSource(), 1, 30_000);
         Connection a = admission.openConnection();
         ExecutorService one = Executors.newSingleThreadExecutor();
         try {
@@ -149,7 +149,7 @@ class PoolAdmissionTest {
 
     @Test
     void aConnectionThatFailsToCloseStillGivesBackItsPlace() throws Exception {
-        PoolAdmission admission = new PoolAdmission(new CountingDataSource(), 1, 100);
+        PoolAdmission admission = new PoolAdmission(new StubDataSource(), 1, 100);
         Connection failing = (Connection) java.lang.reflect.Proxy.newProxyInstance(getClass().getClassLoader(), new Class<?>[] {Connection.class},
                 (proxy, method, args) -> {
                     if (method.getName().equals("close")) {
@@ -164,7 +164,7 @@ class PoolAdmissionTest {
 
     @Test
     void aThreadWhoseInterruptFlagIsSetStillGetsAFreeConnection() throws Exception {
-        PoolAdmission admission = new PoolAdmission(new CountingDataSource(), 1, 100);
+        PoolAdmission admission = new PoolAdmission(new StubDataSource(), 1, 100);
         Thread.currentThread().interrupt();
         try {
             assertThat(admission.openConnection()).isNotNull(); // as the pool's own fast path did
@@ -175,7 +175,7 @@ class PoolAdmissionTest {
 
     @Test
     void aConnectionThePoolCannotGiveReturnsItsPlace() throws Exception {
-        CountingDataSource pool = new CountingDataSource();
+        StubDataSource pool = new StubDataSource();
         PoolAdmission admission = new PoolAdmission(pool, 1, 100);
         pool.failing = true;
         for (int i = 0; i < 3; i++) {
@@ -218,7 +218,7 @@ class PoolAdmissionTest {
     }
 
     /** A data source of connections that do nothing (or that cannot be had, while {@code failing}). */
-    private static final class CountingDataSource implements DataSource {
+    private static final class StubDataSource implements DataSource {
         volatile boolean failing;
 
         @Override
