@@ -2,6 +2,7 @@ package dev.latchkey.account;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.latchkey.json.Json;
+import dev.latchkey.store.Piece;
 import java.util.List;
 import java.util.Optional;
 import org.jdbi.v3.core.Handle;
@@ -148,18 +149,19 @@ public final class AccountStore {
                    password_failures = 0, second_factor_failures = 0, locked_until = NULL WHERE uid = :uid""";
 
     /**
-     * PostgreSQL only: {@link #recordLogin} in the statement that first spends what proved the login ({@code spend}: a
-     * data-modifying statement with a RETURNING clause, run as {@code WITH spent AS (spend)}, its parameters bound by
-     * {@code binds}), and only if that spent a row: one round trip for both. Empty when nothing was spent (then nothing
-     * was written).
+     * PostgreSQL: {@link #recordLogin} as a piece of the caller's statement (see {@link Piece}), named {@code login}, returning
+     * the count and the networks ({@link #RECORDED_LOGIN} reads them); with {@code onlyIfSpent}, only if the piece named
+     * {@code spent} (what proved the login, spent in the same statement) returned a row. It binds {@code :uid} and
+     * {@code :now} as the account and the time.
      */
-    public Optional<RecordedLogin> recordLoginIfSpent(Handle h, String spend, java.util.function.Consumer<org.jdbi.v3.core.statement.Query> binds,
-                                                      String uid, long now) {
-        var q = h.createQuery("WITH spent AS (" + spend + ")\n" + RECORD_LOGIN
-                + " AND EXISTS (SELECT 1 FROM spent)\nRETURNING no_of_logins, trusted_addresses").bind("now", now).bind("uid", uid);
-        binds.accept(q);
-        return q.map((rs, c) -> new RecordedLogin(rs.getInt(1), rs.getString(2))).findOne();
+    public Piece loginRecording(String uid, long now, boolean onlyIfSpent) {
+        return new Piece("login", RECORD_LOGIN + (onlyIfSpent ? " AND EXISTS (SELECT 1 FROM spent)" : "")
+                + " RETURNING no_of_logins, trusted_addresses", s -> s.bind("now", now).bind("uid", uid));
     }
+
+    /** Reads what {@link #loginRecording} returned, in a row that has its two columns. */
+    public static final RowMapper<RecordedLogin> RECORDED_LOGIN =
+            (rs, c) -> new RecordedLogin(rs.getInt("no_of_logins"), rs.getString("trusted_addresses"));
 
     /** What {@link #recordLogin} left: the account's login count with this one, and its recent login networks. */
     public record RecordedLogin(int logins, String trustedAddresses) {}

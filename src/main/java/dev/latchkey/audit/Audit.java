@@ -1,6 +1,7 @@
 package dev.latchkey.audit;
 
 import dev.latchkey.crypto.Secrets;
+import dev.latchkey.store.Piece;
 import java.util.List;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
@@ -161,13 +162,31 @@ public final class Audit implements AutoCloseable {
     }
 
     private void insert(Handle h, Long tenantId, Origin origin, Event e, long now) {
-        h.createUpdate("""
-                        INSERT INTO audit_events (id, tenant_id, created_at, event, outcome, actor, uid, identifier, ip, user_agent, error_code, details)
-                        VALUES (:id, :t, :now, :event, :outcome, :actor, :uid, :identifier, :ip, :ua, :code, :details)""")
-                .bind("id", Secrets.guid()).bind("t", tenantId).bind("now", now).bind("event", e.event())
-                .bind("outcome", e.outcome().key()).bind("actor", origin.actor().key()).bind("uid", e.uid())
-                .bind("identifier", cut(e.identifier(), 320)).bind("ip", cut(origin.ip(), 64)).bind("ua", cut(origin.userAgent(), 512))
-                .bind("code", e.errorCode()).bind("details", cut(e.details(), 2000)).execute();
+        piece(tenantId, origin, e, now).execute(h);
+    }
+
+    /**
+     * {@link #record(Handle, Long, Origin, Event, long)} as a piece of the caller's statement (PostgreSQL: see {@link Piece}),
+     * named {@code audit}, which the caller runs in {@code h}'s transaction; the observers hear of it once that commits. It
+     * binds {@code :t}, {@code :uid} and {@code :now} as the tenant, the event's account and the time.
+     */
+    public Piece entry(Handle h, Long tenantId, Origin origin, Event e, long now) {
+        if (!h.isInTransaction()) {
+            throw new IllegalStateException("an audit entry as a piece of a statement needs the caller's transaction");
+        }
+        h.afterCommit(() -> observe(e));
+        return piece(tenantId, origin, e, now);
+    }
+
+    private static Piece piece(Long tenantId, Origin origin, Event e, long now) {
+        String id = Secrets.guid();
+        return new Piece("audit", """
+                INSERT INTO audit_events (id, tenant_id, created_at, event, outcome, actor, uid, identifier, ip, user_agent, error_code, details)
+                VALUES (:id, :t, :now, :event, :outcome, :actor, :uid, :identifier, :ip, :ua, :code, :details)""",
+                s -> s.bind("id", id).bind("t", tenantId).bind("now", now).bind("event", e.event())
+                        .bind("outcome", e.outcome().key()).bind("actor", origin.actor().key()).bind("uid", e.uid())
+                        .bind("identifier", cut(e.identifier(), 320)).bind("ip", cut(origin.ip(), 64)).bind("ua", cut(origin.userAgent(), 512))
+                        .bind("code", e.errorCode()).bind("details", cut(e.details(), 2000)));
     }
 
     /** Records {@code e} in its own transaction (what it records committed elsewhere, or changed nothing). */

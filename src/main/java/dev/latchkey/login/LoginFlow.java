@@ -16,6 +16,7 @@ import dev.latchkey.factor.SecondFactor;
 import dev.latchkey.error.ApiException;
 import dev.latchkey.error.LrError;
 import dev.latchkey.json.Json;
+import dev.latchkey.store.Piece;
 import dev.latchkey.tenant.Tenant;
 import dev.latchkey.token.IssuedTokens;
 import dev.latchkey.token.Tokens;
@@ -744,12 +745,13 @@ public final class LoginFlow {
                 // The verification sees the account's MFA flag as read under the lock (see mayEnrollWithPasswordAloneLocked).
                 Lockout.Evaluation evaluated = Lockout.evaluate(h, account.withMfaEnrolled(counts.mfaEnrolled()), verification);
                 if (evaluated.right()) {
-                    // The 2FA token spent and the login recorded (one statement on PostgreSQL).
-                    AccountStore.RecordedLogin counted = challenges.consumeRecordingLogin(h, accounts, ch.tokenHash(), uid, now,
-                            tenant.maxSecondFactorAttemptsPerToken()).orElseThrow(NotEvaluated::new);
+                    // The 2FA token spent, then the login recorded and the tokens issued: with the audit entry, one statement on
+                    // PostgreSQL, which writes nothing when another request spent the token meanwhile.
                     LoginRisk.Completion how = ch.risk() != null ? new LoginRisk.Completion.ChallengePassed(ch.risk())
                             : new LoginRisk.Completion.AfterSecondFactor();
-                    LoginOutcome done = complete(h, tenant, account, counted, now, ctx, enrolls, ch.loginKind(), how, now, factor);
+                    LoginOutcome done = complete(h, tenant, account, challenges.consumption(ch.tokenHash(), now,
+                            tenant.maxSecondFactorAttemptsPerToken()), now, ctx, enrolls, ch.loginKind(), how, now, factor)
+                            .orElseThrow(NotEvaluated::new);
                     if (ch.withoutPassword() && done instanceof LoginOutcome.LoggedIn in) {
                         tokens.withoutPasswordProof(h, in.tokens().accessToken());
                     }
@@ -795,14 +797,57 @@ public final class LoginFlow {
      */
     private LoginOutcome complete(Handle h, Tenant tenant, Account account, long now, LoginContext ctx, boolean reload, String loginKind,
                                 LoginRisk.Completion how, Long secondFactorAt, String factor) {
-        return complete(h, tenant, account, accounts.recordLogin(h, account.uid(), now), now, ctx, reload, loginKind, how, secondFactorAt,
-                factor);
+        return complete(h, tenant, account, null, now, ctx, reload, loginKind, how, secondFactorAt, factor)
+                .orElseThrow(() -> new IllegalStateException("the account's row is gone under its lock"));
     }
 
-    /** {@link #complete}, the login already recorded ({@code counted}) by the statement that spent what proved it. */
-    private LoginOutcome complete(Handle h, Tenant tenant, Account account, AccountStore.RecordedLogin counted, long now, LoginContext ctx,
-                                  boolean reload, String loginKind, LoginRisk.Completion how, Long secondFactorAt, String factor) {
-        IssuedTokens issued = tokens.issue(h, tenant, account, now, secondFactorAt);
+    /**
+     * {@link #complete}, first spending what proved the login ({@code spend}, a statement that writes one row only for the
+     * request that spends it; null when there is nothing to spend): empty, with nothing written, when it spent nothing.
+     * On PostgreSQL the spend, the login's count, the token pair, the audit entry and the webhooks' lookup are one
+     * statement (see {@link Piece}); on H2 they are one statement each.
+     */
+    private java.util.Optional<LoginOutcome> complete(Handle h, Tenant tenant, Account account, Piece spend, long now, LoginContext ctx,
+                                                      boolean reload, String loginKind, LoginRisk.Completion how, Long secondFactorAt,
+                                                      String factor) {
+        Audit.Event event = Audit.Event.success(Audit.LOGIN, account.uid(), factor);
+        boolean suppressed = tenant.webhookSuppressed("Login", ctx.preventWebhook(), true);
+        AccountStore.RecordedLogin counted;
+        IssuedTokens issued;
+        List<String> hooks;
+        if (postgres) {
+            Tokens.Issuance issuance = tokens.issuance(tenant, account, now, secondFactorAt);
+            List<Piece> pieces = new java.util.ArrayList<>();
+            if (spend != null) {
+                pieces.add(spend.with(" RETURNING 1"));
+            }
+            pieces.add(accounts.loginRecording(account.uid(), now, spend != null));
+            pieces.addAll(issuance.pieces());
+            pieces.add(audit.entry(h, tenant.id(), ctx.origin(), event, now));
+            Piece subscribers = suppressed ? null : outbox.subscribers(tenant, "Login");
+            var q = h.createQuery(Piece.with(pieces, "SELECT no_of_logins, trusted_addresses"
+                    + (subscribers == null ? "" : ", " + subscribers.sql() + " AS hooks") + " FROM login"));
+            Piece.bind(q, pieces);
+            if (subscribers != null) {
+                subscribers.binds().accept(q);
+            }
+            var row = q.map((rs, c) -> java.util.Map.entry(AccountStore.RECORDED_LOGIN.map(rs, c),
+                    subscribers == null ? List.<String>of() : List.of((String[]) rs.getArray("hooks").getArray()))).findOne();
+            if (row.isEmpty()) {
+                return java.util.Optional.empty(); // nothing was spent: the statement's other writes roll back with the caller's
+            }
+            counted = row.get().getKey();
+            hooks = row.get().getValue();
+            issued = issuance.tokens();
+        } else {
+            if (spend != null && spend.execute(h) != 1) {
+                return java.util.Optional.empty();
+            }
+            counted = accounts.recordLogin(h, account.uid(), now);
+            issued = tokens.issue(h, tenant, account, now, secondFactorAt);
+            audit.record(h, tenant.id(), ctx.origin(), event, now);
+            hooks = null;
+        }
         // The profile document is re-read only when an enrollment changed it in this transaction; the count came back.
         Account base = reload ? accounts.byUid(h, tenant.id(), account.uid()).orElseThrow() : account;
         int logins = counted.logins();
@@ -813,11 +858,14 @@ public final class LoginFlow {
         }
         rba.completed(h, tenant, account, how, ctx, loginKind, now, logins);
         ObjectNode profile = ProfileSchema.render(base.loggedIn(logins, now), now);
-        outbox.enqueue(h, tenant, "Login", profile, tenant.webhookSuppressed("Login", ctx.preventWebhook(), true), now);
-        audit.record(h, tenant.id(), ctx.origin(), Audit.Event.success(Audit.LOGIN, account.uid(), factor), now);
+        if (hooks != null) {
+            outbox.enqueue(h, tenant, "Login", profile, hooks, now);
+        } else {
+            outbox.enqueue(h, tenant, "Login", profile, suppressed, now);
+        }
         // Remember this device: only after the account's own second factor, and only when the login asked.
         RememberedDevices.Issued device = ctx.rememberDevice() && how instanceof LoginRisk.Completion.AfterSecondFactor
                 ? devices.issue(h, tenant, account, ctx, now).orElse(null) : null;
-        return new LoginOutcome.LoggedIn(profile, issued, device);
+        return java.util.Optional.of(new LoginOutcome.LoggedIn(profile, issued, device));
     }
 }

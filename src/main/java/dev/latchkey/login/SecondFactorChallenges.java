@@ -2,6 +2,7 @@ package dev.latchkey.login;
 
 import dev.latchkey.account.AccountStore;
 import dev.latchkey.crypto.Secrets;
+import dev.latchkey.store.Piece;
 import java.util.Optional;
 import org.jdbi.v3.core.Handle;
 
@@ -19,11 +20,9 @@ public final class SecondFactorChallenges {
                             String loginKind, String risk, String otpHash, boolean withoutPassword) {}
 
     private final Secrets secrets;
-    private final boolean postgres;
 
-    public SecondFactorChallenges(Secrets secrets, boolean postgres) {
+    public SecondFactorChallenges(Secrets secrets) {
         this.secrets = secrets;
-        this.postgres = postgres;
     }
 
     public String hash(String token) {
@@ -96,16 +95,11 @@ public final class SecondFactorChallenges {
     }
 
     /**
-     * {@link #consume}, then the login recorded on {@code uid} ({@link AccountStore#recordLogin}); empty, with nothing
-     * written, when the challenge no longer takes answers. On PostgreSQL one statement (one round trip), on H2 two.
+     * {@link #consume} as a piece of the caller's statement (see {@link Piece}), named {@code spent}; it binds {@code :now}
+     * as the time. Run by itself it writes one row for exactly one caller, and only while the challenge takes answers.
      */
-    public Optional<AccountStore.RecordedLogin> consumeRecordingLogin(Handle h, AccountStore accounts, String tokenHash, String uid,
-                                                                      long now, int maxFailures) {
-        if (postgres) {
-            return accounts.recordLoginIfSpent(h, CONSUME + " RETURNING 1",
-                    q -> q.bind("h", tokenHash).bind("max", maxFailures), uid, now);
-        }
-        return consume(h, tokenHash, now, maxFailures) ? Optional.of(accounts.recordLogin(h, uid, now)) : Optional.empty();
+    public Piece consumption(String tokenHash, long now, int maxFailures) {
+        return new Piece("spent", CONSUME, s -> s.bind("now", now).bind("h", tokenHash).bind("max", maxFailures));
     }
 
     /** Ends every pending challenge of the account (lockout). */

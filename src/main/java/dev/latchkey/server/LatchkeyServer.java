@@ -249,7 +249,7 @@ public final class LatchkeyServer implements AutoCloseable {
             RiskBasedAuthentication rba = new RiskBasedAuthentication(secrets, geo, new UserAgents().warmUp(), templates, messages,
                     delivery, riskEvents, publicUrl);
 
-            SecondFactorChallenges challenges = new SecondFactorChallenges(secrets, !db.isH2());
+            SecondFactorChallenges challenges = new SecondFactorChallenges(secrets);
             StepUp stepUp = new StepUp(db.jdbi(), accountStore, challenges, tokens, hasher, secrets, audit, clock);
             dev.latchkey.login.RememberedDevices devices = new dev.latchkey.login.RememberedDevices(db.jdbi(), secrets);
             LoginFlow flow = new LoginFlow(db.jdbi(), accountStore, challenges, tokens, hasher,

@@ -6,11 +6,15 @@ import dev.latchkey.audit.Audit;
 import dev.latchkey.crypto.Secrets;
 import dev.latchkey.error.ApiException;
 import dev.latchkey.error.LrError;
+import dev.latchkey.store.Piece;
 import dev.latchkey.tenant.Tenant;
 import java.time.Clock;
 import java.util.List;
+import java.util.function.Consumer;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
+import org.jdbi.v3.core.statement.SqlStatement;
+import org.jdbi.v3.core.statement.Update;
 
 /**
  * Access and refresh tokens (reference §4): GUIDs handed to the client, stored only as keyed hashes.
@@ -90,29 +94,48 @@ public final class Tokens {
      */
     private IssuedTokens issue(Handle h, Tenant tenant, String uid, int generation, String family, Long secondFactorAt, Long passwordAt,
                                long now, long refreshExpiresAt) {
+        Issuance pair = issuance(tenant, uid, generation, family, secondFactorAt, passwordAt, now, refreshExpiresAt);
+        // PostgreSQL inserts both in one statement (a data-modifying WITH): one round trip for the pair; H2 has no such form.
+        if (postgres) {
+            Piece access = pair.pieces().get(1);
+            Update u = h.createUpdate(Piece.with(pair.pieces().subList(0, 1), access.sql()));
+            Piece.bind(u, pair.pieces());
+            u.execute();
+        } else {
+            pair.pieces().forEach(p -> p.execute(h));
+        }
+        return pair.tokens();
+    }
+
+    /** A new session's pair, and the two inserts that store it (the refresh token first) for the caller to run. */
+    public record Issuance(IssuedTokens tokens, List<Piece> pieces) {}
+
+    /**
+     * {@link #issue(Handle, Tenant, Account, long, Long)} as pieces of the caller's statement (PostgreSQL: see {@link Piece}),
+     * named {@code refresh} and {@code access}; they bind {@code :t}, {@code :uid} and {@code :now} as the tenant, the account
+     * and the time.
+     */
+    public Issuance issuance(Tenant tenant, Account account, long now, Long secondFactorAt) {
+        return issuance(tenant, account.uid(), account.sessionGeneration(), Secrets.guid(), secondFactorAt, now, now,
+                now + tenant.refreshTokenMillis());
+    }
+
+    private Issuance issuance(Tenant tenant, String uid, int generation, String family, Long secondFactorAt, Long passwordAt,
+                              long now, long refreshExpiresAt) {
         String access = Secrets.guid();
         String refresh = Secrets.guid();
         long accessExpires = Math.min(now + tenant.accessTokenMillis(), refreshExpiresAt);
         String refreshHash = secrets.hash(refresh);
-        String insertRefresh = """
-                INSERT INTO refresh_tokens (token_hash, tenant_id, uid, created_at, expires_at, generation, family, second_factor_at, password_at)
-                VALUES (:r, :t, :uid, :now, :rexp, :g, :f, :sf, :pw)""";
-        String insertAccess = """
-                INSERT INTO access_tokens (token_hash, tenant_id, uid, refresh_hash, created_at, expires_at, generation, family, second_factor_at, password_at)
-                VALUES (:a, :t, :uid, :r, :now, :aexp, :g, :f, :sf, :pw)""";
         String accessHash = secrets.hash(access);
-        // PostgreSQL inserts both in one statement (a data-modifying WITH): one round trip for the pair; H2 has no such form.
-        if (postgres) {
-            h.createUpdate("WITH refresh AS (" + insertRefresh + ")\n" + insertAccess).bind("r", refreshHash).bind("a", accessHash)
-                    .bind("t", tenant.id()).bind("uid", uid).bind("now", now).bind("rexp", refreshExpiresAt).bind("aexp", accessExpires)
-                    .bind("g", generation).bind("f", family).bind("sf", secondFactorAt).bind("pw", passwordAt).execute();
-        } else {
-            h.createUpdate(insertRefresh).bind("r", refreshHash).bind("t", tenant.id()).bind("uid", uid).bind("now", now)
-                    .bind("rexp", refreshExpiresAt).bind("g", generation).bind("f", family).bind("sf", secondFactorAt).bind("pw", passwordAt).execute();
-            h.createUpdate(insertAccess).bind("a", accessHash).bind("r", refreshHash).bind("t", tenant.id()).bind("uid", uid).bind("now", now)
-                    .bind("aexp", accessExpires).bind("g", generation).bind("f", family).bind("sf", secondFactorAt).bind("pw", passwordAt).execute();
-        }
-        return new IssuedTokens(access, refresh, accessExpires);
+        Consumer<SqlStatement<?>> common = s -> s.bind("r", refreshHash).bind("t", tenant.id()).bind("uid", uid).bind("now", now)
+                .bind("g", generation).bind("f", family).bind("sf", secondFactorAt).bind("pw", passwordAt);
+        Piece insertRefresh = new Piece("refresh", """
+                INSERT INTO refresh_tokens (token_hash, tenant_id, uid, created_at, expires_at, generation, family, second_factor_at, password_at)
+                VALUES (:r, :t, :uid, :now, :rexp, :g, :f, :sf, :pw)""", s -> common.accept(s.bind("rexp", refreshExpiresAt)));
+        Piece insertAccess = new Piece("access", """
+                INSERT INTO access_tokens (token_hash, tenant_id, uid, refresh_hash, created_at, expires_at, generation, family, second_factor_at, password_at)
+                VALUES (:a, :t, :uid, :r, :now, :aexp, :g, :f, :sf, :pw)""", s -> common.accept(s.bind("a", accessHash).bind("aexp", accessExpires)));
+        return new Issuance(new IssuedTokens(access, refresh, accessExpires), List.of(insertRefresh, insertAccess));
     }
 
     /**

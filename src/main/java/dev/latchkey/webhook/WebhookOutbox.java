@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.latchkey.crypto.Secrets;
 import dev.latchkey.json.Json;
 import dev.latchkey.outbox.OutboxRows;
+import dev.latchkey.store.Piece;
 import dev.latchkey.tenant.Tenant;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -45,6 +46,21 @@ public final class WebhookOutbox {
         }
         List<String> hooks = h.createQuery("SELECT id FROM webhooks WHERE tenant_id = :t AND event = :e")
                 .bind("t", tenant.id()).bind("e", event).mapTo(String.class).list();
+        enqueue(h, tenant, event, data, hooks, now);
+    }
+
+    /**
+     * PostgreSQL: the ids of the tenant's webhooks subscribed to {@code event}, as an expression (a text array) for the
+     * select list of the caller's statement (see {@link Piece}), which then hands them to {@link #enqueue(Handle, Tenant,
+     * String, JsonNode, List, long)}: no round trip of its own. It binds {@code :t} as the tenant.
+     */
+    public Piece subscribers(Tenant tenant, String event) {
+        return new Piece("hooks", "ARRAY(SELECT id FROM webhooks WHERE tenant_id = :t AND event = :hook_event)",
+                s -> s.bind("t", tenant.id()).bind("hook_event", event));
+    }
+
+    /** Queues {@code event} for each of {@code hooks} (the subscribers, read in the caller's transaction). */
+    public void enqueue(Handle h, Tenant tenant, String event, JsonNode data, List<String> hooks, long now) {
         for (String hookId : hooks) {
             ObjectNode payload = Json.object();
             payload.put("HookName", event.toLowerCase(Locale.ROOT));

@@ -34,6 +34,33 @@ abstract class BruteForceAndRaceContract extends ServerContract {
         assertThat(replies).filteredOn(r -> r.status() != 200).allMatch(r -> r.status() == 403 && code(r) == 1103);
     }
 
+    /**
+     * Every loser has a right code of its own: each finds the token spent only after its code checked right, so its whole
+     * transaction (the code, and on PostgreSQL the one statement that would have recorded the login, issued the tokens and
+     * written the audit entry) must roll back: one login, one session, one code spent.
+     */
+    @Test
+    void parallelRedemptionsOfDifferentRightCodesOnOneTokenLogInOnceAndSpendOneCode() throws Exception {
+        TestTenant t = s.mfaTenant(false);
+        String uid = t.account("race3@example.com", "race-password");
+        List<String> codes = t.backupCodes(uid);
+        String token = t.secondFactorToken("race3@example.com", "race-password");
+        java.util.concurrent.atomic.AtomicInteger next = new java.util.concurrent.atomic.AtomicInteger();
+        List<Reply> replies = Parallel.times(codes.size(), () -> t.redeem(token, codes.get(next.getAndIncrement())));
+        assertThat(replies).filteredOn(r -> r.status() == 200).hasSize(1);
+        assertThat(replies).filteredOn(r -> r.status() != 200).hasSize(codes.size() - 1)
+                .allMatch(r -> r.status() == 403 && code(r) == 1103);
+        assertThat(count("SELECT COUNT(*) FROM access_tokens WHERE uid = :uid", uid)).isEqualTo(1);
+        assertThat(count("SELECT COUNT(*) FROM refresh_tokens WHERE uid = :uid", uid)).isEqualTo(1);
+        assertThat(count("SELECT COUNT(*) FROM backup_codes WHERE uid = :uid AND used_at IS NOT NULL", uid)).isEqualTo(1);
+        assertThat(count("SELECT no_of_logins FROM accounts WHERE uid = :uid", uid)).isEqualTo(1);
+        assertThat(count("SELECT COUNT(*) FROM audit_events WHERE uid = :uid AND event = 'Login' AND outcome = 'success'", uid)).isEqualTo(1);
+    }
+
+    private long count(String sql, String uid) {
+        return s.server.jdbi().withHandle(h -> h.createQuery(sql).bind("uid", uid).mapTo(Long.class).one());
+    }
+
     @Test
     void twentyParallelRedemptionsOfOneCodeOnTwentyTokensSucceedOnce() throws Exception {
         TestTenant t = s.tenant("{\"TwoFactorAuthentication\":{\"IsEnabled\":true},\"Security\":{\"MaxSecondFactorAttempts\":100}}");
