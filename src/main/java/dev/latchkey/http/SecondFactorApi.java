@@ -121,21 +121,21 @@ public final class SecondFactorApi {
         if (!factor.offeredBy(tenant)) {
             throw factor.notOffered();
         }
-        LoginFlow.Pending pending = flow.pending(tenant, token);
-        boolean riskChallenge = pending.challenge().risk() != null;
-        SecondFactor.Enrollment enrollment = SecondFactor.Enrollment.login(pending.challenge().tokenHash())
-                .by(new FactorChange(ctx.preventWebhook(), true, ctx.origin()));
-        LoginFlow.Verification check = (h, account) -> {
-            if (code == null) {
-                return false;
-            }
-            // Only a login that proved the password of an account that never had a factor may set one up here.
-            boolean mayEnroll = !riskChallenge && flow.mayEnrollWithPasswordAloneLocked(h, account);
-            return factor.verify(h, tenant, account, code, mayEnroll ? enrollment : null, enrollment.boundTo(), ctx.origin()).right();
-        };
-        return Responses.login(req, flow.completeSecondFactor(tenant, pending, ctx, factor.id(),
-                factor.writesWhenWrong() ? check : LoginFlow.Verification.writingOnlyWhenRight(check), factor.wrongCode(),
-                !pending.account().mfaEnrolled()));
+        // The token is read and checked in step 2's transaction, with the account's row lock (one round trip on PostgreSQL).
+        return Responses.login(req, flow.completeSecondFactor(tenant, token, ctx, factor.id(), pending -> {
+            boolean riskChallenge = pending.challenge().risk() != null;
+            SecondFactor.Enrollment enrollment = SecondFactor.Enrollment.login(pending.challenge().tokenHash())
+                    .by(new FactorChange(ctx.preventWebhook(), true, ctx.origin()));
+            LoginFlow.Verification check = (h, account) -> {
+                if (code == null) {
+                    return false;
+                }
+                // Only a login that proved the password of an account that never had a factor may set one up here.
+                boolean mayEnroll = !riskChallenge && flow.mayEnrollWithPasswordAloneLocked(h, account);
+                return factor.verify(h, tenant, account, code, mayEnroll ? enrollment : null, enrollment.boundTo(), ctx.origin()).right();
+            };
+            return factor.writesWhenWrong() ? check : LoginFlow.Verification.writingOnlyWhenRight(check);
+        }, factor.wrongCode(), pending -> !pending.account().mfaEnrolled()));
     }
 
     /**

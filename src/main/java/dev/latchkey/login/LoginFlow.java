@@ -710,8 +710,39 @@ public final class LoginFlow {
      */
     public LoginOutcome completeSecondFactor(Tenant tenant, String token, LoginContext ctx, String factor, Verification verification,
                                            LrError onWrongAnswer) {
-        return completeSecondFactor(tenant, pending(tenant, token), ctx, factor, verification, onWrongAnswer, false);
+        return completeSecondFactor(tenant, token, ctx, factor, p -> verification, onWrongAnswer, p -> false);
     }
+
+    /**
+     * Step 2 by the 2FA token, for a factor whose check depends on the pending login ({@code verificationFor} builds it,
+     * {@code enrolls} says whether it adds a factor): the token is checked as {@link #pending} checks it, but inside the
+     * transaction, where on PostgreSQL the read also takes the account's row lock (one round trip for both). A refusal
+     * of the token (908, 1103, 1104, 1198, 991) writes nothing.
+     */
+    public LoginOutcome completeSecondFactor(Tenant tenant, String token, LoginContext ctx, String factor,
+                                           java.util.function.Function<Pending, Verification> verificationFor, LrError onWrongAnswer,
+                                           java.util.function.Predicate<Pending> enrolls) {
+        if (token == null) {
+            throw LrError.required("secondfactorauthenticationtoken");
+        }
+        if (!Secrets.isGuid(token)) {
+            throw LrError.MFA_TOKEN_INVALID.error();
+        }
+        return secondStep(tenant, h -> {
+            Locked found;
+            if (postgres) {
+                found = challenges.findWithAccountLocking(h, tenant.id(), token).orElseThrow(LrError.MFA_TOKEN_INVALID::error);
+            } else {
+                Pending p = challenges.findWithAccount(h, tenant.id(), token).orElseThrow(LrError.MFA_TOKEN_INVALID::error);
+                found = new Locked(p, accounts.lockCounts(h, p.account().uid()));
+            }
+            usable(tenant, found.pending(), LrError.MFA_TOKEN_INVALID, LrError.MFA_TOKEN_EXPIRED);
+            return found;
+        }, ctx, factor, verificationFor, onWrongAnswer, enrolls);
+    }
+
+    /** What step 2's transaction read first: the pending login, and its account's counts under the row lock (null: gone). */
+    record Locked(Pending pending, AccountStore.Counts counts) {}
 
     /** What step 2 came to; its transaction commits whichever it is. */
     private record SecondStep(LoginOutcome login, ApiException refusal) {}
@@ -722,35 +753,48 @@ public final class LoginFlow {
      */
     public LoginOutcome completeSecondFactor(Tenant tenant, Pending p, LoginContext ctx, String factor, Verification verification,
                                            LrError onWrongAnswer, boolean enrolls) {
-        SecondFactorChallenges.Challenge ch = p.challenge();
-        Account account = p.account();
-        String uid = account.uid();
+        return secondStep(tenant, h -> new Locked(p, accounts.lockCounts(h, p.account().uid())), ctx, factor, x -> verification,
+                onWrongAnswer, x -> enrolls);
+    }
+
+    /**
+     * Step 2's transaction: {@code lock} takes the account's row first (the lock order; every writer of its 2FA tokens holds
+     * it too) and says what it locked; a refusal it throws rolls back.
+     */
+    private LoginOutcome secondStep(Tenant tenant, java.util.function.Function<Handle, Locked> lock, LoginContext ctx, String factor,
+                                    java.util.function.Function<Pending, Verification> verificationFor, LrError onWrongAnswer,
+                                    java.util.function.Predicate<Pending> enrolls) {
         long now = clock.millis();
+        String[] uid = new String[1];
         SecondStep step;
         try {
             step = jdbi.inTransaction(h -> {
-                // The account's row first (the lock order); every writer of its 2FA tokens holds it too.
-                AccountStore.Counts counts = accounts.lockCounts(h, uid);
+                Locked found = lock.apply(h);
+                Pending p = found.pending();
+                SecondFactorChallenges.Challenge ch = p.challenge();
+                Account account = p.account();
+                uid[0] = account.uid();
+                AccountStore.Counts counts = found.counts();
                 if (counts == null) {
                     throw new NotEvaluated();
                 }
                 int max = tenant.maxSecondFactorAttempts();
                 // A count at or over the limit without a lock (a lowered limit) is evaluated once more: wrong, it locks.
-                ApiException locked = lockout.lockedOut(h, tenant, uid, counts, ctx.origin(), factor, now);
+                ApiException locked = lockout.lockedOut(h, tenant, account.uid(), counts, ctx.origin(), factor, now);
                 if (locked != null) {
                     return new SecondStep(null, locked);
                 }
                 // The 2FA token is not checked first: if another request spent it meanwhile, the consume or the count below
                 // finds it so and everything rolls back; the answer is 1103 whether this one was right or not.
                 // The verification sees the account's MFA flag as read under the lock (see mayEnrollWithPasswordAloneLocked).
-                Lockout.Evaluation evaluated = Lockout.evaluate(h, account.withMfaEnrolled(counts.mfaEnrolled()), verification);
+                Lockout.Evaluation evaluated = Lockout.evaluate(h, account.withMfaEnrolled(counts.mfaEnrolled()), verificationFor.apply(p));
                 if (evaluated.right()) {
                     // The 2FA token spent, then the login recorded and the tokens issued: with the audit entry, one statement on
                     // PostgreSQL, which writes nothing when another request spent the token meanwhile.
                     LoginRisk.Completion how = ch.risk() != null ? new LoginRisk.Completion.ChallengePassed(ch.risk())
                             : new LoginRisk.Completion.AfterSecondFactor();
                     LoginOutcome done = complete(h, tenant, account, challenges.consumption(ch.tokenHash(), now,
-                            tenant.maxSecondFactorAttemptsPerToken()), now, ctx, enrolls, ch.loginKind(), how, now, factor)
+                            tenant.maxSecondFactorAttemptsPerToken()), now, ctx, enrolls.test(p), ch.loginKind(), how, now, factor)
                             .orElseThrow(NotEvaluated::new);
                     if (ch.withoutPassword() && done instanceof LoginOutcome.LoggedIn in) {
                         tokens.withoutPasswordProof(h, in.tokens().accessToken());
@@ -761,13 +805,13 @@ public final class LoginFlow {
                     throw new NotEvaluated();
                 }
                 ApiException answer = evaluated.unchecked() != null ? evaluated.unchecked() : onWrongAnswer.error();
-                lockout.wrongAnswer(h, tenant, uid, "second_factor_failures", counts.secondFactorFailures() + 1, max, ctx.origin(),
+                lockout.wrongAnswer(h, tenant, account.uid(), "second_factor_failures", counts.secondFactorFailures() + 1, max, ctx.origin(),
                         answer.error.code, factor, now);
                 return new SecondStep(null, answer);
             });
         } catch (NotEvaluated e) {
             ApiException refusal = LrError.MFA_TOKEN_INVALID.error();
-            audit.record(tenant.id(), ctx.origin(), new Audit.Event(Audit.LOGIN_REFUSED, Audit.Outcome.REFUSED, uid, null,
+            audit.record(tenant.id(), ctx.origin(), new Audit.Event(Audit.LOGIN_REFUSED, Audit.Outcome.REFUSED, uid[0], null,
                     refusal.error.code, factor + " not evaluated: token spent"), now);
             throw refusal;
         }

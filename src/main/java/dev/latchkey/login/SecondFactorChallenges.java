@@ -56,19 +56,36 @@ public final class SecondFactorChallenges {
                    t.login_kind AS t_login_kind, t.risk AS t_risk, t.otp_hash AS t_otp_hash, t.without_password AS t_without_password, a.*
             FROM second_factor_tokens t JOIN accounts a ON a.uid = t.uid""";
 
+    private static org.jdbi.v3.core.mapper.RowMapper<LoginFlow.Pending> pending(long tenantId) {
+        return (rs, c) -> new LoginFlow.Pending(
+                new Challenge(rs.getString("t_hash"), tenantId, rs.getString("uid"), rs.getLong("t_expires_at"),
+                        (Long) rs.getObject("t_used_at", Long.class), rs.getInt("t_failures"), rs.getString("t_login_kind"),
+                        rs.getString("t_risk"), rs.getString("t_otp_hash"), rs.getBoolean("t_without_password")),
+                AccountStore.ROW.map(rs, c));
+    }
+
     private static Optional<LoginFlow.Pending> pending(org.jdbi.v3.core.statement.Query q, long tenantId) {
-        return q.map((rs, c) -> new LoginFlow.Pending(
-                        new Challenge(rs.getString("t_hash"), tenantId, rs.getString("uid"), rs.getLong("t_expires_at"),
-                                (Long) rs.getObject("t_used_at", Long.class), rs.getInt("t_failures"), rs.getString("t_login_kind"),
-                                rs.getString("t_risk"), rs.getString("t_otp_hash"), rs.getBoolean("t_without_password")),
-                        AccountStore.ROW.map(rs, c)))
-                .findOne();
+        return q.map(pending(tenantId)).findOne();
     }
 
     /** The challenge and its account in one query (step 2's first read). */
     public Optional<LoginFlow.Pending> findWithAccount(Handle h, long tenantId, String token) {
         return pending(h.createQuery(PENDING_SELECT + " WHERE t.token_hash = :h AND t.tenant_id = :t")
                 .bind("h", hash(token)).bind("t", tenantId), tenantId);
+    }
+
+    /**
+     * PostgreSQL: {@link #findWithAccount} taking the account's row lock (the first lock of step 2's transaction, as the
+     * lock order wants) in the same statement, with the counts step 2 decides by, read under that lock: one round trip
+     * for both. Empty, with nothing locked, when there is no such challenge.
+     */
+    Optional<LoginFlow.Locked> findWithAccountLocking(Handle h, long tenantId, String token) {
+        var pending = pending(tenantId);
+        return h.createQuery(PENDING_SELECT + " WHERE t.token_hash = :h AND t.tenant_id = :t FOR UPDATE OF a")
+                .bind("h", hash(token)).bind("t", tenantId)
+                .map((rs, c) -> new LoginFlow.Locked(pending.map(rs, c), new AccountStore.Counts(rs.getInt("password_failures"),
+                        rs.getInt("second_factor_failures"), (Long) rs.getObject("locked_until", Long.class), rs.getBoolean("mfa_enrolled"))))
+                .findOne();
     }
 
     /** The challenge a one-click sign-in link belongs to, by the keyed hash of the link's token. */

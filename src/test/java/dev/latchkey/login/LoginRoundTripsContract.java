@@ -18,7 +18,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * What a login costs the database, counted statement by statement (issue 16): each statement is a round trip to
- * PostgreSQL, and so is each commit (counted as COMMIT); the count had grown from 11 to 21 for a full MFA login, and is 10 now. A new
+ * PostgreSQL, and so is each commit (counted as COMMIT); the count had grown from 11 to 21 for a full MFA login, and is 9 now. A new
  * statement on these paths must be worth its round trip; this test says how many there are, and which.
  */
 abstract class LoginRoundTripsContract extends ServerContract {
@@ -59,12 +59,14 @@ abstract class LoginRoundTripsContract extends ServerContract {
         }
         // The background work of the node (outbox dispatchers, purges) is not the login's, nor is reading the tenant again
         // when its cached copy is over a second old (a slow machine).
+        // The webhook dispatcher claims, reads and reschedules the outbox's rows (a login only inserts them).
         return statements.stream().filter(sql -> !sql.contains("_outbox WHERE status") && !sql.contains("imported_keys")
+                && (!sql.contains("webhook_outbox") || sql.startsWith("INSERT INTO webhook_outbox"))
                 && !sql.startsWith("SELECT * FROM tenants WHERE api_key")).toList();
     }
 
     @Test
-    void aFullMfaLoginWithABackupCodeIsTenRoundTripsOnPostgresql() {
+    void aFullMfaLoginWithABackupCodeIsNineRoundTripsOnPostgresql() {
         TestTenant t = s.mfaTenant(false);
         String email = "rt." + UUID.randomUUID() + "@example.com";
         String uid = t.account(email, "correct horse 1");
@@ -84,16 +86,21 @@ abstract class LoginRoundTripsContract extends ServerContract {
         assertThat(step1.get(2)).startsWith("UPDATE accounts SET password_failures = 0 WHERE uid = :uid");
         assertThat(step1.stream().filter(sql -> sql.contains("CASE WHEN EXISTS"))).hasSize(1);
         assertThat(step1.stream().filter(sql -> sql.equals("COMMIT"))).hasSize(1);
-        // Step 2: the token with its account, then one transaction: the row lock, the code spent, then on PostgreSQL one
-        // statement for the rest (the token spent, the login recorded with its count coming back, the refresh and access
-        // tokens, the audit entry, the webhook subscriptions read), the commit. H2 runs each of those as its own statement.
+        // Step 2, one transaction: the token with its account, whose row it locks (one statement on PostgreSQL, two on H2),
+        // the code spent, then on PostgreSQL one statement for the rest (the token spent, the login recorded with its count
+        // coming back, the refresh and access tokens, the audit entry, the webhook subscriptions read), the commit. H2 runs
+        // each of those as its own statement.
         // No savepoint: a wrong backup code writes nothing, so there is nothing to undo.
-        assertThat(step2).as(String.join("\n", step2)).hasSize(postgres() ? 5 : 10);
+        assertThat(step2).as(String.join("\n", step2)).hasSize(postgres() ? 4 : 10);
         assertThat(step2.get(0)).contains("second_factor_tokens").contains("JOIN accounts");
-        assertThat(step2.get(1)).endsWith("FOR UPDATE");
-        assertThat(step2.get(2)).startsWith("UPDATE backup_codes");
         if (postgres()) {
-            assertThat(step2.get(3)).startsWith("WITH spent AS (UPDATE second_factor_tokens").contains("login AS (UPDATE accounts")
+            assertThat(step2.get(0)).endsWith("FOR UPDATE OF a");
+        } else {
+            assertThat(step2.get(1)).endsWith("FOR UPDATE");
+        }
+        assertThat(step2.get(postgres() ? 1 : 2)).startsWith("UPDATE backup_codes");
+        if (postgres()) {
+            assertThat(step2.get(2)).startsWith("WITH spent AS (UPDATE second_factor_tokens").contains("login AS (UPDATE accounts")
                     .contains("refresh AS (INSERT INTO refresh_tokens").contains("access AS (INSERT INTO access_tokens")
                     .contains("audit AS (INSERT INTO audit_events").contains("FROM webhooks");
         }
@@ -120,10 +127,8 @@ abstract class LoginRoundTripsContract extends ServerContract {
         // The first login remembers its network (a statement of its own); the second is counted.
         t.redeem(t.secondFactorToken(email, "correct horse 1"), codes.get(0));
         String token = t.secondFactorToken(email, "correct horse 1");
-        // (The dispatcher, woken by the new rows, claims and reads them meanwhile: not the login's statements.)
-        List<String> step2 = counting(() -> assertThat(t.redeem(token, codes.get(1)).status()).isEqualTo(200)).stream()
-                .filter(sql -> sql.startsWith("INSERT") || !sql.contains("webhook_outbox")).toList();
-        assertThat(step2).as(String.join("\n", step2)).hasSize(postgres() ? 7 : 12);
+        List<String> step2 = counting(() -> assertThat(t.redeem(token, codes.get(1)).status()).isEqualTo(200));
+        assertThat(step2).as(String.join("\n", step2)).hasSize(postgres() ? 6 : 12);
         assertThat(step2.stream().filter(sql -> sql.startsWith("INSERT INTO webhook_outbox"))).hasSize(2);
 
         List<com.fasterxml.jackson.databind.JsonNode> queued = s.server.jdbi().withHandle(h -> h.createQuery("""
