@@ -83,12 +83,13 @@ public final class PasskeyApi {
         req.fields();
         LoginContext ctx = req.loginContext();
         RelyingParty rp = RelyingParty.of(tenant);
-        LoginFlow.Pending p = flow.pending(tenant, req.secondFactorToken());
-        JsonNode credential = credential(req);
-        String boundTo = p.challenge().tokenHash();
-        return Responses.login(req, flow.completeSecondFactor(tenant, p, ctx, "passkey",
-                (h, account) -> passkeys.verifyAssertion(h, tenant, rp, account, boundTo, credential),
-                LrError.PASSKEY_VERIFICATION_FAILED, false));
+        // The token is read and checked in step 2's transaction, with the account's row lock (one round trip on PostgreSQL);
+        // the credential is read after it, as before.
+        return Responses.login(req, flow.completeSecondFactor(tenant, req.secondFactorToken(), ctx, "passkey", p -> {
+            JsonNode credential = credential(req);
+            String boundTo = p.challenge().tokenHash();
+            return (h, account) -> passkeys.verifyAssertion(h, tenant, rp, account, boundTo, credential);
+        }, LrError.PASSKEY_VERIFICATION_FAILED, p -> false));
     }
 
     /**

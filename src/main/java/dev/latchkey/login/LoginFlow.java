@@ -771,6 +771,7 @@ public final class LoginFlow {
             step = jdbi.inTransaction(h -> {
                 Locked found = lock.apply(h);
                 Pending p = found.pending();
+                Verification verification = verificationFor.apply(p); // may refuse the request's answer as malformed: nothing written
                 SecondFactorChallenges.Challenge ch = p.challenge();
                 Account account = p.account();
                 uid[0] = account.uid();
@@ -787,7 +788,7 @@ public final class LoginFlow {
                 // The 2FA token is not checked first: if another request spent it meanwhile, the consume or the count below
                 // finds it so and everything rolls back; the answer is 1103 whether this one was right or not.
                 // The verification sees the account's MFA flag as read under the lock (see mayEnrollWithPasswordAloneLocked).
-                Lockout.Evaluation evaluated = Lockout.evaluate(h, account.withMfaEnrolled(counts.mfaEnrolled()), verificationFor.apply(p));
+                Lockout.Evaluation evaluated = Lockout.evaluate(h, account.withMfaEnrolled(counts.mfaEnrolled()), verification);
                 if (evaluated.right()) {
                     // The 2FA token spent, then the login recorded and the tokens issued: with the audit entry, one statement on
                     // PostgreSQL, which writes nothing when another request spent the token meanwhile.
