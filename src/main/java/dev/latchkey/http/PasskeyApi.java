@@ -12,6 +12,7 @@ import dev.latchkey.account.Accounts;
 import dev.latchkey.audit.Audit;
 import dev.latchkey.factor.FactorChange;
 import dev.latchkey.crypto.Secrets;
+import dev.latchkey.error.ApiException;
 import dev.latchkey.error.LrError;
 import dev.latchkey.json.Json;
 import dev.latchkey.login.LoginContext;
@@ -83,9 +84,21 @@ public final class PasskeyApi {
         req.fields();
         LoginContext ctx = req.loginContext();
         RelyingParty rp = RelyingParty.of(tenant);
+        // The body is read now, before any connection or lock is held (a slow upload holds neither); a body that cannot be
+        // read is answered after the token's checks, as before.
+        ApiException unreadable = null;
+        try {
+            req.body();
+        } catch (ApiException e) {
+            unreadable = e;
+        }
+        ApiException bodyRefusal = unreadable;
         // The token is read and checked in step 2's transaction, with the account's row lock (one round trip on PostgreSQL);
-        // the credential is read after it, as before.
+        // the credential is taken from the body after it, as before.
         return Responses.login(req, flow.completeSecondFactor(tenant, req.secondFactorToken(), ctx, "passkey", p -> {
+            if (bodyRefusal != null) {
+                throw bodyRefusal;
+            }
             JsonNode credential = credential(req);
             String boundTo = p.challenge().tokenHash();
             return (h, account) -> passkeys.verifyAssertion(h, tenant, rp, account, boundTo, credential);

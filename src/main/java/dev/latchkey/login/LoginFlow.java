@@ -621,6 +621,15 @@ public final class LoginFlow {
     }
 
     private Pending usable(Tenant tenant, Pending found, LrError ended, LrError expired) {
+        return usable(tenant, found, ended, expired, false);
+    }
+
+    /**
+     * {@code lockedLater}: the caller holds the account's row lock and answers a locked account itself, in its transaction
+     * ({@link Lockout#lockedOut}: Retry-After, and the refusal in the audit trail); a locked account is then passed here
+     * without its other checks, so that 1198 still comes before 991.
+     */
+    private Pending usable(Tenant tenant, Pending found, LrError ended, LrError expired, boolean lockedLater) {
         long now = clock.millis();
         SecondFactorChallenges.Challenge ch = found.challenge();
         if (ch.usedAt() != null || ch.failures() >= tenant.maxSecondFactorAttemptsPerToken()) {
@@ -631,6 +640,9 @@ public final class LoginFlow {
         }
         Account account = found.account();
         if (account.lockedAt(now)) {
+            if (lockedLater) {
+                return found;
+            }
             throw LrError.ACCOUNT_LOCKED.error();
         }
         if (!account.active()) {
@@ -736,12 +748,17 @@ public final class LoginFlow {
                 Pending p = challenges.findWithAccount(h, tenant.id(), token).orElseThrow(LrError.MFA_TOKEN_INVALID::error);
                 found = new Locked(p, accounts.lockCounts(h, p.account().uid()));
             }
-            usable(tenant, found.pending(), LrError.MFA_TOKEN_INVALID, LrError.MFA_TOKEN_EXPIRED);
+            // The account's columns are as the lock found them (a request that just locked it, or spent this token, may have
+            // committed meanwhile); the token's are as the statement began, so the spend and the failure count check it again.
+            usable(tenant, found.pending(), LrError.MFA_TOKEN_INVALID, LrError.MFA_TOKEN_EXPIRED, true);
             return found;
         }, ctx, factor, verificationFor, onWrongAnswer, enrolls);
     }
 
-    /** What step 2's transaction read first: the pending login, and its account's counts under the row lock (null: gone). */
+    /**
+     * What step 2's transaction read first: the pending login, and its account's counts under the row lock (null: the
+     * account is gone; on PostgreSQL, where one statement reads both, a gone account finds no pending login: 1103).
+     */
     record Locked(Pending pending, AccountStore.Counts counts) {}
 
     /** What step 2 came to; its transaction commits whichever it is. */
@@ -785,8 +802,9 @@ public final class LoginFlow {
                 if (locked != null) {
                     return new SecondStep(null, locked);
                 }
-                // The 2FA token is not checked first: if another request spent it meanwhile, the consume or the count below
-                // finds it so and everything rolls back; the answer is 1103 whether this one was right or not.
+                // The 2FA token may have been spent by another request since it was read (outside this transaction, or in its
+                // first statement before the lock was granted): the consume or the count below finds it so and everything rolls
+                // back; the answer is 1103 whether this one was right or not.
                 // The verification sees the account's MFA flag as read under the lock (see mayEnrollWithPasswordAloneLocked).
                 Lockout.Evaluation evaluated = Lockout.evaluate(h, account.withMfaEnrolled(counts.mfaEnrolled()), verification);
                 if (evaluated.right()) {

@@ -77,7 +77,9 @@ public final class SecondFactorChallenges {
     /**
      * PostgreSQL: {@link #findWithAccount} taking the account's row lock (the first lock of step 2's transaction, as the
      * lock order wants) in the same statement, with the counts step 2 decides by, read under that lock: one round trip
-     * for both. Empty, with nothing locked, when there is no such challenge.
+     * for both. Empty, with nothing locked, when there is no such challenge. After a wait for the lock, the account's
+     * columns are its latest; the challenge's are as the statement began (not locked), so whatever spends or counts on
+     * the challenge checks it again.
      */
     Optional<LoginFlow.Locked> findWithAccountLocking(Handle h, long tenantId, String token) {
         var pending = pending(tenantId);
@@ -106,14 +108,9 @@ public final class SecondFactorChallenges {
             UPDATE second_factor_tokens SET used_at = :now
             WHERE token_hash = :h AND used_at IS NULL AND expires_at > :now AND failures < :max""";
 
-    /** Consumes the challenge: true for exactly one caller, and only while it takes answers. */
-    public boolean consume(Handle h, String tokenHash, long now, int maxFailures) {
-        return h.createUpdate(CONSUME).bind("now", now).bind("h", tokenHash).bind("max", maxFailures).execute() == 1;
-    }
-
     /**
-     * {@link #consume} as a piece of the caller's statement (see {@link Piece}), named {@code spent}; it binds {@code :now}
-     * as the time. Run by itself it writes one row for exactly one caller, and only while the challenge takes answers.
+     * The challenge consumed, as a piece of the caller's statement (see {@link Piece}), named {@code spent}; it binds
+     * {@code :now} as the time. It writes one row for exactly one caller, and only while the challenge takes answers.
      */
     public Piece consumption(String tokenHash, long now, int maxFailures) {
         return new Piece("spent", CONSUME, s -> s.bind("now", now).bind("h", tokenHash).bind("max", maxFailures));

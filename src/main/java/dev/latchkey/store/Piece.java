@@ -14,7 +14,8 @@ import org.jdbi.v3.core.statement.Update;
  * not (PostgreSQL's rule), and none sees the others' writes: a piece that needs another's outcome reads its RETURNING by
  * name.
  *
- * <p>Pieces put in one statement share a parameter name only when they mean the same value ({@code :t} the tenant,
+ * <p>A piece may also be an expression for the last statement's select list (then its name is unused and it is never
+ * run by itself). Pieces put in one statement share a parameter name only when they mean the same value ({@code :t} the tenant,
  * {@code :uid} the account, {@code :now} the time): their binds are applied to the one statement in turn.
  */
 public record Piece(String name, String sql, Consumer<SqlStatement<?>> binds) {

@@ -57,6 +57,27 @@ abstract class BruteForceAndRaceContract extends ServerContract {
         assertThat(count("SELECT COUNT(*) FROM audit_events WHERE uid = :uid AND event = 'Login' AND outcome = 'success'", uid)).isEqualTo(1);
     }
 
+    /**
+     * An account locked while its login waited for step 2, as a race leaves it (the request that locks it ends its pending
+     * tokens, but this one had read its token before): 1198 with Retry-After, the refusal in the audit trail, nothing spent.
+     */
+    @Test
+    void anAccountLockedAfterItsTokenWasReadAnswers1198WithRetryAfter() {
+        TestTenant t = s.mfaTenant(false);
+        String uid = t.account("race4@example.com", "race-password");
+        List<String> codes = t.backupCodes(uid);
+        String token = t.secondFactorToken("race4@example.com", "race-password");
+        s.server.jdbi().useHandle(h -> h.createUpdate("UPDATE accounts SET locked_until = :until WHERE uid = :uid")
+                .bind("until", s.clock.millis() + 60_000).bind("uid", uid).execute());
+        Reply r = t.redeem(token, codes.get(0));
+        assertThat(r.status()).isEqualTo(403);
+        assertThat(code(r)).isEqualTo(1198);
+        assertThat(r.headers().firstValueAsLong("Retry-After").orElse(-1)).isBetween(59L, 60L);
+        assertThat(count("SELECT COUNT(*) FROM audit_events WHERE uid = :uid AND event = 'LoginRefused' AND details LIKE '%not evaluated: locked'",
+                uid)).isEqualTo(1);
+        assertThat(count("SELECT COUNT(*) FROM backup_codes WHERE uid = :uid AND used_at IS NOT NULL", uid)).isZero();
+    }
+
     private long count(String sql, String uid) {
         return s.server.jdbi().withHandle(h -> h.createQuery(sql).bind("uid", uid).mapTo(Long.class).one());
     }
