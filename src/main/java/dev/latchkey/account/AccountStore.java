@@ -141,7 +141,7 @@ public final class AccountStore {
         // The new count and the kept networks come back with the update (one round trip): see LoginThrottle#rememberTrusted.
         return h.createUpdate(RECORD_LOGIN)
                 .bind("now", now).bind("uid", uid).executeAndReturnGeneratedKeys("no_of_logins", "trusted_addresses")
-                .map((rs, c) -> new RecordedLogin(rs.getInt(1), rs.getString(2))).one();
+                .map(RECORDED_LOGIN).one();
     }
 
     private static final String RECORD_LOGIN = """
@@ -159,9 +159,8 @@ public final class AccountStore {
                 + " RETURNING no_of_logins, trusted_addresses", s -> s.bind("now", now).bind("uid", uid));
     }
 
-    /** Reads what {@link #loginRecording} returned, in a row that has its two columns. */
-    public static final RowMapper<RecordedLogin> RECORDED_LOGIN =
-            (rs, c) -> new RecordedLogin(rs.getInt("no_of_logins"), rs.getString("trusted_addresses"));
+    /** Reads what {@link #recordLogin} or {@link #loginRecording} returned: the count, then the networks, as the first two columns. */
+    public static final RowMapper<RecordedLogin> RECORDED_LOGIN = (rs, c) -> new RecordedLogin(rs.getInt(1), rs.getString(2));
 
     /** What {@link #recordLogin} left: the account's login count with this one, and its recent login networks. */
     public record RecordedLogin(int logins, String trustedAddresses) {}
@@ -221,10 +220,14 @@ public final class AccountStore {
     /** An account's row, locked until the transaction ends: its failure counts and lock (null: no such account). */
     public record Counts(int passwordFailures, int secondFactorFailures, Long lockedUntil, boolean mfaEnrolled) {}
 
+    /** Reads {@link Counts} from a row with the account's columns of the same names (one that also has others, too). */
+    public static final RowMapper<Counts> COUNTS = (rs, c) -> new Counts(rs.getInt("password_failures"), rs.getInt("second_factor_failures"),
+            (Long) rs.getObject("locked_until", Long.class), rs.getBoolean("mfa_enrolled"));
+
     /** {@link #lockRow}, returning what it locked. */
     public Counts lockCounts(Handle h, String uid) {
         return h.createQuery("SELECT password_failures, second_factor_failures, locked_until, mfa_enrolled FROM accounts WHERE uid = :uid FOR UPDATE")
-                .bind("uid", uid).map((rs, c) -> new Counts(rs.getInt(1), rs.getInt(2), (Long) rs.getObject(3, Long.class), rs.getBoolean(4)))
+                .bind("uid", uid).map(COUNTS)
                 .findOne().orElse(null);
     }
 

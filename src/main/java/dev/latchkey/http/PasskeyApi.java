@@ -69,6 +69,16 @@ public final class PasskeyApi {
         return c;
     }
 
+    /** Reads the request's body (kept by the request for later); the refusal of one that cannot be read, else null. */
+    private static ApiException readBody(LrRequest req) {
+        try {
+            req.body();
+            return null;
+        } catch (ApiException e) {
+            return e;
+        }
+    }
+
     /** {@code GET /identity/v2/auth/login/2fa/passkey/begin}. */
     public JsonNode loginBegin(LrRequest req) {
         Tenant tenant = gate.tenant(req);
@@ -86,13 +96,7 @@ public final class PasskeyApi {
         RelyingParty rp = RelyingParty.of(tenant);
         // The body is read now, before any connection or lock is held (a slow upload holds neither); a body that cannot be
         // read is answered after the token's checks, as before.
-        ApiException unreadable = null;
-        try {
-            req.body();
-        } catch (ApiException e) {
-            unreadable = e;
-        }
-        ApiException bodyRefusal = unreadable;
+        ApiException bodyRefusal = readBody(req);
         // The token is read and checked in step 2's transaction, with the account's row lock (one round trip on PostgreSQL);
         // the credential is taken from the body after it, as before.
         return Responses.login(req, flow.completeSecondFactor(tenant, req.secondFactorToken(), ctx, "passkey", p -> {

@@ -745,8 +745,7 @@ public final class LoginFlow {
             if (postgres) {
                 found = challenges.findWithAccountLocking(h, tenant.id(), token).orElseThrow(LrError.MFA_TOKEN_INVALID::error);
             } else {
-                Pending p = challenges.findWithAccount(h, tenant.id(), token).orElseThrow(LrError.MFA_TOKEN_INVALID::error);
-                found = new Locked(p, accounts.lockCounts(h, p.account().uid()));
+                found = locking(h, challenges.findWithAccount(h, tenant.id(), token).orElseThrow(LrError.MFA_TOKEN_INVALID::error));
             }
             // The account's columns are as the lock found them (a request that just locked it, or spent this token, may have
             // committed meanwhile); the token's are as the statement began, so the spend and the failure count check it again.
@@ -770,8 +769,12 @@ public final class LoginFlow {
      */
     public LoginOutcome completeSecondFactor(Tenant tenant, Pending p, LoginContext ctx, String factor, Verification verification,
                                            LrError onWrongAnswer, boolean enrolls) {
-        return secondStep(tenant, h -> new Locked(p, accounts.lockCounts(h, p.account().uid())), ctx, factor, x -> verification,
-                onWrongAnswer, x -> enrolls);
+        return secondStep(tenant, h -> locking(h, p), ctx, factor, x -> verification, onWrongAnswer, x -> enrolls);
+    }
+
+    /** The account's row of a pending login read already ({@code p}), locked, with its counts. */
+    private Locked locking(Handle h, Pending p) {
+        return new Locked(p, accounts.lockCounts(h, p.account().uid()));
     }
 
     /**
@@ -894,13 +897,14 @@ public final class LoginFlow {
             if (subscribers != null) {
                 subscribers.binds().accept(q);
             }
-            var row = q.map((rs, c) -> java.util.Map.entry(AccountStore.RECORDED_LOGIN.map(rs, c),
+            record Recorded(AccountStore.RecordedLogin counted, List<String> hooks) {}
+            var row = q.map((rs, c) -> new Recorded(AccountStore.RECORDED_LOGIN.map(rs, c),
                     subscribers == null ? List.<String>of() : List.of((String[]) rs.getArray("hooks").getArray()))).findOne();
             if (row.isEmpty()) {
                 return java.util.Optional.empty(); // nothing was spent: the statement's other writes roll back with the caller's
             }
-            counted = row.get().getKey();
-            hooks = row.get().getValue();
+            counted = row.get().counted();
+            hooks = row.get().hooks();
             issued = issuance.tokens();
         } else {
             if (spend != null && spend.execute(h) != 1) {

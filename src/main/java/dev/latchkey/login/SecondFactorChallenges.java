@@ -85,8 +85,7 @@ public final class SecondFactorChallenges {
         var pending = pending(tenantId);
         return h.createQuery(PENDING_SELECT + " WHERE t.token_hash = :h AND t.tenant_id = :t FOR UPDATE OF a")
                 .bind("h", hash(token)).bind("t", tenantId)
-                .map((rs, c) -> new LoginFlow.Locked(pending.map(rs, c), new AccountStore.Counts(rs.getInt("password_failures"),
-                        rs.getInt("second_factor_failures"), (Long) rs.getObject("locked_until", Long.class), rs.getBoolean("mfa_enrolled"))))
+                .map((rs, c) -> new LoginFlow.Locked(pending.map(rs, c), AccountStore.COUNTS.map(rs, c)))
                 .findOne();
     }
 
