@@ -43,6 +43,7 @@ import org.HdrHistogram.Histogram;
  *               [--warm-max 150 (0: none) --warm-min 60 --warm-users 2000 --warm-reuse 6]
  *               [--compare-jar other.jar --rounds 4 --window 4 --row-warm-rounds 1]
  *               [--node-args --db-pool-size=32] [--compare-node-args ...] (the compare node's, instead; several: space-separated)
+ *               [--node-java-options "-XX:+UseSerialGC"] [--compare-node-java-options ...] (JAVA_TOOL_OPTIONS of the node's JVMs)
  * </pre>
  * Before the first row the node is warmed (see {@link #warmNode}) until its JIT compilers fall quiet.
  */
@@ -395,6 +396,9 @@ public final class LoadGenerator {
         if (a.containsKey("compare-node-args")) { // the second node's own options (the same jar twice: a setting compared)
             b.put("node-args", a.get("compare-node-args"));
         }
+        if (a.containsKey("compare-node-java-options")) { // the second node's JVM options (JAVA_TOOL_OPTIONS: its launcher's too)
+            b.put("node-java-options", a.get("compare-node-java-options"));
+        }
         Pairing pairing = new Pairing();
         LoadGenerator first = new LoadGenerator(a);
         LoadGenerator second = new LoadGenerator(b);
@@ -425,7 +429,8 @@ public final class LoadGenerator {
     int side;
 
     String label(String store) {
-        String nodeArgs = arg("node-args", "").isBlank() ? "" : " (" + arg("node-args", "").trim() + ")";
+        String nodeArgs = (arg("node-args", "").isBlank() ? "" : " (" + arg("node-args", "").trim() + ")")
+                + (arg("node-java-options", "").isBlank() ? "" : " [" + arg("node-java-options", "").trim() + "]");
         return pairing == null ? store + nodeArgs : store + " " + Path.of(arg("jar", "target/latchkey.jar")).getFileName() + nodeArgs;
     }
 

@@ -1,0 +1,10 @@
+package dev.latchkey.store;
+
+import dev.latchkey.support.Backend;
+
+class TokenForeignKeysH2Test extends TokenForeignKeysContract {
+    @Override
+    protected Backend backend() {
+        return Backend.H2;
+    }
+}
