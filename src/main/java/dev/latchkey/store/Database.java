@@ -104,8 +104,9 @@ public final class Database implements AutoCloseable {
      * {@link H2Housekeeping} runs that instead (or the file grows for as long as the node serves), and forces the file to
      * disk every second, so an operating-system crash loses about the last second; use PostgreSQL in production.
      * QUERY_CACHE_SIZE: each connection keeps this many parsed statements (H2's default, 8, is fewer than one login runs,
-     * so every statement was parsed again: 16% of a login's CPU). H2's page size stays its default (16 KiB): 4 KiB pages
-     * (less written per commit) measured anywhere from 31% better to 16% worse per login in alternating windows, no gain.
+     * so every statement was parsed again: 16% of a login's CPU). No page size is set: H2 2.3.232 splits its pages at 48 keys
+     * or 16 KiB whatever PAGE_SIZE says (the setting reaches only an MVStore option it no longer reads), so an earlier
+     * measurement of "4 KiB pages" (31% better to 16% worse per login) measured the same store twice.
      */
     public static String h2Url(Path dataDir) {
         return "jdbc:h2:file:" + dataDir.toAbsolutePath().resolve("latchkey")
