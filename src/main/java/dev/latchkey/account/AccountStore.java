@@ -193,6 +193,14 @@ public final class AccountStore {
         return h.createQuery(RESET_PASSWORD_FAILURES + " RETURNING " + returning).bind("uid", uid).map(mapper).findOne();
     }
 
+    /**
+     * PostgreSQL: {@link #lockAndResetPasswordFailuresReturning} as a piece of the caller's statement (see {@link Piece}),
+     * named {@code reset}: it returns a row (with {@code returning}) only when the account exists. It binds {@code :uid}.
+     */
+    public Piece passwordFailuresReset(String uid, String returning) {
+        return new Piece("reset", RESET_PASSWORD_FAILURES + " RETURNING " + returning, s -> s.bind("uid", uid));
+    }
+
     public void resetPasswordFailures(Handle h, String uid) {
         h.createUpdate("UPDATE accounts SET password_failures = 0 WHERE uid = :uid AND password_failures <> 0").bind("uid", uid).execute();
     }

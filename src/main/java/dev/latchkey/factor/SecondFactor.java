@@ -54,6 +54,14 @@ public interface SecondFactor {
                             ObjectNode secondFactorAuthentication) {
     }
 
+    /**
+     * Whether {@link #challenged} may write (it sends a code and counts it against a limit): whoever calls it then holds the
+     * account's row lock, so that parallel logins of one account keep to the limit. False: it only reads, or does nothing.
+     */
+    default boolean sendsWhenChallenged() {
+        return false;
+    }
+
     /** What a login's answers are for: its 2FA token ({@code attempt} of {@link #challenged} and {@link CodeFactor#verify}). */
     static String loginAttempt(String secondFactorTokenHash) {
         return "login:" + secondFactorTokenHash;

@@ -257,6 +257,11 @@ public final class LoginFlow {
      */
     private LoginOutcome step1(Tenant tenant, Account account, String kind, boolean mfaEndpoint, LoginContext ctx, String rehash,
                                Boolean breachFlag, long now) {
+        if (postgres && mfaEndpoint && tenant.mfaEnabled() && account.mfaEnrolled() && rehash == null && breachFlag == null
+                && !RememberedDevices.mayRecognise(tenant, ctx.deviceToken()) && stateRefusal(tenant, account, kind) == null
+                && !offered(tenant).isEmpty()) {
+            return secondFactorStepInOneStatement(tenant, account, kind, ctx, now);
+        }
         Step1 step = jdbi.inTransaction(h -> {
             // The account's row first (the lock order), its reserved attempt given back in the same statement; on PostgreSQL
             // that statement also returns which second factors the account has (one round trip less).
@@ -285,6 +290,40 @@ public final class LoginFlow {
     }
 
     /**
+     * PostgreSQL, step 1 of an account whose state asks for its second factor whatever it has set up (its MFA flag, set
+     * when it added one; no device it could be remembering; nothing to rewrite; nothing its state refuses): the attempt's
+     * count reset, the factors it has set up read and the 2FA token opened, in one statement committed by itself (a round
+     * trip instead of three: the reset, the token, the commit), then the factors' flags. The same answer as
+     * {@link #afterFirstFactor} gives such an account. A factor that sends its code at step 1, or an enrollment offered to
+     * an account left with no factor, runs in a transaction that takes the account's row first (the lock order), which
+     * keeps parallel logins of one account to the sending limits; otherwise the flags only read.
+     */
+    private LoginOutcome secondFactorStepInOneStatement(Tenant tenant, Account account, String kind, LoginContext ctx, long now) {
+        List<SecondFactor> asked = offered(tenant);
+        String token = Secrets.guid();
+        long expires = now + tenant.secondFactorTokenMillis();
+        List<Piece> pieces = List.of(accounts.passwordFailuresReset(account.uid(), Factors.conditions(asked)),
+                challenges.opening(token, tenant.id(), account.uid(), now, expires, kind, "reset"));
+        return jdbi.withHandle(h -> {
+            var q = h.createQuery(Piece.with(pieces, "SELECT * FROM reset"));
+            Piece.bind(q, pieces);
+            // No row: the account is gone (deleted, or its uid changed, since the password was checked), and no token opened.
+            java.util.Set<SecondFactor> configured = q.map(Factors.flags(asked)).findOne().orElseThrow(LrError.INVALID_CREDENTIALS::error);
+            boolean mayOfferEnrollment = tenant.mfaRequired() && configured.isEmpty();
+            if (!mayOfferEnrollment && configured.stream().noneMatch(SecondFactor::sendsWhenChallenged)) {
+                return challenged(h, tenant, account, configured, false, ctx, token, expires);
+            }
+            return h.inTransaction(tx -> {
+                if (!accounts.lockRow(tx, account.uid())) {
+                    throw LrError.INVALID_CREDENTIALS.error();
+                }
+                boolean offerEnrollment = mayOfferEnrollment && mayEnrollWithPasswordAlone(tx, account);
+                return challenged(tx, tenant, account, configured, offerEnrollment, ctx, token, expires);
+            });
+        });
+    }
+
+    /**
      * The first factor passed: the account's state decides what comes next, in the caller's transaction (which holds the
      * account's row). {@code withoutPassword}: the name of a first factor that was no password (an emailed link or code, an
      * SMS code), whose session then holds no proof of the password; null for the password.
@@ -297,18 +336,9 @@ public final class LoginFlow {
     /** {@link #afterFirstFactor}, with the account's configured factors when the caller read them already (else null). */
     private Step1 afterFirstFactor(Handle h, Tenant tenant, Account account, String kind, boolean mfaEndpoint, LoginContext ctx, long now,
                                    String withoutPassword, java.util.Set<SecondFactor> configuredAlready) {
-        // Only a caller who knows the password learns that the account is blocked.
-        if (!account.active()) {
-            return refusal(h, tenant, account, ctx, LrError.ACCOUNT_BLOCKED.error(), "blocked", now);
-        }
-        // Where the tenant requires a verified email, an account with an unverified one waits for its link (970).
-        if ("Required".equals(tenant.emailVerificationFlow()) && !account.emailVerified()
-                && ProfileSchema.primaryEmail(account.profile()) != null) {
-            return refusal(h, tenant, account, ctx, LrError.EMAIL_NOT_VERIFIED.error(), "email not verified", now);
-        }
-        // A phone that was never verified signs nobody in (LoginRadius's 1066): its code proves it first.
-        if ("phone".equals(kind) && !account.phoneVerified()) {
-            return refusal(h, tenant, account, ctx, LrError.PHONE_NOT_VERIFIED.error(), "phone not verified", now);
+        StateRefusal refused = stateRefusal(tenant, account, kind);
+        if (refused != null) {
+            return refusal(h, tenant, account, ctx, refused.error().error(), refused.details(), now);
         }
         boolean remembered = false;
         if (tenant.mfaEnabled()) {
@@ -354,6 +384,27 @@ public final class LoginFlow {
         return new Step1(done, null);
     }
 
+    /** What the account's state refuses a first factor that passed, and the audit trail's words for it. */
+    private record StateRefusal(LrError error, String details) {}
+
+    /** The account's state refusing a first factor that passed (null: nothing does), named as {@code kind}. */
+    private static StateRefusal stateRefusal(Tenant tenant, Account account, String kind) {
+        // Only a caller who knows the password learns that the account is blocked.
+        if (!account.active()) {
+            return new StateRefusal(LrError.ACCOUNT_BLOCKED, "blocked");
+        }
+        // Where the tenant requires a verified email, an account with an unverified one waits for its link (970).
+        if ("Required".equals(tenant.emailVerificationFlow()) && !account.emailVerified()
+                && ProfileSchema.primaryEmail(account.profile()) != null) {
+            return new StateRefusal(LrError.EMAIL_NOT_VERIFIED, "email not verified");
+        }
+        // A phone that was never verified signs nobody in (LoginRadius's 1066): its code proves it first.
+        if ("phone".equals(kind) && !account.phoneVerified()) {
+            return new StateRefusal(LrError.PHONE_NOT_VERIFIED, "phone not verified");
+        }
+        return null;
+    }
+
     /**
      * Step 1's answer when the account's own second factor must follow: a SecondFactorAuthenticationToken (marked when the
      * first factor was no password), the factors' flags (with enrollment data for this login when {@code offerEnrollment}),
@@ -367,6 +418,15 @@ public final class LoginFlow {
         if (withoutPassword != null) {
             challenges.markWithoutPassword(h, token);
         }
+        return challenged(h, tenant, account, configured, offerEnrollment, ctx, token, expires);
+    }
+
+    /**
+     * Step 1's answer for the 2FA token {@code token}, opened already: the factors' flags (with enrollment data when
+     * {@code offerEnrollment}), and a code sent now by each configured factor that sends one.
+     */
+    private LoginOutcome.SecondFactorRequired challenged(Handle h, Tenant tenant, Account account, java.util.Set<SecondFactor> configured,
+                                                         boolean offerEnrollment, LoginContext ctx, String token, long expires) {
         SecondFactor.Enrollment enrollment = offerEnrollment ? SecondFactor.Enrollment.login(challenges.hash(token)) : null;
         LoginOutcome.SecondFactorRequired out = secondFactorResponse(h, tenant, account, configured, enrollment, token, expires);
         String attempt = SecondFactor.loginAttempt(challenges.hash(token));

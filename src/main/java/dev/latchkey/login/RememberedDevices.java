@@ -60,12 +60,17 @@ public final class RememberedDevices {
         return Optional.of(new Issued(token, now + lifetime));
     }
 
+    /** Whether {@code token} could name a remembered device of the tenant at all (else {@link #recognises} reads nothing). */
+    static boolean mayRecognise(Tenant tenant, String token) {
+        return token != null && Secrets.isGuid(token) && tenant.rememberDeviceMillis() > 0;
+    }
+
     /**
      * Whether {@code token} is a live remembered device of this account (and this tenant still remembers devices); a use is
      * recorded. A malformed, unknown, expired or another account's token is simply not one (the login asks for the factor).
      */
     boolean recognises(Handle h, Tenant tenant, Account account, String token, long now) {
-        if (token == null || !Secrets.isGuid(token) || tenant.rememberDeviceMillis() <= 0) {
+        if (!mayRecognise(tenant, token)) {
             return false;
         }
         return h.createUpdate("""

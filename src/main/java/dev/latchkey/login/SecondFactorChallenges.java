@@ -46,6 +46,20 @@ public final class SecondFactorChallenges {
                 .bind("kind", loginKind).bind("risk", risk).bind("otp", otpHash).bind("oneclick", oneClickHash).execute();
     }
 
+    /**
+     * PostgreSQL: {@link #open(Handle, long, String, long, long, String)} for the chosen {@code token}, as a piece of the
+     * caller's statement (see {@link Piece}) named {@code opened}, that inserts the challenge only if the piece named
+     * {@code onlyAfter} returned a row (one row per row it returned). It binds {@code :h}, {@code :t}, {@code :uid},
+     * {@code :now}, {@code :exp} and {@code :kind}.
+     */
+    public Piece opening(String token, long tenantId, String uid, long now, long expiresAt, String loginKind, String onlyAfter) {
+        return new Piece("opened", """
+                INSERT INTO second_factor_tokens (token_hash, tenant_id, uid, created_at, expires_at, login_kind)
+                SELECT :h, :t, :uid, :now, :exp, :kind FROM\s""" + onlyAfter + " RETURNING 1",
+                s -> s.bind("h", hash(token)).bind("t", tenantId).bind("uid", uid).bind("now", now).bind("exp", expiresAt)
+                        .bind("kind", loginKind));
+    }
+
     /** The login of {@code token} (just opened) proved no password: its session will hold no proof of one. */
     public void markWithoutPassword(Handle h, String token) {
         h.createUpdate("UPDATE second_factor_tokens SET without_password = TRUE WHERE token_hash = :h").bind("h", hash(token)).execute();

@@ -117,6 +117,12 @@ public final class EmailCodes implements CodeFactor, EnabledByCode, ResetByFlag 
                 .mapTo(Long.class).findOne().map(dev.latchkey.json.Json::iso).orElse(null));
     }
 
+    /** It sends a code, counted against the account's limit. */
+    @Override
+    public boolean sendsWhenChallenged() {
+        return true;
+    }
+
     /** Step 1 or a step-up: a code to the primary address, unless a limit or a missing provider says no. */
     @Override
     public void challenged(Handle h, Tenant tenant, Account account, String attempt, CodeRequest request, ObjectNode sfa) {

@@ -106,6 +106,12 @@ public final class SmsCodes implements CodeFactor, EnabledByCode, ResetByFlag {
         state.put("CreatedDate", store.setAt(h, account.uid()).map(dev.latchkey.json.Json::iso).orElse(null));
     }
 
+    /** It sends a code, counted against the account's limit. */
+    @Override
+    public boolean sendsWhenChallenged() {
+        return true;
+    }
+
     /** Step 1 or a step-up: a code to the verified phone, unless a limit or a missing provider says no (then OTPStatus stays null). */
     @Override
     public void challenged(Handle h, Tenant tenant, Account account, String attempt, CodeRequest request, ObjectNode sfa) {
