@@ -265,11 +265,27 @@ public final class AccountStore {
     public int reserveAttempt(Handle h, String uid, String column, int max, long now) {
         checkColumn(column);
         // The new count comes back with the update (RETURNING on PostgreSQL, H2's FINAL TABLE): one round trip.
-        return h.createUpdate("UPDATE accounts SET " + column + " = " + column + " + 1, attempt_reserved_at = :now WHERE uid = :uid AND ("
-                        + column + " < :max OR attempt_reserved_at IS NULL OR attempt_reserved_at < :stale)"
-                        + " AND (locked_until IS NULL OR locked_until <= :now)")
-                .bind("uid", uid).bind("max", max).bind("now", now).bind("stale", now - STALE_RESERVATION_MILLIS)
+        return h.createUpdate(reservation(column, ":uid")).bind("uid", uid).bind("max", max).bind("now", now)
+                .bind("stale", now - STALE_RESERVATION_MILLIS)
                 .executeAndReturnGeneratedKeys(column).mapTo(Integer.class).findOne().orElse(-1);
+    }
+
+    /**
+     * PostgreSQL: {@link #reserveAttempt} as a piece of the caller's statement (see {@link Piece}), named {@code reserved},
+     * for the account {@code uidExpression} names (an expression of the statement, which may name none), returning the
+     * count with this attempt; no row when it named no account or the attempt must not be evaluated. It binds {@code :max},
+     * {@code :now} and {@code :stale}.
+     */
+    public Piece attemptReservation(String column, String uidExpression, int max, long now) {
+        checkColumn(column);
+        return new Piece("reserved", reservation(column, uidExpression) + " RETURNING " + column,
+                s -> s.bind("max", max).bind("now", now).bind("stale", now - STALE_RESERVATION_MILLIS));
+    }
+
+    private static String reservation(String column, String uidExpression) {
+        return "UPDATE accounts SET " + column + " = " + column + " + 1, attempt_reserved_at = :now WHERE uid = " + uidExpression + " AND ("
+                + column + " < :max OR attempt_reserved_at IS NULL OR attempt_reserved_at < :stale)"
+                + " AND (locked_until IS NULL OR locked_until <= :now)";
     }
 
     /** Gives back an attempt that was reserved but never evaluated (the answer could not be checked at all). */

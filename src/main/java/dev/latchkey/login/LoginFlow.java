@@ -127,13 +127,16 @@ public final class LoginFlow {
         }
         try (PasswordHasher.Admission hashing = admit(tenant, id, ctx)) {
             long now = clock.millis();
-            LoginThrottle.Preread read = throttle.preread(tenant, ctx.ip(), id.kind(), id.value(), now);
+            // On PostgreSQL the read also reserves the attempt on the account it finds (see LoginThrottle#preread).
+            LoginThrottle.Preread read = throttle.preread(tenant, ctx.ip(), id.kind(), id.value(), now, !postgres ? null
+                    : uid -> accounts.attemptReservation("password_failures", uid, tenant.maxPasswordAttempts(), now));
             refuse(tenant, id, ctx, now, () -> read.refuseBusyAddress(tenant, now));
             Account account = read.account() != null && read.account().passwordHash() != null ? read.account() : null;
-            // One statement committed by itself (no transaction around it: its COMMIT would be a round trip of its own).
-            int failures = account != null
-                    ? jdbi.withHandle(h -> accounts.reserveAttempt(h, account.uid(), "password_failures", tenant.maxPasswordAttempts(), now))
-                    : throttle.reserveIdentifierAttempt(tenant, id.kind(), id.value(), now);
+            // Each count is committed by itself, before the password is checked (no transaction around a single statement:
+            // its COMMIT would be a round trip of its own).
+            int failures = account == null ? throttle.reserveIdentifierAttempt(tenant, id.kind(), id.value(), now)
+                    : read.reserved() != null ? read.reserved()
+                    : jdbi.withHandle(h -> accounts.reserveAttempt(h, account.uid(), "password_failures", tenant.maxPasswordAttempts(), now));
             if (failures < 0) {
                 Long until = account != null ? jdbi.withHandle(h -> accounts.lockedUntil(h, account.uid()))
                         : throttle.identifierLockedUntil(tenant, id.kind(), id.value());

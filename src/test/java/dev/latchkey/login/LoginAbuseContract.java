@@ -126,6 +126,10 @@ abstract class LoginAbuseContract extends ServerContract {
         assertThat(code(throttled)).isEqualTo(429);
         assertThat(throttled.json().path("Message").asText()).isEqualTo("Too many requests in a particular time frame");
         assertThat(retryAfter(throttled)).isBetween(1L, 60L);
+        // Refused there, an attempt counts nothing on the account (as many as its limit would otherwise hold it).
+        for (int i = 0; i < 5; i++) {
+            assertThat(code(login(t, email, "the-password", "203.0.113.9"))).isEqualTo(429);
+        }
         // Another address is not affected; the throttled one recovers after its window.
         assertThat(login(t, email, "the-password", "203.0.113.10").status()).isEqualTo(200);
         s.clock.advance(Duration.ofSeconds(61));
