@@ -178,6 +178,19 @@ public final class Audit implements AutoCloseable {
         return piece(tenantId, origin, e, now);
     }
 
+    /**
+     * {@link #entry}, inserted only when the piece named {@code onlyFor} returned a row ({@link Piece#onlyFor}); the
+     * observers hear of it only if the caller then calls {@link #observeOnCommit}, once it knows the row was written.
+     */
+    public Piece conditionalEntry(Long tenantId, Origin origin, Event e, long now, String onlyFor) {
+        return piece(tenantId, origin, e, now).onlyFor(onlyFor);
+    }
+
+    /** The observers hear of {@code e}, a {@link #conditionalEntry} its statement wrote, when {@code h}'s transaction commits. */
+    public void observeOnCommit(Handle h, Event e) {
+        h.afterCommit(() -> observe(e));
+    }
+
     private static Piece piece(Long tenantId, Origin origin, Event e, long now) {
         String id = Secrets.guid();
         return new Piece("audit", """

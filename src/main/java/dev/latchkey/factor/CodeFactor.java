@@ -32,6 +32,16 @@ public interface CodeFactor extends SecondFactor {
         return verify(h, tenant, account, code, enrollment, origin);
     }
 
+    /**
+     * PostgreSQL: the check of {@code code} for step 2 of a login as a piece of the step's statement (see
+     * {@link dev.latchkey.store.Piece}), named {@code verified}, that spends a right code and returns a row only then, and
+     * writes nothing for a wrong one; it binds {@code :uid} as the account and {@code :now} as the time. Only for a factor
+     * whose check is such an update and sets nothing up; null (the default): {@link #verify} checks it.
+     */
+    default dev.latchkey.store.Piece verifying(Account account, String code, long now) {
+        return null;
+    }
+
     /** The answer to a wrong code. */
     LrError wrongCode();
 

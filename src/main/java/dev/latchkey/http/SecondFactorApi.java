@@ -126,15 +126,28 @@ public final class SecondFactorApi {
             boolean riskChallenge = pending.challenge().risk() != null;
             SecondFactor.Enrollment enrollment = SecondFactor.Enrollment.login(pending.challenge().tokenHash())
                     .by(new FactorChange(ctx.preventWebhook(), true, ctx.origin()));
-            LoginFlow.Verification check = (h, account) -> {
-                if (code == null) {
-                    return false;
+            return new LoginFlow.Verification() {
+                @Override
+                public boolean verify(org.jdbi.v3.core.Handle h, dev.latchkey.account.Account account) {
+                    if (code == null) {
+                        return false;
+                    }
+                    // Only a login that proved the password of an account that never had a factor may set one up here.
+                    boolean mayEnroll = !riskChallenge && flow.mayEnrollWithPasswordAloneLocked(h, account);
+                    return factor.verify(h, tenant, account, code, mayEnroll ? enrollment : null, enrollment.boundTo(), ctx.origin()).right();
                 }
-                // Only a login that proved the password of an account that never had a factor may set one up here.
-                boolean mayEnroll = !riskChallenge && flow.mayEnrollWithPasswordAloneLocked(h, account);
-                return factor.verify(h, tenant, account, code, mayEnroll ? enrollment : null, enrollment.boundTo(), ctx.origin()).right();
+
+                @Override
+                public boolean writesWhenWrong() {
+                    return factor.writesWhenWrong();
+                }
+
+                /** A factor whose check is one conditional update (a backup code) checks in step 2's one statement. */
+                @Override
+                public dev.latchkey.store.Piece piece(dev.latchkey.account.Account account, long now) {
+                    return code == null ? null : factor.verifying(account, code, now);
+                }
             };
-            return factor.writesWhenWrong() ? check : LoginFlow.Verification.writingOnlyWhenRight(check);
         }, factor.wrongCode(), pending -> !pending.account().mfaEnrolled()));
     }
 

@@ -60,6 +60,15 @@ public final class LoginFlow {
             return true;
         }
 
+        /**
+         * PostgreSQL: the check as a piece of step 2's statement, named {@code verified}, that writes (and returns a row)
+         * only for a right answer, for the account {@code :uid} at {@code :now} (see {@link CodeFactor#verifying}): the
+         * check, the 2FA token spent and the login completed in one statement. Null (the default): {@link #verify}.
+         */
+        default Piece piece(Account account, long now) {
+            return null;
+        }
+
         /** {@code check}, declared to write nothing unless the answer is right (no savepoint needed). */
         static Verification writingOnlyWhenRight(Verification check) {
             return new Verification() {
@@ -71,6 +80,11 @@ public final class LoginFlow {
                 @Override
                 public boolean writesWhenWrong() {
                     return false;
+                }
+
+                @Override
+                public Piece piece(Account account, long now) {
+                    return check.piece(account, now);
                 }
             };
         }
@@ -872,19 +886,31 @@ public final class LoginFlow {
                 // first statement before the lock was granted): the consume or the count below finds it so and everything rolls
                 // back; the answer is 1103 whether this one was right or not.
                 // The verification sees the account's MFA flag as read under the lock (see mayEnrollWithPasswordAloneLocked).
-                Lockout.Evaluation evaluated = Lockout.evaluate(h, account.withMfaEnrolled(counts.mfaEnrolled()), verification);
+                LoginRisk.Completion how = ch.risk() != null ? new LoginRisk.Completion.ChallengePassed(ch.risk())
+                        : new LoginRisk.Completion.AfterSecondFactor();
+                Piece spend = challenges.consumption(ch.tokenHash(), now, tenant.maxSecondFactorAttemptsPerToken());
+                Piece verified = postgres ? verification.piece(account, now) : null;
+                Lockout.Evaluation evaluated;
+                if (verified != null) {
+                    // PostgreSQL, a check that is one conditional update (a backup code): the check, the token spent and the login
+                    // completed in one statement, each write only if the one before it wrote (the code only while the token
+                    // takes answers); nothing written means a wrong answer, counted below in this transaction.
+                    java.util.Optional<LoginOutcome> done = complete(h, tenant, account,
+                            verified.with(" AND " + SecondFactorChallenges.TAKES_ANSWERS + " RETURNING 1"),
+                            spend.with(" AND EXISTS (SELECT 1 FROM verified)"), now, ctx, enrolls.test(p), ch.loginKind(), how, now, factor);
+                    if (done.isPresent()) {
+                        return new SecondStep(withoutPasswordProof(h, ch, done.get()), null);
+                    }
+                    evaluated = new Lockout.Evaluation(false, null);
+                } else {
+                    evaluated = Lockout.evaluate(h, account.withMfaEnrolled(counts.mfaEnrolled()), verification);
+                }
                 if (evaluated.right()) {
                     // The 2FA token spent, then the login recorded and the tokens issued: with the audit entry, one statement on
                     // PostgreSQL, which writes nothing when another request spent the token meanwhile.
-                    LoginRisk.Completion how = ch.risk() != null ? new LoginRisk.Completion.ChallengePassed(ch.risk())
-                            : new LoginRisk.Completion.AfterSecondFactor();
-                    LoginOutcome done = complete(h, tenant, account, challenges.consumption(ch.tokenHash(), now,
-                            tenant.maxSecondFactorAttemptsPerToken()), now, ctx, enrolls.test(p), ch.loginKind(), how, now, factor)
+                    LoginOutcome done = complete(h, tenant, account, null, spend, now, ctx, enrolls.test(p), ch.loginKind(), how, now, factor)
                             .orElseThrow(NotEvaluated::new);
-                    if (ch.withoutPassword() && done instanceof LoginOutcome.LoggedIn in) {
-                        tokens.withoutPasswordProof(h, in.tokens().accessToken());
-                    }
-                    return new SecondStep(done, null);
+                    return new SecondStep(withoutPasswordProof(h, ch, done), null);
                 }
                 if (!challenges.countFailure(h, ch.tokenHash(), tenant.maxSecondFactorAttemptsPerToken(), now)) {
                     throw new NotEvaluated();
@@ -904,6 +930,14 @@ public final class LoginFlow {
             throw step.refusal();
         }
         return step.login();
+    }
+
+    /** A login completed by a 2FA token opened without a password: its session holds no proof of one. */
+    private LoginOutcome withoutPasswordProof(Handle h, SecondFactorChallenges.Challenge ch, LoginOutcome done) {
+        if (ch.withoutPassword() && done instanceof LoginOutcome.LoggedIn in) {
+            tokens.withoutPasswordProof(h, in.tokens().accessToken());
+        }
+        return done;
     }
 
     /** The 2FA token was finished by another request between the count and the check. */
@@ -926,7 +960,7 @@ public final class LoginFlow {
      */
     private LoginOutcome complete(Handle h, Tenant tenant, Account account, long now, LoginContext ctx, boolean reload, String loginKind,
                                 LoginRisk.Completion how, Long secondFactorAt, String factor) {
-        return complete(h, tenant, account, null, now, ctx, reload, loginKind, how, secondFactorAt, factor)
+        return complete(h, tenant, account, null, null, now, ctx, reload, loginKind, how, secondFactorAt, factor)
                 .orElseThrow(() -> new IllegalStateException("the account's row is gone under its lock"));
     }
 
@@ -934,11 +968,14 @@ public final class LoginFlow {
      * {@link #complete}, first spending what proved the login ({@code spend}, a statement that writes one row only for the
      * request that spends it; null when there is nothing to spend): empty, with nothing written, when it spent nothing.
      * On PostgreSQL the spend, the login's count, the token pair, the audit entry and the webhooks' lookup are one
-     * statement (see {@link Piece}); on H2 they are one statement each.
+     * statement (see {@link Piece}); on H2 they are one statement each. {@code verified} (PostgreSQL only; null: none): the
+     * answer's check, a piece before the spend that the spend depends on; then every write depends on the one before it, so
+     * a wrong answer writes nothing and finds the result empty (a right answer whose token no longer takes answers rolls back:
+     * {@link NotEvaluated}).
      */
-    private java.util.Optional<LoginOutcome> complete(Handle h, Tenant tenant, Account account, Piece spend, long now, LoginContext ctx,
-                                                      boolean reload, String loginKind, LoginRisk.Completion how, Long secondFactorAt,
-                                                      String factor) {
+    private java.util.Optional<LoginOutcome> complete(Handle h, Tenant tenant, Account account, Piece verified, Piece spend, long now,
+                                                      LoginContext ctx, boolean reload, String loginKind, LoginRisk.Completion how,
+                                                      Long secondFactorAt, String factor) {
         Audit.Event event = Audit.Event.success(Audit.LOGIN, account.uid(), factor);
         boolean suppressed = tenant.webhookSuppressed("Login", ctx.preventWebhook(), true);
         AccountStore.RecordedLogin counted;
@@ -947,24 +984,44 @@ public final class LoginFlow {
         if (postgres) {
             Tokens.Issuance issuance = tokens.issuance(tenant, account, now, secondFactorAt);
             List<Piece> pieces = new java.util.ArrayList<>();
+            if (verified != null) {
+                pieces.add(verified);
+            }
             if (spend != null) {
                 pieces.add(spend.with(" RETURNING 1"));
             }
             pieces.add(accounts.loginRecording(account.uid(), now, spend != null));
-            pieces.addAll(issuance.pieces());
-            pieces.add(audit.entry(h, tenant.id(), ctx.origin(), event, now));
+            if (verified == null) {
+                pieces.addAll(issuance.pieces());
+                pieces.add(audit.entry(h, tenant.id(), ctx.origin(), event, now));
+            } else {
+                issuance.pieces().forEach(p -> pieces.add(p.onlyFor("login")));
+                pieces.add(audit.conditionalEntry(tenant.id(), ctx.origin(), event, now, "login"));
+            }
             Piece subscribers = suppressed ? null : outbox.subscribers(tenant, "Login");
-            var q = h.createQuery(Piece.with(pieces, "SELECT no_of_logins, trusted_addresses"
-                    + (subscribers == null ? "" : ", " + subscribers.sql() + " AS hooks") + " FROM login"));
+            String columns = "SELECT no_of_logins, trusted_addresses" + (subscribers == null ? "" : ", " + subscribers.sql() + " AS hooks");
+            var q = h.createQuery(Piece.with(pieces, verified == null ? columns + " FROM login"
+                    : columns + ", (SELECT COUNT(*) FROM verified) AS lk_verified FROM (VALUES (1)) AS one (x) LEFT JOIN login ON TRUE"));
             Piece.bind(q, pieces);
             if (subscribers != null) {
                 subscribers.binds().accept(q);
             }
-            record Recorded(AccountStore.RecordedLogin counted, List<String> hooks) {}
-            var row = q.map((rs, c) -> new Recorded(AccountStore.RECORDED_LOGIN.map(rs, c),
-                    subscribers == null ? List.<String>of() : List.of((String[]) rs.getArray("hooks").getArray()))).findOne();
-            if (row.isEmpty()) {
+            record Recorded(AccountStore.RecordedLogin counted, List<String> hooks, boolean verifiedOnly) {}
+            var row = q.map((rs, c) -> {
+                if (verified != null && rs.getObject(1) == null) { // no login: the answer was wrong, or the token took none
+                    return new Recorded(null, null, rs.getLong("lk_verified") > 0);
+                }
+                return new Recorded(AccountStore.RECORDED_LOGIN.map(rs, c),
+                        subscribers == null ? List.<String>of() : List.of((String[]) rs.getArray("hooks").getArray()), false);
+            }).findOne();
+            if (row.isPresent() && row.get().verifiedOnly()) {
+                throw new NotEvaluated(); // a right answer for a token that no longer takes answers: the code's spend rolls back
+            }
+            if (row.isEmpty() || row.get().counted() == null) {
                 return java.util.Optional.empty(); // nothing was spent: the statement's other writes roll back with the caller's
+            }
+            if (verified != null) {
+                audit.observeOnCommit(h, event);
             }
             counted = row.get().counted();
             hooks = row.get().hooks();

@@ -129,6 +129,13 @@ public final class SecondFactorChallenges {
         return new Piece("spent", CONSUME, s -> s.bind("now", now).bind("h", tokenHash).bind("max", maxFailures));
     }
 
+    /**
+     * The condition that the challenge of {@link #consumption} still takes answers, for another piece of the same statement;
+     * it uses that piece's binds ({@code :h}, {@code :now}, {@code :max}).
+     */
+    public static final String TAKES_ANSWERS = """
+            EXISTS (SELECT 1 FROM second_factor_tokens WHERE token_hash = :h AND used_at IS NULL AND expires_at > :now AND failures < :max)""";
+
     /** Ends every pending challenge of the account (lockout). */
     public void closeAll(Handle h, String uid, long now) {
         h.createUpdate("UPDATE second_factor_tokens SET used_at = :now WHERE uid = :uid AND used_at IS NULL")

@@ -31,6 +31,21 @@ public record Piece(String name, String sql, Consumer<SqlStatement<?>> binds) {
         return new Piece(name, sql + clause, binds);
     }
 
+    /**
+     * This piece, an {@code INSERT … VALUES (…)}, inserting its row only when the piece named {@code name} returned one
+     * ({@code INSERT … SELECT … FROM name}, a row per row it returned), the same binds.
+     */
+    public Piece onlyFor(String name) {
+        java.util.regex.Matcher values = VALUES.matcher(sql);
+        if (!sql.startsWith("INSERT INTO ") || !sql.endsWith(")") || !values.find()) {
+            throw new IllegalStateException("not an INSERT ... VALUES (...): " + sql);
+        }
+        return new Piece(this.name, sql.substring(0, values.start() + 1) + " SELECT " + sql.substring(values.end(), sql.length() - 1)
+                + " FROM " + name, binds);
+    }
+
+    private static final java.util.regex.Pattern VALUES = java.util.regex.Pattern.compile("\\)\\s*VALUES\\s*\\(");
+
     /** PostgreSQL: {@code pieces} as the WITH clauses, each by its name, in front of {@code last}. */
     public static String with(List<Piece> pieces, String last) {
         StringBuilder sql = new StringBuilder("WITH ");

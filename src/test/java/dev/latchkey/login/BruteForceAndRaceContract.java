@@ -78,6 +78,34 @@ abstract class BruteForceAndRaceContract extends ServerContract {
         assertThat(count("SELECT COUNT(*) FROM backup_codes WHERE uid = :uid AND used_at IS NOT NULL", uid)).isZero();
     }
 
+    /**
+     * A wrong backup code writes nothing but its counts (on PostgreSQL it is checked in the statement that would complete
+     * the login, each of whose writes depends on the one before): no session, no login recorded or audited, no code spent;
+     * the same token then takes the right code.
+     */
+    @Test
+    void aWrongCodeWritesOnlyItsCountsAndTheTokenThenTakesTheRightOne() {
+        TestTenant t = s.mfaTenant(false);
+        String uid = t.account("race5@example.com", "race-password");
+        List<String> codes = t.backupCodes(uid);
+        String token = t.secondFactorToken("race5@example.com", "race-password");
+        Reply wrong = t.redeem(token, "aaaaa-bbbbb"); // a code of the right shape, so it is checked
+        assertThat(wrong.status()).as(wrong.raw()).isEqualTo(403);
+        assertThat(code(wrong)).isEqualTo(1129);
+        assertThat(count("SELECT COUNT(*) FROM access_tokens WHERE uid = :uid", uid)).isZero();
+        assertThat(count("SELECT COUNT(*) FROM refresh_tokens WHERE uid = :uid", uid)).isZero();
+        assertThat(count("SELECT COUNT(*) FROM backup_codes WHERE uid = :uid AND used_at IS NOT NULL", uid)).isZero();
+        assertThat(count("SELECT no_of_logins FROM accounts WHERE uid = :uid", uid)).isZero();
+        assertThat(count("SELECT second_factor_failures FROM accounts WHERE uid = :uid", uid)).isEqualTo(1);
+        assertThat(count("SELECT COUNT(*) FROM second_factor_tokens WHERE uid = :uid AND failures = 1 AND used_at IS NULL", uid)).isEqualTo(1);
+        assertThat(count("SELECT COUNT(*) FROM audit_events WHERE uid = :uid AND event = 'Login'", uid)).isZero();
+        assertThat(t.redeem(token, codes.get(0)).status()).isEqualTo(200);
+        assertThat(count("SELECT COUNT(*) FROM access_tokens WHERE uid = :uid", uid)).isEqualTo(1);
+        assertThat(count("SELECT COUNT(*) FROM backup_codes WHERE uid = :uid AND used_at IS NOT NULL", uid)).isEqualTo(1);
+        assertThat(count("SELECT COUNT(*) FROM audit_events WHERE uid = :uid AND event = 'Login' AND outcome = 'success'", uid)).isEqualTo(1);
+        assertThat(count("SELECT second_factor_failures FROM accounts WHERE uid = :uid", uid)).isZero();
+    }
+
     private long count(String sql, String uid) {
         return s.server.jdbi().withHandle(h -> h.createQuery(sql).bind("uid", uid).mapTo(Long.class).one());
     }

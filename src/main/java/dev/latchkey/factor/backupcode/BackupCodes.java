@@ -123,6 +123,24 @@ public final class BackupCodes implements CodeFactor {
         return false;
     }
 
+    /**
+     * {@link #redeem} as a piece of step 2's statement (see {@link CodeFactor#verifying}); null for a code of the wrong
+     * length, or an account whose imported codes may keep another node's hash ({@link #redeem} checks those).
+     */
+    @Override
+    public dev.latchkey.store.Piece verifying(Account account, String code, long now) {
+        String normalized = normalize(code);
+        if (normalized.length() != 10) {
+            return null;
+        }
+        java.util.List<String> hashes = secrets.hashCandidates("backupcode:" + account.uid() + ":" + normalized);
+        if (hashes.size() > 1) {
+            return null;
+        }
+        return new dev.latchkey.store.Piece("verified", "UPDATE backup_codes SET used_at = :now WHERE uid = :uid AND code_hash = :codehash AND used_at IS NULL",
+                s -> s.bind("now", now).bind("uid", account.uid()).bind("codehash", hashes.get(0)));
+    }
+
     /** Consumes the code inside the caller's transaction: true exactly once per code, whatever the concurrency. */
     public boolean redeem(Handle h, Account account, String code) {
         String normalized = normalize(code);
