@@ -68,26 +68,6 @@ public final class LoginFlow {
         default Piece piece(Account account, long now) {
             return null;
         }
-
-        /** {@code check}, declared to write nothing unless the answer is right (no savepoint needed). */
-        static Verification writingOnlyWhenRight(Verification check) {
-            return new Verification() {
-                @Override
-                public boolean verify(Handle h, Account account) {
-                    return check.verify(h, account);
-                }
-
-                @Override
-                public boolean writesWhenWrong() {
-                    return false;
-                }
-
-                @Override
-                public Piece piece(Account account, long now) {
-                    return check.piece(account, now);
-                }
-            };
-        }
     }
 
     private final Jdbi jdbi;
@@ -274,16 +254,16 @@ public final class LoginFlow {
      */
     private LoginOutcome step1(Tenant tenant, Account account, String kind, boolean mfaEndpoint, LoginContext ctx, String rehash,
                                Boolean breachFlag, long now) {
-        if (postgres && mfaEndpoint && tenant.mfaEnabled() && account.mfaEnrolled() && rehash == null && breachFlag == null
-                && !RememberedDevices.mayRecognise(tenant, ctx.deviceToken()) && stateRefusal(tenant, account, kind) == null
-                && !offered(tenant).isEmpty()) {
-            return secondFactorStepInOneStatement(tenant, account, kind, ctx, now);
+        // PostgreSQL: the factors the reset's statement asks about (none: it asks nothing).
+        List<SecondFactor> asked = postgres && tenant.mfaEnabled() ? offered(tenant) : List.of();
+        if (!asked.isEmpty() && mfaEndpoint && account.mfaEnrolled() && rehash == null && breachFlag == null
+                && !RememberedDevices.mayRecognise(tenant, ctx.deviceToken()) && stateRefusal(tenant, account, kind) == null) {
+            return secondFactorStepInOneStatement(tenant, account, asked, kind, ctx, now);
         }
         Step1 step = jdbi.inTransaction(h -> {
             // The account's row first (the lock order), its reserved attempt given back in the same statement; on PostgreSQL
             // that statement also returns which second factors the account has (one round trip less).
             // (Deleted, or its uid changed, since the password was checked: refused.)
-            List<SecondFactor> asked = postgres && tenant.mfaEnabled() ? offered(tenant) : List.of();
             java.util.Set<SecondFactor> configured = null;
             if (!asked.isEmpty()) {
                 configured = accounts.lockAndResetPasswordFailuresReturning(h, account.uid(), Factors.conditions(asked), Factors.flags(asked))
@@ -315,8 +295,8 @@ public final class LoginFlow {
      * an account left with no factor, runs in a transaction that takes the account's row first (the lock order), which
      * keeps parallel logins of one account to the sending limits; otherwise the flags only read.
      */
-    private LoginOutcome secondFactorStepInOneStatement(Tenant tenant, Account account, String kind, LoginContext ctx, long now) {
-        List<SecondFactor> asked = offered(tenant);
+    private LoginOutcome secondFactorStepInOneStatement(Tenant tenant, Account account, List<SecondFactor> asked, String kind,
+                                                        LoginContext ctx, long now) {
         String token = Secrets.guid();
         long expires = now + tenant.secondFactorTokenMillis();
         List<Piece> pieces = List.of(accounts.passwordFailuresReset(account.uid(), Factors.conditions(asked)),

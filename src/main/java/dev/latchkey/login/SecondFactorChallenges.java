@@ -112,14 +112,14 @@ public final class SecondFactorChallenges {
     /** Counts a wrong answer on the challenge: false when it no longer takes answers (spent, used or expired). */
     public boolean countFailure(Handle h, String tokenHash, int maxFailures, long now) {
         return h.createUpdate("""
-                        UPDATE second_factor_tokens SET failures = failures + 1
-                        WHERE token_hash = :h AND used_at IS NULL AND expires_at > :now AND failures < :max""")
+                        UPDATE second_factor_tokens SET failures = failures + 1 WHERE\s""" + TAKING_ANSWERS)
                 .bind("now", now).bind("h", tokenHash).bind("max", maxFailures).execute() == 1;
     }
 
-    private static final String CONSUME = """
-            UPDATE second_factor_tokens SET used_at = :now
-            WHERE token_hash = :h AND used_at IS NULL AND expires_at > :now AND failures < :max""";
+    /** The challenge {@code :h} still takes answers (at {@code :now}, below {@code :max} wrong ones). */
+    private static final String TAKING_ANSWERS = "token_hash = :h AND used_at IS NULL AND expires_at > :now AND failures < :max";
+
+    private static final String CONSUME = "UPDATE second_factor_tokens SET used_at = :now WHERE " + TAKING_ANSWERS;
 
     /**
      * The challenge consumed, as a piece of the caller's statement (see {@link Piece}), named {@code spent}; it binds
@@ -133,8 +133,7 @@ public final class SecondFactorChallenges {
      * The condition that the challenge of {@link #consumption} still takes answers, for another piece of the same statement;
      * it uses that piece's binds ({@code :h}, {@code :now}, {@code :max}).
      */
-    public static final String TAKES_ANSWERS = """
-            EXISTS (SELECT 1 FROM second_factor_tokens WHERE token_hash = :h AND used_at IS NULL AND expires_at > :now AND failures < :max)""";
+    public static final String TAKES_ANSWERS = "EXISTS (SELECT 1 FROM second_factor_tokens WHERE " + TAKING_ANSWERS + ")";
 
     /** Ends every pending challenge of the account (lockout). */
     public void closeAll(Handle h, String uid, long now) {

@@ -129,33 +129,37 @@ public final class BackupCodes implements CodeFactor {
      */
     @Override
     public dev.latchkey.store.Piece verifying(Account account, String code, long now) {
-        String normalized = normalize(code);
-        if (normalized.length() != 10) {
+        java.util.List<String> hashes = candidates(account, code);
+        if (hashes.size() != 1) {
             return null;
         }
-        java.util.List<String> hashes = secrets.hashCandidates("backupcode:" + account.uid() + ":" + normalized);
-        if (hashes.size() > 1) {
-            return null;
-        }
-        return new dev.latchkey.store.Piece("verified", "UPDATE backup_codes SET used_at = :now WHERE uid = :uid AND code_hash = :codehash AND used_at IS NULL",
+        return new dev.latchkey.store.Piece("verified", REDEEM_ONE,
                 s -> s.bind("now", now).bind("uid", account.uid()).bind("codehash", hashes.get(0)));
     }
 
     /** Consumes the code inside the caller's transaction: true exactly once per code, whatever the concurrency. */
     public boolean redeem(Handle h, Account account, String code) {
-        String normalized = normalize(code);
-        if (normalized.length() != 10) {
+        java.util.List<String> hashes = candidates(account, code);
+        if (hashes.isEmpty()) {
             return false;
         }
-        java.util.List<String> hashes = secrets.hashCandidates("backupcode:" + account.uid() + ":" + normalized);
         if (hashes.size() > 1) {
             // Imported codes keep their source node's keyed hash (Secrets.adopt): one of these forms matches.
             return h.createUpdate("UPDATE backup_codes SET used_at = :now WHERE uid = :uid AND code_hash IN (<h>) AND used_at IS NULL")
                     .bind("now", clock.millis()).bind("uid", account.uid()).bindList("h", hashes).execute() == 1;
         }
-        return h.createUpdate("UPDATE backup_codes SET used_at = :now WHERE uid = :uid AND code_hash = :h AND used_at IS NULL")
-                .bind("now", clock.millis()).bind("uid", account.uid()).bind("h", hashes.get(0))
+        return h.createUpdate(REDEEM_ONE).bind("now", clock.millis()).bind("uid", account.uid()).bind("codehash", hashes.get(0))
                 .execute() == 1;
+    }
+
+    /** A code spent by its one keyed hash ({@code :codehash}) for the account {@code :uid}, at {@code :now}, if unused. */
+    private static final String REDEEM_ONE = "UPDATE backup_codes SET used_at = :now WHERE uid = :uid AND code_hash = :codehash AND used_at IS NULL";
+
+    /** The keyed hashes {@code code} may be stored under for the account (none for a code of the wrong length). */
+    private java.util.List<String> candidates(Account account, String code) {
+        String normalized = normalize(code);
+        return normalized.length() != 10 ? java.util.List.of()
+                : secrets.hashCandidates("backupcode:" + account.uid() + ":" + normalized);
     }
 
     private String hash(String uid, String code) {
