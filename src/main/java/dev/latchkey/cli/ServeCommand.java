@@ -36,8 +36,11 @@ final class ServeCommand implements Callable<Integer> {
     @Option(names = "--db-password", defaultValue = "${env:LATCHKEY_DB_PASSWORD}", description = "Database password (LATCHKEY_DB_PASSWORD).")
     String dbPassword;
 
-    @Option(names = "--db-pool-size", defaultValue = "${env:LATCHKEY_DB_POOL_SIZE:-16}", description = "Database connections per node (LATCHKEY_DB_POOL_SIZE). Default: ${DEFAULT-VALUE}.")
-    int dbPoolSize;
+    @Option(names = "--db-pool-size", defaultValue = "${env:LATCHKEY_DB_POOL_SIZE:-auto}", description = {
+            "Database connections per node, 1 to 1000 (LATCHKEY_DB_POOL_SIZE). auto: for a PostgreSQL on this machine (localhost,",
+            "127.x or ::1), which shares the node's processors, twice the processors plus one (5 on two cores), at most 16;",
+            "otherwise (another machine, the embedded H2) 16. Default: ${DEFAULT-VALUE}."})
+    String dbPoolSize;
 
     @Option(names = "--admin-key", defaultValue = "${env:LATCHKEY_ADMIN_KEY}",
             description = {"Admin API key, at least 32 characters (LATCHKEY_ADMIN_KEY); kept as a hash.",
@@ -270,12 +273,24 @@ final class ServeCommand implements Callable<Integer> {
         if (geoipDb != null && !java.nio.file.Files.isReadable(geoipDb)) {
             throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--geoip-db: cannot read " + geoipDb);
         }
+        int poolSize = 0; // auto: LatchkeyServer sizes the pool by where the database runs
+        if (!"auto".equalsIgnoreCase(dbPoolSize.strip())) {
+            try {
+                poolSize = Integer.parseInt(dbPoolSize.strip());
+            } catch (NumberFormatException e) {
+                poolSize = -1;
+            }
+            if (poolSize < 1 || poolSize > 1000) {
+                throw new picocli.CommandLine.ParameterException(spec.commandLine(),
+                        "--db-pool-size must be auto or a number of connections from 1 to 1000, not '" + dbPoolSize + "'");
+            }
+        }
         ServerConfig.Messaging messaging = new ServerConfig.Messaging(blankToNull(publicUrl),
                 new DeliverySettings.Smtp(blankToNull(smtpHost), smtpPort, security, blankToNull(smtpUsername), blankToNull(smtpPassword), blankToNull(mailFrom)),
                 new DeliverySettings.Sms(blankToNull(smsUrl), blankToNull(smsAccountSid), blankToNull(smsAuthToken), blankToNull(smsFrom)),
                 ServerConfig.Messaging.NONE.backoffMillis(), Math.max(1, messageRetryHours) * 3_600_000L, smtpCaFile);
         ServerConfig cfg = new ServerConfig(host, port, dataDir, blankToNull(dbUrl), blankToNull(dbUser), blankToNull(dbPassword),
-                givenAdminKey, secret, dbPoolSize, params, webhooksAllowPrivateTargets,
+                givenAdminKey, secret, poolSize, params, webhooksAllowPrivateTargets,
                 ServerConfig.DEFAULT_WEBHOOK_BACKOFF_MILLIS, Math.max(1, webhookRetryHours) * 3_600_000L,
                 messaging, new ServerConfig.Risk(geoipDb, blankToNull(trustedProxies)), limits(), dev.latchkey.webhook.HostResolver.system(),
                 new ServerConfig.Observability(givenMetricsToken, managementPort, accessLog));

@@ -322,7 +322,7 @@ public final class LatchkeyServer implements AutoCloseable {
                     new MessageDispatcher(db.jdbi(), secrets, tenantStore, delivery, new SmtpMailer(messaging.smtpCaFile()), new TwilioSms(), clock,
                             messaging.backoffMillis(), messaging.retryForMillis(), metrics).start());
             LOG.info("Latchkey serving on http://{}:{} ({} store, Argon2id {}, GeoIP {}{})", cfg.host(), http.port(),
-                    db.isH2() ? "H2 " + cfg.dataDir().toAbsolutePath() : "PostgreSQL", hasher.params(),
+                    (db.isH2() ? "H2 " + cfg.dataDir().toAbsolutePath() : "PostgreSQL") + ", " + db.poolSize() + " connections", hasher.params(),
                     geo.enabled() ? cfg.risk().geoipDb() : "off: the City and Country signals never fire",
                     management == null ? "" : "; /metrics and /health/ready also on port " + management.port());
             // ICU's normalisation and confusables data load on first use: off start-up's path, before the first login.
@@ -370,7 +370,8 @@ public final class LatchkeyServer implements AutoCloseable {
         }
         Database db;
         try {
-            db = new Database(url, cfg.dbUser(), cfg.dbPassword(), cfg.dbPoolSize(), metrics);
+            int poolSize = cfg.dbPoolSize() > 0 ? cfg.dbPoolSize() : Database.defaultPoolSize(url, Runtime.getRuntime().availableProcessors());
+            db = new Database(url, cfg.dbUser(), cfg.dbPassword(), poolSize, metrics);
         } catch (RuntimeException e) {
             if (Database.isH2InUse(e)) {
                 throw new StartupFailure("The H2 database in " + cfg.dataDir().toAbsolutePath() + " is in use by another process, "
@@ -442,6 +443,11 @@ public final class LatchkeyServer implements AutoCloseable {
     }
 
     /** The node's database, for operational tools and tests. */
+    /** The database pool's size this node took (given, or by where the database runs). */
+    public int dbPoolSize() {
+        return db.poolSize();
+    }
+
     public org.jdbi.v3.core.Jdbi jdbi() {
         return db.jdbi();
     }

@@ -5,7 +5,10 @@ import dev.latchkey.message.DeliverySettings;
 import dev.latchkey.webhook.HostResolver;
 import java.nio.file.Path;
 
-/** Everything a node needs to start; built by the CLI from flags and LATCHKEY_* variables, or by tests. */
+/**
+ * Everything a node needs to start; built by the CLI from flags and LATCHKEY_* variables, or by tests. {@code dbPoolSize}
+ * 0: sized by where the database runs ({@link dev.latchkey.store.Database#defaultPoolSize}).
+ */
 public record ServerConfig(String host, int port, Path dataDir, String dbUrl, String dbUser, String dbPassword,
                            String adminKey, String secretKey, int dbPoolSize, PasswordHasher.Params passwordParams,
                            boolean allowPrivateWebhookTargets, long webhookBackoffMillis, long webhookRetryForMillis,

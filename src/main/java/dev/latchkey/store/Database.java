@@ -15,6 +15,7 @@ public final class Database implements AutoCloseable {
     private final Jdbi jdbi;
     private final boolean h2;
     private final H2Housekeeping housekeeping;
+    private final int poolSize;
 
     public Database(String url, String user, String password, int poolSize) {
         this(url, user, password, poolSize, null);
@@ -34,6 +35,7 @@ public final class Database implements AutoCloseable {
             cfg.setPassword(password);
         }
         cfg.setMaximumPoolSize(poolSize);
+        this.poolSize = poolSize;
         cfg.setPoolName("latchkey");
         cfg.setConnectionTimeout(10_000);
         this.h2 = url.startsWith("jdbc:h2:");
@@ -140,6 +142,59 @@ public final class Database implements AutoCloseable {
         }
         return "--db-url (LATCHKEY_DB_URL) must be a JDBC URL, not '" + shown + "': for PostgreSQL give --db-url " + example + users
                 + " (the form is jdbc:postgresql://host:5432/db; without --db-url the store is the embedded H2 database).";
+    }
+
+    /** The pool's size: connections at most. */
+    public int poolSize() {
+        return poolSize;
+    }
+
+    /**
+     * The pool size a node takes when none is given ({@code --db-pool-size auto}) for the database at {@code url}: for a
+     * PostgreSQL on this machine, whose backends share the node's processors, twice the processors plus one (HikariCP's
+     * rule for a database's cores), at least 4 and at most {@link #DEFAULT_POOL_SIZE}; otherwise that. The embedded H2
+     * keeps {@link #DEFAULT_POOL_SIZE}: it runs in the requests' own threads, and measured slower with 5 on two cores
+     * (BENCHMARKS.md, thirteenth session).
+     */
+    public static int defaultPoolSize(String url, int processors) {
+        return postgresOnThisMachine(url) ? Math.min(DEFAULT_POOL_SIZE, Math.max(4, 2 * processors + 1)) : DEFAULT_POOL_SIZE;
+    }
+
+    /** The default pool for a PostgreSQL on another machine, where each statement's network wait holds a connection longer, and for H2. */
+    public static final int DEFAULT_POOL_SIZE = 16;
+
+    /**
+     * Whether {@code url} is a PostgreSQL URL whose every host is a loopback name or address (or none: pgjdbc's default is
+     * localhost): the database shares this machine's processors with the node.
+     */
+    public static boolean postgresOnThisMachine(String url) {
+        String rest = url.startsWith("jdbc:postgresql://") ? url.substring("jdbc:postgresql://".length()) : null;
+        if (rest == null) {
+            return false;
+        }
+        int end = rest.length();
+        for (char c : new char[] {'/', '?'}) {
+            int i = rest.indexOf(c);
+            if (i >= 0 && i < end) {
+                end = i;
+            }
+        }
+        String hosts = rest.substring(0, end);
+        hosts = hosts.substring(hosts.lastIndexOf('@') + 1); // a user before the host, if any
+        if (hosts.isEmpty()) {
+            return true;
+        }
+        for (String hostPort : hosts.split(",", -1)) {
+            String host = hostPort.startsWith("[") ? hostPort.substring(1, Math.max(1, hostPort.indexOf(']')))
+                    : hostPort.replaceFirst(":[0-9]*$", "");
+            String h = host.toLowerCase(java.util.Locale.ROOT);
+            boolean loopback = h.equals("localhost") || h.endsWith(".localhost") || h.equals("::1") || h.equals("0:0:0:0:0:0:0:1")
+                    || h.matches("127\\.[0-9]{1,3}\\.[0-9]{1,3}\\.[0-9]{1,3}");
+            if (!loopback) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** The URL as it may be shown: no query string and no password before the host (either may carry one). */

@@ -114,6 +114,8 @@ class CliTest {
                 {"--geoip-db", dir + "/missing.mmdb", "--geoip-db: cannot read " + dir + "/missing.mmdb"},
                 {"--log-format", "xml", "--log-format must be text or json, not xml"},
                 {"--management-port", "70000", "--management-port must be a port, 0 to 65535, not 70000"},
+                {"--db-pool-size", "0", "--db-pool-size must be auto or a number of connections from 1 to 1000, not '0'"},
+                {"--db-pool-size", "many", "--db-pool-size must be auto or a number of connections from 1 to 1000, not 'many'"},
                 {"--metrics-token-file", dir + "/missing.token", "--metrics-token-file: cannot read " + dir + "/missing.token."}}) {
             PrintStream oldErr = System.err;
             ByteArrayOutputStream err = new ByteArrayOutputStream();

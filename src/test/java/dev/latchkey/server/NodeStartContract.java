@@ -40,14 +40,34 @@ abstract class NodeStartContract {
     }
 
     ServerConfig config(String secretKey, String adminKey) {
+        return config(secretKey, adminKey, 4);
+    }
+
+    ServerConfig config(String secretKey, String adminKey, int poolSize) {
         return new ServerConfig("127.0.0.1", 0, dataDir, pgUrl, pgUrl == null ? null : Backend.PG_USER, pgUrl == null ? null : Backend.PG_PASSWORD,
-                adminKey, secretKey, 4, PasswordHasher.DEFAULT, true, 100, 60_000, TestServer.Options.DEFAULT.messaging(), ServerConfig.Risk.NONE);
+                adminKey, secretKey, poolSize, PasswordHasher.DEFAULT, true, 100, 60_000, TestServer.Options.DEFAULT.messaging(), ServerConfig.Risk.NONE);
     }
 
     static final String ANOTHER_KEY_MESSAGE = "This database was set up with another secret key, so this node could read none of its "
             + "tokens, codes or tenant secrets. Start it with the secret key the database was set up with (--secret-key, "
             + "--secret-key-file or LATCHKEY_SECRET_KEY; by default DATA_DIR/secret.key of the node that created it): every node "
             + "of a database needs the same one.";
+
+    /**
+     * No pool size given: a PostgreSQL at a loopback address (the tests') shares the node's processors, so the pool is twice
+     * those plus one (5 on two cores); H2, and a PostgreSQL elsewhere, 16. A size given is taken as it is.
+     */
+    @Test
+    void withoutAPoolSizeTheNodeSizesItsPoolByWhereTheDatabaseRuns() {
+        int processors = Runtime.getRuntime().availableProcessors();
+        try (LatchkeyServer node = LatchkeyServer.start(config(TestServer.SECRET_KEY, TestServer.ADMIN_KEY, 0), Clock.systemUTC())) {
+            boolean beside = pgUrl != null && (pgUrl.startsWith("jdbc:postgresql://127.0.0.1:") || pgUrl.startsWith("jdbc:postgresql://localhost:"));
+            assertThat(node.dbPoolSize()).as(pgUrl).isEqualTo(beside ? Math.min(16, Math.max(4, 2 * processors + 1)) : 16);
+        }
+        try (LatchkeyServer node = LatchkeyServer.start(config(TestServer.SECRET_KEY, TestServer.ADMIN_KEY, 3), Clock.systemUTC())) {
+            assertThat(node.dbPoolSize()).isEqualTo(3);
+        }
+    }
 
     @Test
     void aNodeGivenAnotherSecretKeyRefusesToStart() {
