@@ -442,12 +442,12 @@ public final class LatchkeyServer implements AutoCloseable {
         return http.routes();
     }
 
-    /** The node's database, for operational tools and tests. */
     /** The database pool's size this node took (given, or by where the database runs). */
     public int dbPoolSize() {
         return db.poolSize();
     }
 
+    /** The node's database, for operational tools and tests. */
     public org.jdbi.v3.core.Jdbi jdbi() {
         return db.jdbi();
     }
