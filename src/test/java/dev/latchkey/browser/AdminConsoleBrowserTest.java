@@ -29,6 +29,7 @@ import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
 import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.OutputType;
+import org.openqa.selenium.StaleElementReferenceException;
 import org.openqa.selenium.TakesScreenshot;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
@@ -134,6 +135,8 @@ class AdminConsoleBrowserTest {
     /** Waits up to 20 s; a wait that times out says what the status line said then. */
     private static WebDriverWait waiting() {
         WebDriverWait wait = new WebDriverWait(driver, Duration.ofSeconds(20));
+        // A table the console re-renders (a filter changed, a list re-read) replaces its rows while a wait reads them: try again.
+        wait.ignoring(StaleElementReferenceException.class);
         wait.withMessage(() -> "the status line said: " + driver.findElement(By.id("status")).getText());
         return wait;
     }
@@ -180,8 +183,32 @@ class AdminConsoleBrowserTest {
 
     /** The row of {@code table} whose text contains {@code words}. */
     private static WebElement row(String table, String words) {
-        return waiting().until(d -> d.findElements(By.cssSelector("#" + table + " tbody tr")).stream()
-                .filter(r -> r.getText().contains(words)).findFirst().orElse(null));
+        return waiting().until(d -> findRow(d, table, words));
+    }
+
+    private static WebElement findRow(WebDriver d, String table, String words) {
+        return d.findElements(By.cssSelector("#" + table + " tbody tr")).stream()
+                .filter(r -> r.getText().contains(words)).findFirst().orElse(null);
+    }
+
+    /** The text of {@link #row}, read in the same wait (the table may be re-rendered between finding a row and reading it). */
+    private static String rowText(String table, String words) {
+        return waiting().until(d -> {
+            WebElement r = findRow(d, table, words);
+            return r == null ? null : r.getText();
+        });
+    }
+
+    /** Clicks {@code css} inside {@link #row}, found and clicked in one wait (a re-rendered table is searched again). */
+    private static void clickInRow(String table, String words, String css) {
+        waiting().until(d -> {
+            WebElement r = findRow(d, table, words);
+            if (r == null) {
+                return false;
+            }
+            r.findElement(By.cssSelector(css)).click();
+            return true;
+        });
     }
 
     private static Reply validate(TestTenant t, String access) {
@@ -298,7 +325,7 @@ class AdminConsoleBrowserTest {
         assertThat(text("factor-authenticator")).isEqualTo("Yes");
         assertThat(text("factor-backupcode")).isEqualTo("Yes");
         assertThat(text("factor-passkey")).isEqualTo("No");
-        assertThat(row("factor-table", "Backup codes").getText()).contains("9 left");
+        assertThat(rowText("factor-table", "Backup codes")).contains("9 left");
         assertThat(driver.findElements(By.cssSelector("#session-table button[data-session]"))).hasSize(2);
         screenshot("user");
         // Not found: the Management API's Description.
@@ -391,13 +418,13 @@ class AdminConsoleBrowserTest {
         click("template-preview");
         says("Subject: 'Subject' is not a valid Mustache template");
         // A built-in template opens in the editor and previews with this tenant's name.
-        row("template-table", "latchkey-reset-password").findElement(By.cssSelector("button[data-template]")).click();
+        clickInRow("template-table", "latchkey-reset-password", "button[data-template]");
         waiting().until(d -> "latchkey-reset-password".equals(d.findElement(By.id("template-name")).getAttribute("value")));
         click("template-preview");
         waiting().until(ExpectedConditions.textToBe(By.id("preview-subject"), "Reset your " + name + " password"));
         // SMS templates.
         new Select(driver.findElement(By.id("template-channel"))).selectByValue("sms");
-        row("template-table", "latchkey-sms-otp").findElement(By.cssSelector("button[data-template]")).click();
+        clickInRow("template-table", "latchkey-sms-otp", "button[data-template]");
         click("template-preview");
         waiting().until(ExpectedConditions.textToBePresentInElementLocated(By.id("preview-body"), "123456 is your " + name + " sign-in code."));
         screenshot("templates");
@@ -420,10 +447,9 @@ class AdminConsoleBrowserTest {
             return list.isEmpty() ? null : list.get(0).get("Id").asText();
         });
         new Select(driver.findElement(By.id("delivery-status"))).selectByValue("failed");
-        WebElement failedRow = row("delivery-table", "failed");
-        assertThat(failedRow.getText()).contains("Login", target, "500");
+        assertThat(rowText("delivery-table", "failed")).contains("Login", target, "500");
         int before = received.get();
-        failedRow.findElement(By.cssSelector("button[data-delivery='" + failed + "']")).click();
+        clickInRow("delivery-table", "failed", "button[data-delivery='" + failed + "']");
         says("Sent again");
         waiting().until(d -> received.get() > before);
         JsonNode attempts = s.admin("GET", "/admin/v1/tenants/" + apiKey + "/webhook-deliveries", null).json().get("Data");
@@ -510,7 +536,7 @@ class AdminConsoleBrowserTest {
         assertFits("sign-in");
         signIn();
         assertFits("tenants");
-        row("tenant-table", t.apiKey()).findElement(By.cssSelector("button[data-apikey]")).click();
+        clickInRow("tenant-table", t.apiKey(), "button[data-apikey]");
         visible("view-dashboard");
         waiting().until(d -> !d.findElements(By.id("chart-logins-total")).isEmpty());
         assertFits("dashboard");
