@@ -274,9 +274,10 @@ final class ServeCommand implements Callable<Integer> {
             throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--geoip-db: cannot read " + geoipDb);
         }
         int poolSize = 0; // auto: LatchkeyServer sizes the pool by where the database runs
-        if (!"auto".equalsIgnoreCase(dbPoolSize.strip())) {
+        String givenPoolSize = dbPoolSize.strip();
+        if (!"auto".equalsIgnoreCase(givenPoolSize)) {
             try {
-                poolSize = Integer.parseInt(dbPoolSize.strip());
+                poolSize = Integer.parseInt(givenPoolSize);
             } catch (NumberFormatException e) {
                 poolSize = -1;
             }

@@ -15,7 +15,6 @@ public final class Database implements AutoCloseable {
     private final Jdbi jdbi;
     private final boolean h2;
     private final H2Housekeeping housekeeping;
-    private final int poolSize;
 
     public Database(String url, String user, String password, int poolSize) {
         this(url, user, password, poolSize, null);
@@ -35,7 +34,6 @@ public final class Database implements AutoCloseable {
             cfg.setPassword(password);
         }
         cfg.setMaximumPoolSize(poolSize);
-        this.poolSize = poolSize;
         cfg.setPoolName("latchkey");
         cfg.setConnectionTimeout(10_000);
         this.h2 = url.startsWith("jdbc:h2:");
@@ -146,7 +144,7 @@ public final class Database implements AutoCloseable {
 
     /** The pool's size: connections at most. */
     public int poolSize() {
-        return poolSize;
+        return dataSource.getMaximumPoolSize();
     }
 
     /**
