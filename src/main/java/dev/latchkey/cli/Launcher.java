@@ -7,10 +7,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -21,13 +18,18 @@ import java.util.Set;
  * (a dynamic AppCDS archive, JDK 17): ready in about 60% of the time, with about a third less CPU to get there
  * (BENCHMARKS.md), because the JVM then neither reads, verifies nor compiles most of the ~6,500 classes a start loads.
  * JDK 17 reads an archive only from its command line, which a plain {@code java -jar} cannot give, so this process starts
- * the node's JVM with it, as Elasticsearch's launcher starts its server JVM, and stays as a waiting parent (about 50 MiB
- * RSS, 30 of it its own) that passes the standard streams, stop signals and the exit code through.
+ * the node's JVM with it, as Elasticsearch's launcher starts its server JVM, and stays as a waiting parent (about 48 MiB
+ * RSS, 27 of it its own) that passes the standard streams, stop signals and the exit code through.
+ * <p>
+ * Whatever this class runs before the child exists is added to every start, so that path uses no lambda or stream, no
+ * {@code +} on strings (javac compiles it to an {@code invokedynamic} whose first use bootstraps the JDK's string
+ * concatenation) and no {@link java.security.MessageDigest}: together they cost 0.08 s of a 0.35 s path on the
+ * benchmark machine (BENCHMARKS.md). {@code LauncherTest} checks the classes that path loads.
  * <p>
  * The first start has no archive: its child JVM writes one when it stops ({@code -XX:ArchiveClassesAtExit}, a few seconds
  * added to that stop), kept only when the node stopped cleanly. Archives live in {@code $XDG_CACHE_HOME/latchkey} (else
  * {@code ~/.cache/latchkey}), a directory only its owner may write (an archive is code the JVM maps: one another user
- * could write is never used), named by a digest of the jar (path, size, time), the JDK and the JVM options (also those
+ * could write is never used), named by a hash of the jar (path, size, time), the JDK and the JVM options (also those
  * in JDK_JAVA_OPTIONS, JAVA_TOOL_OPTIONS and _JAVA_OPTIONS), so a new build, JDK or option makes a new one; others go after
  * {@link #UNUSED_DAYS} days unused. The JVM checks an archive against the jar itself and ignores one that does not match.
  * <p>
@@ -75,7 +77,8 @@ final class Launcher {
         if (off(args, env)) { // before reading the command line or making the cache directory
             return Optional.empty();
         }
-        Optional<Launcher> launcher = plan(args, env, ProcessHandle.current().info().arguments().map(List::of).orElse(List.of()),
+        Optional<String[]> arguments = ProcessHandle.current().info().arguments();
+        Optional<Launcher> launcher = plan(args, env, arguments.isPresent() ? List.of(arguments.get()) : List.of(),
                 System.getProperty("java.class.path"), cacheDirectory(env));
         if (launcher.isEmpty()) {
             return Optional.empty();
@@ -101,24 +104,36 @@ final class Launcher {
             return Optional.empty();
         }
         List<String> options = jvmCommandLine.subList(0, jar);
-        List<String> inEnvironment = OPTION_VARIABLES.stream().map(v -> env.getOrDefault(v, "")).toList();
-        if (options.stream().anyMatch(Launcher::ownOption)
-                || inEnvironment.stream().flatMap(v -> java.util.Arrays.stream(v.trim().split("\\s+"))).anyMatch(Launcher::ownOption)) {
-            return Optional.empty();
+        List<String> inEnvironment = new ArrayList<>();
+        for (String variable : OPTION_VARIABLES) {
+            inEnvironment.add(env.getOrDefault(variable, ""));
+        }
+        for (String option : options) {
+            if (ownOption(option)) {
+                return Optional.empty();
+            }
+        }
+        for (String variable : inEnvironment) {
+            for (String option : variable.trim().split("\\s+")) {
+                if (ownOption(option)) {
+                    return Optional.empty();
+                }
+            }
         }
         Path jarFile = Path.of(classPath).toAbsolutePath();
         String key;
         try {
-            key = digest(jarFile + "\n" + Files.size(jarFile) + "\n" + Files.getLastModifiedTime(jarFile).toMillis() + "\n"
-                    + System.getProperty("java.home") + "\n" + System.getProperty("java.vm.version") + "\n" + String.join("\n", options)
+            key = key(List.of(jarFile.toString(), Long.toString(Files.size(jarFile)), Long.toString(Files.getLastModifiedTime(jarFile).toMillis()),
+                    System.getProperty("java.home"), System.getProperty("java.vm.version"), String.join("\n", options),
                     // options the java launcher also reads from the environment (the child inherits it)
-                    + "\n" + String.join("\n", inEnvironment));
+                    String.join("\n", inEnvironment)));
         } catch (IOException e) {
             return Optional.empty();
         }
-        Path archive = cache.get().resolve("latchkey-" + key + ".jsa");
+        String pid = Long.toString(ProcessHandle.current().pid());
+        Path archive = cache.get().resolve("latchkey-".concat(key).concat(".jsa"));
         boolean usable = Files.isRegularFile(archive) && safe(archive);
-        Path pending = usable ? null : cache.get().resolve("latchkey-" + key + "." + ProcessHandle.current().pid() + ".tmp");
+        Path pending = usable ? null : cache.get().resolve("latchkey-".concat(key).concat(".").concat(pid).concat(".tmp"));
         try {
             if (usable) {
                 Files.setLastModifiedTime(archive, java.nio.file.attribute.FileTime.fromMillis(System.currentTimeMillis())); // in use
@@ -133,18 +148,25 @@ final class Launcher {
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.addAll(options);
-        command.add(usable ? "-XX:SharedArchiveFile=" + archive : "-XX:ArchiveClassesAtExit=" + pending);
+        command.add(usable ? "-XX:SharedArchiveFile=".concat(archive.toString()) : "-XX:ArchiveClassesAtExit=".concat(pending.toString()));
         command.add("-Xlog:cds*=off"); // the JVM's remarks on classes it cannot archive, or an archive it ignores
-        command.add("-D" + CHILD + "=" + ProcessHandle.current().pid());
+        command.add("-D".concat(CHILD).concat("=").concat(pid));
         command.addAll(List.of("-jar", jarFile.toString())); // as started: the jar's manifest applies alike
         command.addAll(List.of(args));
         return Optional.of(new Launcher(command, archive, pending));
     }
 
     private static boolean ownOption(String option) {
-        return option.startsWith("@") // an argument file: its options are not seen here
-                || OWN_JVM_OPTIONS.stream().anyMatch(option::startsWith)
-                || option.startsWith("-Xlog") && option.contains("file=");
+        if (option.startsWith("@") // an argument file: its options are not seen here
+                || option.startsWith("-Xlog") && option.contains("file=")) {
+            return true;
+        }
+        for (String own : OWN_JVM_OPTIONS) {
+            if (option.startsWith(own)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** The child's command line (tests). */
@@ -227,24 +249,37 @@ final class Launcher {
         }
     }
 
-    private static String digest(String s) {
-        try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(s.getBytes(StandardCharsets.UTF_8))).substring(0, 20);
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
+    /**
+     * An archive's name: 64-bit FNV-1a over the parts, in 16 hex digits. It only tells builds and options apart (the JVM
+     * itself refuses an archive that does not match the jar); a digest from the security providers would cost every start
+     * about 20 ms of loading them.
+     */
+    static String key(List<String> parts) {
+        long h = 0xcbf29ce484222325L;
+        for (String part : parts) {
+            byte[] bytes = part.getBytes(StandardCharsets.UTF_8);
+            for (int i = 0; i <= bytes.length; i++) {
+                h ^= i < bytes.length ? bytes[i] & 0xff : 0x0a; // each part ends with a newline
+                h *= 0x100000001b3L;
+            }
         }
+        String hex = Long.toHexString(h);
+        return "0000000000000000".substring(hex.length()).concat(hex);
     }
 
     /** Starts the child with this process's streams, passes a stop on to it, and waits for it. */
     private int run() throws IOException {
         // SIGTERM/SIGINT to this process: the same to the node, whose own hook stops it in order; this JVM ends after it,
         // with the node's exit code (not the 143 or 130 the signal would give this JVM).
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            finish();
-            if (child != null) {
-                Runtime.getRuntime().halt(child.exitValue());
+        Runtime.getRuntime().addShutdownHook(new Thread("latchkey-launcher-stop") {
+            @Override
+            public void run() {
+                finish();
+                if (child != null) {
+                    Runtime.getRuntime().halt(child.exitValue());
+                }
             }
-        }, "latchkey-launcher-stop"));
+        });
         try {
             child = new ProcessBuilder(command).inheritIO().start();
         } catch (IOException e) {

@@ -134,4 +134,34 @@ class LauncherTest {
         Files.writeString(pending.resolve("in-the-way"), "");
         assertThat(plan(Map.of(), jvm(), "serve")).isEmpty();
     }
+
+    @Test
+    void anArchivesNameTellsItsPartsApart() {
+        String key = Launcher.key(List.of("/opt/latchkey.jar", "51075321", "1764850000000", "/usr/lib/jvm/17", "17.0.15", "", ""));
+        assertThat(key).matches("[0-9a-f]{16}").isEqualTo(Launcher.key(List.of("/opt/latchkey.jar", "51075321", "1764850000000",
+                "/usr/lib/jvm/17", "17.0.15", "", "")));
+        assertThat(Launcher.key(List.of("ab", "c"))).isNotEqualTo(Launcher.key(List.of("a", "bc")));
+        assertThat(Launcher.key(List.of("a", ""))).isNotEqualTo(Launcher.key(List.of("a")));
+        assertThat(Launcher.key(List.of("a", "-Xmx1g"))).isNotEqualTo(Launcher.key(List.of("a", "-Xmx2g")));
+        assertThat(Launcher.key(List.of())).matches("[0-9a-f]{16}");
+    }
+
+    /**
+     * Everything the launcher runs before the node's JVM exists is added to every start. A JVM's first lambda, its first
+     * string concatenation by invokedynamic and the security providers' loading cost the launcher about 80 ms together
+     * here (BENCHMARKS.md), so its path to the child's command line uses none of them: checked in a fresh JVM, by the
+     * classes it loads.
+     */
+    @Test
+    void theLaunchersPathToTheChildLoadsNoCostlyJdkMachinery() throws Exception {
+        Process probe = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xlog:class+load",
+                "-cp", System.getProperty("java.class.path"), LaunchPathProbe.class.getName(), jar.toString(), cache.toString())
+                .redirectErrorStream(true).start();
+        String out = new String(probe.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        assertThat(probe.waitFor()).as(out).isZero();
+        String path = out.substring(out.indexOf(LaunchPathProbe.BEFORE), out.indexOf(LaunchPathProbe.AFTER));
+        assertThat(path).contains("-XX:ArchiveClassesAtExit=") // the plan was made
+                .doesNotContain("dev.latchkey.cli.Launcher$$Lambda").doesNotContain("java.lang.invoke.StringConcatFactory")
+                .doesNotContain("sun.security.provider.Sun").doesNotContain("java.util.HexFormat");
+    }
 }

@@ -53,7 +53,7 @@ class LauncherIT {
         List<Path> kept = files(cache.resolve("latchkey"));
         assertThat(kept).hasSize(1);
         Path archive = kept.get(0);
-        assertThat(archive.getFileName().toString()).matches("latchkey-[0-9a-f]{20}\\.jsa");
+        assertThat(archive.getFileName().toString()).matches("latchkey-[0-9a-f]{16}\\.jsa");
         assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(cache.resolve("latchkey")))).isEqualTo("rwx------");
 
         JarNode second = JarNode.start(env, "--data-dir", data.toString());
