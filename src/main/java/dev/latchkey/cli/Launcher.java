@@ -15,7 +15,7 @@ import java.util.Set;
 
 /**
  * {@code java -jar latchkey.jar serve} runs the node in a child JVM that maps a class archive of the node's own start
- * (a dynamic AppCDS archive, JDK 17): ready in about 60% of the time, with about a third less CPU to get there
+ * (a dynamic AppCDS archive, JDK 17): ready in about 70% of the time, with about 30% less CPU to get there
  * (BENCHMARKS.md), because the JVM then neither reads, verifies nor compiles most of the ~6,500 classes a start loads.
  * JDK 17 reads an archive only from its command line, which a plain {@code java -jar} cannot give, so this process starts
  * the node's JVM with it, as Elasticsearch's launcher starts its server JVM, and stays as a waiting parent (about 48 MiB
