@@ -1421,11 +1421,6 @@ public final class LoadGenerator {
         }
     }
 
-    static String header() {
-        return "| store | hashing | scenario | conc. | ops | req/s | p50 ms | p99 ms | p99.9 ms | errors | node CPU | PostgreSQL CPU | generator CPU | node RSS MiB |\n"
-                + "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|";
-    }
-
     static String row(String store, String hashing, Result r) {
         // Server CPU per operation (node + PostgreSQL), the main figure: it holds on a noisy machine where rates do not.
         double perSecond = r.ops() / r.seconds();
