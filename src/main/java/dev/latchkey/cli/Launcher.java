@@ -23,7 +23,7 @@ import java.util.Set;
  * <p>
  * Whatever this class runs before the child exists is added to every start, so that path uses no lambda or stream, no
  * {@code +} on strings (javac compiles it to an {@code invokedynamic} whose first use bootstraps the JDK's string
- * concatenation) and no {@link java.security.MessageDigest}: together they cost 0.08 s of a 0.35 s path on the
+ * concatenation) and no {@link java.security.MessageDigest}: together they cost 0.12 s of a 0.37 s path on the
  * benchmark machine (BENCHMARKS.md). {@code LauncherTest} checks the classes that path loads.
  * <p>
  * The first start has no archive: its child JVM writes one when it stops ({@code -XX:ArchiveClassesAtExit}, a few seconds

@@ -148,7 +148,7 @@ class LauncherTest {
 
     /**
      * Everything the launcher runs before the node's JVM exists is added to every start. A JVM's first lambda, its first
-     * string concatenation by invokedynamic and the security providers' loading cost the launcher about 80 ms together
+     * string concatenation by invokedynamic and the security providers' loading cost the launcher about 0.1 s together
      * here (BENCHMARKS.md), so its path to the child's command line uses none of them: checked in a fresh JVM, by the
      * classes it loads.
      */
