@@ -1048,17 +1048,19 @@ public final class LoadGenerator {
         JarNode node;
         double startup;
         double firstStart = -1;
+        Path jar = Path.of(arg("jar", "target/latchkey.jar"));
+        String[] serveArgs = serve.toArray(String[]::new);
         synchronized (LoadGenerator.class) { // two generators of a comparison start their nodes one after the other
             if (!arg("startup", "restart").equals("first")) {
                 // A first start of a new jar records its class archive (and migrates the store): what a restart, the start
                 // an operator waits for, does not. Start-up is measured on the second start, as a restart.
                 long t0 = System.nanoTime();
-                JarNode once = JarNode.start(Path.of(arg("jar", "target/latchkey.jar")), env, serve.toArray(String[]::new));
+                JarNode once = JarNode.start(jar, env, serveArgs);
                 firstStart = (System.nanoTime() - t0) / 1e9;
                 once.stop();
             }
             long t0 = System.nanoTime(); // inside: the second node's start-up is its own, not the wait for the first's
-            node = JarNode.start(Path.of(arg("jar", "target/latchkey.jar")), env, serve.toArray(String[]::new));
+            node = JarNode.start(jar, env, serveArgs);
             startup = (System.nanoTime() - t0) / 1e9;
         }
         base = node.base;

@@ -155,7 +155,7 @@ class LauncherTest {
     @Test
     void theLaunchersPathToTheChildLoadsNoCostlyJdkMachinery() throws Exception {
         Process probe = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xlog:class+load",
-                "-cp", System.getProperty("java.class.path"), LaunchPathProbe.class.getName(), jar.toString(), cache.toString())
+                "-cp", System.getProperty("java.class.path"), LaunchPathProbe.class.getName(), jar.toString(), dir.toString())
                 .redirectErrorStream(true).start();
         String out = new String(probe.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
         assertThat(probe.waitFor()).as(out).isZero();
