@@ -170,7 +170,7 @@ final class ServeCommand implements Callable<Integer> {
 
     @Option(names = "--class-archive", defaultValue = "${env:LATCHKEY_CLASS_ARCHIVE:-auto}",
             description = {"auto: java -jar latchkey.jar serve runs the node in a child JVM that maps a class archive of the node's own start,",
-                    "written by the first start when it stops, kept in ~/.cache/latchkey (ready in about 30% less time); off: in this JVM,",
+                    "written by the first start when it stops, kept in ~/.cache/latchkey (ready in about 30%% less time); off: in this JVM,",
                     "without one (LATCHKEY_CLASS_ARCHIVE). Default: ${DEFAULT-VALUE}."})
     String classArchive;
 

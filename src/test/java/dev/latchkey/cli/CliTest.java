@@ -401,6 +401,28 @@ class CliTest {
         return all;
     }
 
+    /**
+     * picocli formats every line of help text with {@code String.format}: a bare {@code %} (as in "30% less") makes it
+     * warn on stderr at every {@code --help} and print the raw text.
+     */
+    @Test
+    void everyHelpRendersWithoutAWarning() {
+        java.io.PrintStream old = System.err;
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        int rendered = 0;
+        try {
+            System.setErr(new java.io.PrintStream(err, true, StandardCharsets.UTF_8));
+            for (CommandLine cl : everyCommand(Main.commandLine())) {
+                cl.getUsageMessage(CommandLine.Help.Ansi.OFF);
+                rendered++;
+            }
+        } finally {
+            System.setErr(old);
+        }
+        assertThat(err.toString(StandardCharsets.UTF_8)).isEmpty();
+        assertThat(rendered).isGreaterThan(20);
+    }
+
     @Test
     void helpNeverBreaksAUrlOrAValueAcrossLines() {
         // URLs, JDBC URLs, variables with values, options: anything picocli could break at a hyphen, slash or colon.
