@@ -315,7 +315,7 @@ public final class LoadGenerator {
     }
 
     /** Deletes a directory and what it holds (a node's H2 file reaches gigabytes in a run). */
-    private static void deleteTree(Path dir) throws IOException {
+    static void deleteTree(Path dir) throws IOException {
         try (var files = Files.walk(dir)) {
             files.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
         }
