@@ -44,15 +44,15 @@ public final class Startup {
         }
         if (!a.containsKey("jar")) {
             System.err.println("usage: Startup --jar A.jar [--compare-jar B.jar] [--starts 7] [--java-options ...] [--compare-java-options ...]"
-                    + " [--args ...] [--compare-args ...] [--hashing owasp|minimal]");
+                    + " [--args ...] [--compare-args ...] [--hashing owasp|minimal] [--floor yes [--floor-java-options ...]] [--keep yes]");
             System.exit(2);
         }
         Path work = Files.createTempDirectory("latchkey-startup");
         List<Variant> variants = new ArrayList<>();
-        variants.add(variant("A", a.get("jar"), a.getOrDefault("java-options", ""), a.getOrDefault("args", ""), work));
+        variants.add(variant("A", a.get("jar"), a.getOrDefault("java-options", ""), a.getOrDefault("args", ""), work, false));
         if (a.containsKey("compare-jar") || a.containsKey("compare-java-options") || a.containsKey("compare-args")) {
             variants.add(variant("B", a.getOrDefault("compare-jar", a.get("jar")), a.getOrDefault("compare-java-options", a.getOrDefault("java-options", "")),
-                    a.getOrDefault("compare-args", a.getOrDefault("args", "")), work));
+                    a.getOrDefault("compare-args", a.getOrDefault("args", "")), work, false));
         }
         if (a.getOrDefault("floor", "no").equals("yes")) {
             Path jar = work.resolve("floor.jar");
@@ -68,8 +68,7 @@ public final class Startup {
                 out.putNextEntry(new java.util.jar.JarEntry(entry));
                 in.transferTo(out);
             }
-            Variant floor = variant("floor", jar.toString(), a.getOrDefault("floor-java-options", ""), "", work);
-            variants.add(new Variant(floor.name(), floor.jar(), floor.javaOptions(), floor.serveArgs(), floor.dataDir(), floor.cache(), floor.starts(), true));
+            variants.add(variant("floor", jar.toString(), a.getOrDefault("floor-java-options", ""), "", work, true));
         }
         String hashing = a.getOrDefault("hashing", "owasp");
         int starts = Integer.parseInt(a.getOrDefault("starts", "7"));
@@ -98,9 +97,9 @@ public final class Startup {
         }
     }
 
-    static Variant variant(String name, String jar, String javaOptions, String serveArgs, Path work) throws IOException {
+    static Variant variant(String name, String jar, String javaOptions, String serveArgs, Path work, boolean floor) throws IOException {
         return new Variant(name, Path.of(jar).toAbsolutePath(), split(javaOptions), split(serveArgs), Files.createDirectories(work.resolve(name + "-data")),
-                Files.createDirectories(work.resolve(name + "-cache")), new ArrayList<>(), false);
+                Files.createDirectories(work.resolve(name + "-cache")), new ArrayList<>(), floor);
     }
 
     static List<String> split(String s) {
