@@ -570,9 +570,21 @@ public final class LoadGenerator {
     }
 
     static long rssMiB(long pid) {
+        return memoryMiB("/proc/" + pid + "/status", "VmRSS:");
+    }
+
+    /**
+     * The node's and its launcher's PSS: pages they share (the JVM's libraries, the JDK's class archive's file) counted
+     * once between them, as the machine sees the pair; the RSS sum counts them twice.
+     */
+    long pssMiB() {
+        return memoryMiB("/proc/" + pid + "/smaps_rollup", "Pss:") + (launcherPid == pid ? 0 : Math.max(0, memoryMiB("/proc/" + launcherPid + "/smaps_rollup", "Pss:")));
+    }
+
+    static long memoryMiB(String file, String field) {
         try {
-            for (String line : Files.readAllLines(Path.of("/proc/" + pid + "/status"))) {
-                if (line.startsWith("VmRSS:")) {
+            for (String line : Files.readAllLines(Path.of(file))) {
+                if (line.startsWith(field)) {
                     return Long.parseLong(line.replaceAll("[^0-9]", "")) / 1024;
                 }
             }
@@ -1252,12 +1264,13 @@ public final class LoadGenerator {
             long rssAfter = rssMiB();
             Thread.sleep(Long.parseLong(arg("idle-after", "25")) * 1000);
             long rssIdle = rssMiB();
+            long pssIdle = pssMiB();
             node.stop();
             deleteTree(dir);
             System.out.printf(Locale.ROOT, "%n%s/%s: start-up to ready %.2f s (%s); RSS at rest %d MiB, at the end of the run %d MiB, "
-                    + arg("idle-after", "25") + " s later %d MiB%n", label(store), hashing, startup,
+                    + arg("idle-after", "25") + " s later %d MiB (PSS %d MiB)%n", label(store), hashing, startup,
                     firstStart < 0 ? "a first start" : String.format(Locale.ROOT, "a restart; the first start %.2f s", firstStart),
-                    rssAtRest, rssAfter, rssIdle);
+                    rssAtRest, rssAfter, rssIdle, pssIdle);
             if (schema != null) {
                 try (Connection c = DriverManager.getConnection(pgUrl, pgUser, ""); Statement s = c.createStatement()) {
                     s.execute("DROP SCHEMA " + schema + " CASCADE");
