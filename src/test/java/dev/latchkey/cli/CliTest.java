@@ -407,11 +407,11 @@ class CliTest {
      */
     @Test
     void everyHelpRendersWithoutAWarning() {
-        java.io.PrintStream old = System.err;
+        PrintStream old = System.err;
         ByteArrayOutputStream err = new ByteArrayOutputStream();
         int rendered = 0;
         try {
-            System.setErr(new java.io.PrintStream(err, true, StandardCharsets.UTF_8));
+            System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
             for (CommandLine cl : everyCommand(Main.commandLine())) {
                 cl.getUsageMessage(CommandLine.Help.Ansi.OFF);
                 rendered++;
@@ -419,7 +419,8 @@ class CliTest {
         } finally {
             System.setErr(old);
         }
-        assertThat(err.toString(StandardCharsets.UTF_8)).isEmpty();
+        // picocli's own lines only: the test server's log also goes to stderr
+        assertThat(err.toString(StandardCharsets.UTF_8)).doesNotContain("[picocli");
         assertThat(rendered).isGreaterThan(20);
     }
 
