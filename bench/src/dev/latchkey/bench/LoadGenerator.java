@@ -566,11 +566,7 @@ public final class LoadGenerator {
 
     /** The node's RSS, with its launcher's when it runs in a child JVM (see {@code Launcher}). */
     long rssMiB() {
-        return rssMiB(pid) + (launcherPid == pid ? 0 : Math.max(0, rssMiB(launcherPid)));
-    }
-
-    static long rssMiB(long pid) {
-        return memoryMiB("/proc/" + pid + "/status", "VmRSS:");
+        return pairMiB("status", "VmRSS:");
     }
 
     /**
@@ -578,7 +574,13 @@ public final class LoadGenerator {
      * once between them, as the machine sees the pair; the RSS sum counts them twice.
      */
     long pssMiB() {
-        return memoryMiB("/proc/" + pid + "/smaps_rollup", "Pss:") + (launcherPid == pid ? 0 : Math.max(0, memoryMiB("/proc/" + launcherPid + "/smaps_rollup", "Pss:")));
+        return pairMiB("smaps_rollup", "Pss:");
+    }
+
+    /** A field of {@code /proc/<pid>/<file>} for the node's JVM, plus its launcher's when that is another process. */
+    private long pairMiB(String file, String field) {
+        return memoryMiB("/proc/" + pid + "/" + file, field)
+                + (launcherPid == pid ? 0 : Math.max(0, memoryMiB("/proc/" + launcherPid + "/" + file, field)));
     }
 
     static long memoryMiB(String file, String field) {
