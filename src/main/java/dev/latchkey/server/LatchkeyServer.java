@@ -110,19 +110,31 @@ public final class LatchkeyServer implements AutoCloseable {
      * how much of the heap looks used says nothing here.)
      */
     private void returnMemoryIfIdle(long[] state) {
-        long requests = http.requestCount();
+        idleTick(http.requestCount(), state, Runtime.getRuntime().totalMemory(), LatchkeyServer::collectAndShrink,
+                LatchkeyServer::trimNativeHeap);
+    }
+
+    /**
+     * One look of the idle timer ({@code state}: the request count at the last look, and whether this idle period was
+     * collected). The C heap is trimmed at every look while the node stays idle, not once: the JIT goes on compiling
+     * for a minute or more after the load stops (the methods the pollers and timers run reach its thresholds late),
+     * and each C2 compilation mallocs and frees megabytes that glibc keeps; trimmed once, an idle node's RSS grew back
+     * by 15 to 25 MiB within the next minute (BENCHMARKS.md, sixteenth session). A trim of an unchanged C heap costs
+     * well under a millisecond.
+     */
+    static void idleTick(long requests, long[] state, long committedHeap, Runnable collect, Runnable trim) {
         if (requests != state[0]) {
             state[0] = requests;
             state[1] = 0;
             return;
         }
         if (state[1] == 0) {
-            if (Runtime.getRuntime().totalMemory() > 128L * 1024 * 1024) {
-                collectAndShrink();
+            if (committedHeap > 128L * 1024 * 1024) {
+                collect.run();
             }
-            trimNativeHeap();
             state[1] = 1;
         }
+        trim.run();
     }
 
     /**

@@ -7,8 +7,8 @@ import java.lang.management.ManagementFactory;
 import org.junit.jupiter.api.Test;
 
 /**
- * The idle node's one collection keeps little free heap, and leaves the JVM's heap ratios as they were; its trim gives
- * the C heap's free memory back.
+ * The idle node's one collection keeps little free heap, and leaves the JVM's heap ratios as they were; its trims, one
+ * at every look while it stays idle, give the C heap's free memory back.
  */
 class IdleMemoryTest {
     private static final HotSpotDiagnosticMXBean VM = ManagementFactory.getPlatformMXBean(HotSpotDiagnosticMXBean.class);
@@ -29,6 +29,35 @@ class IdleMemoryTest {
         assertThat(rt.totalMemory()).isLessThan(Math.max(used * 2, 64L << 20));
         assertThat(VM.getVMOption("MinHeapFreeRatio").getValue()).isEqualTo(min);
         assertThat(VM.getVMOption("MaxHeapFreeRatio").getValue()).isEqualTo(max);
+    }
+
+    @Test
+    void anIdleNodeIsCollectedOncePerIdlePeriodAndTrimmedAtEveryLook() {
+        long[] state = {-1, 0};
+        int[] collected = {0};
+        int[] trimmed = {0};
+        long big = 256L << 20;
+        Runnable collect = () -> collected[0]++;
+        Runnable trim = () -> trimmed[0]++;
+        LatchkeyServer.idleTick(5, state, big, collect, trim); // requests since the last look: busy
+        assertThat(collected[0]).isZero();
+        assertThat(trimmed[0]).isZero();
+        LatchkeyServer.idleTick(5, state, big, collect, trim); // 10 s without a request
+        assertThat(collected[0]).isEqualTo(1);
+        assertThat(trimmed[0]).isEqualTo(1);
+        LatchkeyServer.idleTick(5, state, big, collect, trim); // still idle: the JIT's freed memory trimmed again
+        LatchkeyServer.idleTick(5, state, big, collect, trim);
+        assertThat(collected[0]).isEqualTo(1);
+        assertThat(trimmed[0]).isEqualTo(3);
+        LatchkeyServer.idleTick(9, state, big, collect, trim); // served again: nothing while requests arrive
+        assertThat(collected[0]).isEqualTo(1);
+        assertThat(trimmed[0]).isEqualTo(3);
+        LatchkeyServer.idleTick(9, state, 64L << 20, collect, trim); // idle again, a small heap: trimmed, not collected
+        assertThat(collected[0]).isEqualTo(1);
+        assertThat(trimmed[0]).isEqualTo(4);
+        LatchkeyServer.idleTick(9, state, big, collect, trim);
+        assertThat(collected[0]).isEqualTo(1); // the period's one collection was the look above's to make
+        assertThat(trimmed[0]).isEqualTo(5);
     }
 
     @Test
