@@ -119,8 +119,8 @@ public final class LatchkeyServer implements AutoCloseable {
      * collected). The C heap is trimmed at every look while the node stays idle, not once: the JIT goes on compiling
      * for a minute or more after the load stops (the methods the pollers and timers run reach its thresholds late),
      * and each C2 compilation mallocs and frees megabytes that glibc keeps; trimmed once, an idle node's RSS grew back
-     * by 15 to 25 MiB within the next minute (BENCHMARKS.md, sixteenth session). A trim of an unchanged C heap costs
-     * well under a millisecond.
+     * by 14 to 18 MiB within the next minute, 35 MiB in one JVM (BENCHMARKS.md, sixteenth session). A trim after the
+     * first took about 0.1 ms in a small JVM.
      */
     static void idleTick(long requests, long[] state, long committedHeap, Runnable collect, Runnable trim) {
         if (requests != state[0]) {
