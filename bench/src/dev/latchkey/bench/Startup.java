@@ -29,13 +29,16 @@ import java.util.concurrent.TimeUnit;
  * <pre>
  * Startup --jar A.jar [--compare-jar B.jar] [--starts 7] [--java-options "-Xshare:off"] [--compare-java-options ...]
  *         [--hashing owasp|minimal] [--args "--class-archive=off"] [--compare-args ...] [--floor yes [--floor-java-options ...]] [--keep yes]
+ *         [--first-login yes]
  * </pre>
  * Prints one line per start and the medians (CPU: launcher and node's JVM, or the one JVM).
  */
 public final class Startup {
     /** {@code floor}: {@link StackFloor} from {@code jar} (its own class path), its archive in {@code cache}. */
     record Variant(String name, Path jar, List<String> javaOptions, List<String> serveArgs, Path dataDir, Path cache, List<long[]> starts,
-            boolean floor) {}
+            boolean floor, String[] apiKey) {}
+
+    static final String EMAIL = "first-login@startup.example";
 
     public static void main(String[] argv) throws Exception {
         Map<String, String> a = new HashMap<>();
@@ -44,7 +47,7 @@ public final class Startup {
         }
         if (!a.containsKey("jar")) {
             System.err.println("usage: Startup --jar A.jar [--compare-jar B.jar] [--starts 7] [--java-options ...] [--compare-java-options ...]"
-                    + " [--args ...] [--compare-args ...] [--hashing owasp|minimal] [--floor yes [--floor-java-options ...]] [--keep yes]");
+                    + " [--args ...] [--compare-args ...] [--hashing owasp|minimal] [--floor yes [--floor-java-options ...]] [--keep yes] [--first-login yes]");
             System.exit(2);
         }
         Path work = Files.createTempDirectory("latchkey-startup");
@@ -72,16 +75,17 @@ public final class Startup {
         }
         String hashing = a.getOrDefault("hashing", "owasp");
         int starts = Integer.parseInt(a.getOrDefault("starts", "7"));
+        boolean firstLogin = a.getOrDefault("first-login", "no").equals("yes");
         for (Variant v : variants) {
-            long[] first = start(v, hashing);
+            long[] first = start(v, hashing, firstLogin && !v.floor());
             System.out.printf(Locale.ROOT, "%s first start (not counted): ready %d ms%n", v.name(), first[0]);
         }
         for (int i = 0; i < starts; i++) {
             for (Variant v : variants) {
-                long[] r = start(v, hashing);
+                long[] r = start(v, hashing, false);
                 v.starts().add(r);
-                System.out.printf(Locale.ROOT, "%s ready_ms=%d cpu_ms=%d launcher_cpu_ms=%d node_jvm_cpu_ms=%d child_after_ms=%d%n", v.name(), r[0], r[4], r[1],
-                        r[2], r[3]);
+                System.out.printf(Locale.ROOT, "%s ready_ms=%d cpu_ms=%d launcher_cpu_ms=%d node_jvm_cpu_ms=%d child_after_ms=%d%s%n", v.name(), r[0], r[4], r[1],
+                        r[2], r[3], v.apiKey()[0] == null ? "" : " first_login_ms=" + r[5] + " launch_to_first_login_ms=" + (r[0] + r[5]));
             }
         }
         for (Variant v : variants) {
@@ -91,6 +95,11 @@ public final class Startup {
                     median(v.starts(), 0), min(v.starts(), 0), max(v.starts(), 0), median(v.starts(), 4),
                     launched ? "launcher " + median(v.starts(), 1) + ", node's JVM " + median(v.starts(), 2) + ", spawned after " + median(v.starts(), 3) + " ms"
                             : "one JVM");
+            if (v.apiKey()[0] != null) {
+                long[] total = v.starts().stream().mapToLong(r -> r[0] + r[5]).sorted().toArray();
+                System.out.printf(Locale.ROOT, "%s: the first password login, sent once ready: median %d ms (%d-%d); from the launch to its answer %d ms (%d-%d)%n",
+                        v.name(), median(v.starts(), 5), min(v.starts(), 5), max(v.starts(), 5), total[total.length / 2], total[0], total[total.length - 1]);
+            }
         }
         if (!a.getOrDefault("keep", "no").equals("yes")) {
             LoadGenerator.deleteTree(work);
@@ -99,7 +108,7 @@ public final class Startup {
 
     static Variant variant(String name, String jar, String javaOptions, String serveArgs, Path work, boolean floor) throws IOException {
         return new Variant(name, Path.of(jar).toAbsolutePath(), split(javaOptions), split(serveArgs), Files.createDirectories(work.resolve(name + "-data")),
-                Files.createDirectories(work.resolve(name + "-cache")), new ArrayList<>(), floor);
+                Files.createDirectories(work.resolve(name + "-cache")), new ArrayList<>(), floor, new String[1]);
     }
 
     static List<String> split(String s) {
@@ -107,7 +116,11 @@ public final class Startup {
     }
 
     /** ready ms, CPU ms of the process started, of the node's JVM (0: the node ran in the one started), child spawned after ms, both CPUs. */
-    static long[] start(Variant v, String hashing) throws Exception {
+    /**
+     * {@code seed}: once ready, makes a tenant and an account (a first start), so that every later start can time its
+     * first password login ({@code --first-login yes}): what start-up left for the first user to wait for.
+     */
+    static long[] start(Variant v, String hashing, boolean seed) throws Exception {
         int port;
         try (java.net.ServerSocket s = new java.net.ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             port = s.getLocalPort();
@@ -153,11 +166,23 @@ public final class Startup {
         }
         long launcherCpu = LoadGenerator.cpuTicks(pid) * 1000 / LoadGenerator.CLK_TCK;
         long nodeCpu = childPid > 0 ? LoadGenerator.cpuTicks(childPid) * 1000 / LoadGenerator.CLK_TCK : 0;
+        long login = 0;
+        if (seed) {
+            seed(v, port);
+        } else if (v.apiKey()[0] != null) {
+            long l0 = System.nanoTime();
+            String answer = post(port, "/identity/v2/auth/login?apikey=" + v.apiKey()[0],
+                    "{\"email\":\"" + EMAIL + "\",\"password\":\"" + LoadGenerator.PASSWORD + "\"}");
+            login = (System.nanoTime() - l0) / 1_000_000;
+            if (!answer.startsWith("HTTP/1.1 200") || !answer.contains("access_token")) {
+                throw new IllegalStateException("the first login failed: " + answer);
+            }
+        }
         p.destroy();
         if (!p.waitFor(60, TimeUnit.SECONDS)) {
             p.destroyForcibly();
         }
-        return new long[] {ready, launcherCpu, nodeCpu, childAfter, launcherCpu + nodeCpu};
+        return new long[] {ready, launcherCpu, nodeCpu, childAfter, launcherCpu + nodeCpu, login};
     }
 
     /** The process's first child, or -1. */
@@ -172,6 +197,40 @@ public final class Startup {
             return -1;
         } catch (IOException | NumberFormatException | java.io.UncheckedIOException e) {
             return -1;
+        }
+    }
+
+    /** A tenant and its one account, through the admin and manage APIs. */
+    static void seed(Variant v, int port) throws Exception {
+        java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient();
+        String base = "http://127.0.0.1:" + port;
+        java.net.http.HttpResponse<String> tenant = http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(base + "/admin/v1/tenants"))
+                .header("Authorization", "Bearer " + LoadGenerator.ADMIN).header("Content-Type", "application/json")
+                .POST(java.net.http.HttpRequest.BodyPublishers.ofString("{\"Name\":\"startup\"}")).build(), java.net.http.HttpResponse.BodyHandlers.ofString());
+        com.fasterxml.jackson.databind.JsonNode t = dev.latchkey.json.Json.MAPPER.readTree(tenant.body());
+        String key = t.path("ApiKey").asText(null);
+        java.net.http.HttpResponse<String> account = http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(base
+                + "/identity/v2/manage/account?apikey=" + key + "&apisecret=" + t.path("ApiSecret").asText()))
+                .header("Content-Type", "application/json")
+                .POST(java.net.http.HttpRequest.BodyPublishers.ofString("{\"Email\":[{\"Type\":\"Primary\",\"Value\":\"" + EMAIL + "\"}],\"Password\":\""
+                        + LoadGenerator.PASSWORD + "\"}")).build(), java.net.http.HttpResponse.BodyHandlers.ofString());
+        if (tenant.statusCode() != 200 || account.statusCode() != 200) {
+            throw new IllegalStateException("seeding failed: " + tenant.body() + " " + account.body());
+        }
+        v.apiKey()[0] = key;
+    }
+
+    /** One POST over a fresh connection, as {@link #ready} asks: the whole answer. */
+    static String post(int port, String path, String body) throws IOException {
+        try (Socket s = new Socket(InetAddress.getLoopbackAddress(), port)) {
+            s.setSoTimeout(30_000);
+            byte[] b = body.getBytes(StandardCharsets.UTF_8);
+            OutputStream out = s.getOutputStream();
+            out.write(("POST " + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Length: " + b.length
+                    + "\r\nConnection: close\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+            out.write(b);
+            out.flush();
+            return new String(s.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         }
     }
 

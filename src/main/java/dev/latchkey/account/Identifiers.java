@@ -34,7 +34,7 @@ public final class Identifiers {
 
     private Identifiers() {}
 
-    /** Loads ICU's normalisation and confusables data off the request path (call once at start-up, in the background). */
+    /** Loads ICU's normalisation and confusables data off the request path (a warm-up after start, off start-up's path). */
     public static void warmUp() {
         key("email", "Warm.Up@Example.com");
         skeleton("kate");

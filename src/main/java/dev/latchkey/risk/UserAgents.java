@@ -21,7 +21,7 @@ public final class UserAgents {
     private static final int CACHE_SIZE = 10_000;
     private static final Agent NONE = new Agent(null, null, null, null);
 
-    /** Loading the regexes takes about 0.2 s: done on first use, or ahead of it by {@link #warmUp}, never on start-up's path. */
+    /** Loading the regexes takes about 0.2 s: done on first use, or ahead of it by {@link #warmUp} once the node has started, never on start-up's path. */
     private volatile Parser parser;
     private final ConcurrentHashMap<String, Agent> cache = new ConcurrentHashMap<>();
 
@@ -55,22 +55,9 @@ public final class UserAgents {
         return p;
     }
 
-    /**
-     * Loads the regexes on a background thread a few seconds after start (start-up is CPU-bound on small machines), so
-     * the first login RBA assesses does not wait for them.
-     */
-    public UserAgents warmUp() {
-        Thread t = new Thread(() -> {
-            try {
-                Thread.sleep(5_000);
-            } catch (InterruptedException e) {
-                return;
-            }
-            parser();
-        }, "latchkey-ua-parser");
-        t.setDaemon(true);
-        t.start();
-        return this;
+    /** Loads the regexes now (about 0.2 s), so that the first login RBA assesses does not wait for them: a warm-up after start. */
+    public void warmUp() {
+        parser();
     }
 
     private Agent parseUncached(String ua) {

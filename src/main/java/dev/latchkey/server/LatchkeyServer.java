@@ -185,6 +185,30 @@ public final class LatchkeyServer implements AutoCloseable {
         }
     }
 
+    /**
+     * How long after it listens a node loads what its first requests would otherwise wait for: Argon2's compiled code and
+     * a generator's memory, ICU's data, the breached-password list, webauthn4j, the user-agent regexes (about 0.8 s of
+     * CPU with the OWASP parameters, half of it the regexes, on the benchmark machine). Start-up is CPU-bound on small
+     * machines: made during it, they delayed ready by 0.13-0.17 s on two cores (issue 16, BENCHMARKS.md). A login that
+     * comes sooner loads what it needs itself: the first login sent as soon as a restarted node was ready took 0.39 s
+     * instead of 0.28 s, so from the launch to its answer the time is the same.
+     */
+    static final long WARM_UP_AFTER_MILLIS = 1_000;
+
+    /** Runs each warm-up in turn; one that fails is only a first request that will be slower. */
+    static void warmUp(List<Runnable> warmUps) {
+        for (Runnable w : warmUps) {
+            if (Thread.currentThread().isInterrupted()) {
+                return; // the node is stopping
+            }
+            try {
+                w.run();
+            } catch (RuntimeException e) {
+                LOG.debug("a warm-up failed: {}", e.toString());
+            }
+        }
+    }
+
     public static LatchkeyServer start(ServerConfig cfg) {
         return start(cfg, Clock.systemUTC());
     }
@@ -258,7 +282,8 @@ public final class LatchkeyServer implements AutoCloseable {
             // Where emailed links point (one-click sign-in, reset, verification): --public-url, else this node once it listens.
             java.util.function.Supplier<String> publicUrl = () -> messaging.publicUrl() != null ? messaging.publicUrl().replaceAll("/+$", "")
                     : "http://localhost:" + boundPort[0];
-            RiskBasedAuthentication rba = new RiskBasedAuthentication(secrets, geo, new UserAgents().warmUp(), templates, messages,
+            UserAgents userAgents = new UserAgents();
+            RiskBasedAuthentication rba = new RiskBasedAuthentication(secrets, geo, userAgents, templates, messages,
                     delivery, riskEvents, publicUrl);
 
             SecondFactorChallenges challenges = new SecondFactorChallenges(secrets);
@@ -337,12 +362,16 @@ public final class LatchkeyServer implements AutoCloseable {
                     (db.isH2() ? "H2 " + cfg.dataDir().toAbsolutePath() : "PostgreSQL") + ", " + db.poolSize() + " connections", hasher.params(),
                     geo.enabled() ? cfg.risk().geoipDb() : "off: the City and Country signals never fire",
                     management == null ? "" : "; /metrics and /health/ready also on port " + management.port());
-            // ICU's normalisation and confusables data load on first use: off start-up's path, before the first login.
-            java.util.concurrent.CompletableFuture.runAsync(dev.latchkey.account.Identifiers::warmUp);
-            java.util.concurrent.CompletableFuture.runAsync(() -> dev.latchkey.account.BreachedPasswords.contains("warm-up"));
-            java.util.concurrent.CompletableFuture.runAsync(Passkeys::warmUp);
             Purge purge = new Purge(db.jdbi(), clock, cfg.limits().retentionMillis(), cfg.limits().auditRetentionMillis()).start();
             LatchkeyServer server = new LatchkeyServer(db, http, management, nodeMetrics, dispatchers, geo, purge, audit, boot);
+            // What the first logins would otherwise load or compile: after start-up, off its path (WARM_UP_AFTER_MILLIS).
+            server.idle.schedule(() -> warmUp(List.of(
+                    hasher::warmUp, // Argon2's code, and a generator's memory
+                    dev.latchkey.account.Identifiers::warmUp, // ICU's normalisation and confusables data
+                    () -> dev.latchkey.account.BreachedPasswords.contains("warm-up"),
+                    Passkeys::warmUp, // webauthn4j's mappers
+                    userAgents::warmUp)), // the user-agent regexes
+                    WARM_UP_AFTER_MILLIS, java.util.concurrent.TimeUnit.MILLISECONDS);
             server.idle.scheduleWithFixedDelay(importedKeys::refresh, dev.latchkey.transfer.ImportedKeys.REFRESH_MILLIS,
                     dev.latchkey.transfer.ImportedKeys.REFRESH_MILLIS, java.util.concurrent.TimeUnit.MILLISECONDS);
             return server;

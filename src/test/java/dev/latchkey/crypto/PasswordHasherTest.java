@@ -72,6 +72,28 @@ class PasswordHasherTest {
     }
 
     @Test
+    void theDummyHashHasTheHashersParametersAndMatchesNoPassword() {
+        byte[] pepper = new Secrets("test-secret-key-0123456789abcdef").passwordPepper();
+        PasswordHasher peppered = new PasswordHasher(new PasswordHasher.Params(1024, 1, 1), 8, pepper);
+        String dummy = peppered.dummyHash();
+        // Verifying against it is one derivation with today's parameters and the pepper, as for a real account.
+        assertThat(dummy).startsWith("$argon2id$v=19$m=1024,t=1,p=1,keyid=1$").hasSize(strongLength(peppered));
+        assertThat(peppered.needsRehash(dummy)).isFalse();
+        // Made of random bytes, not by hashing a password: none matches it, the one a dummy used to be made of neither.
+        assertThat(peppered.verify("latchkey-dummy-password", dummy)).isFalse();
+        assertThat(peppered.verify("latchkey-warm-up", dummy)).isFalse();
+        assertThat(new PasswordHasher(new PasswordHasher.Params(1024, 1, 1), 8, pepper).dummyHash()).isNotEqualTo(dummy);
+        peppered.warmUp();
+        try (PasswordHasher.Admission a = peppered.admit()) {
+            a.verifyDummy("any password");
+        }
+    }
+
+    private static int strongLength(PasswordHasher h) {
+        return h.hash("x").length();
+    }
+
+    @Test
     void thePriorityLaneHasAPlacePerCoreAndItsHashesGoBeforeTheQueue() throws Exception {
         int cores = Runtime.getRuntime().availableProcessors();
         // Hashes slow enough (about half a second each here) that the test's own thread, however late the machine schedules

@@ -71,14 +71,14 @@ public final class Passkeys implements SecondFactor {
 
     /**
      * webauthn4j's manager and credential converter, made on first use: their Jackson mappers took 0.35 s of the node's
-     * start (issue 16); {@link #warmUp} makes them beside the start, once the node listens. Stateless, so one per JVM.
+     * start (issue 16); {@link #warmUp} makes them after start-up, off its path. Stateless, so one per JVM.
      */
     private static final class WebAuthn {
         static final WebAuthnManager MANAGER = WebAuthnManager.createNonStrictWebAuthnManager();
         static final AttestedCredentialDataConverter CREDENTIALS = new AttestedCredentialDataConverter(new ObjectConverter());
     }
 
-    /** Makes webauthn4j's manager now (off the start's path), so that the first passkey does not wait for it. */
+    /** Makes webauthn4j's manager now (a warm-up after start), so that the first passkey does not wait for it. */
     public static void warmUp() {
         java.util.Objects.requireNonNull(WebAuthn.MANAGER);
     }
