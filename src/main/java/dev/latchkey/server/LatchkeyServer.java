@@ -189,9 +189,9 @@ public final class LatchkeyServer implements AutoCloseable {
      * How long after it listens a node loads what its first requests would otherwise wait for: Argon2's compiled code and
      * a generator's memory, ICU's data, the breached-password list, webauthn4j, the user-agent regexes (about 0.8 s of
      * CPU with the OWASP parameters, half of it the regexes, on the benchmark machine). Start-up is CPU-bound on small
-     * machines: made during it, they delayed ready by 0.13-0.17 s on two cores (issue 16, BENCHMARKS.md). A login that
-     * comes sooner loads what it needs itself: the first login sent as soon as a restarted node was ready took 0.39 s
-     * instead of 0.28 s, so from the launch to its answer the time is the same.
+     * machines: made during it, they delayed ready by 0.11-0.17 s on two cores (issue 16, BENCHMARKS.md). A login that
+     * comes sooner loads what it needs itself: the first login sent as soon as a restarted node was ready took 0.39-0.42 s
+     * instead of 0.26-0.28 s, so from the launch to its answer the time is the same.
      */
     static final long WARM_UP_AFTER_MILLIS = 1_000;
 
