@@ -1,14 +1,10 @@
 package dev.latchkey.account;
 
-import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.InputStreamReader;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.List;
 import java.util.Locale;
 
 /**
@@ -21,10 +17,12 @@ import java.util.Locale;
  * each listed password with its capitals changed ("Password1234" right after "password1234"), and some entries carry
  * capitals of their own ("Mailcreated5240").
  *
- * <p>The list is read once, by the first check (0.2 to 0.5 s on a cold two-core machine). Heap: the 96,519 distinct
- * lower-cased entries lie sorted end to end in one byte array (UTF-8, 659 KB) with an array of where each starts
- * (386 KB), 1.0 MB in all (measured the same), searched by halving (about a microsecond); a {@code HashSet<String>} of
- * the same entries takes 8.3 to 8.8 MB (measured, and counted object by object).
+ * <p>The list is read once, by the first check: about 25 ms of CPU on a cold two-core machine, where reading it
+ * line by line into strings and sorting them took about 95 ms (issue 16: the first login after a restart checks it, for
+ * {@code IsPasswordBreached}). The entries, lower-cased, lie end to end in one byte array, each followed by a line
+ * feed (755 KB), found through an open-addressing table of where each starts (2^18 slots, 1 MB; a quarter full), built
+ * from the file's bytes without a string per line: 1.8 MB in all, counted. A {@code HashSet<String>} of the same
+ * entries takes 8.3 to 8.8 MB (measured, and counted object by object).
  */
 public final class BreachedPasswords {
     private static final String RESOURCE = "/breached-passwords.txt";
@@ -38,7 +36,7 @@ public final class BreachedPasswords {
 
     /** How many distinct entries the list holds, lower-cased. */
     static int size() {
-        return Loaded.LIST.starts().length - 1;
+        return Loaded.LIST.size();
     }
 
     private static byte[] key(String password) {
@@ -51,56 +49,116 @@ public final class BreachedPasswords {
     }
 
     private static Packed load() {
-        InputStream in = BreachedPasswords.class.getResourceAsStream(RESOURCE);
-        if (in == null) {
-            throw new IllegalStateException(RESOURCE + " is missing from the class path");
-        }
-        List<byte[]> entries = new ArrayList<>(100_000);
-        try (BufferedReader reader = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8))) {
-            for (String line = reader.readLine(); line != null; line = reader.readLine()) {
-                if (!line.isEmpty() && !line.startsWith("#")) {
-                    entries.add(key(line));
-                }
+        byte[] file;
+        try (InputStream in = BreachedPasswords.class.getResourceAsStream(RESOURCE)) {
+            if (in == null) {
+                throw new IllegalStateException(RESOURCE + " is missing from the class path");
             }
+            file = in.readAllBytes();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        entries.sort(Arrays::compareUnsigned);
-        int distinct = 0;
-        int total = 0;
-        for (int i = 0; i < entries.size(); i++) {
-            if (distinct == 0 || !Arrays.equals(entries.get(distinct - 1), entries.get(i))) {
-                entries.set(distinct++, entries.get(i));
-                total += entries.get(i).length;
+        int lines = 1;
+        for (byte b : file) {
+            if (b == '\n') {
+                lines++;
             }
         }
-        byte[] bytes = new byte[total];
-        int[] starts = new int[distinct + 1];
-        for (int i = 0; i < distinct; i++) {
-            byte[] entry = entries.get(i);
-            System.arraycopy(entry, 0, bytes, starts[i], entry.length);
-            starts[i + 1] = starts[i] + entry.length;
+        Packed packed = new Packed(new byte[file.length + lines + 64], new int[Integer.highestOneBit(lines) << 2]);
+        for (int from = 0; from < file.length; ) {
+            int to = from;
+            while (to < file.length && file[to] != '\n') {
+                to++;
+            }
+            if (to > from && file[from] != '#') {
+                packed.add(file, from, to);
+            }
+            from = to + 1;
         }
-        return new Packed(bytes, starts);
+        return packed.trimmed();
     }
 
-    /** Entry {@code i} is {@code bytes[starts[i] .. starts[i + 1])}; entries are distinct and in unsigned byte order. */
-    private record Packed(byte[] bytes, int[] starts) {
-        boolean contains(byte[] key) {
-            int low = 0;
-            int high = starts.length - 2;
-            while (low <= high) {
-                int middle = (low + high) >>> 1;
-                int order = Arrays.compareUnsigned(bytes, starts[middle], starts[middle + 1], key, 0, key.length);
-                if (order < 0) {
-                    low = middle + 1;
-                } else if (order > 0) {
-                    high = middle - 1;
-                } else {
-                    return true;
+    /**
+     * The entries, lower-cased, each followed by a line feed in {@code bytes[0 .. end)}; {@code table} holds where each
+     * starts, plus one (0: an empty slot), at the slot of its hash or after it (linear probing).
+     */
+    private static final class Packed {
+        private byte[] bytes;
+        private final int[] table;
+        private int end;
+        private int size;
+
+        Packed(byte[] bytes, int[] table) {
+            this.bytes = bytes;
+            this.table = table;
+        }
+
+        int size() {
+            return size;
+        }
+
+        /** Adds {@code line[from .. to)}, lower-cased, unless it is there already. */
+        void add(byte[] line, int from, int to) {
+            for (int i = from; i < to; i++) {
+                if (line[i] < 0) { // beyond ASCII: lower-cased as a string, as a candidate is
+                    byte[] key = BreachedPasswords.key(new String(line, from, to - from, StandardCharsets.UTF_8));
+                    add(key, 0, key.length, false);
+                    return;
                 }
             }
-            return false;
+            add(line, from, to - from, true);
+        }
+
+        /** Writes the entry after the last, then keeps it unless it is listed already ("Password" after "password"). */
+        private void add(byte[] entry, int from, int length, boolean lowerAscii) {
+            if (end + length + 1 > bytes.length) {
+                bytes = Arrays.copyOf(bytes, (end + length + 1) * 2);
+            }
+            for (int i = 0; i < length; i++) {
+                byte b = entry[from + i];
+                bytes[end + i] = lowerAscii && b >= 'A' && b <= 'Z' ? (byte) (b + ('a' - 'A')) : b;
+            }
+            int slot = slot(bytes, end, length);
+            if (slot >= 0) {
+                table[slot] = end + 1;
+                end += length;
+                bytes[end++] = '\n';
+                size++;
+            }
+        }
+
+        boolean contains(byte[] key) {
+            for (byte b : key) {
+                if (b == '\n') {
+                    return false; // no entry holds one; it would match entries in a row, which lie joined by line feeds
+                }
+            }
+            return slot(key, 0, key.length) < 0;
+        }
+
+        /** -1 when {@code key[from .. from + length)} is listed, else the empty slot where it would go. */
+        private int slot(byte[] key, int from, int length) {
+            int h = 0;
+            for (int i = from; i < from + length; i++) {
+                h = 31 * h + key[i];
+            }
+            int mask = table.length - 1;
+            for (int slot = (h ^ (h >>> 16)) & mask; ; slot = (slot + 1) & mask) {
+                int at = table[slot] - 1;
+                if (at < 0) {
+                    return slot;
+                }
+                if (at + length < end && bytes[at + length] == '\n'
+                        && Arrays.equals(bytes, at, at + length, key, from, from + length)) {
+                    return -1;
+                }
+            }
+        }
+
+        /** The same entries in an array of their own length. */
+        Packed trimmed() {
+            bytes = Arrays.copyOf(bytes, end);
+            return this;
         }
     }
 }

@@ -44,8 +44,34 @@ class BreachedPasswordsTest {
     }
 
     @Test
+    void listedPasswordsJoinedByLineFeedsAreNotListed() {
+        // The entries lie end to end, each ended by a line feed: three of them in a row, joined by line feeds, once
+        // matched the first one's place in the table (found by trying every run of two and three entries).
+        assertThat(BreachedPasswords.contains("nastay")).isTrue();
+        assertThat(BreachedPasswords.contains("nastay\nnasir\nnascar48")).isFalse();
+        assertThat(BreachedPasswords.contains("password\n")).isFalse();
+        assertThat(BreachedPasswords.contains("\n")).isFalse();
+    }
+
+    @Test
     void theWholeFileIsRead() {
         // 100,001 lines of passwords, 96,519 once lower-cased ("Password" and "password" are one entry).
         assertThat(BreachedPasswords.size()).isEqualTo(96_519);
+    }
+
+    @Test
+    void everyLineOfTheFileIsFoundAsWrittenAndInCapitals() throws Exception {
+        int checked = 0;
+        try (java.io.BufferedReader lines = new java.io.BufferedReader(new java.io.InputStreamReader(
+                BreachedPasswords.class.getResourceAsStream("/breached-passwords.txt"), java.nio.charset.StandardCharsets.UTF_8))) {
+            for (String line = lines.readLine(); line != null; line = lines.readLine()) {
+                if (!line.isEmpty() && !line.startsWith("#")) {
+                    assertThat(BreachedPasswords.contains(line)).as(line).isTrue();
+                    assertThat(BreachedPasswords.contains(line.toUpperCase(java.util.Locale.ROOT))).as(line).isTrue();
+                    checked++;
+                }
+            }
+        }
+        assertThat(checked).isEqualTo(100_001);
     }
 }
