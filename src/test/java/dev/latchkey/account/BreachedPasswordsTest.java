@@ -45,8 +45,8 @@ class BreachedPasswordsTest {
 
     @Test
     void listedPasswordsJoinedByLineFeedsAreNotListed() {
-        // The entries lie end to end, each ended by a line feed: three of them in a row, joined by line feeds, once
-        // matched the first one's place in the table (found by trying every run of two and three entries).
+        // The entries lie end to end, each ended by a line feed: without a guard, these three in a row, joined by line
+        // feeds, matched the first one's place in the table (found by trying every run of two and three entries).
         assertThat(BreachedPasswords.contains("nastay")).isTrue();
         assertThat(BreachedPasswords.contains("nastay\nnasir\nnascar48")).isFalse();
         assertThat(BreachedPasswords.contains("password\n")).isFalse();
