@@ -115,10 +115,11 @@ public final class Startup {
         return s.isBlank() ? List.of() : Arrays.asList(s.trim().split("\\s+"));
     }
 
-    /** ready ms, CPU ms of the process started, of the node's JVM (0: the node ran in the one started), child spawned after ms, both CPUs. */
     /**
-     * {@code seed}: once ready, makes a tenant and an account (a first start), so that every later start can time its
-     * first password login ({@code --first-login yes}): what start-up left for the first user to wait for.
+     * ready ms, CPU ms of the process started, of the node's JVM (0: the node ran in the one started), child spawned after
+     * ms, both CPUs, and the first password login's ms (0: not timed). {@code seed}: once ready, makes a tenant and an
+     * account (a first start), so that every later start can time its first password login ({@code --first-login yes}):
+     * what start-up left for the first user to wait for.
      */
     static long[] start(Variant v, String hashing, boolean seed) throws Exception {
         int port;

@@ -21,8 +21,7 @@ import java.util.Locale;
  * machine, where reading it line by line into strings and sorting them took 110 ms (issue 16: the first login after a
  * restart checks it, for {@code IsPasswordBreached}). The entries, lower-cased, lie end to end in one byte array, each
  * followed by a line feed (755 KB), found through an open-addressing table of where each starts (2^18 slots, 1 MB, 37%
- * full), built
- * from the file's bytes without a string per line: 1.8 MB in all, counted. A {@code HashSet<String>} of the same
+ * full), built from the file's bytes without a string per line: 1.8 MB in all, counted. A {@code HashSet<String>} of the same
  * entries takes 8.3 to 8.8 MB (measured, and counted object by object).
  */
 public final class BreachedPasswords {
@@ -98,26 +97,25 @@ public final class BreachedPasswords {
             return size;
         }
 
-        /** Adds {@code line[from .. to)}, lower-cased, unless it is there already. */
+        /** Adds {@code line[from .. to)}, lower-cased, unless it is there already ("Password" after "password"). */
         void add(byte[] line, int from, int to) {
+            byte[] entry = line;
+            int start = from;
+            int length = to - from;
             for (int i = from; i < to; i++) {
                 if (line[i] < 0) { // beyond ASCII: lower-cased as a string, as a candidate is
-                    byte[] key = BreachedPasswords.key(new String(line, from, to - from, StandardCharsets.UTF_8));
-                    add(key, 0, key.length, false);
-                    return;
+                    entry = BreachedPasswords.key(new String(line, from, length, StandardCharsets.UTF_8));
+                    start = 0;
+                    length = entry.length;
+                    break;
                 }
             }
-            add(line, from, to - from, true);
-        }
-
-        /** Writes the entry after the last, then keeps it unless it is listed already ("Password" after "password"). */
-        private void add(byte[] entry, int from, int length, boolean lowerAscii) {
             if (end + length + 1 > bytes.length) {
                 bytes = Arrays.copyOf(bytes, (end + length + 1) * 2);
             }
-            for (int i = 0; i < length; i++) {
-                byte b = entry[from + i];
-                bytes[end + i] = lowerAscii && b >= 'A' && b <= 'Z' ? (byte) (b + ('a' - 'A')) : b;
+            for (int i = 0; i < length; i++) { // ASCII capitals lowered (a string lower-cased above has none left)
+                byte b = entry[start + i];
+                bytes[end + i] = b >= 'A' && b <= 'Z' ? (byte) (b + ('a' - 'A')) : b;
             }
             int slot = slot(bytes, end, length);
             if (slot >= 0) {

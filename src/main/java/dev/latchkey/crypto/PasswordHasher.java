@@ -174,11 +174,15 @@ public final class PasswordHasher {
         this.admissions = new java.util.concurrent.Semaphore(cores + this.queue, true);
         this.priorityAdmissions = new java.util.concurrent.Semaphore(cores, true);
         this.slots = new Slots(cores);
-        byte[] salt = new byte[16];
-        byte[] hash = new byte[32];
-        Secrets.RANDOM.nextBytes(salt);
-        Secrets.RANDOM.nextBytes(hash);
-        this.dummyHash = phc(salt, hash);
+        this.dummyHash = phc(random(SALT_BYTES), random(32));
+    }
+
+    private static final int SALT_BYTES = 16;
+
+    private static byte[] random(int length) {
+        byte[] bytes = new byte[length];
+        Secrets.RANDOM.nextBytes(bytes);
+        return bytes;
     }
 
     /** What a login naming no account verifies against (tests). */
@@ -272,8 +276,7 @@ public final class PasswordHasher {
     }
 
     private String hashAdmitted(String password, boolean priority) {
-        byte[] salt = new byte[16];
-        Secrets.RANDOM.nextBytes(salt);
+        byte[] salt = random(SALT_BYTES);
         return phc(salt, derive(password, salt, params, 32, pepper, priority));
     }
 
