@@ -114,15 +114,15 @@ public abstract class OutboxDispatcher implements AutoCloseable {
     }
 
     /**
-     * The ids of up to {@code limit} due rows that no node holds, the longest due first. The order names the index's leading column
-     * ({@code status, next_attempt_at}), although every row it returns has the same status: ordered by
+     * The ids of up to {@code limit} due rows that no node holds, the longest due first. The order names the index's
+     * leading column ({@code status, next_attempt_at}), although every row it returns has the same status: ordered by
      * {@code next_attempt_at} alone, H2 (2.3.232) does not see that the index already gives that order, so it read every
      * pending row and sorted them for each poll: 10,000 rows queued for receivers that never answered (the bench's two
-     * hanging-target rows) were 35 to 43 ms a query at five polls a second per table, about 0.5 of a core, in every
+     * hanging-target rows) were 35 to 43 ms a query at five polls a second per table, about half a core, in every
      * request's way for as long as they waited (issue 16). Ordered this way it reads the first rows of the index and
      * stops. PostgreSQL walks the index in order either way ({@code OutboxDueRowsContract}).
      */
-    public static String dueRows(String table, int limit) {
+    static String dueRows(String table, int limit) {
         return "SELECT id FROM " + table
                 + " WHERE status = 'pending' AND next_attempt_at <= :now AND (claimed_until IS NULL OR claimed_until < :now)"
                 + " ORDER BY status, next_attempt_at LIMIT " + limit;
