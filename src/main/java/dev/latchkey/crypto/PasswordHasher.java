@@ -36,6 +36,7 @@ public final class PasswordHasher {
 
     private static final Base64.Encoder B64 = Base64.getEncoder().withoutPadding();
     private static final Base64.Decoder B64D = Base64.getDecoder();
+    private static final int SALT_BYTES = 16;
 
     /** Refused: the hashing queue is full. Nothing was evaluated. */
     public static final class Busy extends RuntimeException {
@@ -176,8 +177,6 @@ public final class PasswordHasher {
         this.slots = new Slots(cores);
         this.dummyHash = phc(random(SALT_BYTES), random(32));
     }
-
-    private static final int SALT_BYTES = 16;
 
     private static byte[] random(int length) {
         byte[] bytes = new byte[length];

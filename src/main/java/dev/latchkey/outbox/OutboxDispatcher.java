@@ -31,6 +31,8 @@ public abstract class OutboxDispatcher implements AutoCloseable {
     public static final long CLAIM_MILLIS = 60_000;
     /** Delivered rows are kept this long for operators, then removed; failed ones are kept. */
     public static final long KEEP_DELIVERED_MILLIS = 7L * 24 * 3600 * 1000;
+    /** The most due rows one poll asks for. */
+    static final int POLL_ROWS = 64;
 
     /** What one attempt came to. {@code permanent}: do not retry (the target is gone, the recipient refused for good). */
     public record Outcome(boolean ok, String error, boolean permanent) {
@@ -114,7 +116,7 @@ public abstract class OutboxDispatcher implements AutoCloseable {
     }
 
     /**
-     * The ids of up to {@code limit} due rows that no node holds, the longest due first. The order names the index's
+     * The ids of up to {@link #POLL_ROWS} due rows that no node holds, the longest due first. The order names the index's
      * leading column ({@code status, next_attempt_at}), although every row it returns has the same status: ordered by
      * {@code next_attempt_at} alone, H2 (2.3.232) does not see that the index already gives that order, so it read every
      * pending row and sorted them for each poll: 10,000 rows queued for receivers that never answered (the bench's two
@@ -122,10 +124,10 @@ public abstract class OutboxDispatcher implements AutoCloseable {
      * request's way for as long as they waited (issue 16). Ordered this way it reads the first rows of the index and
      * stops. PostgreSQL walks the index in order either way ({@code OutboxDueRowsContract}).
      */
-    static String dueRows(String table, int limit) {
+    static String dueRows(String table) {
         return "SELECT id FROM " + table
                 + " WHERE status = 'pending' AND next_attempt_at <= :now AND (claimed_until IS NULL OR claimed_until < :now)"
-                + " ORDER BY status, next_attempt_at LIMIT " + limit;
+                + " ORDER BY status, next_attempt_at LIMIT " + POLL_ROWS;
     }
 
     /**
@@ -137,7 +139,7 @@ public abstract class OutboxDispatcher implements AutoCloseable {
             return;
         }
         long now = clock.millis();
-        List<String> due = jdbi.withHandle(h -> h.createQuery(dueRows(table, 64))
+        List<String> due = jdbi.withHandle(h -> h.createQuery(dueRows(table))
                 .bind("now", now).mapTo(String.class).list());
         for (String id : due) {
             if (!slots.tryAcquire()) {

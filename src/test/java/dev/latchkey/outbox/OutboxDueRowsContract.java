@@ -72,10 +72,10 @@ abstract class OutboxDueRowsContract {
     @Test
     void theDueRowsAreTheLongestDueThatNoNodeHolds() {
         for (String table : List.of("webhook_outbox", "message_outbox")) {
-            List<String> due = db.jdbi().withHandle(h -> h.createQuery(OutboxDispatcher.dueRows(table, 64)).bind("now", NOW)
+            List<String> due = db.jdbi().withHandle(h -> h.createQuery(OutboxDispatcher.dueRows(table)).bind("now", NOW)
                     .mapTo(String.class).list());
             List<String> expected = new ArrayList<>();
-            for (int i = 20; expected.size() < 64; i += 2) {
+            for (int i = 20; expected.size() < OutboxDispatcher.POLL_ROWS; i += 2) {
                 expected.add(String.format("row-%05d", i));
             }
             assertThat(due).as(table).containsExactlyElementsOf(expected);
@@ -85,7 +85,7 @@ abstract class OutboxDueRowsContract {
     @Test
     void aPollReadsTheFirstEntriesOfTheIndexNotTheBacklog() {
         for (String table : List.of("webhook_outbox", "message_outbox")) {
-            assertReadsTheIndexInOrder(table, OutboxDispatcher.dueRows(table, 64));
+            assertReadsTheIndexInOrder(table, OutboxDispatcher.dueRows(table));
         }
     }
 
