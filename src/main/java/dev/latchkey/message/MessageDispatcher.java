@@ -28,8 +28,9 @@ public final class MessageDispatcher extends OutboxDispatcher {
 
     public MessageDispatcher(Jdbi jdbi, Secrets secrets, TenantStore tenants, DeliverySettings delivery, SmtpMailer mailer,
                              SmsProvider sms, Clock clock, long backoffMillis, long retryForMillis, MeterRegistry metrics) {
-        super("message_outbox", "latchkey-messages", jdbi, clock, backoffMillis, retryForMillis, MAX_IN_FLIGHT, metrics,
-                "latchkey.messages.deliveries");
+        // A tenant's mail route and its SMS route: its own server or provider, or the node's.
+        super("message_outbox", "CAST(tenant_id AS VARCHAR(20)) || ' ' || channel", "latchkey-messages", jdbi, clock,
+                backoffMillis, retryForMillis, MAX_IN_FLIGHT, metrics, "latchkey.messages.deliveries");
         this.secrets = secrets;
         this.tenants = tenants;
         this.delivery = delivery;

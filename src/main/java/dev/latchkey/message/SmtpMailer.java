@@ -23,7 +23,9 @@ import java.util.Date;
 import java.util.Properties;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLSocketFactory;
 import javax.net.ssl.TrustManager;
@@ -36,14 +38,25 @@ import javax.net.ssl.X509TrustManager;
  * connection, read and write has a timeout. Refused recipients fail for good; anything else is retried.
  */
 public final class SmtpMailer implements AutoCloseable {
-    static final int THREADS = 4;
+    /**
+     * One thread per delivery slot: with fewer, a server that never answers held every thread for its timeout and each
+     * other tenant's mail, already claimed, queued behind it (4 threads: 0.4 mails a second for everyone). Threads that
+     * have been idle a minute end.
+     */
+    static final int THREADS = MessageDispatcher.MAX_IN_FLIGHT;
     static final int TIMEOUT_MILLIS = 10_000;
 
-    private final ExecutorService pool = Executors.newFixedThreadPool(THREADS, r -> {
-        Thread t = new Thread(r, "latchkey-smtp");
-        t.setDaemon(true);
-        return t;
-    });
+    private final ExecutorService pool = pool();
+
+    private static ExecutorService pool() {
+        ThreadPoolExecutor pool = new ThreadPoolExecutor(THREADS, THREADS, 60, TimeUnit.SECONDS, new LinkedBlockingQueue<>(), r -> {
+            Thread t = new Thread(r, "latchkey-smtp");
+            t.setDaemon(true);
+            return t;
+        });
+        pool.allowCoreThreadTimeOut(true);
+        return pool;
+    }
     /** TLS sockets that trust the system's CAs and the operator's extra certificates; null: the JVM's default. */
     private final SSLSocketFactory tls;
 

@@ -3,7 +3,10 @@ package dev.latchkey.outbox;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -21,6 +24,8 @@ import org.slf4j.LoggerFactory;
  * receiver never holds a request thread and never slows a login), and records the outcome: delivered, or retried with
  * exponential backoff and jitter until {@code retryFor} has passed since the row was written, then failed and kept.
  * A node that dies mid-attempt releases its claims by themselves ({@link #CLAIM_MILLIS}), so nothing queued is lost.
+ * A target whose attempts keep failing only when they time out has its rows wait instead of its attempts taking every
+ * slot from the other tenants ({@link TargetBreakers}).
  *
  * <p>Every outbox table has the same bookkeeping columns: {@code id, status ('pending'|'delivered'|'failed'), attempts,
  * next_attempt_at, claimed_until, last_error, created_at, delivered_at}.
@@ -33,6 +38,11 @@ public abstract class OutboxDispatcher implements AutoCloseable {
     public static final long KEEP_DELIVERED_MILLIS = 7L * 24 * 3600 * 1000;
     /** The most due rows one poll asks for. */
     static final int POLL_ROWS = 64;
+    /** The most pages one poll reads while it finds only rows that must wait (a backlog for an open breaker). */
+    static final int MAX_PAGES = 32;
+    /** The error a row that waits for its target's breaker shows when it has none of its own yet. */
+    public static final String WAITING = "waiting: the last attempts to this target failed only when they timed out;"
+            + " it is tried again one attempt at a time";
 
     /** What one attempt came to. {@code permanent}: do not retry (the target is gone, the recipient refused for good). */
     public record Outcome(boolean ok, String error, boolean permanent) {
@@ -50,6 +60,8 @@ public abstract class OutboxDispatcher implements AutoCloseable {
     protected final Jdbi jdbi;
     protected final Clock clock;
     private final String table;
+    private final String target;
+    private final TargetBreakers breakers;
     private final long backoffMillis;
     private final long retryForMillis;
     private final Semaphore slots;
@@ -57,10 +69,22 @@ public abstract class OutboxDispatcher implements AutoCloseable {
     private final Counter delivered;
     private final Counter retried;
     private final Counter failed;
+    private final Counter deferred;
 
-    protected OutboxDispatcher(String table, String threadName, Jdbi jdbi, Clock clock, long backoffMillis, long retryForMillis,
-                               int maxInFlight, MeterRegistry metrics, String meterName) {
+    /**
+     * {@code target}: an SQL expression over the table's columns naming where a row goes (a webhook subscription, a
+     * tenant's mail route): one breaker each.
+     */
+    protected OutboxDispatcher(String table, String target, String threadName, Jdbi jdbi, Clock clock, long backoffMillis,
+                               long retryForMillis, int maxInFlight, MeterRegistry metrics, String meterName) {
+        this(table, target, new TargetBreakers(), threadName, jdbi, clock, backoffMillis, retryForMillis, maxInFlight, metrics, meterName);
+    }
+
+    OutboxDispatcher(String table, String target, TargetBreakers breakers, String threadName, Jdbi jdbi, Clock clock,
+                     long backoffMillis, long retryForMillis, int maxInFlight, MeterRegistry metrics, String meterName) {
         this.table = table;
+        this.target = target;
+        this.breakers = breakers;
         this.jdbi = jdbi;
         this.clock = clock;
         this.backoffMillis = backoffMillis;
@@ -69,6 +93,7 @@ public abstract class OutboxDispatcher implements AutoCloseable {
         this.delivered = metrics.counter(meterName, "outcome", "delivered");
         this.retried = metrics.counter(meterName, "outcome", "retried");
         this.failed = metrics.counter(meterName, "outcome", "failed");
+        this.deferred = metrics.counter(meterName, "outcome", "deferred");
         this.poller = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, threadName);
             t.setDaemon(true);
@@ -116,50 +141,103 @@ public abstract class OutboxDispatcher implements AutoCloseable {
     }
 
     /**
-     * The ids of up to {@link #POLL_ROWS} due rows that no node holds, the longest due first. The order names the index's
-     * leading column ({@code status, next_attempt_at}), although every row it returns has the same status: ordered by
-     * {@code next_attempt_at} alone, H2 (2.3.232) does not see that the index already gives that order, so it read every
-     * pending row and sorted them for each poll: 10,000 rows queued for receivers that never answered (the bench's two
-     * hanging-target rows) were 35 to 43 ms a query at five polls a second per table, about half a core, in every
-     * request's way for as long as they waited (issue 16). Ordered this way it reads the first rows of the index and
-     * stops. PostgreSQL walks the index in order either way ({@code OutboxDueRowsContract}).
+     * The ids and targets of up to {@link #POLL_ROWS} due rows that no node holds, the longest due first. The order names
+     * the index's leading column ({@code status, next_attempt_at}), although every row it returns has the same status:
+     * ordered by {@code next_attempt_at} alone, H2 (2.3.232) does not see that the index already gives that order, so it
+     * read every pending row and sorted them for each poll: 10,000 rows queued for receivers that never answered (the
+     * bench's two hanging-target rows) were 35 to 43 ms a query at five polls a second per table, about half a core, in
+     * every request's way for as long as they waited (issue 16). Ordered this way it reads the first rows of the index
+     * and stops. PostgreSQL walks the index in order either way ({@code OutboxDueRowsContract}).
      */
-    static String dueRows(String table) {
-        return "SELECT id FROM " + table
+    static String dueRows(String table, String target) {
+        return "SELECT id, " + target + " FROM " + table
                 + " WHERE status = 'pending' AND next_attempt_at <= :now AND (claimed_until IS NULL OR claimed_until < :now)"
                 + " ORDER BY status, next_attempt_at LIMIT " + POLL_ROWS;
     }
 
+    private record Due(String id, String target) {}
+
     /**
-     * One round: claim what is due (as many as there are free slots) and send it. With every slot taken (receivers that
-     * answer slowly or not at all), it does not look: nothing it found could be sent.
+     * One round: claim what is due (as many as there are free slots) and send it; the rows of a target whose breaker is
+     * open are moved to when it may be tried again instead. While a page holds nothing but such rows and slots are free,
+     * the next page is read at once (up to {@link #MAX_PAGES}), so that a backlog for a dead target is moved out of the
+     * other tenants' way in a few polls. With every slot taken (receivers that answer slowly or not at all), it does not
+     * look: nothing it found could be sent.
      */
     public void poll() {
-        if (slots.availablePermits() == 0) {
-            return;
-        }
-        long now = clock.millis();
-        List<String> due = jdbi.withHandle(h -> h.createQuery(dueRows(table))
-                .bind("now", now).mapTo(String.class).list());
-        for (String id : due) {
-            if (!slots.tryAcquire()) {
+        for (int page = 0; page < MAX_PAGES && slots.availablePermits() > 0; page++) {
+            if (!pollPage()) {
                 return;
             }
-            boolean claimed = jdbi.withHandle(h -> h.createUpdate("UPDATE " + table + " SET claimed_until = :until, attempts = attempts + 1"
-                            + " WHERE id = :id AND status = 'pending' AND (claimed_until IS NULL OR claimed_until < :now)")
-                    .bind("until", now + CLAIM_MILLIS).bind("id", id).bind("now", now).execute() == 1);
-            if (!claimed) {
+        }
+    }
+
+    /** One page of {@link #poll}; true when it was full, every slot it needed was free, and some rows had to wait. */
+    private boolean pollPage() {
+        long now = clock.millis();
+        List<Due> due = jdbi.withHandle(h -> h.createQuery(dueRows(table, target)).bind("now", now)
+                .map((rs, c) -> new Due(rs.getString(1), rs.getString(2))).list());
+        Map<Long, List<String>> waiting = new TreeMap<>();
+        for (Due row : due) {
+            if (!slots.tryAcquire()) {
+                deferAll(waiting, now);
+                return false;
+            }
+            long until = breakers.deferUntil(row.target(), now);
+            if (until > 0) {
                 slots.release();
+                waiting.computeIfAbsent(until, u -> new ArrayList<>()).add(row.id());
                 continue;
             }
-            CompletableFuture<Outcome> attempt;
-            try {
-                attempt = deliver(id);
-            } catch (RuntimeException e) {
-                attempt = CompletableFuture.completedFuture(Outcome.retry(e.toString()));
-            }
-            attempt.whenComplete((outcome, e) -> finish(id, e != null ? Outcome.retry(e.toString()) : outcome));
+            attempt(row, now);
         }
+        deferAll(waiting, now);
+        return due.size() == POLL_ROWS && !waiting.isEmpty();
+    }
+
+    /** Claims a row (its slot taken) and sends it; a row another node claimed first frees its slot. */
+    private void attempt(Due row, long now) {
+        boolean claimed = jdbi.withHandle(h -> h.createUpdate("UPDATE " + table + " SET claimed_until = :until, attempts = attempts + 1"
+                        + " WHERE id = :id AND status = 'pending' AND (claimed_until IS NULL OR claimed_until < :now)")
+                .bind("until", now + CLAIM_MILLIS).bind("id", row.id()).bind("now", now).execute() == 1);
+        if (!claimed) {
+            breakers.abandon(row.target());
+            slots.release();
+            return;
+        }
+        long started = System.nanoTime();
+        CompletableFuture<Outcome> attempt;
+        try {
+            attempt = deliver(row.id());
+        } catch (RuntimeException e) {
+            attempt = CompletableFuture.completedFuture(Outcome.retry(e.toString()));
+        }
+        attempt.whenComplete((outcome, e) -> {
+            Outcome o = e != null ? Outcome.retry(e.toString()) : outcome;
+            try {
+                if (o == null) {
+                    breakers.abandon(row.target());
+                } else {
+                    breakers.record(row.target(), o, (System.nanoTime() - started) / 1_000_000, clock.millis());
+                }
+            } finally {
+                finish(row.id(), o);
+            }
+        });
+    }
+
+    /**
+     * Moves rows whose target must wait to {@code until} (the key), neither attempted nor counted as an attempt; a row
+     * with no error yet says why it waits. Only rows still due and unclaimed: another node may have taken one meanwhile.
+     */
+    private void deferAll(Map<Long, List<String>> waiting, long now) {
+        waiting.forEach((until, ids) -> {
+            int moved = jdbi.withHandle(h -> h.createUpdate("UPDATE " + table + " SET next_attempt_at = :until,"
+                            + " last_error = COALESCE(last_error, :why) WHERE id IN (<ids>) AND status = 'pending'"
+                            + " AND next_attempt_at <= :now AND (claimed_until IS NULL OR claimed_until < :now)")
+                    .bind("until", until).bind("now", now).bind("why", WAITING).bindList("ids", ids).execute());
+            deferred.increment(moved);
+        });
     }
 
     /** Marks the attempt's outcome (only while the row is still pending, so a late duplicate changes nothing). */

@@ -66,7 +66,7 @@ public final class WebhookDispatcher extends OutboxDispatcher {
 
     public WebhookDispatcher(Jdbi jdbi, Secrets secrets, Clock clock, long backoffMillis, long retryForMillis, MeterRegistry metrics,
                              HostResolver resolver, TargetAddresses addresses) {
-        super("webhook_outbox", "latchkey-webhooks", jdbi, clock, backoffMillis, retryForMillis, MAX_IN_FLIGHT, metrics,
+        super("webhook_outbox", "webhook_id", "latchkey-webhooks", jdbi, clock, backoffMillis, retryForMillis, MAX_IN_FLIGHT, metrics,
                 "latchkey.webhook.deliveries");
         this.secrets = secrets;
         this.http = client(resolver, addresses);

@@ -7,12 +7,12 @@ import dev.latchkey.json.Json;
 import dev.latchkey.server.ServerConfig;
 import dev.latchkey.support.Backend;
 import dev.latchkey.support.Mailbox;
+import dev.latchkey.support.SilentServer;
 import dev.latchkey.support.SmsReceiver;
 import dev.latchkey.support.TestServer;
 import dev.latchkey.support.TestServer.Reply;
 import dev.latchkey.support.TestServer.TestTenant;
 import java.net.ServerSocket;
-import java.net.Socket;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
@@ -120,19 +120,7 @@ class MessageDeliveryTest {
 
     @Test
     void anSmtpServerThatNeverAnswersDoesNotHoldLogins() throws Exception {
-        try (ServerSocket hung = new ServerSocket(0); TestServer s = node(hung.getLocalPort(), "http://127.0.0.1:1")) {
-            List<Socket> accepted = new ArrayList<>();
-            Thread acceptor = new Thread(() -> {
-                try {
-                    while (true) {
-                        accepted.add(hung.accept()); // and never say a word
-                    }
-                } catch (Exception ignored) {
-                    // closed
-                }
-            });
-            acceptor.setDaemon(true);
-            acceptor.start();
+        try (SilentServer hung = new SilentServer(); TestServer s = node(hung.port(), "http://127.0.0.1:1")) {
             TestTenant t = s.tenant(RISKY);
             for (int i = 0; i < 6; i++) {
                 riskyLogin(s, t, account(t, false), false, i + 1);

@@ -72,7 +72,7 @@ abstract class OutboxDueRowsContract {
     @Test
     void theDueRowsAreTheLongestDueThatNoNodeHolds() {
         for (String table : List.of("webhook_outbox", "message_outbox")) {
-            List<String> due = db.jdbi().withHandle(h -> h.createQuery(OutboxDispatcher.dueRows(table)).bind("now", NOW)
+            List<String> due = db.jdbi().withHandle(h -> h.createQuery(OutboxDispatcher.dueRows(table, "tenant_id")).bind("now", NOW)
                     .mapTo(String.class).list());
             List<String> expected = new ArrayList<>();
             for (int i = 20; expected.size() < OutboxDispatcher.POLL_ROWS; i += 2) {
@@ -85,7 +85,7 @@ abstract class OutboxDueRowsContract {
     @Test
     void aPollReadsTheFirstEntriesOfTheIndexNotTheBacklog() {
         for (String table : List.of("webhook_outbox", "message_outbox")) {
-            assertReadsTheIndexInOrder(table, OutboxDispatcher.dueRows(table));
+            assertReadsTheIndexInOrder(table, OutboxDispatcher.dueRows(table, "tenant_id"));
         }
     }
 
@@ -95,14 +95,14 @@ abstract class OutboxDueRowsContract {
         Jdbi counted = db.jdbi().setSqlLogger(new SqlLogger() {
             @Override
             public void logAfterExecution(StatementContext context) {
-                if (context.getRenderedSql().startsWith("SELECT id FROM")) {
+                if (context.getRenderedSql().startsWith("SELECT id, ")) {
                     queries.incrementAndGet();
                 }
             }
         });
         List<CompletableFuture<OutboxDispatcher.Outcome>> hanging = new ArrayList<>();
-        OutboxDispatcher d = new OutboxDispatcher("webhook_outbox", "test-due-rows", counted, Clock.fixed(Instant.ofEpochMilli(NOW),
-                ZoneOffset.UTC), 1_000, 3_600_000, 4, new SimpleMeterRegistry(), "test.due.rows") {
+        OutboxDispatcher d = new OutboxDispatcher("webhook_outbox", "webhook_id", "test-due-rows", counted,
+                Clock.fixed(Instant.ofEpochMilli(NOW), ZoneOffset.UTC), 1_000, 3_600_000, 4, new SimpleMeterRegistry(), "test.due.rows") {
             @Override
             protected CompletableFuture<Outcome> deliver(String id) {
                 CompletableFuture<Outcome> never = new CompletableFuture<>();

@@ -1,0 +1,173 @@
+package dev.latchkey.outbox;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.latchkey.store.Database;
+import dev.latchkey.support.MutableClock;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * One tenant's receiver that holds every attempt until it times out does not hold up another tenant's deliveries: after
+ * a few attempts that failed slowly, its rows wait (moved later, not attempted, not counted as attempts), the other
+ * tenant's row goes in the next poll, and the dead target gets one trial at a time until it answers. Before, a
+ * backlog for such a target went ahead of every newer row, one timeout per slot at a time (an hour for 10,000 rows).
+ *
+ * <p>The dispatcher's "timeout" here is {@link #SLOW} ms and the breaker counts attempts that took 50 ms or more.
+ */
+abstract class OutboxFairnessContract {
+    static final int BACKLOG = 300;
+    static final int SLOTS = 4;
+    static final long SLOW = 80;
+    static final long OPEN = 60_000;
+
+    protected Database db;
+    final MutableClock clock = new MutableClock();
+    final ScheduledExecutorService timeouts = Executors.newSingleThreadScheduledExecutor();
+    final List<String> attempted = new CopyOnWriteArrayList<>();
+    final Map<String, Long> deliveredAt = new ConcurrentHashMap<>();
+    /** Whether the dead tenant's receiver answers again. */
+    final AtomicBoolean deadAnswers = new AtomicBoolean();
+    final SimpleMeterRegistry metrics = new SimpleMeterRegistry();
+    OutboxDispatcher dispatcher;
+    long start;
+
+    protected abstract Database open();
+
+    @BeforeEach
+    void backlog() {
+        db = open();
+        start = clock.millis();
+        db.jdbi().useHandle(h -> {
+            var batch = h.prepareBatch("""
+                    INSERT INTO webhook_outbox (id, tenant_id, webhook_id, event, payload, status, next_attempt_at, created_at)
+                    VALUES (:id, :t, :w, 'Login', '{}', 'pending', :next, :next)""");
+            long dead = tenant(h, "dead");
+            long alive = tenant(h, "alive");
+            for (int i = 0; i < BACKLOG; i++) {
+                batch.bind("id", String.format("dead-%04d", i)).bind("t", dead).bind("w", "hook-dead").bind("next", start - 100_000 + i).add();
+            }
+            // Newer than the whole backlog: behind it in the due order.
+            batch.bind("id", "alive-0").bind("t", alive).bind("w", "hook-alive").bind("next", start - 10).add();
+            batch.execute();
+        });
+        dispatcher = new OutboxDispatcher("webhook_outbox", "webhook_id", new TargetBreakers(50, OPEN, 4 * OPEN), "test-fairness",
+                db.jdbi(), clock, 1_000, 3_600_000, SLOTS, metrics, "test.fairness") {
+            @Override
+            protected CompletableFuture<Outcome> deliver(String id) {
+                attempted.add(id);
+                if (id.startsWith("alive") || deadAnswers.get()) {
+                    deliveredAt.put(id, System.currentTimeMillis());
+                    return CompletableFuture.completedFuture(Outcome.DELIVERED);
+                }
+                CompletableFuture<Outcome> timedOut = new CompletableFuture<>();
+                timeouts.schedule(() -> timedOut.complete(Outcome.retry("TimeoutException")), SLOW, TimeUnit.MILLISECONDS);
+                return timedOut;
+            }
+        };
+    }
+
+    private static long tenant(org.jdbi.v3.core.Handle h, String name) {
+        return h.createUpdate("""
+                INSERT INTO tenants (api_key, api_secret_hash, api_secret_enc, name, settings, created_at, modified_at)
+                VALUES (:k, 'h', 'e', :k, '{}', 0, 0)""").bind("k", name).executeAndReturnGeneratedKeys("id").mapTo(Long.class).one();
+    }
+
+    @AfterEach
+    void close() {
+        dispatcher.close();
+        timeouts.shutdownNow();
+        db.close();
+    }
+
+    /** Polls as the dispatcher's own loop does (every 20 ms here) until {@code id} is delivered or 3 s have passed. */
+    private long pollUntilDelivered(String id) throws InterruptedException {
+        long began = System.currentTimeMillis();
+        while (!deliveredAt.containsKey(id) && System.currentTimeMillis() - began < 3_000) {
+            dispatcher.poll();
+            Thread.sleep(20);
+        }
+        assertThat(deliveredAt).as("delivered within 3 s, behind %d rows for a target that times out", BACKLOG).containsKey(id);
+        return deliveredAt.get(id) - began;
+    }
+
+    private List<Map<String, Object>> deadRows() {
+        return db.jdbi().withHandle(h -> h.createQuery("""
+                SELECT attempts, next_attempt_at, last_error FROM webhook_outbox WHERE webhook_id = 'hook-dead' ORDER BY id""")
+                .mapToMap().list());
+    }
+
+    @Test
+    void anotherTenantsRowGoesOnceTheDeadTargetsFirstAttemptsHaveTimedOut() throws Exception {
+        // Before: 300 rows, 4 slots, 80 ms each: 6 s. Now: one round of timeouts, then the backlog waits.
+        assertThat(pollUntilDelivered("alive-0")).isLessThan(1_500);
+        // The first round; a slot freed by a timeout before the third one opened the breaker may take one more or two.
+        long deadAttempts = attempted.stream().filter(id -> id.startsWith("dead")).count();
+        Thread.sleep(SLOW * 2); // the last of them recorded
+        assertThat(deadAttempts).as("the dead target's attempts").isBetween((long) SLOTS, (long) SLOTS + TargetBreakers.SLOW_FAILURES_TO_OPEN - 1);
+
+        List<Map<String, Object>> rows = deadRows();
+        List<Map<String, Object>> tried = rows.stream().filter(r -> ((Number) r.get("attempts")).intValue() == 1).toList();
+        List<Map<String, Object>> waiting = rows.stream().filter(r -> ((Number) r.get("attempts")).intValue() == 0).toList();
+        assertThat(tried).hasSize((int) deadAttempts).allMatch(r -> "TimeoutException".equals(r.get("last_error")));
+        assertThat(waiting).hasSize(BACKLOG - (int) deadAttempts).allSatisfy(r -> {
+            // Not counted as attempts, moved past the breaker's wait, and saying why.
+            assertThat(((Number) r.get("next_attempt_at")).longValue()).isGreaterThanOrEqualTo(start + OPEN);
+            assertThat(r.get("last_error")).isEqualTo(OutboxDispatcher.WAITING);
+        });
+        assertThat(metrics.counter("test.fairness", "outcome", "deferred").count()).isGreaterThanOrEqualTo(BACKLOG - deadAttempts);
+        assertThat(metrics.counter("test.fairness", "outcome", "retried").count()).isEqualTo(deadAttempts);
+    }
+
+    @Test
+    void theDeadTargetGetsOneTrialAtATimeAndItsRowsGoOnceItAnswers() throws Exception {
+        pollUntilDelivered("alive-0");
+        attempted.clear();
+
+        // Its wait is over: one trial, which times out again; the rows due meanwhile wait for it, then longer.
+        clock.advance(Duration.ofMillis(OPEN * 5 / 4 + 1_000));
+        for (int i = 0; i < 10; i++) {
+            dispatcher.poll();
+            Thread.sleep(20);
+        }
+        Thread.sleep(SLOW * 2);
+        assertThat(attempted).as("one trial while the wait is over").hasSize(1);
+        long due = db.jdbi().withHandle(h -> h.createQuery("SELECT COUNT(*) FROM webhook_outbox WHERE status = 'pending'"
+                + " AND next_attempt_at <= :now").bind("now", clock.millis()).mapTo(Long.class).one());
+        assertThat(due).as("rows left due").isZero();
+
+        // The next wait is twice as long: nothing goes after the first one's length.
+        attempted.clear();
+        clock.advance(Duration.ofMillis(OPEN * 5 / 4 + 1_000));
+        for (int i = 0; i < 5; i++) {
+            dispatcher.poll();
+            Thread.sleep(20);
+        }
+        assertThat(attempted).as("within the doubled wait").isEmpty();
+
+        // It answers again: the trial goes through and closes the breaker; the backlog is delivered as it comes due.
+        deadAnswers.set(true);
+        clock.advance(Duration.ofMillis(OPEN * 5));
+        long began = System.currentTimeMillis();
+        while (deliveredAt.size() < BACKLOG + 1 && System.currentTimeMillis() - began < 10_000) {
+            dispatcher.poll();
+            Thread.sleep(20);
+        }
+        assertThat(deliveredAt).hasSize(BACKLOG + 1);
+        long undelivered = db.jdbi().withHandle(h -> h.createQuery("SELECT COUNT(*) FROM webhook_outbox WHERE status <> 'delivered'")
+                .mapTo(Long.class).one());
+        assertThat(undelivered).isZero();
+    }
+}
