@@ -1,12 +1,10 @@
 package dev.latchkey.outbox;
 
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
-import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -24,8 +22,8 @@ import org.slf4j.LoggerFactory;
  * receiver never holds a request thread and never slows a login), and records the outcome: delivered, or retried with
  * exponential backoff and jitter until {@code retryFor} has passed since the row was written, then failed and kept.
  * A node that dies mid-attempt releases its claims by themselves ({@link #CLAIM_MILLIS}), so nothing queued is lost.
- * A target whose attempts keep failing only when they time out has its rows wait instead of its attempts taking every
- * slot from the other tenants ({@link TargetBreakers}).
+ * A target whose attempts keep failing only when they time out has its rows passed over instead of its attempts taking
+ * every slot from the other tenants ({@link TargetBreakers}).
  *
  * <p>Every outbox table has the same bookkeeping columns: {@code id, status ('pending'|'delivered'|'failed'), attempts,
  * next_attempt_at, claimed_until, last_error, created_at, delivered_at}.
@@ -38,11 +36,15 @@ public abstract class OutboxDispatcher implements AutoCloseable {
     public static final long KEEP_DELIVERED_MILLIS = 7L * 24 * 3600 * 1000;
     /** The most due rows one poll asks for. */
     static final int POLL_ROWS = 64;
-    /** The most pages one poll reads while it finds only rows that must wait (a backlog for an open breaker). */
+    /** The most pages one poll reads while it passes over rows of targets that wait (a backlog for an open breaker). */
     static final int MAX_PAGES = 32;
-    /** The error a row that waits for its target's breaker shows when it has none of its own yet. */
-    public static final String WAITING = "waiting: the last attempts to this target failed only when they timed out;"
-            + " it is tried again one attempt at a time";
+    /**
+     * The poll never passes this close to now: a row is written with its transaction's time and may commit a moment
+     * later, behind rows already passed over.
+     */
+    static final long SETTLE_MILLIS = 2_000;
+    /** The longest a poll goes on from where it passed over rows before it reads from the oldest due row again. */
+    static final long RESCAN_MILLIS = 30_000;
 
     /** What one attempt came to. {@code permanent}: do not retry (the target is gone, the recipient refused for good). */
     public record Outcome(boolean ok, String error, boolean permanent) {
@@ -69,7 +71,13 @@ public abstract class OutboxDispatcher implements AutoCloseable {
     private final Counter delivered;
     private final Counter retried;
     private final Counter failed;
-    private final Counter deferred;
+    /**
+     * While some target waits, where the next page starts (the poller's thread only): every due row before it belongs to
+     * a waiting target. {@link Long#MIN_VALUE}: from the oldest due row.
+     */
+    private long from = Long.MIN_VALUE;
+    private long fromSince;
+    private long fromClosings;
 
     /**
      * {@code target}: an SQL expression over the table's columns naming where a row goes (a webhook subscription, a
@@ -93,7 +101,9 @@ public abstract class OutboxDispatcher implements AutoCloseable {
         this.delivered = metrics.counter(meterName, "outcome", "delivered");
         this.retried = metrics.counter(meterName, "outcome", "retried");
         this.failed = metrics.counter(meterName, "outcome", "failed");
-        this.deferred = metrics.counter(meterName, "outcome", "deferred");
+        Gauge.builder(meterName + ".waiting.targets", breakers, TargetBreakers::open)
+                .description("Targets whose attempts failed only when they timed out, their deliveries waiting for a trial")
+                .register(metrics);
         this.poller = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, threadName);
             t.setDaemon(true);
@@ -141,28 +151,31 @@ public abstract class OutboxDispatcher implements AutoCloseable {
     }
 
     /**
-     * The ids and targets of up to {@link #POLL_ROWS} due rows that no node holds, the longest due first. The order names
-     * the index's leading column ({@code status, next_attempt_at}), although every row it returns has the same status:
-     * ordered by {@code next_attempt_at} alone, H2 (2.3.232) does not see that the index already gives that order, so it
-     * read every pending row and sorted them for each poll: 10,000 rows queued for receivers that never answered (the
-     * bench's two hanging-target rows) were 35 to 43 ms a query at five polls a second per table, about half a core, in
-     * every request's way for as long as they waited (issue 16). Ordered this way it reads the first rows of the index
-     * and stops. PostgreSQL walks the index in order either way ({@code OutboxDueRowsContract}).
+     * The ids, targets and due times of up to {@link #POLL_ROWS} due rows from {@code :from} on that no node holds, the
+     * longest due first. The order names the index's leading column ({@code status, next_attempt_at}), although every row
+     * it returns has the same status: ordered by {@code next_attempt_at} alone, H2 (2.3.232) does not see that the index
+     * already gives that order, so it read every pending row and sorted them for each poll: 10,000 rows queued for
+     * receivers that never answered (the bench's two hanging-target rows) were 35 to 43 ms a query at five polls a second
+     * per table, about half a core, in every request's way for as long as they waited (issue 16). Ordered this way it
+     * reads the first rows of the index and stops. PostgreSQL walks the index in order either way
+     * ({@code OutboxDueRowsContract}).
      */
     static String dueRows(String table, String target) {
-        return "SELECT id, " + target + " FROM " + table
-                + " WHERE status = 'pending' AND next_attempt_at <= :now AND (claimed_until IS NULL OR claimed_until < :now)"
+        return "SELECT id, " + target + ", next_attempt_at FROM " + table
+                + " WHERE status = 'pending' AND next_attempt_at >= :from AND next_attempt_at <= :now"
+                + " AND (claimed_until IS NULL OR claimed_until < :now)"
                 + " ORDER BY status, next_attempt_at LIMIT " + POLL_ROWS;
     }
 
-    private record Due(String id, String target) {}
+    private record Due(String id, String target, long at) {}
 
     /**
-     * One round: claim what is due (as many as there are free slots) and send it; the rows of a target whose breaker is
-     * open are moved to when it may be tried again instead. While a page holds nothing but such rows and slots are free,
-     * the next page is read at once (up to {@link #MAX_PAGES}), so that a backlog for a dead target is moved out of the
-     * other tenants' way in a few polls. With every slot taken (receivers that answer slowly or not at all), it does not
-     * look: nothing it found could be sent.
+     * One round: claim what is due (as many as there are free slots) and send it, passing over the rows of targets that
+     * wait ({@link TargetBreakers}) without a write. A page of such rows is passed for good while they wait: the next
+     * page, and the next poll, start after them ({@link #from}), so that a backlog for a dead target is read once, not
+     * at every poll, and costs nothing while it waits. It is read again from its start when a target's wait ends or its
+     * breaker closes, and every {@link #RESCAN_MILLIS} (rows whose claims a dead node left). With every slot taken
+     * (receivers that answer slowly or not at all), it does not look: nothing it found could be sent.
      */
     public void poll() {
         for (int page = 0; page < MAX_PAGES && slots.availablePermits() > 0; page++) {
@@ -172,27 +185,46 @@ public abstract class OutboxDispatcher implements AutoCloseable {
         }
     }
 
-    /** One page of {@link #poll}; true when it was full, every slot it needed was free, and some rows had to wait. */
+    /** One page of {@link #poll}; true when it passed over rows of waiting targets and the next page may hold more. */
     private boolean pollPage() {
         long now = clock.millis();
-        List<Due> due = jdbi.withHandle(h -> h.createQuery(dueRows(table, target)).bind("now", now)
-                .map((rs, c) -> new Due(rs.getString(1), rs.getString(2))).list());
-        Map<Long, List<String>> waiting = new TreeMap<>();
+        if (from != Long.MIN_VALUE && (!breakers.anyOpen() || breakers.closings() != fromClosings
+                || breakers.trialDue(fromSince, now) || now - fromSince >= RESCAN_MILLIS)) {
+            from = Long.MIN_VALUE;
+        }
+        if (from == Long.MIN_VALUE) {
+            fromSince = now;
+            fromClosings = breakers.closings();
+        }
+        long start = from;
+        List<Due> due = jdbi.withHandle(h -> h.createQuery(dueRows(table, target)).bind("from", start).bind("now", now)
+                .map((rs, c) -> new Due(rs.getString(1), rs.getString(2), rs.getLong(3))).list());
+        boolean passedOver = false;
+        long next = due.size() < POLL_ROWS ? now : due.get(due.size() - 1).at();
         for (Due row : due) {
-            if (!slots.tryAcquire()) {
-                deferAll(waiting, now);
-                return false;
-            }
-            long until = breakers.deferUntil(row.target(), now);
-            if (until > 0) {
-                slots.release();
-                waiting.computeIfAbsent(until, u -> new ArrayList<>()).add(row.id());
+            if (!breakers.mayAttempt(row.target(), now)) {
+                passedOver = true;
                 continue;
+            }
+            if (!slots.tryAcquire()) {
+                breakers.abandon(row.target());
+                next = row.at();
+                passedOver = false; // stopped short: nothing more to read now
+                break;
             }
             attempt(row, now);
         }
-        deferAll(waiting, now);
-        return due.size() == POLL_ROWS && !waiting.isEmpty();
+        if (!passedOver) {
+            return false;
+        }
+        // Rows due at the page's last instant are read again (>=), unless the whole page is one instant: then past it.
+        boolean oneInstant = due.size() == POLL_ROWS && due.get(0).at() == next;
+        next = Math.min(oneInstant ? next + 1 : next, now - SETTLE_MILLIS);
+        if (next <= from) {
+            return false;
+        }
+        from = next;
+        return due.size() == POLL_ROWS;
     }
 
     /** Claims a row (its slot taken) and sends it; a row another node claimed first frees its slot. */
@@ -223,20 +255,6 @@ public abstract class OutboxDispatcher implements AutoCloseable {
             } finally {
                 finish(row.id(), o);
             }
-        });
-    }
-
-    /**
-     * Moves rows whose target must wait to {@code until} (the key), neither attempted nor counted as an attempt; a row
-     * with no error yet says why it waits. Only rows still due and unclaimed: another node may have taken one meanwhile.
-     */
-    private void deferAll(Map<Long, List<String>> waiting, long now) {
-        waiting.forEach((until, ids) -> {
-            int moved = jdbi.withHandle(h -> h.createUpdate("UPDATE " + table + " SET next_attempt_at = :until,"
-                            + " last_error = COALESCE(last_error, :why) WHERE id IN (<ids>) AND status = 'pending'"
-                            + " AND next_attempt_at <= :now AND (claimed_until IS NULL OR claimed_until < :now)")
-                    .bind("until", until).bind("now", now).bind("why", WAITING).bindList("ids", ids).execute());
-            deferred.increment(moved);
         });
     }
 

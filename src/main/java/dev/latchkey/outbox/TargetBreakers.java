@@ -13,11 +13,11 @@ import java.util.concurrent.ThreadLocalRandom;
  * for webhooks, 10 s for SMTP): 16 slots then make about three attempts a second, and a tenant with a backlog for it
  * sorts ahead of every newer row, another tenant's one-time code included, for as long as the backlog lasts (an hour for
  * 10,000 rows). Here, after {@link #SLOW_FAILURES_TO_OPEN} attempts in a row that failed after {@link #SLOW_MILLIS} or
- * more, the target's rows wait ({@link OutboxDispatcher} moves them later without attempting them, and without counting
- * an attempt) until one trial attempt may go: {@link #FIRST_OPEN_MILLIS} after it opened, doubling with every trial that
- * fails slowly up to {@link #MAX_OPEN_MILLIS}. Any attempt that ends otherwise (delivered, refused for good, or failed
- * quickly: a refused connection, an HTTP 500) closes it: such a target costs its slots little, and the rows' own
- * backoff spaces its retries as before.
+ * more, the target's rows wait ({@link OutboxDispatcher} passes over them, neither attempting nor writing them) until
+ * one trial attempt may go: {@link #FIRST_OPEN_MILLIS} after it opened, doubling with every trial that fails slowly up
+ * to {@link #MAX_OPEN_MILLIS}. Any attempt that ends otherwise (delivered, refused for good, or failed quickly: a
+ * refused connection, an HTTP 500) closes it: such a target costs its slots little, and the rows' own backoff spaces
+ * its retries as before.
  *
  * <p>The state is the node's own view, in memory: each node learns a target's health from its own attempts, and a node
  * that restarts forgets it and learns it again from at most a few attempts. Nothing queued depends on it.
@@ -43,6 +43,7 @@ final class TargetBreakers {
     private final long firstOpenMillis;
     private final long maxOpenMillis;
     private final Map<String, State> states = new HashMap<>(); // guarded by this
+    private long closings; // guarded by this
 
     TargetBreakers() {
         this(SLOW_MILLIS, FIRST_OPEN_MILLIS, MAX_OPEN_MILLIS);
@@ -55,29 +56,58 @@ final class TargetBreakers {
     }
 
     /**
-     * 0 when a row of {@code target} may be attempted now (the one trial of a breaker whose wait is over included: the
-     * caller then owes a {@link #record} or an {@link #abandon}); otherwise the time until which the row should wait.
+     * Whether a row of {@code target} may be attempted now: its breaker is closed, or its wait is over and this is its one
+     * trial (the caller then owes a {@link #record}, or an {@link #abandon} when the trial does not go).
      */
-    synchronized long deferUntil(String target, long now) {
+    synchronized boolean mayAttempt(String target, long now) {
         State s = states.get(target);
         if (s == null || s.openUntil == 0) {
-            return 0;
+            return true;
         }
-        if (now < s.openUntil) {
-            return s.openUntil;
+        if (now < s.openUntil || s.trialInFlight) {
+            return false;
         }
-        if (!s.trialInFlight) {
-            s.trialInFlight = true;
-            return 0;
+        s.trialInFlight = true;
+        return true;
+    }
+
+    /** Whether any target's rows are being passed over. */
+    synchronized boolean anyOpen() {
+        return open() > 0;
+    }
+
+    /** The targets whose rows are being passed over. */
+    synchronized int open() {
+        int open = 0;
+        for (State s : states.values()) {
+            open += s.openUntil != 0 ? 1 : 0;
         }
-        return now + s.period; // the trial decides meanwhile; the rows come back after it
+        return open;
+    }
+
+    /** Whether some open target's wait ended after {@code since} and by {@code now}: its rows passed over may go again. */
+    synchronized boolean trialDue(long since, long now) {
+        for (State s : states.values()) {
+            if (s.openUntil != 0 && !s.trialInFlight && s.openUntil > since && s.openUntil <= now) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Counts the breakers that closed: their targets' rows passed over go again. */
+    synchronized long closings() {
+        return closings;
     }
 
     /** What an attempt to {@code target} came to, and how long it held its slot. */
     synchronized void record(String target, OutboxDispatcher.Outcome outcome, long elapsedMillis, long now) {
         boolean slowFailure = !outcome.ok() && !outcome.permanent() && elapsedMillis >= slowMillis;
         if (!slowFailure) {
-            states.remove(target);
+            State closed = states.remove(target);
+            if (closed != null && closed.openUntil != 0) {
+                closings++;
+            }
             return;
         }
         State s = states.get(target);
@@ -98,7 +128,7 @@ final class TargetBreakers {
         // else: an attempt that was already in flight when it opened; it says nothing new
     }
 
-    /** A trial granted by {@link #deferUntil} that did not go (another node had claimed the row). */
+    /** A trial granted by {@link #mayAttempt} that did not go (no free slot, or another node had claimed the row). */
     synchronized void abandon(String target) {
         State s = states.get(target);
         if (s != null) {

@@ -32,7 +32,7 @@ abstract class OutboxDueRowsContract {
 
     protected abstract Database open();
 
-    /** The plan of {@code dueRows} over the backlog, with what it read. */
+    /** The plan of {@code dueRows} over the backlog from its oldest row ({@code :from} 0), with what it read. */
     protected abstract void assertReadsTheIndexInOrder(String table, String sql);
 
     @BeforeEach
@@ -72,13 +72,17 @@ abstract class OutboxDueRowsContract {
     @Test
     void theDueRowsAreTheLongestDueThatNoNodeHolds() {
         for (String table : List.of("webhook_outbox", "message_outbox")) {
-            List<String> due = db.jdbi().withHandle(h -> h.createQuery(OutboxDispatcher.dueRows(table, "tenant_id")).bind("now", NOW)
-                    .mapTo(String.class).list());
-            List<String> expected = new ArrayList<>();
-            for (int i = 20; expected.size() < OutboxDispatcher.POLL_ROWS; i += 2) {
-                expected.add(String.format("row-%05d", i));
+            // From the oldest, and from where a poll passed over rows of targets that wait (row 1,000's due time on).
+            for (int first : new int[] {20, 1_000}) {
+                long from = first == 20 ? Long.MIN_VALUE : NOW - 100_000 + first;
+                List<String> due = db.jdbi().withHandle(h -> h.createQuery(OutboxDispatcher.dueRows(table, "tenant_id"))
+                        .bind("from", from).bind("now", NOW).mapTo(String.class).list());
+                List<String> expected = new ArrayList<>();
+                for (int i = first; expected.size() < OutboxDispatcher.POLL_ROWS; i += 2) {
+                    expected.add(String.format("row-%05d", i));
+                }
+                assertThat(due).as(table + " from row " + first).containsExactlyElementsOf(expected);
             }
-            assertThat(due).as(table).containsExactlyElementsOf(expected);
         }
     }
 

@@ -3,7 +3,6 @@ package dev.latchkey.webhook;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.sun.net.httpserver.HttpServer;
-import dev.latchkey.outbox.OutboxDispatcher;
 import dev.latchkey.support.Backend;
 import dev.latchkey.support.SilentServer;
 import dev.latchkey.support.TestServer;
@@ -66,9 +65,11 @@ class WebhookFairnessTest {
             int firstRound = WebhookDispatcher.MAX_IN_FLIGHT + 2;
             assertThat(hung.accepted()).isLessThanOrEqualTo(firstRound);
             int waiting = s.server.jdbi().withHandle(h -> h.createQuery(
-                    "SELECT COUNT(*) FROM webhook_outbox WHERE status = 'pending' AND attempts = 0 AND last_error = :why")
-                    .bind("why", OutboxDispatcher.WAITING).mapTo(Integer.class).one());
+                    "SELECT COUNT(*) FROM webhook_outbox WHERE status = 'pending' AND attempts = 0 AND last_error IS NULL")
+                    .mapTo(Integer.class).one());
             assertThat(waiting).isGreaterThanOrEqualTo(BACKLOG - firstRound);
+            assertThat(s.admin("GET", "/admin/v1/metrics", null).json().get("latchkey.webhook.deliveries.waiting.targets").asDouble())
+                    .as("subscriptions waiting").isEqualTo(1.0);
         } finally {
             receiver.stop(0);
         }
