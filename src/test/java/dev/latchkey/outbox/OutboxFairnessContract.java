@@ -162,9 +162,9 @@ abstract class OutboxFairnessContract {
     @Test
     void aRowWrittenJustBeforeTheRowsPassedOverIsFoundAndAnOlderOneAtTheNextRescan() throws Exception {
         pollUntilDelivered("alive-0");
-        // A transaction that took a second before committing (within SETTLE_MILLIS, 2 s), and a node whose clock is 10 s
+        // A transaction that took 300 ms before committing (within SETTLE_MILLIS, 500 ms), and a node whose clock is 10 s
         // behind (found when the poll reads from the oldest row again, within RESCAN_MILLIS, 30 s).
-        insert("alive-late", "hook-alive", clock.millis() - 1_000);
+        insert("alive-late", "hook-alive", clock.millis() - 300);
         insert("alive-skewed", "hook-alive", clock.millis() - 10_000);
         pollUntilDelivered("alive-late");
         for (int i = 0; i < 10; i++) {
