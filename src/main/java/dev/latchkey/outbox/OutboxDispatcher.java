@@ -210,7 +210,6 @@ public abstract class OutboxDispatcher implements AutoCloseable {
             }
             if (!slots.tryAcquire()) {
                 breakers.abandon(row.target());
-                next = row.at();
                 passedOver = false; // stopped short: nothing more to read now
                 break;
             }
@@ -229,11 +228,22 @@ public abstract class OutboxDispatcher implements AutoCloseable {
         return due.size() == POLL_ROWS;
     }
 
-    /** Claims a row (its slot taken) and sends it; a row another node claimed first frees its slot. */
+    /**
+     * Claims a row (its slot taken) and sends it. A row another node claimed first, or a claim the database failed, gives
+     * its slot back and, if it was the target's trial, the trial too: either kept would be lost for good (16 lost slots
+     * stop the dispatcher; a lost trial leaves its target waiting until the node restarts).
+     */
     private void attempt(Due row, long now) {
-        boolean claimed = jdbi.withHandle(h -> h.createUpdate("UPDATE " + table + " SET claimed_until = :until, attempts = attempts + 1"
-                        + " WHERE id = :id AND status = 'pending' AND (claimed_until IS NULL OR claimed_until < :now)")
-                .bind("until", now + CLAIM_MILLIS).bind("id", row.id()).bind("now", now).execute() == 1);
+        boolean claimed;
+        try {
+            claimed = jdbi.withHandle(h -> h.createUpdate("UPDATE " + table + " SET claimed_until = :until, attempts = attempts + 1"
+                            + " WHERE id = :id AND status = 'pending' AND (claimed_until IS NULL OR claimed_until < :now)")
+                    .bind("until", now + CLAIM_MILLIS).bind("id", row.id()).bind("now", now).execute() == 1);
+        } catch (RuntimeException e) {
+            breakers.abandon(row.target());
+            slots.release();
+            throw e;
+        }
         if (!claimed) {
             breakers.abandon(row.target());
             slots.release();

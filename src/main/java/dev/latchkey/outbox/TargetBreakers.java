@@ -138,7 +138,7 @@ final class TargetBreakers {
 
     private static void open(State s, long period, long now) {
         s.period = period;
-        // Up to a quarter later, so that the nodes' trials (and the rows coming back) do not all fall at one instant.
+        // Up to a quarter later, so that the nodes' trials do not all fall at one instant.
         s.openUntil = now + period + ThreadLocalRandom.current().nextLong(period / 4 + 1);
         s.trialInFlight = false;
     }

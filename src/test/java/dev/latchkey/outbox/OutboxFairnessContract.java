@@ -46,6 +46,8 @@ abstract class OutboxFairnessContract {
     final SimpleMeterRegistry metrics = new SimpleMeterRegistry();
     /** The statements the dispatcher ran. */
     final List<String> statements = new CopyOnWriteArrayList<>();
+    /** Whether the database fails the dispatcher's claims. */
+    final AtomicBoolean claimsFail = new AtomicBoolean();
     OutboxDispatcher dispatcher;
     long start;
 
@@ -99,6 +101,13 @@ abstract class OutboxFairnessContract {
 
     private Jdbi counted() {
         return db.jdbi().setSqlLogger(new SqlLogger() {
+            @Override
+            public void logBeforeExecution(StatementContext context) {
+                if (claimsFail.get() && context.getRenderedSql().startsWith("UPDATE webhook_outbox SET claimed_until")) {
+                    throw new IllegalStateException("the database went away");
+                }
+            }
+
             @Override
             public void logAfterExecution(StatementContext context) {
                 statements.add(context.getRenderedSql());
@@ -173,6 +182,34 @@ abstract class OutboxFairnessContract {
         assertThat(deliveredAt).doesNotContainKey("alive-skewed");
         clock.advance(Duration.ofSeconds(30));
         pollUntilDelivered("alive-skewed");
+    }
+
+    /** Polls as the dispatcher's loop does while its claims fail (that loop logs the failure and goes on). */
+    private void pollWhileClaimsFail(int polls) {
+        claimsFail.set(true);
+        for (int i = 0; i < polls; i++) {
+            try {
+                dispatcher.poll();
+            } catch (IllegalStateException expected) {
+                // the round ends; the next one tries again
+            }
+        }
+        claimsFail.set(false);
+    }
+
+    @Test
+    void aClaimTheDatabaseFailsLosesNeitherItsSlotNorTheTrial() throws Exception {
+        pollWhileClaimsFail(SLOTS + 2); // each kept its slot before: none left, nothing sent again
+        pollUntilDelivered("alive-0");
+
+        clock.advance(Duration.ofMillis(OPEN * 5 / 4 + 1_000));
+        pollWhileClaimsFail(1); // the trial's claim: kept, the target would wait for good
+        attempted.clear();
+        for (int i = 0; i < 10; i++) {
+            dispatcher.poll();
+            Thread.sleep(20);
+        }
+        assertThat(attempted).as("the trial, once the database is back").hasSize(1);
     }
 
     @Test
