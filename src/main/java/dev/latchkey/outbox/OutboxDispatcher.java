@@ -234,19 +234,18 @@ public abstract class OutboxDispatcher implements AutoCloseable {
      * stop the dispatcher; a lost trial leaves its target waiting until the node restarts).
      */
     private void attempt(Due row, long now) {
-        boolean claimed;
+        boolean claimed = false;
         try {
             claimed = jdbi.withHandle(h -> h.createUpdate("UPDATE " + table + " SET claimed_until = :until, attempts = attempts + 1"
                             + " WHERE id = :id AND status = 'pending' AND (claimed_until IS NULL OR claimed_until < :now)")
                     .bind("until", now + CLAIM_MILLIS).bind("id", row.id()).bind("now", now).execute() == 1);
-        } catch (RuntimeException e) {
-            breakers.abandon(row.target());
-            slots.release();
-            throw e;
+        } finally {
+            if (!claimed) {
+                breakers.abandon(row.target());
+                slots.release();
+            }
         }
         if (!claimed) {
-            breakers.abandon(row.target());
-            slots.release();
             return;
         }
         long started = System.nanoTime();

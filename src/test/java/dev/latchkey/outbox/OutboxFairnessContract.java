@@ -58,16 +58,15 @@ abstract class OutboxFairnessContract {
         db = open();
         start = clock.millis();
         db.jdbi().useHandle(h -> {
-            var batch = h.prepareBatch("""
-                    INSERT INTO webhook_outbox (id, tenant_id, webhook_id, event, payload, status, next_attempt_at, created_at)
-                    VALUES (:id, :t, :w, 'Login', '{}', 'pending', :next, :next)""");
-            long dead = tenant(h, "dead");
-            long alive = tenant(h, "alive");
+            tenant(h, "dead");
+            tenant(h, "alive");
+            var batch = h.prepareBatch(ROW);
             for (int i = 0; i < BACKLOG; i++) {
-                batch.bind("id", String.format("dead-%04d", i)).bind("t", dead).bind("w", "hook-dead").bind("next", start - 100_000 + i).add();
+                batch.bind("id", String.format("dead-%04d", i)).bind("tenant", "dead").bind("w", "hook-dead")
+                        .bind("next", start - 100_000 + i).add();
             }
             // Newer than the whole backlog: behind it in the due order.
-            batch.bind("id", "alive-0").bind("t", alive).bind("w", "hook-alive").bind("next", start - 10).add();
+            batch.bind("id", "alive-0").bind("tenant", "alive").bind("w", "hook-alive").bind("next", start - 10).add();
             batch.execute();
         });
         dispatcher = new OutboxDispatcher("webhook_outbox", "webhook_id", new TargetBreakers(50, OPEN, 4 * OPEN), "test-fairness",
@@ -86,17 +85,20 @@ abstract class OutboxFairnessContract {
         };
     }
 
+    /** A pending delivery as a login writes it; binds {@code id}, {@code tenant} (its API key), {@code w}, {@code next}. */
+    static final String ROW = """
+            INSERT INTO webhook_outbox (id, tenant_id, webhook_id, event, payload, status, next_attempt_at, created_at)
+            VALUES (:id, (SELECT id FROM tenants WHERE api_key = :tenant), :w, 'Login', '{}', 'pending', :next, :next)""";
+
+    /** A row of the live tenant's, written after the backlog. */
     private void insert(String id, String hook, long due) {
-        db.jdbi().useHandle(h -> h.createUpdate("""
-                INSERT INTO webhook_outbox (id, tenant_id, webhook_id, event, payload, status, next_attempt_at, created_at)
-                VALUES (:id, (SELECT id FROM tenants WHERE api_key = 'alive'), :w, 'Login', '{}', 'pending', :next, :next)""")
-                .bind("id", id).bind("w", hook).bind("next", due).execute());
+        db.jdbi().useHandle(h -> h.createUpdate(ROW).bind("id", id).bind("tenant", "alive").bind("w", hook).bind("next", due).execute());
     }
 
-    private static long tenant(org.jdbi.v3.core.Handle h, String name) {
-        return h.createUpdate("""
+    private static void tenant(org.jdbi.v3.core.Handle h, String name) {
+        h.createUpdate("""
                 INSERT INTO tenants (api_key, api_secret_hash, api_secret_enc, name, settings, created_at, modified_at)
-                VALUES (:k, 'h', 'e', :k, '{}', 0, 0)""").bind("k", name).executeAndReturnGeneratedKeys("id").mapTo(Long.class).one();
+                VALUES (:k, 'h', 'e', :k, '{}', 0, 0)""").bind("k", name).execute();
     }
 
     private Jdbi counted() {
