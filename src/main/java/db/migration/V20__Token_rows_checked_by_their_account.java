@@ -25,27 +25,36 @@ public final class V20__Token_rows_checked_by_their_account extends BaseJavaMigr
 
     @Override
     public void migrate(Context context) throws SQLException {
-        Connection c = context.getConnection();
         for (String table : TABLES) {
-            List<String> names = new ArrayList<>();
-            try (PreparedStatement q = c.prepareStatement("""
-                    SELECT tc.constraint_name FROM information_schema.table_constraints tc
-                    JOIN information_schema.key_column_usage k ON k.constraint_schema = tc.constraint_schema
-                        AND k.constraint_name = tc.constraint_name AND k.table_name = tc.table_name
-                    WHERE tc.constraint_type = 'FOREIGN KEY' AND tc.table_schema = CURRENT_SCHEMA
-                        AND LOWER(tc.table_name) = ? AND LOWER(k.column_name) = 'tenant_id'""")) {
-                q.setString(1, table);
-                try (ResultSet r = q.executeQuery()) {
-                    while (r.next()) {
-                        names.add(r.getString(1));
-                    }
+            for (String name : foreignKeys(context.getConnection(), table, "tenant_id")) {
+                dropConstraint(context.getConnection(), table, name);
+            }
+        }
+    }
+
+    /** The names of {@code table}'s foreign keys on {@code column}, whatever the database named them (also used by V21). */
+    static List<String> foreignKeys(Connection c, String table, String column) throws SQLException {
+        List<String> names = new ArrayList<>();
+        try (PreparedStatement q = c.prepareStatement("""
+                SELECT tc.constraint_name FROM information_schema.table_constraints tc
+                JOIN information_schema.key_column_usage k ON k.constraint_schema = tc.constraint_schema
+                    AND k.constraint_name = tc.constraint_name AND k.table_name = tc.table_name
+                WHERE tc.constraint_type = 'FOREIGN KEY' AND tc.table_schema = CURRENT_SCHEMA
+                    AND LOWER(tc.table_name) = ? AND LOWER(k.column_name) = ?""")) {
+            q.setString(1, table);
+            q.setString(2, column);
+            try (ResultSet r = q.executeQuery()) {
+                while (r.next()) {
+                    names.add(r.getString(1));
                 }
             }
-            try (Statement s = c.createStatement()) {
-                for (String name : names) {
-                    s.execute("ALTER TABLE " + table + " DROP CONSTRAINT \"" + name.replace("\"", "\"\"") + "\"");
-                }
-            }
+        }
+        return names;
+    }
+
+    static void dropConstraint(Connection c, String table, String name) throws SQLException {
+        try (Statement s = c.createStatement()) {
+            s.execute("ALTER TABLE " + table + " DROP CONSTRAINT \"" + name.replace("\"", "\"\"") + "\"");
         }
     }
 }

@@ -126,7 +126,7 @@ public final class Messages {
     public List<Sent> list(Jdbi jdbi, Tenant tenant, String status, int limit) {
         return jdbi.withHandle(h -> h.createQuery("SELECT id, uid, channel, purpose, template, recipient, " + OutboxRows.COLUMNS
                         + " FROM message_outbox WHERE tenant_id = :t" + (status == null ? "" : " AND status = :s")
-                        + " ORDER BY created_at DESC, id LIMIT " + limit)
+                        + " ORDER BY created_at DESC, id DESC LIMIT " + limit)
                 .bind("t", tenant.id()).bind("s", status)
                 .map((rs, c) -> new Sent(rs.getString("id"), rs.getString("uid"), rs.getString("channel"), rs.getString("purpose"),
                         rs.getString("template"), rs.getString("recipient"), OutboxRows.read(rs)))

@@ -61,7 +61,7 @@ public final class RiskEvents {
     /** {@code GET /admin/v1/tenants/{apikey}/risk-events[?uid=]}: newest first. */
     public java.util.List<Event> list(Jdbi jdbi, Tenant tenant, String uid, int limit) {
         return jdbi.withHandle(h -> h.createQuery("SELECT id, uid, created_at, signals, action, ip, city, country, browser, device FROM risk_events"
-                        + " WHERE tenant_id = :t" + (uid == null ? "" : " AND uid = :uid") + " ORDER BY created_at DESC, id LIMIT " + limit)
+                        + " WHERE tenant_id = :t" + (uid == null ? "" : " AND uid = :uid") + " ORDER BY created_at DESC, id DESC LIMIT " + limit)
                 .bind("t", tenant.id()).bind("uid", uid)
                 .map((rs, c) -> new Event(rs.getString("id"), rs.getString("uid"), rs.getLong("created_at"),
                         java.util.List.of(rs.getString("signals").split(",")), rs.getString("action"), rs.getString("ip"), rs.getString("city"),

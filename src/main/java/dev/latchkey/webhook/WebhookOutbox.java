@@ -26,7 +26,7 @@ public final class WebhookOutbox {
     public java.util.List<Delivery> deliveries(org.jdbi.v3.core.Jdbi jdbi, Tenant tenant, String status, int limit) {
         return jdbi.withHandle(h -> h.createQuery("SELECT id, webhook_id, event, " + OutboxRows.COLUMNS
                         + " FROM webhook_outbox WHERE tenant_id = :t" + (status == null ? "" : " AND status = :s")
-                        + " ORDER BY created_at DESC, id LIMIT " + limit)
+                        + " ORDER BY created_at DESC, id DESC LIMIT " + limit)
                 .bind("t", tenant.id()).bind("s", status)
                 .map((rs, c) -> new Delivery(rs.getString("id"), rs.getString("webhook_id"), rs.getString("event"), OutboxRows.read(rs)))
                 .list());
