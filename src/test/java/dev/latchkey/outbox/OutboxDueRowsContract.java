@@ -64,6 +64,9 @@ abstract class OutboxDueRowsContract {
         });
     }
 
+    /** How many index entries and rows {@code select} read (its {@code :before} already written in). */
+    protected abstract long rowsRead(String select);
+
     @AfterEach
     void close() {
         db.close();
@@ -90,6 +93,46 @@ abstract class OutboxDueRowsContract {
     void aPollReadsTheFirstEntriesOfTheIndexNotTheBacklog() {
         for (String table : List.of("webhook_outbox", "message_outbox")) {
             assertReadsTheIndexInOrder(table, OutboxDispatcher.dueRows(table, "tenant_id"));
+        }
+    }
+
+    @Test
+    void thePruneDeletesTheRowsDeliveredAWeekAgoAndReadsNoOthers() {
+        long before = NOW - OutboxDispatcher.KEEP_DELIVERED_MILLIS;
+        int old = OutboxDispatcher.PRUNE_BATCH + 200;
+        for (String table : List.of("webhook_outbox", "message_outbox")) {
+            // Beside the backlog: rows delivered before the week's bound (each due a little before it was sent), and as
+            // many delivered since, some of them due before the bound (retried for days) but sent after it.
+            db.jdbi().useHandle(h -> {
+                long t = h.createQuery("SELECT id FROM tenants WHERE api_key = 'due'").mapTo(Long.class).one();
+                var rows = h.prepareBatch("INSERT INTO " + table + " (id, tenant_id, " + (table.equals("webhook_outbox")
+                        ? "webhook_id, event, payload" : "channel, purpose, template, recipient")
+                        + ", status, attempts, next_attempt_at, created_at, delivered_at) VALUES (:id, :t, 'x', 'x', 'x'"
+                        + (table.equals("webhook_outbox") ? "" : ", 'x'") + ", 'delivered', 1, :next, :next, :sent)");
+                for (int i = 0; i < old * 2; i++) {
+                    long sent = i < old ? before - 10_000 + i : before + 1 + i;
+                    rows.bind("id", String.format("sent-%05d", i)).bind("t", t).bind("next", sent - (i % 3 == 0 ? 86_400_000L : 5)).bind("sent", sent).add();
+                }
+                rows.execute();
+            });
+            OutboxDispatcher d = new OutboxDispatcher(table, "tenant_id", "test-prune", db.jdbi(),
+                    Clock.fixed(Instant.ofEpochMilli(NOW), ZoneOffset.UTC), 1_000, 3_600_000, 4, new SimpleMeterRegistry(), "test.prune") {
+                @Override
+                protected CompletableFuture<Outcome> deliver(String id) {
+                    throw new AssertionError("not polled");
+                }
+            };
+            assertThat(d.prune()).as(table).isEqualTo(old);
+            List<String> left = db.jdbi().withHandle(h -> h.createQuery("SELECT id FROM " + table + " WHERE id LIKE 'sent-%' ORDER BY id")
+                    .mapTo(String.class).list());
+            assertThat(left).as(table).hasSize(old).first().isEqualTo(String.format("sent-%05d", old));
+            int rowsLeft = db.jdbi().withHandle(h -> h.createQuery("SELECT COUNT(*) FROM " + table).mapTo(Integer.class).one());
+            assertThat(rowsLeft).as(table + ": the backlog and its delivered rows stay").isEqualTo(PENDING * 2 + old);
+            // Each minute's prune then finds nothing, and reads next to nothing: not the week of delivered rows kept.
+            assertThat(d.prune()).isZero();
+            String select = OutboxDispatcher.prunable(table).replace(":before", String.valueOf(before));
+            assertThat(rowsRead(select)).as(table + ": rows read by a prune with nothing to delete").isLessThanOrEqualTo(old / 3 + 1);
+            d.close();
         }
     }
 

@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.latchkey.store.Database;
 import dev.latchkey.support.Backend;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterEach;
 
 class OutboxDueRowsPostgresTest extends OutboxDueRowsContract {
@@ -31,5 +33,17 @@ class OutboxDueRowsPostgresTest extends OutboxDueRowsContract {
                     .mapTo(String.class).list()));
             assertThat(plan).as(table + ", " + analyzed + "\n" + plan).contains("Index Scan using " + table + "_due").doesNotContain("Sort");
         }
+    }
+
+    @Override
+    protected long rowsRead(String select) {
+        String plan = db.jdbi().withHandle(h -> String.join("\n", h.createQuery("EXPLAIN ANALYZE " + select).mapTo(String.class).list()));
+        // The rows each scan returned, and those it read and then filtered away.
+        long read = 0;
+        Matcher m = Pattern.compile("Scan .*actual time=[0-9.]+\\.\\.[0-9.]+ rows=(\\d+)|Rows Removed by Filter: (\\d+)").matcher(plan);
+        while (m.find()) {
+            read += Long.parseLong(m.group(1) != null ? m.group(1) : m.group(2));
+        }
+        return read;
     }
 }
