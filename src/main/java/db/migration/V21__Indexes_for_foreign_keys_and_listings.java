@@ -20,6 +20,8 @@ import org.flywaydb.core.api.migration.Context;
  *       {@code risk-events?uid=} read and sorted all of the tenant's rows whenever PostgreSQL had no statistics for them.
  *       Each now reads an index in its own order (newest first, ties by id) and stops at 200. H2 reads the tenant's rows
  *       through its key's index and sorts them, as before.</li>
+ *   <li>Both stores: the purge's look-up of expired remembered devices and account links had no index on the expiry,
+ *       and read both tables whole every 10 minutes on every node ({@code PurgeContract}).</li>
  *   <li>{@code webauthn_challenges} and {@code remembered_devices} lose their key to the tenant instead, as the token
  *       tables did in V20: their uid is never null and references the account, whose own key names the tenant, so the
  *       check told nothing new and cost each insert a lock on the tenant's row (PostgreSQL) or an index (H2).
@@ -37,6 +39,12 @@ public final class V21__Indexes_for_foreign_keys_and_listings extends BaseJavaMi
             for (String name : V20__Token_rows_checked_by_their_account.foreignKeys(c, table, "tenant_id")) {
                 V20__Token_rows_checked_by_their_account.dropConstraint(c, table, name);
             }
+        }
+        try (Statement s = c.createStatement()) {
+            // Both stores: the purge (every 10 minutes, every node) found the expired rows of the two tables whose rows
+            // live long (a remembered device up to a year, 20 an account) by reading all of them.
+            s.execute("CREATE INDEX remembered_devices_expires ON remembered_devices (expires_at)");
+            s.execute("CREATE INDEX account_links_expires ON account_links (expires_at)");
         }
         if (!c.getMetaData().getDatabaseProductName().toLowerCase(java.util.Locale.ROOT).contains("postgres")) {
             return;
