@@ -32,7 +32,7 @@ public abstract class OutboxDispatcher implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(OutboxDispatcher.class);
     /** A claim outlives the longest attempt, so a node that dies mid-attempt releases its rows by themselves. */
     public static final long CLAIM_MILLIS = 60_000;
-    /** Delivered rows are kept this long for operators, then removed; failed ones are kept. */
+    /** Delivered rows are kept this long for operators, then removed ({@link #prune}); failed ones for the purge's retention. */
     public static final long KEEP_DELIVERED_MILLIS = 7L * 24 * 3600 * 1000;
     /** The most due rows one poll asks for. */
     static final int POLL_ROWS = 64;
