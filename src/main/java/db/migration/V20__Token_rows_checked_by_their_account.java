@@ -26,14 +26,12 @@ public final class V20__Token_rows_checked_by_their_account extends BaseJavaMigr
     @Override
     public void migrate(Context context) throws SQLException {
         for (String table : TABLES) {
-            for (String name : foreignKeys(context.getConnection(), table, "tenant_id")) {
-                dropConstraint(context.getConnection(), table, name);
-            }
+            dropForeignKeys(context.getConnection(), table, "tenant_id");
         }
     }
 
-    /** The names of {@code table}'s foreign keys on {@code column}, whatever the database named them (also used by V21). */
-    static List<String> foreignKeys(Connection c, String table, String column) throws SQLException {
+    /** Drops {@code table}'s foreign keys on {@code column}, whatever the database named them (also used by V21). */
+    static void dropForeignKeys(Connection c, String table, String column) throws SQLException {
         List<String> names = new ArrayList<>();
         try (PreparedStatement q = c.prepareStatement("""
                 SELECT tc.constraint_name FROM information_schema.table_constraints tc
@@ -49,12 +47,10 @@ public final class V20__Token_rows_checked_by_their_account extends BaseJavaMigr
                 }
             }
         }
-        return names;
-    }
-
-    static void dropConstraint(Connection c, String table, String name) throws SQLException {
         try (Statement s = c.createStatement()) {
-            s.execute("ALTER TABLE " + table + " DROP CONSTRAINT \"" + name.replace("\"", "\"\"") + "\"");
+            for (String name : names) {
+                s.execute("ALTER TABLE " + table + " DROP CONSTRAINT \"" + name.replace("\"", "\"\"") + "\"");
+            }
         }
     }
 }

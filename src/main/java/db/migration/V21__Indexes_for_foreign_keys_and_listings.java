@@ -37,9 +37,7 @@ public final class V21__Indexes_for_foreign_keys_and_listings extends BaseJavaMi
     public void migrate(Context context) throws SQLException {
         Connection c = context.getConnection();
         for (String table : TENANT_KEYS_DROPPED) {
-            for (String name : V20__Token_rows_checked_by_their_account.foreignKeys(c, table, "tenant_id")) {
-                V20__Token_rows_checked_by_their_account.dropConstraint(c, table, name);
-            }
+            V20__Token_rows_checked_by_their_account.dropForeignKeys(c, table, "tenant_id");
         }
         try (Statement s = c.createStatement()) {
             // Both stores: the purge (every 10 minutes, every node) found the expired rows of the two tables whose rows
