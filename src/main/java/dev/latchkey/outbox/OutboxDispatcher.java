@@ -20,7 +20,8 @@ import org.slf4j.LoggerFactory;
  * the transaction of the change that causes them; this loop claims a due row with one conditional UPDATE (so two nodes
  * never send the same attempt), hands it to {@link #deliver} (asynchronous, bounded by a number of slots: a slow
  * receiver never holds a request thread and never slows a login), and records the outcome: delivered, or retried with
- * exponential backoff and jitter until {@code retryFor} has passed since the row was written, then failed and kept.
+ * exponential backoff and jitter until {@code retryFor} has passed since the row was written, then failed. The purge
+ * ({@code store.Purge}) removes delivered rows after a week and failed ones after the retention.
  * A node that dies mid-attempt releases its claims by themselves ({@link #CLAIM_MILLIS}), so nothing queued is lost.
  * A target whose attempts keep failing only when they time out has its rows passed over instead of its attempts taking
  * every slot from the other tenants ({@link TargetBreakers}).
@@ -32,8 +33,6 @@ public abstract class OutboxDispatcher implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(OutboxDispatcher.class);
     /** A claim outlives the longest attempt, so a node that dies mid-attempt releases its rows by themselves. */
     public static final long CLAIM_MILLIS = 60_000;
-    /** Delivered rows are kept this long for operators, then removed ({@link #prune}); failed ones for the purge's retention. */
-    public static final long KEEP_DELIVERED_MILLIS = 7L * 24 * 3600 * 1000;
     /** The most due rows one poll asks for. */
     static final int POLL_ROWS = 64;
     /** The most pages one poll reads while it passes over rows of targets that wait (a backlog for an open breaker). */
@@ -131,44 +130,7 @@ public abstract class OutboxDispatcher implements AutoCloseable {
 
     public OutboxDispatcher start() {
         poller.scheduleWithFixedDelay(this::pollSafely, 200, 200, TimeUnit.MILLISECONDS);
-        poller.scheduleWithFixedDelay(this::pruneSafely, 1, 1, TimeUnit.MINUTES);
         return this;
-    }
-
-    private void pruneSafely() {
-        try {
-            prune();
-        } catch (RuntimeException e) {
-            LOG.warn("pruning delivered rows of {} failed: {}", table, e.toString());
-        }
-    }
-
-    /** Rows one statement of the prune deletes at most: each is short, and the poll (same thread) waits for none long. */
-    static final int PRUNE_BATCH = 1_000;
-
-    /**
-     * Deletes the rows delivered more than {@link #KEEP_DELIVERED_MILLIS} ago, a batch at a time, every minute (a minute's
-     * worth each time); returns how many. It reads only those: a row is sent only once due, so it was due before it was
-     * delivered, and the due-time bound makes it a range of the {@code (status, next_attempt_at)} index. Bounded by the
-     * delivery time alone, it read every delivered row kept (a week of every tenant's traffic), once an hour on every
-     * node, in one statement ({@code OutboxDueRowsContract}).
-     */
-    int prune() {
-        long before = clock.millis() - KEEP_DELIVERED_MILLIS;
-        int total = 0;
-        int n = PRUNE_BATCH;
-        while (n == PRUNE_BATCH && !poller.isShutdown()) {
-            n = jdbi.withHandle(h -> h.createUpdate("DELETE FROM " + table + " WHERE id IN (" + prunable(table) + ")")
-                    .bind("before", before).execute());
-            total += n;
-        }
-        return total;
-    }
-
-    /** The ids of up to {@link #PRUNE_BATCH} rows delivered before {@code :before}. */
-    static String prunable(String table) {
-        return "SELECT id FROM " + table + " WHERE status = 'delivered' AND next_attempt_at < :before AND delivered_at < :before"
-                + " ORDER BY status, next_attempt_at LIMIT " + PRUNE_BATCH;
     }
 
     private void pollSafely() {

@@ -17,13 +17,21 @@ import org.slf4j.LoggerFactory;
  * <li>access tokens and 2FA tokens (one-click links and SMS codes live in the latter) once expired; refresh tokens once
  *     expired (a used one is kept until then, so that presenting it again still ends its session); WebAuthn challenges
  *     once used or expired; throttling rows a day after their window ended and their lock passed;</li>
- * <li>risk events and failed webhook deliveries and messages after {@code retentionMillis} (delivered ones go after 7
- *     days, see the outbox dispatcher); the audit trail after {@code auditRetentionMillis}.</li>
+ * <li>risk events and failed webhook deliveries and messages after {@code retentionMillis}, delivered ones after
+ *     {@link #KEEP_DELIVERED_MILLIS}; the audit trail after {@code auditRetentionMillis}.</li>
  * </ul>
  */
 public final class Purge implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Purge.class);
     static final int BATCH = 1000;
+    /** Delivered webhook events and messages are kept this long for operators (failed ones {@code retentionMillis}). */
+    public static final long KEEP_DELIVERED_MILLIS = 7L * 24 * 3600 * 1000;
+    /**
+     * An outbox row delivered before {@code :now}. A row is sent only once due, so it was due before it was delivered:
+     * the due-time bound makes it a range of the {@code (status, next_attempt_at)} index. Bounded by the delivery time
+     * alone, it read every delivered row kept, a week of every tenant's traffic ({@code OutboxDueRowsContract}).
+     */
+    public static final String DELIVERED = "status = 'delivered' AND next_attempt_at < :now AND delivered_at < :now";
     /** Throttling rows are kept this long after they last mattered (the longest address window a tenant may set). */
     static final long THROTTLE_KEEP_MILLIS = 24L * 3600 * 1000;
 
@@ -88,8 +96,10 @@ public final class Purge implements AutoCloseable {
                         DELETE FROM login_throttle WHERE window_start < :before AND (locked_until IS NULL OR locked_until < :before)""")
                 .bind("before", now - THROTTLE_KEEP_MILLIS).execute()));
         deleted.put("risk_events", batched("risk_events", "id", "created_at < :now", now - retentionMillis));
-        deleted.put("webhook_outbox", batched("webhook_outbox", "id", "status = 'failed' AND created_at < :now", now - retentionMillis));
-        deleted.put("message_outbox", batched("message_outbox", "id", "status = 'failed' AND created_at < :now", now - retentionMillis));
+        for (String outbox : new String[] {"webhook_outbox", "message_outbox"}) {
+            deleted.put(outbox, batched(outbox, "id", "status = 'failed' AND created_at < :now", now - retentionMillis)
+                    + batched(outbox, "id", DELIVERED, now - KEEP_DELIVERED_MILLIS));
+        }
         deleted.put("audit_events", batched("audit_events", "id", "created_at < :now", now - auditRetentionMillis));
         return deleted;
     }
@@ -99,12 +109,16 @@ public final class Purge implements AutoCloseable {
         int total = 0;
         int n = BATCH;
         while (n == BATCH && !scheduler.isShutdown()) { // a stop ends the pass between batches
-            n = jdbi.withHandle(h -> h.createUpdate("DELETE FROM " + table + " WHERE " + key + " IN (SELECT " + key + " FROM " + table
-                            + " WHERE " + condition + " LIMIT " + BATCH + ")")
+            n = jdbi.withHandle(h -> h.createUpdate("DELETE FROM " + table + " WHERE " + key + " IN (" + batchOf(table, key, condition) + ")")
                     .bind("now", time).execute());
             total += n;
         }
         return total;
+    }
+
+    /** The keys of up to {@link #BATCH} rows of {@code table} matching {@code condition}: what one statement deletes. */
+    public static String batchOf(String table, String key, String condition) {
+        return "SELECT " + key + " FROM " + table + " WHERE " + condition + " LIMIT " + BATCH;
     }
 
     /** Stops after the batch under way (see {@link Background}: never interrupted inside a statement). */

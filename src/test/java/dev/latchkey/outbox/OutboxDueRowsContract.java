@@ -3,6 +3,7 @@ package dev.latchkey.outbox;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.latchkey.store.Database;
+import dev.latchkey.store.Purge;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Clock;
 import java.time.Instant;
@@ -97,9 +98,9 @@ abstract class OutboxDueRowsContract {
     }
 
     @Test
-    void thePruneDeletesTheRowsDeliveredAWeekAgoAndReadsNoOthers() {
-        long before = NOW - OutboxDispatcher.KEEP_DELIVERED_MILLIS;
-        int old = OutboxDispatcher.PRUNE_BATCH + 200;
+    void thePurgeDeletesTheRowsDeliveredAWeekAgoAndReadsNoOthers() {
+        long before = NOW - Purge.KEEP_DELIVERED_MILLIS;
+        int old = 1_200; // more than one batch of the purge (1,000)
         for (String table : List.of("webhook_outbox", "message_outbox")) {
             // Beside the backlog: rows delivered before the week's bound (each due a little before it was sent), and as
             // many delivered since, some of them due before the bound (retried for days) but sent after it.
@@ -115,24 +116,17 @@ abstract class OutboxDueRowsContract {
                 }
                 rows.execute();
             });
-            OutboxDispatcher d = new OutboxDispatcher(table, "tenant_id", "test-prune", db.jdbi(),
-                    Clock.fixed(Instant.ofEpochMilli(NOW), ZoneOffset.UTC), 1_000, 3_600_000, 4, new SimpleMeterRegistry(), "test.prune") {
-                @Override
-                protected CompletableFuture<Outcome> deliver(String id) {
-                    throw new AssertionError("not polled");
-                }
-            };
-            assertThat(d.prune()).as(table).isEqualTo(old);
+            Purge purge = new Purge(db.jdbi(), Clock.fixed(Instant.ofEpochMilli(NOW), ZoneOffset.UTC), 30L * 86_400_000, 365L * 86_400_000);
+            assertThat(purge.run().get(table)).as(table).isEqualTo(old);
             List<String> left = db.jdbi().withHandle(h -> h.createQuery("SELECT id FROM " + table + " WHERE id LIKE 'sent-%' ORDER BY id")
                     .mapTo(String.class).list());
             assertThat(left).as(table).hasSize(old).first().isEqualTo(String.format("sent-%05d", old));
             int rowsLeft = db.jdbi().withHandle(h -> h.createQuery("SELECT COUNT(*) FROM " + table).mapTo(Integer.class).one());
             assertThat(rowsLeft).as(table + ": the backlog and its delivered rows stay").isEqualTo(PENDING * 2 + old);
-            // Each minute's prune then finds nothing, and reads next to nothing: not the week of delivered rows kept.
-            assertThat(d.prune()).isZero();
-            String select = OutboxDispatcher.prunable(table).replace(":before", String.valueOf(before));
-            assertThat(rowsRead(select)).as(table + ": rows read by a prune with nothing to delete").isLessThanOrEqualTo(old / 3 + 1);
-            d.close();
+            // Each purge then finds nothing, and reads next to nothing: not the week of delivered rows kept.
+            assertThat(purge.run().get(table)).isZero();
+            String select = Purge.batchOf(table, "id", Purge.DELIVERED).replace(":now", String.valueOf(before));
+            assertThat(rowsRead(select)).as(table + ": rows read by a purge with nothing to delete").isLessThanOrEqualTo(old / 3 + 1);
         }
     }
 
