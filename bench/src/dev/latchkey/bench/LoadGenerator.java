@@ -40,7 +40,7 @@ import org.HdrHistogram.Histogram;
  * LoadGenerator --jar target/latchkey.jar --store h2|postgres --hashing minimal|owasp
  *               [--scenarios full,backup,passkey,totp,validate,refresh,http,ready] [--concurrency 8,32]
  *               [--warmup 3] [--duration 10] [--pg-url jdbc:postgresql://127.0.0.1:5432/test --pg-user postgres]
- *               [--warm-max 150 (0: none) --warm-min 60 --warm-users 2000 --warm-reuse 6]
+ *               [--warm-max 150 (0: none) --warm-min 60 --warm-quiet 10 --warm-users 2000 --warm-reuse 6]
  *               [--compare-jar other.jar --rounds 4 --window 4 --row-warm-rounds 1]
  *               [--node-args --db-pool-size=32] [--compare-node-args ...] (the compare node's, instead; several: space-separated)
  *               [--node-java-options "-XX:+UseSerialGC"] [--compare-node-java-options ...] (JAVA_TOOL_OPTIONS of the node's JVMs)
@@ -790,10 +790,12 @@ public final class LoadGenerator {
 
     /**
      * Before the first row: full logins (password, then a backup code), each followed by refreshes and validations, 32 at
-     * a time, until the node's JIT compilers fall quiet (under 3% of the node's CPU for 3 s running, after at least
-     * {@code --warm-min} s) or {@code --warm-max} s have passed. On two cores a fresh node's compilers take a third of its
-     * CPU for minutes: without this, the first rows measure mostly a node that is still compiling, which a node that has
-     * served for a while is not (issue 16: the full login, always the first row, read 11–14 ms of CPU that way).
+     * a time, until the node's JIT compilers fall quiet (under 3% of the node's CPU for {@code --warm-quiet} s running,
+     * after at least {@code --warm-min} s) or {@code --warm-max} s have passed. On two cores a fresh node's compilers take
+     * a third of its CPU for minutes: without this, the first rows measure mostly a node that is still compiling, which a
+     * node that has served for a while is not (issue 16: the full login, always the first row, read 11–14 ms of CPU that
+     * way). Quiet for 3 s was not enough: compilers that paused for 3 s after 60 s went on in the first row (0.08–0.12 of
+     * a core), and its full login read 11–23% dearer than the same work on a node that had compiled on (2026-12-05).
      */
     void warmNode(int maxSeconds) throws Exception {
         int users = Integer.parseInt(arg("warm-users", arg("hashing", "minimal").equals("minimal") ? "2000" : "200"));
@@ -822,6 +824,7 @@ public final class LoadGenerator {
         long t0 = System.nanoTime();
         long min = Long.parseLong(arg("warm-min", "60")) * 1_000_000_000L;
         long max = maxSeconds * 1_000_000_000L;
+        int quietFor = Integer.parseInt(arg("warm-quiet", "10"));
         int quiet = 0;
         long jit0 = jitTicks(pid);
         long cpu0 = cpuTicks();
@@ -832,7 +835,7 @@ public final class LoadGenerator {
             // Quiet: the compilers took under 3% of what the node used in that second, and the node was busy.
             long nodeTicks = cpuTicks() - c;
             quiet = nodeTicks >= 50 && (jitTicks(pid) - j) * 100 < 3 * nodeTicks ? quiet + 1 : 0;
-            if (quiet >= 3 && System.nanoTime() - t0 >= min) {
+            if (quiet >= quietFor && System.nanoTime() - t0 >= min) {
                 break;
             }
         }
@@ -840,7 +843,7 @@ public final class LoadGenerator {
         workers.stop();
         System.err.printf(Locale.ROOT, "%s: warmed the node for %.0f s (%d logins, each with %d validations and refreshes; node CPU %.0f s, of which JIT %.0f s)%s%n",
                 label(arg("store", "h2")), (System.nanoTime() - t0) / 1e9, logins.get(), perLogin, (cpuTicks() - cpu0) / (double) CLK_TCK,
-                (jitTicks(pid) - jit0) / (double) CLK_TCK, quiet >= 3 ? "" : ": the JIT was still busy");
+                (jitTicks(pid) - jit0) / (double) CLK_TCK, quiet >= quietFor ? "" : ": the JIT was still busy");
     }
 
     /**
