@@ -847,6 +847,16 @@ public final class LoadGenerator {
                 (jitTicks(pid) - jit0) / (double) CLK_TCK, quiet >= quietFor ? "" : ": the JIT was still busy");
     }
 
+    /** The full MFA login (password, then a backup code) of {@code items} seeded logins, measured at {@code c} clients. */
+    Result fullLogins(String scenario, int c, int items) throws Exception {
+        List<ConcurrentLinkedQueue<String[]>> q = partition(codePairs(seedUsers((items + 9) / 10, false)), c);
+        return measure(scenario, c, w -> {
+            String[] item = next(q, w);
+            String token = token(step1(item[0]));
+            return token != null && redeem(token, item[1]).status() == 200;
+        });
+    }
+
     /**
      * Profiles only the measured window: {@code --profile-dir DIR} records a JFR file per row, or with {@code --asprof
      * PATH} (async-profiler's launcher, its library beside it) a collapsed-stacks file per row.
@@ -1108,14 +1118,7 @@ public final class LoadGenerator {
             for (String scenario : scenarios) {
                 for (int c : levels) {
                     Result r = switch (scenario) {
-                        case "full" -> {
-                            List<ConcurrentLinkedQueue<String[]>> q = partition(codePairs(seedUsers((fullItems + 9) / 10, false)), c);
-                            yield measure(scenario, c, w -> {
-                                String[] item = next(q, w);
-                                String token = token(step1(item[0]));
-                                return token != null && redeem(token, item[1]).status() == 200;
-                            });
-                        }
+                        case "full" -> fullLogins(scenario, c, fullItems);
                         case "full-hanging-webhook" -> {
                             // The same full login, with a Login webhook to a receiver that accepts and never answers.
                             // The subscription goes when the row ends: left, it queued an event for every login of the
@@ -1124,12 +1127,7 @@ public final class LoadGenerator {
                             String hook = ok(send("POST", manage("/v2/manage/webhook"), "{\"Event\":\"Login\",\"TargetUrl\":\"http://127.0.0.1:"
                                     + hangingPort + "/hook\"}"), "webhook").json().get("Id").asText();
                             try {
-                                List<ConcurrentLinkedQueue<String[]>> q = partition(codePairs(seedUsers((fullItems + 9) / 10, false)), c);
-                                yield measure(scenario, c, w -> {
-                                    String[] item = next(q, w);
-                                    String token = token(step1(item[0]));
-                                    return token != null && redeem(token, item[1]).status() == 200;
-                                });
+                                yield fullLogins(scenario, c, fullItems);
                             } finally {
                                 ok(send("DELETE", manage("/v2/manage/webhook/" + hook), null), "webhook removed");
                             }
