@@ -719,8 +719,13 @@ public final class LoadGenerator {
                 if (who == side && workers.exhausted.get() < concurrency) {
                     workers.active.set(true);
                     Thread.sleep(1000);
-                    // The first rounds warm the row's own code paths (a TOTP check, a passkey's signature), unmeasured.
-                    (r < 0 ? new Tally() : tally).window(workers, concurrency, window);
+                    // The first rounds warm the row's own code paths (a TOTP check, a passkey's signature), unmeasured: neither
+                    // their time nor their operations count (until 2026-12-05 their operations did, and their time did not).
+                    if (r < 0) {
+                        Tally.unmeasured(workers, concurrency, window);
+                    } else {
+                        tally.window(workers, concurrency, window);
+                    }
                     workers.active.set(false);
                     while (workers.inFlight.get() > 0) {
                         Thread.sleep(2);
@@ -759,6 +764,14 @@ public final class LoadGenerator {
             jit += jitTicks(pid) - jit0;
             pg += postgresTicks() - pg0;
             gen += cpuTicks(ProcessHandle.current().pid()) - gen0;
+        }
+
+        /** A window in which the clients run and nothing is counted: no operation, no latency, no time, no CPU. */
+        static void unmeasured(Workers workers, int concurrency, int duration) throws InterruptedException {
+            long end = System.nanoTime() + duration * 1_000_000_000L;
+            while (System.nanoTime() < end && workers.exhausted.get() < concurrency) {
+                Thread.sleep(20);
+            }
         }
 
         Result result(String scenario, int concurrency, Workers workers) {
