@@ -754,10 +754,7 @@ public final class LoadGenerator {
             long gen0 = cpuTicks(ProcessHandle.current().pid());
             long start = System.nanoTime();
             workers.measuring.set(true);
-            long end = start + duration * 1_000_000_000L;
-            while (System.nanoTime() < end && workers.exhausted.get() < concurrency) {
-                Thread.sleep(20);
-            }
+            unmeasured(workers, concurrency, duration);
             workers.measuring.set(false);
             seconds += (System.nanoTime() - start) / 1e9;
             cpu += cpuTicks() - cpu0;
@@ -766,7 +763,10 @@ public final class LoadGenerator {
             gen += cpuTicks(ProcessHandle.current().pid()) - gen0;
         }
 
-        /** A window in which the clients run and nothing is counted: no operation, no latency, no time, no CPU. */
+        /**
+         * The clients run for {@code duration} seconds, or until the seeded work runs out; nothing is counted here (no
+         * operation, latency, time or CPU): {@link #window} counts around it, a warm round does not.
+         */
         static void unmeasured(Workers workers, int concurrency, int duration) throws InterruptedException {
             long end = System.nanoTime() + duration * 1_000_000_000L;
             while (System.nanoTime() < end && workers.exhausted.get() < concurrency) {
